@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { FigureSchema, MetricLevel, TargetSchema } from '../kinds/schemas';
+import { DeadlineSchema, PlaceSchema, ResponsibleUnitSchema } from '../plan/schema';
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+const EventId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an event id (a ULID)');
+
+/** The plan's frame: its places, responsible units and deadline rules. Published again when they change. */
+export const PlanPublished = z
+  .object({
+    planId: z.string().min(1),
+    title: z.string().min(1),
+    document: z.string().min(1),
+    issuedBy: z.string().min(1),
+    publishedOn: IsoDate,
+    periodStart: IsoDate,
+    periodEnd: IsoDate,
+    timeZone: z.string().min(1),
+    places: z.array(PlaceSchema),
+    responsibleUnits: z.array(ResponsibleUnitSchema),
+    deadlines: z.array(DeadlineSchema),
+    tasks: z.array(z.object({ number: z.number().int().positive(), title: z.string().min(1) }).strict()),
+  })
+  .strict();
+
+/** A target for (plan, task, metric): setting it again revises it; the old one stays in history. */
+export const TargetSet = z
+  .object({
+    planId: z.string().min(1),
+    task: z
+      .object({
+        number: z.number().int().positive(),
+        title: z.string().min(1),
+        description: z.string().min(1),
+        outdoor: z.boolean(),
+      })
+      .strict(),
+    /** Responsible unit ids, the lead first. */
+    responsibleUnits: z.array(z.string().min(1)).min(1),
+    metric: z
+      .object({
+        id: z.string().min(1),
+        name: z.string().min(1),
+        written: z.string().min(1).optional(),
+        level: MetricLevel,
+        places: z.array(z.string().min(1)).optional(),
+      })
+      .strict(),
+    target: TargetSchema,
+    /** Deadline ids that apply to this metric. */
+    deadlines: z.array(z.string().min(1)),
+  })
+  .strict();
+
+/** A responsible unit reports a cumulative figure for (task, metric, place) as of a date. */
+export const ProgressReported = z
+  .object({
+    planId: z.string().min(1),
+    task: z.number().int().positive(),
+    metric: z.string().min(1),
+    place: z.string().min(1),
+    asOf: IsoDate,
+    figure: FigureSchema,
+  })
+  .strict();
+
+/** A report's figure (and optionally its effective date) was wrong; this one replaces it. The original stays. */
+export const ProgressCorrected = z
+  .object({
+    planId: z.string().min(1),
+    task: z.number().int().positive(),
+    metric: z.string().min(1),
+    place: z.string().min(1),
+    corrects: EventId,
+    asOf: IsoDate,
+    figure: FigureSchema,
+    reason: z.string().min(1),
+  })
+  .strict();
+
+/** A report should not have been made at all; it no longer counts. The original stays. */
+export const ProgressRetracted = z
+  .object({
+    planId: z.string().min(1),
+    task: z.number().int().positive(),
+    metric: z.string().min(1),
+    place: z.string().min(1),
+    retracts: EventId,
+    reason: z.string().min(1),
+  })
+  .strict();
+
+/** A figure that satisfied a target, named by the completion. */
+export const SatisfyingFigure = z
+  .object({
+    metric: z.string().min(1),
+    value: z.string().nullable(),
+    target: z.string(),
+    /** The report and correction events the figure was computed from. */
+    events: z.array(EventId),
+  })
+  .strict();
+
+/** Every target of the task is met. Recorded once per task. */
+export const TaskCompleted = z
+  .object({
+    planId: z.string().min(1),
+    task: z.number().int().positive(),
+    completedOn: IsoDate,
+    figures: z.array(SatisfyingFigure).min(1),
+  })
+  .strict();
+
+/** A deadline passed with the target not met, or with no progress report. Recorded once per (task, metric, deadline). */
+export const DeadlineMissed = z
+  .object({
+    planId: z.string().min(1),
+    task: z.number().int().positive(),
+    metric: z.string().min(1),
+    deadline: z.string().min(1),
+    kind: z.enum(['completion', 'report']),
+    due: IsoDate,
+    /** The figure at the deadline, in the target's unit, or null if nothing was reported. */
+    value: z.string().nullable(),
+    target: z.string(),
+    /** How far short: in the target's unit, "n places", or "no report". */
+    shortfall: z.string().nullable(),
+  })
+  .strict();
+
+export const EVENT_SCHEMAS = {
+  PlanPublished,
+  TargetSet,
+  ProgressReported,
+  ProgressCorrected,
+  ProgressRetracted,
+  TaskCompleted,
+  DeadlineMissed,
+} as const;
+
+export type LedgerEventType = keyof typeof EVENT_SCHEMAS;
+export type LedgerEventData<T extends LedgerEventType = LedgerEventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
+
+/** A domain event as deciders produce and evolve consume it. */
+export type LedgerEvent = {
+  [T in LedgerEventType]: { readonly type: T; readonly data: LedgerEventData<T> };
+}[LedgerEventType];
+
+export type EventOf<T extends LedgerEventType> = Extract<LedgerEvent, { type: T }>;
+
+/** The current schema version of every event type. Older versions are upcast on read (see ./upcasting.ts). */
+export const CURRENT_VERSION: Readonly<Record<LedgerEventType, number>> = {
+  PlanPublished: 1,
+  TargetSet: 1,
+  ProgressReported: 2,
+  ProgressCorrected: 1,
+  ProgressRetracted: 1,
+  TaskCompleted: 1,
+  DeadlineMissed: 1,
+};

@@ -1,0 +1,45 @@
+import { Either, left, right } from 'fp-ts/Either';
+import { dec } from '../decimal';
+import { sameBase } from '../units';
+import type { Figure, Target } from './schemas';
+
+/** Why a figure does not fit its target's kind, naming the field. */
+export interface FigureMismatch {
+  readonly field: string;
+  readonly reason: string;
+}
+
+const mismatch = (field: string, reason: string): Either<FigureMismatch, Figure> => left({ field, reason });
+
+/** Checks that a figure has the shape its target's kind needs (exact decimals, known stage, same unit base). */
+export const fitFigure = (target: Target, figure: Figure): Either<FigureMismatch, Figure> => {
+  switch (target.kind) {
+    case 'atLeast':
+    case 'approximate':
+    case 'ceiling':
+      if (figure.kind !== 'quantity')
+        return mismatch('value', `a ${target.kind} target in ${target.unit} needs a value, not a ${figure.kind}`);
+      if (!sameBase(figure.unit, target.unit))
+        return mismatch('unit', `unit ${figure.unit} cannot be converted to the target's unit ${target.unit}`);
+      return right(figure);
+    case 'share':
+    case 'rate':
+      if (figure.kind !== 'ratio')
+        return mismatch(
+          'denominator',
+          `a ${target.kind} target needs a numerator (${target.numerator}) and a denominator (${target.denominator})`,
+        );
+      if (dec(figure.denominator).isZero()) return mismatch('denominator', 'the denominator must be greater than 0');
+      if (target.kind === 'share' && dec(figure.numerator).gt(dec(figure.denominator)))
+        return mismatch('numerator', `the numerator ${figure.numerator} exceeds the denominator ${figure.denominator}`);
+      return right(figure);
+    case 'milestone':
+      if (figure.kind !== 'stage') return mismatch('stage', `a milestone target needs a stage (${target.stages.join(' → ')})`);
+      if (!target.stages.includes(figure.stage))
+        return mismatch('stage', `stage "${figure.stage}" does not exist; stages are ${target.stages.join(' → ')}`);
+      return right(figure);
+    case 'yesNo':
+      if (figure.kind !== 'flag') return mismatch('value', 'a yes/no target needs a yes or no');
+      return right(figure);
+  }
+};

@@ -1,0 +1,48 @@
+import type { Deadline, Metric, Place, Plan, Task } from './schema';
+
+/** Lookups over a plan that every part of the ledger needs. Plans are data: nothing here knows Harbin. */
+export const cityOf = (plan: Plan): Place => plan.places.find((p) => p.kind === 'city')!;
+
+export const findTask = (plan: Plan, number: number): Task | undefined => plan.tasks.find((t) => t.number === number);
+
+export const findMetric = (plan: Plan, metricId: string): { task: Task; metric: Metric } | undefined => {
+  for (const task of plan.tasks) {
+    const metric = task.metrics.find((m) => m.id === metricId);
+    if (metric) return { task, metric };
+  }
+  return undefined;
+};
+
+/** A place by id or by name (道里区 and daoli both work). */
+export const findPlace = (plan: Plan, idOrName: string): Place | undefined =>
+  plan.places.find((p) => p.id === idOrName || p.name === idOrName);
+
+/** A responsible unit by id or by name. */
+export const findUnit = (plan: Plan, idOrName: string) =>
+  plan.responsibleUnits.find((u) => u.id === idOrName || u.name === idOrName);
+
+/** The places a metric's figures come from: the city alone for city-level metrics, else the named places or every non-city place. */
+export const reportingPlaces = (plan: Plan, metric: Metric): string[] =>
+  metric.level === 'city'
+    ? [cityOf(plan).id]
+    : metric.places ?? plan.places.filter((p) => p.kind !== 'city').map((p) => p.id);
+
+/** The places a milestone or yes/no must reach everywhere. */
+export const requiredPlaces = (plan: Plan, metric: Metric): string[] =>
+  metric.level === 'city' ? [cityOf(plan).id] : metric.places ?? reportingPlaces(plan, metric);
+
+/** Deadlines that apply to a task. */
+export const deadlinesOf = (plan: Plan, task: Task): Deadline[] =>
+  plan.deadlines.filter((d) => d.appliesTo === 'all' || (d.appliesTo === 'outdoor' && task.outdoor));
+
+/** The instant a deadline passes: the end of its due day in the plan's time zone. */
+export const deadlineInstant = (due: string, timeZone: string): Date => {
+  const start = new Date(`${due}T00:00:00${timeZone}`);
+  return new Date(start.getTime() + 24 * 3600 * 1000);
+};
+
+/** The completion deadline of a task: the earliest completion deadline that applies. */
+export const completionDeadline = (plan: Plan, task: Task): Deadline | undefined =>
+  deadlinesOf(plan, task)
+    .filter((d) => d.kind === 'completion')
+    .sort((a, b) => a.due.localeCompare(b.due))[0];

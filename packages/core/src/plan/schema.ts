@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { MetricLevel, TargetSchema } from '../kinds/schemas';
+
+const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "t01-stations"');
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+
+/** A place: the city itself, or one of its districts, county-level cities and counties. */
+export const PlaceSchema = z
+  .object({
+    id: Id,
+    name: z.string().min(1),
+    kind: z.enum(['city', 'district', 'county-city', 'county']),
+    /** The place this one belongs to; the city has none. */
+    parent: Id.optional(),
+  })
+  .strict();
+export type Place = z.infer<typeof PlaceSchema>;
+
+export const ResponsibleUnitSchema = z.object({ id: Id, name: z.string().min(1) }).strict();
+export type ResponsibleUnit = z.infer<typeof ResponsibleUnitSchema>;
+
+/**
+ * A deadline rule. `due` is the last day, inclusive, in the plan's time zone.
+ * `completion` deadlines apply to metrics of every task (`appliesTo: all`) or only of
+ * tasks flagged outdoor; `report` deadlines require at least one progress report.
+ */
+export const DeadlineSchema = z
+  .object({
+    id: Id,
+    kind: z.enum(['completion', 'report']),
+    due: IsoDate,
+    appliesTo: z.enum(['all', 'outdoor']),
+    description: z.string().min(1),
+  })
+  .strict();
+export type Deadline = z.infer<typeof DeadlineSchema>;
+
+export const MetricSchema = z
+  .object({
+    id: Id,
+    name: z.string().min(1),
+    /** The target as the plan writes it, e.g. "73个". */
+    written: z.string().min(1).optional(),
+    target: TargetSchema,
+    level: MetricLevel.default('district'),
+    /** Places a milestone or yes/no must reach everywhere, or the places a metric is limited to. */
+    places: z.array(Id).optional(),
+  })
+  .strict();
+export type Metric = z.infer<typeof MetricSchema>;
+
+export const TaskSchema = z
+  .object({
+    number: z.number().int().positive(),
+    title: z.string().min(1),
+    description: z.string().min(1),
+    /** Responsible unit ids, the lead first. */
+    responsibleUnits: z.array(Id).min(1),
+    /** Outdoor construction: the earlier completion deadline applies. */
+    outdoor: z.boolean(),
+    metrics: z.array(MetricSchema).min(1),
+  })
+  .strict();
+export type Task = z.infer<typeof TaskSchema>;
+
+export const PlanSchema = z
+  .object({
+    id: Id,
+    title: z.string().min(1),
+    document: z.string().min(1),
+    issuedBy: z.string().min(1),
+    publishedOn: IsoDate,
+    /** The period progress is pro-rated over (序时进度). */
+    periodStart: IsoDate,
+    periodEnd: IsoDate,
+    /** UTC offset of the plan's dates, e.g. "+08:00". */
+    timeZone: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be a UTC offset such as "+08:00"'),
+    places: z.array(PlaceSchema).min(1),
+    responsibleUnits: z.array(ResponsibleUnitSchema).min(1),
+    deadlines: z.array(DeadlineSchema),
+    tasks: z.array(TaskSchema).min(1),
+  })
+  .strict();
+export type Plan = z.infer<typeof PlanSchema>;
+export type PlanInput = z.input<typeof PlanSchema>;

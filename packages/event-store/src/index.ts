@@ -1,0 +1,3 @@
+export * from './expected-revision';
+export * from './errors';
+export * from './port';

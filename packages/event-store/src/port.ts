@@ -1,0 +1,67 @@
+import type { EventEnvelope, StoredEvent } from '@minsheng/core';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import type { AppendError, ReadError } from './errors';
+import type { CurrentRevision, ExpectedRevision } from './expected-revision';
+
+export interface AppendResult {
+  readonly stream: string;
+  /** Revision of the stream's last event after the append. */
+  readonly nextRevision: number;
+  /** Global positions of the appended events, in order (the original ones for a repeated append). */
+  readonly positions: readonly number[];
+  /** True when every event was stored already and nothing was written. */
+  readonly alreadyStored: boolean;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forward' | 'backward';
+  /** Inclusive. Forward default 0; backward default the last revision. */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a position greater than this. Default 0 (from the start). */
+  readonly fromPosition?: number;
+  readonly maxCount?: number;
+  /** Return events exactly as stored: no upcasting, no schema check. For hash verification. */
+  readonly raw?: boolean;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: deliver events after this position. */
+  readonly fromPosition: number;
+  /** Called with each batch in global order; the next batch waits for it. A rejection stops the subscription. */
+  readonly onEvents: (events: readonly StoredEvent[]) => Promise<void>;
+  readonly batchSize?: number;
+  /** How long to wait before polling again once caught up. */
+  readonly pollIntervalMs?: number;
+}
+
+export interface Subscription {
+  /** Stops after the batch in hand; resolves when stopped. */
+  stop(): Promise<void>;
+  /** Settles when the subscription ends: resolves on stop, rejects if a read or onEvents failed. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * The event store port. Append-only: no adapter updates or deletes an event.
+ * Every call validates events through the store's EventRegistry: on append (current
+ * version only) and on read (upcast to the current version).
+ */
+export interface EventStore {
+  readonly engine: string;
+  /** Appends all events or none. Events whose ids are stored already are not stored again. */
+  append(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): TaskEither<AppendError, AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): TaskEither<ReadError, readonly StoredEvent[]>;
+  readAll(options?: ReadAllOptions): TaskEither<ReadError, readonly StoredEvent[]>;
+  streamRevision(stream: string): TaskEither<ReadError, CurrentRevision>;
+  /** Position of the last event in the global log (0 when empty). */
+  headPosition(): TaskEither<ReadError, number>;
+  /** One event by id, wherever it is stored, or null. */
+  readEvent(eventId: string): TaskEither<ReadError, StoredEvent | null>;
+  subscribe(options: SubscribeOptions): Subscription;
+  /** Releases what the store opened itself; a connection or pool passed in by the caller is left open. */
+  close(): Promise<void>;
+}

@@ -141,9 +141,9 @@ export const EVENT_SCHEMAS = {
 export type LedgerEventType = keyof typeof EVENT_SCHEMAS;
 export type LedgerEventData<T extends LedgerEventType = LedgerEventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
 
-/** A domain event as deciders produce and evolve consume it. */
+/** A domain event as deciders produce and evolve consume it. Stored events carry their `eventId`. */
 export type LedgerEvent = {
-  [T in LedgerEventType]: { readonly type: T; readonly data: LedgerEventData<T> };
+  [T in LedgerEventType]: { readonly type: T; readonly data: LedgerEventData<T>; readonly eventId?: string };
 }[LedgerEventType];
 
 export type EventOf<T extends LedgerEventType> = Extract<LedgerEvent, { type: T }>;

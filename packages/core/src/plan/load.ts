@@ -1,4 +1,5 @@
 import { Either, left, right } from 'fp-ts/Either';
+import { dec, isDecimalString } from '../decimal';
 import { PlanSchema, type Plan } from './schema';
 
 /** One thing wrong with a plan file: where, and why. */
@@ -29,78 +30,191 @@ const invalid = (file: string, problems: PlanProblem[]): Either<PlanInvalid, Pla
       .join('\n')}`,
   });
 
-/** Checks what a schema cannot: references between parts of the plan, uniqueness, dates. */
-const crossCheck = (plan: Plan, file: string): PlanProblem[] => {
+// The cross-checks read the raw document, so they still run (and report) when the
+// schema has failed elsewhere: a user fixing a hand-written file sees every problem at once.
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const objs = (x: unknown): Array<Obj | undefined> => (Array.isArray(x) ? x.map((e) => (isObj(e) ? e : undefined)) : []);
+const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+const strs = (x: unknown): Array<string | undefined> => (Array.isArray(x) ? x.map(str) : []);
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A real calendar day: 2024-02-29 is, 2024-02-30 and 2023-02-29 are not (Date.parse accepts both). */
+export const isRealDate = (s: string): boolean => {
+  const m = DATE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+};
+
+/** Checks what a schema cannot: references between parts of the plan, uniqueness, real dates, consistency. */
+const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   const problems: PlanProblem[] = [];
   const add = (path: string, reason: string) => problems.push({ file, path, reason });
+  if (!isObj(input)) return problems;
+
+  // Places: unique ids, one city, two levels (the city and the places directly under it).
+  const places = objs(input.places);
   const placeIds = new Set<string>();
-  plan.places.forEach((p, i) => {
-    if (placeIds.has(p.id)) add(`places[${i}].id`, `place id "${p.id}" is used twice`);
-    placeIds.add(p.id);
+  places.forEach((p, i) => {
+    const id = str(p?.id);
+    if (id === undefined) return;
+    if (placeIds.has(id)) add(`places[${i}].id`, `place id "${id}" is used twice`);
+    placeIds.add(id);
   });
-  const cities = plan.places.filter((p) => p.kind === 'city');
-  if (cities.length !== 1) add('places', `a plan needs exactly one place of kind "city", found ${cities.length}`);
-  plan.places.forEach((p, i) => {
-    if (p.kind === 'city' && p.parent) add(`places[${i}].parent`, 'the city has no parent');
-    if (p.kind !== 'city' && !p.parent) add(`places[${i}].parent`, `place "${p.id}" needs a parent`);
-    if (p.parent && !placeIds.has(p.parent)) add(`places[${i}].parent`, `unknown place "${p.parent}"`);
+  const cities = places.filter((p) => p?.kind === 'city');
+  const cityId = cities.length === 1 ? str(cities[0]?.id) : undefined;
+  if (Array.isArray(input.places) && cities.length !== 1)
+    add('places', `a plan needs exactly one place of kind "city", found ${cities.length}`);
+  places.forEach((p, i) => {
+    if (!p) return;
+    const parent = str(p.parent);
+    if (p.kind === 'city' && p.parent !== undefined) add(`places[${i}].parent`, 'the city has no parent');
+    else if (p.kind !== 'city' && p.parent === undefined) add(`places[${i}].parent`, `place "${String(p.id)}" needs a parent`);
+    else if (parent !== undefined && p.kind !== 'city') {
+      if (!placeIds.has(parent)) add(`places[${i}].parent`, `unknown place "${parent}"`);
+      else if (cityId !== undefined && parent !== cityId)
+        add(
+          `places[${i}].parent`,
+          `"${parent}" is not the city: places are two levels, the city "${cityId}" and the places directly under it`,
+        );
+    }
   });
+  const hasDistricts = places.some((p) => p !== undefined && p.kind !== 'city');
+
   const unitIds = new Set<string>();
-  plan.responsibleUnits.forEach((u, i) => {
-    if (unitIds.has(u.id)) add(`responsibleUnits[${i}].id`, `responsible unit id "${u.id}" is used twice`);
-    unitIds.add(u.id);
+  objs(input.responsibleUnits).forEach((u, i) => {
+    const id = str(u?.id);
+    if (id === undefined) return;
+    if (unitIds.has(id)) add(`responsibleUnits[${i}].id`, `responsible unit id "${id}" is used twice`);
+    unitIds.add(id);
   });
+
+  // Dates: real calendar days (the schema only checks the YYYY-MM-DD shape), a period that runs forwards.
+  const realDate = (path: string, value: unknown) => {
+    const s = str(value);
+    if (s !== undefined && DATE.test(s) && !isRealDate(s)) add(path, `"${s}" is not a real date`);
+  };
+  for (const k of ['publishedOn', 'periodStart', 'periodEnd'] as const) realDate(k, input[k]);
+  const start = str(input.periodStart);
+  const end = str(input.periodEnd);
+  if (start && end && isRealDate(start) && isRealDate(end) && start >= end) add('periodEnd', 'must be after periodStart');
+  const tz = /^[+-](\d{2}):(\d{2})$/.exec(str(input.timeZone) ?? '');
+  if (tz && (Number(tz[1]) > 14 || Number(tz[2]) > 59)) add('timeZone', `"${String(input.timeZone)}" is not a real UTC offset`);
+
   const deadlineIds = new Set<string>();
-  plan.deadlines.forEach((d, i) => {
-    if (deadlineIds.has(d.id)) add(`deadlines[${i}].id`, `deadline id "${d.id}" is used twice`);
-    deadlineIds.add(d.id);
-    if (Number.isNaN(Date.parse(d.due))) add(`deadlines[${i}].due`, `"${d.due}" is not a real date`);
+  objs(input.deadlines).forEach((d, i) => {
+    const id = str(d?.id);
+    if (id !== undefined) {
+      if (deadlineIds.has(id)) add(`deadlines[${i}].id`, `deadline id "${id}" is used twice`);
+      deadlineIds.add(id);
+    }
+    realDate(`deadlines[${i}].due`, d?.due);
   });
-  for (const k of ['publishedOn', 'periodStart', 'periodEnd'] as const)
-    if (Number.isNaN(Date.parse(plan[k]))) add(k, `"${plan[k]}" is not a real date`);
-  if (plan.periodStart >= plan.periodEnd) add('periodEnd', 'must be after periodStart');
+
   const numbers = new Set<number>();
   const metricIds = new Set<string>();
-  plan.tasks.forEach((t, i) => {
-    if (numbers.has(t.number)) add(`tasks[${i}].number`, `task number ${t.number} is used twice`);
-    numbers.add(t.number);
-    t.responsibleUnits.forEach((u, j) => {
-      if (!unitIds.has(u)) add(`tasks[${i}].responsibleUnits[${j}]`, `unknown responsible unit "${u}"`);
+  objs(input.tasks).forEach((t, i) => {
+    if (!t) return;
+    if (typeof t.number === 'number') {
+      if (numbers.has(t.number)) add(`tasks[${i}].number`, `task number ${t.number} is used twice`);
+      numbers.add(t.number);
+    }
+    const units = strs(t.responsibleUnits);
+    units.forEach((u, j) => {
+      if (u !== undefined && !unitIds.has(u)) add(`tasks[${i}].responsibleUnits[${j}]`, `unknown responsible unit "${u}"`);
     });
-    if (new Set(t.responsibleUnits).size !== t.responsibleUnits.length)
-      add(`tasks[${i}].responsibleUnits`, 'a responsible unit is listed twice');
-    t.metrics.forEach((m, j) => {
-      if (metricIds.has(m.id)) add(`tasks[${i}].metrics[${j}].id`, `metric id "${m.id}" is used twice in the plan`);
-      metricIds.add(m.id);
-      (m.places ?? []).forEach((p, k) => {
-        if (!placeIds.has(p)) add(`tasks[${i}].metrics[${j}].places[${k}]`, `unknown place "${p}"`);
-      });
-      if (m.target.kind === 'milestone' && new Set(m.target.stages).size !== m.target.stages.length)
-        add(`tasks[${i}].metrics[${j}].target.stages`, 'a stage is listed twice');
+    if (new Set(units).size !== units.length) add(`tasks[${i}].responsibleUnits`, 'a responsible unit is listed twice');
+    objs(t.metrics).forEach((m, j) => {
+      if (!m) return;
+      const at = `tasks[${i}].metrics[${j}]`;
+      const id = str(m.id);
+      if (id !== undefined) {
+        if (metricIds.has(id)) add(`${at}.id`, `metric id "${id}" is used twice in the plan`);
+        metricIds.add(id);
+      }
+      const level = m.level ?? 'district';
+      if (Array.isArray(m.places)) {
+        const ps = strs(m.places);
+        if (ps.length === 0) add(`${at}.places`, 'must name at least one place, or be left out to mean every district');
+        ps.forEach((p, k) => {
+          if (p === undefined) return;
+          if (!placeIds.has(p)) add(`${at}.places[${k}]`, `unknown place "${p}"`);
+          else if (level === 'city' && p !== cityId)
+            add(`${at}.places[${k}]`, `a city-level metric is reported for the city alone; "${p}" is not the city (leave places out, or set level to "district")`);
+          else if (level !== 'city' && p === cityId)
+            add(`${at}.places[${k}]`, `"${p}" is the city; a metric the city reports itself needs level "city"`);
+        });
+        if (new Set(ps).size !== ps.length) add(`${at}.places`, 'a place is listed twice');
+      } else if (level !== 'city' && Array.isArray(input.places) && !hasDistricts)
+        add(`${at}.level`, 'a district-level metric needs places under the city; the plan has none');
+      const target = isObj(m.target) ? m.target : undefined;
+      if (!target) return;
+      if (target.kind === 'milestone') {
+        const stages = strs(target.stages);
+        if (new Set(stages).size !== stages.length) add(`${at}.target.stages`, 'a stage is listed twice');
+      }
+      const value = str(target.value);
+      if (target.kind === 'share' && value !== undefined && isDecimalString(value) && dec(value).gt(100))
+        add(`${at}.target.value`, `a share is a percent and cannot exceed 100 (got ${value})`);
+      const per = str(target.per);
+      if (target.kind === 'rate' && per !== undefined && isDecimalString(per) && dec(per).isZero())
+        add(`${at}.target.per`, 'must be greater than 0 (e.g. "1000" for a rate per 1000 people)');
     });
   });
   return problems;
 };
 
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((x, k) => (x !== null && typeof x === 'object' ? (x as Record<PropertyKey, unknown>)[k] : undefined), input);
+
+/** A zod issue in words a person writing the file by hand can act on. */
+const reasonOf = (issue: { code: string; message: string; path: PropertyKey[]; expected?: unknown }, input: unknown): string => {
+  if (issue.code !== 'invalid_type') return issue.message;
+  const got = valueAt(input, issue.path);
+  if (got === undefined) return `is missing (expected ${String(issue.expected)})`;
+  const last = issue.path[issue.path.length - 1];
+  if (typeof got === 'number' && issue.expected === 'string' && (last === 'value' || last === 'tolerance' || last === 'per'))
+    return `must be a decimal number written as a string, e.g. "${got}" rather than ${got}`;
+  return issue.message;
+};
+
 /** Validates a parsed plan document, listing every problem (file, path, reason), not only the first. */
 export const parsePlan = (input: unknown, file = '(plan)'): Either<PlanInvalid, Plan> => {
   const parsed = PlanSchema.safeParse(input);
-  if (!parsed.success)
-    return invalid(
-      file,
-      parsed.error.issues.map((i) => ({ file, path: pathText(i.path), reason: i.message })),
-    );
-  const problems = crossCheck(parsed.data, file);
-  return problems.length ? invalid(file, problems) : right(parsed.data);
+  const schemaProblems: PlanProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ file, path: pathText(i.path), reason: reasonOf(i, input) }));
+  // A path the schema already faulted is not reported again by the cross-checks.
+  const faulted = new Set(schemaProblems.map((p) => p.path));
+  const problems = [...schemaProblems, ...crossCheck(input, file).filter((p) => !faulted.has(p.path))];
+  if (!parsed.success || problems.length) return invalid(file, problems);
+  return right(parsed.data);
 };
 
-/** Parses plan JSON text; a syntax error is reported as a problem of the file, with its position. */
+/** "at position 12" → "line 2, column 5", for a person looking at the file in an editor. */
+const lineAndColumn = (text: string, message: string): string => {
+  const m = /position (\d+)/.exec(message);
+  if (!m || /line \d+/.test(message)) return '';
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = Number(m[1]) - before.lastIndexOf('\n');
+  return ` (line ${line}, column ${column})`;
+};
+
+/**
+ * Parses plan JSON text; a syntax error is reported as a problem of the file, with its
+ * line and column. A leading byte-order mark (Windows editors write one) is ignored.
+ */
 export const parsePlanText = (text: string, file = '(plan)'): Either<PlanInvalid, Plan> => {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body);
   } catch (e) {
-    return invalid(file, [{ file, path: '(root)', reason: `not valid JSON: ${(e as Error).message}` }]);
+    const message = (e as Error).message;
+    return invalid(file, [{ file, path: '(root)', reason: `not valid JSON: ${message}${lineAndColumn(body, message)}` }]);
   }
   return parsePlan(json, file);
 };

@@ -1,7 +1,7 @@
 import type { Deadline, Metric, Place, Plan, Task } from './schema';
 
 /** Lookups over a plan that every part of the ledger needs. Plans are data: nothing here knows Harbin. */
-export const cityOf = (plan: Plan): Place => plan.places.find((p) => p.kind === 'city')!;
+export const cityOf = (plan: Pick<Plan, 'places'>): Place => plan.places.find((p) => p.kind === 'city')!;
 
 export const findTask = (plan: Plan, number: number): Task | undefined => plan.tasks.find((t) => t.number === number);
 
@@ -14,25 +14,25 @@ export const findMetric = (plan: Plan, metricId: string): { task: Task; metric: 
 };
 
 /** A place by id or by name (道里区 and daoli both work). */
-export const findPlace = (plan: Plan, idOrName: string): Place | undefined =>
+export const findPlace = (plan: Pick<Plan, 'places'>, idOrName: string): Place | undefined =>
   plan.places.find((p) => p.id === idOrName || p.name === idOrName);
 
 /** A responsible unit by id or by name. */
-export const findUnit = (plan: Plan, idOrName: string) =>
+export const findUnit = (plan: Pick<Plan, 'responsibleUnits'>, idOrName: string) =>
   plan.responsibleUnits.find((u) => u.id === idOrName || u.name === idOrName);
 
 /** The places a metric's figures come from: the city alone for city-level metrics, else the named places or every non-city place. */
-export const reportingPlaces = (plan: Plan, metric: Metric): string[] =>
+export const reportingPlaces = (plan: Pick<Plan, 'places'>, metric: Pick<Metric, 'level' | 'places'>): string[] =>
   metric.level === 'city'
     ? [cityOf(plan).id]
     : metric.places ?? plan.places.filter((p) => p.kind !== 'city').map((p) => p.id);
 
 /** The places a milestone or yes/no must reach everywhere. */
-export const requiredPlaces = (plan: Plan, metric: Metric): string[] =>
+export const requiredPlaces = (plan: Pick<Plan, 'places'>, metric: Pick<Metric, 'level' | 'places'>): string[] =>
   metric.level === 'city' ? [cityOf(plan).id] : metric.places ?? reportingPlaces(plan, metric);
 
 /** Deadlines that apply to a task. */
-export const deadlinesOf = (plan: Plan, task: Task): Deadline[] =>
+export const deadlinesOf = (plan: Pick<Plan, 'deadlines'>, task: Pick<Task, 'outdoor'>): Deadline[] =>
   plan.deadlines.filter((d) => d.appliesTo === 'all' || (d.appliesTo === 'outdoor' && task.outdoor));
 
 /** The instant a deadline passes: the end of its due day in the plan's time zone. */
@@ -42,7 +42,7 @@ export const deadlineInstant = (due: string, timeZone: string): Date => {
 };
 
 /** The completion deadline of a task: the earliest completion deadline that applies. */
-export const completionDeadline = (plan: Plan, task: Task): Deadline | undefined =>
+export const completionDeadline = (plan: Pick<Plan, 'deadlines'>, task: Pick<Task, 'outdoor'>): Deadline | undefined =>
   deadlinesOf(plan, task)
     .filter((d) => d.kind === 'completion')
     .sort((a, b) => a.due.localeCompare(b.due))[0];

@@ -1,0 +1,43 @@
+import { right } from 'fp-ts/Either';
+import { canonicalJson } from '../hash';
+import type { EventOf, LedgerEventData } from '../events/events';
+import type { Plan } from '../plan/schema';
+import type { Decider } from './decider';
+
+export type PlanFrame = LedgerEventData<'PlanPublished'>;
+
+export interface PublishPlan {
+  readonly type: 'PublishPlan';
+  readonly plan: Plan;
+}
+
+export interface PlanState {
+  readonly frame: PlanFrame | null;
+}
+
+export const planFrame = (plan: Plan): PlanFrame => ({
+  planId: plan.id,
+  title: plan.title,
+  document: plan.document,
+  issuedBy: plan.issuedBy,
+  publishedOn: plan.publishedOn,
+  periodStart: plan.periodStart,
+  periodEnd: plan.periodEnd,
+  timeZone: plan.timeZone,
+  places: plan.places,
+  responsibleUnits: plan.responsibleUnits,
+  deadlines: plan.deadlines,
+  tasks: plan.tasks.map((t) => ({ number: t.number, title: t.title })),
+});
+
+/** The plan's frame is published once, and again only when it changes: importing the same plan twice adds nothing. */
+export const planDecider: Decider<PublishPlan, PlanState, EventOf<'PlanPublished'>> = {
+  initialState: () => ({ frame: null }),
+  evolve: (state, event) => (event.type === 'PlanPublished' ? { frame: event.data } : state),
+  decide: (command, state) => {
+    const frame = planFrame(command.plan);
+    return right(
+      state.frame && canonicalJson(state.frame) === canonicalJson(frame) ? [] : [{ type: 'PlanPublished', data: frame }],
+    );
+  },
+};

@@ -1,0 +1,294 @@
+import { isLeft, isRight } from 'fp-ts/Either';
+import { isRealDate, parsePlan, parsePlanText, type PlanInvalid } from './load';
+import type { PlanInput } from './schema';
+
+/** A small, valid plan of a made-up city: plans are data, nothing in the loader knows Harbin. */
+const validPlan = (): PlanInput => ({
+  id: 'sample-2025',
+  title: '示例市2025年民生实事工作方案',
+  document: '示政办发〔2025〕1号',
+  issuedBy: '示例市人民政府办公厅',
+  publishedOn: '2025-03-01',
+  periodStart: '2025-01-01',
+  periodEnd: '2025-12-31',
+  timeZone: '+08:00',
+  places: [
+    { id: 'sample', name: '示例市', kind: 'city' },
+    { id: 'east', name: '东区', kind: 'district', parent: 'sample' },
+    { id: 'hill', name: '山县', kind: 'county', parent: 'sample' },
+  ],
+  responsibleUnits: [
+    { id: 'hrss', name: '市人社局' },
+    { id: 'eco', name: '市生态环境局' },
+  ],
+  deadlines: [{ id: 'completion', kind: 'completion', due: '2025-12-31', appliesTo: 'all', description: '12月底前全面完成' }],
+  tasks: [
+    {
+      number: 1,
+      title: '就业帮扶',
+      description: '建成10个就业服务站。',
+      responsibleUnits: ['hrss'],
+      outdoor: false,
+      metrics: [
+        { id: 't01-stations', name: '就业服务站', written: '10个', target: { kind: 'atLeast', value: '10', unit: '个' } },
+        { id: 't01-people', name: '再就业', written: '1.2万人以上', target: { kind: 'atLeast', value: '1.2', unit: '万人' } },
+      ],
+    },
+    {
+      number: 2,
+      title: '生态环境',
+      description: '开展前期工作;PM2.5浓度不超过35微克/立方米。',
+      responsibleUnits: ['eco', 'hrss'],
+      outdoor: true,
+      metrics: [
+        {
+          id: 't02-substation',
+          name: '变电站前期工作',
+          target: { kind: 'milestone', stages: ['选址', '评审'] },
+          places: ['hill'],
+        },
+        { id: 't02-pm25', name: 'PM2.5', target: { kind: 'ceiling', value: '35', unit: '微克/立方米' }, level: 'city' },
+      ],
+    },
+  ],
+});
+
+/** A deep copy to break on purpose: loosely typed, as a hand-written file is. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const draft = (): any => JSON.parse(JSON.stringify(validPlan()));
+
+const problemsOf = (input: unknown): PlanInvalid => {
+  const r = parsePlan(input, 'sample.json');
+  if (!isLeft(r)) throw new Error('expected the plan to be refused');
+  return r.left;
+};
+const pairs = (input: unknown) => problemsOf(input).problems.map((p) => [p.path, p.reason]);
+
+describe('parsePlan', () => {
+  it('accepts a valid plan and fills in the default level', () => {
+    const r = parsePlan(validPlan(), 'sample.json');
+    expect(isRight(r)).toBe(true);
+    if (isRight(r)) expect(r.right.tasks[0]!.metrics[0]!.level).toBe('district');
+  });
+
+  it('lists EVERY problem with its path and reason, schema and cross-checks together', () => {
+    const p = draft();
+    p.tasks[0].metrics[0].target.unit = '辆'; // unknown unit (a schema problem)
+    p.tasks[1].metrics[0].id = 't01-stations'; // duplicate metric id (a cross-check)
+    p.tasks[1].responsibleUnits[1] = 'police'; // unknown responsible unit
+    p.deadlines[0].due = '2025-02-30'; // not a real date
+    p.publishedOn = '2025/03/01'; // not written YYYY-MM-DD
+    const invalid = problemsOf(p);
+    expect(invalid.file).toBe('sample.json');
+    expect(invalid.problems.every((x) => x.file === 'sample.json')).toBe(true);
+    expect(invalid.problems.map((x) => [x.path, x.reason])).toEqual([
+      ['publishedOn', 'must be a date written YYYY-MM-DD'],
+      ['tasks[0].metrics[0].target.unit', expect.stringMatching(/^must be a known unit \(个, 所, .*\)$/)],
+      ['deadlines[0].due', '"2025-02-30" is not a real date'],
+      ['tasks[1].responsibleUnits[1]', 'unknown responsible unit "police"'],
+      ['tasks[1].metrics[0].id', 'metric id "t01-stations" is used twice in the plan'],
+    ]);
+    expect(invalid.message.split('\n')[0]).toBe('sample.json: 5 problems');
+    expect(invalid.message).toContain('  tasks[1].responsibleUnits[1]: unknown responsible unit "police"');
+  });
+
+  it('reports a missing field and a number written where a decimal string is expected, in plain words', () => {
+    const p = draft();
+    delete p.tasks[0].title;
+    p.tasks[0].metrics[0].target.value = 10;
+    expect(pairs(p)).toEqual([
+      ['tasks[0].title', 'is missing (expected string)'],
+      ['tasks[0].metrics[0].target.value', 'must be a decimal number written as a string, e.g. "10" rather than 10'],
+    ]);
+  });
+
+  it('reports an unknown target kind and a field the format does not have', () => {
+    const p = draft();
+    p.tasks[0].metrics[0].target.kind = 'atleast';
+    p.tasks[0].metrics[1].unit = '人';
+    expect(pairs(p)).toEqual([
+      ['tasks[0].metrics[0].target.kind', expect.stringContaining("'atLeast' | 'approximate' | 'share' | 'rate' | 'ceiling' | 'milestone' | 'yesNo'")],
+      ['tasks[0].metrics[1]', 'Unrecognized key: "unit"'],
+    ]);
+  });
+
+  describe('places', () => {
+    it('refuses duplicate place ids', () => {
+      const p = draft();
+      p.places[2].id = 'east';
+      p.tasks[1].metrics[0].places = ['east'];
+      expect(pairs(p)).toEqual([['places[2].id', 'place id "east" is used twice']]);
+    });
+
+    it('refuses a plan with no city', () => {
+      const p = draft();
+      p.places[0].kind = 'district';
+      expect(pairs(p)).toEqual([
+        ['places', 'a plan needs exactly one place of kind "city", found 0'],
+        ['places[0].parent', 'place "sample" needs a parent'],
+      ]);
+    });
+
+    it('refuses two cities', () => {
+      const p = draft();
+      p.places.push({ id: 'other', name: '另一市', kind: 'city' });
+      expect(pairs(p)).toEqual([['places', 'a plan needs exactly one place of kind "city", found 2']]);
+    });
+
+    it('refuses an unknown parent, a city with a parent, and a place that is not directly under the city', () => {
+      const p = draft();
+      p.places[1].parent = 'nowhere';
+      p.places[0].parent = 'east';
+      p.places.push({ id: 'town', name: '镇', kind: 'county', parent: 'hill' });
+      expect(pairs(p)).toEqual([
+        ['places[0].parent', 'the city has no parent'],
+        ['places[1].parent', 'unknown place "nowhere"'],
+        ['places[3].parent', '"hill" is not the city: places are two levels, the city "sample" and the places directly under it'],
+      ]);
+    });
+
+    it('refuses unknown, repeated and empty metric places', () => {
+      const p = draft();
+      p.tasks[1].metrics[0].places = ['hill', 'west', 'hill'];
+      p.tasks[0].metrics[0].places = [];
+      expect(pairs(p)).toEqual([
+        ['tasks[0].metrics[0].places', 'must name at least one place, or be left out to mean every district'],
+        ['tasks[1].metrics[0].places[1]', 'unknown place "west"'],
+        ['tasks[1].metrics[0].places', 'a place is listed twice'],
+      ]);
+    });
+
+    it('refuses metric places that contradict the level', () => {
+      const p = draft();
+      p.tasks[1].metrics[1].places = ['east']; // a city-level metric limited to a district
+      p.tasks[0].metrics[0].places = ['sample']; // a district-level metric reported by the city
+      expect(pairs(p)).toEqual([
+        ['tasks[0].metrics[0].places[0]', '"sample" is the city; a metric the city reports itself needs level "city"'],
+        [
+          'tasks[1].metrics[1].places[0]',
+          'a city-level metric is reported for the city alone; "east" is not the city (leave places out, or set level to "district")',
+        ],
+      ]);
+    });
+
+    it('accepts a city-level metric that names the city', () => {
+      const p = draft();
+      p.tasks[1].metrics[1].places = ['sample'];
+      expect(isRight(parsePlan(p))).toBe(true);
+    });
+  });
+
+  describe('targets', () => {
+    it('refuses duplicate milestone stages', () => {
+      const p = draft();
+      p.tasks[1].metrics[0].target.stages = ['选址', '评审', '选址'];
+      expect(pairs(p)).toEqual([['tasks[1].metrics[0].target.stages', 'a stage is listed twice']]);
+    });
+
+    it('refuses a share above 100% and a rate per 0', () => {
+      const p = draft();
+      p.tasks[0].metrics.push(
+        { id: 't01-share', name: '覆盖率', target: { kind: 'share', value: '120', unit: '%', numerator: 'a', denominator: 'b' } },
+        { id: 't01-rate', name: '托位', target: { kind: 'rate', value: '3.78', unit: '个/千人', per: '0', numerator: 'a', denominator: 'b' } },
+      );
+      expect(pairs(p)).toEqual([
+        ['tasks[0].metrics[2].target.value', 'a share is a percent and cannot exceed 100 (got 120)'],
+        ['tasks[0].metrics[3].target.per', 'must be greater than 0 (e.g. "1000" for a rate per 1000 people)'],
+      ]);
+    });
+
+    it('refuses a share whose unit is not %', () => {
+      const p = draft();
+      p.tasks[0].metrics.push({
+        id: 't01-share',
+        name: '覆盖率',
+        target: { kind: 'share', value: '80', unit: '个', numerator: 'a', denominator: 'b' },
+      });
+      expect(pairs(p)).toEqual([['tasks[0].metrics[2].target.unit', 'Invalid input: expected "%"']]);
+    });
+  });
+
+  describe('ids, numbers and units', () => {
+    it('refuses duplicate task numbers, duplicate unit ids and a unit listed twice on a task', () => {
+      const p = draft();
+      p.tasks[1].number = 1;
+      p.responsibleUnits.push({ id: 'eco', name: '又一个' });
+      p.tasks[0].responsibleUnits = ['hrss', 'hrss'];
+      expect(pairs(p)).toEqual([
+        ['responsibleUnits[2].id', 'responsible unit id "eco" is used twice'],
+        ['tasks[0].responsibleUnits', 'a responsible unit is listed twice'],
+        ['tasks[1].number', 'task number 1 is used twice'],
+      ]);
+    });
+
+    it('refuses ids that are not lower-case letters, digits and dashes', () => {
+      const p = draft();
+      p.tasks[0].metrics[0].id = 'T01 Stations';
+      expect(pairs(p)).toEqual([
+        ['tasks[0].metrics[0].id', 'must be lower-case letters, digits and dashes, e.g. "t01-stations"'],
+      ]);
+    });
+  });
+
+  describe('dates', () => {
+    it('knows real calendar days', () => {
+      expect(isRealDate('2024-02-29')).toBe(true);
+      expect(isRealDate('2023-02-29')).toBe(false);
+      expect(isRealDate('2024-02-30')).toBe(false);
+      expect(isRealDate('2024-13-01')).toBe(false);
+      expect(isRealDate('2024-1-1')).toBe(false);
+    });
+
+    it('refuses a period that runs backwards and an impossible time zone', () => {
+      const p = draft();
+      p.periodEnd = '2024-12-31';
+      p.timeZone = '+25:00';
+      expect(pairs(p)).toEqual([
+        ['periodEnd', 'must be after periodStart'],
+        ['timeZone', '"+25:00" is not a real UTC offset'],
+      ]);
+    });
+
+    it('refuses a duplicate deadline id and a deadline rule that does not exist', () => {
+      const p = draft();
+      p.deadlines.push({ id: 'completion', kind: 'finish', due: '2025-10-31', appliesTo: 'all', description: 'x' });
+      expect(pairs(p)).toEqual([
+        ['deadlines[1].kind', 'Invalid option: expected one of "completion"|"report"'],
+        ['deadlines[1].id', 'deadline id "completion" is used twice'],
+      ]);
+    });
+  });
+});
+
+describe('parsePlanText', () => {
+  it('parses valid JSON text', () => {
+    expect(isRight(parsePlanText(JSON.stringify(validPlan()), 'sample.json'))).toBe(true);
+  });
+
+  it('names the file and the line and column of a JSON syntax error', () => {
+    const text = JSON.stringify(validPlan(), null, 2).replace('"title": "示例市', '"title" "示例市');
+    const r = parsePlanText(text, 'plans/sample.json');
+    expect(isLeft(r)).toBe(true);
+    if (!isLeft(r)) return;
+    expect(r.left.file).toBe('plans/sample.json');
+    expect(r.left.problems).toHaveLength(1);
+    expect(r.left.problems[0]!.path).toBe('(root)');
+    expect(r.left.problems[0]!.reason).toMatch(/^not valid JSON: .*\(line 3, column 11\)$/);
+    expect(r.left.message).toMatch(/^plans\/sample\.json: 1 problem\n {2}\(root\): not valid JSON: /);
+  });
+
+  it('reports empty text as invalid JSON', () => {
+    const r = parsePlanText('', 'empty.json');
+    expect(isLeft(r) && r.left.problems[0]!.reason.startsWith('not valid JSON')).toBe(true);
+  });
+
+  it('ignores a leading byte-order mark', () => {
+    expect(isRight(parsePlanText('\uFEFF' + JSON.stringify(validPlan()), 'bom.json'))).toBe(true);
+  });
+
+  it('reports a document that is not an object', () => {
+    expect(problemsOf(JSON.parse('[]')).problems).toEqual([
+      { file: 'sample.json', path: '(root)', reason: expect.stringContaining('expected object') },
+    ]);
+  });
+});

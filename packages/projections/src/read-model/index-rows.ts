@@ -1,0 +1,97 @@
+import type { LedgerEvent, StoredEvent } from '@minsheng/core';
+
+/**
+ * What one event adds to the ledger index, engine-agnostic: each read-model engine
+ * turns these rows into its own statements. Unknown event types add nothing.
+ */
+export type IndexRow =
+  | { readonly table: 'plans'; readonly row: Base & { plan_id: string; data: string } }
+  | { readonly table: 'targets'; readonly row: Base & { plan_id: string; task: number; metric: string; data: string } }
+  | {
+      readonly table: 'figures';
+      readonly row: Base & {
+        kind: 'report' | 'correction';
+        report_id: string;
+        plan_id: string;
+        task: number;
+        metric: string;
+        place: string;
+        as_of: string;
+        figure: string;
+        unit: string | null;
+        person: string | null;
+        source: string | null;
+        reason: string | null;
+      };
+    }
+  | { readonly table: 'retractions'; readonly row: Base & { report_id: string; reason: string; unit: string | null; person: string | null } }
+  | { readonly table: 'completions'; readonly row: Base & { plan_id: string; task: number; data: string } }
+  | {
+      readonly table: 'missed';
+      readonly row: Base & { plan_id: string; task: number; metric: string; deadline: string; data: string };
+    };
+
+interface Base {
+  position: number;
+  event_id: string;
+  recorded_at: number;
+  hash: string;
+}
+
+export const indexRows = (stored: StoredEvent): IndexRow | null => {
+  const e = { type: stored.type, data: stored.data } as LedgerEvent;
+  const m = stored.metadata;
+  const base: Base = {
+    position: stored.position,
+    event_id: stored.eventId,
+    recorded_at: Date.parse(m.recordedAt),
+    hash: stored.hash,
+  };
+  const who = { unit: m.actor.unit ?? null, person: m.actor.person ?? m.actor.system ?? null };
+  switch (e.type) {
+    case 'PlanPublished':
+      return { table: 'plans', row: { ...base, plan_id: e.data.planId, data: JSON.stringify(e.data) } };
+    case 'TargetSet':
+      return {
+        table: 'targets',
+        row: { ...base, plan_id: e.data.planId, task: e.data.task.number, metric: e.data.metric.id, data: JSON.stringify(e.data) },
+      };
+    case 'ProgressReported':
+    case 'ProgressCorrected':
+      return {
+        table: 'figures',
+        row: {
+          ...base,
+          kind: e.type === 'ProgressReported' ? 'report' : 'correction',
+          report_id: e.type === 'ProgressReported' ? stored.eventId : e.data.corrects,
+          plan_id: e.data.planId,
+          task: e.data.task,
+          metric: e.data.metric,
+          place: e.data.place,
+          as_of: e.data.asOf,
+          figure: JSON.stringify(e.data.figure),
+          ...who,
+          source: m.source ? JSON.stringify(m.source) : null,
+          reason: e.type === 'ProgressCorrected' ? e.data.reason : null,
+        },
+      };
+    case 'ProgressRetracted':
+      return { table: 'retractions', row: { ...base, report_id: e.data.retracts, reason: e.data.reason, ...who } };
+    case 'TaskCompleted':
+      return { table: 'completions', row: { ...base, plan_id: e.data.planId, task: e.data.task, data: JSON.stringify(e.data) } };
+    case 'DeadlineMissed':
+      return {
+        table: 'missed',
+        row: {
+          ...base,
+          plan_id: e.data.planId,
+          task: e.data.task,
+          metric: e.data.metric,
+          deadline: e.data.deadline,
+          data: JSON.stringify(e.data),
+        },
+      };
+    default:
+      return null;
+  }
+};

@@ -1,0 +1,71 @@
+import type { Figure, LedgerEventData, PlanFrame, Source, TargetSetData } from '@minsheng/core';
+
+/** One version of a reported figure: the report itself, or a correction of it. */
+export interface FigureVersion {
+  readonly eventId: string;
+  readonly kind: 'report' | 'correction';
+  /** The report this version belongs to (itself for a report). */
+  readonly reportId: string;
+  readonly position: number;
+  readonly planId: string;
+  readonly task: number;
+  readonly metric: string;
+  readonly place: string;
+  readonly asOf: string;
+  /** Epoch milliseconds of metadata.recordedAt. */
+  readonly recordedAt: number;
+  readonly figure: Figure;
+  readonly unit: string | null;
+  readonly person: string | null;
+  readonly source: Source | null;
+  readonly reason: string | null;
+  readonly hash: string;
+}
+
+export interface Retraction {
+  readonly eventId: string;
+  readonly reportId: string;
+  readonly position: number;
+  readonly recordedAt: number;
+  readonly reason: string;
+  readonly unit: string | null;
+  readonly person: string | null;
+  readonly hash: string;
+}
+
+export interface Recorded<D> {
+  readonly eventId: string;
+  readonly position: number;
+  readonly recordedAt: number;
+  readonly hash: string;
+  readonly data: D;
+}
+
+/** What an as-of query asks: figures effective on or before `asOf`, as known at `knownAt`. */
+export interface AsOf {
+  /** YYYY-MM-DD; figures whose effective date is later are not counted. */
+  readonly asOf: string;
+  /** Epoch milliseconds; events recorded later are not known. */
+  readonly knownAt: number;
+}
+
+/**
+ * The read side of the ledger index, one implementation per read-model engine.
+ * Every figure and view is computed from these, so each has a full audit trail.
+ */
+export interface ReadModelReader {
+  checkpoint(projection?: string): Promise<number>;
+  planIds(): Promise<string[]>;
+  frame(planId: string, knownAt: number): Promise<Recorded<PlanFrame> | null>;
+  targets(planId: string, knownAt: number): Promise<Recorded<TargetSetData>[]>;
+  /** For each place of the metric, the version in force (see docs/concepts.md), if any. */
+  effectiveFigures(planId: string, metric: string, at: AsOf): Promise<FigureVersion[]>;
+  /** Every version and retraction of a metric's figures (one place, or all), in log order. */
+  history(planId: string, metric: string, place: string | null): Promise<{ versions: FigureVersion[]; retractions: Retraction[] }>;
+  completions(planId: string, knownAt: number): Promise<Recorded<LedgerEventData<'TaskCompleted'>>[]>;
+  missed(planId: string, knownAt: number): Promise<Recorded<LedgerEventData<'DeadlineMissed'>>[]>;
+  /** Whether any progress report for the metric was recorded at or before `before`. */
+  reportedBy(planId: string, metric: string, before: number): Promise<boolean>;
+  /** Position, stream and event id of one figure version, to find the stream of a report for a correction. */
+  findReport(eventId: string): Promise<FigureVersion | null>;
+}

@@ -1,0 +1,50 @@
+/**
+ * The ledger index in SQLite. Rows are keyed by global position, so one event can
+ * never be applied twice. Versioned: a file with a newer read-model schema is refused.
+ */
+export const READ_MODEL_SCHEMA_VERSION = 1;
+
+export const READ_MODEL_DDL = `
+CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rm_checkpoints (
+  projection TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rm_plans (
+  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, event_id TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rm_plans_plan ON rm_plans (plan_id, recorded_at);
+CREATE TABLE IF NOT EXISTS rm_targets (
+  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL,
+  event_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rm_targets_plan ON rm_targets (plan_id, metric, recorded_at);
+CREATE TABLE IF NOT EXISTS rm_figures (
+  position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+  report_id TEXT NOT NULL, report_position INTEGER NOT NULL,
+  plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL,
+  as_of TEXT NOT NULL, recorded_at INTEGER NOT NULL, figure TEXT NOT NULL,
+  unit TEXT, person TEXT, source TEXT, reason TEXT, hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rm_figures_lookup ON rm_figures (plan_id, metric, place, as_of, report_position);
+CREATE INDEX IF NOT EXISTS rm_figures_report ON rm_figures (report_id, position);
+CREATE TABLE IF NOT EXISTS rm_pairs (
+  plan_id TEXT NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL, first_recorded_at INTEGER NOT NULL,
+  PRIMARY KEY (plan_id, metric, place));
+CREATE TABLE IF NOT EXISTS rm_retractions (
+  position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, report_id TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL, reason TEXT NOT NULL, unit TEXT, person TEXT, hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rm_retractions_report ON rm_retractions (report_id, recorded_at);
+CREATE TABLE IF NOT EXISTS rm_completions (
+  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, event_id TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rm_missed (
+  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL,
+  deadline TEXT NOT NULL, event_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+`;
+
+export const READ_MODEL_TABLES = [
+  'rm_plans',
+  'rm_targets',
+  'rm_figures',
+  'rm_pairs',
+  'rm_retractions',
+  'rm_completions',
+  'rm_missed',
+] as const;

@@ -1,0 +1,221 @@
+import Database from 'better-sqlite3';
+import type { LedgerEventData, PlanFrame, StoredEvent, TargetSetData } from '@minsheng/core';
+import { indexRows, type IndexRow } from './index-rows';
+import type { ApplyOutcome, ReadModelWriter } from './projection';
+import type { AsOf, FigureVersion, ReadModelReader, Recorded, Retraction } from './rows';
+import { READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES } from './sqlite-schema';
+
+export interface SqliteReadModelOptions {
+  /** A file path (the ledger's own file is fine: tables are prefixed rm_), or ':memory:'. */
+  readonly file?: string;
+  /** An open connection; left open by close(). */
+  readonly db?: Database.Database;
+}
+
+export interface SqliteReadModel {
+  readonly reader: ReadModelReader;
+  readonly writer: ReadModelWriter;
+  close(): void;
+}
+
+export class ReadModelVersionError extends Error {}
+
+type Row = Record<string, unknown>;
+
+const figureVersion = (r: Row): FigureVersion => ({
+  eventId: r.event_id as string,
+  kind: r.kind as 'report' | 'correction',
+  reportId: r.report_id as string,
+  position: r.position as number,
+  planId: r.plan_id as string,
+  task: r.task as number,
+  metric: r.metric as string,
+  place: r.place as string,
+  asOf: r.as_of as string,
+  recordedAt: r.recorded_at as number,
+  figure: JSON.parse(r.figure as string),
+  unit: (r.unit as string | null) ?? null,
+  person: (r.person as string | null) ?? null,
+  source: r.source ? JSON.parse(r.source as string) : null,
+  reason: (r.reason as string | null) ?? null,
+  hash: r.hash as string,
+});
+
+const retraction = (r: Row): Retraction => ({
+  eventId: r.event_id as string,
+  reportId: r.report_id as string,
+  position: r.position as number,
+  recordedAt: r.recorded_at as number,
+  reason: r.reason as string,
+  unit: (r.unit as string | null) ?? null,
+  person: (r.person as string | null) ?? null,
+  hash: r.hash as string,
+});
+
+const recorded = <D>(r: Row): Recorded<D> => ({
+  eventId: r.event_id as string,
+  position: r.position as number,
+  recordedAt: r.recorded_at as number,
+  hash: r.hash as string,
+  data: JSON.parse(r.data as string) as D,
+});
+
+/** The ledger index in SQLite: rows and checkpoint commit in one IMMEDIATE transaction. */
+export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteReadModel => {
+  const owned = !options.db;
+  const db = options.db ?? new Database(options.file ?? ':memory:');
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 10000');
+  db.pragma('synchronous = NORMAL');
+  const version = (() => {
+    try {
+      return db.prepare(`SELECT value FROM rm_meta WHERE key = 'schema_version'`).pluck().get() as string | undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (version !== undefined && Number(version) > READ_MODEL_SCHEMA_VERSION)
+    throw new ReadModelVersionError(
+      `the read model in this file has schema version ${version}, newer than this library's ${READ_MODEL_SCHEMA_VERSION}; upgrade Minsheng Ledger`,
+    );
+  db.exec(READ_MODEL_DDL);
+  db.prepare(`INSERT OR IGNORE INTO rm_meta (key, value) VALUES ('schema_version', ?)`).run(String(READ_MODEL_SCHEMA_VERSION));
+
+  const insert: Record<IndexRow['table'], Database.Statement> = {
+    plans: db.prepare(
+      `INSERT INTO rm_plans (position, plan_id, event_id, recorded_at, hash, data) VALUES (@position, @plan_id, @event_id, @recorded_at, @hash, @data)`,
+    ),
+    targets: db.prepare(
+      `INSERT INTO rm_targets (position, plan_id, task, metric, event_id, recorded_at, hash, data)
+       VALUES (@position, @plan_id, @task, @metric, @event_id, @recorded_at, @hash, @data)`,
+    ),
+    figures: db.prepare(
+      `INSERT INTO rm_figures (position, event_id, kind, report_id, report_position, plan_id, task, metric, place, as_of,
+         recorded_at, figure, unit, person, source, reason, hash)
+       VALUES (@position, @event_id, @kind, @report_id,
+         COALESCE((SELECT position FROM rm_figures WHERE event_id = @report_id), @position),
+         @plan_id, @task, @metric, @place, @as_of, @recorded_at, @figure, @unit, @person, @source, @reason, @hash)`,
+    ),
+    retractions: db.prepare(
+      `INSERT INTO rm_retractions (position, event_id, report_id, recorded_at, reason, unit, person, hash)
+       VALUES (@position, @event_id, @report_id, @recorded_at, @reason, @unit, @person, @hash)`,
+    ),
+    completions: db.prepare(
+      `INSERT INTO rm_completions (position, plan_id, task, event_id, recorded_at, hash, data)
+       VALUES (@position, @plan_id, @task, @event_id, @recorded_at, @hash, @data)`,
+    ),
+    missed: db.prepare(
+      `INSERT INTO rm_missed (position, plan_id, task, metric, deadline, event_id, recorded_at, hash, data)
+       VALUES (@position, @plan_id, @task, @metric, @deadline, @event_id, @recorded_at, @hash, @data)`,
+    ),
+  };
+  const insertPair = db.prepare(
+    `INSERT OR IGNORE INTO rm_pairs (plan_id, metric, place, first_recorded_at) VALUES (?, ?, ?, ?)`,
+  );
+  const getCheckpoint = db.prepare(`SELECT position FROM rm_checkpoints WHERE projection = ?`).pluck();
+  const initCheckpoint = db.prepare(
+    `INSERT OR IGNORE INTO rm_checkpoints (projection, position, updated_at) VALUES (?, 0, ?)`,
+  );
+  const moveCheckpoint = db.prepare(
+    `UPDATE rm_checkpoints SET position = ?, updated_at = ? WHERE projection = ? AND position = ?`,
+  );
+
+  const applyTx = db.transaction((projection: string, expected: number, events: readonly StoredEvent[]): ApplyOutcome => {
+    initCheckpoint.run(projection, new Date().toISOString());
+    const last = events.length ? events[events.length - 1]!.position : expected;
+    if (moveCheckpoint.run(last, new Date().toISOString(), projection, expected).changes !== 1) return 'checkpoint-moved';
+    for (const e of events) {
+      const r = indexRows(e);
+      if (!r) continue;
+      insert[r.table].run(r.row);
+      if (r.table === 'figures' && r.row.kind === 'report')
+        insertPair.run(r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at);
+    }
+    return 'applied';
+  });
+
+  const writer: ReadModelWriter = {
+    applyBatch: async (projection, expected, events) => applyTx.immediate(projection, expected, events),
+    reset: async (projection) => {
+      db.transaction(() => {
+        for (const t of READ_MODEL_TABLES) db.prepare(`DELETE FROM ${t}`).run();
+        db.prepare(`DELETE FROM rm_checkpoints WHERE projection = ?`).run(projection);
+      }).immediate();
+    },
+  };
+
+  const q = {
+    planIds: db.prepare(`SELECT DISTINCT plan_id FROM rm_plans ORDER BY plan_id`).pluck(),
+    frame: db.prepare(
+      `SELECT * FROM rm_plans WHERE plan_id = ? AND recorded_at <= ? ORDER BY position DESC LIMIT 1`,
+    ),
+    targets: db.prepare(
+      `SELECT t.* FROM rm_targets t WHERE t.plan_id = @plan AND t.recorded_at <= @knownAt
+         AND NOT EXISTS (SELECT 1 FROM rm_targets n WHERE n.plan_id = t.plan_id AND n.metric = t.metric
+                         AND n.recorded_at <= @knownAt AND n.position > t.position)
+       ORDER BY t.task, t.position`,
+    ),
+    places: db.prepare(`SELECT place FROM rm_pairs WHERE plan_id = ? AND metric = ? ORDER BY place`).pluck(),
+    effective: db.prepare(
+      `SELECT v.* FROM rm_figures v
+       WHERE v.plan_id = @plan AND v.metric = @metric AND v.place = @place
+         AND v.as_of <= @asOf AND v.recorded_at <= @knownAt
+         AND NOT EXISTS (SELECT 1 FROM rm_figures w WHERE w.report_id = v.report_id AND w.position > v.position
+                         AND w.recorded_at <= @knownAt)
+         AND NOT EXISTS (SELECT 1 FROM rm_retractions x WHERE x.report_id = v.report_id AND x.recorded_at <= @knownAt)
+       ORDER BY v.as_of DESC, v.report_position DESC LIMIT 1`,
+    ),
+    historyPlace: db.prepare(
+      `SELECT * FROM rm_figures WHERE plan_id = ? AND metric = ? AND place = ? ORDER BY position`,
+    ),
+    historyAll: db.prepare(`SELECT * FROM rm_figures WHERE plan_id = ? AND metric = ? ORDER BY position`),
+    retractionsOf: db.prepare(
+      `SELECT x.* FROM rm_retractions x JOIN rm_figures r ON r.event_id = x.report_id
+       WHERE r.plan_id = ? AND r.metric = ? AND (? IS NULL OR r.place = ?) ORDER BY x.position`,
+    ),
+    completions: db.prepare(`SELECT * FROM rm_completions WHERE plan_id = ? AND recorded_at <= ? ORDER BY position`),
+    missed: db.prepare(`SELECT * FROM rm_missed WHERE plan_id = ? AND recorded_at <= ? ORDER BY position`),
+    reportedBy: db.prepare(
+      `SELECT 1 FROM rm_figures WHERE plan_id = ? AND metric = ? AND kind = 'report' AND recorded_at <= ? LIMIT 1`,
+    ),
+    findReport: db.prepare(`SELECT * FROM rm_figures WHERE event_id = ?`),
+  };
+
+  const reader: ReadModelReader = {
+    checkpoint: async (projection = 'ledger-index') => (getCheckpoint.get(projection) as number | undefined) ?? 0,
+    planIds: async () => q.planIds.all() as string[],
+    frame: async (plan, knownAt) => {
+      const r = q.frame.get(plan, knownAt) as Row | undefined;
+      return r ? recorded<PlanFrame>(r) : null;
+    },
+    targets: async (plan, knownAt) => (q.targets.all({ plan, knownAt }) as Row[]).map((r) => recorded<TargetSetData>(r)),
+    effectiveFigures: async (plan, metric, at: AsOf) =>
+      (q.places.all(plan, metric) as string[]).flatMap((place) => {
+        const r = q.effective.get({ plan, metric, place, asOf: at.asOf, knownAt: at.knownAt }) as Row | undefined;
+        return r ? [figureVersion(r)] : [];
+      }),
+    history: async (plan, metric, place) => ({
+      versions: ((place === null ? q.historyAll.all(plan, metric) : q.historyPlace.all(plan, metric, place)) as Row[]).map(
+        figureVersion,
+      ),
+      retractions: (q.retractionsOf.all(plan, metric, place, place) as Row[]).map(retraction),
+    }),
+    completions: async (plan, knownAt) =>
+      (q.completions.all(plan, knownAt) as Row[]).map((r) => recorded<LedgerEventData<'TaskCompleted'>>(r)),
+    missed: async (plan, knownAt) =>
+      (q.missed.all(plan, knownAt) as Row[]).map((r) => recorded<LedgerEventData<'DeadlineMissed'>>(r)),
+    reportedBy: async (plan, metric, before) => q.reportedBy.get(plan, metric, before) !== undefined,
+    findReport: async (eventId) => {
+      const r = q.findReport.get(eventId) as Row | undefined;
+      return r ? figureVersion(r) : null;
+    },
+  };
+
+  return {
+    reader,
+    writer,
+    close: () => {
+      if (owned && db.open) db.close();
+    },
+  };
+};

@@ -1,0 +1,48 @@
+import type { Status } from './status';
+
+/** One row of a view. `unit` is the unit of measure; responsible units are named separately. */
+export interface ViewRow {
+  readonly task: number;
+  readonly taskTitle: string;
+  readonly metric: string;
+  readonly metricName: string;
+  readonly kind: string;
+  readonly place: string;
+  readonly placeName: string;
+  readonly unit: string | null;
+  /** The target as people read it, e.g. "≥ 73 个". */
+  readonly target: string;
+  /** The figure in the target's unit (percent for shares), or null when nothing is reported. */
+  readonly value: string | null;
+  readonly numerator: string | null;
+  readonly denominator: string | null;
+  /** Percent of target, one decimal. */
+  readonly percent: string | null;
+  /** Percent of target the pro-rated schedule expects at this date. */
+  readonly scheduled: string | null;
+  /** Null where a place's figure has no target of its own (a district's share of a city sum). */
+  readonly met: boolean | null;
+  readonly status: Status;
+  readonly responsibleUnits: readonly string[];
+  /** The latest effective date among the figures in force. */
+  readonly reportedAsOf: string | null;
+  readonly completionRecorded: boolean;
+  readonly deadlinesMissed: readonly string[];
+}
+
+export interface UnitViewRow extends ViewRow {
+  readonly responsibleUnit: string;
+  readonly role: 'lead' | 'co-responsible';
+}
+
+/** The moment a view describes: figures effective by `asOf`, as the ledger knew them at `knownAt`. */
+export interface ViewMoment {
+  readonly planId: string;
+  readonly asOf: string;
+  readonly knownAt: string;
+}
+
+export interface View<R extends ViewRow = ViewRow> extends ViewMoment {
+  readonly by: 'task' | 'district' | 'unit';
+  readonly rows: readonly R[];
+}

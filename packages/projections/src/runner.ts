@@ -24,7 +24,7 @@ export class ProjectionError extends Error {}
  * moved the checkpoint first, the batch is dropped and reading resumes from the new
  * checkpoint, so no event is applied twice or skipped.
  */
-export const catchUp = async (
+export const catchUpReadModel = async (
   store: EventStore,
   model: { reader: ReadModelReader; writer: ReadModelWriter },
   options: CatchUpOptions = {},
@@ -53,11 +53,11 @@ export const catchUp = async (
 };
 
 /** Drops the read model's rows and replays the whole log into it. */
-export const rebuild = async (
+export const rebuildReadModel = async (
   store: EventStore,
   model: { reader: ReadModelReader; writer: ReadModelWriter },
   options: CatchUpOptions = {},
 ): Promise<CatchUpResult> => {
   await model.writer.reset(options.projection ?? LEDGER_INDEX);
-  return catchUp(store, model, options);
+  return catchUpReadModel(store, model, options);
 };

@@ -1,0 +1,140 @@
+import { systemClock, type Clock, type Plan, type PlanFrame } from '@minsheng/core';
+import type { EventStore } from '@minsheng/event-store';
+import {
+  auditTrail,
+  catchUpReadModel,
+  rebuildReadModel,
+  takeSnapshot,
+  viewByDistrict,
+  viewByTask,
+  viewByUnit,
+  type AuditTrail,
+  type CatchUpResult,
+  type Moment,
+  type ReadModelReader,
+  type ReadModelWriter,
+  type UnitViewRow,
+  type View,
+} from '@minsheng/projections';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import { checkCompletion } from './completion';
+import { resolvePlaceId, resolvePlan, resolveUnitId, type LedgerDeps } from './context';
+import { checkDeadlines, type DeadlineMissedData } from './deadlines';
+import { projectionFailed, type LedgerFailure } from './failure';
+import { importPlan, type ImportResult } from './import-plan';
+import { correct, report, retract, type CorrectInput, type Recorded, type ReportInput, type RetractInput } from './progress';
+import { verifyChain, type VerifyResult } from './verify';
+
+export interface LedgerOptions {
+  readonly store: EventStore;
+  readonly readModel: { readonly reader: ReadModelReader; readonly writer: ReadModelWriter };
+  /** Injected time; default the system clock. */
+  readonly clock?: Clock;
+  /**
+   * Bring the read model up to date after each command and run the completion policy
+   * (embedded use). Turn off when projection workers maintain the read model.
+   */
+  readonly projectInline?: boolean;
+}
+
+export interface StatusQuery extends Moment {
+  readonly by?: 'task' | 'district' | 'unit';
+  /** Place id or name, for `by: 'district'`. */
+  readonly place?: string;
+  /** Responsible unit id or name, for `by: 'unit'`. */
+  readonly unit?: string;
+}
+
+export interface AuditQuery extends Moment {
+  readonly task: number;
+  readonly metric: string;
+  /** Place id or name; omitted or the city for the rolled-up figure. */
+  readonly place?: string;
+}
+
+export interface ReportResult extends Recorded {
+  /** True when this report completed its task (TaskCompleted was recorded). */
+  readonly completedTask: boolean;
+}
+
+export interface Ledger {
+  importPlan(plan: Plan): TE.TaskEither<LedgerFailure, ImportResult>;
+  report(input: ReportInput): TE.TaskEither<LedgerFailure, ReportResult>;
+  correct(input: CorrectInput): TE.TaskEither<LedgerFailure, ReportResult>;
+  retract(input: RetractInput): TE.TaskEither<LedgerFailure, ReportResult>;
+  checkDeadlines(planId?: string): TE.TaskEither<LedgerFailure, DeadlineMissedData[]>;
+  plan(planId?: string): TE.TaskEither<LedgerFailure, PlanFrame>;
+  status(query?: StatusQuery): TE.TaskEither<LedgerFailure, View | View<UnitViewRow>>;
+  audit(query: AuditQuery): TE.TaskEither<LedgerFailure, AuditTrail>;
+  project(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
+  rebuild(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
+  verify(onProgress?: (checked: number, head: number) => void): TE.TaskEither<LedgerFailure, VerifyResult>;
+}
+
+export const createLedger = (options: LedgerOptions): Ledger => {
+  const deps: LedgerDeps = { store: options.store, readModel: options.readModel, clock: options.clock ?? systemClock };
+  const inline = options.projectInline ?? true;
+  const project = (onProgress?: (c: number, h: number) => void) =>
+    TE.tryCatch(() => catchUpReadModel(deps.store, deps.readModel, onProgress ? { onProgress } : {}), projectionFailed);
+  const settle = (): TE.TaskEither<LedgerFailure, void> => (inline ? pipe(project(), TE.map(() => undefined)) : TE.right(undefined));
+  const afterProgress = (r: Recorded): TE.TaskEither<LedgerFailure, ReportResult> =>
+    !inline
+      ? TE.right({ ...r, completedTask: false })
+      : pipe(
+          settle(),
+          TE.chainW(() => resolvePlan(deps)),
+          TE.chainW((frame) => checkCompletion(deps, frame, r.task, r.eventId)),
+          TE.chainFirstW(() => settle()),
+          TE.map((completedTask) => ({ ...r, completedTask })),
+        );
+  const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> =>
+    pipe(settle(), TE.chainW(() => TE.tryCatch(f, projectionFailed)));
+
+  return {
+    importPlan: (plan) => pipe(importPlan(deps, plan), TE.chainFirstW(settle)),
+    report: (input) => pipe(settle(), TE.chainW(() => report(deps, input)), TE.chainW(afterProgress)),
+    correct: (input) => pipe(settle(), TE.chainW(() => correct(deps, input)), TE.chainW(afterProgress)),
+    retract: (input) => pipe(settle(), TE.chainW(() => retract(deps, input)), TE.chainW(afterProgress)),
+    checkDeadlines: (planId) =>
+      pipe(
+        settle(),
+        TE.chainW(() => resolvePlan(deps, planId)),
+        TE.chainW((frame) => checkDeadlines(deps, frame)),
+        TE.chainFirstW(settle),
+      ),
+    plan: (planId) => pipe(settle(), TE.chainW(() => resolvePlan(deps, planId))),
+    status: (q = {}) =>
+      pipe(
+        settle(),
+        TE.chainW(() => resolvePlan(deps, q.planId)),
+        TE.bindTo('frame'),
+        TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
+        TE.bindW('unit', ({ frame }) => (q.unit === undefined ? TE.right(undefined) : resolveUnitId(frame, q.unit))),
+        TE.chainW(({ frame, place, unit }) =>
+          query(async () => {
+            const snap = await takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now());
+            const by = q.by ?? (place !== undefined ? 'district' : unit !== undefined ? 'unit' : 'task');
+            return by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
+          }),
+        ),
+      ),
+    audit: (q) =>
+      pipe(
+        settle(),
+        TE.chainW(() => resolvePlan(deps, q.planId)),
+        TE.bindTo('frame'),
+        TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
+        TE.chainW(({ frame, place }) =>
+          query(async () => {
+            const snap = await takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now());
+            return auditTrail(deps.readModel.reader, snap, q.task, q.metric, place);
+          }),
+        ),
+      ),
+    project,
+    rebuild: (onProgress) =>
+      TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, onProgress ? { onProgress } : {}), projectionFailed),
+    verify: (onProgress) => TE.tryCatch(() => verifyChain(deps.store, onProgress), projectionFailed),
+  };
+};

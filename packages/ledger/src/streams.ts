@@ -1,0 +1,77 @@
+import {
+  CURRENT_VERSION,
+  foldState,
+  newEventId,
+  planDecider,
+  planStream,
+  progressDecider,
+  taskDecider,
+  taskStream,
+  type Clock,
+  type Decider,
+  type LedgerEvent,
+  type Metadata,
+  type PlanFrame,
+  type StoredEvent,
+} from '@minsheng/core';
+import { NO_STREAM, type AppendResult, type EventStore, type ExpectedRevision } from '@minsheng/event-store';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import type { LedgerFailure } from './failure';
+
+const asDomain = (e: StoredEvent): LedgerEvent => ({ type: e.type, data: e.data, eventId: e.eventId }) as LedgerEvent;
+
+/** A stream's state folded by its decider, and the revision to expect when appending to it. */
+export interface Loaded<S> {
+  readonly state: S;
+  readonly revision: ExpectedRevision;
+}
+
+export const load = <C, S>(store: EventStore, stream: string, decider: Decider<C, S>): TE.TaskEither<LedgerFailure, Loaded<S>> =>
+  pipe(
+    store.readStream(stream),
+    TE.map((events) => ({
+      state: foldState(decider, events.map(asDomain)),
+      revision: events.length ? events[events.length - 1]!.revision : NO_STREAM,
+    })),
+  );
+
+export const loadFrame = (store: EventStore, planId: string): TE.TaskEither<LedgerFailure, PlanFrame | null> =>
+  pipe(
+    load(store, planStream(planId), planDecider),
+    TE.map((l) => l.state.frame),
+  );
+
+export const loadTask = (store: EventStore, planId: string, task: number) => load(store, taskStream(planId, task), taskDecider);
+export const loadProgress = (store: EventStore, stream: string) => load(store, stream, progressDecider);
+
+/** Wraps decided events in envelopes with ids, the current schema version and metadata. */
+export const envelopes = (events: readonly LedgerEvent[], metadata: Metadata, clock: Clock) =>
+  events.map((e) => ({
+    eventId: newEventId(clock.now()),
+    type: e.type,
+    schemaVersion: CURRENT_VERSION[e.type],
+    data: e.data,
+    metadata,
+  }));
+
+export interface Appended {
+  readonly result: AppendResult;
+  readonly eventIds: readonly string[];
+}
+
+export const appendDecided = (
+  store: EventStore,
+  stream: string,
+  events: readonly LedgerEvent[],
+  revision: ExpectedRevision,
+  metadata: Metadata,
+  clock: Clock,
+): TE.TaskEither<LedgerFailure, Appended | null> => {
+  if (events.length === 0) return TE.right(null);
+  const batch = envelopes(events, metadata, clock);
+  return pipe(
+    store.append(stream, batch, revision),
+    TE.map((result) => ({ result, eventIds: batch.map((e) => e.eventId) })),
+  );
+};

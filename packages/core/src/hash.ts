@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { EventEnvelope, StoredEvent } from './events/envelope';
 
 /**
- * Canonical JSON: object keys sorted by code point, no whitespace, no undefined.
- * Figures are decimal strings, so no float formatting enters a hash.
+ * Canonical JSON: object keys sorted by UTF-16 code unit (JavaScript's default sort,
+ * as RFC 8785 does; not by code point, which orders astral characters differently),
+ * no whitespace, no undefined. Figures are decimal strings, so no float formatting enters a hash.
  */
 export const canonicalJson = (value: unknown): string => {
   if (value === null || typeof value !== 'object') {

@@ -90,7 +90,15 @@ export const taskDecider: Decider<TaskCommand, TaskState, TaskEvent> = {
       }
       case 'RecordDeadlineMissed': {
         const { data } = command;
-        if (!state.targets[data.metric]) return left(unknownMetric(data.metric, data.task) as LedgerError);
+        const current = state.targets[data.metric];
+        if (!current) return left(unknownMetric(data.metric, data.task) as LedgerError);
+        if (!current.deadlines.includes(data.deadline))
+          return left(
+            invalidInput(
+              'deadline',
+              `deadline ${data.deadline} does not apply to ${data.metric} (its deadlines: ${current.deadlines.join(', ') || 'none'})`,
+            ),
+          );
         if (state.missed.has(missedKey(data.metric, data.deadline))) return right([]);
         const passes = deadlineInstant(data.due, command.timeZone);
         if (command.now.getTime() < passes.getTime())

@@ -1,5 +1,5 @@
 import { Either, left, right } from 'fp-ts/Either';
-import { dec } from '../decimal';
+import { dec, isDecimalString } from '../decimal';
 import { sameBase } from '../units';
 import type { Figure, Target } from './schemas';
 
@@ -13,6 +13,11 @@ const mismatch = (field: string, reason: string): Either<FigureMismatch, Figure>
 
 /** Checks that a figure has the shape its target's kind needs (exact decimals, known stage, same unit base). */
 export const fitFigure = (target: Target, figure: Figure): Either<FigureMismatch, Figure> => {
+  // Deciders may be called without the schema check in front of them: stay total.
+  for (const field of ['value', 'numerator', 'denominator'] as const) {
+    const v = (figure as Record<string, unknown>)[field];
+    if (typeof v === 'string' && !isDecimalString(v)) return mismatch(field, `"${v}" is not a decimal number`);
+  }
   switch (target.kind) {
     case 'atLeast':
     case 'approximate':

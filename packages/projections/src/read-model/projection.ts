@@ -4,7 +4,8 @@ import type { StoredEvent } from '@minsheng/core';
 export const LEDGER_INDEX = 'ledger-index';
 export const LEDGER_INDEX_VERSION = 1;
 
-export type ApplyOutcome = 'applied' | 'checkpoint-moved';
+/** `lease-lost`: the batch was refused because the caller no longer holds the projection's lease. */
+export type ApplyOutcome = 'applied' | 'checkpoint-moved' | 'lease-lost';
 
 /**
  * The write side of a read model. A batch's rows and the checkpoint move together in
@@ -12,7 +13,14 @@ export type ApplyOutcome = 'applied' | 'checkpoint-moved';
  * moved it, nothing is applied and the caller re-reads it.
  */
 export interface ReadModelWriter {
-  applyBatch(projection: string, expectedCheckpoint: number, events: readonly StoredEvent[]): Promise<ApplyOutcome>;
+  /**
+   * With `owner`, the batch commits only while `owner` holds a live lease on the projection
+   * (checked in the same transaction): a worker whose lease expired can never commit.
+   */
+  applyBatch(projection: string, expectedCheckpoint: number, events: readonly StoredEvent[], owner?: string): Promise<ApplyOutcome>;
+  /** Takes the projection's lease for `ttlMs`, or renews it if `owner` holds it. False if another owner's lease is live. */
+  acquireLease(projection: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(projection: string, owner: string): Promise<void>;
   /** Drops every row and resets the checkpoint to 0 (for a rebuild in place). */
   reset(projection: string): Promise<void>;
 }

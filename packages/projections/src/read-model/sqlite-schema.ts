@@ -8,6 +8,8 @@ export const READ_MODEL_DDL = `
 CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_checkpoints (
   projection TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rm_leases (
+  projection TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_plans (
   position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, event_id TEXT NOT NULL,
   recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
@@ -38,6 +40,12 @@ CREATE TABLE IF NOT EXISTS rm_missed (
   position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL,
   deadline TEXT NOT NULL, event_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
 `;
+
+/** The default table prefix; a blue/green rebuild builds a new version under another prefix. */
+export const DEFAULT_PREFIX = 'rm_';
+
+/** The DDL or a statement for tables under `prefix` instead of rm_. */
+export const withPrefix = (sql: string, prefix: string): string => (prefix === DEFAULT_PREFIX ? sql : sql.replace(/\brm_/g, prefix));
 
 export const READ_MODEL_TABLES = [
   'rm_plans',

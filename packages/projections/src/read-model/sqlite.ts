@@ -3,13 +3,17 @@ import type { LedgerEventData, PlanFrame, StoredEvent, TargetSetData } from '@mi
 import { indexRows, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import type { AsOf, FigureVersion, ReadModelReader, Recorded, Retraction } from './rows';
-import { READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES } from './sqlite-schema';
+import { DEFAULT_PREFIX, READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, withPrefix } from './sqlite-schema';
 
 export interface SqliteReadModelOptions {
   /** A file path (the ledger's own file is fine: tables are prefixed rm_), or ':memory:'. */
   readonly file?: string;
   /** An open connection; left open by close(). */
   readonly db?: Database.Database;
+  /** Table prefix (default rm_): a rebuild beside the live read model uses another one. */
+  readonly prefix?: string;
+  /** Lease times come from this clock (default the system clock). */
+  readonly now?: () => number;
 }
 
 export interface SqliteReadModel {
@@ -19,6 +23,9 @@ export interface SqliteReadModel {
 }
 
 export class ReadModelVersionError extends Error {}
+
+/** A batch could not be applied; nothing of it was committed. */
+export class ReadModelError extends Error {}
 
 type Row = Record<string, unknown>;
 
@@ -63,13 +70,18 @@ const recorded = <D>(r: Row): Recorded<D> => ({
 /** The ledger index in SQLite: rows and checkpoint commit in one IMMEDIATE transaction. */
 export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteReadModel => {
   const owned = !options.db;
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  if (!/^[a-z][a-z0-9_]*_$/.test(prefix)) throw new RangeError(`read-model prefix "${prefix}" must be lower-case letters, digits and underscores, ending in _`);
+  const clockNow = options.now ?? Date.now;
   const db = options.db ?? new Database(options.file ?? ':memory:');
+  const sql = (text: string) => withPrefix(text, prefix);
+  const prep = (text: string) => db.prepare(sql(text));
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
   const version = (() => {
     try {
-      return db.prepare(`SELECT value FROM rm_meta WHERE key = 'schema_version'`).pluck().get() as string | undefined;
+      return prep(`SELECT value FROM rm_meta WHERE key = 'schema_version'`).pluck().get() as string | undefined;
     } catch {
       return undefined;
     }
@@ -78,49 +90,58 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     throw new ReadModelVersionError(
       `the read model in this file has schema version ${version}, newer than this library's ${READ_MODEL_SCHEMA_VERSION}; upgrade Minsheng Ledger`,
     );
-  db.exec(READ_MODEL_DDL);
-  db.prepare(`INSERT OR IGNORE INTO rm_meta (key, value) VALUES ('schema_version', ?)`).run(String(READ_MODEL_SCHEMA_VERSION));
+  db.exec(sql(READ_MODEL_DDL));
+  prep(`INSERT OR IGNORE INTO rm_meta (key, value) VALUES ('schema_version', ?)`).run(String(READ_MODEL_SCHEMA_VERSION));
 
   const insert: Record<IndexRow['table'], Database.Statement> = {
-    plans: db.prepare(
+    plans: prep(
       `INSERT INTO rm_plans (position, plan_id, event_id, recorded_at, hash, data) VALUES (@position, @plan_id, @event_id, @recorded_at, @hash, @data)`,
     ),
-    targets: db.prepare(
+    targets: prep(
       `INSERT INTO rm_targets (position, plan_id, task, metric, event_id, recorded_at, hash, data)
        VALUES (@position, @plan_id, @task, @metric, @event_id, @recorded_at, @hash, @data)`,
     ),
-    figures: db.prepare(
+    figures: prep(
       `INSERT INTO rm_figures (position, event_id, kind, report_id, report_position, plan_id, task, metric, place, as_of,
          recorded_at, figure, unit, person, source, reason, hash)
        VALUES (@position, @event_id, @kind, @report_id,
          COALESCE((SELECT position FROM rm_figures WHERE event_id = @report_id), @position),
          @plan_id, @task, @metric, @place, @as_of, @recorded_at, @figure, @unit, @person, @source, @reason, @hash)`,
     ),
-    retractions: db.prepare(
+    retractions: prep(
       `INSERT INTO rm_retractions (position, event_id, report_id, recorded_at, reason, unit, person, hash)
        VALUES (@position, @event_id, @report_id, @recorded_at, @reason, @unit, @person, @hash)`,
     ),
-    completions: db.prepare(
+    completions: prep(
       `INSERT INTO rm_completions (position, plan_id, task, event_id, recorded_at, hash, data)
        VALUES (@position, @plan_id, @task, @event_id, @recorded_at, @hash, @data)`,
     ),
-    missed: db.prepare(
+    missed: prep(
       `INSERT INTO rm_missed (position, plan_id, task, metric, deadline, event_id, recorded_at, hash, data)
        VALUES (@position, @plan_id, @task, @metric, @deadline, @event_id, @recorded_at, @hash, @data)`,
     ),
   };
-  const insertPair = db.prepare(
+  const insertPair = prep(
     `INSERT OR IGNORE INTO rm_pairs (plan_id, metric, place, first_recorded_at) VALUES (?, ?, ?, ?)`,
   );
-  const getCheckpoint = db.prepare(`SELECT position FROM rm_checkpoints WHERE projection = ?`).pluck();
-  const initCheckpoint = db.prepare(
+  const getCheckpoint = prep(`SELECT position FROM rm_checkpoints WHERE projection = ?`).pluck();
+  const initCheckpoint = prep(
     `INSERT OR IGNORE INTO rm_checkpoints (projection, position, updated_at) VALUES (?, 0, ?)`,
   );
-  const moveCheckpoint = db.prepare(
+  const moveCheckpoint = prep(
     `UPDATE rm_checkpoints SET position = ?, updated_at = ? WHERE projection = ? AND position = ?`,
   );
 
-  const applyTx = db.transaction((projection: string, expected: number, events: readonly StoredEvent[]): ApplyOutcome => {
+  const leaseHeld = prep(`SELECT 1 FROM rm_leases WHERE projection = ? AND owner = ? AND expires_at > ?`);
+  const takeLease = prep(
+    `INSERT INTO rm_leases (projection, owner, expires_at) VALUES (@projection, @owner, @expires)
+     ON CONFLICT (projection) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+     WHERE rm_leases.owner = excluded.owner OR rm_leases.expires_at <= @now`,
+  );
+  const dropLease = prep(`DELETE FROM rm_leases WHERE projection = ? AND owner = ?`);
+
+  const applyTx = db.transaction((projection: string, expected: number, events: readonly StoredEvent[], owner?: string): ApplyOutcome => {
+    if (owner !== undefined && leaseHeld.get(projection, owner, clockNow()) === undefined) return 'lease-lost';
     initCheckpoint.run(projection, new Date().toISOString());
     const last = events.length ? events[events.length - 1]!.position : expected;
     if (moveCheckpoint.run(last, new Date().toISOString(), projection, expected).changes !== 1) return 'checkpoint-moved';
@@ -135,28 +156,42 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   });
 
   const writer: ReadModelWriter = {
-    applyBatch: async (projection, expected, events) => applyTx.immediate(projection, expected, events),
+    applyBatch: async (projection, expected, events, owner) => {
+      try {
+        return applyTx.immediate(projection, expected, events, owner);
+      } catch (e) {
+        const span = events.length ? `${events[0]!.position}..${events[events.length - 1]!.position}` : 'none';
+        throw new ReadModelError(`${projection}: applying positions ${span} failed: ${(e as Error).message}`, { cause: e });
+      }
+    },
+    acquireLease: async (projection, owner, ttlMs) => {
+      const now = clockNow();
+      return db.transaction(() => takeLease.run({ projection, owner, expires: now + ttlMs, now }).changes === 1).immediate();
+    },
+    releaseLease: async (projection, owner) => {
+      dropLease.run(projection, owner);
+    },
     reset: async (projection) => {
       db.transaction(() => {
-        for (const t of READ_MODEL_TABLES) db.prepare(`DELETE FROM ${t}`).run();
-        db.prepare(`DELETE FROM rm_checkpoints WHERE projection = ?`).run(projection);
+        for (const t of READ_MODEL_TABLES) prep(`DELETE FROM ${t}`).run();
+        prep(`DELETE FROM rm_checkpoints WHERE projection = ?`).run(projection);
       }).immediate();
     },
   };
 
   const q = {
-    planIds: db.prepare(`SELECT DISTINCT plan_id FROM rm_plans ORDER BY plan_id`).pluck(),
-    frame: db.prepare(
+    planIds: prep(`SELECT DISTINCT plan_id FROM rm_plans ORDER BY plan_id`).pluck(),
+    frame: prep(
       `SELECT * FROM rm_plans WHERE plan_id = ? AND recorded_at <= ? ORDER BY position DESC LIMIT 1`,
     ),
-    targets: db.prepare(
+    targets: prep(
       `SELECT t.* FROM rm_targets t WHERE t.plan_id = @plan AND t.recorded_at <= @knownAt
          AND NOT EXISTS (SELECT 1 FROM rm_targets n WHERE n.plan_id = t.plan_id AND n.metric = t.metric
                          AND n.recorded_at <= @knownAt AND n.position > t.position)
        ORDER BY t.task, t.position`,
     ),
-    places: db.prepare(`SELECT place FROM rm_pairs WHERE plan_id = ? AND metric = ? ORDER BY place`).pluck(),
-    effective: db.prepare(
+    places: prep(`SELECT place FROM rm_pairs WHERE plan_id = ? AND metric = ? ORDER BY place`).pluck(),
+    effective: prep(
       `SELECT v.* FROM rm_figures v
        WHERE v.plan_id = @plan AND v.metric = @metric AND v.place = @place
          AND v.as_of <= @asOf AND v.recorded_at <= @knownAt
@@ -165,20 +200,20 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
          AND NOT EXISTS (SELECT 1 FROM rm_retractions x WHERE x.report_id = v.report_id AND x.recorded_at <= @knownAt)
        ORDER BY v.as_of DESC, v.report_position DESC LIMIT 1`,
     ),
-    historyPlace: db.prepare(
+    historyPlace: prep(
       `SELECT * FROM rm_figures WHERE plan_id = ? AND metric = ? AND place = ? ORDER BY position`,
     ),
-    historyAll: db.prepare(`SELECT * FROM rm_figures WHERE plan_id = ? AND metric = ? ORDER BY position`),
-    retractionsOf: db.prepare(
+    historyAll: prep(`SELECT * FROM rm_figures WHERE plan_id = ? AND metric = ? ORDER BY position`),
+    retractionsOf: prep(
       `SELECT x.* FROM rm_retractions x JOIN rm_figures r ON r.event_id = x.report_id
        WHERE r.plan_id = ? AND r.metric = ? AND (? IS NULL OR r.place = ?) ORDER BY x.position`,
     ),
-    completions: db.prepare(`SELECT * FROM rm_completions WHERE plan_id = ? AND recorded_at <= ? ORDER BY position`),
-    missed: db.prepare(`SELECT * FROM rm_missed WHERE plan_id = ? AND recorded_at <= ? ORDER BY position`),
-    reportedBy: db.prepare(
+    completions: prep(`SELECT * FROM rm_completions WHERE plan_id = ? AND recorded_at <= ? ORDER BY position`),
+    missed: prep(`SELECT * FROM rm_missed WHERE plan_id = ? AND recorded_at <= ? ORDER BY position`),
+    reportedBy: prep(
       `SELECT 1 FROM rm_figures WHERE plan_id = ? AND metric = ? AND kind = 'report' AND recorded_at <= ? LIMIT 1`,
     ),
-    findReport: db.prepare(`SELECT * FROM rm_figures WHERE event_id = ?`),
+    findReport: prep(`SELECT * FROM rm_figures WHERE event_id = ?`),
   };
 
   const reader: ReadModelReader = {

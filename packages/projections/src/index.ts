@@ -12,3 +12,4 @@ export * from './views/snapshot';
 export * from './views/build';
 export * from './audit/replay';
 export * from './audit/trail';
+export * from './worker';

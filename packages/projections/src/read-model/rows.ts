@@ -53,8 +53,19 @@ export interface AsOf {
  * The read side of the ledger index, one implementation per read-model engine.
  * Every figure and view is computed from these, so each has a full audit trail.
  */
+/** A projection's progress and who is running it. */
+export interface ProjectionState {
+  readonly projection: string;
+  readonly checkpoint: number;
+  readonly updatedAt: string | null;
+  readonly owner: string | null;
+  /** Epoch milliseconds; a lease in the past is free to take. */
+  readonly leaseExpiresAt: number | null;
+}
+
 export interface ReadModelReader {
   checkpoint(projection?: string): Promise<number>;
+  projections(): Promise<ProjectionState[]>;
   planIds(): Promise<string[]>;
   frame(planId: string, knownAt: number): Promise<Recorded<PlanFrame> | null>;
   targets(planId: string, knownAt: number): Promise<Recorded<TargetSetData>[]>;

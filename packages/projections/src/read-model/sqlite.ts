@@ -181,6 +181,12 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
 
   const q = {
     planIds: prep(`SELECT DISTINCT plan_id FROM rm_plans ORDER BY plan_id`).pluck(),
+    projections: prep(
+      `SELECT c.projection, c.position, c.updated_at, l.owner, l.expires_at FROM rm_checkpoints c
+       LEFT JOIN rm_leases l ON l.projection = c.projection
+       UNION SELECT l.projection, NULL, NULL, l.owner, l.expires_at FROM rm_leases l
+       WHERE l.projection NOT IN (SELECT projection FROM rm_checkpoints) ORDER BY 1`,
+    ),
     frame: prep(
       `SELECT * FROM rm_plans WHERE plan_id = ? AND recorded_at <= ? ORDER BY position DESC LIMIT 1`,
     ),
@@ -219,6 +225,14 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   const reader: ReadModelReader = {
     checkpoint: async (projection = 'ledger-index') => (getCheckpoint.get(projection) as number | undefined) ?? 0,
     planIds: async () => q.planIds.all() as string[],
+    projections: async () =>
+      (q.projections.all() as Row[]).map((r) => ({
+        projection: r.projection as string,
+        checkpoint: (r.position as number | null) ?? 0,
+        updatedAt: (r.updated_at as string | null) ?? null,
+        owner: (r.owner as string | null) ?? null,
+        leaseExpiresAt: (r.expires_at as number | null) ?? null,
+      })),
     frame: async (plan, knownAt) => {
       const r = q.frame.get(plan, knownAt) as Row | undefined;
       return r ? recorded<PlanFrame>(r) : null;

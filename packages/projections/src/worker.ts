@@ -1,0 +1,70 @@
+import type { EventStore } from '@minsheng/event-store';
+import { isLeft } from 'fp-ts/Either';
+import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
+import type { ReadModelReader } from './read-model/rows';
+
+export interface WorkerOptions {
+  readonly store: EventStore;
+  readonly model: { readonly reader: ReadModelReader; readonly writer: ReadModelWriter };
+  /** This worker's name in leases; unique per process (e.g. host:pid:random). */
+  readonly owner: string;
+  readonly projection?: string;
+  /** How long a lease lasts without renewal: when an owner dies, another takes over after at most this. */
+  readonly leaseMs?: number;
+  readonly batchSize?: number;
+  /** Wait between polls once caught up, and between attempts to take a lease held by another. */
+  readonly pollMs?: number;
+  readonly signal?: AbortSignal;
+  /** Called after each committed batch. */
+  readonly onBatch?: (checkpoint: number, count: number) => void;
+  /** Called when this worker takes or loses the lease. */
+  readonly onLease?: (held: boolean) => void;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/**
+ * Runs one projection continuously. Only the holder of the projection's lease applies
+ * batches, and each batch commits only if this worker still holds the lease and the
+ * checkpoint is where it read it (both checked in the batch's own transaction), so two
+ * workers never commit the same checkpoint move. A worker that dies stops renewing; another
+ * takes the lease once it expires and resumes from the committed checkpoint.
+ */
+export const runWorker = async (o: WorkerOptions): Promise<void> => {
+  const projection = o.projection ?? LEDGER_INDEX;
+  const leaseMs = o.leaseMs ?? 10_000;
+  const pollMs = o.pollMs ?? 200;
+  const batchSize = o.batchSize ?? 2000;
+  if (pollMs * 2 >= leaseMs) throw new RangeError(`the lease (${leaseMs} ms) must last more than twice the poll interval (${pollMs} ms)`);
+  let held = false;
+  const setHeld = (h: boolean) => {
+    if (h !== held) o.onLease?.(h);
+    held = h;
+  };
+  try {
+    while (!o.signal?.aborted) {
+      setHeld(await o.model.writer.acquireLease(projection, o.owner, leaseMs));
+      if (!held) {
+        await sleep(pollMs, o.signal);
+        continue;
+      }
+      const checkpoint = await o.model.reader.checkpoint(projection);
+      const batch = await o.store.readAll({ fromPosition: checkpoint, maxCount: batchSize })();
+      if (isLeft(batch)) throw new Error(`${projection}: reading after position ${checkpoint} failed: ${batch.left.message}`);
+      if (batch.right.length === 0) {
+        await sleep(pollMs, o.signal);
+        continue;
+      }
+      const outcome = await o.model.writer.applyBatch(projection, checkpoint, batch.right, o.owner);
+      if (outcome === 'lease-lost') setHeld(false);
+      else if (outcome === 'applied') o.onBatch?.(batch.right[batch.right.length - 1]!.position, batch.right.length);
+    }
+  } finally {
+    if (held) await o.model.writer.releaseLease(projection, o.owner);
+  }
+};

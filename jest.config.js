@@ -3,7 +3,7 @@
 // built CLI, which `pnpm test` builds first with `tsc -b`.
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] };
 const moduleNameMapper = {
-  '^@minsheng/event-store/testing$': '<rootDir>/packages/event-store/src/testing/index.ts',
+  '^@minsheng/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
   '^@minsheng/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
 };
 const project = (displayName, pattern) => ({

@@ -13,3 +13,6 @@ export * from './views/build';
 export * from './audit/replay';
 export * from './audit/trail';
 export * from './worker';
+export * from './read-model/row-mapping';
+export * from './read-model/postgres';
+export * from './read-model/postgres-schema';

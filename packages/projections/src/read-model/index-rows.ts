@@ -31,12 +31,13 @@ export type IndexRow =
       readonly row: Base & { plan_id: string; task: number; metric: string; deadline: string; data: string };
     };
 
-interface Base {
+// A type alias, not an interface, so rows are assignable to Record<string, unknown>.
+type Base = {
   position: number;
   event_id: string;
   recorded_at: number;
   hash: string;
-}
+};
 
 export const indexRows = (stored: StoredEvent): IndexRow | null => {
   const e = { type: stored.type, data: stored.data } as LedgerEvent;

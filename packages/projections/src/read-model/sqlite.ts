@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import type { LedgerEventData, PlanFrame, StoredEvent, TargetSetData } from '@minsheng/core';
 import { indexRows, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
-import type { AsOf, FigureVersion, ReadModelReader, Recorded, Retraction } from './rows';
+import { figureVersion, recorded, retraction, type Row } from './row-mapping';
+import type { AsOf, ReadModelReader } from './rows';
 import { DEFAULT_PREFIX, READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, withPrefix } from './sqlite-schema';
 
 export interface SqliteReadModelOptions {
@@ -26,46 +27,6 @@ export class ReadModelVersionError extends Error {}
 
 /** A batch could not be applied; nothing of it was committed. */
 export class ReadModelError extends Error {}
-
-type Row = Record<string, unknown>;
-
-const figureVersion = (r: Row): FigureVersion => ({
-  eventId: r.event_id as string,
-  kind: r.kind as 'report' | 'correction',
-  reportId: r.report_id as string,
-  position: r.position as number,
-  planId: r.plan_id as string,
-  task: r.task as number,
-  metric: r.metric as string,
-  place: r.place as string,
-  asOf: r.as_of as string,
-  recordedAt: r.recorded_at as number,
-  figure: JSON.parse(r.figure as string),
-  unit: (r.unit as string | null) ?? null,
-  person: (r.person as string | null) ?? null,
-  source: r.source ? JSON.parse(r.source as string) : null,
-  reason: (r.reason as string | null) ?? null,
-  hash: r.hash as string,
-});
-
-const retraction = (r: Row): Retraction => ({
-  eventId: r.event_id as string,
-  reportId: r.report_id as string,
-  position: r.position as number,
-  recordedAt: r.recorded_at as number,
-  reason: r.reason as string,
-  unit: (r.unit as string | null) ?? null,
-  person: (r.person as string | null) ?? null,
-  hash: r.hash as string,
-});
-
-const recorded = <D>(r: Row): Recorded<D> => ({
-  eventId: r.event_id as string,
-  position: r.position as number,
-  recordedAt: r.recorded_at as number,
-  hash: r.hash as string,
-  data: JSON.parse(r.data as string) as D,
-});
 
 /** The ledger index in SQLite: rows and checkpoint commit in one IMMEDIATE transaction. */
 export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteReadModel => {

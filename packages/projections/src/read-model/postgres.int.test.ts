@@ -1,0 +1,30 @@
+import { usePostgres } from '@minsheng/store-postgres/testing';
+import { Pool } from 'pg';
+import { runReadModelContract } from '../testing';
+import { createPostgresReadModel, type PostgresReadModel } from './postgres';
+import { ReadModelVersionError } from './sqlite';
+
+const pg = usePostgres();
+let n = 0;
+
+runReadModelContract('PostgreSQL', {
+  create: async () => createPostgresReadModel({ connectionString: pg.databaseUrl(), schema: `rm_contract_${++n}` }),
+  dispose: async (m) => (m as PostgresReadModel).close(),
+});
+
+describe('PostgreSQL read model', () => {
+  it('refuses a schema whose read model is newer than this library', async () => {
+    const rm = await createPostgresReadModel({ connectionString: pg.databaseUrl(), schema: 'rm_newer' });
+    await rm.close();
+    const pool = new Pool({ connectionString: pg.databaseUrl() });
+    await pool.query(`UPDATE rm_newer.meta SET value = '99' WHERE key = 'schema_version'`);
+    await expect(createPostgresReadModel({ pool, schema: 'rm_newer' })).rejects.toThrow(ReadModelVersionError);
+    await pool.end();
+  });
+
+  it('creates its schema once when several workers start at the same moment', async () => {
+    const models = await Promise.all([1, 2, 3, 4].map(() => createPostgresReadModel({ connectionString: pg.databaseUrl(), schema: 'rm_race' })));
+    expect(await Promise.all(models.map((m) => m.reader.checkpoint()))).toEqual([0, 0, 0, 0]);
+    await Promise.all(models.map((m) => m.close()));
+  });
+});

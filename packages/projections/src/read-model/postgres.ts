@@ -1,0 +1,269 @@
+import type { LedgerEventData, PlanFrame, StoredEvent, TargetSetData } from '@minsheng/core';
+import { Pool, type PoolClient } from 'pg';
+import { indexRows, type IndexRow } from './index-rows';
+import type { ApplyOutcome, ReadModelWriter } from './projection';
+import { figureVersion, recorded, retraction, type Row } from './row-mapping';
+import type { ReadModelReader } from './rows';
+import { DEFAULT_PG_SCHEMA, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgReadModelDdl } from './postgres-schema';
+import { ReadModelError, ReadModelVersionError } from './sqlite';
+
+export interface PostgresReadModelOptions {
+  readonly connectionString?: string;
+  /** A pool of the caller's; close() leaves it open. */
+  readonly pool?: Pool;
+  /** Schema of this read-model version (default minsheng_rm). */
+  readonly schema?: string;
+}
+
+export interface PostgresReadModel {
+  readonly reader: ReadModelReader;
+  readonly writer: ReadModelWriter;
+  readonly schema: string;
+  close(): Promise<void>;
+}
+
+const COLUMNS: Record<IndexRow['table'], readonly string[]> = {
+  plans: ['position', 'plan_id', 'event_id', 'recorded_at', 'hash', 'data'],
+  targets: ['position', 'plan_id', 'task', 'metric', 'event_id', 'recorded_at', 'hash', 'data'],
+  figures: ['position', 'event_id', 'kind', 'report_id', 'plan_id', 'task', 'metric', 'place', 'as_of', 'recorded_at',
+    'figure', 'unit', 'person', 'source', 'reason', 'hash'],
+  retractions: ['position', 'event_id', 'report_id', 'recorded_at', 'reason', 'unit', 'person', 'hash'],
+  completions: ['position', 'plan_id', 'task', 'event_id', 'recorded_at', 'hash', 'data'],
+  missed: ['position', 'plan_id', 'task', 'metric', 'deadline', 'event_id', 'recorded_at', 'hash', 'data'],
+};
+
+/** Parameters in a VALUES list are untyped: numbers need a cast. */
+const CAST: Readonly<Record<string, string>> = { position: '::bigint', recorded_at: '::bigint', task: '::integer' };
+
+/** PostgreSQL allows 65535 parameters per statement; stay well under. */
+const ROWS_PER_STATEMENT = 1000;
+
+/**
+ * The ledger index in PostgreSQL, for many projection workers. A batch inserts its rows
+ * with multi-row statements and moves the checkpoint with a compare-and-set, in one
+ * transaction; with an owner, the lease is checked in the same transaction (fencing).
+ */
+export const createPostgresReadModel = async (options: PostgresReadModelOptions): Promise<PostgresReadModel> => {
+  const s = options.schema ?? DEFAULT_PG_SCHEMA;
+  if (!/^[a-z_][a-z0-9_]*$/.test(s)) throw new RangeError(`read-model schema "${s}" must be lower-case letters, digits and underscores`);
+  const owned = !options.pool;
+  const pool = options.pool ?? new Pool({ connectionString: options.connectionString, max: 4 });
+  const version = await pool
+    .query(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`)
+    .then((r) => r.rows[0]?.value as string | undefined)
+    .catch(() => undefined);
+  if (version !== undefined && Number(version) > PG_READ_MODEL_SCHEMA_VERSION)
+    throw new ReadModelVersionError(
+      `the read model in schema ${s} has schema version ${version}, newer than this library's ${PG_READ_MODEL_SCHEMA_VERSION}; upgrade Minsheng Ledger`,
+    );
+  // Two workers starting at once may both create the schema: serialise on an advisory lock.
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`minsheng-read-model:${s}`]);
+    await c.query(pgReadModelDdl(s));
+    await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO NOTHING`, [
+      String(PG_READ_MODEL_SCHEMA_VERSION),
+    ]);
+    await c.query('COMMIT');
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+
+  const insertRows = async (client: PoolClient, table: IndexRow['table'], rows: Record<string, unknown>[]) => {
+    const cols = COLUMNS[table];
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+      const params: unknown[] = [];
+      const values = chunk.map((row) => `(${cols.map((col) => (params.push(row[col] ?? null), `$${params.length}${CAST[col] ?? ''}`)).join(', ')})`);
+      if (table === 'figures') {
+        // report_position: the report's own position, or for a correction the position of the report it corrects.
+        await client.query(
+          `INSERT INTO ${s}.figures (${cols.join(', ')}, report_position)
+           SELECT v.*, COALESCE((SELECT f.position FROM ${s}.figures f WHERE f.event_id = v.report_id), v.position)
+           FROM (VALUES ${values.join(', ')}) AS v (${cols.join(', ')})`,
+          params,
+        );
+      } else {
+        await client.query(`INSERT INTO ${s}.${table} (${cols.join(', ')}) VALUES ${values.join(', ')}`, params);
+      }
+    }
+  };
+
+  const applyBatch = async (projection: string, expected: number, events: readonly StoredEvent[], owner?: string): Promise<ApplyOutcome> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (owner !== undefined) {
+        const lease = await client.query(
+          `SELECT 1 FROM ${s}.leases WHERE projection = $1 AND owner = $2 AND expires_at > clock_timestamp() FOR SHARE`,
+          [projection, owner],
+        );
+        if (lease.rowCount === 0) return await client.query('ROLLBACK').then(() => 'lease-lost' as const);
+      }
+      await client.query(`INSERT INTO ${s}.checkpoints (projection, position, updated_at) VALUES ($1, 0, now()) ON CONFLICT DO NOTHING`, [projection]);
+      const last = events.length ? events[events.length - 1]!.position : expected;
+      const moved = await client.query(
+        `UPDATE ${s}.checkpoints SET position = $1, updated_at = now() WHERE projection = $2 AND position = $3`,
+        [last, projection, expected],
+      );
+      if (moved.rowCount !== 1) return await client.query('ROLLBACK').then(() => 'checkpoint-moved' as const);
+      const byTable = new Map<IndexRow['table'], Record<string, unknown>[]>();
+      const pairs: unknown[][] = [];
+      const corrections: Record<string, unknown>[] = [];
+      for (const e of events) {
+        const r = indexRows(e);
+        if (!r) continue;
+        if (r.table === 'figures' && r.row.kind === 'correction') {
+          corrections.push(r.row);
+          continue;
+        }
+        byTable.set(r.table, [...(byTable.get(r.table) ?? []), r.row]);
+        if (r.table === 'figures') pairs.push([r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at]);
+      }
+      for (const [table, rows] of byTable) await insertRows(client, table, rows);
+      // Corrections after reports, so a correction of a report in the same batch finds its position.
+      if (corrections.length) await insertRows(client, 'figures', corrections);
+      for (let i = 0; i < pairs.length; i += ROWS_PER_STATEMENT) {
+        const chunk = pairs.slice(i, i + ROWS_PER_STATEMENT);
+        await client.query(
+          `INSERT INTO ${s}.pairs (plan_id, metric, place, first_recorded_at) VALUES ${chunk
+            .map((_, j) => `($${j * 4 + 1}, $${j * 4 + 2}, $${j * 4 + 3}, $${j * 4 + 4})`)
+            .join(', ')} ON CONFLICT DO NOTHING`,
+          chunk.flat(),
+        );
+      }
+      await client.query('COMMIT');
+      return 'applied';
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const span = events.length ? `${events[0]!.position}..${events[events.length - 1]!.position}` : 'none';
+      throw new ReadModelError(`${projection}: applying positions ${span} failed: ${(e as Error).message}`, { cause: e });
+    } finally {
+      client.release();
+    }
+  };
+
+  const writer: ReadModelWriter = {
+    applyBatch,
+    reset: async (projection) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`TRUNCATE ${PG_ROW_TABLES.map((t) => `${s}.${t}`).join(', ')}`);
+        await client.query(`DELETE FROM ${s}.checkpoints WHERE projection = $1`, [projection]);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    acquireLease: async (projection, owner, ttlMs) => {
+      const r = await pool.query(
+        `INSERT INTO ${s}.leases (projection, owner, expires_at) VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
+         ON CONFLICT (projection) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+         WHERE ${s}.leases.owner = excluded.owner OR ${s}.leases.expires_at <= clock_timestamp()`,
+        [projection, owner, ttlMs],
+      );
+      return r.rowCount === 1;
+    },
+    releaseLease: async (projection, owner) => {
+      await pool.query(`DELETE FROM ${s}.leases WHERE projection = $1 AND owner = $2`, [projection, owner]);
+    },
+  };
+
+  const rows = async (text: string, params: unknown[]): Promise<Row[]> => (await pool.query(text, params)).rows as Row[];
+
+  const reader: ReadModelReader = {
+    checkpoint: async (projection = 'ledger-index') =>
+      Number((await rows(`SELECT position FROM ${s}.checkpoints WHERE projection = $1`, [projection]))[0]?.position ?? 0),
+    projections: async () =>
+      (
+        await rows(
+          `SELECT COALESCE(c.projection, l.projection) AS projection, c.position, c.updated_at, l.owner,
+                  (extract(epoch from l.expires_at) * 1000)::bigint AS expires_at
+           FROM ${s}.checkpoints c FULL JOIN ${s}.leases l ON l.projection = c.projection ORDER BY 1`,
+          [],
+        )
+      ).map((r) => ({
+        projection: r.projection as string,
+        checkpoint: Number(r.position ?? 0),
+        updatedAt: r.updated_at ? new Date(r.updated_at as string).toISOString() : null,
+        owner: (r.owner as string | null) ?? null,
+        leaseExpiresAt: r.expires_at === null || r.expires_at === undefined ? null : Number(r.expires_at),
+      })),
+    planIds: async () => (await rows(`SELECT DISTINCT plan_id FROM ${s}.plans ORDER BY plan_id`, [])).map((r) => r.plan_id as string),
+    frame: async (plan, knownAt) => {
+      const r = (await rows(`SELECT * FROM ${s}.plans WHERE plan_id = $1 AND recorded_at <= $2 ORDER BY position DESC LIMIT 1`, [plan, knownAt]))[0];
+      return r ? recorded<PlanFrame>(r) : null;
+    },
+    targets: async (plan, knownAt) =>
+      (
+        await rows(
+          `SELECT t.* FROM ${s}.targets t WHERE t.plan_id = $1 AND t.recorded_at <= $2
+             AND NOT EXISTS (SELECT 1 FROM ${s}.targets n WHERE n.plan_id = t.plan_id AND n.metric = t.metric
+                             AND n.recorded_at <= $2 AND n.position > t.position)
+           ORDER BY t.task, t.position`,
+          [plan, knownAt],
+        )
+      ).map((r) => recorded<TargetSetData>(r)),
+    effectiveFigures: async (plan, metric, at) =>
+      (
+        await rows(
+          `SELECT e.* FROM ${s}.pairs p CROSS JOIN LATERAL (
+             SELECT v.* FROM ${s}.figures v
+             WHERE v.plan_id = p.plan_id AND v.metric = p.metric AND v.place = p.place
+               AND v.as_of <= $3 AND v.recorded_at <= $4
+               AND NOT EXISTS (SELECT 1 FROM ${s}.figures w WHERE w.report_id = v.report_id AND w.position > v.position AND w.recorded_at <= $4)
+               AND NOT EXISTS (SELECT 1 FROM ${s}.retractions x WHERE x.report_id = v.report_id AND x.recorded_at <= $4)
+             ORDER BY v.as_of DESC, v.report_position DESC LIMIT 1) e
+           WHERE p.plan_id = $1 AND p.metric = $2 ORDER BY p.place`,
+          [plan, metric, at.asOf, at.knownAt],
+        )
+      ).map(figureVersion),
+    history: async (plan, metric, place) => ({
+      versions: (
+        await rows(
+          `SELECT * FROM ${s}.figures WHERE plan_id = $1 AND metric = $2 AND ($3::text IS NULL OR place = $3) ORDER BY position`,
+          [plan, metric, place],
+        )
+      ).map(figureVersion),
+      retractions: (
+        await rows(
+          `SELECT x.* FROM ${s}.retractions x JOIN ${s}.figures r ON r.event_id = x.report_id
+           WHERE r.plan_id = $1 AND r.metric = $2 AND ($3::text IS NULL OR r.place = $3) ORDER BY x.position`,
+          [plan, metric, place],
+        )
+      ).map(retraction),
+    }),
+    completions: async (plan, knownAt) =>
+      (await rows(`SELECT * FROM ${s}.completions WHERE plan_id = $1 AND recorded_at <= $2 ORDER BY position`, [plan, knownAt])).map((r) =>
+        recorded<LedgerEventData<'TaskCompleted'>>(r),
+      ),
+    missed: async (plan, knownAt) =>
+      (await rows(`SELECT * FROM ${s}.missed WHERE plan_id = $1 AND recorded_at <= $2 ORDER BY position`, [plan, knownAt])).map((r) =>
+        recorded<LedgerEventData<'DeadlineMissed'>>(r),
+      ),
+    reportedBy: async (plan, metric, before) =>
+      (await rows(`SELECT 1 FROM ${s}.figures WHERE plan_id = $1 AND metric = $2 AND kind = 'report' AND recorded_at <= $3 LIMIT 1`, [plan, metric, before]))
+        .length > 0,
+    findReport: async (eventId) => {
+      const r = (await rows(`SELECT * FROM ${s}.figures WHERE event_id = $1`, [eventId]))[0];
+      return r ? figureVersion(r) : null;
+    },
+  };
+
+  return {
+    reader,
+    writer,
+    schema: s,
+    close: async () => {
+      if (owned) await pool.end();
+    },
+  };
+};

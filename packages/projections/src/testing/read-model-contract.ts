@@ -1,0 +1,149 @@
+import { chainHash, GENESIS_HASH, newEventId, type Figure, type StoredEvent } from '@minsheng/core';
+import { inForce } from '../audit/replay';
+import type { ReadModelWriter } from '../read-model/projection';
+import type { ReadModelReader } from '../read-model/rows';
+
+export interface ReadModelUnderTest {
+  readonly reader: ReadModelReader;
+  readonly writer: ReadModelWriter;
+}
+
+export interface ReadModelContractOptions {
+  /** A fresh, empty read model. `now` drives lease expiry where the engine lets a test set it. */
+  readonly create: () => Promise<ReadModelUnderTest>;
+  readonly dispose: (m: ReadModelUnderTest) => Promise<void>;
+}
+
+/** A deterministic PRNG so a failing case can be replayed. */
+const prng = (seed: number) => () => {
+  seed = (seed * 16807) % 2147483647;
+  return seed / 2147483647;
+};
+
+const DAY = 24 * 3600 * 1000;
+
+/** Random reports, corrections and retractions of one metric over three places, with a valid hash chain. */
+export const randomHistory = (seed: number, n: number): StoredEvent[] => {
+  const rnd = prng(seed);
+  const places = ['a', 'b', 'c'];
+  const events: StoredEvent[] = [];
+  const reports: { id: string; place: string }[] = [];
+  let prev = GENESIS_HASH;
+  for (let i = 1; i <= n; i++) {
+    const recordedAt = new Date(Date.UTC(2024, 0, 1) + i * DAY).toISOString();
+    const asOf = new Date(Date.UTC(2024, 0, 1) + Math.floor(rnd() * (i + 10)) * DAY).toISOString().slice(0, 10);
+    const figure: Figure = { kind: 'quantity', value: String(Math.floor(rnd() * 100)), unit: '个' };
+    const roll = rnd();
+    const target = reports[Math.floor(rnd() * reports.length)];
+    const head = { planId: 'p', task: 1, metric: 'm' };
+    let type: string;
+    let data: unknown;
+    let place: string;
+    if (roll < 0.6 || !target) {
+      place = places[Math.floor(rnd() * places.length)]!;
+      type = 'ProgressReported';
+      data = { ...head, place, asOf, figure };
+    } else if (roll < 0.9) {
+      place = target.place;
+      type = 'ProgressCorrected';
+      data = { ...head, place, corrects: target.id, asOf, figure, reason: 'fix' };
+    } else {
+      place = target.place;
+      type = 'ProgressRetracted';
+      data = { ...head, place, retracts: target.id, reason: 'wrong' };
+    }
+    const env = { eventId: newEventId(), type, schemaVersion: 1, data, metadata: { actor: { unit: 'u' }, recordedAt, correlationId: 'c' } };
+    const hash = chainHash(prev, place, i, env);
+    events.push({ ...env, stream: place, revision: i, position: i, prevHash: prev, hash });
+    prev = hash;
+    if (type === 'ProgressReported') reports.push({ id: env.eventId, place });
+  }
+  return events;
+};
+
+/** The behaviour every read-model engine must share. Call inside a jest file. */
+export const runReadModelContract = (name: string, o: ReadModelContractOptions): void => {
+  describe(`read model contract: ${name}`, () => {
+    let models: ReadModelUnderTest[] = [];
+    const fresh = async () => {
+      const m = await o.create();
+      models.push(m);
+      return m;
+    };
+    afterEach(async () => {
+      await Promise.all(models.map((m) => o.dispose(m)));
+      models = [];
+    });
+
+    it('answers "which figure is in force" exactly as replaying the trail does, at every asOf and knownAt', async () => {
+      for (const seed of [1, 2, 3]) {
+        const rm = await fresh();
+        const events = randomHistory(seed, 120);
+        expect(await rm.writer.applyBatch('ledger-index', 0, events.slice(0, 50))).toBe('applied');
+        expect(await rm.writer.applyBatch('ledger-index', 50, events.slice(50))).toBe('applied');
+        const { versions, retractions } = await rm.reader.history('p', 'm', null);
+        expect(versions.length + retractions.length).toBe(120);
+        for (let k = 0; k <= 130; k += 11)
+          for (let a = 0; a <= 140; a += 13) {
+            const at = { knownAt: Date.UTC(2024, 0, 1) + k * DAY, asOf: new Date(Date.UTC(2024, 0, 1) + a * DAY).toISOString().slice(0, 10) };
+            const engine = (await rm.reader.effectiveFigures('p', 'm', at)).map((v) => v.eventId).sort();
+            const replay = inForce(versions, retractions, at).map((v) => v.eventId).sort();
+            expect({ seed, at, engine }).toEqual({ seed, at, engine: replay });
+          }
+      }
+    });
+
+    it('commits a batch only when the checkpoint is where the caller saw it', async () => {
+      const rm = await fresh();
+      const events = randomHistory(9, 10);
+      expect(await rm.writer.applyBatch('ledger-index', 0, events.slice(0, 5))).toBe('applied');
+      // A second worker that also read from 0 must not apply the same events again.
+      expect(await rm.writer.applyBatch('ledger-index', 0, events.slice(0, 5))).toBe('checkpoint-moved');
+      expect(await rm.reader.checkpoint()).toBe(5);
+      const { versions, retractions } = await rm.reader.history('p', 'm', null);
+      expect(versions.length + retractions.length).toBe(5);
+    });
+
+    it('rolls back rows and checkpoint together when a batch fails half way', async () => {
+      const rm = await fresh();
+      const events = randomHistory(11, 6);
+      expect(await rm.writer.applyBatch('ledger-index', 0, events.slice(0, 3))).toBe('applied');
+      const dup = [events[3]!, events[4]!, { ...events[1]!, position: 6 }]; // event 2's id again: unique index fails
+      await expect(rm.writer.applyBatch('ledger-index', 3, dup)).rejects.toThrow(/applying positions 4\.\.6 failed/);
+      expect(await rm.reader.checkpoint()).toBe(3);
+      const h = await rm.reader.history('p', 'm', null);
+      expect(h.versions.length + h.retractions.length).toBe(3);
+    });
+
+    it('lets one owner hold a lease, and fences a batch from a worker that does not hold it', async () => {
+      const rm = await fresh();
+      const events = randomHistory(5, 4);
+      expect(await rm.writer.acquireLease('ledger-index', 'w1', 60_000)).toBe(true);
+      expect(await rm.writer.acquireLease('ledger-index', 'w2', 60_000)).toBe(false);
+      expect(await rm.writer.acquireLease('ledger-index', 'w1', 60_000)).toBe(true); // renewal
+      expect(await rm.writer.applyBatch('ledger-index', 0, events, 'w2')).toBe('lease-lost');
+      expect(await rm.writer.applyBatch('ledger-index', 0, events, 'w1')).toBe('applied');
+      const [state] = await rm.reader.projections();
+      expect(state).toMatchObject({ projection: 'ledger-index', checkpoint: 4, owner: 'w1' });
+      await rm.writer.releaseLease('ledger-index', 'w1');
+      expect(await rm.writer.acquireLease('ledger-index', 'w2', 60_000)).toBe(true);
+    });
+
+    it('hands an expired lease to another owner', async () => {
+      const rm = await fresh();
+      expect(await rm.writer.acquireLease('ledger-index', 'w1', 50)).toBe(true);
+      await new Promise((r) => setTimeout(r, 120));
+      expect(await rm.writer.acquireLease('ledger-index', 'w2', 60_000)).toBe(true);
+      expect(await rm.writer.applyBatch('ledger-index', 0, randomHistory(3, 2), 'w1')).toBe('lease-lost');
+    });
+
+    it('resets to an empty index at checkpoint 0 for a rebuild', async () => {
+      const rm = await fresh();
+      await rm.writer.applyBatch('ledger-index', 0, randomHistory(7, 20));
+      await rm.writer.reset('ledger-index');
+      expect(await rm.reader.checkpoint()).toBe(0);
+      expect((await rm.reader.history('p', 'm', null)).versions).toEqual([]);
+      expect(await rm.writer.applyBatch('ledger-index', 0, randomHistory(7, 20))).toBe('applied');
+    });
+  });
+};

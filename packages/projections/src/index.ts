@@ -16,3 +16,5 @@ export * from './worker';
 export * from './read-model/row-mapping';
 export * from './read-model/postgres';
 export * from './read-model/postgres-schema';
+export * from './read-model/versions';
+export * from './blue-green';

@@ -1,0 +1,226 @@
+import { BACKWARDS, END, EventStoreDBClient, FORWARDS, type ResolvedEvent } from '@eventstore/db-client';
+import { GENESIS_HASH, systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import {
+  catchUp,
+  chainRow,
+  checkAppendArgs,
+  checkBatchSchema,
+  checkLogRange,
+  checkStreamRange,
+  concurrencyError,
+  decodeRow,
+  encodeEvent,
+  NO_STREAM,
+  replayIfStored,
+  satisfies,
+  storeUnavailable,
+  subscriptionSet,
+  type AppendError,
+  type AppendResult,
+  type CorruptEvent,
+  type CurrentRevision,
+  type EncodedEvent,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadError,
+  type StoredRow,
+} from '@minsheng/event-store';
+import { left, right, type Either } from 'fp-ts/Either';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import { fromLinkedEvent, fromLogEvent, toLogEvent } from './codec';
+import { Refusal } from './errors';
+import { ledgerIo } from './ledger-io';
+import { ledgerStreams } from './names';
+
+interface CommonOptions {
+  /** Checks events on append and upcasts them on read; usually `ledgerRegistry`. */
+  readonly registry: EventRegistry;
+  /** Stamps each event's storedAt (beside metadata.recordedAt, which callers set). */
+  readonly clock?: Clock;
+  /** Names the ledger's streams (letters, digits, `_`); several ledgers can share one database. Default `minsheng`. */
+  readonly ledger?: string;
+  /** How long an append keeps retrying while other writers move the log (other processes only). Default 30 s. */
+  readonly appendTimeoutMs?: number;
+}
+
+export type EventStoreDbStoreOptions = CommonOptions &
+  (
+    | { readonly connectionString: string; readonly client?: undefined }
+    /** A client you made and will dispose of yourself: close() leaves it open. */
+    | { readonly client: EventStoreDBClient; readonly connectionString?: undefined }
+  );
+
+/** One append at a time from this store; appends from other processes are serialised by the log's expected revision. */
+const serially = () => {
+  let last: Promise<unknown> = Promise.resolve();
+  return <A>(f: () => Promise<A>): Promise<A> => {
+    const run = last.then(f, f);
+    last = run.catch(() => undefined);
+    return run;
+  };
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Decodes in order, stopping at the first event that cannot be read. */
+const decodeAll = (
+  rows: readonly Either<CorruptEvent, StoredRow>[],
+  registry: EventRegistry,
+  raw: boolean,
+): Either<ReadError, readonly StoredEvent[]> => {
+  const events: StoredEvent[] = [];
+  for (const row of rows) {
+    if (row._tag === 'Left') return row;
+    const e = decodeRow(row.right, registry, raw);
+    if (e._tag === 'Left') return e;
+    events.push(e.right);
+  }
+  return right(events);
+};
+
+/**
+ * The event store on EventStoreDB/KurrentDB. The ledger's events are one ESDB stream, its
+ * log, appended at an exact expected revision: that makes positions dense, the hash chain
+ * global, and the expected-revision and idempotency checks exact, decided against a log
+ * no other writer can move without making this append fail and retry. Each stream and each
+ * event id has a stream of links into the log, for reads by stream and by id.
+ * See docs/eventstoredb.md.
+ */
+export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): EventStore => {
+  const { registry, clock = systemClock, appendTimeoutMs = 30_000 } = options;
+  if ((options.client === undefined) === (options.connectionString === undefined))
+    throw new TypeError('createEventStoreDbStore needs either a connectionString or a client, not both');
+  const names = ledgerStreams(options.ledger);
+  const owned = options.client === undefined;
+  const client = options.client ?? EventStoreDBClient.connectionString(options.connectionString!);
+  const io = ledgerIo(client, names);
+  const subscriptions = subscriptionSet();
+  const oneAtATime = serially();
+  let closed = false;
+
+  const task =
+    <E extends AppendError | ReadError, A>(f: () => Promise<Either<E, A>>): TaskEither<E, A> =>
+    async () => {
+      if (closed) return left(storeUnavailable(new Error('the EventStoreDB event store is closed')) as E);
+      try {
+        return await f();
+      } catch (err) {
+        // Refusals carry StoreUnavailable or InvalidArgument, which every call may return.
+        if (err instanceof Refusal) return left(err.error as E);
+        throw err;
+      }
+    };
+
+  const appendOnce = async (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Promise<Either<AppendError, AppendResult> | 'retry'> => {
+    const tail = await io.logTail();
+    if (tail) await io.settle(tail);
+    const found = await io.storedAt(events.map((e) => e.eventId));
+    const replay = replayIfStored(stream, events, found);
+    // Part of a batch found may be a batch another process is still linking: only a log that
+    // has not moved since its tail was read makes "partly stored" a fact.
+    if (found.size > 0 && found.size < events.length && (await io.logTail())?.position !== tail?.position) return 'retry';
+    if (replay._tag === 'Left') return replay;
+    if (replay.right) return right(replay.right);
+    const actual: CurrentRevision = await io.linkedRevision(stream, true);
+    if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
+
+    let prevHash = tail?.hash ?? GENESIS_HASH;
+    let position = tail?.position ?? 0;
+    let revision = actual === NO_STREAM ? -1 : actual;
+    const rows = events.map((e) => {
+      const row = chainRow(prevHash, ++position, stream, ++revision, e);
+      prevHash = row.hash;
+      return row;
+    });
+    const storedAt = clock.now().toISOString();
+    const written = await io.appendChecked(
+      names.log,
+      rows.map((r) => toLogEvent(r, storedAt)),
+      tail ? tail.position - 1 : NO_STREAM,
+    );
+    if (written === 'conflict') return 'retry';
+    await io.link(stream, rows[0]!.revision, rows);
+    return right({ stream, nextRevision: revision, positions: rows.map((r) => r.position), alreadyStored: false });
+  };
+
+  const appendUntilDecided = async (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Promise<Either<AppendError, AppendResult>> => {
+    const giveUpAt = Date.now() + appendTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      const r = await appendOnce(stream, events, expected);
+      if (r !== 'retry') return r;
+      if (Date.now() > giveUpAt)
+        return left(storeUnavailable(new Error(`the ledger log kept moving under ${attempt} attempts to append to ${stream}; nothing was written`)));
+      // Another process appended between our read of the log's tail and our write: read again.
+      await sleep(Math.random() * Math.min(100, 2 ** attempt));
+    }
+  };
+
+  const readLinks = async (stream: string, from: bigint | typeof END, direction: typeof FORWARDS | typeof BACKWARDS, maxCount?: number): Promise<ResolvedEvent[]> =>
+    io.read(names.stream(stream), { resolveLinkTos: true, direction, fromRevision: from, ...(maxCount === undefined ? {} : { maxCount }) });
+
+  const store: EventStore = {
+    engine: 'eventstoredb',
+
+    append: (stream, events, expected) =>
+      task<AppendError, AppendResult>(async () => {
+        const args = checkAppendArgs(stream, events, expected);
+        if (args._tag === 'Left') return args;
+        const checked = checkBatchSchema(registry, events);
+        if (checked._tag === 'Left') return checked;
+        const encoded = checked.right.map(encodeEvent);
+        return oneAtATime(() => appendUntilDecided(stream, encoded, expected));
+      }),
+
+    readStream: (stream, opts) =>
+      task<ReadError, readonly StoredEvent[]>(async () => {
+        const range = checkStreamRange(opts);
+        if (range._tag === 'Left') return range;
+        const { direction, fromRevision, maxCount, raw } = range.right;
+        let links: ResolvedEvent[];
+        if (direction === 'forward') links = await readLinks(stream, BigInt(fromRevision ?? 0), FORWARDS, maxCount);
+        else {
+          links = await readLinks(stream, fromRevision === undefined ? END : BigInt(fromRevision), BACKWARDS, maxCount);
+          // Backward from past the end means from the last event, whatever the server makes of it.
+          if (links.length === 0 && fromRevision !== undefined) links = await readLinks(stream, END, BACKWARDS, maxCount);
+        }
+        const rows = links.map((l) => fromLinkedEvent(l, names.log, { stream, revision: Number((l.link ?? l.event)!.revision) }));
+        return decodeAll(rows, registry, raw);
+      }),
+
+    readAll: (opts) =>
+      task<ReadError, readonly StoredEvent[]>(async () => {
+        const range = checkLogRange(opts);
+        if (range._tag === 'Left') return range;
+        const { fromPosition, maxCount, raw } = range.right;
+        // Position p is log revision p - 1, so "after position p" starts at revision p.
+        const page = await io.read(names.log, { fromRevision: BigInt(fromPosition), ...(maxCount === undefined ? {} : { maxCount }) });
+        return decodeAll(
+          page.map((e) => fromLogEvent(e.event!)),
+          registry,
+          raw,
+        );
+      }),
+
+    streamRevision: (stream) => task<ReadError, CurrentRevision>(async () => right(await io.linkedRevision(stream))),
+
+    headPosition: () => task<ReadError, number>(async () => right(await io.headPosition())),
+
+    readEvent: (eventId, opts) =>
+      task<ReadError, StoredEvent | null>(async () => {
+        const row = await io.byId(eventId);
+        if (!row) return right(null);
+        if (row._tag === 'Left') return row;
+        return decodeRow(row.right, registry, opts?.raw ?? false);
+      }),
+
+    subscribe: (opts) => subscriptions.track(catchUp(store, opts)),
+
+    close: async () => {
+      if (closed) return;
+      await subscriptions.stopAll();
+      closed = true;
+      if (owned) await client.dispose();
+    },
+  };
+  return store;
+};

@@ -1,0 +1,35 @@
+import { unknownMetric, unknownTask } from '@minsheng/core';
+import { measureUnit } from '@minsheng/projections';
+import type { Command } from 'commander';
+import { failed, unwrap, usage } from '../failure';
+import { auditText } from '../output/audit';
+import { printJson, printLines } from '../output/print';
+import { wholeNumber } from '../parse';
+import { momentOptions, momentQuery } from './moment';
+import { figureContext, ledgerCommand, runOf } from './shared';
+
+export const registerAudit = (program: Command): void => {
+  const cmd = momentOptions(
+    ledgerCommand(program, 'audit', 'every event behind one figure: who reported which value when, on what source, what was corrected and why')
+      .requiredOption('--task <n>', 'the task number', wholeNumber)
+      .requiredOption('--metric <id>', 'the metric id')
+      .option('--place <name>', 'a district figure (default: the city figure and the district figures it adds up)'),
+  );
+  cmd.action(async () => {
+    const o = cmd.opts();
+    const run = runOf(cmd);
+    const { trail, timeZone, unit } = await run.ledger(async (l) => {
+      const fc = await figureContext(l, run.clock.now());
+      if (!fc.frame.tasks.some((t) => t.number === o.task)) throw usage(unknownTask(o.task).message);
+      if (fc.targets.get(o.metric)?.task.number !== o.task) throw usage(unknownMetric(o.metric, o.task).message);
+      const trail = await unwrap(
+        l.ledger.audit({ task: o.task, metric: o.metric, ...(o.place !== undefined ? { place: o.place } : {}), ...momentQuery(o, fc.frame.timeZone) }),
+      );
+      return { trail, timeZone: fc.frame.timeZone, unit: measureUnit(fc.targets.get(o.metric)!.target) };
+    });
+    if (run.json) printJson(trail);
+    else printLines(auditText(trail, { timeZone, unit }));
+    if (!trail.replay.matches)
+      throw failed(`replaying the events gives ${trail.replay.value ?? 'nothing'}, not the figure shown (${trail.value ?? 'nothing'})`);
+  });
+};

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { unwrap } from '../failure';
+import { printJson, printLines } from '../output/print';
+import { date } from '../parse';
+import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
+import { completionLine } from './report';
+import { ledgerCommand, runOf } from './shared';
+
+export const registerCorrect = (program: Command): void => {
+  const cmd = ledgerCommand(
+    program,
+    'correct <event-id>',
+    'record a corrected figure for a report (or for an earlier correction of it); both stay in the audit trail',
+  )
+    .option('--as-of <date>', "a new effective date (default: the report's)", date)
+    .requiredOption('--reason <text>', 'why the figure was wrong');
+  actorOptions(figureOptions(cmd));
+  cmd.action(async (eventId: string) => {
+    const o = cmd.opts<FigureOpts & ActorOpts & { reason: string; asOf?: string }>();
+    const run = runOf(cmd);
+    const r = await run.ledger((l) =>
+      unwrap(
+        l.ledger.correct({
+          eventId,
+          reason: o.reason,
+          ...(o.asOf !== undefined ? { asOf: o.asOf } : {}),
+          ...figureInput(o),
+          ...actorInput(o),
+        }),
+      ),
+    );
+    if (run.json) return printJson(r);
+    printLines([`recorded correction ${r.eventId} of ${eventId} at position ${r.position}`, completionLine(r)]);
+  });
+};

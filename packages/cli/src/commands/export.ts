@@ -1,0 +1,68 @@
+import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
+import { Option, type Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { failed, unwrap } from '../failure';
+import { toCsv } from '../output/csv';
+import { printJson, printLines } from '../output/print';
+import { statusQuery, viewOptions } from './status';
+import { ledgerCommand, runOf } from './shared';
+
+const COLUMNS: ReadonlyArray<readonly [string, (r: ViewRow) => string | boolean | null]> = [
+  ['task', (r) => String(r.task)],
+  ['task_title', (r) => r.taskTitle],
+  ['metric', (r) => r.metric],
+  ['metric_name', (r) => r.metricName],
+  ['kind', (r) => r.kind],
+  ['place', (r) => r.place],
+  ['place_name', (r) => r.placeName],
+  ['unit', (r) => r.unit],
+  ['target', (r) => r.target],
+  ['value', (r) => r.value],
+  ['numerator', (r) => r.numerator],
+  ['denominator', (r) => r.denominator],
+  ['percent', (r) => r.percent],
+  ['scheduled_percent', (r) => r.scheduled],
+  ['met', (r) => r.met],
+  ['status', (r) => r.status],
+  ['responsible_units', (r) => r.responsibleUnits.join('、')],
+  ['reported_as_of', (r) => r.reportedAsOf],
+  ['completion_recorded', (r) => r.completionRecorded],
+  ['deadlines_missed', (r) => r.deadlinesMissed.join(' ')],
+];
+
+export const viewCsv = (view: View | View<UnitViewRow>): string => {
+  const unitView = view.by === 'unit';
+  const header = [...(unitView ? ['responsible_unit', 'role'] : []), ...COLUMNS.map(([h]) => h), 'as_of', 'known_at'];
+  const rows = view.rows.map((r) => [
+    ...(unitView ? [(r as UnitViewRow).responsibleUnit, (r as UnitViewRow).role] : []),
+    ...COLUMNS.map(([, f]) => f(r)),
+    view.asOf,
+    view.knownAt,
+  ]);
+  return toCsv(header, rows);
+};
+
+export const registerExport = (program: Command): void => {
+  const cmd = viewOptions(
+    ledgerCommand(program, 'export', 'write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON')
+      .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
+      .option('--out <file>', 'write to this file (default: stdout)'),
+  );
+  cmd.action(async () => {
+    const o = cmd.opts();
+    const run = runOf(cmd);
+    const view = await run.ledger(async (l) => {
+      const frame = await unwrap(l.ledger.plan());
+      return unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
+    });
+    const text = o.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : viewCsv(view);
+    if (o.out === undefined) return void process.stdout.write(text);
+    try {
+      writeFileSync(o.out, text, 'utf8');
+    } catch (e) {
+      throw failed(`cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: o.format });
+    printLines([`wrote ${view.rows.length} rows (${view.by} view, as of ${view.asOf}) to ${o.out}`]);
+  });
+};

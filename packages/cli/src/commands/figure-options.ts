@@ -1,0 +1,74 @@
+import type { Source } from '@minsheng/core';
+import type { FigureInput } from '@minsheng/ledger';
+import { Option, type Command } from 'commander';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { usage } from '../failure';
+import { decimal } from '../parse';
+
+/** The figure: a value (with its unit), a numerator and denominator, or a stage, as the target's kind needs. */
+export const figureOptions = (cmd: Command): Command =>
+  cmd
+    .addOption(new Option('--value <v>', 'the cumulative figure (counts, quantities, ceilings), or yes/no'))
+    .addOption(new Option('--unit <u>', "its unit, e.g. 万人 (default: the target's unit)"))
+    .addOption(new Option('--numerator <a>', 'for a share or rate: the numerator').argParser(decimal).conflicts(['value', 'stage']))
+    .addOption(new Option('--denominator <b>', 'for a share or rate: the denominator').argParser(decimal).conflicts(['value', 'stage']))
+    .addOption(new Option('--stage <s>', 'for a milestone: the stage reached').conflicts(['value', 'unit']));
+
+/** Who reported it, and on what evidence. */
+export const actorOptions = (cmd: Command, withSource = true): Command => {
+  cmd
+    .requiredOption('--by <unit>', 'the responsible unit acting, by id or name (市住建局)')
+    .option('--person <name>', 'the person in the unit');
+  if (withSource)
+    cmd
+      .option('--source <text>', 'a note on where the figure comes from')
+      .option('--document <no>', 'the document the figure was reported in, e.g. 哈住建报〔2024〕88号')
+      .option('--attachment <file>', 'a file the figure rests on; its SHA-256 is recorded');
+  return cmd;
+};
+
+export interface FigureOpts {
+  value?: string;
+  unit?: string;
+  numerator?: string;
+  denominator?: string;
+  stage?: string;
+}
+
+export const figureInput = (o: FigureOpts): FigureInput => ({
+  ...(o.value !== undefined ? { value: o.value } : {}),
+  ...(o.unit !== undefined ? { unit: o.unit } : {}),
+  ...(o.numerator !== undefined ? { numerator: o.numerator } : {}),
+  ...(o.denominator !== undefined ? { denominator: o.denominator } : {}),
+  ...(o.stage !== undefined ? { stage: o.stage } : {}),
+});
+
+const sha256Of = (file: string): string => {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch (e) {
+    throw usage(`--attachment: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+};
+
+export interface ActorOpts {
+  by: string;
+  person?: string;
+  source?: string;
+  document?: string;
+  attachment?: string;
+}
+
+export const actorInput = (o: ActorOpts) => {
+  const source: Source = {
+    ...(o.document !== undefined ? { document: o.document } : {}),
+    ...(o.attachment !== undefined ? { attachmentSha256: sha256Of(o.attachment) } : {}),
+    ...(o.source !== undefined ? { note: o.source } : {}),
+  };
+  return {
+    by: o.by,
+    ...(o.person !== undefined ? { person: o.person } : {}),
+    ...(Object.keys(source).length ? { source } : {}),
+  };
+};

@@ -1,0 +1,32 @@
+import type { ReportResult } from '@minsheng/ledger';
+import type { Command } from 'commander';
+import { unwrap } from '../failure';
+import { printJson, printLines } from '../output/print';
+import { date, wholeNumber } from '../parse';
+import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
+import { ledgerCommand, runOf } from './shared';
+
+export const completionLine = (r: ReportResult): string =>
+  r.completedTask
+    ? `task ${r.task} is complete: every target is met, and its completion was recorded`
+    : `task ${r.task} was not completed by this event`;
+
+export const registerReport = (program: Command): void => {
+  const cmd = ledgerCommand(program, 'report', "record a responsible unit's cumulative figure for a task's metric in a place, as of a date")
+    .requiredOption('--task <n>', 'the task number', wholeNumber)
+    .requiredOption('--metric <id>', 'the metric id, e.g. t13-gas-pipe-renewal (see `minsheng plan show`)')
+    .requiredOption('--place <name>', 'the place, by name (道里区) or id; the city for a city-wide figure')
+    .requiredOption('--as-of <date>', 'the date the cumulative figure is as of, YYYY-MM-DD', date);
+  actorOptions(figureOptions(cmd));
+  cmd.action(async () => {
+    const o = cmd.opts<FigureOpts & ActorOpts & { task: number; metric: string; place: string; asOf: string }>();
+    const run = runOf(cmd);
+    const r = await run.ledger((l) =>
+      unwrap(
+        l.ledger.report({ task: o.task, metric: o.metric, place: o.place, asOf: o.asOf, ...figureInput(o), ...actorInput(o) }),
+      ),
+    );
+    if (run.json) return printJson(r);
+    printLines([`recorded report ${r.eventId} at position ${r.position}`, completionLine(r)]);
+  });
+};

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { unwrap } from '../failure';
+import { printJson, printLines } from '../output/print';
+import { actorInput, actorOptions, type ActorOpts } from './figure-options';
+import { ledgerCommand, runOf } from './shared';
+
+export const registerRetract = (program: Command): void => {
+  const cmd = ledgerCommand(program, 'retract <event-id>', 'record that a report should not have been made; it stops counting but stays in the audit trail')
+    .requiredOption('--reason <text>', 'why the report is withdrawn');
+  actorOptions(cmd, false);
+  cmd.action(async (eventId: string) => {
+    const o = cmd.opts<ActorOpts & { reason: string }>();
+    const run = runOf(cmd);
+    const r = await run.ledger((l) => unwrap(l.ledger.retract({ eventId, reason: o.reason, ...actorInput(o) })));
+    if (run.json) return printJson(r);
+    printLines([`recorded retraction ${r.eventId} of ${eventId} at position ${r.position}`]);
+  });
+};

@@ -1,0 +1,38 @@
+import type { StatusQuery } from '@minsheng/ledger';
+import { Option, type Command } from 'commander';
+import { unwrap } from '../failure';
+import { printJson, printLines } from '../output/print';
+import { viewHeading, viewTable } from '../output/views';
+import { momentOptions, momentQuery } from './moment';
+import { figureContext, ledgerCommand, runOf } from './shared';
+
+export const viewOptions = (cmd: Command): Command =>
+  momentOptions(
+    cmd
+      .addOption(new Option('--by <view>', 'city view by task, per district, or per responsible unit').choices(['task', 'district', 'unit']))
+      .option('--place <name>', 'one place (implies --by district)')
+      .option('--unit <name>', 'one responsible unit (implies --by unit)'),
+  );
+
+export const statusQuery = (o: Record<string, unknown>, timeZone: string): StatusQuery => ({
+  ...(o.by !== undefined ? { by: o.by as StatusQuery['by'] } : {}),
+  ...(o.place !== undefined ? { place: o.place as string } : {}),
+  ...(o.unit !== undefined ? { unit: o.unit as string } : {}),
+  ...momentQuery(o, timeZone),
+});
+
+export const registerStatus = (program: Command): void => {
+  const cmd = viewOptions(ledgerCommand(program, 'status', 'how the tasks stand: the city view, per district, or per responsible unit'));
+  cmd.action(async () => {
+    const o = cmd.opts();
+    const run = runOf(cmd);
+    const { view, fc } = await run.ledger(async (l) => {
+      const frame = await unwrap(l.ledger.plan());
+      const view = await unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
+      return { view, fc: await figureContext(l, new Date(view.knownAt)) };
+    });
+    if (run.json) return printJson(view);
+    const scope = o.place !== undefined ? view.rows[0]?.placeName ?? o.place : o.unit;
+    printLines([...viewHeading(view, fc, scope), '', ...viewTable(view, fc)]);
+  });
+};

@@ -1,0 +1,47 @@
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
+import { cli, json } from './testing/run-cli';
+
+// Each demo run records a year (about 1400 events) and takes some seconds.
+jest.setTimeout(180_000);
+
+describe('minsheng demo', () => {
+  let file = '';
+  afterAll(() => {
+    if (file) rmSync(dirname(file), { recursive: true, force: true });
+  });
+
+  it('records a simulated year in a fresh ledger under the temp folder and prints the three views and an audit trail', () => {
+    const r = cli(['demo']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const out = r.stdout;
+    file = /\nLedger: (.*)\n/.exec(out)![1]!;
+    expect(file.startsWith(tmpdir())).toBe(true);
+    expect(existsSync(file)).toBe(true);
+    expect(out).toMatch(/Events: \d+ \(\d+ reports, \d+ of them weeks late; 4 corrections; 1 retraction; \d+ tasks completed; \d+ deadlines missed\)/);
+    expect(out).toMatch(/refused in 2024-03: education is not a responsible unit of task 1/);
+    expect(out).toMatch(/2024-11 .* \d+ \(outdoor-completion\)/);
+    for (const heading of ['== City view ==', '== District view: 道里区 ==', '== Responsible-unit view ==', '== Audit trail of a corrected figure =='])
+      expect(out).toContain(heading);
+    expect(out).toMatch(/17\s+全市PM2\.5浓度\s+不超过35微克\/立方米\s+34\.6 微克\/立方米\s+100%\s+complete/);
+    expect(out).toMatch(/道里区\s+13\s+改造老化燃气管道/);
+    expect(out).toMatch(/市住建局\s+lead\s+13\s+改造老化燃气管道/);
+    expect(out).toMatch(/Lineage: 3 place figures in force/);
+    expect(out).toMatch(/corrected\s+#\d+\s+巴彦县 .*一座桥梁尚未通过交工验收，不应计入\s+in force/);
+    expect(out).toMatch(/Replay: the events give 17; matches the figure shown\./);
+
+    // What it leaves is a real ledger: its chain verifies.
+    expect(json(cli(['verify', '--db', file, '--json'])).ok).toBe(true);
+
+    // It never overwrites a ledger unless told to; told to, it prints the same year again.
+    const refused = cli(['demo', '--db', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/exists; the demo writes a fresh ledger: pass --force to replace it/);
+    const again = cli(['demo', '--db', file, '--force']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(out);
+  });
+});

@@ -1,0 +1,48 @@
+import { fixedClock, systemClock, type Clock } from '@minsheng/core';
+import { Option, type Command } from 'commander';
+import { usage } from './failure';
+import { parseInstant } from './parse';
+
+/**
+ * Where the ledger lives. Every command reads it here and only here, so adding a
+ * store is one more case in this union and in open-ledger.ts.
+ */
+export type LedgerLocation = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+
+export const DEFAULT_DB = './ledger.db';
+
+/** Adds the options every command that touches a ledger takes. */
+export const ledgerOptions = (cmd: Command): Command =>
+  cmd
+    .addOption(new Option('--db <file>', `the ledger file (default: ${DEFAULT_DB})`).env('MINSHENG_DB'))
+    .addOption(new Option('--database-url <url>', 'a PostgreSQL ledger (not available in this build)').env('DATABASE_URL'))
+    .addOption(
+      new Option('--now <time>', 'fix the clock at this time, with its UTC offset (replays and tests), e.g. 2024-11-01T09:00:00+08:00').env(
+        'MINSHENG_NOW',
+      ),
+    );
+
+export const jsonOption = (cmd: Command): Command => cmd.option('--json', 'print machine-readable JSON');
+
+/**
+ * --db and --database-url on the command line win over the environment; of the two
+ * variables, $MINSHENG_DB (ours) wins over $DATABASE_URL (often set for other tools).
+ */
+export const ledgerLocation = (cmd: Command): LedgerLocation => {
+  const o = cmd.opts<{ db?: string; databaseUrl?: string }>();
+  const from = (k: string) => cmd.getOptionValueSource(k);
+  if (from('db') === 'cli' && from('databaseUrl') === 'cli') throw usage('give --db or --database-url, not both');
+  if (o.databaseUrl !== undefined && o.databaseUrl !== '' && (from('databaseUrl') === 'cli' || o.db === undefined))
+    return { kind: 'postgres', url: o.databaseUrl };
+  return { kind: 'sqlite', file: o.db || DEFAULT_DB };
+};
+
+export const clockOf = (cmd: Command): Clock => {
+  const now = cmd.opts<{ now?: string }>().now;
+  if (now === undefined || now === '') return systemClock;
+  const at = parseInstant(now);
+  if (!at) throw usage(`--now: "${now}" is not a time with its UTC offset, e.g. 2024-11-01T09:00:00+08:00`);
+  return fixedClock(at);
+};
+
+export const wantsJson = (cmd: Command): boolean => cmd.opts<{ json?: boolean }>().json === true;

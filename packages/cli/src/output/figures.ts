@@ -1,0 +1,44 @@
+import { requiredPlaces, type PlanFrame, type TargetSetData } from '@minsheng/core';
+import type { ViewRow } from '@minsheng/projections';
+
+/** What a view needs besides its rows to show figures the way the plan writes them. */
+export interface FigureContext {
+  readonly frame: PlanFrame;
+  /** Current targets by metric id. */
+  readonly targets: ReadonlyMap<string, TargetSetData>;
+}
+
+/**
+ * A row's figure for people: "102 公里", "89.2157% (91/102)", "评审" for a district's
+ * milestone, "3/12 at 基本建成" for the city, "yes", "4/6 yes".
+ */
+export const rowFigure = (row: ViewRow, fc: FigureContext): string => {
+  if (row.value === null) return '-';
+  const t = fc.targets.get(row.metric);
+  const isCity = fc.frame.places.some((p) => p.id === row.place && p.kind === 'city');
+  switch (row.kind) {
+    case 'share':
+      return row.numerator !== null && row.denominator !== null ? `${row.value}% (${row.numerator}/${row.denominator})` : `${row.value}%`;
+    case 'milestone': {
+      const stages = t?.target.kind === 'milestone' ? t.target.stages : [];
+      if (!isCity) return stages[Number(row.value) - 1] ?? `stage ${row.value}`;
+      const required = t ? requiredPlaces(fc.frame, t.metric).length : 0;
+      return `${row.value}/${required} at ${stages[stages.length - 1] ?? 'the final stage'}`;
+    }
+    case 'yesNo': {
+      const required = t ? requiredPlaces(fc.frame, t.metric).length : 1;
+      if (!isCity || required === 1) return row.value === '0' ? 'no' : 'yes';
+      return `${row.value}/${required} yes`;
+    }
+    default:
+      return row.unit ? `${row.value} ${row.unit}` : row.value;
+  }
+};
+
+export const percentCell = (p: string | null): string => (p === null ? '-' : `${p}%`);
+
+/** Completion recorded, deadlines missed: "completed", "missed outdoor-completion, completion". */
+export const notesCell = (row: ViewRow): string =>
+  [row.completionRecorded ? 'completed' : '', row.deadlinesMissed.length ? `missed ${row.deadlinesMissed.join(', ')}` : '']
+    .filter(Boolean)
+    .join('; ');

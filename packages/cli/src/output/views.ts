@@ -1,0 +1,54 @@
+import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
+import { notesCell, percentCell, rowFigure, type FigureContext } from './figures';
+import { renderTable, type Column } from './table';
+import { localTimeWithZone } from './time';
+
+const STATUSES = ['complete', 'on track', 'behind', 'missed', 'not started'] as const;
+
+const summary = (rows: readonly ViewRow[]): string =>
+  STATUSES.map((s) => `${s} ${rows.filter((r) => r.status === s).length}`).join(' · ');
+
+const TITLE: Record<View['by'], string> = { task: 'City view', district: 'District view', unit: 'Responsible-unit view' };
+
+export const viewHeading = (view: View | View<UnitViewRow>, fc: FigureContext, scope?: string): string[] => [
+  `${TITLE[view.by]}${scope ? `: ${scope}` : ''} — ${fc.frame.title}`,
+  `as of ${view.asOf}, as known at ${localTimeWithZone(view.knownAt, fc.frame.timeZone)}; ${view.rows.length} rows: ${summary(view.rows)}`,
+];
+
+const common: Column[] = [
+  { header: 'Task', align: 'right' },
+  { header: 'Metric', max: 30 },
+  { header: 'Target', max: 22 },
+  { header: 'Figure', max: 26 },
+  { header: '%', align: 'right' },
+  { header: 'Status' },
+  { header: 'Notes' },
+];
+
+const commonCells = (r: ViewRow, fc: FigureContext): string[] => [
+  String(r.task),
+  r.metricName,
+  r.target,
+  rowFigure(r, fc),
+  percentCell(r.percent),
+  r.status,
+  notesCell(r),
+];
+
+/** A view as a table for people; `view.by` picks the leading columns. */
+export const viewTable = (view: View | View<UnitViewRow>, fc: FigureContext): string[] => {
+  switch (view.by) {
+    case 'task':
+      return renderTable(common, view.rows.map((r) => commonCells(r, fc)));
+    case 'district':
+      return renderTable(
+        [{ header: 'Place' }, ...common],
+        view.rows.map((r) => [r.placeName, ...commonCells(r, fc)]),
+      );
+    case 'unit':
+      return renderTable(
+        [{ header: 'Unit' }, { header: 'Role' }, ...common],
+        (view.rows as readonly UnitViewRow[]).map((r) => [r.responsibleUnit, r.role, ...commonCells(r, fc)]),
+      );
+  }
+};

@@ -1,0 +1,51 @@
+import { deadlineInstant, isDecimalString, isRealDate } from '@minsheng/core';
+import { InvalidArgumentError } from 'commander';
+
+/*
+ * Option-argument parsers. Commander turns a thrown InvalidArgumentError into one line,
+ * "option '--task <n>' argument 'x' is invalid. <reason>", and exit status 2.
+ */
+
+export const wholeNumber = (value: string): number => {
+  if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError('It must be a whole number, e.g. 13.');
+  return Number(value);
+};
+
+export const date = (value: string): string => {
+  if (!isRealDate(value)) throw new InvalidArgumentError('It must be a real date written YYYY-MM-DD, e.g. 2024-09-30.');
+  return value;
+};
+
+export const decimal = (value: string): string => {
+  if (!isDecimalString(value)) throw new InvalidArgumentError('It must be a decimal number, e.g. 12 or 2.55.');
+  return value;
+};
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A moment with its UTC offset: 2024-11-01T09:00:00+08:00 or 2024-11-01T01:00:00Z. */
+export const parseInstant = (value: string): Date | null => {
+  if (!INSTANT.test(value) || !isRealDate(value.slice(0, 10))) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+export const instant = (value: string): Date => {
+  const d = parseInstant(value);
+  if (!d) throw new InvalidArgumentError('It must be a time with its UTC offset, e.g. 2024-11-01T09:00:00+08:00.');
+  return d;
+};
+
+/** A time, or a day meaning the end of that day in the plan's time zone (resolved once the plan is known). */
+export type TimeSpec = { readonly at: Date } | { readonly endOfDay: string };
+
+export const timeOrDay = (value: string): TimeSpec => {
+  if (isRealDate(value)) return { endOfDay: value };
+  const d = parseInstant(value);
+  if (!d)
+    throw new InvalidArgumentError('It must be a day (YYYY-MM-DD, meaning the end of that day) or a time with its UTC offset, e.g. 2024-10-31T18:00:00+08:00.');
+  return { at: d };
+};
+
+export const resolveTime = (spec: TimeSpec, timeZone: string): Date =>
+  'at' in spec ? spec.at : new Date(deadlineInstant(spec.endOfDay, timeZone).getTime() - 1);

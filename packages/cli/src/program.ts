@@ -1,0 +1,64 @@
+import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit';
+import { registerCorrect } from './commands/correct';
+import { registerDeadlines } from './commands/deadlines';
+import { registerDemo } from './commands/demo';
+import { registerExport } from './commands/export';
+import { registerInit } from './commands/init';
+import { registerPlanImport } from './commands/plan-import';
+import { registerPlanShow } from './commands/plan-show';
+import { registerRebuild } from './commands/rebuild';
+import { registerReport } from './commands/report';
+import { registerRetract } from './commands/retract';
+import { registerStatus } from './commands/status';
+import { registerVerify } from './commands/verify';
+import { CliFailure } from './failure';
+
+const VERSION: string = (require('../package.json') as { version: string }).version;
+
+const oneLine = (text: string): string => text.replace(/^error: /, '').split('\n')[0]!.trim();
+
+export const buildProgram = (): Command => {
+  // Set before any subcommand is added: commander copies these settings into each one.
+  const program = new Command('minsheng')
+    .description("Minsheng Ledger: an event-sourced progress ledger for a city's annual livelihood-project plan")
+    .version(VERSION)
+    .exitOverride()
+    .allowExcessArguments(false)
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(`minsheng: ${oneLine(text)}\n`) });
+  registerInit(program);
+  const plan = program.command('plan').description('the plan: import it, show it');
+  registerPlanImport(plan);
+  registerPlanShow(plan);
+  registerReport(program);
+  registerCorrect(program);
+  registerRetract(program);
+  registerStatus(program);
+  registerAudit(program);
+  registerDeadlines(program);
+  registerRebuild(program);
+  registerVerify(program);
+  registerExport(program);
+  registerDemo(program);
+  return program;
+};
+
+/** Runs the CLI on `argv` (process.argv form) and returns the exit status. */
+export const run = async (argv: readonly string[]): Promise<number> => {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return 0;
+  } catch (e) {
+    // Commander has printed its own one-line message already (or the help).
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CliFailure) {
+      process.stderr.write(`minsheng: ${e.message}\n${e.details.map((d) => `${d}\n`).join('')}`);
+      return e.exitCode;
+    }
+    // A bug: still one line, with the stack when asked for.
+    process.stderr.write(`minsheng: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.MINSHENG_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+};

@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Test helpers for the e2e tests: they run the BUILT CLI (`tsc -b` first) as a process. */
+export const ROOT = join(__dirname, '../../../..');
+export const MAIN = join(ROOT, 'packages/cli/dist/main.js');
+export const SEED = join(ROOT, 'seeds/harbin-2024.json');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `minsheng args…` without the caller's MINSHENG_DB, MINSHENG_NOW and DATABASE_URL, unless `env` sets them. */
+export const cli = (args: readonly string[], env: Record<string, string> = {}, cwd?: string): CliResult => {
+  const base = { ...process.env };
+  for (const k of ['MINSHENG_DB', 'MINSHENG_NOW', 'DATABASE_URL']) delete base[k];
+  const r = spawnSync(process.execPath, [MAIN, ...args], { env: { ...base, ...env }, encoding: 'utf8', cwd: cwd ?? ROOT });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+/** Parses stdout of a --json run that must succeed. */
+export const json = <T = any>(r: CliResult): T => {
+  if (r.code !== 0) throw new Error(`minsheng exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+};
+
+export const tempDir = (): { dir: string; remove(): void } => {
+  const dir = mkdtempSync(join(tmpdir(), 'minsheng-cli-e2e-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+};
+
+/**
+ * better-sqlite3, from the store package that depends on it: the CLI does not, and a
+ * test opens the file directly only to tamper with it as an outsider would.
+ */
+export const openSqlite = (file: string): any => {
+  const Database = createRequire(join(ROOT, 'packages/store-sqlite/package.json'))('better-sqlite3');
+  return new Database(file);
+};

@@ -5,7 +5,11 @@ import type { CurrentRevision, ExpectedRevision } from './expected-revision';
 
 export interface AppendResult {
   readonly stream: string;
-  /** Revision of the stream's last event after the append. */
+  /**
+   * Revision of the stream's last event after the append. For a repeated append
+   * (alreadyStored) it is the revision of the batch's last event as first stored,
+   * so a retry gets exactly the result the original call got.
+   */
   readonly nextRevision: number;
   /** Global positions of the appended events, in order (the original ones for a repeated append). */
   readonly positions: readonly number[];
@@ -18,6 +22,14 @@ export interface ReadStreamOptions {
   /** Inclusive. Forward default 0; backward default the last revision. */
   readonly fromRevision?: number;
   readonly maxCount?: number;
+  /** Return events exactly as stored: no upcasting, no schema check. For hash verification and proofs. */
+  readonly raw?: boolean;
+}
+
+/** Options of readEvent. */
+export interface ReadEventOptions {
+  /** Return the event exactly as stored: no upcasting, no schema check. */
+  readonly raw?: boolean;
 }
 
 export interface ReadAllOptions {
@@ -60,8 +72,12 @@ export interface EventStore {
   /** Position of the last event in the global log (0 when empty). */
   headPosition(): TaskEither<ReadError, number>;
   /** One event by id, wherever it is stored, or null. */
-  readEvent(eventId: string): TaskEither<ReadError, StoredEvent | null>;
+  readEvent(eventId: string, options?: ReadEventOptions): TaskEither<ReadError, StoredEvent | null>;
   subscribe(options: SubscribeOptions): Subscription;
-  /** Releases what the store opened itself; a connection or pool passed in by the caller is left open. */
+  /**
+   * Stops the store's subscriptions (each after its batch in hand), then releases what
+   * the store opened itself; a connection or pool passed in by the caller is left open.
+   * Calling it twice is harmless; any other call after it fails with StoreUnavailable.
+   */
   close(): Promise<void>;
 }

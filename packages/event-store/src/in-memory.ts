@@ -1,0 +1,148 @@
+import { GENESIS_HASH, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import { left, right, type Either } from 'fp-ts/Either';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import { catchUp, subscriptionSet } from './catch-up';
+import { concurrencyError, storeUnavailable, type AppendError, type ReadError, type StoreUnavailable } from './errors';
+import { NO_STREAM, satisfies, type CurrentRevision, type ExpectedRevision } from './expected-revision';
+import type { AppendResult, EventStore } from './port';
+import { checkLogRange, checkStreamRange, prepareAppend, replayIfStored, type StoredAt } from './rules';
+import { chainRow, decodeRow, decodeRows, type EncodedEvent, type StoredRow } from './stored-row';
+
+export interface InMemoryEventStoreOptions {
+  readonly registry: EventRegistry;
+  /** Accepted so one options object can build any store; memory keeps no storage time (SQL stores stamp stored_at with it). */
+  readonly clock?: Clock;
+}
+
+/** What the testing kit reaches behind the port: the rows themselves. Not exported from the package root. */
+export interface InMemoryInternals {
+  readonly rows: StoredRow[];
+  /** Appends encoded events with no schema check, as an older release would have written them. */
+  insert(stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Either<AppendError, AppendResult>;
+}
+
+const internals = new WeakMap<EventStore, InMemoryInternals>();
+
+export const inMemoryInternals = (store: EventStore): InMemoryInternals => {
+  const found = internals.get(store);
+  if (!found) throw new TypeError('not an in-memory event store');
+  return found;
+};
+
+const task =
+  <E, A>(f: () => Either<E, A>): TaskEither<E, A> =>
+  () =>
+    Promise.resolve().then(f);
+
+/**
+ * The whole EventStore port in memory: for tests, examples and the demo. It keeps rows in
+ * the same encoded form as the SQL stores (canonical JSON text), so what callers do with
+ * events they passed in or got back can never change what is stored.
+ */
+export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): EventStore => {
+  const { registry } = options;
+  const rows: StoredRow[] = [];
+  const byId = new Map<string, number>();
+  const streams = new Map<string, number[]>();
+  const subscriptions = subscriptionSet();
+  let closed = false;
+
+  const ifOpen = <E, A>(f: () => Either<E, A>): TaskEither<E | StoreUnavailable, A> =>
+    task<E | StoreUnavailable, A>(() => (closed ? left(storeUnavailable(new Error('the in-memory event store is closed'))) : f()));
+
+  const currentRevision = (stream: string): CurrentRevision => {
+    const positions = streams.get(stream);
+    return positions ? positions.length - 1 : NO_STREAM;
+  };
+
+  const insert = (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Either<AppendError, AppendResult> => {
+    const found = new Map<string, StoredAt>();
+    for (const e of events) {
+      const position = byId.get(e.eventId);
+      if (position !== undefined) {
+        const row = rows[position - 1]!;
+        found.set(e.eventId, { eventId: e.eventId, stream: row.stream, revision: row.revision, position });
+      }
+    }
+    const replay = replayIfStored(stream, events, found);
+    if (replay._tag === 'Left') return replay;
+    if (replay.right) return right(replay.right);
+    const actual = currentRevision(stream);
+    if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
+
+    let prevHash = rows.length === 0 ? GENESIS_HASH : rows[rows.length - 1]!.hash;
+    let revision = actual === NO_STREAM ? -1 : actual;
+    const positions: number[] = [];
+    const streamPositions = streams.get(stream) ?? [];
+    for (const e of events) {
+      const row = chainRow(prevHash, rows.length + 1, stream, ++revision, e);
+      rows.push(row);
+      byId.set(row.eventId, row.position);
+      streamPositions.push(row.position);
+      positions.push(row.position);
+      prevHash = row.hash;
+    }
+    streams.set(stream, streamPositions);
+    return right({ stream, nextRevision: revision, positions, alreadyStored: false });
+  };
+
+  const store: EventStore = {
+    engine: 'memory',
+
+    append: (stream, events, expected) =>
+      ifOpen<AppendError, AppendResult>(() => {
+        const prepared = prepareAppend(registry, stream, events, expected);
+        return prepared._tag === 'Left' ? prepared : insert(stream, prepared.right, expected);
+      }),
+
+    readStream: (stream, opts) =>
+      ifOpen<ReadError, readonly StoredEvent[]>(() => {
+        const range = checkStreamRange(opts);
+        if (range._tag === 'Left') return range;
+        const { direction, fromRevision, maxCount, raw } = range.right;
+        const positions = streams.get(stream) ?? [];
+        const limit = maxCount ?? positions.length;
+        let selected: number[];
+        if (direction === 'forward') {
+          const from = fromRevision ?? 0;
+          selected = positions.slice(from, from + limit);
+        } else {
+          const end = Math.min(fromRevision ?? positions.length, positions.length - 1) + 1;
+          selected = positions.slice(Math.max(0, end - limit), end).reverse();
+        }
+        return decodeRows(
+          selected.map((p) => rows[p - 1]!),
+          registry,
+          raw,
+        );
+      }),
+
+    readAll: (opts) =>
+      ifOpen<ReadError, readonly StoredEvent[]>(() => {
+        const range = checkLogRange(opts);
+        if (range._tag === 'Left') return range;
+        const { fromPosition, maxCount, raw } = range.right;
+        return decodeRows(rows.slice(fromPosition, maxCount === undefined ? undefined : fromPosition + maxCount), registry, raw);
+      }),
+
+    streamRevision: (stream) => ifOpen<ReadError, CurrentRevision>(() => right(currentRevision(stream))),
+
+    headPosition: () => ifOpen<ReadError, number>(() => right(rows.length)),
+
+    readEvent: (eventId, opts) =>
+      ifOpen<ReadError, StoredEvent | null>(() => {
+        const position = byId.get(eventId);
+        return position === undefined ? right(null) : decodeRow(rows[position - 1]!, registry, opts?.raw ?? false);
+      }),
+
+    subscribe: (opts) => subscriptions.track(catchUp(store, opts)),
+
+    close: async () => {
+      if (closed) return;
+      await subscriptions.stopAll();
+      closed = true;
+    },
+  };
+  internals.set(store, { rows, insert });
+  return store;
+};

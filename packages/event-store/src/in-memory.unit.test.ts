@@ -1,0 +1,3 @@
+import { inMemoryHarness, runEventStoreContract } from './testing';
+
+runEventStoreContract('in-memory', inMemoryHarness());

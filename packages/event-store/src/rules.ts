@@ -1,0 +1,150 @@
+import type { EventEnvelope, EventRegistry, SchemaViolation } from '@minsheng/core';
+import { left, right, type Either } from 'fp-ts/Either';
+import { idempotencyConflict, invalidArgument, type IdempotencyConflict, type InvalidArgument } from './errors';
+import { isExpectedRevision, type ExpectedRevision } from './expected-revision';
+import type { AppendResult, ReadAllOptions, ReadStreamOptions } from './port';
+import { encodeEvent, type EncodedEvent } from './stored-row';
+
+/*
+ * The checks every adapter makes in the same order, so they refuse the same calls with
+ * the same errors: call shape (InvalidArgument), schema (SchemaViolation), then, inside
+ * the write lock, idempotency (IdempotencyConflict) and the expected revision
+ * (ConcurrencyError). A refused append writes nothing.
+ */
+
+const CONTROL_OR_LONE_SURROGATE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Stream names are keys in every engine: well-formed Unicode without control characters. */
+export const checkStreamName = (stream: unknown): Either<InvalidArgument, string> =>
+  typeof stream !== 'string' || stream.length === 0
+    ? left(invalidArgument('a stream name must be a non-empty string'))
+    : CONTROL_OR_LONE_SURROGATE.test(stream)
+      ? left(invalidArgument(`stream name ${JSON.stringify(stream)} contains a control character or a lone surrogate`))
+      : right(stream);
+
+const isPositiveInteger = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1;
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+export const checkAppendArgs = (
+  stream: string,
+  events: readonly EventEnvelope[],
+  expected: ExpectedRevision,
+): Either<InvalidArgument, void> => {
+  const name = checkStreamName(stream);
+  if (name._tag === 'Left') return name;
+  if (!isExpectedRevision(expected))
+    return left(invalidArgument(`expected revision ${JSON.stringify(expected)} is not no_stream, stream_exists, any or a revision ≥ 0`));
+  if (!Array.isArray(events) || events.length === 0) return left(invalidArgument(`an append to ${stream} needs at least one event`));
+  const seen = new Set<string>();
+  for (const [i, e] of events.entries()) {
+    if (typeof e?.eventId !== 'string' || e.eventId.length === 0) return left(invalidArgument(`event ${i} of the batch has no event id`));
+    if (typeof e.type !== 'string' || e.type.length === 0) return left(invalidArgument(`event ${e.eventId} has no type`));
+    if (!isPositiveInteger(e.schemaVersion))
+      return left(invalidArgument(`event ${e.eventId} has schema version ${String(e.schemaVersion)}; versions are integers ≥ 1`));
+    if (seen.has(e.eventId)) return left(invalidArgument(`event id ${e.eventId} appears twice in one batch`));
+    seen.add(e.eventId);
+  }
+  return right(undefined);
+};
+
+/** Checks every event of a batch as a new event; the first violation refuses the whole batch. */
+export const checkBatchSchema = (
+  registry: EventRegistry,
+  events: readonly EventEnvelope[],
+): Either<SchemaViolation, readonly EventEnvelope[]> => {
+  const checked: EventEnvelope[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const r = registry.checkNew(events[i]!);
+    if (r._tag === 'Left') return r;
+    checked[i] = r.right;
+  }
+  return right(checked);
+};
+
+/**
+ * Everything an adapter checks before taking its write lock: the call's shape, then each
+ * event's schema; returns the events as canonical text, ready to chain and store.
+ */
+export const prepareAppend = (
+  registry: EventRegistry,
+  stream: string,
+  events: readonly EventEnvelope[],
+  expected: ExpectedRevision,
+): Either<InvalidArgument | SchemaViolation, readonly EncodedEvent[]> => {
+  const args = checkAppendArgs(stream, events, expected);
+  if (args._tag === 'Left') return args;
+  const checked = checkBatchSchema(registry, events);
+  if (checked._tag === 'Left') return checked;
+  return right(checked.right.map(encodeEvent));
+};
+
+/** Where an event id is stored already. */
+export interface StoredAt {
+  readonly eventId: string;
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+}
+
+/**
+ * Decides a batch whose ids may be stored already. None stored: `null`, append as usual.
+ * All stored in this stream: the original result (same positions, same last revision),
+ * whatever the expected revision says now, so a retried request is a no-op. Anything
+ * in between is an IdempotencyConflict: retries must resend the same batch.
+ */
+export const replayIfStored = (
+  stream: string,
+  events: readonly { readonly eventId: string }[],
+  found: ReadonlyMap<string, StoredAt>,
+): Either<IdempotencyConflict, AppendResult | null> => {
+  if (found.size === 0) return right(null);
+  for (const at of found.values())
+    if (at.stream !== stream) return left(idempotencyConflict(stream, at.eventId, `it is stored already in stream ${at.stream}`));
+  if (found.size !== events.length) {
+    const missing = events.find((e) => !found.has(e.eventId))!;
+    return left(
+      idempotencyConflict(
+        stream,
+        missing.eventId,
+        `${found.size} of the batch's ${events.length} events are stored already and this one is not; a retry must resend the same batch`,
+      ),
+    );
+  }
+  const at = events.map((e) => found.get(e.eventId)!);
+  return right({
+    stream,
+    nextRevision: Math.max(...at.map((a) => a.revision)),
+    positions: at.map((a) => a.position),
+    alreadyStored: true,
+  });
+};
+
+export interface StreamRange {
+  readonly direction: 'forward' | 'backward';
+  /** Inclusive; undefined backward means "from the last event". */
+  readonly fromRevision: number | undefined;
+  /** Undefined: no limit. */
+  readonly maxCount: number | undefined;
+  readonly raw: boolean;
+}
+
+export const checkStreamRange = (options: ReadStreamOptions = {}): Either<InvalidArgument, StreamRange> => {
+  const { direction = 'forward', fromRevision, maxCount, raw = false } = options;
+  if (direction !== 'forward' && direction !== 'backward') return left(invalidArgument(`direction must be forward or backward, not ${String(direction)}`));
+  if (fromRevision !== undefined && !isCount(fromRevision)) return left(invalidArgument(`fromRevision must be an integer ≥ 0, not ${String(fromRevision)}`));
+  if (maxCount !== undefined && !isPositiveInteger(maxCount)) return left(invalidArgument(`maxCount must be an integer ≥ 1, not ${String(maxCount)}`));
+  return right({ direction, fromRevision, maxCount, raw });
+};
+
+export interface LogRange {
+  readonly fromPosition: number;
+  readonly maxCount: number | undefined;
+  readonly raw: boolean;
+}
+
+export const checkLogRange = (options: ReadAllOptions = {}): Either<InvalidArgument, LogRange> => {
+  const { fromPosition = 0, maxCount, raw = false } = options;
+  if (!isCount(fromPosition)) return left(invalidArgument(`fromPosition must be an integer ≥ 0, not ${String(fromPosition)}`));
+  if (maxCount !== undefined && !isPositiveInteger(maxCount)) return left(invalidArgument(`maxCount must be an integer ≥ 1, not ${String(maxCount)}`));
+  return right({ fromPosition, maxCount, raw });
+};

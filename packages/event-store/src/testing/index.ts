@@ -1,0 +1,53 @@
+import type { EventStore } from '../port';
+import { appendContract } from './contract-append';
+import { chainContract } from './contract-chain';
+import { idempotencyContract } from './contract-idempotency';
+import { readContract } from './contract-read';
+import { schemaContract } from './contract-schema';
+import { subscribeContract } from './contract-subscribe';
+import type { ContractOptions, Kit } from './harness';
+
+export * from './factory';
+export { corruptedField, fails, ok, snapshot, waitFor, type Corruption, type ContractOptions, type Kit } from './harness';
+export { inMemoryHarness, type InMemoryHarness } from './in-memory-hooks';
+
+/**
+ * The one suite every EventStore adapter passes. Call it at the top level of a jest test
+ * file: `runEventStoreContract('sqlite', { create, cleanup, seedRaw, corrupt })`.
+ * Each test gets a fresh store from `create` and closes it afterwards. Tests that need a
+ * hook the adapter does not give are reported as skipped.
+ */
+export const runEventStoreContract = <H extends { readonly store: EventStore }>(name: string, options: ContractOptions<H>): void => {
+  describe(`${name}: EventStore contract`, () => {
+    let harness: H | undefined;
+    const current = (): H => {
+      if (!harness) throw new Error('the contract harness was not created');
+      return harness;
+    };
+    const { seedRaw, corrupt } = options;
+    const kit: Kit = {
+      store: () => current().store,
+      seedRaw: seedRaw && ((stream, event) => seedRaw(current(), stream, event)),
+      corrupt: corrupt && ((position, damage) => corrupt(current(), position, damage)),
+      largeBatch: options.largeBatch ?? 5000,
+    };
+
+    beforeEach(async () => {
+      harness = await options.create();
+    });
+    afterEach(async () => {
+      const h = harness;
+      harness = undefined;
+      if (!h) return;
+      await h.store.close();
+      await options.cleanup?.(h);
+    });
+
+    appendContract(kit);
+    idempotencyContract(kit);
+    readContract(kit);
+    schemaContract(kit);
+    chainContract(kit);
+    subscribeContract(kit);
+  });
+};

@@ -1,0 +1,40 @@
+import Database from 'better-sqlite3';
+import { GENESIS_HASH, ledgerRegistry, type EventEnvelope } from '@minsheng/core';
+import { chainRow, encodeEvent, type StoredRow } from '@minsheng/event-store';
+import { createSqliteEventStore } from '../store';
+
+/*
+ * The baseline: plain better-sqlite3 on a file with the very same schema, pragmas,
+ * indexes and triggers, writing the very same rows (chained beforehand, outside the
+ * clock), with none of the store's checks. The ratio is what the store's work costs.
+ */
+
+export const rawDatabase = (file: string, synchronous: 'full' | 'normal' = 'full'): Database.Database => {
+  const db = new Database(file);
+  createSqliteEventStore({ db, registry: ledgerRegistry, synchronous }).close();
+  return db;
+};
+
+/** Rows as the store would write them for these appends (stream and event, in order). */
+export const chainedRows = (appends: readonly { stream: string; event: EventEnvelope }[]): StoredRow[] => {
+  const revisions = new Map<string, number>();
+  let prevHash = GENESIS_HASH;
+  return appends.map(({ stream, event }, i) => {
+    const revision = (revisions.get(stream) ?? -1) + 1;
+    revisions.set(stream, revision);
+    const row = chainRow(prevHash, i + 1, stream, revision, encodeEvent(event));
+    prevHash = row.hash;
+    return row;
+  });
+};
+
+export const rawInsert = (db: Database.Database): Database.Transaction<(rows: readonly StoredRow[]) => void> => {
+  const insert = db.prepare(`INSERT INTO events
+    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const storedAt = new Date().toISOString();
+  return db.transaction((rows: readonly StoredRow[]) => {
+    for (const r of rows)
+      insert.run(r.position, r.eventId, r.stream, r.revision, r.type, r.schemaVersion, r.data, r.metadata, r.prevHash, r.hash, storedAt);
+  });
+};

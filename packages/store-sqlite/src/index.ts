@@ -1,0 +1,3 @@
+export { createSqliteEventStore, type SqliteEventStoreOptions } from './store';
+export { type Synchronous } from './connection';
+export { LATEST_SCHEMA_VERSION, SqliteSchemaError } from './schema';

@@ -1,0 +1,102 @@
+import type { Database } from 'better-sqlite3';
+
+/*
+ * The file's schema, versioned in schema_migrations and migrated on open. A migration
+ * is only ever added, never edited: files in the field were written by the old text.
+ */
+
+/** Refuses every UPDATE of an event, even a manual statement from another tool. */
+export const TRIGGER_NO_UPDATE = `CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: an event row is never updated'); END`;
+
+/** Refuses every DELETE of an event. */
+export const TRIGGER_NO_DELETE = `CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: an event row is never deleted'); END`;
+
+/*
+ * INSERT OR REPLACE deletes the row it conflicts with without firing delete triggers,
+ * so an insert must itself prove it adds a new event at the head of the log.
+ */
+const TRIGGER_INSERT_AT_HEAD = `CREATE TRIGGER events_insert_at_head BEFORE INSERT ON events
+WHEN NEW.position IS NULL
+  OR NEW.position <= (SELECT coalesce(max(position), 0) FROM events)
+  OR EXISTS (SELECT 1 FROM events WHERE event_id = NEW.event_id)
+  OR EXISTS (SELECT 1 FROM events WHERE stream = NEW.stream AND revision = NEW.revision)
+BEGIN SELECT RAISE(ABORT, 'events are append-only: an insert must add a new event after the last one'); END`;
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: readonly string[];
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events log with hash chain, append-only triggers',
+    sql: [
+      // position is the rowid: the global log is the table's own b-tree, so paging by
+      // position stays flat however long the log grows. UNIQUE(stream, revision) makes a
+      // stream's current revision an indexed lookup, with no second table to write.
+      // Unique event ids make appends idempotent.
+      `CREATE TABLE events (
+        position       INTEGER PRIMARY KEY,
+        event_id       TEXT    NOT NULL,
+        stream         TEXT    NOT NULL,
+        revision       INTEGER NOT NULL CHECK (revision >= 0),
+        type           TEXT    NOT NULL,
+        schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
+        data           TEXT    NOT NULL,
+        metadata       TEXT    NOT NULL,
+        prev_hash      TEXT    NOT NULL,
+        hash           TEXT    NOT NULL,
+        stored_at      TEXT    NOT NULL
+      ) STRICT`,
+      `CREATE UNIQUE INDEX events_by_event_id ON events (event_id)`,
+      `CREATE UNIQUE INDEX events_by_stream_revision ON events (stream, revision)`,
+      TRIGGER_NO_UPDATE,
+      TRIGGER_NO_DELETE,
+      TRIGGER_INSERT_AT_HEAD,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The file was written by a newer release; opening it with this one could misread it. */
+export class SqliteSchemaError extends Error {
+  override readonly name = 'SqliteSchemaError';
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `${file} has schema version ${found}, written by a newer @minsheng/store-sqlite; this build knows versions up to ${known}. ` +
+        `Upgrade minsheng before opening this ledger (it was left untouched).`,
+    );
+  }
+}
+
+/** Brings the file to the latest schema in one write transaction, safe if several processes open it at once. */
+export const migrate = (db: Database, now: () => string): void => {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    INTEGER PRIMARY KEY,
+      name       TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    ) STRICT`);
+    const current = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+    if (current > LATEST_SCHEMA_VERSION) throw new SqliteSchemaError(db.name, current, LATEST_SCHEMA_VERSION);
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      for (const statement of m.sql) db.exec(statement);
+      record.run(m.version, m.name, now());
+    }
+  }).immediate();
+};
+
+/** The schema versions applied to a file, oldest first. */
+export const appliedMigrations = (db: Database): { version: number; name: string; applied_at: string }[] =>
+  db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as never;

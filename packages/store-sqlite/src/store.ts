@@ -1,0 +1,157 @@
+import { GENESIS_HASH, systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import {
+  catchUp,
+  chainRow,
+  checkLogRange,
+  checkStreamRange,
+  concurrencyError,
+  decodeRow,
+  decodeRows,
+  NO_STREAM,
+  prepareAppend,
+  replayIfStored,
+  satisfies,
+  storeUnavailable,
+  subscriptionSet,
+  type AppendError,
+  type AppendResult,
+  type CurrentRevision,
+  type EncodedEvent,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadError,
+  type StoredAt,
+  type StoreUnavailable,
+} from '@minsheng/event-store';
+import { left, right, type Either } from 'fp-ts/Either';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import { isSqliteError, openConnection, retryWhileBusy, type ConnectionOptions } from './connection';
+import { migrate } from './schema';
+import { prepareStatements, type Statements } from './statements';
+
+export interface SqliteEventStoreOptions extends ConnectionOptions {
+  /** Checks events on append and upcasts them on read; usually `ledgerRegistry`. */
+  readonly registry: EventRegistry;
+  /** Stamps stored_at, the time the row was written (beside metadata.recordedAt, which callers set). */
+  readonly clock?: Clock;
+}
+
+const NO_LIMIT = -1;
+
+/**
+ * The embedded event store: one SQLite file, one connection per store, statements prepared
+ * once. Every append is one BEGIN IMMEDIATE transaction, so the revision check, the
+ * idempotency check and the chain link are decided while holding the file's write lock,
+ * whichever process holds the other connections. Throws SqliteSchemaError when the file
+ * was written by a newer schema.
+ */
+export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => {
+  const { registry, clock = systemClock } = options;
+  const { db, owned, busyTimeoutMs } = openConnection(options);
+  let q: Statements;
+  try {
+    retryWhileBusy(busyTimeoutMs, () => migrate(db, () => clock.now().toISOString()));
+    q = prepareStatements(db);
+  } catch (err) {
+    if (owned) db.close();
+    throw err;
+  }
+  const subscriptions = subscriptionSet();
+  let closed = false;
+
+  /** Runs a synchronous step as a task; engine failures become StoreUnavailable, bugs still throw. */
+  const task = <E, A>(f: () => Either<E, A>): TaskEither<E | StoreUnavailable, A> =>
+    () =>
+      Promise.resolve().then(() => {
+        if (closed) return left(storeUnavailable(new Error('the SQLite event store is closed')));
+        try {
+          return f();
+        } catch (err) {
+          if (isSqliteError(err)) return left(storeUnavailable(err));
+          throw err;
+        }
+      });
+
+  const currentRevision = (stream: string): CurrentRevision => q.streamRevision.get(stream)?.revision ?? NO_STREAM;
+
+  const storedAlready = (events: readonly EncodedEvent[]): Map<string, StoredAt> => {
+    if (events.length === 1) {
+      const at = q.storedAt.get(events[0]!.eventId);
+      return new Map(at ? [[at.eventId, at]] : []);
+    }
+    return new Map(q.storedAtMany.all(JSON.stringify(events.map((e) => e.eventId))).map((at) => [at.eventId, at]));
+  };
+
+  const write = db.transaction((stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Either<AppendError, AppendResult> => {
+    const replay = replayIfStored(stream, events, storedAlready(events));
+    if (replay._tag === 'Left') return replay;
+    if (replay.right) return right(replay.right);
+    const actual = currentRevision(stream);
+    if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
+
+    const head = q.logHead.get();
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    let position = head?.position ?? 0;
+    let revision = actual === NO_STREAM ? -1 : actual;
+    const storedAt = clock.now().toISOString();
+    const positions: number[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const row = chainRow(prevHash, ++position, stream, ++revision, events[i]!);
+      q.insert.run(row.position, row.eventId, stream, row.revision, row.type, row.schemaVersion, row.data, row.metadata, row.prevHash, row.hash, storedAt);
+      positions[i] = position;
+      prevHash = row.hash;
+    }
+    return right({ stream, nextRevision: revision, positions, alreadyStored: false });
+  });
+
+  const store: EventStore = {
+    engine: 'sqlite',
+
+    append: (stream, events, expected) =>
+      task<AppendError, AppendResult>(() => {
+        // Checking and serialising happen before the write lock is taken.
+        const prepared = prepareAppend(registry, stream, events, expected);
+        return prepared._tag === 'Left' ? prepared : write.immediate(stream, prepared.right, expected);
+      }),
+
+    readStream: (stream, opts) =>
+      task<ReadError, readonly StoredEvent[]>(() => {
+        const range = checkStreamRange(opts);
+        if (range._tag === 'Left') return range;
+        const { direction, fromRevision, maxCount = NO_LIMIT, raw } = range.right;
+        const rows =
+          direction === 'forward'
+            ? q.streamForward.all(stream, fromRevision ?? 0, maxCount)
+            : q.streamBackward.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount);
+        return decodeRows(rows, registry, raw);
+      }),
+
+    readAll: (opts) =>
+      task<ReadError, readonly StoredEvent[]>(() => {
+        const range = checkLogRange(opts);
+        if (range._tag === 'Left') return range;
+        const { fromPosition, maxCount = NO_LIMIT, raw } = range.right;
+        return decodeRows(q.logPage.all(fromPosition, maxCount), registry, raw);
+      }),
+
+    streamRevision: (stream) => task<ReadError, CurrentRevision>(() => right(currentRevision(stream))),
+
+    headPosition: () => task<ReadError, number>(() => right(q.headPosition.get()!.head)),
+
+    readEvent: (eventId, opts) =>
+      task<ReadError, StoredEvent | null>(() => {
+        const row = q.event.get(eventId);
+        return row ? decodeRow(row, registry, opts?.raw ?? false) : right(null);
+      }),
+
+    subscribe: (opts) => subscriptions.track(catchUp(store, opts)),
+
+    close: async () => {
+      if (closed) return;
+      await subscriptions.stopAll();
+      closed = true;
+      if (owned) db.close();
+    },
+  };
+  return store;
+};

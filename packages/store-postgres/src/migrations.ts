@@ -1,0 +1,147 @@
+import type { Pool, PoolClient } from 'pg';
+import { ledgerNames, type LedgerNames } from './names';
+import { inTransaction } from './transaction';
+
+/*
+ * The ledger's schema, versioned in minsheng_migrations. A migration is only ever added,
+ * never edited: databases in the field were built by the old text. All of a migration
+ * run is one transaction (PostgreSQL DDL is transactional), so a failed run leaves the
+ * database as it was.
+ */
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: (n: LedgerNames) => string;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events log with hash chain, streams revisions, append-only trigger',
+    // data and metadata are TEXT holding canonical JSON: the exact bytes the hash covers.
+    // JSONB would reorder keys, normalise numbers and refuse \u0000, and the chain would
+    // no longer verify. COLLATE "C": ids and stream names compare as bytes, whatever the
+    // database's locale.
+    sql: (n) => `
+      CREATE TABLE ${n.events} (
+        position       bigint      NOT NULL,
+        stream         text        COLLATE "C" NOT NULL,
+        revision       bigint      NOT NULL,
+        event_id       text        COLLATE "C" NOT NULL,
+        type           text        NOT NULL,
+        schema_version integer     NOT NULL,
+        data           text        NOT NULL,
+        metadata       text        NOT NULL,
+        prev_hash      text        NOT NULL,
+        hash           text        NOT NULL,
+        stored_at      timestamptz NOT NULL,
+        CONSTRAINT events_pkey PRIMARY KEY (position),
+        CONSTRAINT events_event_id UNIQUE (event_id),
+        CONSTRAINT events_stream_revision UNIQUE (stream, revision),
+        CONSTRAINT events_position_positive CHECK (position >= 1),
+        CONSTRAINT events_revision_not_negative CHECK (revision >= 0),
+        CONSTRAINT events_schema_version_positive CHECK (schema_version >= 1)
+      );
+      CREATE TABLE ${n.streams} (
+        stream   text   COLLATE "C" NOT NULL,
+        revision bigint NOT NULL,
+        CONSTRAINT streams_pkey PRIMARY KEY (stream),
+        CONSTRAINT streams_revision_not_negative CHECK (revision >= 0)
+      );
+      CREATE FUNCTION ${n.quotedSchema}.refuse_event_change() RETURNS trigger
+      LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
+      BEGIN
+        RAISE EXCEPTION 'events are append-only: % on %.% is refused', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+          USING HINT = 'A correction is a new event. Only a deliberate ALTER TABLE ... DISABLE TRIGGER by the table owner lets a change through.';
+      END
+      $body$;
+      CREATE TRIGGER events_append_only
+        BEFORE UPDATE OR DELETE OR TRUNCATE ON ${n.events}
+        FOR EACH STATEMENT EXECUTE FUNCTION ${n.quotedSchema}.refuse_event_change();
+      REVOKE ALL ON ${n.events}, ${n.streams}, ${n.migrations} FROM PUBLIC;
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The database's ledger schema is not the one this build reads and writes. Nothing was changed. */
+export class PostgresSchemaError extends Error {
+  override readonly name = 'PostgresSchemaError';
+  constructor(
+    readonly schema: string,
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      found > known
+        ? `the ledger in schema "${schema}" has schema version ${found}, written by a newer @minsheng/store-postgres; ` +
+            `this build knows versions up to ${known}. Upgrade minsheng before opening this ledger (it was left untouched).`
+        : `the ledger in schema "${schema}" has schema version ${found} and this build needs ${known}; ` +
+            `run \`minsheng migrate\` (or migrate(pool)) as the schema's owner first.`,
+    );
+  }
+}
+
+export interface MigrationReport {
+  readonly schema: string;
+  /** The version found before the run (0: no ledger in this schema yet). */
+  readonly from: number;
+  readonly to: number;
+  readonly applied: readonly { readonly version: number; readonly name: string }[];
+}
+
+type Queryable = Pick<Pool, 'query'> | PoolClient;
+
+/** The ledger schema version in `schema`, 0 when there is none. Reads only: needs no privilege beyond SELECT. */
+export const schemaVersion = async (db: Queryable, schema?: string): Promise<number> => {
+  const n = ledgerNames(schema);
+  const { rows } = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [n.migrations]);
+  if (!rows[0]!.exists) return 0;
+  const found = await db.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${n.migrations}`);
+  return found.rows[0]!.version ?? 0;
+};
+
+/**
+ * Brings the ledger in `schema` (default "minsheng") to the latest version, in one
+ * transaction under an advisory lock, so processes opening a fresh database at once
+ * create it once. A database already current is only read, so a role without DDL rights
+ * can open it. Throws PostgresSchemaError if the database is newer than this build.
+ */
+export const migrate = async (pool: Pool, options: { readonly schema?: string } = {}): Promise<MigrationReport> => {
+  const n = ledgerNames(options.schema);
+  const before = await schemaVersion(pool, n.schema);
+  if (before > LATEST_SCHEMA_VERSION) throw new PostgresSchemaError(n.schema, before, LATEST_SCHEMA_VERSION);
+  if (before === LATEST_SCHEMA_VERSION) return { schema: n.schema, from: before, to: before, applied: [] };
+
+  return inTransaction(pool, `BEGIN; SELECT pg_advisory_xact_lock(${n.migrateLock})`, async (client) => {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${n.quotedSchema}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${n.migrations} (
+      version    integer     NOT NULL PRIMARY KEY,
+      name       text        NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    // Another process may have migrated while this one waited for the lock.
+    const current = await schemaVersion(client, n.schema);
+    if (current > LATEST_SCHEMA_VERSION) throw new PostgresSchemaError(n.schema, current, LATEST_SCHEMA_VERSION);
+    const applied: { version: number; name: string }[] = [];
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      await client.query(m.sql(n));
+      await client.query(`INSERT INTO ${n.migrations} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      applied.push({ version: m.version, name: m.name });
+    }
+    return { schema: n.schema, from: current, to: LATEST_SCHEMA_VERSION, applied };
+  });
+};
+
+/** The migrations applied to the ledger in `schema`, oldest first. */
+export const appliedMigrations = async (
+  pool: Pick<Pool, 'query'>,
+  schema?: string,
+): Promise<{ version: number; name: string; appliedAt: Date }[]> => {
+  const n = ledgerNames(schema);
+  const { rows } = await pool.query(`SELECT version, name, applied_at AS "appliedAt" FROM ${n.migrations} ORDER BY version`);
+  return rows;
+};

@@ -1,0 +1,74 @@
+import type { StoredAt, StoredRow } from '@minsheng/event-store';
+import type { QueryConfig } from 'pg';
+import type { LedgerNames } from './names';
+
+/*
+ * Every statement the store sends, named so each connection parses it once. Names carry
+ * the schema (as a digest): one pool may serve ledgers in several schemas.
+ */
+
+const ROW_COLUMNS = `position, stream, revision, event_id AS "eventId", type, schema_version AS "schemaVersion",
+  data, metadata, prev_hash AS "prevHash", hash`;
+
+/** A row as pg returns it: bigint columns arrive as strings. */
+export type PgRow = Omit<StoredRow, 'position' | 'revision'> & { position: string; revision: string };
+
+export const toStoredRow = (r: PgRow): StoredRow => ({ ...r, position: Number(r.position), revision: Number(r.revision) });
+
+/** What an append reads under the lock, from one snapshot. */
+export interface AppendState {
+  readonly revision: string | null;
+  readonly head_position: string | null;
+  readonly head_hash: string | null;
+  readonly found: StoredAt[];
+}
+
+export type Statement = (...values: unknown[]) => QueryConfig;
+
+export const statements = (n: LedgerNames) => {
+  const named =
+    (name: string, text: string): Statement =>
+    (...values) => ({ name: `${n.statementPrefix}${name}`, text, values });
+  return {
+    /** READ COMMITTED, so each statement after the lock sees every append committed before it. */
+    beginAppend: `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; SELECT pg_advisory_xact_lock(${n.appendLock})`,
+
+    appendState: named(
+      'append-state',
+      `SELECT
+         (SELECT revision FROM ${n.streams} WHERE stream = $1) AS revision,
+         head.position AS head_position,
+         head.hash AS head_hash,
+         (SELECT coalesce(json_agg(json_build_object('eventId', e.event_id, 'stream', e.stream, 'revision', e.revision, 'position', e.position)), '[]')
+            FROM ${n.events} e WHERE e.event_id = ANY($2::text[])) AS found
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (SELECT position, hash FROM ${n.events} ORDER BY position DESC LIMIT 1) AS head ON true`,
+    ),
+
+    /** One statement for any batch size: the rows as parallel arrays, and the stream's new revision. */
+    insert: named(
+      'insert',
+      `WITH inserted AS (
+         INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at)
+         SELECT t.position, $1, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, $2::timestamptz
+         FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::text[])
+           AS t(position, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
+       )
+       INSERT INTO ${n.streams} (stream, revision) VALUES ($1, $12)
+       ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision`,
+    ),
+
+    streamForward: named(
+      'stream-forward',
+      `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+    ),
+    streamBackward: named(
+      'stream-backward',
+      `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE stream = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
+    ),
+    logPage: named('log-page', `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE position > $1 ORDER BY position LIMIT $2`),
+    event: named('event', `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE event_id = $1`),
+    streamRevision: named('stream-revision', `SELECT revision FROM ${n.streams} WHERE stream = $1`),
+    headPosition: named('head-position', `SELECT coalesce(max(position), 0) AS head FROM ${n.events}`),
+  };
+};

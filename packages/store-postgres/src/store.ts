@@ -1,0 +1,251 @@
+import { GENESIS_HASH, systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import {
+  catchUp,
+  chainRow,
+  checkAppendArgs,
+  checkBatchSchema,
+  checkLogRange,
+  checkStreamRange,
+  concurrencyError,
+  decodeRow,
+  decodeRows,
+  encodeEvent,
+  NO_STREAM,
+  replayIfStored,
+  satisfies,
+  storeUnavailable,
+  subscriptionSet,
+  type AppendError,
+  type AppendResult,
+  type CurrentRevision,
+  type EncodedEvent,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadError,
+  type StoredAt,
+  type StoredRow,
+  type StoreUnavailable,
+} from '@minsheng/event-store';
+import { left, right, type Either } from 'fp-ts/Either';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
+import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
+import { ledgerNames } from './names';
+import { statements, toStoredRow, type AppendState, type PgRow } from './statements';
+import { inTransaction } from './transaction';
+
+interface CommonOptions {
+  /** Checks events on append and upcasts them on read; usually `ledgerRegistry`. */
+  readonly registry: EventRegistry;
+  /** Stamps stored_at, the time the row was written (beside metadata.recordedAt, which callers set). */
+  readonly clock?: Clock;
+  /** The PostgreSQL schema holding the ledger's tables. Default "minsheng". */
+  readonly schema?: string;
+  /**
+   * Default true: bring the schema up to date on open. false: only check it, and refuse a
+   * database that is not current (for a role without DDL rights; run `minsheng migrate` first).
+   */
+  readonly migrate?: boolean;
+}
+
+export type PostgresEventStoreOptions = CommonOptions &
+  (
+    | {
+        /** The store opens its own pool, and close() ends it. */
+        readonly connectionString: string;
+        /** Connections in the store's own pool. Default 10. */
+        readonly poolSize?: number;
+        readonly pool?: undefined;
+      }
+    | {
+        /** A pool the caller owns: the store borrows connections from it and close() leaves it open. */
+        readonly pool: Pool;
+        readonly connectionString?: undefined;
+        readonly poolSize?: undefined;
+      }
+  );
+
+/** Test seams, not part of the package's surface. */
+export interface StoreHooks {
+  /**
+   * Runs inside an append's transaction after its rows are written, just before COMMIT, while
+   * the append lock is held. A rejection rolls the append back (reported as StoreUnavailable).
+   */
+  readonly beforeCommit?: (stream: string, positions: readonly number[]) => Promise<void>;
+}
+
+/** A failure of the engine or the connection, as opposed to a bug in this code. */
+class EngineFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+const engine = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((err: unknown) => {
+    throw new EngineFailure(err);
+  });
+
+/**
+ * The PostgreSQL event store. One pool per store; every append is one transaction that
+ * first takes the ledger's append lock (pg_advisory_xact_lock), so positions are handed
+ * out in commit order and each event's predecessor in the hash chain is the last committed
+ * event. Readers never see position N+1 before N: see docs/postgres.md. Rejects with
+ * PostgresSchemaError when the database's ledger schema is newer than this build.
+ */
+export const createPostgresEventStore = (options: PostgresEventStoreOptions): Promise<EventStore> => openPostgresEventStore(options, {});
+
+export const openPostgresEventStore = async (options: PostgresEventStoreOptions, hooks: StoreHooks): Promise<EventStore> => {
+  const { registry, clock = systemClock } = options;
+  const names = ledgerNames(options.schema);
+  if ((options.pool === undefined) === (options.connectionString === undefined))
+    throw new TypeError('createPostgresEventStore needs exactly one of connectionString and pool');
+  const owned = options.pool === undefined;
+  const pool =
+    options.pool ?? new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, application_name: 'minsheng-ledger' });
+  // An idle connection the server drops must not crash the process; the next query reconnects.
+  if (owned) pool.on('error', () => undefined);
+  try {
+    if (options.migrate === false) {
+      const found = await schemaVersion(pool, names.schema);
+      if (found !== LATEST_SCHEMA_VERSION) throw new PostgresSchemaError(names.schema, found, LATEST_SCHEMA_VERSION);
+    } else {
+      await migrate(pool, { schema: names.schema });
+    }
+  } catch (err) {
+    if (owned) await pool.end().catch(() => undefined);
+    throw err;
+  }
+
+  const sql = statements(names);
+  const subscriptions = subscriptionSet();
+  let closed = false;
+  let closing: Promise<void> | undefined;
+
+  /** Runs one call: StoreUnavailable once closed or when the engine fails; bugs still throw. */
+  const task =
+    <E, A>(f: () => Promise<Either<E, A>>): TaskEither<E | StoreUnavailable, A> =>
+    async () => {
+      if (closed) return left(storeUnavailable(new Error('the PostgreSQL event store is closed')));
+      try {
+        return await f();
+      } catch (err) {
+        if (err instanceof EngineFailure) return left(storeUnavailable(err.cause));
+        throw err;
+      }
+    };
+
+  const rows = async <R extends QueryResultRow>(query: QueryConfig): Promise<R[]> => (await engine(pool.query<R>(query))).rows;
+  const eventRows = async (query: QueryConfig): Promise<StoredRow[]> => (await rows<PgRow>(query)).map(toStoredRow);
+
+  /** The part of an append that runs under the lock, on one connection, inside its transaction. */
+  const write = async (
+    client: PoolClient,
+    stream: string,
+    events: readonly EncodedEvent[],
+    expected: ExpectedRevision,
+  ): Promise<Either<AppendError, AppendResult>> => {
+    const ids = events.map((e) => e.eventId);
+    const state = (await engine(client.query<AppendState>(sql.appendState(stream, ids)))).rows[0]!;
+    const replay = replayIfStored(stream, events, new Map(state.found.map((at: StoredAt) => [at.eventId, at])));
+    if (replay._tag === 'Left') return replay;
+    if (replay.right) return right(replay.right);
+    const actual: CurrentRevision = state.revision === null ? NO_STREAM : Number(state.revision);
+    if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
+
+    let prevHash = state.head_hash ?? GENESIS_HASH;
+    let position = state.head_position === null ? 0 : Number(state.head_position);
+    let revision = actual === NO_STREAM ? -1 : actual;
+    const chained: StoredRow[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      chained[i] = chainRow(prevHash, ++position, stream, ++revision, events[i]!);
+      prevHash = chained[i]!.hash;
+    }
+    const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
+    await engine(
+      client.query(
+        sql.insert(
+          stream,
+          clock.now().toISOString(),
+          column('position'),
+          column('revision'),
+          column('eventId'),
+          column('type'),
+          column('schemaVersion'),
+          column('data'),
+          column('metadata'),
+          column('prevHash'),
+          column('hash'),
+          revision,
+        ),
+      ),
+    );
+    const positions = column('position');
+    if (hooks.beforeCommit) await engine(hooks.beforeCommit(stream, positions));
+    return right({ stream, nextRevision: revision, positions, alreadyStored: false });
+  };
+
+  /** One transaction: COMMIT when the append stored events, ROLLBACK when it was refused, replayed or failed. */
+  const transaction = (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Promise<Either<AppendError, AppendResult>> =>
+    inTransaction(pool, sql.beginAppend, (client) => write(client, stream, events, expected), {
+      commit: (result) => result._tag === 'Right' && !result.right.alreadyStored,
+      engine,
+    });
+
+  const store: EventStore = {
+    engine: 'postgres',
+
+    append: (stream, events, expected) =>
+      task<AppendError, AppendResult>(async () => {
+        const args = checkAppendArgs(stream, events, expected);
+        if (args._tag === 'Left') return args;
+        const checked = checkBatchSchema(registry, events);
+        if (checked._tag === 'Left') return checked;
+        // Serialising to canonical JSON happens before the append lock is taken.
+        return transaction(stream, checked.right.map(encodeEvent), expected);
+      }),
+
+    readStream: (stream, opts) =>
+      task<ReadError, readonly StoredEvent[]>(async () => {
+        const range = checkStreamRange(opts);
+        if (range._tag === 'Left') return range;
+        const { direction, fromRevision, maxCount = null, raw } = range.right;
+        const found =
+          direction === 'forward'
+            ? await eventRows(sql.streamForward(stream, fromRevision ?? 0, maxCount))
+            : await eventRows(sql.streamBackward(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount));
+        return decodeRows(found, registry, raw);
+      }),
+
+    readAll: (opts) =>
+      task<ReadError, readonly StoredEvent[]>(async () => {
+        const range = checkLogRange(opts);
+        if (range._tag === 'Left') return range;
+        const { fromPosition, maxCount = null, raw } = range.right;
+        return decodeRows(await eventRows(sql.logPage(fromPosition, maxCount)), registry, raw);
+      }),
+
+    streamRevision: (stream) =>
+      task<ReadError, CurrentRevision>(async () => {
+        const [found] = await rows<{ revision: string }>(sql.streamRevision(stream));
+        return right(found ? Number(found.revision) : NO_STREAM);
+      }),
+
+    headPosition: () => task<ReadError, number>(async () => right(Number((await rows<{ head: string }>(sql.headPosition()))[0]!.head))),
+
+    readEvent: (eventId, opts) =>
+      task<ReadError, StoredEvent | null>(async () => {
+        const [row] = await eventRows(sql.event(eventId));
+        return row ? decodeRow(row, registry, opts?.raw ?? false) : right(null);
+      }),
+
+    subscribe: (opts) => subscriptions.track(catchUp(store, opts)),
+
+    close: () =>
+      (closing ??= (async () => {
+        await subscriptions.stopAll();
+        closed = true;
+        // pool.end() lets appends in flight finish before it ends their connections.
+        if (owned) await pool.end();
+      })()),
+  };
+  return store;
+};

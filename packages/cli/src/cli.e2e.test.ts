@@ -123,7 +123,7 @@ describe('minsheng, run as a process on a SQLite ledger', () => {
     expectRefusal(
       run(['report', '--task', '1', '--metric', 't01-job-stations', '--place', '道里区', '--value', '5', '--as-of', '2024-09-30', '--by', '市教育局'], OCT1),
       2,
-      /^minsheng: education is not a responsible unit of task 1 \(responsible: hrss\)$/,
+      /^minsheng: 市教育局 is not a responsible unit of task 1 \(responsible: 市人社局\)$/,
     );
     expect(events()).toBe(before);
   });
@@ -132,7 +132,7 @@ describe('minsheng, run as a process on a SQLite ledger', () => {
     [['--value', 'abc'], /^minsheng: --value: "abc" must be a decimal number, e\.g\. "2\.55"$/],
     [['--value', '-3'], /^minsheng: --value: "-3" must not be negative$/],
     [['--value', '3', '--unit', '公里'], /^minsheng: --unit: unit 公里 cannot be converted/],
-    [['--numerator', '1', '--denominator', '2'], /^minsheng: --value: an? atLeast target needs a value in 个$/],
+    [['--numerator', '1', '--denominator', '2'], /^minsheng: --value: an at-least target needs a value in 个$/],
   ])('refuses a bad figure %j with one line naming the field', (figure, line) => {
     const before = events();
     expectRefusal(

@@ -21,7 +21,7 @@ describe('minsheng demo', () => {
     expect(file.startsWith(tmpdir())).toBe(true);
     expect(existsSync(file)).toBe(true);
     expect(out).toMatch(/Events: \d+ \(\d+ reports, \d+ of them weeks late; 4 corrections; 1 retraction; \d+ tasks completed; \d+ deadlines missed\)/);
-    expect(out).toMatch(/refused in 2024-03: education is not a responsible unit of task 1/);
+    expect(out).toMatch(/refused in 2024-03: 市教育局 is not a responsible unit of task 1/);
     expect(out).toMatch(/2024-11 .* \d+ \(outdoor-completion\)/);
     for (const heading of ['== City view ==', '== District view: 道里区 ==', '== Responsible-unit view ==', '== Audit trail of a corrected figure =='])
       expect(out).toContain(heading);

@@ -17,11 +17,17 @@ export type LedgerError =
 
 export type LedgerErrorTag = LedgerError['_tag'];
 
-export const notResponsible = (unit: string, task: number, units: readonly string[]): LedgerError => ({
+/** `nameOf` turns unit ids into the names people use (市教育局), so the message reads as they typed it. */
+export const notResponsible = (
+  unit: string,
+  task: number,
+  units: readonly string[],
+  nameOf: (id: string) => string = (id) => id,
+): LedgerError => ({
   _tag: 'NotResponsible',
   unit,
   task,
-  message: `${unit} is not a responsible unit of task ${task} (responsible: ${units.join(', ')})`,
+  message: `${nameOf(unit)} is not a responsible unit of task ${task} (responsible: ${units.map(nameOf).join(', ')})`,
 });
 
 export const unknownTask = (task: number): LedgerError => ({

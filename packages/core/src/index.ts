@@ -6,6 +6,7 @@ export * from './hash';
 export * from './kinds/schemas';
 export * from './kinds/fit';
 export * from './kinds/rules';
+export * from './kinds/words';
 export * from './plan/schema';
 export * from './plan/load';
 export * from './plan/queries';

@@ -14,7 +14,7 @@ import { appendDecided, loadTask } from './streams';
 export const checkCompletion = (deps: LedgerDeps, frame: PlanFrame, task: number, causationId?: string): TE.TaskEither<LedgerFailure, boolean> => {
   const now = deps.clock.now();
   return pipe(
-    TE.tryCatch(() => takeSnapshot(deps.readModel.reader, { planId: frame.planId }, now), projectionFailed),
+    TE.tryCatch(() => takeSnapshot(deps.readModel.reader, { planId: frame.planId }, now, { tasks: [task] }), projectionFailed),
     TE.chainW((snap) => {
       const metrics = snap.metrics.filter((m) => m.target.task.number === task);
       if (!metrics.length || !metrics.every((m) => m.met)) return TE.right(false);

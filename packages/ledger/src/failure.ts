@@ -1,4 +1,5 @@
-import type { LedgerError } from '@minsheng/core';
+import { invalidInput, type LedgerError } from '@minsheng/core';
+import { InvalidMomentError, NoPlanError, UnknownFigureError } from '@minsheng/projections';
 import type { StoreError } from '@minsheng/event-store';
 
 /** A read model could not be brought up to date or queried. */
@@ -14,3 +15,14 @@ export const projectionFailed = (e: unknown): ProjectionFailed => ({
   _tag: 'ProjectionFailed',
   message: e instanceof Error ? e.message : String(e),
 });
+
+/**
+ * A query's exception as a typed failure: a question the ledger cannot answer (no such
+ * plan, metric, or a moment before the plan existed) is a refusal, not a read-model failure.
+ */
+export const queryFailed = (e: unknown): LedgerFailure => {
+  if (e instanceof NoPlanError) return { _tag: 'UnknownPlan', planId: '', message: e.message };
+  if (e instanceof UnknownFigureError) return { _tag: 'UnknownMetric', metric: '', message: e.message };
+  if (e instanceof InvalidMomentError) return invalidInput(e.field, e.reason);
+  return projectionFailed(e);
+};

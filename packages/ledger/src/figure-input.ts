@@ -1,4 +1,4 @@
-import { FigureSchema, invalidFigure, type Figure, type LedgerError, type Target } from '@minsheng/core';
+import { FigureSchema, invalidFigure, kindPhrase, type Figure, type LedgerError, type Target } from '@minsheng/core';
 import { left, right, type Either } from 'fp-ts/Either';
 
 /** A figure as a person or a form gives it; `figureFrom` shapes it for the target's kind. */
@@ -22,7 +22,7 @@ export const figureFrom = (target: Target, input: FigureInput): Either<LedgerErr
       case 'atLeast':
       case 'approximate':
       case 'ceiling':
-        if (input.value === undefined) return left(invalidFigure('value', `a ${target.kind} target needs a value in ${target.unit}`));
+        if (input.value === undefined) return left(invalidFigure('value', `${kindPhrase(target.kind)} target needs a value in ${target.unit}`));
         candidate = { kind: 'quantity', value: input.value, unit: input.unit ?? target.unit };
         break;
       case 'share':
@@ -31,7 +31,7 @@ export const figureFrom = (target: Target, input: FigureInput): Either<LedgerErr
           return left(
             invalidFigure(
               input.numerator === undefined ? 'numerator' : 'denominator',
-              `a ${target.kind} target needs a numerator (${target.numerator}) and a denominator (${target.denominator})`,
+              `${kindPhrase(target.kind)} target needs a numerator (${target.numerator}) and a denominator (${target.denominator})`,
             ),
           );
         candidate = { kind: 'ratio', numerator: input.numerator, denominator: input.denominator };

@@ -48,7 +48,7 @@ describe('the embedded ledger on the Harbin 2024 plan', () => {
       ledger.report({ task: 1, metric: 't01-job-stations', place: '道里区', asOf: '2024-09-30', value: '5', by: '市教育局' }),
     );
     expect(e._tag).toBe('NotResponsible');
-    expect(e.message).toBe('education is not a responsible unit of task 1 (responsible: hrss)');
+    expect(e.message).toBe('市教育局 is not a responsible unit of task 1 (responsible: 市人社局)');
     expect(await head()).toBe(before);
   });
 

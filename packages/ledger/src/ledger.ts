@@ -21,7 +21,7 @@ import { pipe } from 'fp-ts/function';
 import { checkCompletion } from './completion';
 import { resolvePlaceId, resolvePlan, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
-import { projectionFailed, type LedgerFailure } from './failure';
+import { projectionFailed, queryFailed, type LedgerFailure } from './failure';
 import { importPlan, type ImportResult } from './import-plan';
 import { correct, report, retract, type CorrectInput, type Recorded, type ReportInput, type RetractInput } from './progress';
 import { verifyChain, type VerifyResult } from './verify';
@@ -89,7 +89,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           TE.map((completedTask) => ({ ...r, completedTask })),
         );
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> =>
-    pipe(settle(), TE.chainW(() => TE.tryCatch(f, projectionFailed)));
+    pipe(settle(), TE.chainW(() => TE.tryCatch(f, queryFailed)));
 
   return {
     importPlan: (plan) => pipe(importPlan(deps, plan), TE.chainFirstW(settle)),

@@ -3,10 +3,14 @@ import { notesCell, percentCell, rowFigure, type FigureContext } from './figures
 import { renderTable, type Column } from './table';
 import { localTimeWithZone } from './time';
 
-const STATUSES = ['complete', 'on track', 'behind', 'missed', 'not started'] as const;
+const STATUSES = ['complete', 'on track', 'behind', 'missed', 'not started', 'reported'] as const;
 
+/** Counts per status; `reported` (district parts of city sums) only where there are some. */
 const summary = (rows: readonly ViewRow[]): string =>
-  STATUSES.map((s) => `${s} ${rows.filter((r) => r.status === s).length}`).join(' · ');
+  STATUSES.map((s) => [s, rows.filter((r) => r.status === s).length] as const)
+    .filter(([s, n]) => s !== 'reported' || n > 0)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(' · ');
 
 const TITLE: Record<View['by'], string> = { task: 'City view', district: 'District view', unit: 'Responsible-unit view' };
 

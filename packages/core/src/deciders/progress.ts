@@ -74,10 +74,13 @@ const checkAsOf = (asOf: string, c: Common): Either<LedgerError, string> => {
   return right(asOf);
 };
 
+const nameOf = (frame: PlanFrame, id: string): string => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id;
+
 const checkUnit = (c: Common, task: number): Either<LedgerError, string> => {
   const { frame, target } = c.context;
   if (!frame.responsibleUnits.some((u) => u.id === c.by)) return left(unknownUnit(c.by));
-  if (!target.responsibleUnits.includes(c.by)) return left(notResponsible(c.by, task, target.responsibleUnits));
+  if (!target.responsibleUnits.includes(c.by))
+    return left(notResponsible(c.by, task, target.responsibleUnits, (id) => nameOf(frame, id)));
   return right(c.by);
 };
 
@@ -107,7 +110,7 @@ const checkFigure = (c: Common, figure: Figure): Either<LedgerError, Figure> => 
       _tag: 'NotResponsible',
       unit: c.by,
       task: target.task.number,
-      message: `only the lead unit ${lead} signs off ${target.metric.id} as met; ${c.by} may report "no" only`,
+      message: `only the lead unit ${nameOf(c.context.frame, lead ?? '')} signs off ${target.metric.id} as met; ${nameOf(c.context.frame, c.by)} may report "no" only`,
     });
   return right(figure);
 };

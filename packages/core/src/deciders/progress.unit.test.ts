@@ -113,9 +113,9 @@ describe('progressDecider: who may report', () => {
   it('refuses a unit of the plan that is not responsible for the task, naming the unit and the task', () => {
     const err = nothingBefore
       .when(report('t01-stations', 'housing', 'east', qty('12', '个')))
-      .thenFails('NotResponsible', 'housing is not a responsible unit of task 1');
+      .thenFails('NotResponsible', '市住建局 is not a responsible unit of task 1');
     expect(err).toMatchObject({ unit: 'housing', task: 1 });
-    expect(err.message).toContain('hrss, finance');
+    expect(err.message).toContain('市人社局, 市财政局');
   });
 
   it('refuses a unit that is not in the plan', () => {
@@ -259,7 +259,7 @@ describe('progressDecider: yes/no', () => {
   it('a co-responsible unit may not say "yes", but may say "no"', () => {
     const err = nothingBefore
       .when(report('t17-drinking-water', 'water', 'city', yes))
-      .thenFails('NotResponsible', 'only the lead unit eco-env');
+      .thenFails('NotResponsible', 'only the lead unit 市生态环境局');
     expect(err).toMatchObject({ unit: 'water', task: 17 });
     nothingBefore.when(report('t17-drinking-water', 'water', 'city', no)).then([reported('t17-drinking-water', 17, 'city', no)]);
   });

@@ -1,6 +1,7 @@
 import { Either, left, right } from 'fp-ts/Either';
 import { dec, isDecimalString } from '../decimal';
 import { sameBase } from '../units';
+import { kindPhrase } from './words';
 import type { Figure, Target } from './schemas';
 
 /** Why a figure does not fit its target's kind, naming the field. */
@@ -23,7 +24,7 @@ export const fitFigure = (target: Target, figure: Figure): Either<FigureMismatch
     case 'approximate':
     case 'ceiling':
       if (figure.kind !== 'quantity')
-        return mismatch('value', `a ${target.kind} target in ${target.unit} needs a value, not a ${figure.kind}`);
+        return mismatch('value', `${kindPhrase(target.kind)} target in ${target.unit} needs a value, not a ${figure.kind}`);
       if (!sameBase(figure.unit, target.unit))
         return mismatch('unit', `unit ${figure.unit} cannot be converted to the target's unit ${target.unit}`);
       return right(figure);
@@ -32,7 +33,7 @@ export const fitFigure = (target: Target, figure: Figure): Either<FigureMismatch
       if (figure.kind !== 'ratio')
         return mismatch(
           'denominator',
-          `a ${target.kind} target needs a numerator (${target.numerator}) and a denominator (${target.denominator})`,
+          `${kindPhrase(target.kind)} target needs a numerator (${target.numerator}) and a denominator (${target.denominator})`,
         );
       if (dec(figure.denominator).isZero()) return mismatch('denominator', 'the denominator must be greater than 0');
       if (target.kind === 'share' && dec(figure.numerator).gt(dec(figure.denominator)))

@@ -50,8 +50,8 @@ export const viewByTask = (s: Snapshot): View => ({
 /**
  * One row per place, task and metric as reported for that place. Shares, rates,
  * milestones and yes/no are judged for the place with the kind's own rule; a district's
- * part of a city-wide sum has no target of its own, so `met` is null and `percent` is
- * its contribution to the city target.
+ * part of a city-wide sum has no target of its own, so `met` is null, `percent` is its
+ * contribution to the city target, and its status is `reported`.
  */
 export const viewByDistrict = (s: Snapshot, place?: string): View => {
   const places = s.frame.places.filter((p) => p.kind !== 'city' && (place === undefined || p.id === place));
@@ -79,7 +79,7 @@ export const viewByDistrict = (s: Snapshot, place?: string): View => {
         status: !v
           ? 'not started'
           : sums
-            ? m.status
+            ? 'reported'
             : statusOf({
                 met: met ?? false,
                 percent,

@@ -23,6 +23,16 @@ export interface Snapshot {
 
 export class NoPlanError extends Error {}
 
+/** An asOf or knownAt that cannot be answered. */
+export class InvalidMomentError extends Error {
+  constructor(
+    readonly field: 'asOf' | 'knownAt',
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const resolvePlanId = async (reader: ReadModelReader, planId?: string): Promise<string> => {
@@ -36,16 +46,24 @@ export const resolvePlanId = async (reader: ReadModelReader, planId?: string): P
   return ids[0]!;
 };
 
-export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Date): Promise<Snapshot> => {
+/** Restricts a snapshot to some tasks (the completion policy reads one task, not the plan). */
+export interface SnapshotScope {
+  readonly tasks?: readonly number[];
+}
+
+export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): Promise<Snapshot> => {
   const planId = await resolvePlanId(reader, at.planId);
   const knownAt = at.knownAt ?? now;
-  if (Number.isNaN(knownAt.getTime())) throw new RangeError('knownAt is not a valid time');
+  if (Number.isNaN(knownAt.getTime())) throw new InvalidMomentError('knownAt', 'is not a valid time');
   const frameRec = await reader.frame(planId, knownAt.getTime());
-  if (!frameRec) throw new NoPlanError(`plan ${planId} was not yet recorded at ${knownAt.toISOString()}`);
+  if (!frameRec) throw new InvalidMomentError('knownAt', `${knownAt.toISOString()} is before plan ${planId} was recorded`);
   const frame = frameRec.data;
   const asOf = at.asOf ?? dateIn(knownAt, frame.timeZone);
-  if (!DATE.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new RangeError(`asOf "${asOf}" is not a date written YYYY-MM-DD`);
-  const targets: TargetSetData[] = (await reader.targets(planId, knownAt.getTime())).map((t) => t.data);
+  if (!DATE.test(asOf) || Number.isNaN(Date.parse(asOf)) || new Date(asOf).toISOString().slice(0, 10) !== asOf)
+    throw new InvalidMomentError('asOf', `"${asOf}" is not a date written YYYY-MM-DD`);
+  const targets: TargetSetData[] = (await reader.targets(planId, knownAt.getTime()))
+    .map((t) => t.data)
+    .filter((t) => scope.tasks === undefined || scope.tasks.includes(t.task.number));
   const metrics = await Promise.all(
     targets.map(async (t) =>
       metricFigure(frame, t, await reader.effectiveFigures(planId, t.metric.id, { asOf, knownAt: knownAt.getTime() }), asOf),

@@ -1,7 +1,11 @@
 import type { Dec } from '@minsheng/core';
 import { dec } from '@minsheng/core';
 
-export type Status = 'not started' | 'on track' | 'behind' | 'complete' | 'missed';
+/**
+ * `reported` is only used in the district view, for a district's part of a city-wide sum:
+ * it has no target of its own to be judged against.
+ */
+export type Status = 'not started' | 'on track' | 'behind' | 'complete' | 'missed' | 'reported';
 
 /**
  * How far behind the pro-rated schedule (序时进度) a metric may be and still be "on track",

@@ -51,6 +51,8 @@ export interface AuditQuery extends Moment {
   readonly metric: string;
   /** Place id or name; omitted or the city for the rolled-up figure. */
   readonly place?: string;
+  /** Include superseded reports of the metric, not only the events behind the figures in force. */
+  readonly history?: boolean;
 }
 
 export interface ReportResult extends Recorded {
@@ -127,8 +129,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
         TE.chainW(({ frame, place }) =>
           query(async () => {
-            const snap = await takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now());
-            return auditTrail(deps.readModel.reader, snap, q.task, q.metric, place);
+            const snap = await takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now(), { metrics: [q.metric] });
+            return auditTrail(deps.readModel.reader, snap, q.task, q.metric, place, { history: q.history ?? false });
           }),
         ),
       ),

@@ -60,7 +60,11 @@ export interface AuditTrail extends ViewMoment {
   readonly rule: string;
   /** The place figures the value adds up (one for a district figure). */
   readonly lineage: readonly LineageItem[];
-  /** Every event behind the figure, in log order, including those not yet known at knownAt. */
+  /**
+   * The events behind the figure in log order: for each figure in force its report, every
+   * correction and retraction of it (also those recorded after knownAt, marked not known);
+   * with `history`, every report of the metric there.
+   */
   readonly entries: readonly TrailEntry[];
   /** The value recomputed by replaying `entries`; `matches` says it equals `value`. */
   readonly replay: { readonly value: string | null; readonly matches: boolean };
@@ -68,12 +72,22 @@ export interface AuditTrail extends ViewMoment {
 
 export class UnknownFigureError extends Error {}
 
+export interface AuditOptions {
+  /**
+   * Every report of the metric (at the place), superseded ones included. By default the
+   * trail holds the events behind the figures in force: each one's report, its
+   * corrections and any retraction, known or recorded later.
+   */
+  readonly history?: boolean;
+}
+
 export const auditTrail = async (
   reader: ReadModelReader,
   s: Snapshot,
   task: number,
   metricId: string,
   place?: string,
+  options: AuditOptions = {},
 ): Promise<AuditTrail> => {
   const m = s.metrics.find((x) => x.target.metric.id === metricId);
   if (!m) throw new UnknownFigureError(`metric ${metricId} is not in plan ${s.moment.planId}`);
@@ -82,7 +96,10 @@ export const auditTrail = async (
   const focus = place === undefined || place === city.id ? null : place;
   if (focus !== null && !s.frame.places.some((p) => p.id === focus))
     throw new UnknownFigureError(`place ${focus} is not a place of plan ${s.moment.planId}`);
-  const { versions, retractions } = await reader.history(s.moment.planId, metricId, focus);
+  const shownReports = [...new Set(m.versions.filter((v) => focus === null || v.place === focus).map((v) => v.reportId))];
+  const { versions, retractions } = options.history
+    ? await reader.history(s.moment.planId, metricId, focus)
+    : await reader.reports(shownReports);
   const at = { asOf: s.moment.asOf, knownAt: Date.parse(s.moment.knownAt) };
   const replayed = inForce(versions, retractions, at);
   const shownIds = new Set(m.versions.filter((v) => focus === null || v.place === focus).map((v) => v.eventId));

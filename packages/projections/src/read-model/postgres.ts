@@ -226,6 +226,10 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
           [plan, metric, at.asOf, at.knownAt],
         )
       ).map(figureVersion),
+    reports: async (ids) => ({
+      versions: (await rows(`SELECT * FROM ${s}.figures WHERE report_id = ANY($1::text[]) ORDER BY position`, [ids])).map(figureVersion),
+      retractions: (await rows(`SELECT * FROM ${s}.retractions WHERE report_id = ANY($1::text[]) ORDER BY position`, [ids])).map(retraction),
+    }),
     history: async (plan, metric, place) => ({
       versions: (
         await rows(

@@ -73,6 +73,8 @@ export interface ReadModelReader {
   effectiveFigures(planId: string, metric: string, at: AsOf): Promise<FigureVersion[]>;
   /** Every version and retraction of a metric's figures (one place, or all), in log order. */
   history(planId: string, metric: string, place: string | null): Promise<{ versions: FigureVersion[]; retractions: Retraction[] }>;
+  /** Every version and retraction of the given reports, in log order: the events behind figures in force. */
+  reports(reportIds: readonly string[]): Promise<{ versions: FigureVersion[]; retractions: Retraction[] }>;
   completions(planId: string, knownAt: number): Promise<Recorded<LedgerEventData<'TaskCompleted'>>[]>;
   missed(planId: string, knownAt: number): Promise<Recorded<LedgerEventData<'DeadlineMissed'>>[]>;
   /** Whether any progress report for the metric was recorded at or before `before`. */

@@ -171,6 +171,8 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       `SELECT * FROM rm_figures WHERE plan_id = ? AND metric = ? AND place = ? ORDER BY position`,
     ),
     historyAll: prep(`SELECT * FROM rm_figures WHERE plan_id = ? AND metric = ? ORDER BY position`),
+    versionsOf: prep(`SELECT * FROM rm_figures WHERE report_id IN (SELECT value FROM json_each(?)) ORDER BY position`),
+    retractionsOfReports: prep(`SELECT * FROM rm_retractions WHERE report_id IN (SELECT value FROM json_each(?)) ORDER BY position`),
     retractionsOf: prep(
       `SELECT x.* FROM rm_retractions x JOIN rm_figures r ON r.event_id = x.report_id
        WHERE r.plan_id = ? AND r.metric = ? AND (? IS NULL OR r.place = ?) ORDER BY x.position`,
@@ -204,6 +206,10 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
         const r = q.effective.get({ plan, metric, place, asOf: at.asOf, knownAt: at.knownAt }) as Row | undefined;
         return r ? [figureVersion(r)] : [];
       }),
+    reports: async (ids) => ({
+      versions: (q.versionsOf.all(JSON.stringify(ids)) as Row[]).map(figureVersion),
+      retractions: (q.retractionsOfReports.all(JSON.stringify(ids)) as Row[]).map(retraction),
+    }),
     history: async (plan, metric, place) => ({
       versions: ((place === null ? q.historyAll.all(plan, metric) : q.historyPlace.all(plan, metric, place)) as Row[]).map(
         figureVersion,

@@ -49,6 +49,7 @@ export const resolvePlanId = async (reader: ReadModelReader, planId?: string): P
 /** Restricts a snapshot to some tasks (the completion policy reads one task, not the plan). */
 export interface SnapshotScope {
   readonly tasks?: readonly number[];
+  readonly metrics?: readonly string[];
 }
 
 export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): Promise<Snapshot> => {
@@ -63,7 +64,8 @@ export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Dat
     throw new InvalidMomentError('asOf', `"${asOf}" is not a date written YYYY-MM-DD`);
   const targets: TargetSetData[] = (await reader.targets(planId, knownAt.getTime()))
     .map((t) => t.data)
-    .filter((t) => scope.tasks === undefined || scope.tasks.includes(t.task.number));
+    .filter((t) => scope.tasks === undefined || scope.tasks.includes(t.task.number))
+    .filter((t) => scope.metrics === undefined || scope.metrics.includes(t.metric.id));
   const metrics = await Promise.all(
     targets.map(async (t) =>
       metricFigure(frame, t, await reader.effectiveFigures(planId, t.metric.id, { asOf, knownAt: knownAt.getTime() }), asOf),

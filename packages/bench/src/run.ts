@@ -1,0 +1,25 @@
+/*
+ * `pnpm bench`: the stores (store-sqlite's sections), then the projection rebuild and the
+ * audit trail (this package), each beside raw better-sqlite3 doing the same I/O in the same
+ * run. BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
+ */
+import { formatTable, runBench, sections } from '@minsheng/store-sqlite/bench';
+import Database from 'better-sqlite3';
+import { cpus } from 'node:os';
+import { projectionSection } from './projection-sections';
+
+const main = async () => {
+  sections.push(projectionSection);
+  const scale = process.env.BENCH_SCALE === 'small' || process.argv.includes('--small') ? 'small' : 'full';
+  const sqlite = (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  const rows = await runBench(scale);
+  console.log(
+    `minsheng bench — scale ${scale}, node ${process.version}, SQLite ${sqlite}, ${process.platform}/${process.arch}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}\n`,
+  );
+  console.log(formatTable(rows));
+};
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import { ledgerRegistry } from '@minsheng/core';
+import { createSqliteEventStore } from '@minsheng/store-sqlite';
+import { isLeft } from 'fp-ts/Either';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from './main';
+
+// Runs the example exactly as `node dist/main.js <file>` does, so the README's program never rots.
+describe('examples/embed-sqlite', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'minsheng-embed-test-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const runMain = async (file: string): Promise<string[]> => {
+    const lines: string[] = [];
+    await main(file, (line) => lines.push(line));
+    return lines;
+  };
+
+  it('imports the plan, reports, refuses a non-responsible unit, and prints the city view and an audit trail that replays', async () => {
+    const file = join(dir, 'ledger.db');
+    const lines = await runMain(file);
+    const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
+    const TIME = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
+    const expected = [
+      /^imported plan harbin-2024: 51 events written$/,
+      new RegExp(`^reported ${ULID} at position 52; corrected by ${ULID} at position 54$`),
+      new RegExp(`^task 10 met its target with ${ULID}: TaskCompleted recorded$`),
+      /^refused NotResponsible \(unit education, task 13\): 市教育局 is not a responsible unit of task 13 \(responsible: 市住建局, 市发改委\)$/,
+      /^哈尔滨市 t10-elderly-meal-coverage: 58\.2645 % \(141\/242\), target 50%以上, 116\.5% → complete$/,
+      /^哈尔滨市 t13-gas-pipe-renewal: 207\.5 公里, target 500公里, 41\.5% → behind$/,
+      /^audit 哈尔滨市 t13-gas-pipe-renewal = 207\.5 \(sum of place figures in 公里\)$/,
+      new RegExp(`^  #52 ProgressReported 道里区 120 公里 by 市住建局 as of 2024-09-30, recorded ${TIME} \\(superseded\\)$`),
+      new RegExp(`^  #53 ProgressReported 南岗区 95\\.5 公里 by 市住建局 as of 2024-09-30, recorded ${TIME}$`),
+      new RegExp(`^  #54 ProgressCorrected 道里区 112 公里 by 市住建局 as of 2024-09-30, recorded ${TIME}, reason: 复核扣除重复计算的8公里$`),
+      /^replay of the events: 207\.5 \(matches the shown value\)$/,
+    ];
+    expect(lines).toHaveLength(expected.length);
+    lines.forEach((line, i) => expect(line).toMatch(expected[i]!));
+
+    // The refused report wrote nothing: the file holds the plan, five figures and one completion.
+    const store = createSqliteEventStore({ file, registry: ledgerRegistry });
+    try {
+      const all = await store.readAll()();
+      if (isLeft(all)) throw new Error(all.left.message);
+      expect(all.right).toHaveLength(51 + 5 + 1);
+      expect(all.right.filter((e) => e.metadata.actor.unit === 'education')).toEqual([]);
+      expect(all.right.map((e) => e.type).slice(51)).toEqual([
+        'ProgressReported',
+        'ProgressReported',
+        'ProgressCorrected',
+        'ProgressReported',
+        'TaskCompleted',
+        'ProgressReported',
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('runs again on the same file: the plan import writes nothing the second time', async () => {
+    const file = join(dir, 'ledger.db');
+    await runMain(file);
+    const again = await runMain(file);
+    expect(again[0]).toBe('imported plan harbin-2024: 0 events written');
+    expect(again[again.length - 1]).toBe('replay of the events: 207.5 (matches the shown value)');
+  });
+});

@@ -1,0 +1,77 @@
+import { ledgerRegistry, parsePlanText, systemClock, type Clock } from '@minsheng/core';
+import { createLedger, type LedgerFailure } from '@minsheng/ledger';
+import { createSqliteReadModel } from '@minsheng/projections';
+import { createSqliteEventStore } from '@minsheng/store-sqlite';
+import { isLeft } from 'fp-ts/Either';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PLAN_FILE = join(__dirname, '..', '..', '..', 'seeds', 'harbin-2024.json');
+
+/** Runs a ledger call this program cannot go on without: a failure (tagged, with a message) stops it. */
+const must = async <A>(call: TaskEither<LedgerFailure, A>): Promise<A> => {
+  const r = await call();
+  if (isLeft(r)) throw new Error(`${r.left._tag}: ${r.left.message}`);
+  return r.right;
+};
+
+export const main = async (file: string, print: (line: string) => void = console.log, clock: Clock = systemClock): Promise<void> => {
+  const store = createSqliteEventStore({ file, registry: ledgerRegistry, clock });
+  const readModel = createSqliteReadModel({ file }); // the same file: read-model tables are prefixed rm_
+  const ledger = createLedger({ store, readModel, clock }); // projects inline: a query sees every command before it
+  try {
+    const plan = parsePlanText(readFileSync(PLAN_FILE, 'utf8'), PLAN_FILE);
+    if (isLeft(plan)) throw new Error(plan.left.message);
+    const imported = await must(ledger.importPlan(plan.right));
+    print(`imported plan ${imported.planId}: ${imported.written} events written`);
+
+    // Places and units by id (daoli, housing) or by the names people use (道里区, 市住建局).
+    const gas = { task: 13, metric: 't13-gas-pipe-renewal', asOf: '2024-09-30', by: '市住建局' };
+    const daoli = await must(ledger.report({ ...gas, place: '道里区', value: '120', source: { document: '哈住建报〔2024〕88号' } }));
+    await must(ledger.report({ ...gas, place: 'nangang', value: '95.5' }));
+    const fixed = await must(ledger.correct({ eventId: daoli.eventId, by: 'housing', value: '112', reason: '复核扣除重复计算的8公里' }));
+    const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', by: '市民政局' };
+    const shares = [
+      await must(ledger.report({ ...meals, place: 'daoli', numerator: '61', denominator: '112' })), // communities with meals / all
+      await must(ledger.report({ ...meals, place: 'nangang', numerator: '80', denominator: '130' })),
+    ];
+    print(`reported ${daoli.eventId} at position ${daoli.position}; corrected by ${fixed.eventId} at position ${fixed.position}`);
+    for (const r of shares) if (r.completedTask) print(`task ${r.task} met its target with ${r.eventId}: TaskCompleted recorded`);
+
+    // An expected refusal is a value, not an exception: switch on its tag. Nothing was written.
+    const refused = await ledger.report({ ...gas, place: '道里区', value: '5', by: '市教育局' })();
+    if (isLeft(refused)) {
+      const f = refused.left;
+      if (f._tag === 'NotResponsible') print(`refused ${f._tag} (unit ${f.unit}, task ${f.task}): ${f.message}`);
+      else print(`refused ${f._tag}: ${f.message}`);
+    }
+
+    const view = await must(ledger.status({ by: 'task', asOf: '2024-09-30' }));
+    for (const r of view.rows.filter((row) => row.metric === gas.metric || row.metric === meals.metric)) {
+      const ratio = r.numerator !== null ? ` (${r.numerator}/${r.denominator})` : '';
+      print(`${r.placeName} ${r.metric}: ${r.value} ${r.unit}${ratio}, target ${r.target}, ${r.percent}% → ${r.status}`);
+    }
+
+    const trail = await must(ledger.audit({ task: 13, metric: gas.metric, asOf: '2024-09-30' }));
+    print(`audit ${trail.placeName} ${trail.metric} = ${trail.value} (${trail.rule})`);
+    for (const e of trail.entries)
+      print(`  #${e.position} ${e.type} ${e.placeName} ${e.figure} by ${e.unit} as of ${e.asOf}, recorded ${e.recordedAt}${e.reason ? `, reason: ${e.reason}` : ''}${e.inForce ? '' : ' (superseded)'}`);
+    print(`replay of the events: ${trail.replay.value} (${trail.replay.matches ? 'matches' : 'DOES NOT MATCH'} the shown value)`);
+  } finally {
+    readModel.close();
+    await store.close();
+  }
+};
+
+if (require.main === module) {
+  const file = process.argv[2] ?? join(mkdtempSync(join(tmpdir(), 'minsheng-embed-')), 'ledger.db');
+  main(file).then(
+    () => console.log(`ledger file: ${file}`),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,241 @@
+import { usePostgres } from '@minsheng/store-postgres/testing';
+import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openLedger } from './open';
+import { createService } from './service';
+import { startWorker } from './worker';
+
+const pg = usePostgres(); // first: a real embedded PostgreSQL (or $DATABASE_URL) for this file
+
+const plan = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'seeds', 'harbin-2024.json'), 'utf8'));
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const FAST = { leaseMs: 1000, pollMs: 20 };
+
+interface Health {
+  head: number;
+  lag: number;
+  projections: Array<{ projection: string; checkpoint: number; owner: string | null; lag: number }>;
+}
+interface Row {
+  metric: string;
+  place: string;
+  value: string | null;
+  numerator: string | null;
+  denominator: string | null;
+  status: string;
+}
+
+const health = async (app: FastifyInstance): Promise<Health> => {
+  const res = await app.inject({ method: 'GET', url: '/health' });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+};
+
+/** Polls /health until the projection worker has indexed every recorded event. */
+const caughtUp = async (app: FastifyInstance, ms = 20_000): Promise<Health> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const h = await health(app);
+    if (h.lag === 0 && h.projections.length > 0) return h;
+    if (Date.now() > end) throw new Error(`the projection worker did not catch up: ${JSON.stringify(h)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const gas = { task: 13, metric: 't13-gas-pipe-renewal', asOf: '2024-09-30' };
+
+describe('the HTTP service with a projection worker in process', () => {
+  let app: FastifyInstance;
+  let reportId: string;
+  let reportedAt: string;
+  beforeAll(async () => {
+    app = await createService({ databaseUrl: pg.databaseUrl(), worker: 'in-process', ...FAST });
+  });
+  afterAll(async () => app.close()); // inside the describe: runs before the server stops
+
+  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
+  const get = (url: string, query: Record<string, string>) => app.inject({ method: 'GET', url, query });
+
+  it('imports the plan once (201, then 200 writing nothing) and lists every problem of a bad one (400)', async () => {
+    const first = await post('/plans', plan);
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toEqual({ planId: 'harbin-2024', written: 51 });
+    const again = await post('/plans', plan);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ planId: 'harbin-2024', written: 0 });
+
+    const bad = await post('/plans', { ...plan, periodEnd: '2023-12-31', timeZone: 'Asia/Harbin' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({
+      error: 'PlanInvalid',
+      problems: expect.arrayContaining([
+        { path: 'timeZone', reason: 'must be a UTC offset such as "+08:00"' },
+        { path: 'periodEnd', reason: 'must be after periodStart' },
+      ]),
+    });
+    expect((await caughtUp(app)).head).toBe(51);
+  });
+
+  it('records a report: 201 with its event id and global position', async () => {
+    const res = await post('/reports', { ...gas, place: '道里区', value: '120', by: '市住建局', source: { document: '哈住建报〔2024〕88号' } });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body).toEqual({ eventId: expect.stringMatching(ULID), position: 52, stream: expect.any(String), task: 13 });
+    reportId = body.eventId;
+  });
+
+  it('refuses a unit not responsible for the task: 403 with the typed failure, and writes nothing', async () => {
+    const before = (await health(app)).head;
+    const res = await post('/reports', { ...gas, place: '道里区', value: '5', by: '市教育局' });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({
+      error: 'NotResponsible',
+      message: '市教育局 is not a responsible unit of task 13 (responsible: 市住建局, 市发改委)',
+    });
+    expect((await health(app)).head).toBe(before);
+  });
+
+  it.each([
+    ['a figure that is not a number', { value: 'abc' }, 'InvalidFigure', 'value'],
+    ['a negative figure', { value: '-3' }, 'InvalidFigure', 'value'],
+    ['a unit that is not the target\'s', { value: '3', unit: '个' }, 'InvalidFigure', 'unit'],
+    ['a JSON number instead of a decimal string', { value: 120 }, 'InvalidInput', 'value'],
+    ['a misspelt field', { valeu: '120' }, 'InvalidInput', 'valeu'],
+  ])('answers 400 naming the field for %s, writing nothing', async (_, figure, error, field) => {
+    const before = (await health(app)).head;
+    const res = await post('/reports', { ...gas, place: 'daoli', by: 'housing', ...figure });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error, field, message: expect.stringMatching(new RegExp(`^${field}: `)) });
+    expect((await health(app)).head).toBe(before);
+  });
+
+  it('answers 404 for what the plan does not have', async () => {
+    const metric = await post('/reports', { ...gas, metric: 't13-no-such-metric', place: 'daoli', value: '1', by: 'housing' });
+    expect(metric.statusCode).toBe(404);
+    expect(metric.json()).toEqual({ error: 'UnknownMetric', message: 'task 13 has no metric t13-no-such-metric' });
+    const place = await post('/reports', { ...gas, place: '北京', value: '1', by: 'housing' });
+    expect(place.statusCode).toBe(404);
+    expect(place.json()).toMatchObject({ error: 'UnknownPlace' });
+  });
+
+  it('records a share as numerator and denominator', async () => {
+    const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', by: '市民政局' };
+    expect((await post('/reports', { ...meals, place: 'daoli', numerator: '61', denominator: '112' })).statusCode).toBe(201);
+    expect((await post('/reports', { ...meals, place: 'nangang', numerator: '80', denominator: '130' })).statusCode).toBe(201);
+    const missing = await post('/reports', { ...meals, place: 'songbei', numerator: '7' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json()).toMatchObject({ error: 'InvalidFigure', field: 'denominator' });
+  });
+
+  it('corrects a report once the worker has indexed it', async () => {
+    await caughtUp(app);
+    const res = await post(`/reports/${reportId}/corrections`, { by: 'housing', value: '112', reason: '复核扣除重复计算的8公里' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ eventId: expect.stringMatching(ULID), position: 55, task: 13 });
+    const unknown = await post('/reports/01ARZ3NDEKTSV4RRFFQ69G5FAV/corrections', { by: 'housing', value: '1', reason: 'x' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: 'UnknownEvent' });
+    const noReason = await post(`/reports/${reportId}/corrections`, { by: 'housing', value: '1' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json()).toEqual({ error: 'InvalidInput', field: 'reason', message: 'reason: is required' });
+  });
+
+  it('shows the status after the worker catches up: by task (the city), district and unit', async () => {
+    const h = await caughtUp(app);
+    expect(h.head).toBe(55);
+    expect(h.projections).toEqual([expect.objectContaining({ projection: 'ledger-index', checkpoint: 55, lag: 0, owner: expect.stringContaining(`:${process.pid}:`) })]);
+
+    const city = await get('/status', { asOf: '2024-09-30' });
+    expect(city.statusCode).toBe(200);
+    const rows: Row[] = city.json().rows;
+    expect(rows.find((r) => r.metric === gas.metric)).toMatchObject({ place: 'harbin', value: '112', status: 'behind' });
+    expect(rows.find((r) => r.metric === 't10-elderly-meal-coverage')).toMatchObject({ value: '58.2645', numerator: '141', denominator: '242', status: 'complete' });
+
+    const district = await get('/status', { by: 'district', place: '道里区', asOf: '2024-09-30' });
+    expect(district.statusCode).toBe(200);
+    expect(district.json().rows.find((r: Row) => r.metric === gas.metric)).toMatchObject({ place: 'daoli', value: '112', status: 'reported' });
+
+    const unit = await get('/status', { by: 'unit', unit: 'housing', asOf: '2024-09-30' });
+    expect(unit.statusCode).toBe(200);
+    expect(unit.json().rows.map((r: Row) => r.metric)).toContain(gas.metric);
+
+    const bad = await get('/status', { by: 'city' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'InvalidInput', field: 'by' });
+    const badTime = await get('/status', { knownAt: 'yesterday' });
+    expect(badTime.json()).toMatchObject({ error: 'InvalidInput', field: 'knownAt' });
+  });
+
+  it('gives the audit trail of a figure, whose replay of the events matches it', async () => {
+    const res = await get('/audit', { task: '13', metric: gas.metric, asOf: '2024-09-30' });
+    expect(res.statusCode).toBe(200);
+    const trail = res.json();
+    expect(trail).toMatchObject({ place: 'harbin', value: '112', replay: { value: '112', matches: true } });
+    expect(trail.entries.map((e: { type: string; figure: string; inForce: boolean }) => [e.type, e.figure, e.inForce])).toEqual([
+      ['ProgressReported', '120 公里', false],
+      ['ProgressCorrected', '112 公里', true],
+    ]);
+    reportedAt = trail.entries[0].recordedAt;
+
+    const daoli = await get('/audit', { task: '13', metric: gas.metric, place: 'daoli', asOf: '2024-09-30' });
+    expect(daoli.json()).toMatchObject({ place: 'daoli', value: '112', replay: { matches: true } });
+  });
+
+  it('answers as the ledger knew it: knownAt the report, before its correction', async () => {
+    const knownAt = new Date(reportedAt).toISOString().replace('Z', '+00:00');
+    const res = await get('/audit', { task: '13', metric: gas.metric, asOf: '2024-09-30', knownAt });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ value: '120', replay: { value: '120', matches: true } });
+    const bad = await get('/audit', { task: 'thirteen', metric: gas.metric });
+    expect(bad.json()).toEqual({ error: 'InvalidInput', field: 'task', message: 'task: must be a task number' });
+  });
+
+  it('keeps the { error, message } shape for routes and bodies fastify refuses itself', async () => {
+    const nope = await app.inject({ method: 'GET', url: '/nope' });
+    expect(nope.statusCode).toBe(404);
+    expect(nope.json()).toEqual({ error: 'NotFound', message: 'no route GET /nope' });
+    const notJson = await app.inject({ method: 'POST', url: '/reports', headers: { 'content-type': 'application/json' }, payload: '{"task":' });
+    expect(notJson.statusCode).toBe(400);
+    expect(notJson.json()).toMatchObject({ error: 'InvalidInput' });
+  });
+});
+
+describe('the HTTP service with the projection worker in another process', () => {
+  it('says 503 NotYetProjected (retry) for a correction of a report the worker has not indexed, and 201 once it has', async () => {
+    const url = await pg.server().createDatabase('minsheng_separate');
+    const app = await createService({ databaseUrl: url, worker: 'separate', ...FAST });
+    try {
+      expect((await app.inject({ method: 'POST', url: '/plans', payload: plan })).statusCode).toBe(201);
+      // No worker yet: the read model knows no plan, so name it.
+      const noPlan = await app.inject({ method: 'GET', url: '/status' });
+      expect(noPlan.statusCode).toBe(404);
+      expect(noPlan.json()).toMatchObject({ error: 'UnknownPlan' });
+      const report = await app.inject({ method: 'POST', url: '/reports', payload: { planId: 'harbin-2024', ...gas, place: 'daoli', value: '7', by: 'housing' } });
+      expect(report.statusCode).toBe(201);
+      const correction = { planId: 'harbin-2024', by: 'housing', value: '8', reason: '漏报' };
+      const early = await app.inject({ method: 'POST', url: `/reports/${report.json().eventId}/corrections`, payload: correction });
+      expect(early.statusCode).toBe(503);
+      expect(early.headers['retry-after']).toBe('1');
+      expect(early.json()).toMatchObject({ error: 'NotYetProjected' });
+      expect((await health(app)).lag).toBe(52);
+
+      // What `node dist/worker.js` runs, beside the server.
+      const opened = await openLedger(url);
+      const worker = startWorker(opened, FAST);
+      try {
+        await caughtUp(app);
+        const late = await app.inject({ method: 'POST', url: `/reports/${report.json().eventId}/corrections`, payload: correction });
+        expect(late.statusCode).toBe(201);
+        await caughtUp(app);
+        const trail = await app.inject({ method: 'GET', url: '/audit', query: { task: '13', metric: gas.metric, asOf: '2024-09-30' } });
+        expect(trail.json()).toMatchObject({ value: '8', replay: { matches: true } });
+      } finally {
+        await worker.stop();
+        await opened.close();
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});

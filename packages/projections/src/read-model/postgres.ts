@@ -48,6 +48,9 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   if (!/^[a-z_][a-z0-9_]*$/.test(s)) throw new RangeError(`read-model schema "${s}" must be lower-case letters, digits and underscores`);
   const owned = !options.pool;
   const pool = options.pool ?? new Pool({ connectionString: options.connectionString, max: 4 });
+  // An idle connection the server drops emits 'error' on the pool; unheard, it would end the process.
+  // The next query gets a fresh connection (or fails with its own error), so there is nothing else to do.
+  if (owned) pool.on('error', () => undefined);
   const version = await pool
     .query(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`)
     .then((r) => r.rows[0]?.value as string | undefined)

@@ -32,6 +32,8 @@ const cityRow = (s: Snapshot, m: MetricFigure): ViewRow => {
     percent: percentText(m.percent),
     scheduled: m.scheduled === null ? null : m.scheduled.toFixed(1),
     met: m.met,
+    placesReported: m.coverage.reported,
+    placesExpected: m.coverage.expected,
     status: m.status,
     responsibleUnits: unitNames(s.frame, t.responsibleUnits),
     reportedAsOf: latestAsOf(m),
@@ -76,6 +78,8 @@ export const viewByDistrict = (s: Snapshot, place?: string): View => {
         denominator: v?.figure.kind === 'ratio' ? v.figure.denominator : null,
         percent: percentText(percent),
         met,
+        placesReported: v ? 1 : 0,
+        placesExpected: 1,
         status: !v
           ? 'not started'
           : sums

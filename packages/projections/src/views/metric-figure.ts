@@ -1,6 +1,7 @@
 import {
   completionDeadline,
   isMet,
+  reportingPlaces,
   percentOfTarget,
   requiredPlaces,
   rollUp,
@@ -20,6 +21,8 @@ export interface MetricFigure {
   readonly required: readonly string[];
   readonly rolled: RolledUp;
   readonly met: boolean;
+  /** Places with a figure in force, of the places the metric is reported for. */
+  readonly coverage: { readonly reported: number; readonly expected: number };
   readonly percent: Dec | null;
   readonly scheduled: number | null;
   readonly due: string | undefined;
@@ -38,7 +41,12 @@ export const metricFigure = (
   const inScope = versions.filter((v) => scope.has(v.place));
   const figures: PlaceFigure[] = inScope.map((v) => ({ place: v.place, figure: v.figure }));
   const rolled = rollUp(target.target, figures, required);
-  const met = isMet(target.target, rolled);
+  const expected = reportingPlaces(frame, target.metric);
+  const coverage = { reported: new Set(inScope.map((v) => v.place)).size, expected: expected.length };
+  // A share or rate of the city is known only once every place has given its numerator and
+  // denominator: one district's 61/112 is not the city's coverage. Sums may be met early.
+  const ratio = target.target.kind === 'share' || target.target.kind === 'rate';
+  const met = isMet(target.target, rolled) && (!ratio || coverage.reported >= coverage.expected);
   const percent = percentOfTarget(target.target, rolled, figures, required);
   const due = completionDeadline(frame, target.task)?.due;
   return {
@@ -47,6 +55,7 @@ export const metricFigure = (
     required,
     rolled,
     met,
+    coverage,
     percent,
     scheduled: due === undefined ? null : scheduledPercent(date, frame.periodStart, due),
     due,

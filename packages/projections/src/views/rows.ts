@@ -22,6 +22,9 @@ export interface ViewRow {
   readonly scheduled: string | null;
   /** Null where a place's figure has no target of its own (a district's share of a city sum). */
   readonly met: boolean | null;
+  /** Places with a figure in force, and places the metric is reported for. */
+  readonly placesReported: number;
+  readonly placesExpected: number;
   readonly status: Status;
   readonly responsibleUnits: readonly string[];
   /** The latest effective date among the figures in force. */

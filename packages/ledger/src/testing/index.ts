@@ -5,7 +5,7 @@ import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 
 /** The Harbin 2024 plan shipped in seeds/. */
-export const harbinPlanFile = join(__dirname, '..', '..', '..', 'seeds', 'harbin-2024.json');
+export const harbinPlanFile = join(__dirname, '..', '..', '..', '..', 'seeds', 'harbin-2024.json');
 
 export const loadHarbinPlan = (): Plan => {
   const parsed = parsePlanText(readFileSync(harbinPlanFile, 'utf8'), harbinPlanFile);

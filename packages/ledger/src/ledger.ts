@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type Plan, type PlanFrame } from '@minsheng/core';
+import { systemClock, type Clock, type Plan, type PlanFrame, type StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
 import {
   auditTrail,
@@ -70,6 +70,12 @@ export interface Ledger {
   status(query?: StatusQuery): TE.TaskEither<LedgerFailure, View | View<UnitViewRow>>;
   audit(query: AuditQuery): TE.TaskEither<LedgerFailure, AuditTrail>;
   project(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
+  /**
+   * Runs the completion policy for the tasks these (projected) events report on. Inline
+   * projection does this after every command; a projection worker calls it with each batch
+   * it commits (runWorker's onApplied). Returns the tasks completed by this call.
+   */
+  applyPolicies(events: readonly StoredEvent[]): TE.TaskEither<LedgerFailure, number[]>;
   rebuild(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
   verify(onProgress?: (checked: number, head: number) => void): TE.TaskEither<LedgerFailure, VerifyResult>;
 }
@@ -135,6 +141,26 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         ),
       ),
     project,
+    applyPolicies: (events) => {
+      const tasks = new Map<string, Set<number>>();
+      for (const e of events)
+        if (e.type === 'ProgressReported' || e.type === 'ProgressCorrected' || e.type === 'ProgressRetracted') {
+          const d = e.data as { planId: string; task: number };
+          tasks.set(d.planId, (tasks.get(d.planId) ?? new Set()).add(d.task));
+        }
+      const checks = [...tasks].flatMap(([planId, numbers]) =>
+        [...numbers].map((task) =>
+          pipe(
+            resolvePlan(deps, planId),
+            TE.chainW((frame) => checkCompletion(deps, frame, task)),
+            // Another process completing the same task first is not a failure: it is completed once.
+            TE.orElseW((e) => (e._tag === 'ConcurrencyError' ? TE.right(false) : TE.left(e))),
+            TE.map((done) => (done ? [task] : [])),
+          ),
+        ),
+      );
+      return pipe(TE.sequenceSeqArray(checks), TE.map((xs) => xs.flat()));
+    },
     rebuild: (onProgress) =>
       TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, onProgress ? { onProgress } : {}), projectionFailed),
     verify: (onProgress) => TE.tryCatch(() => verifyChain(deps.store, onProgress), projectionFailed),

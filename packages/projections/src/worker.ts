@@ -1,3 +1,4 @@
+import type { StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
@@ -17,6 +18,11 @@ export interface WorkerOptions {
   readonly signal?: AbortSignal;
   /** Called after each committed batch. */
   readonly onBatch?: (checkpoint: number, count: number) => void;
+  /**
+   * Called with each committed batch while this worker holds the lease, before the next
+   * batch: where policies that read the projection run (the ledger's completion policy).
+   */
+  readonly onApplied?: (events: readonly StoredEvent[]) => Promise<void>;
   /** Called when this worker takes or loses the lease. */
   readonly onLease?: (held: boolean) => void;
 }
@@ -68,7 +74,10 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
       }
       const outcome = await o.model.writer.applyBatch(projection, checkpoint, batch.right, o.owner);
       if (outcome === 'lease-lost') setHeld(false);
-      else if (outcome === 'applied') o.onBatch?.(batch.right[batch.right.length - 1]!.position, batch.right.length);
+      else if (outcome === 'applied') {
+        o.onBatch?.(batch.right[batch.right.length - 1]!.position, batch.right.length);
+        await o.onApplied?.(batch.right);
+      }
     }
   } finally {
     if (held) await o.model.writer.releaseLease(projection, o.owner);

@@ -1,0 +1,51 @@
+import { ledgerRegistry } from '@minsheng/core';
+import { createInMemoryEventStore } from '@minsheng/event-store';
+import { createSqliteReadModel, runWorker } from '@minsheng/projections';
+import { isLeft } from 'fp-ts/Either';
+import { createLedger } from './ledger';
+import { loadHarbinPlan, manualClock, run } from './testing';
+
+describe('policies in worker mode (projectInline: false)', () => {
+  it('records TaskCompleted from the worker that projected the completing report, once', async () => {
+    const clock = manualClock('2024-01-05T02:00:00Z');
+    const store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
+    const model = createSqliteReadModel({ file: ':memory:' });
+    const ledger = createLedger({ store, readModel: model, clock, projectInline: false });
+    await run(ledger.importPlan(loadHarbinPlan()));
+    clock.set('2024-10-01T02:00:00Z');
+    const stop = new AbortController();
+    const completed: number[] = [];
+    const worker = runWorker({
+      store,
+      model,
+      owner: 'w',
+      leaseMs: 1000,
+      pollMs: 10,
+      signal: stop.signal,
+      onApplied: async (events) => {
+        const r = await ledger.applyPolicies(events)();
+        if (isLeft(r)) throw new Error(r.left.message);
+        completed.push(...r.right);
+      },
+    });
+    const until = async (cond: () => Promise<boolean>) => {
+      for (let i = 0; i < 500 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    const caughtUp = async () => (await model.reader.checkpoint()) === (await run(store.headPosition()));
+    await until(caughtUp);
+    const base = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30', planId: 'harbin-2024' };
+    await run(ledger.report({ ...base, place: 'daoli', value: '12', by: '市妇联' }));
+    await run(ledger.report({ ...base, place: 'nangang', value: '8', by: 'ndrc' }));
+    await until(async () => completed.length > 0 && (await caughtUp()));
+    await run(ledger.report({ ...base, place: 'nangang', value: '9', by: 'ndrc' }));
+    await until(caughtUp);
+    stop.abort();
+    await worker;
+    expect(completed).toEqual([3]);
+    const events = await run(store.readStream('task-harbin-2024-3'));
+    expect(events.filter((e) => e.type === 'TaskCompleted')).toHaveLength(1);
+    const rows = (await run(ledger.status({ planId: 'harbin-2024' }))).rows.filter((r) => r.task === 3);
+    expect(rows.every((r) => r.completionRecorded)).toBe(true);
+    model.close();
+  });
+});

@@ -202,3 +202,40 @@ describe('chainVerifier', () => {
     expect(verify(repeated)).toMatchObject({ _tag: 'ChainBroken', eventId: log[1]!.eventId, reason: 'position 1 does not follow 1' });
   });
 });
+
+/** A deterministic generator of JSON-like values with awkward strings, numbers and holes. */
+const randomValues = (count: number) => {
+  let seed = 7;
+  const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const pieces = ['a', '道里区', '🏗️', '𠀀', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', 'é', 'Z', '10', '1', '', ' '];
+  const text = () => Array.from({ length: next(4) }, () => pieces[next(pieces.length)]).join('');
+  const numbers = [0, -0, 1, -1.5, 0.1, 1e21, 1e-7, 123456789012, Number.MAX_SAFE_INTEGER];
+  const value = (depth: number): unknown => {
+    switch (next(depth > 3 ? 5 : 8)) {
+      case 0: return text();
+      case 1: return numbers[next(numbers.length)];
+      case 2: return next(2) === 0;
+      case 3: return null;
+      case 4: return undefined;
+      case 5: case 6: return Object.fromEntries(Array.from({ length: next(5) }, () => [text(), value(depth + 1)]));
+      default: return Array.from({ length: next(4) }, () => value(depth + 1));
+    }
+  };
+  return Array.from({ length: count }, () => value(0));
+};
+
+/** The plain definition canonicalJson must agree with: sorted keys, JSON.stringify for leaves. */
+const reference = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : reference(v))).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(o[k])}`).join(',')}}`;
+};
+
+describe('canonicalJson against its plain definition', () => {
+  it('writes exactly what the definition writes, for 5,000 awkward values', () => {
+    for (const v of randomValues(5000)) expect(canonicalJson(v)).toBe(reference(v));
+  });
+});
+

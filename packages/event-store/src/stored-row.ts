@@ -29,50 +29,12 @@ export interface EncodedEvent {
   readonly metadata: string;
 }
 
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
-
-/**
- * Exactly core's canonicalJson (stored-row.unit.test.ts holds them equal), written for
- * the append path: no intermediate arrays, and strings that need no escaping are quoted
- * directly. It halves the cost of serialising an event, which batched appends feel.
- */
-export const canonicalText = (v: unknown): string => {
-  switch (typeof v) {
-    case 'string':
-      return quote(v);
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'number':
-      return Number.isFinite(v) ? String(v) : canonicalJson(v);
-    case 'object': {
-      if (v === null) return 'null';
-      if (Array.isArray(v)) {
-        let out = '[';
-        for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (v[i] === undefined ? 'null' : canonicalText(v[i]));
-        return `${out}]`;
-      }
-      const o = v as Record<string, unknown>;
-      const keys = Object.keys(o).sort();
-      let out = '{';
-      for (const k of keys) {
-        const x = o[k];
-        if (x === undefined) continue;
-        out += `${out.length > 1 ? ',' : ''}${quote(k)}:${canonicalText(x)}`;
-      }
-      return `${out}}`;
-    }
-    default:
-      return canonicalJson(v);
-  }
-};
-
 export const encodeEvent = (e: EventEnvelope): EncodedEvent => ({
   eventId: e.eventId,
   type: e.type,
   schemaVersion: e.schemaVersion,
-  data: canonicalText(e.data),
-  metadata: canonicalText(e.metadata),
+  data: canonicalJson(e.data),
+  metadata: canonicalJson(e.metadata),
 });
 
 /**

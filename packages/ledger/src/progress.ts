@@ -121,13 +121,19 @@ const locate = (deps: LedgerDeps, eventId: string): TE.TaskEither<LedgerFailure,
     ),
   );
 
-export const correct = (deps: LedgerDeps, input: CorrectInput): TE.TaskEither<LedgerFailure, Recorded> =>
+/** Everything a correction or retraction of a stored report acts on: its place, plan, target and the acting unit. */
+const aboutReport = (deps: LedgerDeps, eventId: string, by: string) =>
   pipe(
-    locate(deps, input.eventId),
+    locate(deps, eventId),
     TE.bindTo('at'),
     TE.bindW('frame', ({ at }) => resolvePlan(deps, at.planId)),
-    TE.bindW('unit', ({ frame }) => resolveUnitId(frame, input.by)),
+    TE.bindW('unit', ({ frame }) => resolveUnitId(frame, by)),
     TE.bindW('resolved', ({ frame, at }) => resolveTarget(deps, frame, at.task, at.metric)),
+  );
+
+export const correct = (deps: LedgerDeps, input: CorrectInput): TE.TaskEither<LedgerFailure, Recorded> =>
+  pipe(
+    aboutReport(deps, input.eventId, input.by),
     TE.bindW('figure', ({ resolved }) => TE.fromEither(figureFrom(resolved.target.target, input))),
     TE.chainW(({ at, frame, unit, resolved, figure }) =>
       onProgressStream(deps, frame, resolved.target, at.place, input, unit, (f) => ({
@@ -146,11 +152,7 @@ export const correct = (deps: LedgerDeps, input: CorrectInput): TE.TaskEither<Le
 
 export const retract = (deps: LedgerDeps, input: RetractInput): TE.TaskEither<LedgerFailure, Recorded> =>
   pipe(
-    locate(deps, input.eventId),
-    TE.bindTo('at'),
-    TE.bindW('frame', ({ at }) => resolvePlan(deps, at.planId)),
-    TE.bindW('unit', ({ frame }) => resolveUnitId(frame, input.by)),
-    TE.bindW('resolved', ({ frame, at }) => resolveTarget(deps, frame, at.task, at.metric)),
+    aboutReport(deps, input.eventId, input.by),
     TE.chainW(({ at, frame, unit, resolved }) =>
       onProgressStream(deps, frame, resolved.target, at.place, input, unit, () => ({
         type: 'RetractProgress',

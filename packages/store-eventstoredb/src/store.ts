@@ -3,14 +3,12 @@ import { GENESIS_HASH, systemClock, type Clock, type EventRegistry, type StoredE
 import {
   catchUp,
   chainRow,
-  checkAppendArgs,
-  checkBatchSchema,
   checkLogRange,
   checkStreamRange,
   concurrencyError,
   decodeRow,
-  encodeEvent,
   NO_STREAM,
+  prepareAppend,
   replayIfStored,
   satisfies,
   storeUnavailable,
@@ -163,12 +161,9 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
 
     append: (stream, events, expected) =>
       task<AppendError, AppendResult>(async () => {
-        const args = checkAppendArgs(stream, events, expected);
-        if (args._tag === 'Left') return args;
-        const checked = checkBatchSchema(registry, events);
-        if (checked._tag === 'Left') return checked;
-        const encoded = checked.right.map(encodeEvent);
-        return oneAtATime(() => appendUntilDecided(stream, encoded, expected));
+        const prepared = prepareAppend(registry, stream, events, expected);
+        if (prepared._tag === 'Left') return prepared;
+        return oneAtATime(() => appendUntilDecided(stream, prepared.right, expected));
       }),
 
     readStream: (stream, opts) =>

@@ -2,15 +2,13 @@ import { GENESIS_HASH, systemClock, type Clock, type EventRegistry, type StoredE
 import {
   catchUp,
   chainRow,
-  checkAppendArgs,
-  checkBatchSchema,
   checkLogRange,
   checkStreamRange,
   concurrencyError,
   decodeRow,
   decodeRows,
-  encodeEvent,
   NO_STREAM,
+  prepareAppend,
   replayIfStored,
   satisfies,
   storeUnavailable,
@@ -195,12 +193,10 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
 
     append: (stream, events, expected) =>
       task<AppendError, AppendResult>(async () => {
-        const args = checkAppendArgs(stream, events, expected);
-        if (args._tag === 'Left') return args;
-        const checked = checkBatchSchema(registry, events);
-        if (checked._tag === 'Left') return checked;
-        // Serialising to canonical JSON happens before the append lock is taken.
-        return transaction(stream, checked.right.map(encodeEvent), expected);
+        // Checking and serialising to canonical JSON happen before the append lock is taken.
+        const prepared = prepareAppend(registry, stream, events, expected);
+        if (prepared._tag === 'Left') return prepared;
+        return transaction(stream, prepared.right, expected);
       }),
 
     readStream: (stream, opts) =>

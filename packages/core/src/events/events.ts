@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { FigureSchema, MetricLevel, TargetSchema } from '../kinds/schemas';
-import { DeadlineSchema, PlaceSchema, ResponsibleUnitSchema } from '../plan/schema';
+import { DeadlineSchema, IsoDate, PlaceSchema, ResponsibleUnitSchema } from '../plan/schema';
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 const EventId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an event id (a ULID)');
 
 /** The plan's frame: its places, responsible units and deadline rules. Published again when they change. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MetricLevel, TargetSchema } from '../kinds/schemas';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "t01-stations"');
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
 /** A place: the city itself, or one of its districts, county-level cities and counties. */
 export const PlaceSchema = z

@@ -26,10 +26,12 @@ describe('examples/embed-sqlite', () => {
     const expected = [
       /^imported plan harbin-2024: 51 events written$/,
       new RegExp(`^reported ${ULID} at position 52; corrected by ${ULID} at position 54$`),
-      new RegExp(`^task 10 met its target with ${ULID}: TaskCompleted recorded$`),
+      new RegExp(`^task 3 met every target with ${ULID}: TaskCompleted recorded$`),
       /^refused NotResponsible \(unit education, task 13\): 市教育局 is not a responsible unit of task 13 \(responsible: 市住建局, 市发改委\)$/,
-      /^哈尔滨市 t10-elderly-meal-coverage: 58\.2645 % \(141\/242\), target 50%以上, 116\.5% → complete$/,
-      /^哈尔滨市 t13-gas-pipe-renewal: 207\.5 公里, target 500公里, 41\.5% → behind$/,
+      /^哈尔滨市 t03-child-friendly-communities: 20 个 from 2 of 18 places, target 20个, 100% → complete, met: true, task completed$/,
+      // Above 50% in the two districts that reported, but a city share is met only once all 18 have.
+      /^哈尔滨市 t10-elderly-meal-coverage: 58\.2645 % \(141\/242\) from 2 of 18 places, target 50%以上, 116\.5% → on track, met: false, task open$/,
+      /^哈尔滨市 t13-gas-pipe-renewal: 207\.5 公里 from 2 of 18 places, target 500公里, 41\.5% → behind, met: false, task open$/,
       /^audit 哈尔滨市 t13-gas-pipe-renewal = 207\.5 \(sum of place figures in 公里\)$/,
       new RegExp(`^  #52 ProgressReported 道里区 120 公里 by 市住建局 as of 2024-09-30, recorded ${TIME} \\(superseded\\)$`),
       new RegExp(`^  #53 ProgressReported 南岗区 95\\.5 公里 by 市住建局 as of 2024-09-30, recorded ${TIME}$`),
@@ -39,21 +41,24 @@ describe('examples/embed-sqlite', () => {
     expect(lines).toHaveLength(expected.length);
     lines.forEach((line, i) => expect(line).toMatch(expected[i]!));
 
-    // The refused report wrote nothing: the file holds the plan, five figures and one completion.
+    // The refused report wrote nothing: the file holds the plan, seven figures and one completion.
     const store = createSqliteEventStore({ file, registry: ledgerRegistry });
     try {
       const all = await store.readAll()();
       if (isLeft(all)) throw new Error(all.left.message);
-      expect(all.right).toHaveLength(51 + 5 + 1);
+      expect(all.right).toHaveLength(51 + 7 + 1);
       expect(all.right.filter((e) => e.metadata.actor.unit === 'education')).toEqual([]);
       expect(all.right.map((e) => e.type).slice(51)).toEqual([
         'ProgressReported',
         'ProgressReported',
         'ProgressCorrected',
         'ProgressReported',
-        'TaskCompleted',
         'ProgressReported',
+        'ProgressReported',
+        'ProgressReported',
+        'TaskCompleted',
       ]);
+      expect(all.right[all.right.length - 1]!.data).toMatchObject({ task: 3, figures: [{ metric: 't03-child-friendly-communities', value: '20' }] });
     } finally {
       await store.close();
     }

@@ -32,13 +32,19 @@ export const main = async (file: string, print: (line: string) => void = console
     const daoli = await must(ledger.report({ ...gas, place: '道里区', value: '120', source: { document: '哈住建报〔2024〕88号' } }));
     await must(ledger.report({ ...gas, place: 'nangang', value: '95.5' }));
     const fixed = await must(ledger.correct({ eventId: daoli.eventId, by: 'housing', value: '112', reason: '复核扣除重复计算的8公里' }));
+    // A share: communities with meals / all communities. Two districts of eighteen do not meet
+    // the city's target, however high their share: a share is met once every place has reported.
     const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', by: '市民政局' };
-    const shares = [
-      await must(ledger.report({ ...meals, place: 'daoli', numerator: '61', denominator: '112' })), // communities with meals / all
+    // A sum: task 3's only target is 20 child-friendly communities, reported by either of its units.
+    const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30' };
+    const more = [
+      await must(ledger.report({ ...meals, place: 'daoli', numerator: '61', denominator: '112' })),
       await must(ledger.report({ ...meals, place: 'nangang', numerator: '80', denominator: '130' })),
+      await must(ledger.report({ ...friendly, place: '道里区', value: '12', by: '市妇联' })),
+      await must(ledger.report({ ...friendly, place: 'nangang', value: '8', by: 'ndrc' })),
     ];
     print(`reported ${daoli.eventId} at position ${daoli.position}; corrected by ${fixed.eventId} at position ${fixed.position}`);
-    for (const r of shares) if (r.completedTask) print(`task ${r.task} met its target with ${r.eventId}: TaskCompleted recorded`);
+    for (const r of more) if (r.completedTask) print(`task ${r.task} met every target with ${r.eventId}: TaskCompleted recorded`);
 
     // An expected refusal is a value, not an exception: switch on its tag. Nothing was written.
     const refused = await ledger.report({ ...gas, place: '道里区', value: '5', by: '市教育局' })();
@@ -49,9 +55,12 @@ export const main = async (file: string, print: (line: string) => void = console
     }
 
     const view = await must(ledger.status({ by: 'task', asOf: '2024-09-30' }));
-    for (const r of view.rows.filter((row) => row.metric === gas.metric || row.metric === meals.metric)) {
+    for (const r of view.rows.filter((row) => [friendly.metric, meals.metric, gas.metric].includes(row.metric))) {
       const ratio = r.numerator !== null ? ` (${r.numerator}/${r.denominator})` : '';
-      print(`${r.placeName} ${r.metric}: ${r.value} ${r.unit}${ratio}, target ${r.target}, ${r.percent}% → ${r.status}`);
+      const task = r.completionRecorded ? 'task completed' : 'task open';
+      print(
+        `${r.placeName} ${r.metric}: ${r.value} ${r.unit}${ratio} from ${r.placesReported} of ${r.placesExpected} places, target ${r.target}, ${r.percent}% → ${r.status}, met: ${r.met}, ${task}`,
+      );
     }
 
     const trail = await must(ledger.audit({ task: 13, metric: gas.metric, asOf: '2024-09-30' }));

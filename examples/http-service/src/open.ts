@@ -21,7 +21,8 @@ export const openLedger = async (databaseUrl: string, clock: Clock = systemClock
   try {
     const store = await createPostgresEventStore({ pool, registry: ledgerRegistry, clock });
     const readModel = await createPostgresReadModel({ pool });
-    // projectInline: false — projection workers keep the read model up to date, not each request.
+    // projectInline: false — projection workers keep the read model up to date, not each request,
+    // and run the completion policy with each batch they commit (startWorker's onApplied).
     const ledger = createLedger({ store, readModel, clock, projectInline: false });
     return {
       store,

@@ -1,5 +1,6 @@
 import { usePostgres } from '@minsheng/store-postgres/testing';
 import type { FastifyInstance } from 'fastify';
+import { isLeft } from 'fp-ts/Either';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLedger } from './open';
@@ -18,12 +19,17 @@ interface Health {
   projections: Array<{ projection: string; checkpoint: number; owner: string | null; lag: number }>;
 }
 interface Row {
+  task: number;
   metric: string;
   place: string;
   value: string | null;
   numerator: string | null;
   denominator: string | null;
+  met: boolean | null;
+  placesReported: number;
+  placesExpected: number;
   status: string;
+  completionRecorded: boolean;
 }
 
 const health = async (app: FastifyInstance): Promise<Health> => {
@@ -43,7 +49,27 @@ const caughtUp = async (app: FastifyInstance, ms = 20_000): Promise<Health> => {
   }
 };
 
+/** Polls until `found` returns a value (not undefined): what the worker does after a batch is not seen at once. */
+const eventually = async <A>(found: () => Promise<A | undefined>, what: string, ms = 20_000): Promise<A> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const a = await found();
+    if (a !== undefined) return a;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+/** The city row of a metric in GET /status. */
+const cityRow = async (app: FastifyInstance, metric: string): Promise<Row> => {
+  const res = await app.inject({ method: 'GET', url: '/status', query: { planId: 'harbin-2024', asOf: '2024-09-30' } });
+  expect(res.statusCode).toBe(200);
+  return (res.json().rows as Row[]).find((r) => r.metric === metric)!;
+};
+
 const gas = { task: 13, metric: 't13-gas-pipe-renewal', asOf: '2024-09-30' };
+const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', by: '市民政局' };
+const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30' };
 
 describe('the HTTP service with a projection worker in process', () => {
   let app: FastifyInstance;
@@ -120,7 +146,6 @@ describe('the HTTP service with a projection worker in process', () => {
   });
 
   it('records a share as numerator and denominator', async () => {
-    const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', by: '市民政局' };
     expect((await post('/reports', { ...meals, place: 'daoli', numerator: '61', denominator: '112' })).statusCode).toBe(201);
     expect((await post('/reports', { ...meals, place: 'nangang', numerator: '80', denominator: '130' })).statusCode).toBe(201);
     const missing = await post('/reports', { ...meals, place: 'songbei', numerator: '7' });
@@ -150,7 +175,17 @@ describe('the HTTP service with a projection worker in process', () => {
     expect(city.statusCode).toBe(200);
     const rows: Row[] = city.json().rows;
     expect(rows.find((r) => r.metric === gas.metric)).toMatchObject({ place: 'harbin', value: '112', status: 'behind' });
-    expect(rows.find((r) => r.metric === 't10-elderly-meal-coverage')).toMatchObject({ value: '58.2645', numerator: '141', denominator: '242', status: 'complete' });
+    // Above 50%, but two districts of eighteen are not the city: a share is met only once every place has reported.
+    expect(rows.find((r) => r.metric === meals.metric)).toMatchObject({
+      value: '58.2645',
+      numerator: '141',
+      denominator: '242',
+      met: false,
+      placesReported: 2,
+      placesExpected: 18,
+      status: 'on track',
+      completionRecorded: false,
+    });
 
     const district = await get('/status', { by: 'district', place: '道里区', asOf: '2024-09-30' });
     expect(district.statusCode).toBe(200);
@@ -191,6 +226,38 @@ describe('the HTTP service with a projection worker in process', () => {
     expect(bad.json()).toEqual({ error: 'InvalidInput', field: 'task', message: 'task: must be a task number' });
   });
 
+  it('records TaskCompleted from the worker once every target of a task is met', async () => {
+    // Task 3 has one target, at least 20 child-friendly communities, summed over the districts.
+    expect((await post('/reports', { ...friendly, place: '道里区', value: '12', by: '市妇联' })).statusCode).toBe(201);
+    await caughtUp(app);
+    expect(await cityRow(app, friendly.metric)).toMatchObject({ value: '12', met: false, completionRecorded: false });
+    const head = (await health(app)).head;
+
+    // The service does not complete the task (projectInline: false): the worker does, after it indexes this report.
+    expect((await post('/reports', { ...friendly, place: 'nangang', value: '8', by: 'ndrc' })).statusCode).toBe(201);
+    const row = await eventually(async () => {
+      const r = await cityRow(app, friendly.metric);
+      return r.completionRecorded ? r : undefined;
+    }, 'task 3 to be completed');
+    expect(row).toMatchObject({ task: 3, value: '20', met: true, status: 'complete', placesReported: 2, placesExpected: 18 });
+    // The report and one TaskCompleted, both indexed.
+    expect(await caughtUp(app)).toMatchObject({ head: head + 2, lag: 0 });
+    // Task 10's share is above its target in the two districts that reported, and not completed.
+    expect(await cityRow(app, meals.metric)).toMatchObject({ met: false, completionRecorded: false });
+  });
+
+  it('completes a task with a city share only once every district has reported it', async () => {
+    const districts = plan.places.filter((p: { id: string; kind: string }) => p.kind !== 'city' && !['daoli', 'nangang'].includes(p.id));
+    expect(districts).toHaveLength(16);
+    for (const d of districts) expect((await post('/reports', { ...meals, place: d.id, numerator: '30', denominator: '60' })).statusCode).toBe(201);
+    const row = await eventually(async () => {
+      const r = await cityRow(app, meals.metric);
+      return r.completionRecorded ? r : undefined;
+    }, 'task 10 to be completed');
+    // (61 + 80 + 16 × 30) / (112 + 130 + 16 × 60) = 621/1202
+    expect(row).toMatchObject({ numerator: '621', denominator: '1202', value: '51.6639', met: true, placesReported: 18, placesExpected: 18, status: 'complete' });
+  });
+
   it('keeps the { error, message } shape for routes and bodies fastify refuses itself', async () => {
     const nope = await app.inject({ method: 'GET', url: '/nope' });
     expect(nope.statusCode).toBe(404);
@@ -218,7 +285,10 @@ describe('the HTTP service with the projection worker in another process', () =>
       expect(early.statusCode).toBe(503);
       expect(early.headers['retry-after']).toBe('1');
       expect(early.json()).toMatchObject({ error: 'NotYetProjected' });
-      expect((await health(app)).lag).toBe(52);
+      // A report that meets task 3's target: recorded, but no worker has checked the task yet.
+      const friendlyReport = { planId: 'harbin-2024', ...friendly, place: 'songbei', value: '20', by: 'womens-federation' };
+      expect((await app.inject({ method: 'POST', url: '/reports', payload: friendlyReport })).statusCode).toBe(201);
+      expect(await health(app)).toMatchObject({ head: 53, lag: 53 });
 
       // What `node dist/worker.js` runs, beside the server.
       const opened = await openLedger(url);
@@ -230,6 +300,15 @@ describe('the HTTP service with the projection worker in another process', () =>
         await caughtUp(app);
         const trail = await app.inject({ method: 'GET', url: '/audit', query: { task: '13', metric: gas.metric, asOf: '2024-09-30' } });
         expect(trail.json()).toMatchObject({ value: '8', replay: { matches: true } });
+        // The worker ran the completion policy for the batch that held task 3's report.
+        const row = await eventually(async () => {
+          const r = await cityRow(app, friendly.metric);
+          return r.completionRecorded ? r : undefined;
+        }, 'the worker to complete task 3');
+        expect(row).toMatchObject({ value: '20', met: true });
+        const completions = await opened.store.readStream('task-harbin-2024-3')();
+        if (isLeft(completions)) throw new Error(completions.left.message);
+        expect(completions.right.filter((e) => e.type === 'TaskCompleted')).toHaveLength(1);
       } finally {
         await worker.stop();
         await opened.close();

@@ -6,7 +6,7 @@ import { startWorker } from './worker';
 
 /**
  * Opens the ledger, builds the app and, with `worker: 'in-process'`, runs a projection
- * worker beside it. `app.close()` is the graceful shutdown: it stops taking requests, lets
+ * worker beside it (which also runs the completion policy: see startWorker). `app.close()` is the graceful shutdown: it stops taking requests, lets
  * those in flight finish, stops the worker, then closes the store and the read model.
  */
 export const createService = async (config: Pick<Config, 'databaseUrl' | 'worker' | 'leaseMs' | 'pollMs'>, options: FastifyServerOptions = {}): Promise<FastifyInstance> => {

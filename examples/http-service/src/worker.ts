@@ -1,5 +1,8 @@
+import type { StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
+import type { Ledger } from '@minsheng/ledger';
 import { runWorker, type ReadModelReader, type ReadModelWriter } from '@minsheng/projections';
+import { isRight } from 'fp-ts/Either';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { loadConfig } from './config';
@@ -30,21 +33,50 @@ const pause = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * Keeps the ledger index up to date. Several workers may run (one per server, or separate
- * processes): only the holder of the lease applies batches, and another takes over within
- * `leaseMs` when it dies. A failure (the database restarting) is logged and retried.
+ * Keeps the ledger index up to date and runs the ledger's completion policy. Several workers
+ * may run (one per server, or separate processes): only the holder of the lease applies
+ * batches, and another takes over within `leaseMs` when it dies. A failure (the database
+ * restarting) is logged and retried.
+ *
+ * The service's ledger has `projectInline: false`, so a report does not record TaskCompleted
+ * itself: after each batch it commits, the worker asks the ledger to check the tasks the batch
+ * reports on (`ledger.applyPolicies`), and a task whose targets are all met is completed then.
  */
 export const startWorker = (
-  deps: { store: EventStore; readModel: { reader: ReadModelReader; writer: ReadModelWriter } },
+  deps: { store: EventStore; readModel: { reader: ReadModelReader; writer: ReadModelWriter }; ledger: Ledger },
   { leaseMs, pollMs, log = () => undefined }: WorkerOptions,
 ): WorkerHandle => {
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const stopping = new AbortController();
   const signal = stopping.signal;
+  // The batch is committed before this runs, so a failure must not lose the check: retry it
+  // (completing a task is idempotent) rather than let runWorker move on to the next batch.
+  const applyPolicies = async (events: readonly StoredEvent[]) => {
+    for (;;) {
+      const r = await deps.ledger.applyPolicies(events)();
+      if (isRight(r)) {
+        for (const task of r.right) log(`task ${task}: every target met, TaskCompleted recorded`);
+        return;
+      }
+      const range = `positions ${events[0]!.position}-${events[events.length - 1]!.position}`;
+      if (signal.aborted) return log(`stopping: the completion policy for ${range} was not run: ${r.left.message}`);
+      log(`completion policy for ${range} failed, retrying in ${leaseMs} ms: ${r.left.message}`);
+      await pause(leaseMs, signal);
+    }
+  };
   const loop = (async () => {
     while (!signal.aborted) {
       try {
-        await runWorker({ store: deps.store, model: deps.readModel, owner, leaseMs, pollMs, signal, onLease: (held) => log(`${owner} ${held ? 'holds' : 'lost'} the projection lease`) });
+        await runWorker({
+          store: deps.store,
+          model: deps.readModel,
+          owner,
+          leaseMs,
+          pollMs,
+          signal,
+          onApplied: applyPolicies,
+          onLease: (held) => log(`${owner} ${held ? 'holds' : 'lost'} the projection lease`),
+        });
       } catch (err) {
         log(`projection worker failed, retrying in ${leaseMs} ms: ${err instanceof Error ? err.message : String(err)}`);
         await pause(leaseMs, signal);
@@ -60,7 +92,10 @@ export const startWorker = (
   };
 };
 
-/** `node dist/worker.js`: a projection worker process beside the servers. Stops on SIGINT/SIGTERM. */
+/**
+ * `node dist/worker.js`: a projection worker process beside the servers, which also records
+ * TaskCompleted for the tasks it completes. Stops on SIGINT/SIGTERM.
+ */
 const main = async () => {
   const config = loadConfig();
   const opened = await openLedger(config.databaseUrl);

@@ -65,6 +65,8 @@ export type MetricDesign = (CountDesign | RatioDesign | StageDesign | YesDesign 
 
 const COUNTIES = ['shangzhi', 'wuchang', 'yilan', 'fangzheng', 'binxian', 'bayan', 'mulan', 'tonghe', 'yanshou'];
 const DISTRICTS = ['daoli', 'daowai', 'nangang', 'xiangfang', 'pingfang', 'songbei', 'hulan', 'acheng', 'shuangcheng'];
+/** A city share or rate is known only once every place has reported: these metrics are reported everywhere. */
+const EVERY_PLACE = [...DISTRICTS, ...COUNTIES];
 const all = (month: number, places: readonly string[]) => Object.fromEntries(places.map((p, i) => [p, month + (i % 2)]));
 
 export const DESIGN: Readonly<Record<string, MetricDesign>> = {
@@ -75,7 +77,7 @@ export const DESIGN: Readonly<Record<string, MetricDesign>> = {
   't01-hard-to-employ-reemployed': { kind: 'count', ratio: 1.08, places: 8, doneBy: 11 },
   't02-migrant-skills-training': { kind: 'count', ratio: 1.12, places: 8, doneBy: 10 },
   't02-safe-pay-projects': { kind: 'count', ratio: 1, places: 4, start: 4, doneBy: 9, onlyOnChange: true },
-  't02-wage-platform-coverage': { kind: 'ratio', from: 0.55, to: 0.86, places: DISTRICTS, doneBy: 11, denominator: [30, 90] },
+  't02-wage-platform-coverage': { kind: 'ratio', from: 0.55, to: 0.86, places: EVERY_PLACE, doneBy: 11, denominator: [30, 90] },
   't03-child-friendly-communities': { kind: 'count', ratio: 1.1, places: 6, start: 3, doneBy: 9, onlyOnChange: true },
   't04-quality-kindergartens': { kind: 'count', ratio: 1, places: 10, doneBy: 12 },
   't04-quality-kindergarten-places': { kind: 'count', ratio: 0.91, places: 9, doneBy: 12 },
@@ -103,16 +105,16 @@ export const DESIGN: Readonly<Record<string, MetricDesign>> = {
   't08-tcm-oncology-centre': { kind: 'yes', months: { harbin: 12 } },
   't08-respiratory-centre-funding': { kind: 'yes', months: { harbin: 12 } },
   't09-elderly-home-adaptations': { kind: 'count', ratio: 1.03, places: 9, start: 2, doneBy: 11 },
-  't10-elderly-meal-coverage': { kind: 'ratio', from: 0.3, to: 0.47, places: DISTRICTS, doneBy: 12, denominator: [60, 240], every: 3 },
-  't11-childcare-places-per-1000': { kind: 'ratio', from: 3.2, to: 3.7, places: 10, doneBy: 12, every: 3 },
+  't10-elderly-meal-coverage': { kind: 'ratio', from: 0.3, to: 0.47, places: EVERY_PLACE, doneBy: 12, denominator: [60, 240], every: 3 },
+  't11-childcare-places-per-1000': { kind: 'ratio', from: 3.2, to: 3.7, places: EVERY_PLACE, doneBy: 12, every: 3 },
   't12-mulan-220kv-substation': { kind: 'stages', months: { mulan: [3, 6, 9, 11] }, by: 'state-grid' },
   't13-gas-pipe-renewal': { kind: 'count', ratio: 1.06, places: DISTRICTS, start: 4, doneBy: 10, decimals: 1 },
   't14-fitness-paths': { kind: 'count', ratio: 1.05, places: 10, start: 4, doneBy: 9, onlyOnChange: true },
   't14-multi-sport-courts': { kind: 'count', ratio: 1, places: 6, start: 5, doneBy: 10, onlyOnChange: true },
   't14-showcase-fitness-venue': { kind: 'yes', months: { harbin: 9 } },
-  't14-sports-area-per-capita': { kind: 'ratio', from: 2.41, to: 2.57, places: 9, doneBy: 10, every: 3 },
+  't14-sports-area-per-capita': { kind: 'ratio', from: 2.41, to: 2.57, places: EVERY_PLACE, doneBy: 10, every: 3 },
   't15-rural-5g-stations': { kind: 'count', ratio: 1.02, places: COUNTIES, start: 4, doneBy: 11 },
-  't15-village-5g-coverage': { kind: 'ratio', from: 0.93, to: 1, places: COUNTIES, doneBy: 12, denominator: [80, 260], every: 3 },
+  't15-village-5g-coverage': { kind: 'ratio', from: 0.93, to: 1, places: EVERY_PLACE, doneBy: 12, denominator: [80, 260], every: 3 },
   't16-new-energy-buses': { kind: 'ratio', from: 0.93, to: 0.976, places: ['harbin'], doneBy: 11, denominator: [6800, 6800] },
   't16-clean-ship-infrastructure': { kind: 'none' },
   't17-drinking-water-sources': { kind: 'yes', months: { harbin: 12 } },
@@ -124,7 +126,7 @@ export const DESIGN: Readonly<Record<string, MetricDesign>> = {
   't18-smart-heating-area': { kind: 'count', ratio: 0.96, places: DISTRICTS, start: 5, doneBy: 12, decimals: 1 },
   't19-rural-roads': { kind: 'count', ratio: 1.05, places: 8, start: 5, doneBy: 9, decimals: 1 },
   't19-dangerous-bridges': { kind: 'count', ratio: 0.9, places: ['bayan', 'mulan', 'tonghe'], start: 5, doneBy: 10, onlyOnChange: true },
-  't20-hd-video-fronts': { kind: 'ratio', from: 0.85, to: 1, places: DISTRICTS, doneBy: 11, denominator: [300, 1200], every: 3 },
+  't20-hd-video-fronts': { kind: 'ratio', from: 0.85, to: 1, places: EVERY_PLACE, doneBy: 11, denominator: [300, 1200], every: 3 },
 };
 
 /** Resident population per place (people), the denominator of per-capita rates. */

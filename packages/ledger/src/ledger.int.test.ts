@@ -137,6 +137,12 @@ describe('the embedded ledger on the Harbin 2024 plan', () => {
     expect(await at({ asOf: '2024-09-15' })).toBe('150'); // as of mid-September, as we know it now
     expect(await at({ asOf: '2024-09-15', knownAt: '2024-10-31T00:00:00Z' })).toBe('100'); // what the view showed then
     expect(await at({ knownAt: '2024-07-01T00:00:00Z' })).toBeNull();
+    // The trail holds the events behind the figure in force; --history adds the superseded reports.
+    const trail = await run(ledger.audit({ task: 19, metric: 't19-rural-roads', place: 'bayan' }));
+    expect(trail.entries.map((e) => e.value)).toEqual(['180']);
+    const history = await run(ledger.audit({ task: 19, metric: 't19-rural-roads', place: 'bayan', history: true }));
+    expect(history.entries.map((e) => [e.value, e.inForce])).toEqual([['100', false], ['180', true], ['150', false]]);
+    expect(history.replay.matches).toBe(true);
   });
 
   it('records TaskCompleted once, when every target of the task is met, naming the figures', async () => {

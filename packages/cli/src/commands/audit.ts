@@ -13,7 +13,8 @@ export const registerAudit = (program: Command): void => {
     ledgerCommand(program, 'audit', 'every event behind one figure: who reported which value when, on what source, what was corrected and why')
       .requiredOption('--task <n>', 'the task number', wholeNumber)
       .requiredOption('--metric <id>', 'the metric id')
-      .option('--place <name>', 'a district figure (default: the city figure and the district figures it adds up)'),
+      .option('--place <name>', 'a district figure (default: the city figure and the district figures it adds up)')
+      .option('--history', 'also list the earlier reports that later ones superseded (default: the events behind the figures in force)'),
   );
   cmd.action(async () => {
     const o = cmd.opts();
@@ -23,7 +24,13 @@ export const registerAudit = (program: Command): void => {
       if (!fc.frame.tasks.some((t) => t.number === o.task)) throw usage(unknownTask(o.task).message);
       if (fc.targets.get(o.metric)?.task.number !== o.task) throw usage(unknownMetric(o.metric, o.task).message);
       const trail = await unwrap(
-        l.ledger.audit({ task: o.task, metric: o.metric, ...(o.place !== undefined ? { place: o.place } : {}), ...momentQuery(o, fc.frame.timeZone) }),
+        l.ledger.audit({
+          task: o.task,
+          metric: o.metric,
+          ...(o.place !== undefined ? { place: o.place } : {}),
+          ...(o.history ? { history: true } : {}),
+          ...momentQuery(o, fc.frame.timeZone),
+        }),
       );
       return { trail, timeZone: fc.frame.timeZone, unit: measureUnit(fc.targets.get(o.metric)!.target) };
     });

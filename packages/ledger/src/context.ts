@@ -14,10 +14,10 @@ import {
   type TaskState,
 } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
-import type { ReadModelReader } from '@minsheng/projections';
+import { resolvePlanId, type ReadModelReader } from '@minsheng/projections';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
-import { projectionFailed, type LedgerFailure } from './failure';
+import { projectionFailed, queryFailed, type LedgerFailure } from './failure';
 import { loadFrame, loadTask, type Loaded } from './streams';
 
 /** What the ledger is built from. Time is injected: nothing reads the system clock behind its back. */
@@ -74,6 +74,17 @@ export const resolvePlan = (deps: LedgerDeps, planId?: string): TE.TaskEither<Le
         ),
       ),
     ),
+  );
+
+/**
+ * The plan frame for a query, from the read model (a query answers from the read model
+ * anyway): cheaper than reading and checking the plan's stream on every view.
+ */
+export const resolveQueryFrame = (deps: LedgerDeps, planId?: string): TE.TaskEither<LedgerFailure, PlanFrame> =>
+  pipe(
+    TE.tryCatch(() => resolvePlanId(deps.readModel.reader, planId), queryFailed),
+    TE.chainW((id) => TE.tryCatch(() => deps.readModel.reader.frame(id, deps.clock.now().getTime()), queryFailed)),
+    TE.chainW((rec) => (rec ? TE.right(rec.data) : resolvePlan(deps, planId))),
   );
 
 /** The task's stream, and the metric's current target in it. */

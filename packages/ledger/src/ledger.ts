@@ -19,7 +19,7 @@ import {
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { checkCompletion } from './completion';
-import { resolvePlaceId, resolvePlan, resolveUnitId, type LedgerDeps } from './context';
+import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
 import { projectionFailed, queryFailed, type LedgerFailure } from './failure';
 import { importPlan, type ImportResult } from './import-plan';
@@ -115,7 +115,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     status: (q = {}) =>
       pipe(
         settle(),
-        TE.chainW(() => resolvePlan(deps, q.planId)),
+        TE.chainW(() => resolveQueryFrame(deps, q.planId)),
         TE.bindTo('frame'),
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
         TE.bindW('unit', ({ frame }) => (q.unit === undefined ? TE.right(undefined) : resolveUnitId(frame, q.unit))),
@@ -130,7 +130,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     audit: (q) =>
       pipe(
         settle(),
-        TE.chainW(() => resolvePlan(deps, q.planId)),
+        TE.chainW(() => resolveQueryFrame(deps, q.planId)),
         TE.bindTo('frame'),
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
         TE.chainW(({ frame, place }) =>

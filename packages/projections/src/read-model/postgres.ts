@@ -205,14 +205,15 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
       const r = (await rows(`SELECT * FROM ${s}.plans WHERE plan_id = $1 AND recorded_at <= $2 ORDER BY position DESC LIMIT 1`, [plan, knownAt]))[0];
       return r ? recorded<PlanFrame>(r) : null;
     },
-    targets: async (plan, knownAt) =>
+    targets: async (plan, knownAt, metrics) =>
       (
         await rows(
           `SELECT t.* FROM ${s}.targets t WHERE t.plan_id = $1 AND t.recorded_at <= $2
+             AND ($3::text[] IS NULL OR t.metric = ANY($3::text[]))
              AND NOT EXISTS (SELECT 1 FROM ${s}.targets n WHERE n.plan_id = t.plan_id AND n.metric = t.metric
                              AND n.recorded_at <= $2 AND n.position > t.position)
            ORDER BY t.task, t.position`,
-          [plan, knownAt],
+          [plan, knownAt, metrics ?? null],
         )
       ).map((r) => recorded<TargetSetData>(r)),
     effectiveFigures: async (plan, metric, at) =>

@@ -68,7 +68,8 @@ export interface ReadModelReader {
   projections(): Promise<ProjectionState[]>;
   planIds(): Promise<string[]>;
   frame(planId: string, knownAt: number): Promise<Recorded<PlanFrame> | null>;
-  targets(planId: string, knownAt: number): Promise<Recorded<TargetSetData>[]>;
+  /** The current target of each metric (or of the named metrics) as known at `knownAt`. */
+  targets(planId: string, knownAt: number, metrics?: readonly string[]): Promise<Recorded<TargetSetData>[]>;
   /** For each place of the metric, the version in force (see docs/concepts.md), if any. */
   effectiveFigures(planId: string, metric: string, at: AsOf): Promise<FigureVersion[]>;
   /** Every version and retraction of a metric's figures (one place, or all), in log order. */

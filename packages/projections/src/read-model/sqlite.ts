@@ -177,6 +177,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     ),
     targets: prep(
       `SELECT t.* FROM rm_targets t WHERE t.plan_id = @plan AND t.recorded_at <= @knownAt
+         AND (@metrics IS NULL OR t.metric IN (SELECT value FROM json_each(@metrics)))
          AND NOT EXISTS (SELECT 1 FROM rm_targets n WHERE n.plan_id = t.plan_id AND n.metric = t.metric
                          AND n.recorded_at <= @knownAt AND n.position > t.position)
        ORDER BY t.task, t.position`,
@@ -224,7 +225,8 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       const r = q.frame.get(plan, knownAt) as Row | undefined;
       return r ? recorded<PlanFrame>(r) : null;
     },
-    targets: async (plan, knownAt) => (q.targets.all({ plan, knownAt }) as Row[]).map((r) => recorded<TargetSetData>(r)),
+    targets: async (plan, knownAt, metrics) =>
+      (q.targets.all({ plan, knownAt, metrics: metrics ? JSON.stringify(metrics) : null }) as Row[]).map((r) => recorded<TargetSetData>(r)),
     effectiveFigures: async (plan, metric, at: AsOf) =>
       (q.places.all(plan, metric) as string[]).flatMap((place) => {
         const r = q.effective.get({ plan, metric, place, asOf: at.asOf, knownAt: at.knownAt }) as Row | undefined;

@@ -62,7 +62,7 @@ export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Dat
   const asOf = at.asOf ?? dateIn(knownAt, frame.timeZone);
   if (!DATE.test(asOf) || Number.isNaN(Date.parse(asOf)) || new Date(asOf).toISOString().slice(0, 10) !== asOf)
     throw new InvalidMomentError('asOf', `"${asOf}" is not a date written YYYY-MM-DD`);
-  const targets: TargetSetData[] = (await reader.targets(planId, knownAt.getTime()))
+  const targets: TargetSetData[] = (await reader.targets(planId, knownAt.getTime(), scope.metrics))
     .map((t) => t.data)
     .filter((t) => scope.tasks === undefined || scope.tasks.includes(t.task.number))
     .filter((t) => scope.metrics === undefined || scope.metrics.includes(t.metric.id));

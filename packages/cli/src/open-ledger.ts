@@ -1,73 +1,259 @@
 import { ledgerRegistry, type Clock } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
 import { createLedger, type Ledger } from '@minsheng/ledger';
-import { createSqliteReadModel, type SqliteReadModel } from '@minsheng/projections';
-import { createSqliteEventStore } from '@minsheng/store-sqlite';
+import {
+  createPostgresReadModel,
+  createSqliteReadModel,
+  DEFAULT_PG_SCHEMA,
+  DEFAULT_PREFIX,
+  LEDGER_INDEX,
+  postgresActiveVersion,
+  READ_MODEL_DDL,
+  ReadModelVersionError,
+  sqliteActiveVersion,
+  withPrefix,
+  type ActiveVersion,
+  type ReadModelReader,
+  type ReadModelWriter,
+} from '@minsheng/projections';
+import { createSqliteEventStore, LATEST_SCHEMA_VERSION as SQLITE_SCHEMA_VERSION, SqliteSchemaError } from '@minsheng/store-sqlite';
+import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { failed, usage } from './failure';
+import { CliFailure, failed, usage } from './failure';
 import type { LedgerLocation } from './options';
 
-export interface OpenLedger {
-  readonly ledger: Ledger;
-  readonly store: EventStore;
-  readonly readModel: SqliteReadModel;
-  /** Where it is, as people read it: the absolute file path. */
-  readonly where: string;
-  /** False when this call created it. */
-  readonly existed: boolean;
+/** The PostgreSQL schema of the event store (@minsheng/store-postgres's DEFAULT_SCHEMA). */
+export const EVENT_STORE_SCHEMA = 'minsheng';
+
+/** One version of the read model (a SQLite table prefix or a PostgreSQL schema), opened. */
+export interface ReadModel {
+  readonly reader: ReadModelReader;
+  readonly writer: ReadModelWriter;
   close(): Promise<void>;
 }
 
+/**
+ * The ledger's storage, engine by engine: the event store, the pointer to the serving
+ * read-model version, and the read-model versions themselves. Everything that differs
+ * between SQLite and PostgreSQL is decided here.
+ */
+export interface Engine {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where it is, as people read it: the absolute file path, or the URL without its password. */
+  readonly where: string;
+  /** False when this call created it. */
+  readonly existed: boolean;
+  /** The event store's schema version when it was opened, and now (after any migration this open ran). */
+  readonly schema: { readonly name: string; readonly before: number; readonly after: number };
+  readonly store: EventStore;
+  /** Which read-model version serves queries. */
+  readonly versions: ActiveVersion;
+  /** The read-model version every engine starts with: rm_ (SQLite) or minsheng_rm (PostgreSQL). */
+  readonly defaultVersion: string;
+  /** Opens a read-model version, creating its tables if needed. */
+  openReadModel(name: string): Promise<ReadModel>;
+  readModelExists(name: string): Promise<boolean>;
+  /** Drops a read-model version's tables (SQLite) or schema (PostgreSQL). */
+  dropReadModel(name: string): Promise<void>;
+  /** How an operator drops a version by hand. */
+  dropHint(name: string): string;
+  close(): Promise<void>;
+}
+
+export interface OpenLedger extends Engine {
+  readonly ledger: Ledger;
+  /** The serving read-model version this command reads (and, projecting inline, writes). */
+  readonly readModel: ReadModel;
+  readonly readModelVersion: string;
+}
+
 export interface OpenOptions {
-  /** Create the ledger if it does not exist (init, demo); otherwise a missing ledger is refused. */
+  /** Create the ledger if it does not exist (init, migrate, demo); otherwise a missing ledger is refused. */
   readonly create?: boolean;
   /** The SQLite synchronous level; the demo's throwaway ledger does not need FULL. */
   readonly synchronous?: 'full' | 'normal';
+  /** Bring the read model up to date after each command (default); false leaves it to workers. */
+  readonly project?: boolean;
+  /** Connections in the PostgreSQL pool (default 4). */
+  readonly poolSize?: number;
 }
 
-/**
- * Opens the ledger: the event store and its read model (tables prefixed rm_) in the same
- * SQLite file, with the read model brought up to date inline after every command.
- */
-export const openLedger = (location: LedgerLocation, clock: Clock, options: OpenOptions = {}): OpenLedger => {
-  if (location.kind === 'postgres') throw usage('PostgreSQL support is not available in this build');
+/** An error's one-line reason; Node's AggregateError (a refused connection to every address of a host) has an empty message. */
+export const reasonOf = (e: unknown): string => {
+  if (e instanceof AggregateError && e.errors.length) return [...new Set(e.errors.map(reasonOf))].join('; ');
+  if (e instanceof Error) return (e.message || (e as { code?: string }).code || e.name).split('\n')[0]!.trim();
+  return String(e);
+};
+
+/** A connection string as it may be printed: no password. */
+export const describeUrl = (url: string): string => {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return 'the PostgreSQL database given';
+  }
+};
+
+/** A failure opening storage: ours pass through, schema refusals keep their message, anything else is named. */
+const openFailure = (where: string, e: unknown): CliFailure => {
+  if (e instanceof CliFailure) return e;
+  // By name: @minsheng/store-postgres is loaded only when a PostgreSQL ledger is opened.
+  if ((e instanceof Error && e.name === 'PostgresSchemaError') || e instanceof SqliteSchemaError || e instanceof ReadModelVersionError)
+    return failed(reasonOf(e));
+  return failed(`cannot open the ledger at ${where}: ${reasonOf(e)}`);
+};
+
+/** Every table of one SQLite read-model version, from the read model's own DDL. */
+const sqliteTables = (prefix: string): string[] =>
+  [...withPrefix(READ_MODEL_DDL, prefix).matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)].map((m) => m[1]!);
+
+const openSqlite = async (location: { file: string }, clock: Clock, options: OpenOptions): Promise<Engine> => {
   const file = resolve(location.file);
   const existed = existsSync(file);
   if (!existed && !options.create) throw usage(`no ledger at ${file}; create one with \`minsheng init\``);
   let store: EventStore | undefined;
+  let db: Database.Database | undefined;
   try {
+    // The read model's own connection: its pragmas (synchronous NORMAL) stay off the event store's.
+    db = new Database(file);
+    db.pragma('busy_timeout = 10000');
+    const hasMigrations = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get() !== undefined;
+    const before = hasMigrations ? ((db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v) : 0;
     store = createSqliteEventStore({ file, registry: ledgerRegistry, clock, synchronous: options.synchronous ?? 'full' });
+    const conn = db;
     const s = store;
-    const readModel = createSqliteReadModel({ file });
+    const versions = sqliteActiveVersion(conn, DEFAULT_PREFIX);
     return {
-      ledger: createLedger({ store: s, readModel, clock, projectInline: true }),
-      store: s,
-      readModel,
+      kind: 'sqlite',
       where: file,
       existed,
+      schema: { name: file, before, after: SQLITE_SCHEMA_VERSION },
+      store: s,
+      versions,
+      defaultVersion: DEFAULT_PREFIX,
+      openReadModel: async (prefix) => {
+        const m = createSqliteReadModel({ db: conn, prefix });
+        return { reader: m.reader, writer: m.writer, close: async () => m.close() };
+      },
+      readModelExists: async (prefix) =>
+        conn.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`${prefix}meta`) !== undefined,
+      dropReadModel: async (prefix) => {
+        conn.transaction(() => {
+          for (const t of sqliteTables(prefix)) conn.exec(`DROP TABLE IF EXISTS ${t}`);
+        }).immediate();
+      },
+      dropHint: (prefix) => `sqlite3 ${file} "${sqliteTables(prefix).map((t) => `DROP TABLE ${t};`).join(' ')}"`,
       close: async () => {
-        readModel.close();
         await s.close();
+        if (conn.open) conn.close();
       },
     };
   } catch (e) {
-    void store?.close();
-    throw failed(`cannot open the ledger at ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    await store?.close();
+    if (db?.open) db.close();
+    throw openFailure(file, e);
   }
 };
 
-/** Opens the ledger, runs `f`, and closes it whatever happens. */
-export const withLedger = async <A>(
-  location: LedgerLocation,
-  clock: Clock,
-  f: (l: OpenLedger) => Promise<A>,
-  options: OpenOptions = {},
-): Promise<A> => {
-  const l = openLedger(location, clock, options);
+const openPostgres = async (location: { url: string }, clock: Clock, options: OpenOptions): Promise<Engine> => {
+  const where = describeUrl(location.url);
+  // Loaded here, not at the top: pg adds ~70 ms to every start, and most SQLite commands are short.
+  const { Pool } = await import('pg');
+  const { createPostgresEventStore, LATEST_SCHEMA_VERSION: POSTGRES_SCHEMA_VERSION, schemaVersion } = await import('@minsheng/store-postgres');
+  const pool = new Pool({
+    connectionString: location.url,
+    max: options.poolSize ?? 4,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'minsheng',
+  });
+  // An idle connection the server drops must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    const before = await schemaVersion(pool, EVENT_STORE_SCHEMA);
+    if (before === 0 && !options.create)
+      throw usage(`no ledger in schema ${EVENT_STORE_SCHEMA} at ${where}; create one with \`minsheng init\` (or \`minsheng migrate\`)`);
+    // Only init and migrate change the schema; other commands refuse a ledger that is not current.
+    const store = await createPostgresEventStore({ pool, registry: ledgerRegistry, clock, schema: EVENT_STORE_SCHEMA, migrate: options.create === true });
+    const versions = postgresActiveVersion(pool, DEFAULT_PG_SCHEMA);
+    await versions.active(LEDGER_INDEX);
+    return {
+      kind: 'postgres',
+      where,
+      existed: before > 0,
+      schema: { name: EVENT_STORE_SCHEMA, before, after: POSTGRES_SCHEMA_VERSION },
+      store,
+      versions,
+      defaultVersion: DEFAULT_PG_SCHEMA,
+      openReadModel: async (schema) => {
+        const m = await createPostgresReadModel({ pool, schema });
+        return { reader: m.reader, writer: m.writer, close: () => m.close() };
+      },
+      readModelExists: async (schema) =>
+        (await pool.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [`${schema}.meta`])).rows[0]!.exists,
+      dropReadModel: async (schema) => {
+        if (!/^[a-z_][a-z0-9_]*$/.test(schema) || schema === EVENT_STORE_SCHEMA) throw new Error(`refusing to drop schema ${schema}`);
+        await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      },
+      dropHint: (schema) => `psql "$DATABASE_URL" -c 'DROP SCHEMA ${schema} CASCADE'`,
+      close: async () => {
+        await store.close();
+        await pool.end();
+      },
+    };
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw openFailure(where, e);
+  }
+};
+
+/** Opens the ledger's storage without a read model (migrate, worker, rebuild). */
+export const openEngine = (location: LedgerLocation, clock: Clock, options: OpenOptions = {}): Promise<Engine> =>
+  location.kind === 'postgres' ? openPostgres(location, clock, options) : openSqlite(location, clock, options);
+
+/**
+ * Opens the ledger: the event store and the serving version of its read model (the
+ * SQLite tables rm_…, or the PostgreSQL schema minsheng_rm, until a rebuild beside them
+ * switched to another), brought up to date inline after every command unless
+ * `project: false` leaves that to workers.
+ */
+export const openLedger = async (location: LedgerLocation, clock: Clock, options: OpenOptions = {}): Promise<OpenLedger> => {
+  const engine = await openEngine(location, clock, options);
+  try {
+    const readModelVersion = await engine.versions.active(LEDGER_INDEX);
+    const readModel = await engine.openReadModel(readModelVersion);
+    return {
+      ...engine,
+      ledger: createLedger({ store: engine.store, readModel, clock, projectInline: options.project ?? true }),
+      readModel,
+      readModelVersion,
+      close: async () => {
+        await readModel.close();
+        await engine.close();
+      },
+    };
+  } catch (e) {
+    await engine.close().catch(() => undefined);
+    throw openFailure(engine.where, e);
+  }
+};
+
+const using = async <L extends { close(): Promise<void> }, A>(open: Promise<L>, f: (l: L) => Promise<A>): Promise<A> => {
+  const l = await open;
   try {
     return await f(l);
   } finally {
     await l.close();
   }
 };
+
+/** Opens the ledger, runs `f`, and closes it whatever happens. */
+export const withLedger = <A>(location: LedgerLocation, clock: Clock, f: (l: OpenLedger) => Promise<A>, options: OpenOptions = {}): Promise<A> =>
+  using(openLedger(location, clock, options), f);
+
+/** Opens the ledger's storage, runs `f`, and closes it whatever happens. */
+export const withEngine = <A>(location: LedgerLocation, clock: Clock, f: (e: Engine) => Promise<A>, options: OpenOptions = {}): Promise<A> =>
+  using(openEngine(location, clock, options), f);

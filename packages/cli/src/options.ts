@@ -15,14 +15,34 @@ export const DEFAULT_DB = './ledger.db';
 export const ledgerOptions = (cmd: Command): Command =>
   cmd
     .addOption(new Option('--db <file>', `the ledger file (default: ${DEFAULT_DB})`).env('MINSHENG_DB'))
-    .addOption(new Option('--database-url <url>', 'a PostgreSQL ledger (not available in this build)').env('DATABASE_URL'))
+    .addOption(
+      new Option(
+        '--database-url <url>',
+        'a PostgreSQL ledger, postgres://user:password@host:port/database (event store in schema minsheng, read model in the active read-model schema)',
+      ).env('DATABASE_URL'),
+    )
     .addOption(
       new Option('--now <time>', 'fix the clock at this time, with its UTC offset (replays and tests), e.g. 2024-11-01T09:00:00+08:00').env(
         'MINSHENG_NOW',
       ),
     );
 
+/**
+ * --no-project: commands that append leave the read model to `minsheng worker` processes
+ * instead of bringing it up to date themselves, and queries read what the workers have
+ * committed. $MINSHENG_NO_PROJECT=1 does the same for every command.
+ */
+export const projectOption = (cmd: Command): Command =>
+  cmd.addOption(
+    new Option(
+      '--no-project',
+      'leave the read model to `minsheng worker` processes: do not project after appending; queries read what the workers committed (or $MINSHENG_NO_PROJECT=1)',
+    ),
+  );
+
 export const jsonOption = (cmd: Command): Command => cmd.option('--json', 'print machine-readable JSON');
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
 /**
  * --db and --database-url on the command line win over the environment; of the two
@@ -32,9 +52,19 @@ export const ledgerLocation = (cmd: Command): LedgerLocation => {
   const o = cmd.opts<{ db?: string; databaseUrl?: string }>();
   const from = (k: string) => cmd.getOptionValueSource(k);
   if (from('db') === 'cli' && from('databaseUrl') === 'cli') throw usage('give --db or --database-url, not both');
-  if (o.databaseUrl !== undefined && o.databaseUrl !== '' && (from('databaseUrl') === 'cli' || o.db === undefined))
+  if (o.databaseUrl !== undefined && o.databaseUrl !== '' && (from('databaseUrl') === 'cli' || o.db === undefined || o.db === '')) {
+    if (!POSTGRES_URL.test(o.databaseUrl))
+      throw usage(`${from('databaseUrl') === 'cli' ? '--database-url' : '$DATABASE_URL'}: it must be a postgres:// URL, e.g. postgres://minsheng@localhost:5432/ledger`);
     return { kind: 'postgres', url: o.databaseUrl };
+  }
   return { kind: 'sqlite', file: o.db || DEFAULT_DB };
+};
+
+/** Whether commands bring the read model up to date themselves (the default) or leave it to workers. */
+export const projectsInline = (cmd: Command): boolean => {
+  if (cmd.getOptionValueSource('project') === 'cli') return cmd.opts<{ project?: boolean }>().project !== false;
+  const env = process.env.MINSHENG_NO_PROJECT;
+  return !(env !== undefined && /^(1|true|yes)$/i.test(env.trim()));
 };
 
 export const clockOf = (cmd: Command): Clock => {

@@ -5,6 +5,7 @@ import { registerDeadlines } from './commands/deadlines';
 import { registerDemo } from './commands/demo';
 import { registerExport } from './commands/export';
 import { registerInit } from './commands/init';
+import { registerMigrate } from './commands/migrate';
 import { registerPlanImport } from './commands/plan-import';
 import { registerPlanShow } from './commands/plan-show';
 import { registerRebuild } from './commands/rebuild';
@@ -12,6 +13,7 @@ import { registerReport } from './commands/report';
 import { registerRetract } from './commands/retract';
 import { registerStatus } from './commands/status';
 import { registerVerify } from './commands/verify';
+import { registerWorker } from './commands/worker';
 import { CliFailure } from './failure';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
@@ -28,6 +30,7 @@ export const buildProgram = (): Command => {
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(`minsheng: ${oneLine(text)}\n`) });
   registerInit(program);
+  registerMigrate(program);
   const plan = program.command('plan').description('the plan: import it, show it');
   registerPlanImport(plan);
   registerPlanShow(plan);
@@ -38,6 +41,7 @@ export const buildProgram = (): Command => {
   registerAudit(program);
   registerDeadlines(program);
   registerRebuild(program);
+  registerWorker(program);
   registerVerify(program);
   registerExport(program);
   registerDemo(program);

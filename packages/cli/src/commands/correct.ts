@@ -30,6 +30,6 @@ export const registerCorrect = (program: Command): void => {
       ),
     );
     if (run.json) return printJson(r);
-    printLines([`recorded correction ${r.eventId} of ${eventId} at position ${r.position}`, completionLine(r)]);
+    printLines([`recorded correction ${r.eventId} of ${eventId} at position ${r.position}`, completionLine(r, run.project)]);
   });
 };

@@ -1,6 +1,9 @@
 import type { DeadlineMissedData } from '@minsheng/ledger';
 import type { Command } from 'commander';
-import { unwrap } from '../failure';
+import { LEDGER_INDEX } from '@minsheng/projections';
+import { failed, unwrap } from '../failure';
+import type { OpenLedger } from '../open-ledger';
+import { wholeNumber } from '../parse';
 import { localTimeWithZone } from '../output/time';
 import { printJson, printLines } from '../output/print';
 import { renderTable } from '../output/table';
@@ -21,16 +24,38 @@ export const missedTable = (missed: readonly DeadlineMissedData[], fc: FigureCon
     missed.map((m) => [String(m.task), fc.targets.get(m.metric)?.metric.name ?? m.metric, m.deadline, m.due, m.value ?? '-', m.target, m.shortfall]),
   );
 
+/**
+ * A deadline is judged on the read model: one that lags would call a report that is in the
+ * log but not yet indexed missing. Under --no-project, wait for the workers to index the
+ * log as it stood when the command started, or give up without recording anything.
+ */
+const waitForWorkers = async (l: OpenLedger, ms: number): Promise<void> => {
+  const head = await unwrap(l.store.headPosition());
+  const end = Date.now() + ms;
+  for (;;) {
+    const at = await l.readModel.reader.checkpoint(LEDGER_INDEX);
+    if (at >= head) return;
+    if (Date.now() >= end)
+      throw failed(
+        `the read model is ${head - at} event${head - at === 1 ? '' : 's'} behind the log after ${(ms / 1000).toFixed(1)} s; deadlines are judged on an up-to-date read model: ` +
+          'run `minsheng worker` (see `minsheng worker --status`) and try again; nothing was recorded',
+      );
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
 export const registerDeadlines = (program: Command): void => {
   const cmd = ledgerCommand(
     program,
     'deadlines',
     'record every deadline that has passed by the clock (--now) with its target unmet or no report; once each',
-  );
+  ).option('--wait-ms <n>', 'with --no-project: how long to wait for the workers to catch up with the log before judging', wholeNumber, 30_000);
   cmd.action(async () => {
     const run = runOf(cmd);
     const now = run.clock.now();
+    const waitMs = cmd.opts<{ waitMs: number }>().waitMs;
     const { missed, fc } = await run.ledger(async (l) => {
+      if (!run.project) await waitForWorkers(l, waitMs);
       const missed = await unwrap(l.ledger.checkDeadlines());
       return { missed, fc: await figureContext(l, now) };
     });

@@ -9,7 +9,6 @@ import { playYear, type MonthLog } from '../demo/play';
 import { simulatedYear } from '../demo/script';
 import { failed, unwrap, usage } from '../failure';
 import { withLedger, type OpenLedger } from '../open-ledger';
-import { ledgerLocation } from '../options';
 import { auditText } from '../output/audit';
 import { printLines } from '../output/print';
 import { SEED_PLAN } from '../paths';
@@ -105,15 +104,15 @@ const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, 
 export const registerDemo = (program: Command): void => {
   const cmd = program
     .command('demo')
-    .description('record a simulated year of the Harbin 2024 plan in a fresh ledger and show its views and an audit trail')
+    .description('record a simulated year of the Harbin 2024 plan in a fresh SQLite ledger and show its views and an audit trail (SQLite only)')
     .option('--db <file>', 'the ledger file to create (default: a new file under the OS temp folder)')
-    .option('--database-url <url>', 'a PostgreSQL ledger (not available in this build)')
+    .option('--database-url <url>', 'not taken: the demo always writes a fresh SQLite file (load a PostgreSQL ledger with `plan import` and `report`)')
     .option('--force', 'replace the --db file if it exists')
     .option('--seed <n>', 'seed of the simulated year', wholeNumber, 2024);
   cmd.action(async () => {
-    const o = cmd.opts<{ db?: string; force?: boolean; seed: number }>();
-    const location = ledgerLocation(cmd);
-    if (location.kind !== 'sqlite') throw usage('PostgreSQL support is not available in this build');
+    const o = cmd.opts<{ db?: string; databaseUrl?: string; force?: boolean; seed: number }>();
+    // $DATABASE_URL is not read here: it is often set for other tools, and the demo never writes to PostgreSQL.
+    if (o.databaseUrl !== undefined) throw usage('the demo writes a fresh SQLite file, not a PostgreSQL ledger: give --db <file> or nothing');
     const plan = loadSeed();
     const file = freshFile(o.db, o.force === true);
     let now = new Date('2024-01-02T09:00:00+08:00');

@@ -1,20 +1,59 @@
+import { rebuildBeside, SwitchLostError } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
-import { unwrap } from '../failure';
+import { failed, unwrap, usage } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { progressOn } from '../output/progress';
 import { ledgerCommand, runOf } from './shared';
 
+const rate = (events: number, seconds: number) => (seconds > 0 ? Math.round(events / seconds) : events);
+
 export const registerRebuild = (program: Command): void => {
-  const cmd = ledgerCommand(program, 'rebuild', 'drop the read model and replay the whole log into it from position 0');
+  const cmd = ledgerCommand(
+    program,
+    'rebuild',
+    'replay the whole log into the read model from position 0: in place (the default), or beside the serving version, switching to it once it has caught up (--beside)',
+    { project: false },
+  )
+    .option('--beside', 'build a new read-model version beside the serving one while it keeps serving (workers may keep running), then switch to it')
+    .option('--drop-old', 'with --beside: drop the old version once the new one serves');
   cmd.action(async () => {
+    const o = cmd.opts<{ beside?: boolean; dropOld?: boolean }>();
+    if (o.dropOld && !o.beside) throw usage('--drop-old goes with --beside: a rebuild in place has no old version');
     const run = runOf(cmd);
     const progress = progressOn('rebuild');
     const started = performance.now();
-    const r = await run.ledger((l) => unwrap(l.ledger.rebuild((done, total) => progress.update(done, total)))).finally(() => progress.finish());
+    if (!o.beside) {
+      const r = await run.ledger((l) => unwrap(l.ledger.rebuild((done, total) => progress.update(done, total)))).finally(() => progress.finish());
+      const seconds = (performance.now() - started) / 1000;
+      const eventsPerSecond = rate(r.applied, seconds);
+      if (run.json) return printJson({ ...r, seconds: Number(seconds.toFixed(3)), eventsPerSecond });
+      return printLines([`rebuilt the read model from ${r.applied} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s)`]);
+    }
+    const r = await run
+      .engine(async (e) => {
+        const result = await rebuildBeside({
+          store: e.store,
+          versions: e.versions,
+          open: (name) => e.openReadModel(name),
+          onProgress: (done, total) => progress.update(done, total),
+        }).catch((err: unknown) => {
+          if (err instanceof SwitchLostError) throw failed(err.message);
+          throw failed(`rebuilding beside the serving read model failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        });
+        if (o.dropOld) await e.dropReadModel(result.from);
+        return { ...result, dropped: o.dropOld === true, dropHint: e.dropHint(result.from) };
+      })
+      .finally(() => progress.finish());
     const seconds = (performance.now() - started) / 1000;
-    const eventsPerSecond = seconds > 0 ? Math.round(r.applied / seconds) : r.applied;
-    if (run.json) return printJson({ ...r, seconds: Number(seconds.toFixed(3)), eventsPerSecond });
-    printLines([`rebuilt the read model from ${r.applied} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s)`]);
+    const eventsPerSecond = rate(r.checkpoint, seconds);
+    if (run.json)
+      return printJson({ from: r.from, to: r.to, checkpoint: r.checkpoint, dropped: r.dropped, seconds: Number(seconds.toFixed(3)), eventsPerSecond });
+    printLines([
+      `rebuilt the read model beside the serving one: ${r.from} → ${r.to}, ${r.checkpoint} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s); ${r.to} serves now`,
+      r.dropped
+        ? `dropped the old version ${r.from}`
+        : `the old version ${r.from} is left in place; once no process reads it, drop it with: ${r.dropHint}`,
+    ]);
   });
 };

@@ -6,8 +6,11 @@ import { date, wholeNumber } from '../parse';
 import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
 import { ledgerCommand, runOf } from './shared';
 
-export const completionLine = (r: ReportResult): string =>
-  r.completedTask
+/** Whether the event completed its task; with --no-project the check (it reads the read model) is left to `minsheng worker`. */
+export const completionLine = (r: ReportResult, projected = true): string =>
+  !projected
+    ? `task ${r.task}: its completion is checked by the worker that applies this report (--no-project)`
+    : r.completedTask
     ? `task ${r.task} is complete: every target is met, and its completion was recorded`
     : `task ${r.task} was not completed by this event`;
 
@@ -27,6 +30,6 @@ export const registerReport = (program: Command): void => {
       ),
     );
     if (run.json) return printJson(r);
-    printLines([`recorded report ${r.eventId} at position ${r.position}`, completionLine(r)]);
+    printLines([`recorded report ${r.eventId} at position ${r.position}`, completionLine(r, run.project)]);
   });
 };

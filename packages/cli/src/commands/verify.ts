@@ -5,7 +5,9 @@ import { progressOn } from '../output/progress';
 import { ledgerCommand, runOf } from './shared';
 
 export const registerVerify = (program: Command): void => {
-  const cmd = ledgerCommand(program, 'verify', 'walk the hash chain of the whole log; name the first event whose hash or link fails');
+  const cmd = ledgerCommand(program, 'verify', 'walk the hash chain of the whole log; name the first event whose hash or link fails', {
+    project: false,
+  });
   cmd.action(async () => {
     const run = runOf(cmd);
     const progress = progressOn('verify');

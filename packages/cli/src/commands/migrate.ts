@@ -1,0 +1,37 @@
+import { LEDGER_INDEX } from '@minsheng/projections';
+import type { Command } from 'commander';
+import { printJson, printLines } from '../output/print';
+import { ledgerCommand, runOf } from './shared';
+
+export const registerMigrate = (program: Command): void => {
+  const cmd = ledgerCommand(
+    program,
+    'migrate',
+    "bring the event store's schema up to date and create the serving read model if missing; prints the schema version before and after, and changes nothing when current",
+    { project: false },
+  );
+  cmd.action(async () => {
+    const run = runOf(cmd);
+    const r = await run.engine(
+      async (e) => {
+        const version = await e.versions.active(LEDGER_INDEX);
+        const existed = await e.readModelExists(version);
+        await (await e.openReadModel(version)).close();
+        return {
+          where: e.where,
+          engine: e.kind,
+          eventStore: { schema: e.schema.name, before: e.schema.before, after: e.schema.after },
+          readModel: { version, created: !existed },
+        };
+      },
+      { create: true },
+    );
+    if (run.json) return printJson(r);
+    const { before, after } = r.eventStore;
+    const store = r.engine === 'postgres' ? `the event store (schema ${r.eventStore.schema}) at ${r.where}` : `the event store at ${r.where}`;
+    printLines([
+      before === after ? `${store} is at schema version ${after} already; nothing to migrate` : `migrated ${store}: schema version ${before} → ${after}`,
+      r.readModel.created ? `created the read model ${r.readModel.version}` : `the read model ${r.readModel.version} exists already`,
+    ]);
+  });
+};

@@ -1,0 +1,337 @@
+import type { Clock, StoredEvent } from '@minsheng/core';
+import { checkCompletion, createLedger, resolvePlan, type LedgerDeps } from '@minsheng/ledger';
+import { LEDGER_INDEX, runWorker, type ProjectionState } from '@minsheng/projections';
+import type { Command } from 'commander';
+import { hostname } from 'node:os';
+import { unwrap, usage } from '../failure';
+import { openEngine, reasonOf, type Engine, type ReadModel } from '../open-ledger';
+import { printJson, printLines } from '../output/print';
+import { renderTable } from '../output/table';
+import { wholeNumber } from '../parse';
+import { ledgerCommand, runOf, type Run } from './shared';
+
+export interface ProjectionStatus {
+  readonly projection: string;
+  readonly checkpoint: number;
+  /** head − checkpoint: events the read model has not applied yet. */
+  readonly lag: number;
+  readonly updatedAt: string | null;
+  /** The last owner of the lease, live or expired; null when released or never taken. */
+  readonly owner: string | null;
+  readonly leaseExpiresAt: string | null;
+  readonly leaseLive: boolean;
+}
+
+export interface WorkerStatus {
+  readonly where: string;
+  /** The serving read-model version (SQLite table prefix or PostgreSQL schema). */
+  readonly readModel: string;
+  readonly head: number;
+  readonly projections: readonly ProjectionStatus[];
+}
+
+const projectionStatus = (s: ProjectionState, head: number, now: number): ProjectionStatus => ({
+  projection: s.projection,
+  checkpoint: s.checkpoint,
+  lag: Math.max(0, head - s.checkpoint),
+  updatedAt: s.updatedAt,
+  owner: s.owner,
+  leaseExpiresAt: s.leaseExpiresAt === null ? null : new Date(s.leaseExpiresAt).toISOString(),
+  leaseLive: s.leaseExpiresAt !== null && s.leaseExpiresAt > now,
+});
+
+/** Where each projection of the serving read model stands against the head of the log, and who holds its lease. */
+export const workerStatus = (e: Engine): Promise<WorkerStatus> =>
+  (async () => {
+    const readModel = await e.versions.active(LEDGER_INDEX);
+    const model = await e.openReadModel(readModel);
+    try {
+      const states = await model.reader.projections();
+      // Read the head after the checkpoints: a checkpoint is then never ahead of the head shown.
+      const head = await unwrap(e.store.headPosition());
+      if (!states.some((s) => s.projection === LEDGER_INDEX))
+        states.unshift({ projection: LEDGER_INDEX, checkpoint: 0, updatedAt: null, owner: null, leaseExpiresAt: null });
+      const now = Date.now();
+      return { where: e.where, readModel, head, projections: states.map((s) => projectionStatus(s, head, now)) };
+    } finally {
+      await model.close();
+    }
+  })();
+
+const seconds = (ms: number) => `${(Math.abs(ms) / 1000).toFixed(1)} s`;
+
+const leaseText = (p: ProjectionStatus, now: number): string => {
+  if (p.owner === null || p.leaseExpiresAt === null) return 'free';
+  const left = Date.parse(p.leaseExpiresAt) - now;
+  return p.leaseLive ? `held, expires in ${seconds(left)}` : `expired ${seconds(left)} ago: free to take`;
+};
+
+const printStatus = (s: WorkerStatus): void => {
+  const now = Date.now();
+  printLines([
+    `read model ${s.readModel} of the ledger at ${s.where}; head of the log: position ${s.head}`,
+    ...renderTable(
+      [
+        { header: 'Projection' },
+        { header: 'Checkpoint', align: 'right' },
+        { header: 'Lag', align: 'right' },
+        { header: 'Lease owner' },
+        { header: 'Lease' },
+        { header: 'Updated' },
+      ],
+      s.projections.map((p) => [p.projection, String(p.checkpoint), String(p.lag), p.owner ?? '-', leaseText(p, now), p.updatedAt ?? '-']),
+    ),
+  ]);
+};
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+
+interface WorkerOpts {
+  owner?: string;
+  leaseMs: number;
+  pollMs: number;
+  batchSize: number;
+  progressMs: number;
+  status?: boolean;
+}
+
+/**
+ * Runs the ledger-index projection until SIGINT or SIGTERM: only the lease holder applies
+ * batches, each fenced by the lease in its own transaction; when the serving read-model
+ * version switches (rebuild --beside) the worker follows it; a failure is reported and
+ * retried with back-off, since a worker is meant to outlive a database restart.
+ */
+const work = async (run: Run, o: WorkerOpts): Promise<void> => {
+  const owner = o.owner ?? `${hostname()}:${process.pid}`;
+  const stop = new AbortController();
+  let signalName = '';
+  const onSignal = (name: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      process.stderr.write(`minsheng: ${name} again; stopping at once without releasing the lease\n`);
+      process.exit(130);
+    }
+    signalName = name;
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const log = (event: string, fields: Record<string, unknown>, text: string) => {
+    const at = new Date().toISOString();
+    process.stdout.write(run.json ? `${JSON.stringify({ at, event, owner, ...fields })}\n` : `${at} ${owner}: ${text}\n`);
+  };
+  try {
+    const engine = await openEngine(run.location, run.clock, { poolSize: 4 });
+    try {
+      await workWith(engine, run.clock, o, owner, stop.signal, log);
+    } finally {
+      await engine.close();
+    }
+    log('stopped', { signal: signalName || null }, `stopped${signalName ? ` on ${signalName}` : ''}`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+};
+
+type Log = (event: string, fields: Record<string, unknown>, text: string) => void;
+
+/**
+ * The completion policy, which reads the read model, runs where the read model is kept up
+ * to date: after each batch this worker commits, for the tasks the batch reports on
+ * (ledger.applyPolicies). A failed check is retried (completing is idempotent) until the
+ * round ends. A worker killed between committing a batch and checking it would lose that
+ * check, so a worker that takes the lease first checks every task once (sweep).
+ */
+const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retryMs: number) => {
+  const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
+  const completed = (task: number) => log('completed', { task }, `task ${task}: every target is met; recorded its completion`);
+  return {
+    afterBatch: async (events: readonly StoredEvent[]) => {
+      const span = `positions ${events[0]!.position}..${events[events.length - 1]!.position}`;
+      for (;;) {
+        const r = await ledger.applyPolicies(events)();
+        if (r._tag === 'Right') return r.right.forEach(completed);
+        log('error', { message: r.left.message, retryInMs: retryMs }, `the completion check for ${span} failed: ${r.left.message}; retrying in ${retryMs} ms`);
+        if (signal.aborted) return;
+        await sleep(retryMs, signal);
+      }
+    },
+    sweep: async () => {
+      for (const planId of await deps.readModel.reader.planIds()) {
+        const frame = await resolvePlan(deps, planId)();
+        if (frame._tag === 'Left') return log('error', { message: frame.left.message }, `the completion sweep failed: ${frame.left.message}`);
+        for (const t of frame.right.tasks) {
+          if (signal.aborted) return;
+          const r = await checkCompletion(deps, frame.right, t.number)();
+          if (r._tag === 'Right' && r.right) completed(t.number);
+          // ConcurrencyError: another check completed it first.
+          else if (r._tag === 'Left' && r.left._tag !== 'ConcurrencyError')
+            log('error', { message: r.left.message }, `the completion sweep failed at task ${t.number}: ${r.left.message}`);
+        }
+      }
+    },
+  };
+};
+
+const workWith = async (
+  engine: Engine,
+  clock: Clock,
+  o: WorkerOpts,
+  owner: string,
+  stop: AbortSignal,
+  log: Log,
+): Promise<void> => {
+  const { leaseMs, pollMs, batchSize } = o;
+  const followMs = Math.min(Math.max(pollMs * 5, 500), 5000);
+  log(
+    'started',
+    { where: engine.where, leaseMs, pollMs, batchSize },
+    `started on the ledger at ${engine.where}: lease ${leaseMs} ms, poll ${pollMs} ms, batches of ${batchSize}`,
+  );
+  let serving: string | undefined;
+  let checkpoint = 0;
+  let applied = 0;
+  let failures = 0;
+  let held = false;
+  let lastReport = { at: Date.now(), applied: 0 };
+  const progress = setInterval(() => {
+    if (applied === lastReport.applied) return;
+    const since = { at: Date.now(), applied };
+    const n = since.applied - lastReport.applied;
+    const perSecond = n / ((since.at - lastReport.at) / 1000 || 1);
+    const rate = perSecond < 10 ? Number(perSecond.toFixed(1)) : Math.round(perSecond);
+    lastReport = since;
+    const at = checkpoint;
+    void engine.store.headPosition()().then(
+      (h) => {
+        const head = h._tag === 'Right' ? Math.max(h.right, at) : null;
+        const lag = head === null ? null : head - at;
+        log(
+          'progress',
+          { readModel: serving, checkpoint: at, head, lag, applied: n, eventsPerSecond: rate },
+          `applied ${n} event${n === 1 ? '' : 's'} (${rate} events/s); checkpoint ${at}${head === null ? '' : `, head ${head}, lag ${lag}`}`,
+        );
+      },
+      () => undefined,
+    );
+  }, o.progressMs);
+  try {
+    while (!stop.aborted) {
+      const round = new AbortController();
+      const endRound = () => round.abort();
+      stop.addEventListener('abort', endRound);
+      let model: ReadModel | undefined;
+      let follow: NodeJS.Timeout | undefined;
+      let sweeping: Promise<void> | undefined;
+      try {
+        const version = await engine.versions.active(LEDGER_INDEX);
+        if (version !== serving) {
+          if (serving !== undefined)
+            log('switched', { from: serving, to: version }, `the serving read model switched from ${serving} to ${version}; following it`);
+          serving = version;
+        }
+        model = await engine.openReadModel(version);
+        checkpoint = await model.reader.checkpoint(LEDGER_INDEX);
+        const policy = completionPolicy({ store: engine.store, readModel: model, clock }, log, round.signal, Math.min(leaseMs, 5000));
+        // A rebuild beside this version may switch readers to another: follow it.
+        follow = setInterval(() => {
+          engine.versions.active(LEDGER_INDEX).then(
+            (v) => v !== version && round.abort(),
+            () => undefined,
+          );
+        }, followMs);
+        await runWorker({
+          store: engine.store,
+          model,
+          owner,
+          leaseMs,
+          pollMs,
+          batchSize,
+          signal: round.signal,
+          onLease: (h) => {
+            held = h;
+            if (h) failures = 0;
+            if (h) sweeping = policy.sweep().catch((e: unknown) => log('error', { message: reasonOf(e) }, `the completion sweep failed: ${reasonOf(e)}`));
+            log(
+              'lease',
+              { held: h, readModel: version },
+              h
+                ? `took the lease on ${LEDGER_INDEX} in ${version}`
+                : `lost the lease on ${LEDGER_INDEX} in ${version} (another worker took it after this one missed a renewal)`,
+            );
+          },
+          onBatch: (c, n) => {
+            checkpoint = c;
+            applied += n;
+            failures = 0;
+          },
+          onApplied: policy.afterBatch,
+        });
+        // runWorker released the lease on its way out.
+        if (held) {
+          checkpoint = await model.reader.checkpoint(LEDGER_INDEX);
+        const policy = completionPolicy({ store: engine.store, readModel: model, clock }, log, round.signal, Math.min(leaseMs, 5000));
+          log('released', { readModel: version, checkpoint }, `released the lease on ${LEDGER_INDEX} in ${version} at checkpoint ${checkpoint}`);
+        }
+        held = false;
+      } catch (e) {
+        // runWorker tried to release a lease it held; if that failed too, the lease simply expires.
+        const gaveUp = held;
+        held = false;
+        failures += 1;
+        const wait = Math.min(pollMs * 2 ** failures, 5000);
+        log(
+          'error',
+          { message: reasonOf(e), retryInMs: wait, leaseGivenUp: gaveUp },
+          `${reasonOf(e)}; ${gaveUp ? 'gave up the lease; ' : ''}retrying in ${wait} ms`,
+        );
+        await sleep(wait, stop);
+      } finally {
+        if (follow) clearInterval(follow);
+        await sweeping;
+        stop.removeEventListener('abort', endRound);
+        await model?.close().catch(() => undefined);
+      }
+    }
+  } finally {
+    clearInterval(progress);
+  }
+};
+
+export const registerWorker = (program: Command): void => {
+  const cmd = ledgerCommand(
+    program,
+    'worker',
+    'run the ledger-index projection into the serving read model until SIGINT/SIGTERM; several may run at once (one holds the lease, the others stand by); --status shows the lag',
+    { project: false },
+  )
+    .option('--owner <name>', "this worker's name in the lease, unique per process (default: host:pid)")
+    .option('--lease-ms <n>', 'how long a lease lasts without renewal: when its holder dies, another worker takes over within this', wholeNumber, 10_000)
+    .option('--poll-ms <n>', 'wait between polls once caught up, and between tries for a lease another worker holds', wholeNumber, 200)
+    .option('--batch-size <n>', 'events applied per transaction', wholeNumber, 2000)
+    .option('--progress-ms <n>', 'print progress at most this often while applying', wholeNumber, 5000)
+    .option('--status', "print each projection's checkpoint, the head of the log, the lag (head − checkpoint) and the lease owner and expiry, and exit")
+    .argument('[status]', '`minsheng worker status` is `minsheng worker --status`');
+  cmd.action(async (what: string | undefined) => {
+    if (what !== undefined && what !== 'status') throw usage(`unknown worker action "${what}"; did you mean \`minsheng worker status\`?`);
+    const o = cmd.opts<WorkerOpts>();
+    const run = runOf(cmd);
+    if (o.status || what === 'status') {
+      const s = await run.engine(workerStatus);
+      return run.json ? printJson(s) : printStatus(s);
+    }
+    if (o.pollMs * 2 >= o.leaseMs) throw usage(`--lease-ms (${o.leaseMs}) must be more than twice --poll-ms (${o.pollMs})`);
+    if (o.owner !== undefined && !o.owner.trim()) throw usage('--owner must not be empty');
+    await work(run, o);
+  });
+};

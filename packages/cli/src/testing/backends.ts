@@ -52,7 +52,7 @@ export const postgresBackend = (url: () => string): Backend => {
         `SELECT owner, expires_at > clock_timestamp() AS live FROM ${v}.leases WHERE projection = 'ledger-index'`,
       ))[0] ?? null,
     active: async () =>
-      (await q<{ name: string }>(`SELECT name FROM public.minsheng_read_model_active WHERE projection = 'ledger-index'`))[0]?.name ?? 'minsheng_rm',
+      (await q<{ name: string }>(`SELECT name FROM minsheng.read_model_active WHERE projection = 'ledger-index'`))[0]?.name ?? 'minsheng_rm',
     exists: async (v) => (await q<{ e: boolean }>('SELECT to_regnamespace($1) IS NOT NULL AS e', [v]))[0]!.e,
     rows: async (v) => {
       const out: Record<string, string[]> = {};

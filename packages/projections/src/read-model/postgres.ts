@@ -59,21 +59,24 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     throw new ReadModelVersionError(
       `the read model in schema ${s} has schema version ${version}, newer than this library's ${PG_READ_MODEL_SCHEMA_VERSION}; upgrade Minsheng Ledger`,
     );
-  // Two workers starting at once may both create the schema: serialise on an advisory lock.
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`minsheng-read-model:${s}`]);
-    await c.query(pgReadModelDdl(s));
-    await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO NOTHING`, [
-      String(PG_READ_MODEL_SCHEMA_VERSION),
-    ]);
-    await c.query('COMMIT');
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    c.release();
+  // A current schema is left alone: its DDL would wait behind (and could deadlock with) batches
+  // in flight. Two workers creating it at once serialise on an advisory lock.
+  if (version === undefined || Number(version) < PG_READ_MODEL_SCHEMA_VERSION) {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`minsheng-read-model:${s}`]);
+      await c.query(pgReadModelDdl(s));
+      await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO NOTHING`, [
+        String(PG_READ_MODEL_SCHEMA_VERSION),
+      ]);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
   }
 
   const insertRows = async (client: PoolClient, table: IndexRow['table'], rows: Record<string, unknown>[]) => {

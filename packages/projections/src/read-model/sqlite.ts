@@ -91,8 +91,6 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
        COALESCE((SELECT position FROM rm_figures WHERE event_id = @report_id), @position),
        @plan_id, @task, @metric, @place, @as_of, @recorded_at, @figure, @unit, @person, @source, @reason, @hash)`,
   );
-  /** (plan, metric, place) pairs this connection knows are in rm_pairs: most reports need no insert there. */
-  const knownPairs = new Set<string>();
   const insertPair = prep(
     `INSERT OR IGNORE INTO rm_pairs (plan_id, metric, place, first_recorded_at) VALUES (?, ?, ?, ?)`,
   );
@@ -112,13 +110,11 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   );
   const dropLease = prep(`DELETE FROM rm_leases WHERE projection = ? AND owner = ?`);
 
-  type Applied = { outcome: ApplyOutcome; added: string[] };
-  const applyTx = db.transaction((projection: string, expected: number, events: readonly StoredEvent[], owner?: string): Applied => {
-    if (owner !== undefined && leaseHeld.get(projection, owner, clockNow()) === undefined) return { outcome: 'lease-lost', added: [] };
+  const applyTx = db.transaction((projection: string, expected: number, events: readonly StoredEvent[], owner?: string): ApplyOutcome => {
+    if (owner !== undefined && leaseHeld.get(projection, owner, clockNow()) === undefined) return 'lease-lost';
     initCheckpoint.run(projection, new Date().toISOString());
     const last = events.length ? events[events.length - 1]!.position : expected;
-    if (moveCheckpoint.run(last, new Date().toISOString(), projection, expected).changes !== 1) return { outcome: 'checkpoint-moved', added: [] };
-    const added: string[] = [];
+    if (moveCheckpoint.run(last, new Date().toISOString(), projection, expected).changes !== 1) return 'checkpoint-moved';
     for (const e of events) {
       const r = indexRows(e);
       if (!r) continue;
@@ -126,23 +122,16 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       else if (r.row.kind === 'correction') insertCorrection.run(r.row);
       else {
         insert.figures.run(r.row);
-        const key = `${r.row.plan_id}\u0000${r.row.metric}\u0000${r.row.place}`;
-        if (!knownPairs.has(key)) {
-          insertPair.run(r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at);
-          added.push(key);
-        }
+        insertPair.run(r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at);
       }
     }
-    // The caller remembers the new pairs only once the transaction has committed.
-    return { outcome: 'applied', added };
+    return 'applied';
   });
 
   const writer: ReadModelWriter = {
     applyBatch: async (projection, expected, events, owner) => {
       try {
-        const { outcome, added } = applyTx.immediate(projection, expected, events, owner);
-        for (const key of added) knownPairs.add(key);
-        return outcome;
+        return applyTx.immediate(projection, expected, events, owner);
       } catch (e) {
         const span = events.length ? `${events[0]!.position}..${events[events.length - 1]!.position}` : 'none';
         throw new ReadModelError(`${projection}: applying positions ${span} failed: ${(e as Error).message}`, { cause: e });
@@ -156,7 +145,6 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       dropLease.run(projection, owner);
     },
     reset: async (projection) => {
-      knownPairs.clear();
       db.transaction(() => {
         for (const t of READ_MODEL_TABLES) prep(`DELETE FROM ${t}`).run();
         prep(`DELETE FROM rm_checkpoints WHERE projection = ?`).run(projection);

@@ -39,26 +39,35 @@ export const sqliteActiveVersion = (db: Database.Database, fallback = 'rm_'): Ac
   };
 };
 
-export const postgresActiveVersion = (pool: Pool, fallback = 'minsheng_rm'): ActiveVersion => {
-  const ready = pool.query(`CREATE TABLE IF NOT EXISTS public.minsheng_read_model_active (
-    projection TEXT PRIMARY KEY, name TEXT NOT NULL, switched_at TIMESTAMPTZ NOT NULL)`).catch((e: Error & { code?: string }) => {
-    // Two processes creating it at once: the loser sees a unique violation on the catalog.
-    if (e.code !== '23505' && e.code !== '42P07') throw e;
-  });
+/**
+ * The pointer lives in the event store's schema (default `minsheng`), not in `public`, where
+ * PostgreSQL 15 and later let ordinary roles create nothing.
+ */
+export const postgresActiveVersion = (pool: Pool, fallback = 'minsheng_rm', schema = 'minsheng'): ActiveVersion => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new RangeError(`schema "${schema}" must be lower-case letters, digits and underscores`);
+  const table = `${schema}.read_model_active`;
+  const ready = pool
+    .query(`CREATE SCHEMA IF NOT EXISTS ${schema}; CREATE TABLE IF NOT EXISTS ${table} (
+      projection TEXT PRIMARY KEY, name TEXT NOT NULL, switched_at TIMESTAMPTZ NOT NULL)`)
+    .then(() => undefined)
+    .catch((e: Error & { code?: string }) => {
+      // Two processes creating it at once: the loser sees a unique violation on the catalog.
+      if (e.code !== '23505' && e.code !== '42P07') throw e;
+    });
   return {
     active: async (projection) => {
       await ready;
-      const r = await pool.query(`SELECT name FROM public.minsheng_read_model_active WHERE projection = $1`, [projection]);
+      const r = await pool.query(`SELECT name FROM ${table} WHERE projection = $1`, [projection]);
       return (r.rows[0]?.name as string | undefined) ?? fallback;
     },
     switchTo: async (projection, expected, name) => {
       await ready;
       await pool.query(
-        `INSERT INTO public.minsheng_read_model_active (projection, name, switched_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${table} (projection, name, switched_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`,
         [projection, fallback],
       );
       const r = await pool.query(
-        `UPDATE public.minsheng_read_model_active SET name = $1, switched_at = now() WHERE projection = $2 AND name = $3`,
+        `UPDATE ${table} SET name = $1, switched_at = now() WHERE projection = $2 AND name = $3`,
         [name, projection, expected],
       );
       return r.rowCount === 1;

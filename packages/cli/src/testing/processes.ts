@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { MAIN, ROOT, type CliResult } from './run-cli';
+import { seededRandom } from '../demo/prng';
 
 /** The caller's environment without the variables that name a ledger or fix the clock. */
 const cleanEnv = (env: Record<string, string>): NodeJS.ProcessEnv => {
@@ -116,14 +117,5 @@ export const until = async (what: string, cond: () => Promise<boolean> | boolean
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A small seeded PRNG (mulberry32), so a run's choices can be replayed from its seed. */
-export const prng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+/** The demo's seeded PRNG (mulberry32), so a run's choices can be replayed from its seed. */
+export const prng = seededRandom;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ledgerRegistry, type EventEnvelope } from '@minsheng/core';
-import { ANY, type EventStore, type StoredRow } from '@minsheng/event-store';
-import { corruptedField, permissiveRegistry, type ContractOptions, type Corruption } from '@minsheng/event-store/testing';
+import { ANY, type EventStore } from '@minsheng/event-store';
+import { corruptedColumn, permissiveRegistry, type ContractOptions, type Corruption } from '@minsheng/event-store/testing';
 import { TRIGGER_NO_UPDATE } from './schema';
 import { createSqliteEventStore } from './store';
 
@@ -20,24 +20,13 @@ export const freshLedgerFile = (): { dir: string; file: string } => {
   return { dir, file: join(dir, 'ledger.db') };
 };
 
-const COLUMN: Partial<Record<keyof StoredRow, string>> = {
-  data: 'data',
-  metadata: 'metadata',
-  type: 'type',
-  schemaVersion: 'schema_version',
-  hash: 'hash',
-  prevHash: 'prev_hash',
-};
-
 /**
  * Damages one stored event from a second connection, as an intruder would. The library
  * never updates an event and the events_no_update trigger refuses anyone who tries, so
  * this hook drops the trigger, changes the row and puts the trigger back, in one transaction.
  */
 export const corruptStoredEvent = (file: string, position: number, damage: Corruption): void => {
-  const { field, value } = corruptedField(damage);
-  const column = COLUMN[field];
-  if (!column) throw new Error(`cannot corrupt ${field}`);
+  const { column, value } = corruptedColumn(damage);
   const db = new Database(file);
   try {
     db.transaction(() => {

@@ -21,6 +21,24 @@ export const corruptedField = (c: Corruption): { field: keyof StoredRow; value: 
     ? { field: 'data', value: '{"planId":"harbin-2024-livelihood","task":7,"metric":' }
     : { field: c.field, value: c.field === 'data' || c.field === 'metadata' ? canonicalJson(c.value) : (c.value as string | number) };
 
+/** The SQL column each corruptible field is kept in, in both SQL adapters (snake_case of the field). */
+export const SQL_COLUMN: Readonly<Partial<Record<keyof StoredRow, string>>> = {
+  data: 'data',
+  metadata: 'metadata',
+  type: 'type',
+  schemaVersion: 'schema_version',
+  hash: 'hash',
+  prevHash: 'prev_hash',
+};
+
+/** The SQL column and stored value of a corruption, for the SQL adapters' corrupt hooks. */
+export const corruptedColumn = (c: Corruption): { column: string; value: string | number } => {
+  const { field, value } = corruptedField(c);
+  const column = SQL_COLUMN[field];
+  if (!column) throw new Error(`cannot corrupt ${field}`);
+  return { column, value };
+};
+
 export interface ContractOptions<H extends { readonly store: EventStore }> {
   /** A fresh, empty store (and whatever the hooks need), for every test. */
   create(): Promise<H>;

@@ -8,7 +8,7 @@ import { subscribeContract } from './contract-subscribe';
 import type { ContractOptions, Kit } from './harness';
 
 export * from './factory';
-export { corruptedField, fails, ok, snapshot, waitFor, type Corruption, type ContractOptions, type Kit } from './harness';
+export { corruptedColumn, corruptedField, fails, ok, snapshot, waitFor, type Corruption, type ContractOptions, type Kit } from './harness';
 export { inMemoryHarness, type InMemoryHarness } from './in-memory-hooks';
 
 /**

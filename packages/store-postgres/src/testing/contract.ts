@@ -1,6 +1,6 @@
 import { ledgerRegistry, type EventEnvelope } from '@minsheng/core';
-import { ANY, type EventStore, type StoredRow } from '@minsheng/event-store';
-import { corruptedField, permissiveRegistry, type ContractOptions, type Corruption } from '@minsheng/event-store/testing';
+import { ANY, type EventStore } from '@minsheng/event-store';
+import { corruptedColumn, permissiveRegistry, type ContractOptions, type Corruption } from '@minsheng/event-store/testing';
 import { Client } from 'pg';
 import { ledgerNames } from '../names';
 import { createPostgresEventStore } from '../store';
@@ -12,24 +12,13 @@ export interface PostgresHarness {
   readonly schema: string;
 }
 
-const COLUMN: Partial<Record<keyof StoredRow, string>> = {
-  data: 'data',
-  metadata: 'metadata',
-  type: 'type',
-  schemaVersion: 'schema_version',
-  hash: 'hash',
-  prevHash: 'prev_hash',
-};
-
 /**
  * Damages one stored event behind the store's back, as an intruder with the owner's rights
  * would: the events_append_only trigger refuses every UPDATE, so this disables it, changes
  * the row and enables it again, in one transaction.
  */
 export const corruptStoredEvent = async (url: string, schema: string, position: number, damage: Corruption): Promise<void> => {
-  const { field, value } = corruptedField(damage);
-  const column = COLUMN[field];
-  if (!column) throw new Error(`cannot corrupt ${field}`);
+  const { column, value } = corruptedColumn(damage);
   const n = ledgerNames(schema);
   const client = new Client({ connectionString: url });
   await client.connect();

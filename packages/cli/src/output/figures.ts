@@ -38,7 +38,12 @@ export const rowFigure = (row: ViewRow, fc: FigureContext): string => {
 export const percentCell = (p: string | null): string => (p === null ? '-' : `${p}%`);
 
 /** Completion recorded, deadlines missed: "completed", "missed outdoor-completion, completion". */
+/** Completion, missed deadlines, and how many places a partly reported city figure rests on. */
 export const notesCell = (row: ViewRow): string =>
-  [row.completionRecorded ? 'completed' : '', row.deadlinesMissed.length ? `missed ${row.deadlinesMissed.join(', ')}` : '']
+  [
+    row.placesReported < row.placesExpected && row.placesReported > 0 ? `${row.placesReported}/${row.placesExpected} places` : '',
+    row.completionRecorded ? 'completed' : '',
+    row.deadlinesMissed.length ? `missed ${row.deadlinesMissed.join(', ')}` : '',
+  ]
     .filter(Boolean)
     .join('; ');

@@ -14,7 +14,7 @@ import {
   type TaskState,
 } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
-import { resolvePlanId, type ReadModelReader } from '@minsheng/projections';
+import { resolvePlanId, type ReadModelReader, type ReadModelWriter } from '@minsheng/projections';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { projectionFailed, queryFailed, type LedgerFailure } from './failure';
@@ -23,7 +23,7 @@ import { loadFrame, loadTask, type Loaded } from './streams';
 /** What the ledger is built from. Time is injected: nothing reads the system clock behind its back. */
 export interface LedgerDeps {
   readonly store: EventStore;
-  readonly readModel: { readonly reader: ReadModelReader; readonly writer: import('@minsheng/projections').ReadModelWriter };
+  readonly readModel: { readonly reader: ReadModelReader; readonly writer: ReadModelWriter };
   readonly clock: Clock;
 }
 

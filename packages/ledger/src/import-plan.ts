@@ -1,4 +1,4 @@
-import { planDecider, planStream, taskDecider, taskStream, type Plan } from '@minsheng/core';
+import { planDecider, planStream, taskDecider, taskStream, type Decider, type Plan } from '@minsheng/core';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { metadataFor, type LedgerDeps } from './context';
@@ -18,7 +18,7 @@ export interface ImportResult {
  */
 export const importPlan = (deps: LedgerDeps, plan: Plan, importedBy = 'plan-import'): TE.TaskEither<LedgerFailure, ImportResult> => {
   const metadata = metadataFor(deps.clock, { system: importedBy }, { source: { document: plan.document } });
-  const step = <C, S>(stream: string, decider: import('@minsheng/core').Decider<C, S>, command: C) =>
+  const step = <C, S>(stream: string, decider: Decider<C, S>, command: C) =>
     pipe(
       load(deps.store, stream, decider),
       TE.chainW(({ state, revision }) =>

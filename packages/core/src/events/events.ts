@@ -1,23 +1,27 @@
 import { z } from 'zod';
 import { FigureSchema, MetricLevel, TargetSchema } from '../kinds/schemas';
-import { DeadlineSchema, IsoDate, PlaceSchema, ResponsibleUnitSchema } from '../plan/schema';
+import { IsoDate, PlanSchema } from '../plan/schema';
 
 const EventId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an event id (a ULID)');
 
-/** The plan's frame: its places, responsible units and deadline rules. Published again when they change. */
-export const PlanPublished = z
-  .object({
+/**
+ * The plan's frame: its places, responsible units and deadline rules, exactly as the plan file
+ * has them (so one schema says what both may hold). Published again when they change.
+ */
+export const PlanPublished = PlanSchema.pick({
+  title: true,
+  document: true,
+  issuedBy: true,
+  publishedOn: true,
+  periodStart: true,
+  periodEnd: true,
+  timeZone: true,
+  places: true,
+  responsibleUnits: true,
+  deadlines: true,
+})
+  .extend({
     planId: z.string().min(1),
-    title: z.string().min(1),
-    document: z.string().min(1),
-    issuedBy: z.string().min(1),
-    publishedOn: IsoDate,
-    periodStart: IsoDate,
-    periodEnd: IsoDate,
-    timeZone: z.string().min(1),
-    places: z.array(PlaceSchema),
-    responsibleUnits: z.array(ResponsibleUnitSchema),
-    deadlines: z.array(DeadlineSchema),
     tasks: z.array(z.object({ number: z.number().int().positive(), title: z.string().min(1) }).strict()),
   })
   .strict();

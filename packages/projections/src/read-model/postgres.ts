@@ -38,6 +38,22 @@ const CAST: Readonly<Record<string, string>> = { position: '::bigint', recorded_
 /** PostgreSQL allows 65535 parameters per statement; stay well under. */
 const ROWS_PER_STATEMENT = 1000;
 
+/** Runs `work` in one transaction on one pooled connection; it commits only when `work` says so. */
+const inTransaction = async <T>(pool: Pool, work: (client: PoolClient) => Promise<{ value: T; commit: boolean }>): Promise<T> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { value, commit } = await work(client);
+    await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+    return value;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+};
+
 /**
  * The ledger index in PostgreSQL, for many projection workers. A batch inserts its rows
  * with multi-row statements and moves the checkpoint with a compare-and-set, in one
@@ -62,21 +78,14 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   // A current schema is left alone: its DDL would wait behind (and could deadlock with) batches
   // in flight. Two workers creating it at once serialise on an advisory lock.
   if (version === undefined || Number(version) < PG_READ_MODEL_SCHEMA_VERSION) {
-    const c = await pool.connect();
-    try {
-      await c.query('BEGIN');
+    await inTransaction(pool, async (c) => {
       await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`minsheng-read-model:${s}`]);
       await c.query(pgReadModelDdl(s));
       await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO NOTHING`, [
         String(PG_READ_MODEL_SCHEMA_VERSION),
       ]);
-      await c.query('COMMIT');
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+      return { value: undefined, commit: true };
+    });
   }
 
   const insertRows = async (client: PoolClient, table: IndexRow['table'], rows: Record<string, unknown>[]) => {
@@ -100,75 +109,65 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   };
 
   const applyBatch = async (projection: string, expected: number, events: readonly StoredEvent[], owner?: string): Promise<ApplyOutcome> => {
-    const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      if (owner !== undefined) {
-        const lease = await client.query(
-          `SELECT 1 FROM ${s}.leases WHERE projection = $1 AND owner = $2 AND expires_at > clock_timestamp() FOR SHARE`,
-          [projection, owner],
-        );
-        if (lease.rowCount === 0) return await client.query('ROLLBACK').then(() => 'lease-lost' as const);
-      }
-      await client.query(`INSERT INTO ${s}.checkpoints (projection, position, updated_at) VALUES ($1, 0, now()) ON CONFLICT DO NOTHING`, [projection]);
-      const last = events.length ? events[events.length - 1]!.position : expected;
-      const moved = await client.query(
-        `UPDATE ${s}.checkpoints SET position = $1, updated_at = now() WHERE projection = $2 AND position = $3`,
-        [last, projection, expected],
-      );
-      if (moved.rowCount !== 1) return await client.query('ROLLBACK').then(() => 'checkpoint-moved' as const);
-      const byTable = new Map<IndexRow['table'], Record<string, unknown>[]>();
-      const pairs: unknown[][] = [];
-      const corrections: Record<string, unknown>[] = [];
-      for (const e of events) {
-        const r = indexRows(e);
-        if (!r) continue;
-        if (r.table === 'figures' && r.row.kind === 'correction') {
-          corrections.push(r.row);
-          continue;
+      return await inTransaction<ApplyOutcome>(pool, async (client) => {
+        if (owner !== undefined) {
+          const lease = await client.query(
+            `SELECT 1 FROM ${s}.leases WHERE projection = $1 AND owner = $2 AND expires_at > clock_timestamp() FOR SHARE`,
+            [projection, owner],
+          );
+          if (lease.rowCount === 0) return { value: 'lease-lost', commit: false };
         }
-        byTable.set(r.table, [...(byTable.get(r.table) ?? []), r.row]);
-        if (r.table === 'figures') pairs.push([r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at]);
-      }
-      for (const [table, rows] of byTable) await insertRows(client, table, rows);
-      // Corrections after reports, so a correction of a report in the same batch finds its position.
-      if (corrections.length) await insertRows(client, 'figures', corrections);
-      for (let i = 0; i < pairs.length; i += ROWS_PER_STATEMENT) {
-        const chunk = pairs.slice(i, i + ROWS_PER_STATEMENT);
-        await client.query(
-          `INSERT INTO ${s}.pairs (plan_id, metric, place, first_recorded_at) VALUES ${chunk
-            .map((_, j) => `($${j * 4 + 1}, $${j * 4 + 2}, $${j * 4 + 3}, $${j * 4 + 4})`)
-            .join(', ')} ON CONFLICT DO NOTHING`,
-          chunk.flat(),
+        await client.query(`INSERT INTO ${s}.checkpoints (projection, position, updated_at) VALUES ($1, 0, now()) ON CONFLICT DO NOTHING`, [projection]);
+        const last = events.length ? events[events.length - 1]!.position : expected;
+        const moved = await client.query(
+          `UPDATE ${s}.checkpoints SET position = $1, updated_at = now() WHERE projection = $2 AND position = $3`,
+          [last, projection, expected],
         );
-      }
-      await client.query('COMMIT');
-      return 'applied';
+        if (moved.rowCount !== 1) return { value: 'checkpoint-moved', commit: false };
+        const byTable = new Map<IndexRow['table'], Record<string, unknown>[]>();
+        const pairs: unknown[][] = [];
+        const corrections: Record<string, unknown>[] = [];
+        for (const e of events) {
+          const r = indexRows(e);
+          if (!r) continue;
+          if (r.table === 'figures' && r.row.kind === 'correction') {
+            corrections.push(r.row);
+            continue;
+          }
+          const rows = byTable.get(r.table);
+          if (rows) rows.push(r.row);
+          else byTable.set(r.table, [r.row]);
+          if (r.table === 'figures') pairs.push([r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at]);
+        }
+        for (const [table, rows] of byTable) await insertRows(client, table, rows);
+        // Corrections after reports, so a correction of a report in the same batch finds its position.
+        if (corrections.length) await insertRows(client, 'figures', corrections);
+        for (let i = 0; i < pairs.length; i += ROWS_PER_STATEMENT) {
+          const chunk = pairs.slice(i, i + ROWS_PER_STATEMENT);
+          await client.query(
+            `INSERT INTO ${s}.pairs (plan_id, metric, place, first_recorded_at) VALUES ${chunk
+              .map((_, j) => `($${j * 4 + 1}, $${j * 4 + 2}, $${j * 4 + 3}, $${j * 4 + 4})`)
+              .join(', ')} ON CONFLICT DO NOTHING`,
+            chunk.flat(),
+          );
+        }
+        return { value: 'applied', commit: true };
+      });
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
       const span = events.length ? `${events[0]!.position}..${events[events.length - 1]!.position}` : 'none';
       throw new ReadModelError(`${projection}: applying positions ${span} failed: ${(e as Error).message}`, { cause: e });
-    } finally {
-      client.release();
     }
   };
 
   const writer: ReadModelWriter = {
     applyBatch,
-    reset: async (projection) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    reset: (projection) =>
+      inTransaction(pool, async (client) => {
         await client.query(`TRUNCATE ${PG_ROW_TABLES.map((t) => `${s}.${t}`).join(', ')}`);
         await client.query(`DELETE FROM ${s}.checkpoints WHERE projection = $1`, [projection]);
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
-      }
-    },
+        return { value: undefined, commit: true };
+      }),
     acquireLease: async (projection, owner, ttlMs) => {
       const r = await pool.query(
         `INSERT INTO ${s}.leases (projection, owner, expires_at) VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')

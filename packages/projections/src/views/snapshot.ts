@@ -64,8 +64,7 @@ export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Dat
     throw new InvalidMomentError('asOf', `"${asOf}" is not a date written YYYY-MM-DD`);
   const targets: TargetSetData[] = (await reader.targets(planId, knownAt.getTime(), scope.metrics))
     .map((t) => t.data)
-    .filter((t) => scope.tasks === undefined || scope.tasks.includes(t.task.number))
-    .filter((t) => scope.metrics === undefined || scope.metrics.includes(t.metric.id));
+    .filter((t) => scope.tasks === undefined || scope.tasks.includes(t.task.number));
   const metrics = await Promise.all(
     targets.map(async (t) =>
       metricFigure(frame, t, await reader.effectiveFigures(planId, t.metric.id, { asOf, knownAt: knownAt.getTime() }), asOf),

@@ -89,7 +89,22 @@ export const decodeRow = (row: StoredRow, registry: EventRegistry, raw: boolean)
   if (raw) return right(stored);
   const current = registry.upcast(stored);
   if (current._tag === 'Left') return current;
-  return right({ ...stored, schemaVersion: current.right.schemaVersion, data: current.right.data, metadata: current.right.metadata });
+  if (current.right === stored) return right(stored);
+  // An older version, upcast: the same event with the current version's data. A literal, not a
+  // spread (V8's slow path; reads are hot).
+  const up = current.right;
+  return right({
+    stream: row.stream,
+    revision: row.revision,
+    position: row.position,
+    eventId: row.eventId,
+    type: row.type,
+    schemaVersion: up.schemaVersion,
+    data: up.data,
+    metadata: up.metadata as StoredEvent['metadata'],
+    prevHash: row.prevHash,
+    hash: row.hash,
+  });
 };
 
 /** Decodes rows in order, stopping at the first that cannot be read. */

@@ -82,6 +82,8 @@ export const makeRegistry = (types: Readonly<Record<string, EventTypeDef>>): Eve
       if (!def) return left(violation(e, 'type', `unknown event type "${e.type}"`));
       if (!Number.isInteger(e.schemaVersion) || e.schemaVersion < 1 || e.schemaVersion > def.version)
         return left(violation(e, 'schemaVersion', `no version ${e.schemaVersion} of ${e.type} is known (current ${def.version})`));
+      // The current version (nearly every event read) is checked as it is: no copy.
+      if (e.schemaVersion === def.version) return check(e);
       let data = e.data;
       for (let v = e.schemaVersion; v < def.version; v++) {
         const up = def.upcasters?.[v];

@@ -5,3 +5,4 @@ export * from './rules';
 export * from './stored-row';
 export * from './catch-up';
 export { createInMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory';
+export * from './store-opener';

@@ -8,6 +8,11 @@ export interface ConnectionOptions {
   readonly synchronous?: Synchronous;
   /** How long a writer waits for another connection's write lock. Default 5000 ms. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Open the file read-only: no migration, no write lock taken, appends refused. For readers
+   * beside a writer (a rebuild's reader threads); the file must exist and be current.
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -53,6 +58,16 @@ export const openConnection = (options: ConnectionOptions): { db: Database.Datab
   if (!options.db && !file) throw new TypeError('createSqliteEventStore needs a file or an open better-sqlite3 db');
   if (options.db && file) throw new TypeError('createSqliteEventStore takes a file or a db, not both');
   if (synchronous !== 'full' && synchronous !== 'normal') throw new TypeError(`synchronous must be 'full' or 'normal', not ${String(synchronous)}`);
+  if (options.readOnly) {
+    let db: Database.Database;
+    try {
+      db = options.db ?? new Database(file, { readonly: true, fileMustExist: true });
+    } catch (err) {
+      throw new Error(`cannot open ${file} read-only: ${(err as Error).message}`, { cause: err });
+    }
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    return { db, owned: !options.db, busyTimeoutMs };
+  }
   const db = options.db ?? new Database(file);
   try {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);

@@ -97,6 +97,15 @@ export const migrate = (db: Database, now: () => string): void => {
   }).immediate();
 };
 
+/** For a read-only connection, which cannot migrate: the file must be at this build's version. */
+export const checkCurrent = (db: Database): void => {
+  const migrated = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get() !== undefined;
+  const current = migrated ? (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v : 0;
+  if (current > LATEST_SCHEMA_VERSION) throw new SqliteSchemaError(db.name, current, LATEST_SCHEMA_VERSION);
+  if (current < LATEST_SCHEMA_VERSION)
+    throw new Error(`${db.name} has schema version ${current}, older than this build's ${LATEST_SCHEMA_VERSION}; open it read-write once to migrate it`);
+};
+
 /** The schema versions applied to a file, oldest first. */
 export const appliedMigrations = (db: Database): { version: number; name: string; applied_at: string }[] =>
   db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as never;

@@ -112,6 +112,39 @@ describe('connection', () => {
   });
 });
 
+describe('a read-only store (a rebuild reader thread)', () => {
+  it('reads what the writer appended, takes no write lock, and refuses to append, writing nothing', async () => {
+    await seeded(3);
+    const writer = open();
+    const lock = new Database(file);
+    lock.exec('BEGIN IMMEDIATE');
+    try {
+      // Opening it and reading do not wait for the write lock another connection holds.
+      const reader = open({ readOnly: true, busyTimeoutMs: 0 });
+      expect((await ok(reader.readAll())).map((e) => e.position)).toEqual([1, 2, 3]);
+      lock.exec('ROLLBACK');
+      await ok(writer.append('progress-7-daoli', makeTestEvents(1), 2));
+      expect((await ok(reader.readAll({ fromPosition: 3 }))).map((e) => e.position)).toEqual([4]);
+      const refused = await fails(reader.append('progress-7-daoli', makeTestEvents(1), 3), 'StoreUnavailable');
+      expect(refused.message).toMatch(/readonly database/);
+      expect(await ok(writer.headPosition())).toBe(4);
+      await reader.close();
+    } finally {
+      if (lock.inTransaction) lock.exec('ROLLBACK');
+      lock.close();
+      await writer.close();
+    }
+  });
+
+  it('refuses a missing file, naming it, and a file it would have to migrate', async () => {
+    expect(() => open({ readOnly: true })).toThrow(`cannot open ${file} read-only`);
+    const db = new Database(file);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    db.close();
+    expect(() => open({ readOnly: true })).toThrow(`has schema version 0, older than this build's ${LATEST_SCHEMA_VERSION}; open it read-write once`);
+  });
+});
+
 describe('several stores on one file', () => {
   it('see each other’s appends: reads, revisions and subscriptions', async () => {
     const writer = open();

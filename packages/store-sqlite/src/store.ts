@@ -26,8 +26,8 @@ import {
 import { left, right, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { isSqliteError, openConnection, retryWhileBusy, type ConnectionOptions } from './connection';
-import { migrate } from './schema';
-import { prepareStatements, type Statements } from './statements';
+import { checkCurrent, migrate } from './schema';
+import { prepareStatements, storedRows, type Statements } from './statements';
 
 export interface SqliteEventStoreOptions extends ConnectionOptions {
   /** Checks events on append and upcasts them on read; usually `ledgerRegistry`. */
@@ -50,7 +50,8 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
   const { db, owned, busyTimeoutMs } = openConnection(options);
   let q: Statements;
   try {
-    retryWhileBusy(busyTimeoutMs, () => migrate(db, () => clock.now().toISOString()));
+    if (options.readOnly) checkCurrent(db);
+    else retryWhileBusy(busyTimeoutMs, () => migrate(db, () => clock.now().toISOString()));
     q = prepareStatements(db);
   } catch (err) {
     if (owned) db.close();
@@ -123,7 +124,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
           direction === 'forward'
             ? q.streamForward.all(stream, fromRevision ?? 0, maxCount)
             : q.streamBackward.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount);
-        return decodeRows(rows, registry, raw);
+        return decodeRows(storedRows(rows), registry, raw);
       }),
 
     readAll: (opts) =>
@@ -131,7 +132,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         const range = checkLogRange(opts);
         if (range._tag === 'Left') return range;
         const { fromPosition, maxCount = NO_LIMIT, raw } = range.right;
-        return decodeRows(q.logPage.all(fromPosition, maxCount), registry, raw);
+        return decodeRows(storedRows(q.logPage.all(fromPosition, maxCount)), registry, raw);
       }),
 
     streamRevision: (stream) => task<ReadError, CurrentRevision>(() => right(currentRevision(stream))),

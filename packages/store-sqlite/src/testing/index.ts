@@ -1,0 +1,1 @@
+export { corruptStoredEvent, freshLedgerFile } from '../contract-harness';

@@ -13,10 +13,11 @@ import {
   sqliteActiveVersion,
   withPrefix,
   type ActiveVersion,
+  type ReaderThreads,
   type ReadModelReader,
   type ReadModelWriter,
 } from '@minsheng/projections';
-import { createSqliteEventStore, LATEST_SCHEMA_VERSION as SQLITE_SCHEMA_VERSION, SqliteSchemaError } from '@minsheng/store-sqlite';
+import { createSqliteEventStore, LATEST_SCHEMA_VERSION as SQLITE_SCHEMA_VERSION, SqliteSchemaError, sqliteStoreOpener } from '@minsheng/store-sqlite';
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -49,6 +50,8 @@ export interface Engine {
   readonly store: EventStore;
   /** Which read-model version serves queries. */
   readonly versions: ActiveVersion;
+  /** Threads that read the log during a rebuild or a large catch-up, where the engine has them. */
+  readonly readers?: ReaderThreads;
   /** The read-model version every engine starts with: rm_ (SQLite) or minsheng_rm (PostgreSQL). */
   readonly defaultVersion: string;
   /** Opens a read-model version, creating its tables if needed. */
@@ -134,6 +137,7 @@ const openSqlite = async (location: { file: string }, clock: Clock, options: Ope
       schema: { name: file, before, after: SQLITE_SCHEMA_VERSION },
       store: s,
       versions,
+      readers: { opener: sqliteStoreOpener(file) },
       defaultVersion: DEFAULT_PREFIX,
       openReadModel: async (prefix) => {
         const m = createSqliteReadModel({ db: conn, prefix });
@@ -227,7 +231,13 @@ export const openLedger = async (location: LedgerLocation, clock: Clock, options
     const readModel = await engine.openReadModel(readModelVersion);
     return {
       ...engine,
-      ledger: createLedger({ store: engine.store, readModel, clock, projectInline: options.project ?? true }),
+      ledger: createLedger({
+        store: engine.store,
+        readModel,
+        clock,
+        projectInline: options.project ?? true,
+        ...(engine.readers ? { readers: engine.readers } : {}),
+      }),
       readModel,
       readModelVersion,
       close: async () => {

@@ -9,8 +9,10 @@ import {
   viewByTask,
   viewByUnit,
   type AuditTrail,
+  type CatchUpOptions,
   type CatchUpResult,
   type Moment,
+  type ReaderThreads,
   type ReadModelReader,
   type ReadModelWriter,
   type UnitViewRow,
@@ -36,6 +38,11 @@ export interface LedgerOptions {
    * (embedded use). Turn off when projection workers maintain the read model.
    */
   readonly projectInline?: boolean;
+  /**
+   * Threads that read the log while a large catch-up or a rebuild writes the read model
+   * (for SQLite: `{ opener: sqliteStoreOpener(file) }`). Without them, one thread does both.
+   */
+  readonly readers?: ReaderThreads;
 }
 
 export interface StatusQuery extends Moment {
@@ -83,8 +90,12 @@ export interface Ledger {
 export const createLedger = (options: LedgerOptions): Ledger => {
   const deps: LedgerDeps = { store: options.store, readModel: options.readModel, clock: options.clock ?? systemClock };
   const inline = options.projectInline ?? true;
+  const catchUpOptions = (onProgress?: (c: number, h: number) => void): CatchUpOptions => ({
+    ...(onProgress ? { onProgress } : {}),
+    ...(options.readers ? { readers: options.readers } : {}),
+  });
   const project = (onProgress?: (c: number, h: number) => void) =>
-    TE.tryCatch(() => catchUpReadModel(deps.store, deps.readModel, onProgress ? { onProgress } : {}), projectionFailed);
+    TE.tryCatch(() => catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed);
   const settle = (): TE.TaskEither<LedgerFailure, void> => (inline ? pipe(project(), TE.map(() => undefined)) : TE.right(undefined));
   const afterProgress = (r: Recorded): TE.TaskEither<LedgerFailure, ReportResult> =>
     !inline
@@ -162,7 +173,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       return pipe(TE.sequenceSeqArray(checks), TE.map((xs) => xs.flat()));
     },
     rebuild: (onProgress) =>
-      TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, onProgress ? { onProgress } : {}), projectionFailed),
+      TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
     verify: (onProgress) => TE.tryCatch(() => verifyChain(deps.store, onProgress), projectionFailed),
   };
 };

@@ -3,6 +3,7 @@ import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
 import { nextVersionName, type ActiveVersion } from './read-model/versions';
+import type { ReaderThreads } from './reader-threads';
 import { catchUpReadModel } from './runner';
 
 export interface Model {
@@ -17,6 +18,8 @@ export interface BesideOptions {
   readonly open: (name: string) => Promise<Model & { close(): Promise<void> | void }>;
   readonly projection?: string;
   readonly onProgress?: (checkpoint: number, head: number) => void;
+  /** Threads that read the log while the new version is built (see catchUpReadModel). */
+  readonly readers?: ReaderThreads;
   /** Called between catch-up rounds, before the switch; tests use it to append while the rebuild runs. */
   readonly beforeSwitch?: () => Promise<void>;
 }
@@ -41,7 +44,13 @@ export const rebuildBeside = async (o: BesideOptions): Promise<BesideResult> => 
   const next = await o.open(to);
   try {
     await next.writer.reset(projection);
-    let checkpoint = (await catchUpReadModel(o.store, next, { projection, ...(o.onProgress ? { onProgress: o.onProgress } : {}) })).checkpoint;
+    let checkpoint = (
+      await catchUpReadModel(o.store, next, {
+        projection,
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        ...(o.readers ? { readers: o.readers } : {}),
+      })
+    ).checkpoint;
     await o.beforeSwitch?.();
     // Catch up until a round finds nothing new, so the switch happens with no lag to speak of.
     for (;;) {

@@ -18,3 +18,4 @@ export * from './read-model/postgres';
 export * from './read-model/postgres-schema';
 export * from './read-model/versions';
 export * from './blue-green';
+export * from './reader-threads';

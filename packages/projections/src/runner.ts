@@ -2,62 +2,126 @@ import type { EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
+import { readerThreadCount, readPagesInThreads, ReaderThreadError, type ReaderThreads } from './reader-threads';
 
 export interface CatchUpOptions {
   readonly projection?: string;
   readonly batchSize?: number;
   /** Called after each committed batch with the checkpoint and the head of the log. */
   readonly onProgress?: (checkpoint: number, head: number) => void;
+  /**
+   * Read the log in these threads when the read model is far behind (a rebuild, a new worker):
+   * a large catch-up (see largeFrom). The rows, their order and the checkpoints are the same.
+   */
+  readonly readers?: ReaderThreads;
+  /** How far behind counts as a large catch-up (default LARGE_CATCH_UP); tests lower it. */
+  readonly largeFrom?: number;
 }
+
+/**
+ * How far behind a read model must be before a catch-up starts reader threads (they take
+ * about 0.1 s to start) and, from position 0, defers the indexes only queries use.
+ */
+export const LARGE_CATCH_UP = 20_000;
+
+/** Events read and committed per batch unless told otherwise. */
+export const CATCH_UP_BATCH = 5000;
 
 export interface CatchUpResult {
   readonly applied: number;
   readonly checkpoint: number;
   readonly head: number;
+  /** Threads that read the log beside this one (0: this thread read it all). */
+  readonly readerThreads: number;
 }
 
 export class ProjectionError extends Error {}
+
+type Model = { reader: ReadModelReader; writer: ReadModelWriter };
+
+interface Run {
+  readonly store: EventStore;
+  readonly model: Model;
+  readonly projection: string;
+  readonly batchSize: number;
+  readonly head: number;
+  readonly onProgress: ((checkpoint: number, head: number) => void) | undefined;
+  checkpoint: number;
+  applied: number;
+  readerThreads: number;
+}
+
+/** Pages read in threads, applied here in log order, up to the head seen at the start. */
+const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void> => {
+  run.readerThreads = readerThreadCount(readers);
+  const pages = readPagesInThreads(run.store, readers, { after: run.checkpoint, upTo: run.head }, run.batchSize);
+  try {
+    for await (const page of pages) {
+      const outcome = await run.model.writer.applyRows(run.projection, run.checkpoint, page.through, page.rows);
+      // Another writer moved the checkpoint: stop reading ahead, and go on from where it is.
+      if (outcome !== 'applied') break;
+      run.applied += page.count;
+      run.checkpoint = page.through;
+      run.onProgress?.(run.checkpoint, run.head);
+    }
+  } catch (e) {
+    if (e instanceof ReaderThreadError) throw new ProjectionError(`${run.projection}: ${e.message}`, { cause: e });
+    throw e;
+  }
+  run.checkpoint = await run.model.reader.checkpoint(run.projection);
+};
+
+/** Batches read and applied on this thread until the log has no more. */
+const applyHere = async (run: Run): Promise<void> => {
+  for (;;) {
+    const batch = await run.store.readAll({ fromPosition: run.checkpoint, maxCount: run.batchSize })();
+    if (isLeft(batch)) throw new ProjectionError(`${run.projection}: reading after position ${run.checkpoint} failed: ${batch.left.message}`);
+    if (batch.right.length === 0) return;
+    const outcome = await run.model.writer.applyBatch(run.projection, run.checkpoint, batch.right);
+    if (outcome === 'checkpoint-moved') {
+      run.checkpoint = await run.model.reader.checkpoint(run.projection);
+      continue;
+    }
+    run.applied += batch.right.length;
+    run.checkpoint = batch.right[batch.right.length - 1]!.position;
+    run.onProgress?.(run.checkpoint, Math.max(run.head, run.checkpoint));
+  }
+};
 
 /**
  * Brings a read model up to the head of the log: reads a batch after the checkpoint,
  * and commits its rows with the moved checkpoint in one transaction. If another worker
  * moved the checkpoint first, the batch is dropped and reading resumes from the new
- * checkpoint, so no event is applied twice or skipped.
+ * checkpoint, so no event is applied twice or skipped. A large catch-up reads in threads
+ * (with `readers`) and, from position 0, builds the query-only indexes once at the end.
  */
-export const catchUpReadModel = async (
-  store: EventStore,
-  model: { reader: ReadModelReader; writer: ReadModelWriter },
-  options: CatchUpOptions = {},
-): Promise<CatchUpResult> => {
+export const catchUpReadModel = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
   const projection = options.projection ?? LEDGER_INDEX;
-  const batchSize = options.batchSize ?? 5000;
   const headE = await store.headPosition()();
   if (isLeft(headE)) throw new ProjectionError(headE.left.message);
-  const head = headE.right;
-  let checkpoint = await model.reader.checkpoint(projection);
-  let applied = 0;
-  for (;;) {
-    const batch = await store.readAll({ fromPosition: checkpoint, maxCount: batchSize })();
-    if (isLeft(batch)) throw new ProjectionError(`${projection}: reading after position ${checkpoint} failed: ${batch.left.message}`);
-    if (batch.right.length === 0) break;
-    const outcome = await model.writer.applyBatch(projection, checkpoint, batch.right);
-    if (outcome === 'checkpoint-moved') {
-      checkpoint = await model.reader.checkpoint(projection);
-      continue;
-    }
-    applied += batch.right.length;
-    checkpoint = batch.right[batch.right.length - 1]!.position;
-    options.onProgress?.(checkpoint, Math.max(head, checkpoint));
-  }
-  return { applied, checkpoint, head: Math.max(head, checkpoint) };
+  const run: Run = {
+    store,
+    model,
+    projection,
+    batchSize: options.batchSize ?? CATCH_UP_BATCH,
+    head: headE.right,
+    onProgress: options.onProgress,
+    checkpoint: await model.reader.checkpoint(projection),
+    applied: 0,
+    readerThreads: 0,
+  };
+  const large = run.head - run.checkpoint >= (options.largeFrom ?? LARGE_CATCH_UP);
+  const load = async () => {
+    if (large && options.readers) await applyFromThreads(run, options.readers);
+    await applyHere(run);
+  };
+  if (large && run.checkpoint === 0 && model.writer.withIndexesDeferred) await model.writer.withIndexesDeferred(load);
+  else await load();
+  return { applied: run.applied, checkpoint: run.checkpoint, head: Math.max(run.head, run.checkpoint), readerThreads: run.readerThreads };
 };
 
 /** Drops the read model's rows and replays the whole log into it. */
-export const rebuildReadModel = async (
-  store: EventStore,
-  model: { reader: ReadModelReader; writer: ReadModelWriter },
-  options: CatchUpOptions = {},
-): Promise<CatchUpResult> => {
+export const rebuildReadModel = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
   await model.writer.reset(options.projection ?? LEDGER_INDEX);
   return catchUpReadModel(store, model, options);
 };

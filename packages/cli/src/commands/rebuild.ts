@@ -36,6 +36,7 @@ export const registerRebuild = (program: Command): void => {
           store: e.store,
           versions: e.versions,
           open: (name) => e.openReadModel(name),
+          ...(e.readers ? { readers: e.readers } : {}),
           onProgress: (done, total) => progress.update(done, total),
         }).catch((err: unknown) => {
           if (err instanceof SwitchLostError) throw failed(err.message);

@@ -7,29 +7,29 @@ import type { LedgerEvent, StoredEvent } from '@minsheng/core';
 export type IndexRow =
   | { readonly table: 'plans'; readonly row: Base & { plan_id: string; data: string } }
   | { readonly table: 'targets'; readonly row: Base & { plan_id: string; task: number; metric: string; data: string } }
-  | {
-      readonly table: 'figures';
-      readonly row: Base & {
-        kind: 'report' | 'correction';
-        report_id: string;
-        plan_id: string;
-        task: number;
-        metric: string;
-        place: string;
-        as_of: string;
-        figure: string;
-        unit: string | null;
-        person: string | null;
-        source: string | null;
-        reason: string | null;
-      };
-    }
+  | { readonly table: 'figures'; readonly row: FigureRow }
   | { readonly table: 'retractions'; readonly row: Base & { report_id: string; reason: string; unit: string | null; person: string | null } }
   | { readonly table: 'completions'; readonly row: Base & { plan_id: string; task: number; data: string } }
   | {
       readonly table: 'missed';
       readonly row: Base & { plan_id: string; task: number; metric: string; deadline: string; data: string };
     };
+
+/** A version of a figure: a report, or a correction of one. */
+export type FigureRow = Base & {
+  kind: 'report' | 'correction';
+  report_id: string;
+  plan_id: string;
+  task: number;
+  metric: string;
+  place: string;
+  as_of: string;
+  figure: string;
+  unit: string | null;
+  person: string | null;
+  source: string | null;
+  reason: string | null;
+};
 
 // A type alias, not an interface, so rows are assignable to Record<string, unknown>.
 type Base = {
@@ -107,3 +107,17 @@ export const indexRows = (stored: StoredEvent): IndexRow | null => {
       return null;
   }
 };
+
+/** The rows a batch of events adds, in log order. */
+export const rowsOf = (events: readonly StoredEvent[]): IndexRow[] => {
+  const rows: IndexRow[] = [];
+  for (const e of events) {
+    const r = indexRows(e);
+    if (r) rows.push(r);
+  }
+  return rows;
+};
+
+/** Where the checkpoint stands once a batch is applied: its last position (or, for none, where it was). */
+export const throughOf = (events: readonly StoredEvent[], expected: number): number =>
+  events.length ? events[events.length - 1]!.position : expected;

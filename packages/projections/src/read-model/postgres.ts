@@ -1,6 +1,6 @@
-import type { LedgerEventData, PlanFrame, StoredEvent, TargetSetData } from '@minsheng/core';
+import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
 import { Pool, type PoolClient } from 'pg';
-import { indexRows, type IndexRow } from './index-rows';
+import { rowsOf, throughOf, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import type { ReadModelReader } from './rows';
@@ -108,7 +108,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     }
   };
 
-  const applyBatch = async (projection: string, expected: number, events: readonly StoredEvent[], owner?: string): Promise<ApplyOutcome> => {
+  const applyRows = async (projection: string, expected: number, through: number, indexed: readonly IndexRow[], owner?: string): Promise<ApplyOutcome> => {
     try {
       return await inTransaction<ApplyOutcome>(pool, async (client) => {
         if (owner !== undefined) {
@@ -119,18 +119,15 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
           if (lease.rowCount === 0) return { value: 'lease-lost', commit: false };
         }
         await client.query(`INSERT INTO ${s}.checkpoints (projection, position, updated_at) VALUES ($1, 0, now()) ON CONFLICT DO NOTHING`, [projection]);
-        const last = events.length ? events[events.length - 1]!.position : expected;
         const moved = await client.query(
           `UPDATE ${s}.checkpoints SET position = $1, updated_at = now() WHERE projection = $2 AND position = $3`,
-          [last, projection, expected],
+          [through, projection, expected],
         );
         if (moved.rowCount !== 1) return { value: 'checkpoint-moved', commit: false };
         const byTable = new Map<IndexRow['table'], Record<string, unknown>[]>();
         const pairs: unknown[][] = [];
         const corrections: Record<string, unknown>[] = [];
-        for (const e of events) {
-          const r = indexRows(e);
-          if (!r) continue;
+        for (const r of indexed) {
           if (r.table === 'figures' && r.row.kind === 'correction') {
             corrections.push(r.row);
             continue;
@@ -155,13 +152,13 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
         return { value: 'applied', commit: true };
       });
     } catch (e) {
-      const span = events.length ? `${events[0]!.position}..${events[events.length - 1]!.position}` : 'none';
-      throw new ReadModelError(`${projection}: applying positions ${span} failed: ${(e as Error).message}`, { cause: e });
+      throw new ReadModelError(`${projection}: applying positions ${expected + 1}..${through} failed: ${(e as Error).message}`, { cause: e });
     }
   };
 
   const writer: ReadModelWriter = {
-    applyBatch,
+    applyBatch: (projection, expected, events, owner) => applyRows(projection, expected, throughOf(events, expected), rowsOf(events), owner),
+    applyRows,
     reset: (projection) =>
       inTransaction(pool, async (client) => {
         await client.query(`TRUNCATE ${PG_ROW_TABLES.map((t) => `${s}.${t}`).join(', ')}`);

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '@minsheng/core';
+import type { IndexRow } from './index-rows';
 
 /** The one projection every built-in view reads: the ledger index. Bump the version when its rows change shape. */
 export const LEDGER_INDEX = 'ledger-index';
@@ -18,9 +19,22 @@ export interface ReadModelWriter {
    * (checked in the same transaction): a worker whose lease expired can never commit.
    */
   applyBatch(projection: string, expectedCheckpoint: number, events: readonly StoredEvent[], owner?: string): Promise<ApplyOutcome>;
+  /**
+   * The same for rows already made from the events (see indexRows), as a parallel catch-up
+   * makes them in reader threads: `through` is the position of the batch's last event, where
+   * the checkpoint moves to (events that add no row still move it).
+   */
+  applyRows(projection: string, expectedCheckpoint: number, through: number, rows: readonly IndexRow[], owner?: string): Promise<ApplyOutcome>;
   /** Takes the projection's lease for `ttlMs`, or renews it if `owner` holds it. False if another owner's lease is live. */
   acquireLease(projection: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseLease(projection: string, owner: string): Promise<void>;
   /** Drops every row and resets the checkpoint to 0 (for a rebuild in place). */
   reset(projection: string): Promise<void>;
+  /**
+   * Optional: runs `load` (a catch-up from position 0) with the indexes only queries use built
+   * once at the end instead of row by row, and builds them whatever `load` does. Queries made
+   * meanwhile are answered, slowly. A process that dies during `load` leaves them to be built
+   * when the read model is next opened.
+   */
+  withIndexesDeferred?<A>(load: () => Promise<A>): Promise<A>;
 }

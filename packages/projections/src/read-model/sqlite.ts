@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import type { LedgerEventData, PlanFrame, StoredEvent, TargetSetData } from '@minsheng/core';
-import { indexRows, type IndexRow } from './index-rows';
+import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
+import { rowsOf, throughOf, type FigureRow, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import type { AsOf, ReadModelReader } from './rows';
@@ -42,33 +42,35 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   db.pragma('synchronous = NORMAL');
   // Index pages of a large ledger stay in memory: inserts into four b-trees per figure are then CPU-bound.
   db.pragma('cache_size = -65536');
-  const version = (() => {
-    try {
-      return prep(`SELECT value FROM rm_meta WHERE key = 'schema_version'`).pluck().get() as string | undefined;
-    } catch {
-      return undefined;
-    }
-  })();
+  const storedVersion = (): string | undefined =>
+    db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`${prefix}meta`) === undefined
+      ? undefined
+      : (prep(`SELECT value FROM rm_meta WHERE key = 'schema_version'`).pluck().get() as string | undefined);
+  const version = storedVersion();
   if (version !== undefined && Number(version) > READ_MODEL_SCHEMA_VERSION)
     throw new ReadModelVersionError(
       `the read model in this file has schema version ${version}, newer than this library's ${READ_MODEL_SCHEMA_VERSION}; upgrade Minsheng Ledger`,
     );
-  db.exec(sql(READ_MODEL_DDL));
-  prep(`INSERT OR IGNORE INTO rm_meta (key, value) VALUES ('schema_version', ?)`).run(String(READ_MODEL_SCHEMA_VERSION));
+  db.transaction(() => {
+    // Checked again under the write lock: another process may have upgraded it meanwhile.
+    const found = storedVersion();
+    // An older read model holds nothing the log does not: its tables are dropped, and the next
+    // catch-up rebuilds them from position 0 (its checkpoints go with them).
+    if (found !== undefined && Number(found) < READ_MODEL_SCHEMA_VERSION)
+      for (const t of ['rm_meta', 'rm_checkpoints', 'rm_leases', ...READ_MODEL_TABLES]) db.exec(sql(`DROP TABLE IF EXISTS ${t}`));
+    db.exec(sql(READ_MODEL_DDL));
+    prep(`INSERT OR IGNORE INTO rm_meta (key, value) VALUES ('schema_version', ?)`).run(String(READ_MODEL_SCHEMA_VERSION));
+  }).immediate();
 
-  const insert: Record<IndexRow['table'], Database.Statement> = {
+  // Figures, nearly every event, are bound by position: binding seventeen named parameters from
+  // an object costs about 2.4 µs a row more (measured). The rarer tables bind by name.
+  const insert: Record<Exclude<IndexRow['table'], 'figures'>, Database.Statement> = {
     plans: prep(
       `INSERT INTO rm_plans (position, plan_id, event_id, recorded_at, hash, data) VALUES (@position, @plan_id, @event_id, @recorded_at, @hash, @data)`,
     ),
     targets: prep(
       `INSERT INTO rm_targets (position, plan_id, task, metric, event_id, recorded_at, hash, data)
        VALUES (@position, @plan_id, @task, @metric, @event_id, @recorded_at, @hash, @data)`,
-    ),
-    figures: prep(
-      `INSERT INTO rm_figures (position, event_id, kind, report_id, report_position, plan_id, task, metric, place, as_of,
-         recorded_at, figure, unit, person, source, reason, hash)
-       VALUES (@position, @event_id, @kind, @report_id, @position,
-         @plan_id, @task, @metric, @place, @as_of, @recorded_at, @figure, @unit, @person, @source, @reason, @hash)`,
     ),
     retractions: prep(
       `INSERT INTO rm_retractions (position, event_id, report_id, recorded_at, reason, unit, person, hash)
@@ -83,17 +85,27 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
        VALUES (@position, @plan_id, @task, @metric, @deadline, @event_id, @recorded_at, @hash, @data)`,
     ),
   };
-  // A correction sorts with the report it corrects: it takes that report's position.
+  const FIGURE_COLUMNS = `position, event_id, kind, report_id, report_position, pair, plan_id, task, metric, place, as_of,
+       recorded_at, figure, unit, person, source, reason, hash`;
+  // better-sqlite3 binds only plain ? by position (not ?NNN), so a value used twice is passed twice.
+  const insertReport = prep(`INSERT INTO rm_figures (${FIGURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // A correction sorts and is found with the report it corrects: it takes that report's position and pair.
   const insertCorrection = prep(
-    `INSERT INTO rm_figures (position, event_id, kind, report_id, report_position, plan_id, task, metric, place, as_of,
-       recorded_at, figure, unit, person, source, reason, hash)
-     VALUES (@position, @event_id, @kind, @report_id,
-       COALESCE((SELECT position FROM rm_figures WHERE event_id = @report_id), @position),
-       @plan_id, @task, @metric, @place, @as_of, @recorded_at, @figure, @unit, @person, @source, @reason, @hash)`,
+    `INSERT INTO rm_figures (${FIGURE_COLUMNS})
+     SELECT ?, ?, ?, ?, COALESCE(r.position, ?), r.pair, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+     FROM (SELECT 1) LEFT JOIN rm_figures r ON r.event_id = ?`,
   );
+  const insertFigure = (r: FigureRow, pair: number | null) =>
+    r.kind === 'report'
+      ? insertReport.run(r.position, r.event_id, r.kind, r.report_id, r.position, pair, r.plan_id, r.task, r.metric, r.place,
+          r.as_of, r.recorded_at, r.figure, r.unit, r.person, r.source, r.reason, r.hash)
+      : insertCorrection.run(r.position, r.event_id, r.kind, r.report_id, r.position, r.plan_id, r.task, r.metric, r.place,
+          r.as_of, r.recorded_at, r.figure, r.unit, r.person, r.source, r.reason, r.hash, r.report_id);
+  // The first report of a (plan, metric, place) in log order sets first_recorded_at.
   const insertPair = prep(
-    `INSERT OR IGNORE INTO rm_pairs (plan_id, metric, place, first_recorded_at) VALUES (?, ?, ?, ?)`,
+    `INSERT INTO rm_pairs (plan_id, metric, place, first_recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT (plan_id, metric, place) DO NOTHING`,
   );
+  const pairId = prep(`SELECT id FROM rm_pairs WHERE plan_id = ? AND metric = ? AND place = ?`).pluck();
   const getCheckpoint = prep(`SELECT position FROM rm_checkpoints WHERE projection = ?`).pluck();
   const initCheckpoint = prep(
     `INSERT OR IGNORE INTO rm_checkpoints (projection, position, updated_at) VALUES (?, 0, ?)`,
@@ -110,39 +122,61 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   );
   const dropLease = prep(`DELETE FROM rm_leases WHERE projection = ? AND owner = ?`);
 
-  const applyTx = db.transaction((projection: string, expected: number, events: readonly StoredEvent[], owner?: string): ApplyOutcome => {
+  const applyTx = db.transaction((projection: string, expected: number, through: number, rows: readonly IndexRow[], owner?: string): ApplyOutcome => {
     if (owner !== undefined && leaseHeld.get(projection, owner, clockNow()) === undefined) return 'lease-lost';
     initCheckpoint.run(projection, new Date().toISOString());
-    const last = events.length ? events[events.length - 1]!.position : expected;
-    if (moveCheckpoint.run(last, new Date().toISOString(), projection, expected).changes !== 1) return 'checkpoint-moved';
-    for (const e of events) {
-      const r = indexRows(e);
-      if (!r) continue;
-      if (r.table !== 'figures') insert[r.table].run(r.row);
-      else if (r.row.kind === 'correction') insertCorrection.run(r.row);
-      else {
-        insert.figures.run(r.row);
-        insertPair.run(r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at);
+    if (moveCheckpoint.run(through, new Date().toISOString(), projection, expected).changes !== 1) return 'checkpoint-moved';
+    // Each (plan, metric, place) is offered to rm_pairs once a batch, before its first figure; its id
+    // is then remembered for the batch (only this transaction can change rm_pairs meanwhile).
+    const pairs = new Map<string, number>();
+    for (const r of rows) {
+      if (r.table !== 'figures') {
+        insert[r.table].run(r.row);
+        continue;
       }
+      if (r.row.kind !== 'report') {
+        insertFigure(r.row, null);
+        continue;
+      }
+      const key = `${r.row.plan_id}\u0000${r.row.metric}\u0000${r.row.place}`;
+      let pair = pairs.get(key);
+      if (pair === undefined) {
+        insertPair.run(r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at);
+        pair = pairId.get(r.row.plan_id, r.row.metric, r.row.place) as number;
+        pairs.set(key, pair);
+      }
+      insertFigure(r.row, pair);
     }
     return 'applied';
   });
 
+  const applyRows: ReadModelWriter['applyRows'] = async (projection, expected, through, rows, owner) => {
+    try {
+      return applyTx.immediate(projection, expected, through, rows, owner);
+    } catch (e) {
+      throw new ReadModelError(`${projection}: applying positions ${expected + 1}..${through} failed: ${(e as Error).message}`, { cause: e });
+    }
+  };
+
   const writer: ReadModelWriter = {
-    applyBatch: async (projection, expected, events, owner) => {
-      try {
-        return applyTx.immediate(projection, expected, events, owner);
-      } catch (e) {
-        const span = events.length ? `${events[0]!.position}..${events[events.length - 1]!.position}` : 'none';
-        throw new ReadModelError(`${projection}: applying positions ${span} failed: ${(e as Error).message}`, { cause: e });
-      }
-    },
+    applyBatch: (projection, expected, events, owner) => applyRows(projection, expected, throughOf(events, expected), rowsOf(events), owner),
+    applyRows,
     acquireLease: async (projection, owner, ttlMs) => {
       const now = clockNow();
       return db.transaction(() => takeLease.run({ projection, owner, expires: now + ttlMs, now }).changes === 1).immediate();
     },
     releaseLease: async (projection, owner) => {
       dropLease.run(projection, owner);
+    },
+    // The lookup index is the one a log of interleaved reports inserts into all over; the
+    // others grow at their end. Built by sorting once, it costs about 1 µs a figure.
+    withIndexesDeferred: async (load) => {
+      db.exec(sql(`DROP INDEX IF EXISTS rm_figures_lookup`));
+      try {
+        return await load();
+      } finally {
+        db.exec(sql(READ_MODEL_DDL));
+      }
     },
     reset: async (projection) => {
       db.transaction(() => {
@@ -170,21 +204,23 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
                          AND n.recorded_at <= @knownAt AND n.position > t.position)
        ORDER BY t.task, t.position`,
     ),
-    places: prep(`SELECT place FROM rm_pairs WHERE plan_id = ? AND metric = ? ORDER BY place`).pluck(),
+    places: prep(`SELECT id, place FROM rm_pairs WHERE plan_id = ? AND metric = ? ORDER BY place`),
     effective: prep(
       `SELECT v.* FROM rm_figures v
-       WHERE v.plan_id = @plan AND v.metric = @metric AND v.place = @place
-         AND v.as_of <= @asOf AND v.recorded_at <= @knownAt
-         AND NOT EXISTS (SELECT 1 FROM rm_figures w WHERE w.report_id = v.report_id AND w.position > v.position
+       WHERE v.pair = @pair AND v.as_of <= @asOf AND v.recorded_at <= @knownAt
+         AND NOT EXISTS (SELECT 1 FROM rm_figures w WHERE w.report_position = v.report_position AND w.position > v.position
                          AND w.recorded_at <= @knownAt)
          AND NOT EXISTS (SELECT 1 FROM rm_retractions x WHERE x.report_id = v.report_id AND x.recorded_at <= @knownAt)
        ORDER BY v.as_of DESC, v.report_position DESC LIMIT 1`,
     ),
     historyPlace: prep(
-      `SELECT * FROM rm_figures WHERE plan_id = ? AND metric = ? AND place = ? ORDER BY position`,
+      `SELECT * FROM rm_figures WHERE pair = (SELECT id FROM rm_pairs WHERE plan_id = ? AND metric = ? AND place = ?) ORDER BY position`,
     ),
-    historyAll: prep(`SELECT * FROM rm_figures WHERE plan_id = ? AND metric = ? ORDER BY position`),
-    versionsOf: prep(`SELECT * FROM rm_figures WHERE report_id IN (SELECT value FROM json_each(?)) ORDER BY position`),
+    historyAll: prep(`SELECT * FROM rm_figures WHERE pair IN (SELECT id FROM rm_pairs WHERE plan_id = ? AND metric = ?) ORDER BY position`),
+    versionsOf: prep(
+      `SELECT * FROM rm_figures WHERE report_position IN
+         (SELECT position FROM rm_figures WHERE event_id IN (SELECT value FROM json_each(?))) ORDER BY position`,
+    ),
     retractionsOfReports: prep(`SELECT * FROM rm_retractions WHERE report_id IN (SELECT value FROM json_each(?)) ORDER BY position`),
     retractionsOf: prep(
       `SELECT x.* FROM rm_retractions x JOIN rm_figures r ON r.event_id = x.report_id
@@ -193,7 +229,8 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     completions: prep(`SELECT * FROM rm_completions WHERE plan_id = ? AND recorded_at <= ? ORDER BY position`),
     missed: prep(`SELECT * FROM rm_missed WHERE plan_id = ? AND recorded_at <= ? ORDER BY position`),
     reportedBy: prep(
-      `SELECT 1 FROM rm_figures WHERE plan_id = ? AND metric = ? AND kind = 'report' AND recorded_at <= ? LIMIT 1`,
+      `SELECT 1 FROM rm_figures WHERE pair IN (SELECT id FROM rm_pairs WHERE plan_id = ? AND metric = ?)
+         AND kind = 'report' AND recorded_at <= ? LIMIT 1`,
     ),
     findReport: prep(`SELECT * FROM rm_figures WHERE event_id = ?`),
   };
@@ -216,8 +253,8 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     targets: async (plan, knownAt, metrics) =>
       (q.targets.all({ plan, knownAt, metrics: metrics ? JSON.stringify(metrics) : null }) as Row[]).map((r) => recorded<TargetSetData>(r)),
     effectiveFigures: async (plan, metric, at: AsOf) =>
-      (q.places.all(plan, metric) as string[]).flatMap((place) => {
-        const r = q.effective.get({ plan, metric, place, asOf: at.asOf, knownAt: at.knownAt }) as Row | undefined;
+      (q.places.all(plan, metric) as { id: number }[]).flatMap(({ id }) => {
+        const r = q.effective.get({ pair: id, asOf: at.asOf, knownAt: at.knownAt }) as Row | undefined;
         return r ? [figureVersion(r)] : [];
       }),
     reports: async (ids) => ({

@@ -1,0 +1,29 @@
+import { decodeRows, encodeRows } from './row-wire';
+import type { IndexRow } from './index-rows';
+
+const base = { position: 7, event_id: '01HK3QGM004C7A02YE62EDHN59', recorded_at: 1714000000000, hash: 'ab'.repeat(32) };
+
+describe('index rows between threads', () => {
+  it('gives back every row as it was, figures and the rest, nulls and Chinese text included', () => {
+    const rows: IndexRow[] = [
+      { table: 'plans', row: { ...base, position: 1, plan_id: 'harbin-2024', data: '{"title":"哈尔滨"}' } },
+      {
+        table: 'figures',
+        row: { ...base, kind: 'report', report_id: base.event_id, plan_id: 'harbin-2024', task: 13, metric: 't13', place: 'daoli', as_of: '2024-05-01',
+          figure: '{"kind":"quantity","unit":"公里","value":"12"}', unit: '市住建局', person: null, source: null, reason: null },
+      },
+      {
+        table: 'figures',
+        row: { ...base, position: 9, event_id: '01HK3QGM004C7A02YE62EDHN5A', kind: 'correction', report_id: base.event_id, plan_id: 'harbin-2024', task: 13,
+          metric: 't13', place: 'daoli', as_of: '2024-05-02', figure: '{"kind":"flag","value":true}', unit: null, person: '张三',
+          source: '{"document":"哈政办发〔2024〕29号"}', reason: '录入时数字颠倒' },
+      },
+      { table: 'retractions', row: { ...base, position: 10, report_id: base.event_id, reason: '重复上报', unit: 'hrss', person: null } },
+    ];
+    expect(decodeRows(encodeRows(rows))).toEqual(rows);
+  });
+
+  it('passes an empty page', () => {
+    expect(decodeRows(encodeRows([]))).toEqual([]);
+  });
+});

@@ -1,0 +1,225 @@
+import { ledgerRegistry, newEventId } from '@minsheng/core';
+import { ANY, type EventStore } from '@minsheng/event-store';
+import { createSqliteEventStore, sqliteStoreOpener } from '@minsheng/store-sqlite';
+import { corruptStoredEvent, freshLedgerFile } from '@minsheng/store-sqlite/testing';
+import Database from 'better-sqlite3';
+import { isLeft } from 'fp-ts/Either';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LEDGER_INDEX } from './read-model/projection';
+import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
+import { READ_MODEL_TABLES } from './read-model/sqlite-schema';
+import { catchUpReadModel, rebuildReadModel, type CatchUpOptions } from './runner';
+
+const PLACES = ['daoli', 'nangang', 'daowai', 'xiangfang', 'pingfang', 'songbei'];
+const METRICS = ['m1', 'm2', 'm3'];
+
+const meta = (i: number) => ({ actor: { unit: 'u', person: '统计员' }, recordedAt: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(), correlationId: `c${i}` });
+
+/** A log of `rounds` rounds in which every place reports every metric; some reports are corrected or retracted later. */
+const writeLog = async (store: EventStore, rounds: number, from = 0): Promise<number> => {
+  let n = from;
+  const last = new Map<string, string>();
+  for (let round = 0; round < rounds; round++)
+    for (const metric of METRICS)
+      for (const place of PLACES) {
+        const head = { planId: 'p', task: 1, metric, place };
+        const stream = `progress-p-${metric}-${place}`;
+        const asOf = new Date(Date.UTC(2024, 0, 1) + round * 86_400_000).toISOString().slice(0, 10);
+        const prior = last.get(stream);
+        const i = ++n;
+        const eventId = newEventId();
+        const event =
+          prior && i % 7 === 0
+            ? { eventId, type: 'ProgressCorrected', schemaVersion: 1, metadata: meta(i),
+                data: { ...head, corrects: prior, asOf, figure: { kind: 'quantity', value: String(i + 1), unit: '个' }, reason: '复核更正' } }
+            : prior && i % 31 === 0
+              ? { eventId, type: 'ProgressRetracted', schemaVersion: 1, metadata: meta(i), data: { ...head, retracts: prior, reason: '重复上报' } }
+              : { eventId, type: 'ProgressReported', schemaVersion: 2, metadata: meta(i),
+                  data: { ...head, asOf, figure: { kind: 'quantity', value: String(i), unit: '个' } } };
+        if (event.type === 'ProgressReported') last.set(stream, eventId);
+        const r = await store.append(stream, [event], ANY)();
+        if (isLeft(r)) throw new Error(r.left.message);
+      }
+  return n;
+};
+
+/** Every row of every read-model table, in a fixed order. */
+const dump = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return Object.fromEntries(READ_MODEL_TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]));
+  } finally {
+    db.close();
+  }
+};
+
+const indexNames = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rm_figures' ORDER BY name`).pluck().all();
+  } finally {
+    db.close();
+  }
+};
+
+describe('catching up with reader threads', () => {
+  let dir: string;
+  let file: string;
+  let store: EventStore;
+  let head: number;
+  const models: SqliteReadModel[] = [];
+  const model = (name: string) => {
+    const m = createSqliteReadModel({ file: join(dir, name) });
+    models.push(m);
+    return m;
+  };
+
+  beforeAll(async () => {
+    ({ dir, file } = freshLedgerFile());
+    store = createSqliteEventStore({ file, registry: ledgerRegistry, synchronous: 'normal' });
+    head = await writeLog(store, 60);
+  });
+  afterEach(() => models.splice(0).forEach((m) => m.close()));
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const threaded = (threads: number, more: Partial<CatchUpOptions> = {}): CatchUpOptions => ({
+    readers: { opener: sqliteStoreOpener(file), threads },
+    largeFrom: 1,
+    batchSize: 100,
+    ...more,
+  });
+
+  it('writes exactly the rows one thread writes, with one reader thread or three', async () => {
+    const plain = model('plain.db');
+    const one = model('one.db');
+    const three = model('three.db');
+    const seq = await rebuildReadModel(store, plain, { batchSize: 100 });
+    const r1 = await rebuildReadModel(store, one, threaded(1));
+    const r3 = await rebuildReadModel(store, three, threaded(3));
+    expect(seq).toEqual({ applied: head, checkpoint: head, head, readerThreads: 0 });
+    expect(r1).toEqual({ ...seq, readerThreads: 1 });
+    expect(r3).toEqual({ ...seq, readerThreads: 3 });
+    const expected = dump(join(dir, 'plain.db'));
+    expect(expected.rm_figures!.length).toBeGreaterThan(1000);
+    expect(expected.rm_retractions!.length).toBeGreaterThan(10);
+    expect(dump(join(dir, 'one.db'))).toEqual(expected);
+    expect(dump(join(dir, 'three.db'))).toEqual(expected);
+  });
+
+  it('reports progress in log order up to the head', async () => {
+    const seen: number[] = [];
+    await rebuildReadModel(store, model('progress.db'), threaded(2, { onProgress: (c) => seen.push(c) }));
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBe(head);
+    expect(seen.length).toBe(Math.ceil(head / 100));
+  });
+
+  it('builds the lookup index it deferred once the rebuild from 0 is done', async () => {
+    const m = model('deferred.db');
+    const before = indexNames(join(dir, 'deferred.db'));
+    expect(before).toContain('rm_figures_lookup');
+    await rebuildReadModel(store, m, threaded(1));
+    expect(indexNames(join(dir, 'deferred.db'))).toEqual(before);
+  });
+
+  it('builds the deferred index again when the catch-up fails', async () => {
+    const m = model('failing.db');
+    const failing = { ...m, writer: { ...m.writer, applyRows: async () => Promise.reject(new Error('disk full')) } };
+    await expect(rebuildReadModel(store, failing, threaded(1))).rejects.toThrow('disk full');
+    expect(indexNames(join(dir, 'failing.db'))).toContain('rm_figures_lookup');
+  });
+
+  it('goes on from where another writer moved the checkpoint, applying nothing twice', async () => {
+    const m = model('moved.db');
+    let stolen = false;
+    // Before the third page, another writer applies it first.
+    const contended = {
+      ...m,
+      writer: {
+        ...m.writer,
+        applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
+          const [projection, expected] = args;
+          if (!stolen && expected === 200) {
+            stolen = true;
+            const page = await store.readAll({ fromPosition: 200, maxCount: 100 })();
+            if (isLeft(page)) throw new Error(page.left.message);
+            expect(await m.writer.applyBatch(projection, 200, page.right)).toBe('applied');
+          }
+          return m.writer.applyRows(...args);
+        },
+      },
+    };
+    const r = await rebuildReadModel(store, contended, threaded(1));
+    expect(stolen).toBe(true);
+    expect(r.checkpoint).toBe(head);
+    expect(r.applied).toBe(head - 100);
+    const plain = model('moved-plain.db');
+    await rebuildReadModel(store, plain, { batchSize: 100 });
+    expect(dump(join(dir, 'moved.db'))).toEqual(dump(join(dir, 'moved-plain.db')));
+  });
+
+  it('applies what was appended while the threads read, on this thread, after them', async () => {
+    const m = model('growing.db');
+    let appending: Promise<number> | undefined;
+    const r = await catchUpReadModel(store, m, threaded(1, { onProgress: () => void (appending ??= writeLog(store, 1, 100_000)) }));
+    await appending;
+    // Whatever the threads' catch-up did not see, a second one applies; together they apply each event once.
+    const rest = await catchUpReadModel(store, m);
+    const grown = head + METRICS.length * PLACES.length;
+    expect(r.checkpoint).toBeGreaterThanOrEqual(head);
+    expect(r.applied + rest.applied).toBe(grown);
+    expect(rest.checkpoint).toBe(grown);
+    const plain = model('growing-plain.db');
+    await rebuildReadModel(store, plain, { batchSize: 100 });
+    expect(dump(join(dir, 'growing.db'))).toEqual(dump(join(dir, 'growing-plain.db')));
+  });
+});
+
+describe('reader thread failures', () => {
+  let dir: string;
+  let file: string;
+  let store: EventStore;
+  beforeEach(async () => {
+    ({ dir, file } = freshLedgerFile());
+    store = createSqliteEventStore({ file, registry: ledgerRegistry, synchronous: 'normal' });
+    await writeLog(store, 20);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops at a damaged event, naming it and the page it is in, with nothing after it applied', async () => {
+    const damaged = await store.readAll({ fromPosition: 249, maxCount: 1 })();
+    if (isLeft(damaged)) throw new Error(damaged.left.message);
+    corruptStoredEvent(file, 250, { kind: 'field', field: 'data', value: { planId: 'p' } });
+    const m = createSqliteReadModel({ file: join(dir, 'rm.db') });
+    try {
+      const r = rebuildReadModel(store, m, { readers: { opener: sqliteStoreOpener(file), threads: 2 }, largeFrom: 1, batchSize: 100 });
+      await expect(r).rejects.toThrow(`ledger-index: reading after position 200 failed: event ${damaged.right[0]!.eventId} (ProgressReported v2): data.task`);
+      expect(await m.reader.checkpoint(LEDGER_INDEX)).toBeLessThanOrEqual(200);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('says which opener module cannot be loaded, or does not open a store', async () => {
+    const m = createSqliteReadModel({ file: join(dir, 'rm.db') });
+    const empty = join(dir, 'empty.js');
+    writeFileSync(empty, 'module.exports = {};\n');
+    const throwing = join(dir, 'throwing.js');
+    writeFileSync(throwing, 'exports.openEventStore = () => { throw new Error("no such file"); };\n');
+    try {
+      const run = (module: string) => rebuildReadModel(store, m, { readers: { opener: { module, args: {} }, threads: 1 }, largeFrom: 1, batchSize: 50 });
+      await expect(run(join(dir, 'missing.js'))).rejects.toThrow(/a reader thread cannot load .*missing\.js/);
+      await expect(run(empty)).rejects.toThrow(/empty\.js does not export openEventStore/);
+      await expect(run(throwing)).rejects.toThrow(/a reader thread cannot open the event store: no such file/);
+    } finally {
+      m.close();
+    }
+  });
+});

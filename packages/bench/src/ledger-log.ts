@@ -45,7 +45,7 @@ const figureFor = (m: Metric, i: number): Figure => {
 /**
  * A realistic ledger log of about `events` events: the Harbin plan, then cumulative
  * reports for every (metric, place) pair through the year, with one correction in 50 and
- * one retraction in 500. Written in batches (synchronous=NORMAL): building is not measured.
+ * one retraction in 500. Written at synchronous=NORMAL: building is not measured.
  */
 export const buildLedgerLog = async (file: string, events: number): Promise<{ store: EventStore; pairs: number }> => {
   const plan = harbinPlan();
@@ -59,29 +59,31 @@ export const buildLedgerLog = async (file: string, events: number): Promise<{ st
   const perPair = Math.ceil(events / pairs.length);
   const yearMs = 360 * 24 * 3600 * 1000;
   const start = Date.parse('2024-01-03T00:00:00Z');
-  for (const { t, m, place } of pairs) {
-    const batch: EventEnvelope[] = [];
-    let lastReport = '';
-    for (let i = 0; i < perPair; i++) {
-      const at = new Date(start + Math.floor((i / perPair) * yearMs));
-      const asOf = new Date(at.getTime() - 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const lastReport = new Map<string, string>();
+  // Every place reports every metric in turn through the year, as units do, so the log
+  // interleaves the figures of all pairs (the index's worst case: inserts land all over it).
+  for (let i = 0; i < perPair; i++) {
+    const at = new Date(start + Math.floor((i / perPair) * yearMs));
+    const asOf = new Date(at.getTime() - 24 * 3600 * 1000).toISOString().slice(0, 10);
+    for (const { t, m, place } of pairs) {
+      const stream = progressStream(plan.id, m.id, place);
       const metadata = { actor: { unit: t.responsibleUnits[0]!, person: '统计员' }, recordedAt: at.toISOString(), correlationId: `bench-${i}` };
       const head = { planId: plan.id, task: t.number, metric: m.id, place };
       const eventId = newEventId(at);
-      if (i % 50 === 49 && lastReport)
-        batch.push({ eventId, type: 'ProgressCorrected', schemaVersion: CURRENT_VERSION.ProgressCorrected, metadata,
-          data: { ...head, corrects: lastReport, asOf, figure: figureFor(m, i + 1), reason: '复核更正' } });
-      else if (i % 500 === 499 && lastReport)
-        batch.push({ eventId, type: 'ProgressRetracted', schemaVersion: CURRENT_VERSION.ProgressRetracted, metadata,
-          data: { ...head, retracts: lastReport, reason: '重复上报' } });
+      const last = lastReport.get(stream);
+      let event: EventEnvelope;
+      if (i % 50 === 49 && last)
+        event = { eventId, type: 'ProgressCorrected', schemaVersion: CURRENT_VERSION.ProgressCorrected, metadata,
+          data: { ...head, corrects: last, asOf, figure: figureFor(m, i + 1), reason: '复核更正' } };
+      else if (i % 500 === 499 && last)
+        event = { eventId, type: 'ProgressRetracted', schemaVersion: CURRENT_VERSION.ProgressRetracted, metadata,
+          data: { ...head, retracts: last, reason: '重复上报' } };
       else {
-        batch.push({ eventId, type: 'ProgressReported', schemaVersion: CURRENT_VERSION.ProgressReported, metadata,
-          data: { ...head, asOf, figure: figureFor(m, i) } });
-        lastReport = eventId;
+        event = { eventId, type: 'ProgressReported', schemaVersion: CURRENT_VERSION.ProgressReported, metadata,
+          data: { ...head, asOf, figure: figureFor(m, i) } };
+        lastReport.set(stream, eventId);
       }
-    }
-    for (let i = 0; i < batch.length; i += 1000) {
-      const r = await store.append(progressStream(plan.id, m.id, place), batch.slice(i, i + 1000), ANY)();
+      const r = await store.append(stream, [event], ANY)();
       if (isLeft(r)) throw new Error(r.left.message);
     }
   }

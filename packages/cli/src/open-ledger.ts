@@ -80,6 +80,8 @@ export interface OpenOptions {
   readonly project?: boolean;
   /** Connections in the PostgreSQL pool (default 4). */
   readonly poolSize?: number;
+  /** Threads that read the log during a large catch-up (default: cores less one); 0 reads it on the main thread. */
+  readonly readerThreads?: number;
 }
 
 /** An error's one-line reason; Node's AggregateError (a refused connection to every address of a host) has an empty message. */
@@ -137,7 +139,7 @@ const openSqlite = async (location: { file: string }, clock: Clock, options: Ope
       schema: { name: file, before, after: SQLITE_SCHEMA_VERSION },
       store: s,
       versions,
-      readers: { opener: sqliteStoreOpener(file) },
+      ...(options.readerThreads === 0 ? {} : { readers: { opener: sqliteStoreOpener(file), ...(options.readerThreads ? { threads: options.readerThreads } : {}) } }),
       defaultVersion: DEFAULT_PREFIX,
       openReadModel: async (prefix) => {
         const m = createSqliteReadModel({ db: conn, prefix });

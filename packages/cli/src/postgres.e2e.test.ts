@@ -50,4 +50,8 @@ describe('minsheng on PostgreSQL: connections and migrations', () => {
     expectRefusal(cli(['demo', '--database-url', pg.databaseUrl()]), 2, /^minsheng: the demo writes a fresh SQLite file, not a PostgreSQL ledger/);
     expect(cli(['demo', '--help'], { DATABASE_URL: pg.databaseUrl() }).stdout).toMatch(/SQLite only/);
   });
+
+  it('rebuild --threads is refused in one line: reader threads are for SQLite', () => {
+    expectRefusal(cli(['rebuild', '--threads', '2', '--database-url', pg.databaseUrl()]), 2, /^minsheng: --threads is for a SQLite ledger/);
+  });
 });

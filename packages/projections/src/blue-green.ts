@@ -28,6 +28,8 @@ export interface BesideResult {
   readonly from: string;
   readonly to: string;
   readonly checkpoint: number;
+  /** Threads that read the log beside the one building the new version (0: none). */
+  readonly readerThreads: number;
 }
 
 export class SwitchLostError extends Error {}
@@ -44,13 +46,12 @@ export const rebuildBeside = async (o: BesideOptions): Promise<BesideResult> => 
   const next = await o.open(to);
   try {
     await next.writer.reset(projection);
-    let checkpoint = (
-      await catchUpReadModel(o.store, next, {
-        projection,
-        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-        ...(o.readers ? { readers: o.readers } : {}),
-      })
-    ).checkpoint;
+    const first = await catchUpReadModel(o.store, next, {
+      projection,
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      ...(o.readers ? { readers: o.readers } : {}),
+    });
+    let checkpoint = first.checkpoint;
     await o.beforeSwitch?.();
     // Catch up until a round finds nothing new, so the switch happens with no lag to speak of.
     for (;;) {
@@ -62,7 +63,7 @@ export const rebuildBeside = async (o: BesideOptions): Promise<BesideResult> => 
     }
     if (!(await o.versions.switchTo(projection, from, to)))
       throw new SwitchLostError(`another rebuild switched ${projection} away from ${from} first; ${to} was not put in service`);
-    return { from, to, checkpoint };
+    return { from, to, checkpoint, readerThreads: first.readerThreads };
   } finally {
     await next.close();
   }

@@ -7,6 +7,7 @@ import { progressOn } from '../output/progress';
 import { ledgerCommand, runOf } from './shared';
 
 const rate = (events: number, seconds: number) => (seconds > 0 ? Math.round(events / seconds) : events);
+const threadsNote = (n: number) => (n === 0 ? '' : `, reading in ${n} thread${n === 1 ? '' : 's'} beside this one`);
 
 export const registerRebuild = (program: Command): void => {
   const cmd = ledgerCommand(
@@ -16,19 +17,31 @@ export const registerRebuild = (program: Command): void => {
     { project: false },
   )
     .option('--beside', 'build a new read-model version beside the serving one while it keeps serving (workers may keep running), then switch to it')
-    .option('--drop-old', 'with --beside: drop the old version once the new one serves');
+    .option('--drop-old', 'with --beside: drop the old version once the new one serves')
+    .option(
+      '--threads <n>',
+      'threads that read and check the log while this one writes the read model (SQLite; default: the cores less one, 0: none)',
+    );
   cmd.action(async () => {
-    const o = cmd.opts<{ beside?: boolean; dropOld?: boolean }>();
+    const o = cmd.opts<{ beside?: boolean; dropOld?: boolean; threads?: string }>();
     if (o.dropOld && !o.beside) throw usage('--drop-old goes with --beside: a rebuild in place has no old version');
+    const threads = o.threads === undefined ? undefined : Number(o.threads);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64))
+      throw usage(`--threads must be a whole number from 0 to 64, not "${o.threads}"`);
     const run = runOf(cmd);
+    if (threads && run.location.kind === 'postgres')
+      throw usage('--threads is for a SQLite ledger: a PostgreSQL rebuild reads the log on this thread, and the server does the writing');
+    const open = threads === undefined ? {} : { readerThreads: threads };
     const progress = progressOn('rebuild');
     const started = performance.now();
     if (!o.beside) {
-      const r = await run.ledger((l) => unwrap(l.ledger.rebuild((done, total) => progress.update(done, total)))).finally(() => progress.finish());
+      const r = await run.ledger((l) => unwrap(l.ledger.rebuild((done, total) => progress.update(done, total))), open).finally(() => progress.finish());
       const seconds = (performance.now() - started) / 1000;
       const eventsPerSecond = rate(r.applied, seconds);
       if (run.json) return printJson({ ...r, seconds: Number(seconds.toFixed(3)), eventsPerSecond });
-      return printLines([`rebuilt the read model from ${r.applied} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s)`]);
+      return printLines([
+        `rebuilt the read model from ${r.applied} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s${threadsNote(r.readerThreads)})`,
+      ]);
     }
     const r = await run
       .engine(async (e) => {
@@ -44,14 +57,22 @@ export const registerRebuild = (program: Command): void => {
         });
         if (o.dropOld) await e.dropReadModel(result.from);
         return { ...result, dropped: o.dropOld === true, dropHint: e.dropHint(result.from) };
-      })
+      }, open)
       .finally(() => progress.finish());
     const seconds = (performance.now() - started) / 1000;
     const eventsPerSecond = rate(r.checkpoint, seconds);
     if (run.json)
-      return printJson({ from: r.from, to: r.to, checkpoint: r.checkpoint, dropped: r.dropped, seconds: Number(seconds.toFixed(3)), eventsPerSecond });
+      return printJson({
+        from: r.from,
+        to: r.to,
+        checkpoint: r.checkpoint,
+        dropped: r.dropped,
+        seconds: Number(seconds.toFixed(3)),
+        eventsPerSecond,
+        readerThreads: r.readerThreads,
+      });
     printLines([
-      `rebuilt the read model beside the serving one: ${r.from} → ${r.to}, ${r.checkpoint} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s); ${r.to} serves now`,
+      `rebuilt the read model beside the serving one: ${r.from} → ${r.to}, ${r.checkpoint} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s${threadsNote(r.readerThreads)}); ${r.to} serves now`,
       r.dropped
         ? `dropped the old version ${r.from}`
         : `the old version ${r.from} is left in place; once no process reads it, drop it with: ${r.dropHint}`,

@@ -1,0 +1,105 @@
+import { CURRENT_VERSION, ledgerRegistry, newEventId, parsePlanText, progressStream, reportingPlaces, type EventEnvelope } from '@minsheng/core';
+import { ANY } from '@minsheng/event-store';
+import { LARGE_CATCH_UP } from '@minsheng/projections';
+import { createSqliteEventStore } from '@minsheng/store-sqlite';
+import { isLeft } from 'fp-ts/Either';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sqliteBackend } from './testing/backends';
+import { cli, json, SEED, tempDir } from './testing/run-cli';
+
+/**
+ * A ledger large enough that a rebuild reads the log in threads: the Harbin plan, then rounds
+ * of reports in which every place reports every count metric, a correction now and then.
+ */
+const seedLarge = async (file: string, atLeast: number): Promise<number> => {
+  const plan = parsePlanText(readFileSync(SEED, 'utf8'));
+  if (isLeft(plan)) throw new Error(plan.left.message);
+  const pairs = plan.right.tasks.flatMap((t) =>
+    t.metrics.filter((m) => m.target.kind === 'atLeast').flatMap((m) => reportingPlaces(plan.right, m).map((place) => ({ t, m, place }))),
+  );
+  const store = createSqliteEventStore({ file, registry: ledgerRegistry, synchronous: 'normal' });
+  const last = new Map<string, string>();
+  let written = 0;
+  try {
+    for (let round = 0; written < atLeast; round++)
+      for (const { t, m, place } of pairs) {
+        const stream = progressStream(plan.right.id, m.id, place);
+        const at = new Date(Date.UTC(2024, 0, 2) + round * 3_600_000);
+        const metadata = { actor: { unit: t.responsibleUnits[0]!, person: '统计员' }, recordedAt: at.toISOString(), correlationId: `seed-${round}` };
+        const head = { planId: plan.right.id, task: t.number, metric: m.id, place, asOf: at.toISOString().slice(0, 10) };
+        const unit = m.target.kind === 'atLeast' ? m.target.unit : '个';
+        const figure = { kind: 'quantity' as const, value: String(round + 1), unit };
+        const prior = last.get(stream);
+        const eventId = newEventId(at);
+        const event: EventEnvelope =
+          prior && round % 9 === 8
+            ? { eventId, type: 'ProgressCorrected', schemaVersion: CURRENT_VERSION.ProgressCorrected, metadata, data: { ...head, corrects: prior, figure, reason: '复核更正' } }
+            : { eventId, type: 'ProgressReported', schemaVersion: CURRENT_VERSION.ProgressReported, metadata, data: { ...head, figure } };
+        if (event.type === 'ProgressReported') last.set(stream, eventId);
+        const r = await store.append(stream, [event], ANY)();
+        if (isLeft(r)) throw new Error(r.left.message);
+        written++;
+      }
+  } finally {
+    await store.close();
+  }
+  return written;
+};
+
+describe('minsheng rebuild of a large ledger, reading in threads', () => {
+  const tmp = tempDir();
+  const file = join(tmp.dir, 'ledger.db');
+  const db = ['--db', file];
+  const now = ['--now', '2024-12-31T12:00:00+08:00'];
+  const backend = sqliteBackend(file);
+  afterAll(async () => {
+    await backend.close();
+    tmp.remove();
+  });
+
+  it('rebuilds in place and beside, with threads or none, to the same rows and the same views', async () => {
+    expect(cli(['init', ...db]).code).toBe(0);
+    expect(cli(['plan', 'import', SEED, ...db, ...now]).code).toBe(0);
+    await seedLarge(file, LARGE_CATCH_UP + 1000);
+    // The first command to read catches up with the whole log: a large catch-up, as a rebuild is.
+    const districts = json(cli(['status', '--by', 'district', '--json', ...db, ...now]));
+    const units = json(cli(['status', '--by', 'unit', '--json', ...db, ...now]));
+    const head = (await backend.indexableEventPositions()).length;
+    const caughtUp = await backend.rows('rm_');
+
+    const threaded = json(cli(['rebuild', '--json', ...db, ...now]));
+    expect(threaded).toMatchObject({ applied: expect.any(Number), readerThreads: expect.any(Number) });
+    expect(threaded.readerThreads).toBeGreaterThanOrEqual(1);
+    expect(threaded.checkpoint).toBe(threaded.head);
+    expect(await backend.rows('rm_')).toEqual(caughtUp);
+
+    const oneThread = json(cli(['rebuild', '--threads', '0', '--json', ...db, ...now]));
+    expect(oneThread).toMatchObject({ applied: threaded.applied, readerThreads: 0 });
+    expect(await backend.rows('rm_')).toEqual(caughtUp);
+
+    const two = json(cli(['rebuild', '--threads', '2', '--json', ...db, ...now]));
+    expect(two).toMatchObject({ applied: threaded.applied, readerThreads: 2 });
+    expect(await backend.rows('rm_')).toEqual(caughtUp);
+
+    const beside = json(cli(['rebuild', '--beside', '--drop-old', '--json', ...db, ...now]));
+    expect(beside).toMatchObject({ from: 'rm_', to: 'rm_v2_', dropped: true, readerThreads: expect.any(Number) });
+    expect(beside.readerThreads).toBeGreaterThanOrEqual(1);
+    expect(await backend.rows('rm_v2_')).toEqual(caughtUp);
+
+    expect(json(cli(['status', '--by', 'district', '--json', ...db, ...now]))).toEqual(districts);
+    expect(json(cli(['status', '--by', 'unit', '--json', ...db, ...now]))).toEqual(units);
+    expect(head).toBeGreaterThan(LARGE_CATCH_UP);
+  });
+
+  it('says so in words, and refuses a thread count that is not one', () => {
+    const r = cli(['rebuild', '--threads', '1', ...db, ...now]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^rebuilt the read model from \d+ events in \d+\.\d\d s \(\d+ events\/s, reading in 1 thread beside this one\)\n$/);
+    for (const bad of ['-1', '1.5', 'many', '65']) {
+      const refused = cli(['rebuild', '--threads', bad, ...db, ...now]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(`minsheng: --threads must be a whole number from 0 to 64, not "${bad}"\n`);
+    }
+  });
+});

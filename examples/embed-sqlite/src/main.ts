@@ -1,7 +1,7 @@
 import { ledgerRegistry, parsePlanText, systemClock, type Clock } from '@minsheng/core';
 import { createLedger, type LedgerFailure } from '@minsheng/ledger';
 import { createSqliteReadModel } from '@minsheng/projections';
-import { createSqliteEventStore } from '@minsheng/store-sqlite';
+import { createSqliteEventStore, sqliteStoreOpener } from '@minsheng/store-sqlite';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -20,7 +20,9 @@ const must = async <A>(call: TaskEither<LedgerFailure, A>): Promise<A> => {
 export const main = async (file: string, print: (line: string) => void = console.log, clock: Clock = systemClock): Promise<void> => {
   const store = createSqliteEventStore({ file, registry: ledgerRegistry, clock });
   const readModel = createSqliteReadModel({ file }); // the same file: read-model tables are prefixed rm_
-  const ledger = createLedger({ store, readModel, clock }); // projects inline: a query sees every command before it
+  // Projects inline: a query sees every command before it. A rebuild or a large catch-up reads the
+  // log in threads beside this one, each opening the file read-only.
+  const ledger = createLedger({ store, readModel, clock, readers: { opener: sqliteStoreOpener(file) } });
   try {
     const plan = parsePlanText(readFileSync(PLAN_FILE, 'utf8'), PLAN_FILE);
     if (isLeft(plan)) throw new Error(plan.left.message);

@@ -39,9 +39,12 @@ export type ThreadMessage =
 /** A reader thread failed; nothing it read was applied. */
 export class ReaderThreadError extends Error {}
 
-/** Pages a thread may hold (one being read, one waiting), and how far ahead of the writer pages may be read. */
+/**
+ * Pages a thread may hold (one being read, one waiting), and how many pages beyond the one the
+ * writer needs next may be read or held at once: memory stays bounded however slow the writer is.
+ */
 const PER_THREAD = 2;
-const AHEAD = 8;
+const AHEAD = 4;
 // The young generation of a reader thread: reading makes short-lived garbage at a high rate, and
 // a larger nursery measured about 15% faster reads than V8's default.
 const YOUNG_GENERATION_MB = 64;
@@ -77,6 +80,7 @@ export async function* readPagesInThreads(
     w?.();
   };
   const count = readerThreadCount(readers);
+  const window = AHEAD + PER_THREAD * count;
   const threads: Thread[] = [];
   for (let i = 0; i < count; i++) {
     const t: Thread = {
@@ -123,7 +127,7 @@ export async function* readPagesInThreads(
       await letMessagesIn();
       if (failure) throw failure;
       for (const t of threads)
-        while (t.ready && t.pending < PER_THREAD && assigned < pages) {
+        while (t.ready && t.pending < PER_THREAD && assigned < pages && assigned - next < window) {
           const request: PageRequest = { page: assigned, ...bounds(assigned) };
           t.worker.postMessage(request);
           t.pending++;
@@ -137,7 +141,7 @@ export async function* readPagesInThreads(
         continue;
       }
       // The next page is still being read (or no thread is ready yet): read one here meanwhile.
-      if (assigned < pages && assigned - next < AHEAD) {
+      if (assigned < pages && assigned - next < window) {
         const k = assigned++;
         done.set(k, await readHere(k));
         continue;

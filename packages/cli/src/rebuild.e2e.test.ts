@@ -79,7 +79,9 @@ describe('minsheng rebuild of a large ledger, reading in threads', () => {
     expect(await backend.rows('rm_')).toEqual(caughtUp);
 
     const two = json(cli(['rebuild', '--threads', '2', '--json', ...db, ...now]));
-    expect(two).toMatchObject({ applied: threaded.applied, readerThreads: 2 });
+    // readerThreads counts the threads that read at least one page: the later to start may find none left.
+    expect(two).toMatchObject({ applied: threaded.applied });
+    expect([1, 2]).toContain(two.readerThreads);
     expect(await backend.rows('rm_')).toEqual(caughtUp);
 
     const beside = json(cli(['rebuild', '--beside', '--drop-old', '--json', ...db, ...now]));

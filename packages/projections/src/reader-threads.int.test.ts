@@ -93,16 +93,30 @@ describe('catching up with reader threads', () => {
     ...more,
   });
 
+  /**
+   * The store as the calling thread sees it, 60 ms slower a page: otherwise it reads every page of
+   * this small log itself before a thread has even started, and the threads would go untested.
+   */
+  const slowHere = (): EventStore => ({
+    ...store,
+    readAll: (o) => async () => {
+      await new Promise((r) => setTimeout(r, 60));
+      return store.readAll(o)();
+    },
+  });
+
   it('writes exactly the rows one thread writes, with one reader thread or three', async () => {
     const plain = model('plain.db');
     const one = model('one.db');
     const three = model('three.db');
     const seq = await rebuildReadModel(store, plain, { batchSize: 100 });
-    const r1 = await rebuildReadModel(store, one, threaded(1));
-    const r3 = await rebuildReadModel(store, three, threaded(3));
+    const r1 = await rebuildReadModel(slowHere(), one, threaded(1));
+    const r3 = await rebuildReadModel(slowHere(), three, threaded(3));
     expect(seq).toEqual({ applied: head, checkpoint: head, head, readerThreads: 0 });
     expect(r1).toEqual({ ...seq, readerThreads: 1 });
-    expect(r3).toEqual({ ...seq, readerThreads: 3 });
+    // Of three threads, the last to start may find every page taken.
+    expect(r3).toEqual({ ...seq, readerThreads: r3.readerThreads });
+    expect(r3.readerThreads).toBeGreaterThanOrEqual(1);
     const expected = dump(join(dir, 'plain.db'));
     expect(expected.rm_figures!.length).toBeGreaterThan(1000);
     expect(expected.rm_retractions!.length).toBeGreaterThan(10);
@@ -118,15 +132,49 @@ describe('catching up with reader threads', () => {
     expect(seen.length).toBe(Math.ceil(head / 100));
   });
 
-  it('builds the lookup index it deferred once the rebuild from 0 is done', async () => {
+  it('drops the lookup index for a rebuild from 0 and builds it once the rebuild is done', async () => {
     const m = model('deferred.db');
     const before = indexNames(join(dir, 'deferred.db'));
     expect(before).toContain('rm_figures_lookup');
-    await rebuildReadModel(store, m, threaded(1));
+    const during: unknown[][] = [];
+    const watched = {
+      ...m,
+      writer: {
+        ...m.writer,
+        applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
+          during.push(indexNames(join(dir, 'deferred.db')));
+          return m.writer.applyRows(...args);
+        },
+      },
+    };
+    await rebuildReadModel(store, watched, threaded(1));
+    expect(during.length).toBe(Math.ceil(head / 100));
+    for (const names of during) expect(names).not.toContain('rm_figures_lookup');
     expect(indexNames(join(dir, 'deferred.db'))).toEqual(before);
   });
 
-  it('builds the deferred index again when the catch-up fails', async () => {
+  it('keeps the lookup index for a catch-up that does not start from 0', async () => {
+    const m = model('not-from-zero.db');
+    const first = await store.readAll({ fromPosition: 0, maxCount: 100 })();
+    if (isLeft(first)) throw new Error(first.left.message);
+    expect(await m.writer.applyBatch(LEDGER_INDEX, 0, first.right)).toBe('applied');
+    const during: unknown[][] = [];
+    const watched = {
+      ...m,
+      writer: {
+        ...m.writer,
+        applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
+          during.push(indexNames(join(dir, 'not-from-zero.db')));
+          return m.writer.applyRows(...args);
+        },
+      },
+    };
+    await catchUpReadModel(store, watched, threaded(1));
+    expect(during.length).toBeGreaterThan(0);
+    for (const names of during) expect(names).toContain('rm_figures_lookup');
+  });
+
+  it('builds the deferred index again when the catch-up fails, and reports the failure', async () => {
     const m = model('failing.db');
     const failing = { ...m, writer: { ...m.writer, applyRows: async () => Promise.reject(new Error('disk full')) } };
     await expect(rebuildReadModel(store, failing, threaded(1))).rejects.toThrow('disk full');
@@ -202,6 +250,31 @@ describe('reader thread failures', () => {
       const r = rebuildReadModel(store, m, { readers: { opener: sqliteStoreOpener(file), threads: 2 }, largeFrom: 1, batchSize: 100 });
       await expect(r).rejects.toThrow(`ledger-index: reading after position 200 failed: event ${damaged.right[0]!.eventId} (ProgressReported v2): data.task`);
       expect(await m.reader.checkpoint(LEDGER_INDEX)).toBeLessThanOrEqual(200);
+    } finally {
+      m.close();
+    }
+  });
+
+  it('refuses a thread count that is not a whole number from 1 to 64, before reading anything', async () => {
+    const m = createSqliteReadModel({ file: join(dir, 'rm.db') });
+    try {
+      for (const threads of [0, -1, 1.5, Number.NaN, 65])
+        await expect(rebuildReadModel(store, m, { readers: { opener: sqliteStoreOpener(file), threads }, largeFrom: 1 })).rejects.toThrow(
+          new RegExp(`^reader threads must be a whole number from 1 to 64, not ${String(threads)}`),
+        );
+    } finally {
+      m.close();
+    }
+  });
+
+  it('fails when a thread does not open the store in time, even if this thread read every page', async () => {
+    const m = createSqliteReadModel({ file: join(dir, 'rm.db') });
+    const hanging = join(dir, 'hanging.js');
+    writeFileSync(hanging, 'exports.openEventStore = () => new Promise(() => setInterval(() => {}, 1000));\n');
+    try {
+      await expect(
+        rebuildReadModel(store, m, { readers: { opener: { module: hanging, args: {} }, threads: 1, startTimeoutMs: 300 }, largeFrom: 1, batchSize: 50 }),
+      ).rejects.toThrow('ledger-index: a reader thread did not open the event store within 300 ms');
     } finally {
       m.close();
     }

@@ -13,9 +13,21 @@ import { decodeRows } from './read-model/row-wire';
 export interface ReaderThreads {
   /** How each thread opens the event store (the events it reads are checked by that store's registry). */
   readonly opener: StoreOpener;
-  /** How many threads to start (default: the machine's cores less one, at least one). */
+  /** How many threads to start, 1 to 64 (default: the machine's cores less one, at least one). */
   readonly threads?: number;
+  /** How long a thread may take to open the store before the catch-up fails (default 60 s). */
+  readonly startTimeoutMs?: number;
 }
+
+/** What the threads of one catch-up did. */
+export interface ThreadReading {
+  /** Threads that read at least one page (the calling thread reads pages too while it waits). */
+  threadsThatRead: number;
+  pagesReadInThreads: number;
+  pagesReadHere: number;
+}
+
+export const MAX_READER_THREADS = 64;
 
 /** The rows one page of the log adds, and where the checkpoint stands once they are applied. */
 export interface RowPage {
@@ -49,13 +61,20 @@ const AHEAD = 4;
 // a larger nursery measured about 15% faster reads than V8's default.
 const YOUNG_GENERATION_MB = 64;
 
-/** How many threads `readers` starts. */
-export const readerThreadCount = (readers: ReaderThreads): number => Math.max(1, readers.threads ?? availableParallelism() - 1);
+/** How many threads `readers` starts; a count that is not a whole number from 1 to 64 is refused. */
+export const readerThreadCount = (readers: ReaderThreads): number => {
+  const n = readers.threads ?? Math.max(1, availableParallelism() - 1);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_READER_THREADS)
+    throw new RangeError(`reader threads must be a whole number from 1 to ${MAX_READER_THREADS}, not ${String(n)} (leave readers out to read on this thread)`);
+  return n;
+};
 
 interface Thread {
   readonly worker: Worker;
   ready: boolean;
   pending: number;
+  pagesRead: number;
+  readonly startTimer: NodeJS.Timeout;
 }
 
 /**
@@ -68,6 +87,7 @@ export async function* readPagesInThreads(
   readers: ReaderThreads,
   range: { readonly after: number; readonly upTo: number },
   pageSize: number,
+  reading: ThreadReading = { threadsThatRead: 0, pagesReadInThreads: 0, pagesReadHere: 0 },
 ): AsyncGenerator<RowPage> {
   const pages = Math.ceil((range.upTo - range.after) / pageSize);
   const bounds = (k: number) => ({ after: range.after + k * pageSize, upTo: Math.min(range.after + (k + 1) * pageSize, range.upTo) });
@@ -82,6 +102,7 @@ export async function* readPagesInThreads(
   const count = readerThreadCount(readers);
   const window = AHEAD + PER_THREAD * count;
   const threads: Thread[] = [];
+  const startTimeoutMs = readers.startTimeoutMs ?? 60_000;
   for (let i = 0; i < count; i++) {
     const t: Thread = {
       worker: new Worker(compiledBeside(__dirname, 'reader-thread.js'), {
@@ -90,11 +111,20 @@ export async function* readPagesInThreads(
       }),
       ready: false,
       pending: 0,
+      pagesRead: 0,
+      startTimer: setTimeout(() => {
+        failure ??= new ReaderThreadError(`a reader thread did not open the event store within ${startTimeoutMs} ms`);
+        signal();
+      }, startTimeoutMs).unref(),
     };
     t.worker.on('message', (m: ThreadMessage) => {
-      if (m.type === 'ready') t.ready = true;
-      else if (m.type === 'page') {
+      if (m.type === 'ready') {
+        t.ready = true;
+        clearTimeout(t.startTimer);
+      } else if (m.type === 'page') {
         t.pending--;
+        if (t.pagesRead++ === 0) reading.threadsThatRead++;
+        reading.pagesReadInThreads++;
         const b = bounds(m.page);
         done.set(m.page, { through: b.upTo, count: m.count, rows: decodeRows(m.rows) });
       } else failure ??= new ReaderThreadError(m.message);
@@ -144,6 +174,7 @@ export async function* readPagesInThreads(
       if (assigned < pages && assigned - next < window) {
         const k = assigned++;
         done.set(k, await readHere(k));
+        reading.pagesReadHere++;
         continue;
       }
       await new Promise<void>((resolve) => {
@@ -157,7 +188,10 @@ export async function* readPagesInThreads(
       });
     if (failure) throw failure;
   } finally {
-    for (const t of threads) t.ready = false;
+    for (const t of threads) {
+      t.ready = false;
+      clearTimeout(t.startTimer);
+    }
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 }

@@ -2,7 +2,7 @@ import type { EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
-import { readerThreadCount, readPagesInThreads, ReaderThreadError, type ReaderThreads } from './reader-threads';
+import { readerThreadCount, readPagesInThreads, ReaderThreadError, type ReaderThreads, type ThreadReading } from './reader-threads';
 
 export interface CatchUpOptions {
   readonly projection?: string;
@@ -33,7 +33,7 @@ export interface CatchUpResult {
   readonly applied: number;
   readonly checkpoint: number;
   readonly head: number;
-  /** Threads that read the log beside this one (0: this thread read it all). */
+  /** Threads that read pages of the log beside this one (0: this thread read it all). */
   readonly readerThreads: number;
 }
 
@@ -55,8 +55,8 @@ interface Run {
 
 /** Pages read in threads, applied here in log order, up to the head seen at the start. */
 const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void> => {
-  run.readerThreads = readerThreadCount(readers);
-  const pages = readPagesInThreads(run.store, readers, { after: run.checkpoint, upTo: run.head }, run.batchSize);
+  const reading: ThreadReading = { threadsThatRead: 0, pagesReadInThreads: 0, pagesReadHere: 0 };
+  const pages = readPagesInThreads(run.store, readers, { after: run.checkpoint, upTo: run.head }, run.batchSize, reading);
   try {
     for await (const page of pages) {
       const outcome = await run.model.writer.applyRows(run.projection, run.checkpoint, page.through, page.rows);
@@ -69,6 +69,8 @@ const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void>
   } catch (e) {
     if (e instanceof ReaderThreadError) throw new ProjectionError(`${run.projection}: ${e.message}`, { cause: e });
     throw e;
+  } finally {
+    run.readerThreads = reading.threadsThatRead;
   }
   run.checkpoint = await run.model.reader.checkpoint(run.projection);
 };
@@ -99,6 +101,8 @@ const applyHere = async (run: Run): Promise<void> => {
  */
 export const catchUpReadModel = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
   const projection = options.projection ?? LEDGER_INDEX;
+  // A bad thread count is refused whether or not this catch-up would have started threads.
+  if (options.readers) readerThreadCount(options.readers);
   const headE = await store.headPosition()();
   if (isLeft(headE)) throw new ProjectionError(headE.left.message);
   const run: Run = {

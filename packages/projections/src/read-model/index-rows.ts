@@ -121,3 +121,7 @@ export const rowsOf = (events: readonly StoredEvent[]): IndexRow[] => {
 /** Where the checkpoint stands once a batch is applied: its last position (or, for none, where it was). */
 export const throughOf = (events: readonly StoredEvent[], expected: number): number =>
   events.length ? events[events.length - 1]!.position : expected;
+
+/** A batch's positions as an error message names them. */
+export const batchSpan = (expected: number, through: number): string =>
+  through > expected ? `positions ${expected + 1}..${through}` : `an empty batch at position ${expected}`;

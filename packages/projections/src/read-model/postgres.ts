@@ -1,6 +1,6 @@
 import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
 import { Pool, type PoolClient } from 'pg';
-import { rowsOf, throughOf, type IndexRow } from './index-rows';
+import { batchSpan, rowsOf, throughOf, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import type { ReadModelReader } from './rows';
@@ -152,7 +152,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
         return { value: 'applied', commit: true };
       });
     } catch (e) {
-      throw new ReadModelError(`${projection}: applying positions ${expected + 1}..${through} failed: ${(e as Error).message}`, { cause: e });
+      throw new ReadModelError(`${projection}: applying ${batchSpan(expected, through)} failed: ${(e as Error).message}`, { cause: e });
     }
   };
 

@@ -7,6 +7,8 @@
  * place) and `report_position`. Text keys made every figure cost four b-tree inserts of 30–60
  * byte keys; on a log where districts report in turn this version indexes a figure in about
  * 60% of the time (measured 28 → 17 µs a row at 2,000 rows a batch, 12 → 8 µs at 20,000).
+ * `pair` has no default, so a process of an older release still running after the upgrade
+ * cannot add a figure row here: its next batch fails instead of writing rows no query finds.
  */
 export const READ_MODEL_SCHEMA_VERSION = 2;
 
@@ -29,7 +31,7 @@ CREATE TABLE IF NOT EXISTS rm_pairs (
   first_recorded_at INTEGER NOT NULL, UNIQUE (plan_id, metric, place));
 CREATE TABLE IF NOT EXISTS rm_figures (
   position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
-  report_id TEXT NOT NULL, report_position INTEGER NOT NULL, pair INTEGER,
+  report_id TEXT NOT NULL, report_position INTEGER NOT NULL, pair INTEGER NOT NULL,
   plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL,
   as_of TEXT NOT NULL, recorded_at INTEGER NOT NULL, figure TEXT NOT NULL,
   unit TEXT, person TEXT, source TEXT, reason TEXT, hash TEXT NOT NULL);

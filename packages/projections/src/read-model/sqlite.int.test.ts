@@ -37,30 +37,59 @@ describe('SQLite read model', () => {
     );
   });
 
-  it('drops a read model of an older schema and starts it again from position 0, leaving other tables alone', async () => {
-    const file = join(dir, 'older.db');
+  // Version 1 keyed figures by text; its checkpoint says 7 events were applied.
+  const writeVersion1 = (db: Database.Database, prefix: string) =>
+    db.exec(
+      `CREATE TABLE ${prefix}meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+       INSERT INTO ${prefix}meta VALUES ('schema_version', '1');
+       CREATE TABLE ${prefix}checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL);
+       INSERT INTO ${prefix}checkpoints VALUES ('ledger-index', 7, '2024-01-01T00:00:00Z');
+       CREATE TABLE ${prefix}pairs (plan_id TEXT NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL, first_recorded_at INTEGER NOT NULL,
+         PRIMARY KEY (plan_id, metric, place));
+       INSERT INTO ${prefix}pairs VALUES ('p', 'm', 'daoli', 0);
+       CREATE TABLE ${prefix}figures (position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+         report_id TEXT NOT NULL, report_position INTEGER NOT NULL, plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL,
+         place TEXT NOT NULL, as_of TEXT NOT NULL, recorded_at INTEGER NOT NULL, figure TEXT NOT NULL,
+         unit TEXT, person TEXT, source TEXT, reason TEXT, hash TEXT NOT NULL);
+       CREATE INDEX ${prefix}figures_lookup ON ${prefix}figures (plan_id, metric, place, as_of, report_position);
+       INSERT INTO ${prefix}figures VALUES (3, 'e3', 'report', 'e3', 3, 'p', 1, 'm', 'daoli', '2024-03-01', 0, '{}', NULL, NULL, NULL, NULL, 'h');`,
+    );
+
+  it.each(['rm_', 'rm_v2_'])('drops a read model (prefix %s) of an older schema and starts it again from position 0, leaving other tables alone', async (prefix) => {
+    const file = join(dir, `older-${prefix}.db`);
     const db = new Database(file);
-    // Version 1 keyed figures by text; a checkpoint says 7 events were applied.
-    db.exec(`
-      CREATE TABLE rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      INSERT INTO rm_meta VALUES ('schema_version', '1');
-      CREATE TABLE rm_checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL);
-      INSERT INTO rm_checkpoints VALUES ('ledger-index', 7, '2024-01-01T00:00:00Z');
-      CREATE TABLE rm_pairs (plan_id TEXT NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL, first_recorded_at INTEGER NOT NULL,
-        PRIMARY KEY (plan_id, metric, place));
-      INSERT INTO rm_pairs VALUES ('p', 'm', 'daoli', 0);
-      CREATE TABLE events (position INTEGER PRIMARY KEY);
-      INSERT INTO events VALUES (1);`);
+    writeVersion1(db, prefix);
+    db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY); INSERT INTO events VALUES (1);');
+    if (prefix !== 'rm_') writeVersion1(db, 'rm_');
     db.close();
-    const m = createSqliteReadModel({ file });
+    const m = createSqliteReadModel({ file, prefix });
     expect(await m.reader.checkpoint()).toBe(0);
     m.close();
     const after = new Database(file, { readonly: true });
-    expect(after.prepare(`SELECT value FROM rm_meta WHERE key = 'schema_version'`).pluck().get()).toBe(String(READ_MODEL_SCHEMA_VERSION));
-    expect(after.prepare(`SELECT count(*) FROM rm_pairs`).pluck().get()).toBe(0);
-    expect(after.prepare(`SELECT name FROM pragma_table_info('rm_pairs') WHERE name = 'id'`).pluck().get()).toBe('id');
-    expect(after.prepare(`SELECT count(*) FROM events`).pluck().get()).toBe(1);
+    const one = (sql: string) => after.prepare(sql).pluck().get();
+    expect(one(`SELECT value FROM ${prefix}meta WHERE key = 'schema_version'`)).toBe(String(READ_MODEL_SCHEMA_VERSION));
+    expect(one(`SELECT count(*) FROM ${prefix}pairs`)).toBe(0);
+    expect(one(`SELECT count(*) FROM ${prefix}figures`)).toBe(0);
+    expect(one(`SELECT name FROM pragma_table_info('${prefix}pairs') WHERE name = 'id'`)).toBe('id');
+    expect(one(`SELECT sql FROM sqlite_master WHERE name = '${prefix}figures_lookup'`)).toMatch(/\(pair, as_of, report_position\)/);
+    expect(one(`SELECT count(*) FROM events`)).toBe(1);
+    // Another version in the same file is not touched.
+    if (prefix !== 'rm_') expect(one(`SELECT value FROM rm_meta WHERE key = 'schema_version'`)).toBe('1');
     after.close();
+  });
+
+  it('refuses figure rows from a process of the older release still running after the upgrade', () => {
+    const file = join(dir, 'old-writer.db');
+    createSqliteReadModel({ file }).close();
+    const db = new Database(file);
+    // The statement version 1 ran for a report.
+    const v1 = db.prepare(
+      `INSERT INTO rm_figures (position, event_id, kind, report_id, report_position, plan_id, task, metric, place, as_of,
+         recorded_at, figure, unit, person, source, reason, hash)
+       VALUES (3, 'e3', 'report', 'e3', 3, 'p', 1, 'm', 'daoli', '2024-03-01', 0, '{}', NULL, NULL, NULL, NULL, 'h')`,
+    );
+    expect(() => v1.run()).toThrow(/NOT NULL constraint failed: rm_figures.pair/);
+    db.close();
   });
 
   it('refuses a malformed table prefix', () => {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
-import { rowsOf, throughOf, type FigureRow, type IndexRow } from './index-rows';
+import { batchSpan, rowsOf, throughOf, type FigureRow, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import type { AsOf, ReadModelReader } from './rows';
@@ -89,18 +89,20 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
        recorded_at, figure, unit, person, source, reason, hash`;
   // better-sqlite3 binds only plain ? by position (not ?NNN), so a value used twice is passed twice.
   const insertReport = prep(`INSERT INTO rm_figures (${FIGURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  // A correction sorts and is found with the report it corrects: it takes that report's position and pair.
+  // A correction sorts and is found with the report it corrects: it takes that report's position and
+  // pair. (A correction of a report the index lacks, which the decider never writes, gets pair 0,
+  // no pair: the audit of its report id still shows it.)
   const insertCorrection = prep(
     `INSERT INTO rm_figures (${FIGURE_COLUMNS})
-     SELECT ?, ?, ?, ?, COALESCE(r.position, ?), r.pair, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+     SELECT ?, ?, ?, ?, COALESCE(r.position, ?), COALESCE(r.pair, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
      FROM (SELECT 1) LEFT JOIN rm_figures r ON r.event_id = ?`,
   );
-  const insertFigure = (r: FigureRow, pair: number | null) =>
-    r.kind === 'report'
-      ? insertReport.run(r.position, r.event_id, r.kind, r.report_id, r.position, pair, r.plan_id, r.task, r.metric, r.place,
-          r.as_of, r.recorded_at, r.figure, r.unit, r.person, r.source, r.reason, r.hash)
-      : insertCorrection.run(r.position, r.event_id, r.kind, r.report_id, r.position, r.plan_id, r.task, r.metric, r.place,
-          r.as_of, r.recorded_at, r.figure, r.unit, r.person, r.source, r.reason, r.hash, r.report_id);
+  const addReport = (r: FigureRow, pair: number) =>
+    insertReport.run(r.position, r.event_id, r.kind, r.report_id, r.position, pair, r.plan_id, r.task, r.metric, r.place,
+      r.as_of, r.recorded_at, r.figure, r.unit, r.person, r.source, r.reason, r.hash);
+  const addCorrection = (r: FigureRow) =>
+    insertCorrection.run(r.position, r.event_id, r.kind, r.report_id, r.position, r.plan_id, r.task, r.metric, r.place,
+      r.as_of, r.recorded_at, r.figure, r.unit, r.person, r.source, r.reason, r.hash, r.report_id);
   // The first report of a (plan, metric, place) in log order sets first_recorded_at.
   const insertPair = prep(
     `INSERT INTO rm_pairs (plan_id, metric, place, first_recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT (plan_id, metric, place) DO NOTHING`,
@@ -135,7 +137,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
         continue;
       }
       if (r.row.kind !== 'report') {
-        insertFigure(r.row, null);
+        addCorrection(r.row);
         continue;
       }
       const key = `${r.row.plan_id}\u0000${r.row.metric}\u0000${r.row.place}`;
@@ -145,7 +147,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
         pair = pairId.get(r.row.plan_id, r.row.metric, r.row.place) as number;
         pairs.set(key, pair);
       }
-      insertFigure(r.row, pair);
+      addReport(r.row, pair);
     }
     return 'applied';
   });
@@ -154,7 +156,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     try {
       return applyTx.immediate(projection, expected, through, rows, owner);
     } catch (e) {
-      throw new ReadModelError(`${projection}: applying positions ${expected + 1}..${through} failed: ${(e as Error).message}`, { cause: e });
+      throw new ReadModelError(`${projection}: applying ${batchSpan(expected, through)} failed: ${(e as Error).message}`, { cause: e });
     }
   };
 
@@ -172,11 +174,21 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     // others grow at their end. Built by sorting once, it costs about 1 µs a figure.
     withIndexesDeferred: async (load) => {
       db.exec(sql(`DROP INDEX IF EXISTS rm_figures_lookup`));
+      const restore = () => db.exec(sql(READ_MODEL_DDL));
+      let loaded;
       try {
-        return await load();
-      } finally {
-        db.exec(sql(READ_MODEL_DDL));
+        loaded = await load();
+      } catch (e) {
+        // The load's failure is the one to report; the index is built on the next open if not now.
+        try {
+          restore();
+        } catch {
+          /* reported by the next open, which builds it */
+        }
+        throw e;
       }
+      restore();
+      return loaded;
     },
     reset: async (projection) => {
       db.transaction(() => {

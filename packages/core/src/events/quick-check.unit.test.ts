@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { EVENT_SCHEMAS } from './events';
+import { MetadataSchema } from './metadata';
+import { quickCheck } from './quick-check';
+
+/** mulberry32, seeded: the same values on every run. */
+const random = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const head = { planId: 'harbin-2024', task: 13, metric: 't13-gas-pipe-renewal', place: 'daoli' };
+const FIGURES = [
+  { kind: 'quantity', value: '12.5', unit: '公里' },
+  { kind: 'quantity', value: '2.55', unit: '万人' },
+  { kind: 'ratio', numerator: '61', denominator: '112' },
+  { kind: 'stage', stage: '竣工' },
+  { kind: 'flag', value: true },
+];
+const REPORT = '01HK3QGM004C7A02YE62EDHN59';
+const VALID: Record<string, unknown[]> = {
+  ProgressReported: FIGURES.map((figure) => ({ ...head, asOf: '2024-05-01', figure })),
+  ProgressCorrected: FIGURES.map((figure) => ({ ...head, asOf: '2024-05-02', figure, corrects: REPORT, reason: '录入时数字颠倒' })),
+  ProgressRetracted: [{ ...head, retracts: REPORT, reason: '重复上报' }],
+};
+const METADATA = [
+  { actor: { unit: 'hrss', person: '统计员' }, recordedAt: '2024-05-02T08:00:00.000Z', correlationId: 'c1' },
+  { actor: { system: 'deadline-check' }, recordedAt: '2024-12-31T16:00:00+08:00', correlationId: 'c2', causationId: 'c1' },
+  {
+    actor: { unit: 'hrss' },
+    recordedAt: '2024-05-02T08:00:00Z',
+    correlationId: 'c3',
+    source: { document: '哈政办发〔2024〕29号', attachmentSha256: 'ab'.repeat(32), note: '复核' },
+  },
+];
+
+/** Values a mutation puts somewhere: other types, edge cases of each field's rules, near misses. */
+const ODD: unknown[] = [
+  null, undefined, '', ' ', 'x', '-1', '-0', '1.5', '1e3', '01', '.5', '5.', '1,000', '١٢', 'NaN',
+  '2024-13-45', '2024-02-30', '2024-5-1', '2024-05-01T00:00:00Z', '2024-05-02T08:00:00', '2024-05-02T25:00:00Z', '2024-02-29T00:00:00.1+08:00',
+  0, -1, 1.5, 2 ** 53, -(2 ** 53), Number.MAX_VALUE, true, false, [], {}, [1], ['x'], { kind: 'quantity' },
+  '个', '公里', 'km', '万人次', 'quantity', 'ratio', 'stage', 'flag', 'AB'.repeat(32), 'ab'.repeat(31), REPORT, REPORT.toLowerCase(),
+];
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** One random change somewhere in `value` (a deep copy): a key dropped, added or given an odd value, a figure's kind swapped. */
+const mutate = (value: unknown, rnd: () => number): unknown => {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  if (rnd() < 0.05) return pick(ODD);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return rnd() < 0.5 ? pick(ODD) : value;
+  const copy = { ...(value as Record<string, unknown>) };
+  const keys = Object.keys(copy);
+  const roll = rnd();
+  if (roll < 0.15 && keys.length) delete copy[pick(keys)];
+  else if (roll < 0.25) copy[pick(['extra', 'Kind', 'value', 'unit', 'stage', 'numerator', 'system', 'source', 'reason'])] = pick(ODD);
+  else if (roll < 0.3 && 'kind' in copy) copy.kind = pick(['quantity', 'ratio', 'stage', 'flag', 'other']);
+  else if (keys.length) {
+    const key = pick(keys);
+    copy[key] = rnd() < 0.5 ? pick(ODD) : mutate(copy[key], rnd);
+  }
+  return copy;
+};
+
+const agrees = (name: string, schema: z.ZodType, valid: unknown[], seed: number) => {
+  const quick = quickCheck(schema)!;
+  const rnd = random(seed);
+  let accepted = 0;
+  for (let i = 0; i < 20_000; i++) {
+    let v: unknown = clone(valid[i % valid.length]);
+    for (let n = 1 + Math.floor(rnd() * 3); n > 0; n--) v = mutate(v, rnd);
+    if (!quick(v)) continue;
+    accepted++;
+    const zod = schema.safeParse(v);
+    if (!zod.success) throw new Error(`${name}: the quick check accepted what zod refuses: ${JSON.stringify(v)}: ${zod.error.issues[0]?.message}`);
+  }
+  return accepted;
+};
+
+describe('quick checks compiled from the zod schemas', () => {
+  it('exist for the hot event types and the metadata, so reads take the quick path', () => {
+    for (const type of Object.keys(VALID)) expect(quickCheck(EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS])).not.toBeNull();
+    expect(quickCheck(MetadataSchema)).not.toBeNull();
+  });
+
+  it('say yes to every valid event and metadata the ledger writes', () => {
+    for (const [type, values] of Object.entries(VALID)) {
+      const quick = quickCheck(EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS])!;
+      for (const v of values) {
+        expect(EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS].safeParse(v).success).toBe(true);
+        expect(quick(v)).toBe(true);
+      }
+    }
+    for (const m of METADATA) expect(quickCheck(MetadataSchema)!(m)).toBe(true);
+  });
+
+  it.each(Object.keys(VALID))('never say yes where zod says no: %s, 20,000 random changes', (type) => {
+    const accepted = agrees(type, EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS], VALID[type]!, 17);
+    // Some changes leave the value valid (an odd value in an optional key, a swapped figure): those are said yes to.
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('never say yes where zod says no: metadata, 20,000 random changes', () => {
+    expect(agrees('metadata', MetadataSchema, METADATA, 29)).toBeGreaterThan(100);
+  });
+
+  it('say no (ask zod) for a value that is not a plain object, a missing key, an unknown key or a refused refinement', () => {
+    const quick = quickCheck(EVENT_SCHEMAS.ProgressReported)!;
+    const valid = VALID.ProgressReported![0] as Record<string, unknown>;
+    expect(quick(Object.assign(Object.create({ inherited: 1 }), valid))).toBe(false);
+    expect(quick([valid])).toBe(false);
+    expect(quick({ ...valid, extra: 1 })).toBe(false);
+    const { place: _place, ...noPlace } = valid;
+    expect(quick(noPlace)).toBe(false);
+    expect(quick({ ...valid, figure: { kind: 'quantity', value: '-1', unit: '公里' } })).toBe(false);
+    expect(quick({ ...valid, figure: { kind: 'quantity', value: '1', unit: 'km' } })).toBe(false);
+    expect(quickCheck(MetadataSchema)!({ actor: { person: '统计员' }, recordedAt: '2024-05-02T08:00:00Z', correlationId: 'c' })).toBe(false);
+  });
+
+  it('leave to zod alone a schema with anything they do not know', () => {
+    expect(quickCheck(z.object({ a: z.string() }))).toBeNull(); // not strict: zod strips unknown keys
+    expect(quickCheck(z.object({ a: z.array(z.string()) }).strict())).toBeNull();
+    expect(quickCheck(z.object({ a: z.string().transform((s) => s.trim()) }).strict())).toBeNull();
+    expect(quickCheck(z.object({ a: z.union([z.string(), z.number()]) }).strict())).toBeNull();
+    expect(quickCheck(z.object({ a: z.coerce.number() }).strict())).toBeNull();
+    expect(quickCheck(z.object({ a: z.email() }).strict())).not.toBeNull(); // a format with a pattern
+    expect(quickCheck(EVENT_SCHEMAS.PlanPublished)).toBeNull();
+  });
+});

@@ -14,7 +14,7 @@ const main = async () => {
   const sqlite = (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   const rows = await runBench(scale);
   console.log(
-    `minsheng bench — scale ${scale}, node ${process.version}, SQLite ${sqlite}, ${process.platform}/${process.arch}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}\n`,
+    `minsheng bench — scale ${scale}, node ${process.version}${process.execArgv.length ? ` (${process.execArgv.join(" ")})` : ""}, SQLite ${sqlite}, ${process.platform}/${process.arch}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}\n`,
   );
   console.log(formatTable(rows));
 };

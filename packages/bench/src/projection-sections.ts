@@ -44,14 +44,14 @@ const rawRebuild = (logFile: string, dir: string, size: number, events: number):
   dst.exec('DROP INDEX rm_figures_lookup');
   dst.prepare('ATTACH DATABASE ? AS log').run(logFile);
   const pairs = dst.prepare(
-    `INSERT INTO rm_pairs (plan_id, task, metric, place, first_recorded_at)
-     SELECT data->>'$.planId', data->>'$.task', data->>'$.metric', data->>'$.place', 0 FROM log.events
+    `INSERT INTO rm_pairs (plan_id, metric, place, first_recorded_at)
+     SELECT data->>'$.planId', data->>'$.metric', data->>'$.place', 0 FROM log.events
      WHERE position > ? AND position <= ? AND type = 'ProgressReported' ORDER BY position ON CONFLICT DO NOTHING`,
   );
   const figures = dst.prepare(
-    `INSERT INTO rm_figures (position, event_id, kind, report_id, report_position, pair, as_of,
+    `INSERT INTO rm_figures (position, event_id, kind, report_id, report_position, pair, task, as_of,
        recorded_at, figure, unit, person, source, reason, hash)
-     SELECT e.position, e.event_id, 'report', e.event_id, e.position, p.id,
+     SELECT e.position, e.event_id, 'report', e.event_id, e.position, p.id, e.data->>'$.task',
        COALESCE(e.data->>'$.asOf', ''), 0, COALESCE(e.data->'$.figure', ''), e.metadata->>'$.actor.unit',
        e.metadata->>'$.actor.person', NULL, e.data->>'$.reason', e.hash
      FROM log.events e JOIN rm_pairs p ON p.plan_id = e.data->>'$.planId' AND p.metric = e.data->>'$.metric' AND p.place = e.data->>'$.place'

@@ -3,10 +3,26 @@ import { ANY } from '@minsheng/event-store';
 import { LARGE_CATCH_UP } from '@minsheng/projections';
 import { createSqliteEventStore } from '@minsheng/store-sqlite';
 import { isLeft } from 'fp-ts/Either';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqliteBackend } from './testing/backends';
-import { cli, json, SEED, tempDir } from './testing/run-cli';
+import { until } from './testing/processes';
+import { cli, json, MAIN, ROOT, SEED, tempDir } from './testing/run-cli';
+import { YOUNG_GENERATION_FLAG } from './young-generation';
+
+/** The command lines of the running processes that name `text` (Linux: /proc). */
+const processesNaming = (text: string): string[] =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
+        return cmd.includes(text) ? [cmd] : [];
+      } catch {
+        return [];
+      }
+    });
 
 /**
  * A ledger large enough that a rebuild reads the log in threads: the Harbin plan, then rounds
@@ -92,6 +108,18 @@ describe('minsheng rebuild of a large ledger, reading in threads', () => {
     expect(json(cli(['status', '--by', 'district', '--json', ...db, ...now]))).toEqual(districts);
     expect(json(cli(['status', '--by', 'unit', '--json', ...db, ...now]))).toEqual(units);
     expect(head).toBeGreaterThan(LARGE_CATCH_UP);
+  });
+
+  it('runs in a Node with the larger young generation, and a SIGTERM to it stops that Node too', async () => {
+    const parent = spawn(process.execPath, [MAIN, 'rebuild', ...db, ...now], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => parent.on('exit', (code) => resolve(code)));
+    await until('the rebuild started again with the flag', () => processesNaming(YOUNG_GENERATION_FLAG).some((c) => c.includes(file)));
+    parent.kill('SIGTERM');
+    expect(await exited).toBe(128 + 15);
+    await until('no process left on the ledger', () => processesNaming(file).length === 0, 5000);
+    // What the stopped rebuild left is rebuilt by the next one.
+    expect(cli(['rebuild', ...db, ...now]).code).toBe(0);
+    expect(cli(['status', '--by', 'district', ...db, ...now]).code).toBe(0);
   });
 
   it('says so in words, and refuses a thread count that is not one', () => {

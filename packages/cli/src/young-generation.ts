@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
 /**
@@ -11,21 +11,38 @@ import { constants } from 'node:os';
  */
 export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=64';
 
-/** The arguments to start this CLI again with the flag, or null when it has it already. */
-export const restartArgs = (execArgv: readonly string[], argv: readonly string[], nodeOptions = ''): string[] | null =>
-  [...execArgv, ...nodeOptions.split(/\s+/)].some((a) => a.startsWith('--max-semi-space-size'))
-    ? null
-    : [...execArgv, YOUNG_GENERATION_FLAG, ...argv.slice(1)];
+/** Set in the started-again process, so it never starts itself a third time. */
+export const RESTARTED = 'MINSHENG_RESTARTED';
 
 /**
- * Runs this command again in a Node started with the flag, passing the terminal through, and
- * returns its exit code; null when it has the flag already or cannot be started (it then runs here).
+ * The arguments to start this CLI again with the flag, or null when it should run here: it has
+ * the flag already (either spelling, on the command line or in NODE_OPTIONS), it is the restarted
+ * process, or it runs under an inspector (a second one would want the same port).
  */
-export const runWithYoungGeneration = (): number | null => {
-  const args = restartArgs(process.execArgv, process.argv, process.env.NODE_OPTIONS);
-  if (!args) return null;
-  const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
-  if (r.error) return null;
-  if (r.signal) return 128 + (constants.signals[r.signal] ?? 1);
-  return r.status ?? 1;
+export const restartArgs = (execArgv: readonly string[], argv: readonly string[], env: NodeJS.ProcessEnv = {}): string[] | null => {
+  const options = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  if (env[RESTARTED] || options.some((a) => /^--max[-_]semi[-_]space[-_]size/.test(a) || a.startsWith('--inspect'))) return null;
+  return [...execArgv, YOUNG_GENERATION_FLAG, ...argv.slice(1)];
+};
+
+/**
+ * Runs this command again in a Node started with the flag, on the same terminal, passing on
+ * the signals a supervisor sends (SIGINT, SIGTERM, SIGHUP), and resolves with its exit code; null
+ * when it runs here instead (see restartArgs) or the new process cannot start.
+ */
+export const runWithYoungGeneration = (): Promise<number | null> => {
+  const args = restartArgs(process.execArgv, process.argv, process.env);
+  if (!args) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, [RESTARTED]: '1' } });
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    for (const s of signals) process.on(s, forward);
+    const done = (code: number | null) => {
+      for (const s of signals) process.off(s, forward);
+      resolve(code);
+    };
+    child.on('error', () => done(null));
+    child.on('exit', (code, signal) => done(signal ? 128 + (constants.signals[signal] ?? 1) : (code ?? 1)));
+  });
 };

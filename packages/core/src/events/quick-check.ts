@@ -43,7 +43,7 @@ interface CheckDef {
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => {
-  if (typeof v !== 'object' || v === null) return false;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 };
@@ -53,16 +53,34 @@ const matches = (pattern: RegExp) => (v: string) => {
   return pattern.test(v);
 };
 
+/** zod counts a string's length in code points, not UTF-16 units. */
+const codePoints = (v: string): number => {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length) {
+      const d = v.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+};
+
+// String formats zod checks by their pattern alone; others (base64, ipv6, …) have their own code.
+const PATTERN_FORMATS = new Set(['regex', 'datetime']);
+
 // A check with `when` (zod gives length checks one) runs here every time: where zod skips it,
 // zod accepts more, never less, so the quick yes still holds.
 const checkOf = (c: CheckDef): QuickCheck => {
   switch (c.check) {
     case 'min_length':
-      return (v) => (v as string).length >= c.minimum!;
+      // Any string of n UTF-16 units has at most n code points, and at least one if n ≥ 1.
+      return c.minimum! <= 1 ? (v) => (v as string).length >= c.minimum! : (v) => codePoints(v as string) >= c.minimum!;
     case 'max_length':
       return (v) => (v as string).length <= c.maximum!;
     case 'string_format':
-      if (!(c.pattern instanceof RegExp)) throw new Unsupported(`the string format ${c.format}`);
+      if (!PATTERN_FORMATS.has(c.format ?? '') || !(c.pattern instanceof RegExp)) throw new Unsupported(`the string format ${c.format}`);
       return matches(c.pattern) as QuickCheck;
     case 'number_format':
       if (c.format !== 'safeint') throw new Unsupported(`the number format ${c.format}`);
@@ -75,8 +93,14 @@ const checkOf = (c: CheckDef): QuickCheck => {
       return c.inclusive ? (v) => (v as number) <= (c.value as number) : (v) => (v as number) < (c.value as number);
     case 'custom':
       if (typeof c.fn !== 'function') throw new Unsupported('a refinement without a function');
-      // Only a plain `true` counts: anything else (a promise, a truthy value) is left to zod.
-      return (v) => c.fn!(v) === true;
+      // Only a plain `true` counts: anything else (a promise, a truthy value, a throw) is left to zod.
+      return (v) => {
+        try {
+          return c.fn!(v) === true;
+        } catch {
+          return false;
+        }
+      };
     default:
       throw new Unsupported(`the check ${c.check}`);
   }
@@ -88,12 +112,14 @@ const all = (first: QuickCheck, rest: readonly QuickCheck[]): QuickCheck =>
 const compile = (schema: z.ZodType): QuickCheck => {
   const d = defOf(schema);
   if (d.coerce) throw new Unsupported('coercion');
-  const checks = (d.checks ?? []).map((c) => checkOf(c._zod.def));
+  const traits = (schema as unknown as { _zod: { traits?: Set<string> } })._zod.traits;
+  if (traits?.has('$ZodExactOptional')) throw new Unsupported('an exact optional');
+  // A format schema (z.iso.datetime(), z.int()) is its own check.
+  const own = d.check ? [checkOf(d as unknown as CheckDef)] : [];
+  const checks = [...own, ...(d.checks ?? []).map((c) => checkOf(c._zod.def))];
   switch (d.type) {
-    case 'string': {
-      const own = d.check === 'string_format' ? [checkOf(d as unknown as CheckDef)] : [];
-      return all((v) => typeof v === 'string', [...own, ...checks]);
-    }
+    case 'string':
+      return all((v) => typeof v === 'string', checks);
     case 'number':
       return all((v) => typeof v === 'number' && Number.isFinite(v), checks);
     case 'boolean':
@@ -108,6 +134,7 @@ const compile = (schema: z.ZodType): QuickCheck => {
     }
     case 'object': {
       if (!d.catchall || defOf(d.catchall).type !== 'never') throw new Unsupported('an object that is not strict');
+      if (Object.getOwnPropertySymbols(d.shape ?? {}).length) throw new Unsupported('a symbol key');
       const fields = Object.entries(d.shape ?? {}).map(([key, s]) => [key, compile(s)] as const);
       const known = new Set(fields.map(([key]) => key));
       const shape: QuickCheck = (v) => {

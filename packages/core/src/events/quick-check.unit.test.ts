@@ -125,7 +125,47 @@ describe('quick checks compiled from the zod schemas', () => {
     expect(quickCheck(z.object({ a: z.string().transform((s) => s.trim()) }).strict())).toBeNull();
     expect(quickCheck(z.object({ a: z.union([z.string(), z.number()]) }).strict())).toBeNull();
     expect(quickCheck(z.object({ a: z.coerce.number() }).strict())).toBeNull();
-    expect(quickCheck(z.object({ a: z.email() }).strict())).not.toBeNull(); // a format with a pattern
+    // Formats zod checks with code of its own, not a pattern alone.
+    for (const format of [z.email(), z.base64(), z.ipv6(), z.base64url()]) expect(quickCheck(z.object({ a: format }).strict())).toBeNull();
+    expect(quickCheck(z.object({ a: z.exactOptional(z.string()) }).strict())).toBeNull();
+    expect(quickCheck(z.object({ [Symbol('a')]: z.string() }).strict())).toBeNull();
     expect(quickCheck(EVENT_SCHEMAS.PlanPublished)).toBeNull();
+  });
+
+  /** Every construct the quick check knows, each tried against zod on values chosen to sit on their edges. */
+  const EDGES: unknown[] = [
+    ...ODD, '😀', 'a😀', '\ud800', '\udc00x', 'ab', 'é', -0, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, 0.1 + 0.2, 3, 2.0,
+    Object.create(null), Object.setPrototypeOf([], null), Object.assign(Object.create(null), { a: 'x' }), JSON.parse('{"__proto__": {"a": 1}, "a": "x"}'),
+    { a: 'x' }, { a: 'x', b: 1 }, { a: undefined }, { kind: 'x', n: 1 }, { kind: 'y', s: 'ab' }, { kind: 1 }, { kind: 'x', n: 1.5 }, new Date(0), /x/,
+  ];
+  const CONSTRUCTS: Record<string, z.ZodType> = {
+    'min 2 (code points)': z.string().min(2),
+    'min 1': z.string().min(1),
+    'max 2': z.string().max(2),
+    regex: z.string().regex(/^a/),
+    'global regex': z.string().regex(/a/g),
+    datetime: z.iso.datetime({ offset: true }),
+    'z.int()': z.int(),
+    'int, positive': z.number().int().positive(),
+    'lte 3, gte -0': z.number().lte(3).gte(-0),
+    boolean: z.boolean(),
+    literal: z.literal('x'),
+    'refine that throws': z.string().refine((s) => {
+      if (s.length > 3) throw new Error('boom');
+      return s.startsWith('a');
+    }),
+    'strict object': z.object({ a: z.string().optional() }).strict(),
+    'strict object, required key': z.object({ a: z.string() }).strict(),
+    'discriminated union': z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('x'), n: z.number().int() }).strict(),
+      z.object({ kind: z.literal('y'), s: z.string().min(2) }).strict(),
+    ]),
+  };
+
+  it.each(Object.keys(CONSTRUCTS))('agree with zod at the edges: %s', (name) => {
+    const schema = CONSTRUCTS[name]!;
+    const quick = quickCheck(schema);
+    expect(quick).not.toBeNull();
+    for (const v of EDGES) if (quick!(v)) expect([name, v, schema.safeParse(v).success]).toEqual([name, v, true]);
   });
 });

@@ -3,13 +3,12 @@
  * never be applied twice. Versioned: a file with a newer read-model schema is refused, and
  * one with an older schema is dropped and rebuilt from the log (it holds nothing else).
  *
- * Since version 2 figures are keyed by integer: `pair` (the rm_pairs id of their plan, task,
- * metric and place, which since version 3 a figure row no longer repeats) and `report_position`. Text keys made every figure cost four b-tree inserts of 30–60
+ * Since version 2 figures are keyed by integer: `pair` (the rm_pairs id of their plan, metric
+ * and place, which since version 3 a figure row no longer repeats) and `report_position`. Text keys made every figure cost four b-tree inserts of 30–60
  * byte keys; on a log where districts report in turn this version indexes a figure in about
  * 60% of the time (measured 28 → 17 µs a row at 2,000 rows a batch, 12 → 8 µs at 20,000).
- * A process of an older release still running after the upgrade cannot add a row here (the
- * columns it names are gone, and a pair needs its task): its next batch fails instead of
- * writing rows no query finds.
+ * A process of an older release still running after the upgrade cannot add a figure here (the
+ * columns it names are gone): its next batch fails instead of writing rows no query finds.
  */
 export const READ_MODEL_SCHEMA_VERSION = 3;
 
@@ -28,11 +27,11 @@ CREATE TABLE IF NOT EXISTS rm_targets (
   event_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS rm_targets_plan ON rm_targets (plan_id, metric, recorded_at);
 CREATE TABLE IF NOT EXISTS rm_pairs (
-  id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL,
+  id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL,
   first_recorded_at INTEGER NOT NULL, UNIQUE (plan_id, metric, place));
 CREATE TABLE IF NOT EXISTS rm_figures (
   position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
-  report_id TEXT NOT NULL, report_position INTEGER NOT NULL, pair INTEGER NOT NULL,
+  report_id TEXT NOT NULL, report_position INTEGER NOT NULL, pair INTEGER NOT NULL, task INTEGER NOT NULL,
   as_of TEXT NOT NULL, recorded_at INTEGER NOT NULL, figure TEXT NOT NULL,
   unit TEXT, person TEXT, source TEXT, reason TEXT, hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS rm_figures_lookup ON rm_figures (pair, as_of, report_position);

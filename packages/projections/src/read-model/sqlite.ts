@@ -85,27 +85,27 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
        VALUES (@position, @plan_id, @task, @metric, @deadline, @event_id, @recorded_at, @hash, @data)`,
     ),
   };
-  const FIGURE_COLUMNS = `position, event_id, kind, report_id, report_position, pair, as_of, recorded_at, figure, unit, person,
-       source, reason, hash`;
+  const FIGURE_COLUMNS = `position, event_id, kind, report_id, report_position, pair, task, as_of, recorded_at, figure, unit,
+       person, source, reason, hash`;
   // better-sqlite3 binds only plain ? by position (not ?NNN), so a value used twice is passed twice.
-  const insertReport = prep(`INSERT INTO rm_figures (${FIGURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertReport = prep(`INSERT INTO rm_figures (${FIGURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // A correction sorts and is found with the report it corrects: it takes that report's position and
   // pair. (A correction of a report the index lacks, which the decider never writes, gets pair 0,
-  // no pair: queries by place do not see it.)
+  // no pair: the queries, which take plan, metric and place from the pair, do not see it.)
   const insertCorrection = prep(
     `INSERT INTO rm_figures (${FIGURE_COLUMNS})
-     SELECT ?, ?, ?, ?, COALESCE(r.position, ?), COALESCE(r.pair, 0), ?, ?, ?, ?, ?, ?, ?, ?
+     SELECT ?, ?, ?, ?, COALESCE(r.position, ?), COALESCE(r.pair, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?
      FROM (SELECT 1) LEFT JOIN rm_figures r ON r.event_id = ?`,
   );
   const addReport = (r: FigureRow, pair: number) =>
-    insertReport.run(r.position, r.event_id, r.kind, r.report_id, r.position, pair, r.as_of, r.recorded_at, r.figure, r.unit, r.person,
-      r.source, r.reason, r.hash);
+    insertReport.run(r.position, r.event_id, r.kind, r.report_id, r.position, pair, r.task, r.as_of, r.recorded_at, r.figure, r.unit,
+      r.person, r.source, r.reason, r.hash);
   const addCorrection = (r: FigureRow) =>
-    insertCorrection.run(r.position, r.event_id, r.kind, r.report_id, r.position, r.as_of, r.recorded_at, r.figure, r.unit, r.person,
-      r.source, r.reason, r.hash, r.report_id);
+    insertCorrection.run(r.position, r.event_id, r.kind, r.report_id, r.position, r.task, r.as_of, r.recorded_at, r.figure, r.unit,
+      r.person, r.source, r.reason, r.hash, r.report_id);
   // The first report of a (plan, metric, place) in log order sets first_recorded_at.
   const insertPair = prep(
-    `INSERT INTO rm_pairs (plan_id, task, metric, place, first_recorded_at) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO rm_pairs (plan_id, metric, place, first_recorded_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (plan_id, metric, place) DO NOTHING`,
   );
   const pairId = prep(`SELECT id FROM rm_pairs WHERE plan_id = ? AND metric = ? AND place = ?`).pluck();
@@ -144,7 +144,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       const key = `${r.row.plan_id}\u0000${r.row.metric}\u0000${r.row.place}`;
       let pair = pairs.get(key);
       if (pair === undefined) {
-        insertPair.run(r.row.plan_id, r.row.task, r.row.metric, r.row.place, r.row.recorded_at);
+        insertPair.run(r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at);
         pair = pairId.get(r.row.plan_id, r.row.metric, r.row.place) as number;
         pairs.set(key, pair);
       }
@@ -219,7 +219,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     ),
     places: prep(`SELECT id, place FROM rm_pairs WHERE plan_id = ? AND metric = ? ORDER BY place`),
     effective: prep(
-      `SELECT v.*, p.plan_id, p.task, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair
+      `SELECT v.*, p.plan_id, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair
        WHERE v.pair = @pair AND v.as_of <= @asOf AND v.recorded_at <= @knownAt
          AND NOT EXISTS (SELECT 1 FROM rm_figures w WHERE w.report_position = v.report_position AND w.position > v.position
                          AND w.recorded_at <= @knownAt)
@@ -227,15 +227,15 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
        ORDER BY v.as_of DESC, v.report_position DESC LIMIT 1`,
     ),
     historyPlace: prep(
-      `SELECT v.*, p.plan_id, p.task, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair
+      `SELECT v.*, p.plan_id, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair
        WHERE p.plan_id = ? AND p.metric = ? AND p.place = ? ORDER BY v.position`,
     ),
     historyAll: prep(
-      `SELECT v.*, p.plan_id, p.task, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair
+      `SELECT v.*, p.plan_id, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair
        WHERE p.plan_id = ? AND p.metric = ? ORDER BY v.position`,
     ),
     versionsOf: prep(
-      `SELECT v.*, p.plan_id, p.task, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair
+      `SELECT v.*, p.plan_id, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair
        WHERE v.report_position IN (SELECT position FROM rm_figures WHERE event_id IN (SELECT value FROM json_each(?))) ORDER BY v.position`,
     ),
     retractionsOfReports: prep(`SELECT * FROM rm_retractions WHERE report_id IN (SELECT value FROM json_each(?)) ORDER BY position`),
@@ -249,7 +249,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       `SELECT 1 FROM rm_figures WHERE pair IN (SELECT id FROM rm_pairs WHERE plan_id = ? AND metric = ?)
          AND kind = 'report' AND recorded_at <= ? LIMIT 1`,
     ),
-    findReport: prep(`SELECT v.*, p.plan_id, p.task, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair WHERE v.event_id = ?`),
+    findReport: prep(`SELECT v.*, p.plan_id, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair WHERE v.event_id = ?`),
   };
 
   const reader: ReadModelReader = {

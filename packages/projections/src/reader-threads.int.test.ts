@@ -132,21 +132,27 @@ describe('catching up with reader threads', () => {
     expect(seen.length).toBe(Math.ceil(head / 100));
   });
 
-  it('drops the lookup index for a rebuild from 0 and builds it once the rebuild is done', async () => {
-    const m = model('deferred.db');
-    const before = indexNames(join(dir, 'deferred.db'));
-    expect(before).toContain('rm_figures_lookup');
+  /** The read model in `name`, noting the indexes of rm_figures before each batch it applies. */
+  const watchingIndexes = (m: SqliteReadModel, name: string) => {
     const during: unknown[][] = [];
     const watched = {
       ...m,
       writer: {
         ...m.writer,
         applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
-          during.push(indexNames(join(dir, 'deferred.db')));
+          during.push(indexNames(join(dir, name)));
           return m.writer.applyRows(...args);
         },
       },
     };
+    return { watched, during };
+  };
+
+  it('drops the lookup index for a rebuild from 0 and builds it once the rebuild is done', async () => {
+    const m = model('deferred.db');
+    const before = indexNames(join(dir, 'deferred.db'));
+    expect(before).toContain('rm_figures_lookup');
+    const { watched, during } = watchingIndexes(m, 'deferred.db');
     await rebuildReadModel(store, watched, threaded(1));
     expect(during.length).toBe(Math.ceil(head / 100));
     for (const names of during) expect(names).not.toContain('rm_figures_lookup');
@@ -158,17 +164,7 @@ describe('catching up with reader threads', () => {
     const first = await store.readAll({ fromPosition: 0, maxCount: 100 })();
     if (isLeft(first)) throw new Error(first.left.message);
     expect(await m.writer.applyBatch(LEDGER_INDEX, 0, first.right)).toBe('applied');
-    const during: unknown[][] = [];
-    const watched = {
-      ...m,
-      writer: {
-        ...m.writer,
-        applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
-          during.push(indexNames(join(dir, 'not-from-zero.db')));
-          return m.writer.applyRows(...args);
-        },
-      },
-    };
+    const { watched, during } = watchingIndexes(m, 'not-from-zero.db');
     await catchUpReadModel(store, watched, threaded(1));
     expect(during.length).toBeGreaterThan(0);
     for (const names of during) expect(names).toContain('rm_figures_lookup');
@@ -241,58 +237,56 @@ describe('reader thread failures', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Runs `f` on a fresh read model beside the ledger, closing it whatever happens. */
+  const withReadModel = async (f: (m: SqliteReadModel) => Promise<void>) => {
+    const m = createSqliteReadModel({ file: join(dir, 'rm.db') });
+    try {
+      await f(m);
+    } finally {
+      m.close();
+    }
+  };
+
   it('stops at a damaged event, naming it and the page it is in, with nothing after it applied', async () => {
     const damaged = await store.readAll({ fromPosition: 249, maxCount: 1 })();
     if (isLeft(damaged)) throw new Error(damaged.left.message);
     corruptStoredEvent(file, 250, { kind: 'field', field: 'data', value: { planId: 'p' } });
-    const m = createSqliteReadModel({ file: join(dir, 'rm.db') });
-    try {
+    await withReadModel(async (m) => {
       const r = rebuildReadModel(store, m, { readers: { opener: sqliteStoreOpener(file), threads: 2 }, largeFrom: 1, batchSize: 100 });
       await expect(r).rejects.toThrow(`ledger-index: reading after position 200 failed: event ${damaged.right[0]!.eventId} (ProgressReported v2): data.task`);
       expect(await m.reader.checkpoint(LEDGER_INDEX)).toBeLessThanOrEqual(200);
-    } finally {
-      m.close();
-    }
+    });
   });
 
   it('refuses a thread count that is not a whole number from 1 to 64, before reading anything', async () => {
-    const m = createSqliteReadModel({ file: join(dir, 'rm.db') });
-    try {
+    await withReadModel(async (m) => {
       for (const threads of [0, -1, 1.5, Number.NaN, 65])
         await expect(rebuildReadModel(store, m, { readers: { opener: sqliteStoreOpener(file), threads }, largeFrom: 1 })).rejects.toThrow(
           new RegExp(`^reader threads must be a whole number from 1 to 64, not ${String(threads)}`),
         );
-    } finally {
-      m.close();
-    }
+    });
   });
 
   it('fails when a thread does not open the store in time, even if this thread read every page', async () => {
-    const m = createSqliteReadModel({ file: join(dir, 'rm.db') });
     const hanging = join(dir, 'hanging.js');
     writeFileSync(hanging, 'exports.openEventStore = () => new Promise(() => setInterval(() => {}, 1000));\n');
-    try {
+    await withReadModel(async (m) => {
       await expect(
         rebuildReadModel(store, m, { readers: { opener: { module: hanging, args: {} }, threads: 1, startTimeoutMs: 300 }, largeFrom: 1, batchSize: 50 }),
       ).rejects.toThrow('ledger-index: a reader thread did not open the event store within 300 ms');
-    } finally {
-      m.close();
-    }
+    });
   });
 
   it('says which opener module cannot be loaded, or does not open a store', async () => {
-    const m = createSqliteReadModel({ file: join(dir, 'rm.db') });
     const empty = join(dir, 'empty.js');
     writeFileSync(empty, 'module.exports = {};\n');
     const throwing = join(dir, 'throwing.js');
     writeFileSync(throwing, 'exports.openEventStore = () => { throw new Error("no such file"); };\n');
-    try {
+    await withReadModel(async (m) => {
       const run = (module: string) => rebuildReadModel(store, m, { readers: { opener: { module, args: {} }, threads: 1 }, largeFrom: 1, batchSize: 50 });
       await expect(run(join(dir, 'missing.js'))).rejects.toThrow(/a reader thread cannot load .*missing\.js/);
       await expect(run(empty)).rejects.toThrow(/empty\.js does not export openEventStore/);
       await expect(run(throwing)).rejects.toThrow(/a reader thread cannot open the event store: no such file/);
-    } finally {
-      m.close();
-    }
+    });
   });
 });

@@ -8,7 +8,8 @@ import type { z } from 'zod';
  * It knows only what the event schemas use: strict objects, strings, safe integers, booleans,
  * literals, optional keys, discriminated unions, and their length, pattern, bound and refine
  * checks. A schema with anything else compiles to null: zod alone checks it. Checking a
- * ProgressReported with its metadata this way takes about a tenth of zod's time.
+ * ProgressReported with its metadata this way took a third to a half of zod's time (measured
+ * with 200,000 checks of stored reports).
  */
 export type QuickCheck = (value: unknown) => boolean;
 

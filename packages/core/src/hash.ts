@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventEnvelope, StoredEvent } from './events/envelope';
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -42,26 +42,47 @@ export const canonicalJson = (v: unknown): string => {
   }
 };
 
-export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 
 /** The hash of the empty log: the first event's prevHash. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** What an event's hash covers: where it is in its stream, and everything it says. */
+/** An event with its data and metadata written as canonical JSON: the exact text stores keep and hashes cover. */
+export interface CanonicalEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: string;
+  readonly metadata: string;
+}
+
+/** Serialises data and metadata once; stores do it outside any write lock. */
+export const canonicalEvent = (e: EventEnvelope): CanonicalEvent => ({
+  eventId: e.eventId,
+  type: e.type,
+  schemaVersion: e.schemaVersion,
+  data: canonicalJson(e.data),
+  metadata: canonicalJson(e.metadata),
+});
+
+/**
+ * What an event's hash covers: where it is in its stream, and everything it says. It is the
+ * canonical JSON of { stream, revision, eventId, type, schemaVersion, data, metadata }, written
+ * from the already canonical parts with its keys in code-point order, as canonicalJson sorts
+ * them (event-store's stored-row.unit.test.ts holds the two equal on awkward events).
+ */
+export const canonicalContent = (stream: string, revision: number, e: CanonicalEvent): string =>
+  `{"data":${e.data},"eventId":${JSON.stringify(e.eventId)},"metadata":${e.metadata},"revision":${revision},` +
+  `"schemaVersion":${e.schemaVersion},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(e.type)}}`;
+
 export const hashedContent = (stream: string, revision: number, e: EventEnvelope): string =>
-  canonicalJson({
-    stream,
-    revision,
-    eventId: e.eventId,
-    type: e.type,
-    schemaVersion: e.schemaVersion,
-    data: e.data,
-    metadata: e.metadata,
-  });
+  canonicalContent(stream, revision, canonicalEvent(e));
 
 /** hash = SHA-256(prevHash ‖ "\n" ‖ canonical content). */
+export const linkHash = (prevHash: string, content: string): string => sha256Hex(`${prevHash}\n${content}`);
+
 export const chainHash = (prevHash: string, stream: string, revision: number, e: EventEnvelope): string =>
-  sha256Hex(`${prevHash}\n${hashedContent(stream, revision, e)}`);
+  linkHash(prevHash, hashedContent(stream, revision, e));
 
 export type ChainBreak =
   | { readonly _tag: 'ChainBroken'; readonly position: number; readonly eventId: string; readonly reason: string }

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import { type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
 import { left, right, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { catchUp, subscriptionSet } from './catch-up';
@@ -6,7 +6,7 @@ import { concurrencyError, storeUnavailable, type AppendError, type ReadError, t
 import { NO_STREAM, satisfies, type CurrentRevision, type ExpectedRevision } from './expected-revision';
 import type { AppendResult, EventStore } from './port';
 import { checkLogRange, checkStreamRange, prepareAppend, replayIfStored, type StoredAt } from './rules';
-import { chainRow, decodeRow, decodeRows, type EncodedEvent, type StoredRow } from './stored-row';
+import { appendedRows, chainAfter, decodeRow, decodeRows, type EncodedEvent, type StoredRow } from './stored-row';
 
 export interface InMemoryEventStoreOptions {
   readonly registry: EventRegistry;
@@ -70,20 +70,15 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     const actual = currentRevision(stream);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
-    let prevHash = rows.length === 0 ? GENESIS_HASH : rows[rows.length - 1]!.hash;
-    let revision = actual === NO_STREAM ? -1 : actual;
-    const positions: number[] = [];
+    const chained = chainAfter(rows[rows.length - 1], stream, actual, events);
     const streamPositions = streams.get(stream) ?? [];
-    for (const e of events) {
-      const row = chainRow(prevHash, rows.length + 1, stream, ++revision, e);
+    for (const row of chained) {
       rows.push(row);
       byId.set(row.eventId, row.position);
       streamPositions.push(row.position);
-      positions.push(row.position);
-      prevHash = row.hash;
     }
     streams.set(stream, streamPositions);
-    return right({ stream, nextRevision: revision, positions, alreadyStored: false });
+    return right(appendedRows(stream, chained));
   };
 
   const store: EventStore = {

@@ -1,7 +1,8 @@
-import { hash } from 'node:crypto';
-import { canonicalJson, type EventEnvelope, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import { canonicalContent, canonicalEvent, GENESIS_HASH, linkHash, type CanonicalEvent, type EventRegistry, type StoredEvent } from '@minsheng/core';
 import { left, right, type Either } from 'fp-ts/Either';
 import { corruptEvent, type ReadError } from './errors';
+import { NO_STREAM, type CurrentRevision } from './expected-revision';
+import type { AppendResult } from './port';
 
 /**
  * An event as adapters keep it: data and metadata as canonical JSON text, the exact
@@ -21,30 +22,9 @@ export interface StoredRow {
 }
 
 /** An envelope with its payload already written as canonical JSON (done once, outside any write lock). */
-export interface EncodedEvent {
-  readonly eventId: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: string;
-  readonly metadata: string;
-}
+export type EncodedEvent = CanonicalEvent;
 
-export const encodeEvent = (e: EventEnvelope): EncodedEvent => ({
-  eventId: e.eventId,
-  type: e.type,
-  schemaVersion: e.schemaVersion,
-  data: canonicalJson(e.data),
-  metadata: canonicalJson(e.metadata),
-});
-
-/**
- * The same text as core's `hashedContent`, built from the already canonical data and
- * metadata instead of serialising them a second time: the keys below are in code-point
- * order, as canonicalJson sorts them. stored-row.unit.test.ts holds the two equal.
- */
-export const hashedContentOf = (stream: string, revision: number, e: EncodedEvent): string =>
-  `{"data":${e.data},"eventId":${JSON.stringify(e.eventId)},"metadata":${e.metadata},"revision":${revision},` +
-  `"schemaVersion":${e.schemaVersion},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(e.type)}}`;
+export const encodeEvent = canonicalEvent;
 
 /** Places an encoded event in the log: its revision, its position and its link to the event before it. */
 export const chainRow = (prevHash: string, position: number, stream: string, revision: number, e: EncodedEvent): StoredRow => ({
@@ -57,7 +37,36 @@ export const chainRow = (prevHash: string, position: number, stream: string, rev
   data: e.data,
   metadata: e.metadata,
   prevHash,
-  hash: hash('sha256', `${prevHash}\n${hashedContentOf(stream, revision, e)}`, 'hex'),
+  hash: linkHash(prevHash, canonicalContent(stream, revision, e)),
+});
+
+/**
+ * The rows of a decided append: the events chained after the log's head (none: an empty log),
+ * at the next revisions of a stream now at `actual`.
+ */
+export const chainAfter = (
+  head: { readonly hash: string; readonly position: number } | null | undefined,
+  stream: string,
+  actual: CurrentRevision,
+  events: readonly EncodedEvent[],
+): StoredRow[] => {
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  let position = head?.position ?? 0;
+  let revision = actual === NO_STREAM ? -1 : actual;
+  const rows: StoredRow[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    rows[i] = chainRow(prevHash, ++position, stream, ++revision, events[i]!);
+    prevHash = rows[i]!.hash;
+  }
+  return rows;
+};
+
+/** What an append that stored `rows` (in order, at least one) returns. */
+export const appendedRows = (stream: string, rows: readonly StoredRow[]): AppendResult => ({
+  stream,
+  nextRevision: rows[rows.length - 1]!.revision,
+  positions: rows.map((r) => r.position),
+  alreadyStored: false,
 });
 
 /**

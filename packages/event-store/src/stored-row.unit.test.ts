@@ -1,5 +1,6 @@
-import { hashedContent, ledgerRegistry } from '@minsheng/core';
-import { chainRow, decodeRow, encodeEvent, hashedContentOf } from './stored-row';
+import { createHash } from 'node:crypto';
+import { canonicalJson, chainHash, ledgerRegistry } from '@minsheng/core';
+import { chainRow, decodeRow, encodeEvent } from './stored-row';
 import { makeTestEvent, makeV1Report } from './testing';
 
 describe('stored rows', () => {
@@ -11,9 +12,13 @@ describe('stored rows', () => {
     { ...makeTestEvent(), type: 'Odd "type" 名', data: { z: [1, { b: null, a: [true, 'x'] }], a: undefined, ü: 2 } },
   ];
 
-  it.each(events.map((e) => [e.type, e]))('compose the same hashed text as core for %s', (_type, e) => {
-    for (const [stream, revision] of [['progress-7-daoli', 0], ['进度-松北区 🏙️', 41]] as const)
-      expect(hashedContentOf(stream, revision, encodeEvent(e))).toBe(hashedContent(stream, revision, e));
+  it.each(events.map((e) => [e.type, e]))('hash the canonical JSON of the whole event, built from its encoded parts, for %s', (_type, e) => {
+    for (const [stream, revision] of [['progress-7-daoli', 0], ['进度-松北区 🏙️', 41]] as const) {
+      const whole = canonicalJson({ stream, revision, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata });
+      const row = chainRow('1'.repeat(64), 3, stream, revision, encodeEvent(e));
+      expect(row.hash).toBe(createHash('sha256').update(`${'1'.repeat(64)}\n${whole}`, 'utf8').digest('hex'));
+      expect(row.hash).toBe(chainHash('1'.repeat(64), stream, revision, e));
+    }
   });
 
   it('decode back to the envelope, upcast unless raw', () => {

@@ -1,8 +1,9 @@
 import { BACKWARDS, END, EventStoreDBClient, FORWARDS, type ResolvedEvent } from '@eventstore/db-client';
-import { GENESIS_HASH, systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import { systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
 import {
   catchUp,
-  chainRow,
+  appendedRows,
+  chainAfter,
   checkLogRange,
   checkStreamRange,
   concurrencyError,
@@ -122,14 +123,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
     const actual: CurrentRevision = await io.linkedRevision(stream, true);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
-    let prevHash = tail?.hash ?? GENESIS_HASH;
-    let position = tail?.position ?? 0;
-    let revision = actual === NO_STREAM ? -1 : actual;
-    const rows = events.map((e) => {
-      const row = chainRow(prevHash, ++position, stream, ++revision, e);
-      prevHash = row.hash;
-      return row;
-    });
+    const rows = chainAfter(tail, stream, actual, events);
     const storedAt = clock.now().toISOString();
     const written = await io.appendChecked(
       names.log,
@@ -138,7 +132,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
     );
     if (written === 'conflict') return 'retry';
     await io.link(stream, rows[0]!.revision, rows);
-    return right({ stream, nextRevision: revision, positions: rows.map((r) => r.position), alreadyStored: false });
+    return right(appendedRows(stream, rows));
   };
 
   const appendUntilDecided = async (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Promise<Either<AppendError, AppendResult>> => {

@@ -1,7 +1,8 @@
-import { GENESIS_HASH, systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import { systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
 import {
   catchUp,
-  chainRow,
+  appendedRows,
+  chainAfter,
   checkLogRange,
   checkStreamRange,
   concurrencyError,
@@ -149,14 +150,8 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     const actual: CurrentRevision = state.revision === null ? NO_STREAM : Number(state.revision);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
-    let prevHash = state.head_hash ?? GENESIS_HASH;
-    let position = state.head_position === null ? 0 : Number(state.head_position);
-    let revision = actual === NO_STREAM ? -1 : actual;
-    const chained: StoredRow[] = new Array(events.length);
-    for (let i = 0; i < events.length; i++) {
-      chained[i] = chainRow(prevHash, ++position, stream, ++revision, events[i]!);
-      prevHash = chained[i]!.hash;
-    }
+    const head = state.head_hash === null ? null : { hash: state.head_hash, position: Number(state.head_position) };
+    const chained = chainAfter(head, stream, actual, events);
     const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
     await engine(
       client.query(
@@ -172,13 +167,13 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
           column('metadata'),
           column('prevHash'),
           column('hash'),
-          revision,
+          chained[chained.length - 1]!.revision,
         ),
       ),
     );
-    const positions = column('position');
-    if (hooks.beforeCommit) await engine(hooks.beforeCommit(stream, positions));
-    return right({ stream, nextRevision: revision, positions, alreadyStored: false });
+    const result = appendedRows(stream, chained);
+    if (hooks.beforeCommit) await engine(hooks.beforeCommit(stream, result.positions));
+    return right(result);
   };
 
   /** One transaction: COMMIT when the append stored events, ROLLBACK when it was refused, replayed or failed. */

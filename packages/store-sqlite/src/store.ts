@@ -1,7 +1,8 @@
-import { GENESIS_HASH, systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import { systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
 import {
   catchUp,
-  chainRow,
+  appendedRows,
+  chainAfter,
   checkLogRange,
   checkStreamRange,
   concurrencyError,
@@ -90,19 +91,11 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     const actual = currentRevision(stream);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
-    const head = q.logHead.get();
-    let prevHash = head?.hash ?? GENESIS_HASH;
-    let position = head?.position ?? 0;
-    let revision = actual === NO_STREAM ? -1 : actual;
+    const rows = chainAfter(q.logHead.get(), stream, actual, events);
     const storedAt = clock.now().toISOString();
-    const positions: number[] = new Array(events.length);
-    for (let i = 0; i < events.length; i++) {
-      const row = chainRow(prevHash, ++position, stream, ++revision, events[i]!);
+    for (const row of rows)
       q.insert.run(row.position, row.eventId, stream, row.revision, row.type, row.schemaVersion, row.data, row.metadata, row.prevHash, row.hash, storedAt);
-      positions[i] = position;
-      prevHash = row.hash;
-    }
-    return right({ stream, nextRevision: revision, positions, alreadyStored: false });
+    return right(appendedRows(stream, rows));
   });
 
   const store: EventStore = {

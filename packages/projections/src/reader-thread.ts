@@ -6,9 +6,8 @@
  */
 import type { OpenEventStore, StoreOpener } from '@minsheng/event-store';
 import { parentPort, workerData } from 'node:worker_threads';
-import { rowsOf } from './read-model/index-rows';
 import { encodeRows } from './read-model/row-wire';
-import type { PageRequest, ThreadMessage } from './reader-threads';
+import { readPage, ReaderThreadError, type PageRequest, type ThreadMessage } from './reader-threads';
 
 const port = parentPort!;
 const send = (m: ThreadMessage) => port.postMessage(m);
@@ -31,13 +30,18 @@ const main = async () => {
   // Requests are answered one at a time, in the order they came.
   let queue = Promise.resolve();
   port.on('message', (r: PageRequest) => {
-    queue = queue.then(async () => {
-      const read = await store.readAll({ fromPosition: r.after, maxCount: r.upTo - r.after })();
-      if (read._tag === 'Left')
-        return send({ type: 'failed', page: r.page, message: `reading after position ${r.after} failed: ${read.left.message}` });
-      const events = read.right.filter((e) => e.position <= r.upTo);
-      send({ type: 'page', page: r.page, count: events.length, rows: encodeRows(rowsOf(events)) });
-    }).catch((e: unknown) => send({ type: 'failed', page: r.page, message: `reading after position ${r.after} failed: ${reasonOf(e)}` }));
+    queue = queue
+      .then(async () => {
+        const page = await readPage(store, r.after, r.upTo);
+        send({ type: 'page', page: r.page, count: page.count, rows: encodeRows(page.rows) });
+      })
+      .catch((e: unknown) =>
+        send({
+          type: 'failed',
+          page: r.page,
+          message: e instanceof ReaderThreadError ? e.message : `reading after position ${r.after} failed: ${reasonOf(e)}`,
+        }),
+      );
   });
   send({ type: 'ready' });
 };

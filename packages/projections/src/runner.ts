@@ -55,7 +55,7 @@ interface Run {
 
 /** Pages read in threads, applied here in log order, up to the head seen at the start. */
 const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void> => {
-  const reading: ThreadReading = { threadsThatRead: 0, pagesReadInThreads: 0, pagesReadHere: 0 };
+  const reading: ThreadReading = { threadsThatRead: 0 };
   const pages = readPagesInThreads(run.store, readers, { after: run.checkpoint, upTo: run.head }, run.batchSize, reading);
   try {
     for await (const page of pages) {

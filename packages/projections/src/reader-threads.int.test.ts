@@ -177,6 +177,44 @@ describe('catching up with reader threads', () => {
     expect(indexNames(join(dir, 'failing.db'))).toContain('rm_figures_lookup');
   });
 
+  it('turns the connection\'s own WAL checkpoints off for a large catch-up and back on after it, from 0 or not', async () => {
+    const db = new Database(join(dir, 'checkpoints.db'));
+    const m = createSqliteReadModel({ db });
+    const during: unknown[] = [];
+    const watched = {
+      ...m,
+      writer: {
+        ...m.writer,
+        applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
+          during.push(db.pragma('wal_autocheckpoint', { simple: true }));
+          return m.writer.applyRows(...args);
+        },
+      },
+    };
+    try {
+      await rebuildReadModel(store, watched, threaded(1, { largeFrom: head }));
+      expect(during.length).toBe(Math.ceil(head / 100));
+      expect(new Set(during)).toEqual(new Set([0]));
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      // Not from 0: a catch-up of the rest, once enough of the log is new.
+      const rest = head - 500;
+      await m.writer.reset(LEDGER_INDEX);
+      const first = await store.readAll({ fromPosition: 0, maxCount: 500 })();
+      if (isLeft(first)) throw new Error(first.left.message);
+      expect(await m.writer.applyBatch(LEDGER_INDEX, 0, first.right)).toBe('applied');
+      during.length = 0;
+      await catchUpReadModel(store, watched, threaded(1, { largeFrom: rest }));
+      expect(new Set(during)).toEqual(new Set([0]));
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      const plain = model('checkpoints-plain.db');
+      await rebuildReadModel(store, plain, { batchSize: 100 });
+      expect(dump(join(dir, 'checkpoints.db'))).toEqual(dump(join(dir, 'checkpoints-plain.db')));
+    } finally {
+      m.close();
+      db.close();
+    }
+  });
+
   it('goes on from where another writer moved the checkpoint, applying nothing twice', async () => {
     const m = model('moved.db');
     let stolen = false;

@@ -121,7 +121,7 @@ export const catchUpReadModel = async (store: EventStore, model: Model, options:
     if (large && options.readers) await applyFromThreads(run, options.readers);
     await applyHere(run);
   };
-  if (large && run.checkpoint === 0 && model.writer.withIndexesDeferred) await model.writer.withIndexesDeferred(load);
+  if (large && model.writer.withBulkLoad) await model.writer.withBulkLoad(load, { fromZero: run.checkpoint === 0 });
   else await load();
   return { applied: run.applied, checkpoint: run.checkpoint, head: Math.max(run.head, run.checkpoint), readerThreads: run.readerThreads };
 };

@@ -31,10 +31,11 @@ export interface ReadModelWriter {
   /** Drops every row and resets the checkpoint to 0 (for a rebuild in place). */
   reset(projection: string): Promise<void>;
   /**
-   * Optional: runs `load` (a catch-up from position 0) with the indexes only queries use built
-   * once at the end instead of row by row, and builds them whatever `load` does. Queries made
-   * meanwhile are answered, slowly. A process that dies during `load` leaves them to be built
-   * when the read model is next opened.
+   * Optional: runs `load`, a large catch-up, in the engine's way of writing many batches fast,
+   * and ends it whatever `load` does. From position 0 (`fromZero`) the indexes only queries use
+   * may be built once at the end instead of row by row: queries made meanwhile are answered,
+   * slowly, and a process that dies during `load` leaves them to be built when the read model
+   * is next opened.
    */
-  withIndexesDeferred?<A>(load: () => Promise<A>): Promise<A>;
+  withBulkLoad?<A>(load: () => Promise<A>, options: { readonly fromZero: boolean }): Promise<A>;
 }

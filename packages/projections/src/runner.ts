@@ -19,8 +19,9 @@ export interface CatchUpOptions {
 }
 
 /**
- * How far behind a read model must be before a catch-up starts reader threads and, from
- * position 0, defers the index only queries use. Threads take about 0.2 s to start and warm
+ * How far behind a read model must be before a catch-up is a bulk load (see withBulkLoad: on
+ * SQLite, WAL checkpoints in another thread and, from position 0, the index only queries use
+ * built at the end) and starts reader threads. Threads take about 0.2 s to start and warm
  * up: at 20k events they made a rebuild slower (43k against 54k events/s), at 100k faster
  * (69k against 55k), measured with `pnpm bench`.
  */
@@ -97,7 +98,7 @@ const applyHere = async (run: Run): Promise<void> => {
  * and commits its rows with the moved checkpoint in one transaction. If another worker
  * moved the checkpoint first, the batch is dropped and reading resumes from the new
  * checkpoint, so no event is applied twice or skipped. A large catch-up reads in threads
- * (with `readers`) and, from position 0, builds the query-only indexes once at the end.
+ * (with `readers`) and is written as the read model writes a bulk load (withBulkLoad).
  */
 export const catchUpReadModel = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
   const projection = options.projection ?? LEDGER_INDEX;

@@ -4,7 +4,7 @@ import { createSqliteEventStore, sqliteStoreOpener } from '@minsheng/store-sqlit
 import { corruptStoredEvent, freshLedgerFile } from '@minsheng/store-sqlite/testing';
 import Database from 'better-sqlite3';
 import { isLeft } from 'fp-ts/Either';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LEDGER_INDEX } from './read-model/projection';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
@@ -213,6 +213,26 @@ describe('catching up with reader threads', () => {
       m.close();
       db.close();
     }
+  });
+
+  it('checkpoints the WAL from its own thread during a large catch-up on this thread alone', async () => {
+    // Only a checkpoint writes a WAL database's own file. The thread starts after the first
+    // commit past 64 KB of WAL, and its last checkpoint is done before the rebuild returns.
+    const name = join(dir, 'one-thread-checkpoints.db');
+    const m = createSqliteReadModel({ file: name, checkpointThreadAt: 64 * 1024 });
+    models.push(m);
+    const before = statSync(name).size;
+    await rebuildReadModel(store, m, { largeFrom: 1, batchSize: 100 });
+    expect(statSync(name).size).toBeGreaterThan(before + 200 * 1024);
+    // The same catch-up, not large: the connection checkpoints only at its own 4 MB, so the
+    // rows stay in the WAL.
+    const small = join(dir, 'small-checkpoints.db');
+    const s = createSqliteReadModel({ file: small, checkpointThreadAt: 64 * 1024 });
+    models.push(s);
+    const smallBefore = statSync(small).size;
+    await rebuildReadModel(store, s, { batchSize: 100 });
+    expect(statSync(small).size).toBe(smallBefore);
+    expect(dump(small)).toEqual(dump(name));
   });
 
   it('goes on from where another writer moved the checkpoint, applying nothing twice', async () => {

@@ -54,6 +54,7 @@ describe('the WAL checkpointing thread', () => {
     const checkpointer = checkpointing(db, { startAt: 64 * 1024 });
     expect(autocheckpoint(db)).toBe(0);
     fill(db, 10); // about 2.4 MB, far less than the 4 MB at which the connection would checkpoint
+    checkpointer.afterCommit();
     // Only a checkpoint writes the database file of a WAL database: it grows once the thread ran one.
     expect(await until(() => size(file) > before)).toBe(true);
     await checkpointer.finish();
@@ -68,6 +69,7 @@ describe('the WAL checkpointing thread', () => {
     const before = size(file);
     const checkpointer = checkpointing(db);
     fill(db, 1);
+    checkpointer.afterCommit();
     await new Promise((r) => setTimeout(r, 100));
     expect(size(file)).toBe(before);
     await checkpointer.finish();
@@ -82,6 +84,7 @@ describe('the WAL checkpointing thread', () => {
     const failures: string[] = [];
     const checkpointer = checkpointing(db, { startAt: 0, onFailure: (m) => failures.push(m) });
     expect(autocheckpoint(db)).toBe(0);
+    checkpointer.afterCommit();
     expect(await until(() => autocheckpoint(db) === 1000)).toBe(true);
     expect(failures).toEqual([expect.stringContaining(`the checkpointing thread cannot open ${join(dir, 'moved.db')}`)]);
     await checkpointer.finish();
@@ -104,6 +107,7 @@ describe('the WAL checkpointing thread', () => {
     const checkpointer = checkpointing(db, { startAt: 0 });
     expect(autocheckpoint(db)).toBe(0);
     fill(db, 2);
+    checkpointer.afterCommit();
     await checkpointer.finish();
     expect(autocheckpoint(db)).toBe(250);
     db.close();

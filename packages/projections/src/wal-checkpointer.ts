@@ -15,6 +15,11 @@ import { Worker } from 'node:worker_threads';
  * the writer's next transaction starts it again from the beginning.
  */
 export interface WalCheckpointer {
+  /**
+   * Called by the writer after each commit: starts the thread once the WAL has reached the size
+   * at which it starts. (Not a timer: a load on one thread may never let the event loop turn.)
+   */
+  afterCommit(): void;
   /** Runs a last checkpoint, stops the thread, and gives the connection its own checkpoints back. */
   finish(): Promise<void>;
 }
@@ -26,7 +31,7 @@ export interface WalCheckpointerOptions {
    * threads it starts itself (reader threads) boot first.
    */
   readonly startAt?: number;
-  /** How often the WAL's size is looked at, and the thread looks for pages to copy (default 20 ms). */
+  /** How often the thread looks for committed pages to copy (default 20 ms). */
   readonly everyMs?: number;
   /** Told once if the thread fails; the connection then checkpoints itself again. */
   readonly onFailure?: (message: string) => void;
@@ -41,7 +46,7 @@ export type CheckpointerMessage = { readonly type: 'finished' } | { readonly typ
  * it would have without.
  */
 export const startWalCheckpointer = (db: Database.Database, options: WalCheckpointerOptions = {}): WalCheckpointer => {
-  if (db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return { finish: async () => {} };
+  if (db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return { afterCommit: () => {}, finish: async () => {} };
   const own = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   const everyMs = options.everyMs ?? 20;
   const startAt = options.startAt ?? own * (db.pragma('page_size', { simple: true }) as number);
@@ -54,7 +59,6 @@ export const startWalCheckpointer = (db: Database.Database, options: WalCheckpoi
   let worker: Worker | null = null;
   let ended: Promise<void> = Promise.resolve();
   const start = () => {
-    clearInterval(watch);
     const w = new Worker(compiledBeside(__dirname, 'wal-checkpointer-thread.js'), { workerData: { file: db.name, everyMs } });
     // A caller that never calls finish() does not keep the process alive with it.
     w.unref();
@@ -81,13 +85,12 @@ export const startWalCheckpointer = (db: Database.Database, options: WalCheckpoi
       return 0;
     }
   };
-  const watch = setInterval(() => {
-    if (walSize() >= startAt) start();
-  }, everyMs).unref();
   db.pragma('wal_autocheckpoint = 0');
   return {
+    afterCommit: () => {
+      if (!worker && !restored && walSize() >= startAt) start();
+    },
     finish: async () => {
-      clearInterval(watch);
       if (!worker) return restore();
       // Held open until the last checkpoint is done: the caller is waiting for it.
       worker.ref();

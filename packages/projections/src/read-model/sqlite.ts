@@ -4,7 +4,7 @@ import { batchSpan, rowsOf, throughOf, type FigureRow, type IndexRow } from './i
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import type { AsOf, ReadModelReader } from './rows';
-import { startWalCheckpointer } from '../wal-checkpointer';
+import { startWalCheckpointer, type WalCheckpointer } from '../wal-checkpointer';
 import { DEFAULT_PREFIX, READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, withPrefix } from './sqlite-schema';
 
 export interface SqliteReadModelOptions {
@@ -16,6 +16,11 @@ export interface SqliteReadModelOptions {
   readonly prefix?: string;
   /** Lease times come from this clock (default the system clock). */
   readonly now?: () => number;
+  /**
+   * WAL size in bytes at which a bulk load starts checkpointing in a thread of its own (see
+   * wal-checkpointer.ts; default: the size at which the connection would checkpoint itself, 4 MB).
+   */
+  readonly checkpointThreadAt?: number;
 }
 
 export interface SqliteReadModel {
@@ -28,6 +33,9 @@ export class ReadModelVersionError extends Error {}
 
 /** A batch could not be applied; nothing of it was committed. */
 export class ReadModelError extends Error {}
+
+/** The bulk load running on a connection, if one is: its WAL checkpoints run in a thread of their own. */
+const bulkLoads = new WeakMap<Database.Database, WalCheckpointer>();
 
 /** The ledger index in SQLite: rows and checkpoint commit in one IMMEDIATE transaction. */
 export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteReadModel => {
@@ -156,7 +164,9 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
 
   const applyRows: ReadModelWriter['applyRows'] = async (projection, expected, through, rows, owner) => {
     try {
-      return applyTx.immediate(projection, expected, through, rows, owner);
+      const outcome = applyTx.immediate(projection, expected, through, rows, owner);
+      bulkLoads.get(db)?.afterCommit();
+      return outcome;
     } catch (e) {
       throw new ReadModelError(`${projection}: applying ${batchSpan(expected, through)} failed: ${(e as Error).message}`, { cause: e });
     }
@@ -176,7 +186,10 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     // drops the lookup index, the one a log of interleaved reports inserts into all over (the
     // others grow at their end), and builds it by sorting once at the end: about 1 µs a figure.
     withBulkLoad: async (load, { fromZero }) => {
-      const checkpointer = startWalCheckpointer(db);
+      // A bulk load that starts while another runs on this connection (through this read model or
+      // another on the same connection) leaves the checkpoints to that one.
+      const checkpointer = bulkLoads.has(db) ? null : startWalCheckpointer(db, { startAt: options.checkpointThreadAt });
+      if (checkpointer) bulkLoads.set(db, checkpointer);
       try {
         if (!fromZero) return await load();
         db.exec(sql(`DROP INDEX IF EXISTS rm_figures_lookup`));
@@ -196,7 +209,10 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
         restore();
         return loaded;
       } finally {
-        await checkpointer.finish();
+        if (checkpointer) {
+          bulkLoads.delete(db);
+          await checkpointer.finish();
+        }
       }
     },
     reset: async (projection) => {

@@ -95,4 +95,53 @@ describe('SQLite read model', () => {
   it('refuses a malformed table prefix', () => {
     expect(() => createSqliteReadModel({ file: ':memory:', prefix: 'x; DROP TABLE' })).toThrow(/prefix/);
   });
+
+  describe('a bulk load', () => {
+    const autocheckpoint = (db: Database.Database) => db.pragma('wal_autocheckpoint', { simple: true });
+
+    it('has the connection checkpoint itself as before when the load fails', async () => {
+      const db = new Database(join(dir, 'bulk-failing.db'));
+      const m = createSqliteReadModel({ db });
+      try {
+        await expect(
+          m.writer.withBulkLoad!(async () => {
+            expect(autocheckpoint(db)).toBe(4000);
+            throw new Error('disk full');
+          }, { fromZero: true }),
+        ).rejects.toThrow('disk full');
+        expect(autocheckpoint(db)).toBe(1000);
+      } finally {
+        m.close();
+        db.close();
+      }
+    });
+
+    it('leaves the checkpoints to the bulk load already running on the same connection, from another read model too', async () => {
+      const db = new Database(join(dir, 'bulk-shared.db'));
+      db.pragma('wal_autocheckpoint = 300');
+      const a = createSqliteReadModel({ db });
+      const b = createSqliteReadModel({ db, prefix: 'rm2_' });
+      try {
+        const seen: unknown[] = [];
+        let second: Promise<unknown> = Promise.resolve();
+        await a.writer.withBulkLoad!(async () => {
+          seen.push(autocheckpoint(db));
+          await b.writer.withBulkLoad!(async () => seen.push(autocheckpoint(db)), { fromZero: false });
+          seen.push(autocheckpoint(db));
+          // One that starts while the first ends, and ends after it.
+          second = b.writer.withBulkLoad!(async () => {
+            await new Promise((r) => setTimeout(r, 50));
+            seen.push(autocheckpoint(db));
+          }, { fromZero: false });
+        }, { fromZero: false });
+        await second;
+        expect(seen).toEqual([1200, 1200, 1200, 300]);
+        expect(autocheckpoint(db)).toBe(300);
+      } finally {
+        a.close();
+        b.close();
+        db.close();
+      }
+    });
+  });
 });

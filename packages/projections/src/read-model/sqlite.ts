@@ -163,13 +163,14 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   });
 
   const applyRows: ReadModelWriter['applyRows'] = async (projection, expected, through, rows, owner) => {
+    let outcome: ApplyOutcome;
     try {
-      const outcome = applyTx.immediate(projection, expected, through, rows, owner);
-      bulkLoads.get(db)?.afterCommit();
-      return outcome;
+      outcome = applyTx.immediate(projection, expected, through, rows, owner);
     } catch (e) {
       throw new ReadModelError(`${projection}: applying ${batchSpan(expected, through)} failed: ${(e as Error).message}`, { cause: e });
     }
+    bulkLoads.get(db)?.afterCommit();
+    return outcome;
   };
 
   const writer: ReadModelWriter = {
@@ -209,10 +210,8 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
         restore();
         return loaded;
       } finally {
-        if (checkpointer) {
-          bulkLoads.delete(db);
-          await checkpointer.finish();
-        }
+        // Registered until its last checkpoint is done and the connection checkpoints itself again.
+        if (checkpointer) await checkpointer.finish().finally(() => bulkLoads.delete(db));
       }
     },
     reset: async (projection) => {

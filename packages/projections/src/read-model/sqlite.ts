@@ -183,9 +183,10 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     releaseLease: async (projection, owner) => {
       dropLease.run(projection, owner);
     },
-    // A bulk load checkpoints the WAL in another thread (see wal-checkpointer.ts). From 0 it also
-    // drops the lookup index, the one a log of interleaved reports inserts into all over (the
-    // others grow at their end), and builds it by sorting once at the end: about 1 µs a figure.
+    // During a bulk load a thread checkpoints the WAL and the connection itself four times less
+    // often (see wal-checkpointer.ts). From 0 it also drops the lookup index, the one a log of
+    // interleaved reports inserts into all over (the others grow at their end), and builds it by
+    // sorting once at the end: about 1 µs a figure.
     withBulkLoad: async (load, { fromZero }) => {
       // A bulk load that starts while another runs on this connection (through this read model or
       // another on the same connection) leaves the checkpoints to that one.

@@ -23,6 +23,21 @@ describe('index rows between threads', () => {
     expect(decodeRows(encodeRows(rows))).toEqual(rows);
   });
 
+  it('sends a text a page repeats once, and a report\'s own id once', () => {
+    const figure = (i: number): IndexRow => ({
+      table: 'figures',
+      row: { ...base, position: i, event_id: `01HK3QGM004C7A02YE62EDHN${10 + i}`, kind: 'report', report_id: `01HK3QGM004C7A02YE62EDHN${10 + i}`,
+        plan_id: 'harbin-2024', task: 13, metric: 't13-gas-pipe-renewal', place: '道里区', as_of: '2024-05-01',
+        figure: `{"kind":"quantity","unit":"公里","value":"${i}"}`, unit: '市住建局', person: '统计员', source: null, reason: null },
+    });
+    const rows = [1, 2, 3, 4, 5].map(figure);
+    const text = encodeRows(rows);
+    for (const repeated of ['harbin-2024', 't13-gas-pipe-renewal', '道里区', '2024-05-01', '市住建局', '统计员'])
+      expect(text.split(repeated).length - 1).toBe(1);
+    expect(text.split('01HK3QGM004C7A02YE62EDHN11').length - 1).toBe(1);
+    expect(decodeRows(text)).toEqual(rows);
+  });
+
   it('passes an empty page', () => {
     expect(decodeRows(encodeRows([]))).toEqual([]);
   });

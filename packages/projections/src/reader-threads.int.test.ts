@@ -216,10 +216,10 @@ describe('catching up with reader threads', () => {
   });
 
   it('checkpoints the WAL from its own thread during a large catch-up on this thread alone', async () => {
-    // Only a checkpoint writes a WAL database's own file. The thread starts after the first
-    // commit past 64 KB of WAL, and its last checkpoint is done before the rebuild returns.
+    // Only a checkpoint writes a WAL database's own file. The thread starts at the first commit,
+    // and its last checkpoint is done before the rebuild returns.
     const name = join(dir, 'one-thread-checkpoints.db');
-    const m = createSqliteReadModel({ file: name, checkpointThreadAt: 64 * 1024 });
+    const m = createSqliteReadModel({ file: name });
     models.push(m);
     const before = statSync(name).size;
     await rebuildReadModel(store, m, { largeFrom: 1, batchSize: 100 });
@@ -227,7 +227,7 @@ describe('catching up with reader threads', () => {
     // The same catch-up, not large: the connection checkpoints only at its own 4 MB, so the
     // rows stay in the WAL.
     const small = join(dir, 'small-checkpoints.db');
-    const s = createSqliteReadModel({ file: small, checkpointThreadAt: 64 * 1024 });
+    const s = createSqliteReadModel({ file: small });
     models.push(s);
     const smallBefore = statSync(small).size;
     await rebuildReadModel(store, s, { batchSize: 100 });

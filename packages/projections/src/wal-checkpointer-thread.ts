@@ -1,6 +1,6 @@
 /**
  * The body of the checkpointing thread (see wal-checkpointer.ts): its own connection to the file,
- * a PASSIVE checkpoint every few milliseconds, and a last one when told to finish.
+ * a PASSIVE checkpoint, a pause, another, and a last one when told to finish.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -9,6 +9,7 @@ import type { CheckpointerMessage } from './wal-checkpointer';
 const port = parentPort!;
 const { file, everyMs } = workerData as { file: string; everyMs: number };
 const send = (m: CheckpointerMessage) => port.postMessage(m);
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 const main = () => {
   let db: Database.Database;
@@ -18,25 +19,38 @@ const main = () => {
     send({ type: 'failed', message: `the checkpointing thread cannot open ${file}: ${(e as Error).message}` });
     return port.close();
   }
+  let timer: NodeJS.Timeout | undefined;
   const stop = () => {
-    clearInterval(timer);
+    clearTimeout(timer);
     db.close();
     port.close();
   };
-  const checkpoint = (): boolean => {
+  /** A checkpoint; 'busy' if another connection was checkpointing (only one can at a time). */
+  const checkpoint = (): 'done' | 'busy' | 'failed' => {
     try {
-      db.pragma('wal_checkpoint(PASSIVE)');
-      return true;
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number }[];
+      return r && r.busy !== 0 ? 'busy' : 'done';
     } catch (e) {
       send({ type: 'failed', message: `a checkpoint of ${file} failed: ${(e as Error).message}` });
-      return false;
+      return 'failed';
     }
   };
-  const timer = setInterval(() => {
-    if (!checkpoint()) stop();
-  }, everyMs);
+  // The next checkpoint is timed from the end of the last: the writer's own checkpoints, which
+  // let the WAL start again, find the lock free between them.
+  const next = () => {
+    timer = setTimeout(() => (checkpoint() === 'failed' ? stop() : next()), everyMs);
+  };
+  next();
   port.on('message', () => {
-    if (checkpoint()) send({ type: 'finished' });
+    clearTimeout(timer);
+    // The last one copies everything committed, waiting its turn if another connection is
+    // checkpointing (up to a second).
+    let last = checkpoint();
+    for (let i = 0; i < 100 && last === 'busy'; i++) {
+      Atomics.wait(pause, 0, 0, 10);
+      last = checkpoint();
+    }
+    if (last !== 'failed') send({ type: 'finished' });
     stop();
   });
 };

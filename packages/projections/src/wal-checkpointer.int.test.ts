@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWalCheckpointer, type WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
@@ -51,7 +51,7 @@ describe('the WAL checkpointing thread', () => {
     const file = join(dir, 'ledger.db');
     const own = autocheckpoint(db);
     const before = size(file);
-    const checkpointer = checkpointing(db, { startAt: 64 * 1024 });
+    const checkpointer = checkpointing(db);
     expect(autocheckpoint(db)).toBe(4 * own);
     fill(db, 10); // about 2.4 MB, far less than the 4 MB at which the connection would checkpoint
     checkpointer.afterCommit();
@@ -60,21 +60,18 @@ describe('the WAL checkpointing thread', () => {
     await checkpointer.finish();
     expect(autocheckpoint(db)).toBe(own);
     expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(10_000);
-    db.close();
   });
 
-  it('starts no thread for a load that stays under the size at which it starts', async () => {
-    const db = open('small.db');
-    const file = join(dir, 'small.db');
-    const before = size(file);
-    const checkpointer = checkpointing(db);
-    fill(db, 1);
+  it('copies everything committed by the end of finish()', async () => {
+    const db = open('last.db');
+    const checkpointer = checkpointing(db, { everyMs: 60_000 }); // no checkpoint but the last
     checkpointer.afterCommit();
-    // A thread started by mistake would have copied the rows into the file by its last checkpoint.
+    fill(db, 3);
     await checkpointer.finish();
-    expect(size(file)).toBe(before);
-    expect(autocheckpoint(db)).toBe(1000);
-    db.close();
+    // A checkpoint that copied all of the log: a new write starts it again, so the WAL file stays as it is.
+    const wal = size(join(dir, 'last.db-wal'));
+    fill(db, 1);
+    expect(size(join(dir, 'last.db-wal'))).toBe(wal);
   });
 
   it('has the connection checkpoint itself as before at once when the thread cannot open the file', async () => {
@@ -82,62 +79,88 @@ describe('the WAL checkpointing thread', () => {
     // The connection keeps the file it opened; the thread finds nothing at the old name.
     renameSync(join(dir, 'moved.db'), join(dir, 'elsewhere.db'));
     const failures: string[] = [];
-    const checkpointer = checkpointing(db, { startAt: 0, onFailure: (m) => failures.push(m) });
+    const checkpointer = checkpointing(db, { onFailure: (m) => failures.push(m) });
     expect(autocheckpoint(db)).toBe(4000);
     checkpointer.afterCommit();
     expect(await until(() => autocheckpoint(db) === 1000)).toBe(true);
-    expect(failures).toEqual([expect.stringContaining(`the checkpointing thread cannot open ${join(dir, 'moved.db')}`)]);
+    expect(failures).toEqual([expect.stringContaining(`the checkpointing thread cannot open ${join(realpathSync(dir), 'moved.db')}`)]);
     await checkpointer.finish();
     expect(autocheckpoint(db)).toBe(1000);
-    db.close();
   });
 
-  it('keeps the WAL bounded by the connection\'s own checkpoints, with the thread or without it', async () => {
-    for (const startAt of [Number.MAX_SAFE_INTEGER, 64 * 1024]) {
-      const name = `bounded-${startAt}.db`;
-      const db = open(name);
-      // 25 pages: the connection checkpoints itself at 100 pages (400 KB) meanwhile.
-      db.pragma('wal_autocheckpoint = 25');
-      const checkpointer = checkpointing(db, { startAt });
-      for (let i = 0; i < 40; i++) {
-        fill(db, 1); // about 240 KB a commit, 9.6 MB in all
-        checkpointer.afterCommit();
-      }
-      expect(size(join(dir, `${name}-wal`))).toBeLessThan(3 * 2 ** 20);
-      await checkpointer.finish();
-      expect(autocheckpoint(db)).toBe(25);
+  it('keeps the WAL bounded by the connection\'s own checkpoints while the thread runs', async () => {
+    const db = open('bounded.db');
+    // 25 pages: the connection checkpoints itself at 100 pages (400 KB) meanwhile.
+    db.pragma('wal_autocheckpoint = 25');
+    const failures: string[] = [];
+    const checkpointer = checkpointing(db, { onFailure: (m) => failures.push(m) });
+    for (let i = 0; i < 40; i++) {
+      fill(db, 1); // about 240 KB a commit, 9.6 MB in all
+      checkpointer.afterCommit();
     }
+    // At most the 800 KB at which the thread would stop, and a commit more.
+    expect(size(join(dir, 'bounded.db-wal'))).toBeLessThan(1.2 * 2 ** 20);
+    await checkpointer.finish();
+    expect(autocheckpoint(db)).toBe(25);
   });
 
-  it('leaves a connection that does not checkpoint itself as it is', async () => {
+  it('stops the thread and has the connection checkpoint itself once the WAL file grows to eight times its own size', async () => {
+    const db = open('held.db');
+    // A reader holding its snapshot: no checkpoint can copy past it, so the WAL never starts again.
+    const reader = new Database(join(dir, 'held.db'));
+    opened.push(reader);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM t').get();
+    db.pragma('wal_autocheckpoint = 25'); // the thread stops at 8 × 25 pages: 800 KB
+    const failures: string[] = [];
+    const checkpointer = checkpointing(db, { onFailure: (m) => failures.push(m) });
+    const seen: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      fill(db, 1); // about 240 KB a commit
+      checkpointer.afterCommit();
+      seen.push(autocheckpoint(db));
+    }
+    expect(seen).toEqual([100, 100, 100, 25, 25, 25]);
+    expect(failures).toEqual([
+      expect.stringMatching(/^the WAL of .*held\.db grew to \d+ bytes during a bulk load; the connection checkpoints it itself again$/),
+    ]);
+    reader.exec('COMMIT');
+    await checkpointer.finish();
+    expect(autocheckpoint(db)).toBe(25);
+  });
+
+  it('leaves a connection that does not checkpoint itself as it is, and starts no thread', async () => {
     const db = open('never.db');
+    const file = join(dir, 'never.db');
     db.pragma('wal_autocheckpoint = 0');
-    const checkpointer = checkpointing(db, { startAt: 0 });
+    const before = size(file);
+    const checkpointer = checkpointing(db);
     fill(db, 1);
     checkpointer.afterCommit();
     expect(autocheckpoint(db)).toBe(0);
     await checkpointer.finish();
+    // A thread would have copied the rows into the file by its last checkpoint.
+    expect(size(file)).toBe(before);
     expect(autocheckpoint(db)).toBe(0);
   });
 
   it('leaves a database in memory as it is', async () => {
     const db = new Database(':memory:');
     opened.push(db);
-    const checkpointer = checkpointing(db, { startAt: 0 });
+    const checkpointer = checkpointing(db);
+    checkpointer.afterCommit();
     expect(autocheckpoint(db)).toBe(1000);
     await checkpointer.finish();
-    db.close();
   });
 
   it('keeps a connection that checkpoints at another size at that size', async () => {
     const db = open('own-size.db');
     db.pragma('wal_autocheckpoint = 250');
-    const checkpointer = checkpointing(db, { startAt: 0 });
+    const checkpointer = checkpointing(db);
     expect(autocheckpoint(db)).toBe(1000);
     fill(db, 2);
     checkpointer.afterCommit();
     await checkpointer.finish();
     expect(autocheckpoint(db)).toBe(250);
-    db.close();
   });
 });

@@ -38,6 +38,17 @@ describe('index rows between threads', () => {
     expect(decodeRows(text)).toEqual(rows);
   });
 
+  it('keeps an empty text, a text two fields share, and a report id that is not the event\'s own', () => {
+    const rows: IndexRow[] = [
+      {
+        table: 'figures',
+        row: { ...base, kind: 'report', report_id: '01HK3QGM004C7A02YE62EDHN99', plan_id: '', task: 1, metric: 'same', place: 'same', as_of: '',
+          figure: '{}', unit: '', person: 'same', source: '', reason: '' },
+      },
+    ];
+    expect(decodeRows(encodeRows(rows))).toEqual(rows);
+  });
+
   it('passes an empty page', () => {
     expect(decodeRows(encodeRows([]))).toEqual([]);
   });

@@ -16,11 +16,6 @@ export interface SqliteReadModelOptions {
   readonly prefix?: string;
   /** Lease times come from this clock (default the system clock). */
   readonly now?: () => number;
-  /**
-   * WAL size in bytes at which a bulk load starts checkpointing in a thread of its own (see
-   * wal-checkpointer.ts; default: the size at which the connection would checkpoint itself, 4 MB).
-   */
-  readonly checkpointThreadAt?: number;
 }
 
 export interface SqliteReadModel {
@@ -190,7 +185,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     withBulkLoad: async (load, { fromZero }) => {
       // A bulk load that starts while another runs on this connection (through this read model or
       // another on the same connection) leaves the checkpoints to that one.
-      const checkpointer = bulkLoads.has(db) ? null : startWalCheckpointer(db, { startAt: options.checkpointThreadAt });
+      const checkpointer = bulkLoads.has(db) ? null : startWalCheckpointer(db);
       if (checkpointer) bulkLoads.set(db, checkpointer);
       try {
         if (!fromZero) return await load();

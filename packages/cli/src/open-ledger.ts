@@ -17,7 +17,7 @@ import {
   type ReadModelReader,
   type ReadModelWriter,
 } from '@minsheng/projections';
-import { createSqliteEventStore, LATEST_SCHEMA_VERSION as SQLITE_SCHEMA_VERSION, SqliteSchemaError, sqliteStoreOpener } from '@minsheng/store-sqlite';
+import { createSqliteEventStore, LATEST_SCHEMA_VERSION as SQLITE_SCHEMA_VERSION, SqliteSchemaError, sqliteSchemaVersion, sqliteStoreOpener } from '@minsheng/store-sqlite';
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -126,8 +126,7 @@ const openSqlite = async (location: { file: string }, clock: Clock, options: Ope
     // The read model's own connection: its pragmas (synchronous NORMAL) stay off the event store's.
     db = new Database(file);
     db.pragma('busy_timeout = 10000');
-    const hasMigrations = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get() !== undefined;
-    const before = hasMigrations ? ((db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v) : 0;
+    const before = sqliteSchemaVersion(db);
     store = createSqliteEventStore({ file, registry: ledgerRegistry, clock, synchronous: options.synchronous ?? 'full' });
     const conn = db;
     const s = store;

@@ -106,9 +106,9 @@ export const startWalCheckpointer = (db: Database.Database, options: WalCheckpoi
   return {
     afterCommit: () => {
       if (restored) return;
-      if (!worker) start();
-      else if (walSize() > limit)
-        restore(`the WAL of ${file} grew to ${walSize()} bytes during a bulk load; the connection checkpoints it itself again`);
+      if (!worker) return start();
+      const size = walSize();
+      if (size > limit) restore(`the WAL of ${file} grew to ${size} bytes during a bulk load; the connection checkpoints it itself again`);
     },
     finish: async () => {
       if (!worker) return restore();

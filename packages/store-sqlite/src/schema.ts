@@ -78,6 +78,12 @@ export class SqliteSchemaError extends Error {
   }
 }
 
+/** The schema version of the file: the latest migration applied to it (0 for a new or empty file). */
+export const schemaVersion = (db: Database): number =>
+  db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get() === undefined
+    ? 0
+    : (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+
 /** Brings the file to the latest schema in one write transaction, safe if several processes open it at once. */
 export const migrate = (db: Database, now: () => string): void => {
   db.transaction(() => {
@@ -86,7 +92,7 @@ export const migrate = (db: Database, now: () => string): void => {
       name       TEXT NOT NULL,
       applied_at TEXT NOT NULL
     ) STRICT`);
-    const current = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+    const current = schemaVersion(db);
     if (current > LATEST_SCHEMA_VERSION) throw new SqliteSchemaError(db.name, current, LATEST_SCHEMA_VERSION);
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of MIGRATIONS) {
@@ -99,8 +105,7 @@ export const migrate = (db: Database, now: () => string): void => {
 
 /** For a read-only connection, which cannot migrate: the file must be at this build's version. */
 export const checkCurrent = (db: Database): void => {
-  const migrated = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get() !== undefined;
-  const current = migrated ? (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v : 0;
+  const current = schemaVersion(db);
   if (current > LATEST_SCHEMA_VERSION) throw new SqliteSchemaError(db.name, current, LATEST_SCHEMA_VERSION);
   if (current < LATEST_SCHEMA_VERSION)
     throw new Error(`${db.name} has schema version ${current}, older than this build's ${LATEST_SCHEMA_VERSION}; open it read-write once to migrate it`);

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { EVENT_SCHEMAS } from './events';
 import { MetadataSchema } from './metadata';
@@ -167,5 +169,35 @@ describe('quick checks compiled from the zod schemas', () => {
     const quick = quickCheck(schema);
     expect(quick).not.toBeNull();
     for (const v of EDGES) if (quick!(v)) expect([name, v, schema.safeParse(v).success]).toEqual([name, v, true]);
+  });
+
+  it('compile to code of their own, keys written as JSON strings and every other value passed in', () => {
+    const odd = z.object({ 'a"b\n': z.string().max(3), '__proto__x': z.literal('x').optional() }).strict();
+    const quick = quickCheck(odd)!;
+    expect(quick({ 'a"b\n': 'abc' })).toBe(true);
+    expect(quick({ 'a"b\n': 'abcd' })).toBe(false);
+    expect(quick({ 'a"b\n': 'a', __proto__x: 'x' })).toBe(true);
+    expect(quick({ 'a"b\n': 'a', __proto__x: 'y' })).toBe(false);
+    expect(quick.toString()).not.toContain('abcd');
+  });
+
+  it('are left out where code may not be compiled at run time: zod alone checks every event', () => {
+    // Run from the compiled library, in a Node that refuses code generation from strings.
+    const dist = join(__dirname, '..', '..', 'dist');
+    const script = `
+      const core = require(${JSON.stringify(join(dist, 'index.js'))});
+      const { quickCheck } = require(${JSON.stringify(join(dist, 'events', 'quick-check.js'))});
+      const report = { planId: 'harbin-2024', task: 13, metric: 't13-gas-pipe-renewal', place: 'daoli', asOf: '2024-05-01',
+        figure: { kind: 'quantity', value: '12.5', unit: '公里' } };
+      const metadata = { actor: { unit: 'hrss', person: '统计员' }, recordedAt: '2024-05-02T08:00:00.000Z', correlationId: 'c1' };
+      const e = (data) => ({ eventId: '01HK3QGM004C7A02YE62EDHN59', type: 'ProgressReported', schemaVersion: 2, data, metadata });
+      const bad = core.ledgerRegistry.checkNew(e({ ...report, place: '' }));
+      console.log(JSON.stringify([
+        quickCheck(core.MetadataSchema),
+        core.ledgerRegistry.checkNew(e(report))._tag,
+        bad._tag, bad.left && bad.left.path,
+      ]));`;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([null, 'Right', 'Left', 'data.place']);
   });
 });

@@ -27,7 +27,7 @@ import { Worker } from 'node:worker_threads';
 export interface WalCheckpointer {
   /** Called by the writer after each commit (not a timer: a load on one thread may never let the event loop turn). */
   afterCommit(): void;
-  /** Runs a last checkpoint, stops the thread, and has the connection checkpoint itself as before. */
+  /** Runs a last checkpoint, has the connection checkpoint itself as before, and stops the thread. */
   finish(): Promise<void>;
 }
 
@@ -94,6 +94,11 @@ export const startWalCheckpointer = (db: Database.Database, options: WalCheckpoi
     ended = new Promise<void>((resolve) => {
       w.on('message', (m: CheckpointerMessage) => {
         if (m.type === 'failed') restore(m.message);
+        // The last checkpoint is done: the caller need not wait for the thread to wind down too.
+        else if (m.type === 'finished') {
+          restore();
+          resolve();
+        }
       });
       w.on('error', (e) => restore(`the checkpointing thread failed: ${e.message}`));
       w.on('exit', () => {

@@ -6,7 +6,9 @@ import Database from 'better-sqlite3';
 import { isLeft } from 'fp-ts/Either';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { LEDGER_INDEX } from './read-model/projection';
+import { readPagesInThreads } from './reader-threads';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
 import { READ_MODEL_TABLES } from './read-model/sqlite-schema';
 import { catchUpReadModel, rebuildReadModel, type CatchUpOptions } from './runner';
@@ -278,6 +280,30 @@ describe('catching up with reader threads', () => {
     const plain = model('growing-plain.db');
     await rebuildReadModel(store, plain, { batchSize: 100 });
     expect(dump(join(dir, 'growing.db'))).toEqual(dump(join(dir, 'growing-plain.db')));
+  });
+
+  it('ends a thread once it has sent its last page, while the last pages are still being applied, and that is no failure', async () => {
+    const applied: number[] = [];
+    const ended: number[] = [];
+    const terminate = Worker.prototype.terminate;
+    // The real terminate, noting how many pages had been applied when it was called.
+    const spy = jest.spyOn(Worker.prototype, 'terminate').mockImplementation(function (this: Worker) {
+      ended.push(applied.length);
+      return terminate.call(this);
+    });
+    try {
+      const pages = readPagesInThreads(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, { after: 0, upTo: head }, 100);
+      for await (const page of pages) {
+        applied.push(page.through);
+        // A slow writer: the thread has read every page before the last ones are applied.
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect(applied).toEqual(Array.from({ length: Math.ceil(head / 100) }, (_, k) => Math.min((k + 1) * 100, head)));
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toBeLessThan(applied.length - 1);
   });
 });
 

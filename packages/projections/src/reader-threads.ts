@@ -85,6 +85,8 @@ interface Thread {
   pending: number;
   pagesRead: number;
   readonly startTimer: NodeJS.Timeout;
+  /** Set once the thread is told to end, from when it has sent its last page. */
+  ending: Promise<number> | null;
 }
 
 /**
@@ -126,6 +128,7 @@ export async function* readPagesInThreads(
         failure ??= new ReaderThreadError(`a reader thread did not open the event store within ${startTimeoutMs} ms`);
         signal();
       }, startTimeoutMs).unref(),
+      ending: null,
     };
     t.worker.on('message', (m: ThreadMessage) => {
       if (m.type === 'ready') {
@@ -144,7 +147,7 @@ export async function* readPagesInThreads(
       signal();
     });
     t.worker.on('exit', (code) => {
-      if (t.pending > 0 || !t.ready) failure ??= new ReaderThreadError(`a reader thread stopped (exit code ${code}) before it had read its pages`);
+      if (!t.ending && (t.pending > 0 || !t.ready)) failure ??= new ReaderThreadError(`a reader thread stopped (exit code ${code}) before it had read its pages`);
       signal();
     });
     threads.push(t);
@@ -169,6 +172,8 @@ export async function* readPagesInThreads(
           t.pending++;
           assigned++;
         }
+      // A thread with nothing left to read ends now, while this one applies the last pages.
+      if (assigned === pages) for (const t of threads) if (t.ready && t.pending === 0 && !t.ending) t.ending = t.worker.terminate();
       const page = done.get(next);
       if (page) {
         done.delete(next);
@@ -196,7 +201,8 @@ export async function* readPagesInThreads(
     for (const t of threads) {
       t.ready = false;
       clearTimeout(t.startTimer);
+      t.ending ??= t.worker.terminate();
     }
-    await Promise.all(threads.map((t) => t.worker.terminate()));
+    await Promise.all(threads.map((t) => t.ending));
   }
 }

@@ -1,6 +1,13 @@
 import type { EventStore } from '@minsheng/event-store';
 import { createLedger } from '@minsheng/ledger';
-import { CATCH_UP_BATCH, createSqliteReadModel, READ_MODEL_DDL, rebuildReadModel } from '@minsheng/projections';
+import {
+  CATCH_UP_BATCH,
+  createSqliteReadModel,
+  READ_MODEL_CHECKPOINT_BYTES,
+  READ_MODEL_DDL,
+  READ_MODEL_PAGE_SIZE,
+  rebuildReadModel,
+} from '@minsheng/projections';
 import { sqliteStoreOpener } from '@minsheng/store-sqlite';
 import { fmt, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow, type BenchSection } from '@minsheng/store-sqlite/bench';
 import Database from 'better-sqlite3';
@@ -33,11 +40,15 @@ const rebuild = async (store: EventStore, logFile: string, dir: string, size: nu
 
 /**
  * Raw: SQLite alone, reading the JSON with json_extract in batches of the same size, no
- * parsing, validation or hashing in JS: the plan's pairs, then the figures with their pair id.
+ * parsing, validation or hashing in JS: the plan's pairs, then the figures with their pair id,
+ * into a file with the read model's pages.
  */
 const rawRebuild = (logFile: string, dir: string, size: number, events: number): number => {
   const dst = new Database(join(dir, `raw-${size}.db`));
+  // The pages, and the checkpoints by bytes, of a read model in a file of its own.
+  dst.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
   dst.pragma('journal_mode = WAL');
+  dst.pragma(`wal_autocheckpoint = ${READ_MODEL_CHECKPOINT_BYTES / READ_MODEL_PAGE_SIZE}`);
   dst.pragma('synchronous = NORMAL');
   dst.pragma('cache_size = -65536');
   dst.exec(READ_MODEL_DDL);

@@ -48,6 +48,23 @@ CREATE TABLE IF NOT EXISTS rm_missed (
   deadline TEXT NOT NULL, event_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
 `;
 
+/**
+ * The page size of a read-model file the read model creates itself (one of its own, not the
+ * ledger's file, whose pages the event store sets): 16 KB, where SQLite's default is 4 KB. A
+ * rebuild writes every page of the file; with pages four times larger SQLite splits, links and
+ * logs a quarter as many. Rebuilding 100k events into a file of its own went from 101–102k to
+ * 106–108k events/s, and queries (an audit trail, the district view) took the same time. A commit
+ * of a single event writes larger pages to the WAL: 120 → 225 µs (measured). A file that exists
+ * keeps the pages it has.
+ */
+export const READ_MODEL_PAGE_SIZE = 16_384;
+
+/**
+ * How much WAL a read model's own connection lets grow before it checkpoints: 4 MB, which is
+ * SQLite's default (1,000 pages) at 4 KB pages, whatever the file's page size.
+ */
+export const READ_MODEL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
+
 /** The default table prefix; a blue/green rebuild builds a new version under another prefix. */
 export const DEFAULT_PREFIX = 'rm_';
 

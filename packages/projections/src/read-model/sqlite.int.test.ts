@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runReadModelContract } from '../testing';
 import { createSqliteReadModel, ReadModelVersionError, type SqliteReadModel } from './sqlite';
-import { READ_MODEL_SCHEMA_VERSION } from './sqlite-schema';
+import { READ_MODEL_PAGE_SIZE, READ_MODEL_SCHEMA_VERSION } from './sqlite-schema';
 
 const dir = mkdtempSync(join(tmpdir(), 'minsheng-rm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,6 +94,74 @@ describe('SQLite read model', () => {
 
   it('refuses a malformed table prefix', () => {
     expect(() => createSqliteReadModel({ file: ':memory:', prefix: 'x; DROP TABLE' })).toThrow(/prefix/);
+  });
+
+  describe('pages and checkpoints', () => {
+    const pragma = (db: Database.Database, name: string) => db.pragma(name, { simple: true });
+    const ofFile = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return pragma(db, 'page_size');
+      } finally {
+        db.close();
+      }
+    };
+
+    it('gives a file of its own 16 KB pages, and checkpoints every 4 MB of WAL (256 pages), its rows kept when opened again', async () => {
+      const file = join(dir, 'own-pages.db');
+      const m = createSqliteReadModel({ file });
+      const data = JSON.stringify({ text: 'x'.repeat(10_000) });
+      try {
+        // About 8 MB of rows, 100 KB a commit: at 1,000 pages of 16 KB (SQLite's default) the WAL
+        // would hold them all; at 4 MB it starts again from its beginning.
+        for (let i = 0; i < 80; i++) {
+          const rows = Array.from({ length: 10 }, (_, k) => {
+            const position = i * 10 + k + 1;
+            return { table: 'plans' as const, row: { position, event_id: `e${position}`, recorded_at: 0, hash: 'h', plan_id: `p${position}`, data } };
+          });
+          expect(await m.writer.applyRows('ledger-index', i * 10, i * 10 + 10, rows)).toBe('applied');
+        }
+        expect(READ_MODEL_PAGE_SIZE).toBe(16_384);
+        expect(ofFile(file)).toBe(16_384);
+        const wal = statSync(`${file}-wal`).size;
+        expect(wal).toBeGreaterThan(2 * 1024 * 1024);
+        expect(wal).toBeLessThan(6 * 1024 * 1024);
+      } finally {
+        m.close();
+      }
+      const again = createSqliteReadModel({ file });
+      try {
+        expect(await again.reader.checkpoint('ledger-index')).toBe(800);
+        expect((await again.reader.planIds()).length).toBe(800);
+      } finally {
+        again.close();
+      }
+    });
+
+    it('leaves the pages of a file that exists as they are: the ledger file the event store made, or a read model of an older release', async () => {
+      const file = join(dir, 'existing-pages.db');
+      const made = new Database(file);
+      made.pragma('journal_mode = WAL');
+      made.exec('CREATE TABLE events (position INTEGER PRIMARY KEY)');
+      made.close();
+      const m = createSqliteReadModel({ file });
+      m.close();
+      expect(ofFile(file)).toBe(4096);
+      // A connection it was given: its pages and its checkpoints are the caller's.
+      const given = new Database(join(dir, 'given-pages.db'));
+      given.pragma('wal_autocheckpoint = 300');
+      const g = createSqliteReadModel({ db: given });
+      try {
+        expect(pragma(given, 'page_size')).toBe(4096);
+        expect(pragma(given, 'wal_autocheckpoint')).toBe(300);
+      } finally {
+        g.close();
+        given.close();
+      }
+      // In memory: SQLite's own pages.
+      const memory = createSqliteReadModel({ file: ':memory:' });
+      memory.close();
+    });
   });
 
   describe('a bulk load', () => {

@@ -5,7 +5,15 @@ import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import type { AsOf, ReadModelReader } from './rows';
 import { startWalCheckpointer, type WalCheckpointer } from '../wal-checkpointer';
-import { DEFAULT_PREFIX, READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, withPrefix } from './sqlite-schema';
+import {
+  DEFAULT_PREFIX,
+  READ_MODEL_CHECKPOINT_BYTES,
+  READ_MODEL_DDL,
+  READ_MODEL_PAGE_SIZE,
+  READ_MODEL_SCHEMA_VERSION,
+  READ_MODEL_TABLES,
+  withPrefix,
+} from './sqlite-schema';
 
 export interface SqliteReadModelOptions {
   /** A file path (the ledger's own file is fine: tables are prefixed rm_), or ':memory:'. */
@@ -41,9 +49,12 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   const db = options.db ?? new Database(options.file ?? ':memory:');
   const sql = (text: string) => withPrefix(text, prefix);
   const prep = (text: string) => db.prepare(sql(text));
+  // A file of its own that does not exist yet gets larger pages (before anything creates it).
+  if (owned && !db.memory && db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
+  if (owned) db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(READ_MODEL_CHECKPOINT_BYTES / (db.pragma('page_size', { simple: true }) as number)))}`);
   // Index pages of a large ledger stay in memory: inserts into four b-trees per figure are then CPU-bound.
   db.pragma('cache_size = -65536');
   const storedVersion = (): string | undefined =>

@@ -285,6 +285,7 @@ describe('catching up with reader threads', () => {
   it('ends a thread once it has sent its last page, while the last pages are still being applied, and that is no failure', async () => {
     const applied: number[] = [];
     const ended: number[] = [];
+    const reading = { threadsThatRead: 0 };
     const terminate = Worker.prototype.terminate;
     // The real terminate, noting how many pages had been applied when it was called.
     const spy = jest.spyOn(Worker.prototype, 'terminate').mockImplementation(function (this: Worker) {
@@ -292,7 +293,7 @@ describe('catching up with reader threads', () => {
       return terminate.call(this);
     });
     try {
-      const pages = readPagesInThreads(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, { after: 0, upTo: head }, 100);
+      const pages = readPagesInThreads(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, { after: 0, upTo: head }, 100, reading);
       for await (const page of pages) {
         applied.push(page.through);
         // A slow writer: the thread has read every page before the last ones are applied.
@@ -302,6 +303,7 @@ describe('catching up with reader threads', () => {
       spy.mockRestore();
     }
     expect(applied).toEqual(Array.from({ length: Math.ceil(head / 100) }, (_, k) => Math.min((k + 1) * 100, head)));
+    expect(reading.threadsThatRead).toBe(1);
     expect(ended).toHaveLength(1);
     expect(ended[0]).toBeLessThan(applied.length - 1);
   });

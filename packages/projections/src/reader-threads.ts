@@ -143,7 +143,8 @@ export async function* readPagesInThreads(
       signal();
     });
     t.worker.on('error', (e) => {
-      failure ??= new ReaderThreadError(`a reader thread failed: ${e.message}`);
+      // A thread told to end has sent every page it was given: what it does after is not this read's.
+      if (!t.ending) failure ??= new ReaderThreadError(`a reader thread failed: ${e.message}`);
       signal();
     });
     t.worker.on('exit', (code) => {

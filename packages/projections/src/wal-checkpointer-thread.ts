@@ -50,8 +50,17 @@ const main = () => {
       Atomics.wait(pause, 0, 0, 10);
       last = checkpoint();
     }
+    clearTimeout(timer);
+    // Closed before it says it is done: a caller that closes its own connection next is then the
+    // last one, as if this thread had never run (SQLite checkpoints and removes the WAL there).
+    try {
+      db.close();
+    } catch (e) {
+      send({ type: 'failed', message: `closing the checkpointing thread's connection to ${file} failed: ${(e as Error).message}` });
+      last = 'failed';
+    }
     if (last !== 'failed') send({ type: 'finished' });
-    stop();
+    port.close();
   });
 };
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWalCheckpointer, type WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
@@ -72,6 +72,23 @@ describe('the WAL checkpointing thread', () => {
     const wal = size(join(dir, 'last.db-wal'));
     fill(db, 1);
     expect(size(join(dir, 'last.db-wal'))).toBe(wal);
+  });
+
+  it('has closed its own connection when finish() returns: the caller closing next is the last, and the WAL goes', async () => {
+    const db = open('closing.db');
+    const checkpointer = checkpointing(db);
+    fill(db, 2);
+    checkpointer.afterCommit();
+    fill(db, 2);
+    await checkpointer.finish();
+    db.close();
+    expect(existsSync(join(dir, 'closing.db-wal'))).toBe(false);
+    const again = new Database(join(dir, 'closing.db'), { readonly: true });
+    try {
+      expect(again.prepare('SELECT count(*) FROM t').pluck().get()).toBe(4000);
+    } finally {
+      again.close();
+    }
   });
 
   it('has the connection checkpoint itself as before at once when the thread cannot open the file', async () => {

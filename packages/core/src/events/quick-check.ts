@@ -67,7 +67,9 @@ const PATTERN_FORMATS = new Set(['regex', 'datetime']);
  * of keys per object) took 1.2 µs for a stored report and its metadata, this takes 0.3 µs, and a
  * rebuild of 100k events runs about 8% faster (measured). Only key names are written into the
  * source, as JSON strings; every other value (bound, literal, pattern, refinement) is passed in
- * as a constant.
+ * as a constant, held in a local of the compiled function (`c0`, `c1`, …), so a refinement is
+ * called as a plain function, as zod calls it. Every test is written as "not (passes)": a bound
+ * that is NaN fails it, as in zod.
  */
 interface Compiling {
   readonly constants: unknown[];
@@ -76,7 +78,7 @@ interface Compiling {
 
 const constant = (src: Compiling, value: unknown): string => {
   src.constants.push(value);
-  return `$[${src.constants.length - 1}]`;
+  return `c${src.constants.length - 1}`;
 };
 
 /**
@@ -89,10 +91,10 @@ const checkSource = (src: Compiling, c: CheckDef, x: string): string => {
     case 'min_length':
       // Any string of n UTF-16 units has at most n code points, and at least one if n ≥ 1.
       return c.minimum! <= 1
-        ? `if (${x}.length < ${constant(src, c.minimum)}) return false;`
-        : `if (${constant(src, codePoints)}(${x}) < ${constant(src, c.minimum)}) return false;`;
+        ? `if (!(${x}.length >= ${constant(src, c.minimum)})) return false;`
+        : `if (!(${constant(src, codePoints)}(${x}) >= ${constant(src, c.minimum)})) return false;`;
     case 'max_length':
-      return `if (${x}.length > ${constant(src, c.maximum)}) return false;`;
+      return `if (!(${x}.length <= ${constant(src, c.maximum)})) return false;`;
     case 'string_format': {
       if (!PATTERN_FORMATS.has(c.format ?? '') || !(c.pattern instanceof RegExp)) throw new Unsupported(`the string format ${c.format}`);
       const re = constant(src, c.pattern);
@@ -166,14 +168,21 @@ const schemaSource = (src: Compiling, schema: z.ZodType, x: string): string => {
     case 'union': {
       if (!d.discriminator) throw new Unsupported('a union without a discriminator');
       const key = d.discriminator;
-      // The option each value of the discriminator picks (a later option naming a value again wins).
-      const byValue = new Map<unknown, z.ZodType>();
-      for (const option of d.options ?? []) {
+      // Each option, after the values of the discriminator that pick it. zod refuses a value two
+      // options name (or finds it ambiguous): such a union is left to zod.
+      const seen = new Set<unknown>();
+      const cases = (d.options ?? []).map((option) => {
         const tag = defOf(option).shape?.[key];
         if (!tag || defOf(tag).type !== 'literal') throw new Unsupported('a discriminator that is not a literal');
-        for (const value of defOf(tag).values ?? []) byValue.set(value, option);
-      }
-      const cases = [...byValue].map(([value, option]) => `case ${constant(src, value)}: ${field(option, x)} break;`);
+        const values = defOf(tag).values ?? [];
+        // An option no value picks (z.literal([])) is never chosen.
+        if (values.length === 0) return '';
+        for (const value of values) {
+          if (seen.has(value)) throw new Unsupported('a discriminator value two options name');
+          seen.add(value);
+        }
+        return `${values.map((value) => `case ${constant(src, value)}:`).join(' ')} ${field(option, x)} break;`;
+      });
       return [plainObject(src, x), `switch (${x}[${JSON.stringify(key)}]) { ${cases.join('\n')} default: return false; }`, checks].join('\n');
     }
     default:
@@ -194,8 +203,9 @@ export const quickCheck = (schema: z.ZodType): QuickCheck | null => {
     if (e instanceof Unsupported) return null;
     throw e;
   }
+  const locals = src.constants.map((_, i) => `const c${i} = $[${i}];`).join('\n');
   try {
-    return new Function('$', `'use strict';\nreturn function quickCheck(v) {\n${body}\nreturn true;\n};`)(src.constants) as QuickCheck;
+    return new Function('$', `'use strict';\n${locals}\nreturn function quickCheck(v) {\n${body}\nreturn true;\n};`)(src.constants) as QuickCheck;
   } catch (e) {
     if (e instanceof EvalError) return null;
     throw e;

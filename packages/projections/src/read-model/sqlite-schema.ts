@@ -49,21 +49,21 @@ CREATE TABLE IF NOT EXISTS rm_missed (
 `;
 
 /**
- * The page size of a read-model file the read model creates itself (one of its own, not the
- * ledger's file, whose pages the event store sets): 16 KB, where SQLite's default is 4 KB. A
+ * The page size of a read-model file the read model creates itself (a file of its own; the
+ * event store creates the ledger's file with SQLite's default 4 KB): 16 KB by default. A
  * rebuild writes every page of the file; with pages four times larger SQLite splits, links and
  * logs a quarter as many. Rebuilding 100k events into a file of its own went from 101–102k to
  * 106–108k events/s, and queries (an audit trail, the district view) took the same time. A commit
  * of a single event writes larger pages to the WAL: 120 → 225 µs (measured). A file that exists
- * keeps the pages it has.
+ * keeps the pages it has. SqliteReadModelOptions.pageSize sets another.
  */
 export const READ_MODEL_PAGE_SIZE = 16_384;
 
 /**
- * How much WAL a read model's own connection lets grow before it checkpoints: 4 MB, which is
- * SQLite's default (1,000 pages) at 4 KB pages, whatever the file's page size.
+ * How much WAL a read model's own connection lets grow before it checkpoints, whatever the file's
+ * page size: SQLite's default, 1,000 pages, at 4 KB pages (about 4 MB; 250 pages of 16 KB).
  */
-export const READ_MODEL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
+export const READ_MODEL_CHECKPOINT_BYTES = 1000 * 4096;
 
 /** The default table prefix; a blue/green rebuild builds a new version under another prefix. */
 export const DEFAULT_PREFIX = 'rm_';

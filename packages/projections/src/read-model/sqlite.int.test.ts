@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runReadModelContract } from '../testing';
@@ -107,7 +107,7 @@ describe('SQLite read model', () => {
       }
     };
 
-    it('gives a file of its own 16 KB pages, and checkpoints every 4 MB of WAL (256 pages), its rows kept when opened again', async () => {
+    it('gives a file of its own 16 KB pages, and checkpoints at about 4 MB of WAL (250 pages), its rows kept when opened again', async () => {
       const file = join(dir, 'own-pages.db');
       const m = createSqliteReadModel({ file });
       const data = JSON.stringify({ text: 'x'.repeat(10_000) });
@@ -158,9 +158,19 @@ describe('SQLite read model', () => {
         g.close();
         given.close();
       }
-      // In memory: SQLite's own pages.
-      const memory = createSqliteReadModel({ file: ':memory:' });
-      memory.close();
+    });
+
+    it('takes another page size for a file it creates, and refuses one SQLite does not have, creating nothing', () => {
+      const file = join(dir, 'asked-pages.db');
+      createSqliteReadModel({ file, pageSize: 4096 }).close();
+      expect(ofFile(file)).toBe(4096);
+      for (const pageSize of [1000, 256, 131_072, 1.5, Number.NaN]) {
+        const refused = join(dir, `refused-${String(pageSize)}.db`);
+        expect(() => createSqliteReadModel({ file: refused, pageSize })).toThrow(
+          `read-model pageSize must be a power of two from 512 to 65536, not ${String(pageSize)}`,
+        );
+        expect(existsSync(refused)).toBe(false);
+      }
     });
   });
 

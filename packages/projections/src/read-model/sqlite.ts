@@ -18,8 +18,15 @@ import {
 export interface SqliteReadModelOptions {
   /** A file path (the ledger's own file is fine: tables are prefixed rm_), or ':memory:'. */
   readonly file?: string;
-  /** An open connection; left open by close(). */
+  /** An open connection; left open by close(). Its page size and checkpoints are the caller's. */
   readonly db?: Database.Database;
+  /**
+   * The page size, in bytes, of a file this read model creates (default READ_MODEL_PAGE_SIZE,
+   * 16 KB: a rebuild runs about 5% faster than at SQLite's 4 KB). A file that exists keeps its
+   * own. To share a new file with the event store, open the store first (it creates the file
+   * with 4 KB pages, which its durable appends are measured with), or give 4096.
+   */
+  readonly pageSize?: number;
   /** Table prefix (default rm_): a rebuild beside the live read model uses another one. */
   readonly prefix?: string;
   /** Lease times come from this clock (default the system clock). */
@@ -46,11 +53,14 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (!/^[a-z][a-z0-9_]*_$/.test(prefix)) throw new RangeError(`read-model prefix "${prefix}" must be lower-case letters, digits and underscores, ending in _`);
   const clockNow = options.now ?? Date.now;
+  const pageSize = options.pageSize ?? READ_MODEL_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 512 || pageSize > 65_536 || (pageSize & (pageSize - 1)) !== 0)
+    throw new RangeError(`read-model pageSize must be a power of two from 512 to 65536, not ${String(pageSize)}`);
   const db = options.db ?? new Database(options.file ?? ':memory:');
   const sql = (text: string) => withPrefix(text, prefix);
   const prep = (text: string) => db.prepare(sql(text));
   // A file of its own that does not exist yet gets larger pages (before anything creates it).
-  if (owned && !db.memory && db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
+  if (owned && !db.memory && db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');

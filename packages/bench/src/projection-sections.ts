@@ -3,9 +3,9 @@ import { createLedger } from '@minsheng/ledger';
 import {
   CATCH_UP_BATCH,
   createSqliteReadModel,
-  READ_MODEL_CHECKPOINT_BYTES,
   READ_MODEL_DDL,
   READ_MODEL_PAGE_SIZE,
+  readModelCheckpointPages,
   rebuildReadModel,
 } from '@minsheng/projections';
 import { sqliteStoreOpener } from '@minsheng/store-sqlite';
@@ -48,7 +48,7 @@ const rawRebuild = (logFile: string, dir: string, size: number, events: number, 
   // The pages, and the checkpoints by bytes, of a read model in a file of its own.
   dst.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
   dst.pragma('journal_mode = WAL');
-  dst.pragma(`wal_autocheckpoint = ${READ_MODEL_CHECKPOINT_BYTES / READ_MODEL_PAGE_SIZE}`);
+  dst.pragma(`wal_autocheckpoint = ${readModelCheckpointPages(READ_MODEL_PAGE_SIZE)}`);
   dst.pragma('synchronous = NORMAL');
   dst.pragma('cache_size = -65536');
   dst.exec(READ_MODEL_DDL);

@@ -20,10 +20,16 @@ const main = () => {
     return port.close();
   }
   let timer: NodeJS.Timeout | undefined;
-  const stop = () => {
+  /** Stops checkpointing and closes the connection; false (and said) if closing failed. */
+  const close = (): boolean => {
     clearTimeout(timer);
-    db.close();
-    port.close();
+    try {
+      db.close();
+      return true;
+    } catch (e) {
+      send({ type: 'failed', message: `closing the checkpointing thread's connection to ${file} failed: ${(e as Error).message}` });
+      return false;
+    }
   };
   /** A checkpoint; 'busy' if another connection was checkpointing (only one can at a time). */
   const checkpoint = (): 'done' | 'busy' | 'failed' => {
@@ -38,7 +44,11 @@ const main = () => {
   // The next checkpoint is timed from the end of the last: the writer's own checkpoints, which
   // let the WAL start again, find the lock free between them.
   const next = () => {
-    timer = setTimeout(() => (checkpoint() === 'failed' ? stop() : next()), everyMs);
+    timer = setTimeout(() => {
+      if (checkpoint() !== 'failed') return next();
+      close();
+      port.close();
+    }, everyMs);
   };
   next();
   port.on('message', () => {
@@ -50,16 +60,9 @@ const main = () => {
       Atomics.wait(pause, 0, 0, 10);
       last = checkpoint();
     }
-    clearTimeout(timer);
     // Closed before it says it is done: a caller that closes its own connection next is then the
     // last one, as if this thread had never run (SQLite checkpoints and removes the WAL there).
-    try {
-      db.close();
-    } catch (e) {
-      send({ type: 'failed', message: `closing the checkpointing thread's connection to ${file} failed: ${(e as Error).message}` });
-      last = 'failed';
-    }
-    if (last !== 'failed') send({ type: 'finished' });
+    if (close() && last !== 'failed') send({ type: 'finished' });
     port.close();
   });
 };

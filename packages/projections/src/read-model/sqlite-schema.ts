@@ -65,6 +65,9 @@ export const READ_MODEL_PAGE_SIZE = 16_384;
  */
 export const READ_MODEL_CHECKPOINT_BYTES = 1000 * 4096;
 
+/** READ_MODEL_CHECKPOINT_BYTES in pages of `pageSize` bytes (at least one), for `wal_autocheckpoint`. */
+export const readModelCheckpointPages = (pageSize: number): number => Math.max(1, Math.round(READ_MODEL_CHECKPOINT_BYTES / pageSize));
+
 /** The default table prefix; a blue/green rebuild builds a new version under another prefix. */
 export const DEFAULT_PREFIX = 'rm_';
 

@@ -9,6 +9,7 @@ import { READ_MODEL_PAGE_SIZE, READ_MODEL_SCHEMA_VERSION } from './sqlite-schema
 const dir = mkdtempSync(join(tmpdir(), 'minsheng-rm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
+const pragma = (db: Database.Database, name: string) => db.pragma(name, { simple: true });
 
 runReadModelContract('SQLite file', {
   create: async () => createSqliteReadModel({ file: join(dir, `rm-${++n}.db`) }),
@@ -97,7 +98,6 @@ describe('SQLite read model', () => {
   });
 
   describe('pages and checkpoints', () => {
-    const pragma = (db: Database.Database, name: string) => db.pragma(name, { simple: true });
     const ofFile = (file: string) => {
       const db = new Database(file, { readonly: true });
       try {
@@ -175,7 +175,7 @@ describe('SQLite read model', () => {
   });
 
   describe('a bulk load', () => {
-    const autocheckpoint = (db: Database.Database) => db.pragma('wal_autocheckpoint', { simple: true });
+    const autocheckpoint = (db: Database.Database) => pragma(db, 'wal_autocheckpoint');
 
     it('has the connection checkpoint itself as before when the load fails', async () => {
       const db = new Database(join(dir, 'bulk-failing.db'));

@@ -7,11 +7,11 @@ import type { AsOf, ReadModelReader } from './rows';
 import { startWalCheckpointer, type WalCheckpointer } from '../wal-checkpointer';
 import {
   DEFAULT_PREFIX,
-  READ_MODEL_CHECKPOINT_BYTES,
   READ_MODEL_DDL,
   READ_MODEL_PAGE_SIZE,
   READ_MODEL_SCHEMA_VERSION,
   READ_MODEL_TABLES,
+  readModelCheckpointPages,
   withPrefix,
 } from './sqlite-schema';
 
@@ -64,7 +64,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
-  if (owned) db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(READ_MODEL_CHECKPOINT_BYTES / (db.pragma('page_size', { simple: true }) as number)))}`);
+  if (owned) db.pragma(`wal_autocheckpoint = ${readModelCheckpointPages(db.pragma('page_size', { simple: true }) as number)}`);
   // Index pages of a large ledger stay in memory: inserts into four b-trees per figure are then CPU-bound.
   db.pragma('cache_size = -65536');
   const storedVersion = (): string | undefined =>

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqliteBackend } from './testing/backends';
-import { until } from './testing/processes';
+import Database from 'better-sqlite3';
+import { cliAsync, jsonOf, sleep, until, WorkerProcess } from './testing/processes';
 import { cli, json, MAIN, ROOT, SEED, tempDir } from './testing/run-cli';
 import { YOUNG_GENERATION_FLAG } from './young-generation';
 
@@ -130,6 +131,47 @@ describe('minsheng rebuild of a large ledger, reading in threads', () => {
       const refused = cli(['rebuild', '--threads', bad, ...db, ...now]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toBe(`minsheng: --threads must be a whole number from 0 to 64, not "${bad}"\n`);
+    }
+  });
+
+  it('a worker whose read model an upgrade dropped catches up in threads, and leaves the rows a rebuild writes', async () => {
+    const version = (await backend.active())!;
+    // The read model as an older release left it: the worker's open drops it, and it replays the whole log.
+    const conn = new Database(file);
+    conn.prepare(`UPDATE ${version}meta SET value = '2' WHERE key = 'schema_version'`).run();
+    conn.close();
+    const w = new WorkerProcess('bulk', [...db, ...now, '--lease-ms', '3000', '--poll-ms', '100']);
+    try {
+      const caughtUp = await w.waitFor((l) => l.event === 'caught-up', 60_000);
+      expect(caughtUp).toMatchObject({ readModel: version, checkpoint: expect.any(Number), readerThreads: expect.any(Number) });
+      expect(caughtUp.applied).toBe(caughtUp.checkpoint);
+      expect(caughtUp.applied).toBeGreaterThan(LARGE_CATCH_UP);
+      expect(caughtUp.readerThreads).toBeGreaterThanOrEqual(1);
+      // Completions the sweep records are applied next: wait until the log stops growing and all of it is applied.
+      const status = async () => jsonOf<{ head: number; projections: { lag: number }[] }>(await cliAsync(['worker', '--status', '--json', ...db]));
+      let last = -1;
+      await until('the worker to apply the whole log, and the log to stop growing', async () => {
+        const s = await status();
+        const settled = s.projections[0]!.lag === 0 && s.head === last;
+        last = s.head;
+        if (!settled) await sleep(300);
+        return settled;
+      }, 30_000);
+    } finally {
+      w.kill('SIGTERM');
+    }
+    expect((await w.exited).code).toBe(0);
+    const rows = await backend.rows(version);
+    expect(cli(['rebuild', ...db, ...now]).code).toBe(0);
+    expect(await backend.rows(version)).toEqual(rows);
+  });
+
+  it('worker --threads is refused unless a whole number from 0 to 64, with nothing started', () => {
+    for (const bad of ['-1', '1.5', 'many', '65', '']) {
+      const refused = cli(['worker', '--threads', bad, ...db, ...now]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(`minsheng: --threads must be a whole number from 0 to 64, not "${bad}"\n`);
+      expect(refused.stdout).toBe('');
     }
   });
 });

@@ -11,7 +11,8 @@ import { LEDGER_INDEX } from './read-model/projection';
 import { readPagesInThreads } from './reader-threads';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
 import { READ_MODEL_TABLES } from './read-model/sqlite-schema';
-import { catchUpReadModel, rebuildReadModel, type CatchUpOptions } from './runner';
+import { catchUpReadModel, rebuildReadModel, type CatchUpOptions, type CatchUpResult } from './runner';
+import { runWorker, type WorkerOptions } from './worker';
 
 const PLACES = ['daoli', 'nangang', 'daowai', 'xiangfang', 'pingfang', 'songbei'];
 const METRICS = ['m1', 'm2', 'm3'];
@@ -114,7 +115,7 @@ describe('catching up with reader threads', () => {
     const seq = await rebuildReadModel(store, plain, { batchSize: 100 });
     const r1 = await rebuildReadModel(slowHere(), one, threaded(1));
     const r3 = await rebuildReadModel(slowHere(), three, threaded(3));
-    expect(seq).toEqual({ applied: head, checkpoint: head, head, readerThreads: 0 });
+    expect(seq).toEqual({ applied: head, checkpoint: head, head, readerThreads: 0, stopped: null });
     expect(r1).toEqual({ ...seq, readerThreads: 1 });
     // Of three threads, the last to start may find every page taken.
     expect(r3).toEqual({ ...seq, readerThreads: r3.readerThreads });
@@ -306,6 +307,152 @@ describe('catching up with reader threads', () => {
     expect(reading.threadsThatRead).toBe(1);
     expect(ended).toHaveLength(1);
     expect(ended[0]).toBeLessThan(applied.length - 1);
+  });
+});
+
+describe('a projection worker far behind', () => {
+  let dir: string;
+  let file: string;
+  let store: EventStore;
+  let head: number;
+  let expected: ReturnType<typeof dump>;
+  const models: SqliteReadModel[] = [];
+  const model = (name: string, now?: () => number) => {
+    const m = createSqliteReadModel({ file: join(dir, name), ...(now ? { now } : {}) });
+    models.push(m);
+    return m;
+  };
+
+  beforeAll(async () => {
+    ({ dir, file } = freshLedgerFile());
+    store = createSqliteEventStore({ file, registry: ledgerRegistry, synchronous: 'normal' });
+    head = await writeLog(store, 40);
+    await rebuildReadModel(store, model('plain.db'), { batchSize: 100 });
+    expected = dump(join(dir, 'plain.db'));
+  });
+  afterEach(() => models.splice(0).forEach((m) => m.close()));
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A worker that reads in one thread once 1 event behind, 100 events a page. */
+  const worker = (m: SqliteReadModel, owner: string, more: Partial<WorkerOptions>): Promise<void> =>
+    runWorker({ store, model: m, owner, readers: { opener: sqliteStoreOpener(file), threads: 1 }, largeFrom: 1, batchSize: 100, pollMs: 20, ...more });
+
+  const lease = async (m: SqliteReadModel) => (await m.reader.projections()).find((p) => p.projection === LEDGER_INDEX);
+
+  it('catches up in threads under its lease, writes the rows a rebuild writes, then calls onCaughtUp with the lease held', async () => {
+    const m = model('worker.db');
+    const stop = new AbortController();
+    const caughtUp: CatchUpResult[] = [];
+    const batches: [number, number][] = [];
+    let ownerThen: string | null | undefined;
+    await worker(m, 'w', {
+      signal: stop.signal,
+      onBatch: (c, n) => batches.push([c, n]),
+      onApplied: async () => Promise.reject(new Error('a catch-up in threads passes no batches to onApplied')),
+      onCaughtUp: async (r) => {
+        caughtUp.push(r);
+        ownerThen = (await lease(m))?.owner;
+        stop.abort();
+      },
+    });
+    expect(caughtUp).toEqual([{ applied: head, checkpoint: head, head, readerThreads: caughtUp[0]!.readerThreads, stopped: null }]);
+    expect(ownerThen).toBe('w');
+    expect(batches).toEqual(Array.from({ length: Math.ceil(head / 100) }, (_, k) => [Math.min((k + 1) * 100, head), Math.min(100, head - k * 100)]));
+    expect(dump(join(dir, 'worker.db'))).toEqual(expected);
+    // It released the lease on its way out.
+    expect((await lease(m))?.owner).toBeNull();
+  });
+
+  it('stops at once when another worker takes its lease, and that worker goes on from its checkpoint', async () => {
+    let now = 1_000_000;
+    const a = model('handover.db', () => now);
+    const b = model('handover.db', () => now);
+    const stopA = new AbortController();
+    const leases: boolean[] = [];
+    let lost = () => {};
+    const lostLease = new Promise<void>((resolve) => (lost = resolve));
+    const runA = worker(a, 'a', {
+      signal: stopA.signal,
+      leaseMs: 1000,
+      onLease: (h) => {
+        leases.push(h);
+        if (!h) lost();
+      },
+      onCaughtUp: async () => Promise.reject(new Error('a worker that lost its lease has not caught up')),
+      onBatch: (c) => {
+        if (c !== 300) return;
+        // a stalls past its lease, and b takes it.
+        now += 1001;
+        void b.writer.acquireLease(LEDGER_INDEX, 'b', 60_000);
+      },
+    });
+    await lostLease;
+    stopA.abort();
+    await runA;
+    expect(leases).toEqual([true, false]);
+    expect(await a.reader.checkpoint(LEDGER_INDEX)).toBe(300);
+    expect((await lease(a))?.owner).toBe('b');
+    // b goes on from 300 (in threads too), and the rows are a rebuild's.
+    const stopB = new AbortController();
+    const caughtUp: CatchUpResult[] = [];
+    await worker(b, 'b', { signal: stopB.signal, leaseMs: 60_000, onCaughtUp: async (r) => {
+      caughtUp.push(r);
+      stopB.abort();
+    } });
+    expect(caughtUp).toMatchObject([{ applied: head - 300, checkpoint: head, stopped: null }]);
+    expect(dump(join(dir, 'handover.db'))).toEqual(expected);
+  });
+
+  it('renews its lease through a catch-up that takes longer than the lease', async () => {
+    const m = model('renewed.db');
+    // 40 ms a page: about 500 ms in all, against a lease of 300 ms.
+    const slow = { ...m, writer: { ...m.writer, applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
+      await new Promise((r) => setTimeout(r, 40));
+      return m.writer.applyRows(...args);
+    } } };
+    const stop = new AbortController();
+    const leases: boolean[] = [];
+    const caughtUp: CatchUpResult[] = [];
+    const started = Date.now();
+    await runWorker({ store, model: slow, owner: 'w', readers: { opener: sqliteStoreOpener(file), threads: 1 }, largeFrom: 1, batchSize: 100,
+      leaseMs: 300, pollMs: 20, signal: stop.signal, onLease: (h) => leases.push(h), onCaughtUp: async (r) => {
+        caughtUp.push(r);
+        stop.abort();
+      } });
+    expect(Date.now() - started).toBeGreaterThan(300);
+    expect(leases).toEqual([true]);
+    expect(caughtUp).toMatchObject([{ checkpoint: head, stopped: null }]);
+    expect(dump(join(dir, 'renewed.db'))).toEqual(expected);
+  });
+
+  it('stops between pages when its signal aborts, releasing the lease, and the next worker goes on from there', async () => {
+    const m = model('aborted.db');
+    const stop = new AbortController();
+    await worker(m, 'w', {
+      signal: stop.signal,
+      onBatch: (c) => c === 200 && stop.abort(),
+      onCaughtUp: async () => Promise.reject(new Error('an aborted catch-up has not caught up')),
+    });
+    expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(200);
+    expect((await lease(m))?.owner).toBeNull();
+    const next = new AbortController();
+    await worker(m, 'v', { signal: next.signal, onCaughtUp: async () => next.abort() });
+    expect(dump(join(dir, 'aborted.db'))).toEqual(expected);
+  });
+
+  it('refuses readers with onApplied but no onCaughtUp, or a bad thread count, before taking the lease', async () => {
+    const m = model('refused.db');
+    await expect(worker(m, 'w', { onApplied: async () => undefined })).rejects.toThrow(
+      'a worker with readers and onApplied needs onCaughtUp: the events of a catch-up in threads are not passed to onApplied',
+    );
+    await expect(worker(m, 'w', { readers: { opener: sqliteStoreOpener(file), threads: 0 } })).rejects.toThrow(
+      /^reader threads must be a whole number from 1 to 64, not 0/,
+    );
+    expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(0);
+    expect(await lease(m)).toBeUndefined();
   });
 });
 

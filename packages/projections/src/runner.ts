@@ -1,6 +1,6 @@
 import type { EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
-import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
+import { LEDGER_INDEX, type ApplyOutcome, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
 import { readerThreadCount, readPagesInThreads, ReaderThreadError, type ReaderThreads, type ThreadReading } from './reader-threads';
 
@@ -16,6 +16,16 @@ export interface CatchUpOptions {
   readonly readers?: ReaderThreads;
   /** How far behind counts as a large catch-up (default LARGE_CATCH_UP); tests lower it. */
   readonly largeFrom?: number;
+  /**
+   * Commit only while `owner` holds the projection's lease (a worker's catch-up): each batch is
+   * checked in its own transaction, and the lease is renewed between batches once a third of
+   * `ttlMs` has passed since it was last taken. A lost lease stops the catch-up (`stopped`).
+   */
+  readonly lease?: { readonly owner: string; readonly ttlMs: number };
+  /** Stops the catch-up between batches; what was committed stays. */
+  readonly signal?: AbortSignal;
+  /** Called after each committed batch with the checkpoint it moved to and the events it applied. */
+  readonly onCommit?: (checkpoint: number, count: number) => void;
 }
 
 /**
@@ -36,6 +46,8 @@ export interface CatchUpResult {
   readonly head: number;
   /** Threads that read pages of the log beside this one (0: this thread read it all). */
   readonly readerThreads: number;
+  /** Why it stopped before the head: the lease went to another owner, or the signal aborted it (null: it reached the head). */
+  readonly stopped: 'lease-lost' | 'aborted' | null;
 }
 
 export class ProjectionError extends Error {}
@@ -49,10 +61,49 @@ interface Run {
   readonly batchSize: number;
   readonly head: number;
   readonly onProgress: ((checkpoint: number, head: number) => void) | undefined;
+  readonly options: CatchUpOptions;
   checkpoint: number;
   applied: number;
   readerThreads: number;
+  stopped: CatchUpResult['stopped'];
+  /** When the lease was last taken or renewed (options.lease). */
+  leaseAt: number;
 }
+
+/**
+ * Before each batch: false (and `stopped` set) when the catch-up must stop, the signal
+ * having aborted it or the lease, renewed once a third of it has passed, gone to another owner.
+ */
+const mayGoOn = async (run: Run): Promise<boolean> => {
+  if (run.stopped) return false;
+  if (run.options.signal?.aborted) {
+    run.stopped = 'aborted';
+    return false;
+  }
+  const lease = run.options.lease;
+  if (lease && Date.now() - run.leaseAt >= lease.ttlMs / 3) {
+    if (!(await run.model.writer.acquireLease(run.projection, lease.owner, lease.ttlMs))) {
+      run.stopped = 'lease-lost';
+      return false;
+    }
+    run.leaseAt = Date.now();
+  }
+  return true;
+};
+
+/** Records a batch's outcome; false when the catch-up must stop (`stopped` set). */
+const committed = (run: Run, outcome: ApplyOutcome, through: number, count: number): boolean => {
+  if (outcome === 'lease-lost') {
+    run.stopped = 'lease-lost';
+    return false;
+  }
+  if (outcome !== 'applied') return false;
+  run.applied += count;
+  run.checkpoint = through;
+  run.options.onCommit?.(through, count);
+  run.onProgress?.(through, Math.max(run.head, through));
+  return true;
+};
 
 /** Pages read in threads, applied here in log order, up to the head seen at the start. */
 const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void> => {
@@ -60,12 +111,10 @@ const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void>
   const pages = readPagesInThreads(run.store, readers, { after: run.checkpoint, upTo: run.head }, run.batchSize, reading);
   try {
     for await (const page of pages) {
-      const outcome = await run.model.writer.applyRows(run.projection, run.checkpoint, page.through, page.rows);
+      if (!(await mayGoOn(run))) break;
+      const outcome = await run.model.writer.applyRows(run.projection, run.checkpoint, page.through, page.rows, run.options.lease?.owner);
       // Another writer moved the checkpoint: stop reading ahead, and go on from where it is.
-      if (outcome !== 'applied') break;
-      run.applied += page.count;
-      run.checkpoint = page.through;
-      run.onProgress?.(run.checkpoint, run.head);
+      if (!committed(run, outcome, page.through, page.count)) break;
     }
   } catch (e) {
     if (e instanceof ReaderThreadError) throw new ProjectionError(`${run.projection}: ${e.message}`, { cause: e });
@@ -78,18 +127,16 @@ const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void>
 
 /** Batches read and applied on this thread until the log has no more. */
 const applyHere = async (run: Run): Promise<void> => {
-  for (;;) {
+  while (await mayGoOn(run)) {
     const batch = await run.store.readAll({ fromPosition: run.checkpoint, maxCount: run.batchSize })();
     if (isLeft(batch)) throw new ProjectionError(`${run.projection}: reading after position ${run.checkpoint} failed: ${batch.left.message}`);
     if (batch.right.length === 0) return;
-    const outcome = await run.model.writer.applyBatch(run.projection, run.checkpoint, batch.right);
+    const outcome = await run.model.writer.applyBatch(run.projection, run.checkpoint, batch.right, run.options.lease?.owner);
     if (outcome === 'checkpoint-moved') {
       run.checkpoint = await run.model.reader.checkpoint(run.projection);
       continue;
     }
-    run.applied += batch.right.length;
-    run.checkpoint = batch.right[batch.right.length - 1]!.position;
-    run.onProgress?.(run.checkpoint, Math.max(run.head, run.checkpoint));
+    committed(run, outcome, batch.right[batch.right.length - 1]!.position, batch.right.length);
   }
 };
 
@@ -113,18 +160,27 @@ export const catchUpReadModel = async (store: EventStore, model: Model, options:
     batchSize: options.batchSize ?? CATCH_UP_BATCH,
     head: headE.right,
     onProgress: options.onProgress,
+    options,
     checkpoint: await model.reader.checkpoint(projection),
     applied: 0,
     readerThreads: 0,
+    stopped: null,
+    leaseAt: Date.now(),
   };
   const large = run.head - run.checkpoint >= (options.largeFrom ?? LARGE_CATCH_UP);
   const load = async () => {
     if (large && options.readers) await applyFromThreads(run, options.readers);
-    await applyHere(run);
+    if (!run.stopped) await applyHere(run);
   };
   if (large && model.writer.withBulkLoad) await model.writer.withBulkLoad(load, { fromZero: run.checkpoint === 0 });
   else await load();
-  return { applied: run.applied, checkpoint: run.checkpoint, head: Math.max(run.head, run.checkpoint), readerThreads: run.readerThreads };
+  return {
+    applied: run.applied,
+    checkpoint: run.checkpoint,
+    head: Math.max(run.head, run.checkpoint),
+    readerThreads: run.readerThreads,
+    stopped: run.stopped,
+  };
 };
 
 /** Drops the read model's rows and replays the whole log into it. */

@@ -3,6 +3,8 @@ import type { EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
+import { readerThreadCount, type ReaderThreads } from './reader-threads';
+import { CATCH_UP_BATCH, catchUpReadModel, LARGE_CATCH_UP, type CatchUpResult } from './runner';
 
 export interface WorkerOptions {
   readonly store: EventStore;
@@ -25,6 +27,21 @@ export interface WorkerOptions {
   readonly onApplied?: (events: readonly StoredEvent[]) => Promise<void>;
   /** Called when this worker takes or loses the lease. */
   readonly onLease?: (held: boolean) => void;
+  /**
+   * Read the log in these threads when the read model is far behind: at least `largeFrom`
+   * events (default LARGE_CATCH_UP), as a new read model, one an upgrade dropped, or a worker
+   * that was down long is. That catch-up is then a bulk load (catchUpReadModel): pages committed
+   * one by one under the lease, which it renews, up to the head. Its events are not passed to
+   * onApplied; onCaughtUp is called once it reaches the head.
+   */
+  readonly readers?: ReaderThreads;
+  readonly largeFrom?: number;
+  /**
+   * Called after a catch-up in threads (see readers) has reached the head, with the lease still
+   * held: where policies look at the whole state (the ledger's completion sweep). Needed with
+   * readers and onApplied, so no policy misses the events of a bulk catch-up.
+   */
+  readonly onCaughtUp?: (result: CatchUpResult) => Promise<void>;
 }
 
 /** Waits `ms`, or less if aborted. The abort listener is removed either way: a worker polls for days. */
@@ -53,6 +70,10 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
   const pollMs = o.pollMs ?? 200;
   const batchSize = o.batchSize ?? 2000;
   if (pollMs * 2 >= leaseMs) throw new RangeError(`the lease (${leaseMs} ms) must last more than twice the poll interval (${pollMs} ms)`);
+  if (o.readers) readerThreadCount(o.readers);
+  if (o.readers && o.onApplied && !o.onCaughtUp)
+    throw new RangeError('a worker with readers and onApplied needs onCaughtUp: the events of a catch-up in threads are not passed to onApplied');
+  const largeFrom = o.largeFrom ?? LARGE_CATCH_UP;
   let held = false;
   const setHeld = (h: boolean) => {
     if (h !== held) o.onLease?.(h);
@@ -66,6 +87,24 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
         continue;
       }
       const checkpoint = await o.model.reader.checkpoint(projection);
+      if (o.readers) {
+        const head = await o.store.headPosition()();
+        if (isLeft(head)) throw new Error(`${projection}: reading the head of the log failed: ${head.left.message}`);
+        if (head.right - checkpoint >= largeFrom) {
+          const caughtUp = await catchUpReadModel(o.store, o.model, {
+            projection,
+            batchSize: o.batchSize ?? CATCH_UP_BATCH,
+            readers: o.readers,
+            largeFrom,
+            lease: { owner: o.owner, ttlMs: leaseMs },
+            ...(o.signal ? { signal: o.signal } : {}),
+            ...(o.onBatch ? { onCommit: o.onBatch } : {}),
+          });
+          if (caughtUp.stopped === 'lease-lost') setHeld(false);
+          else if (caughtUp.stopped === null) await o.onCaughtUp?.(caughtUp);
+          continue;
+        }
+      }
       const batch = await o.store.readAll({ fromPosition: checkpoint, maxCount: batchSize })();
       if (isLeft(batch)) throw new Error(`${projection}: reading after position ${checkpoint} failed: ${batch.left.message}`);
       if (batch.right.length === 0) {

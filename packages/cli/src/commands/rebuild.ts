@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { failed, unwrap, usage } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { progressOn } from '../output/progress';
-import { ledgerCommand, runOf } from './shared';
+import { ledgerCommand, readerThreadsOf, runOf, threadsOption } from './shared';
 
 const rate = (events: number, seconds: number) => (seconds > 0 ? Math.round(events / seconds) : events);
 const threadsNote = (n: number) => (n === 0 ? '' : `, reading in ${n} thread${n === 1 ? '' : 's'} beside this one`);
@@ -17,21 +17,13 @@ export const registerRebuild = (program: Command): void => {
     { project: false },
   )
     .option('--beside', 'build a new read-model version beside the serving one while it keeps serving (workers may keep running), then switch to it')
-    .option('--drop-old', 'with --beside: drop the old version once the new one serves')
-    .option(
-      '--threads <n>',
-      'threads that read and check the log while this one writes the read model (SQLite; default: the cores less one, 0: none)',
-    );
+    .option('--drop-old', 'with --beside: drop the old version once the new one serves');
+  threadsOption(cmd, 'the whole rebuild');
   cmd.action(async () => {
     const o = cmd.opts<{ beside?: boolean; dropOld?: boolean; threads?: string }>();
     if (o.dropOld && !o.beside) throw usage('--drop-old goes with --beside: a rebuild in place has no old version');
-    const threads = o.threads === undefined ? undefined : Number(o.threads);
-    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64))
-      throw usage(`--threads must be a whole number from 0 to 64, not "${o.threads}"`);
     const run = runOf(cmd);
-    if (threads && run.location.kind === 'postgres')
-      throw usage('--threads is for a SQLite ledger: a PostgreSQL rebuild reads the log on this thread, and the server does the writing');
-    const open = threads === undefined ? {} : { readerThreads: threads };
+    const open = readerThreadsOf(o.threads, run);
     const progress = progressOn('rebuild');
     const started = performance.now();
     if (!o.beside) {

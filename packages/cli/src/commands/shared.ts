@@ -1,6 +1,6 @@
 import type { Clock, TargetSetData } from '@minsheng/core';
 import type { Command } from 'commander';
-import { unwrap } from '../failure';
+import { unwrap, usage } from '../failure';
 import { withEngine, withLedger, type Engine, type OpenLedger, type OpenOptions } from '../open-ledger';
 import { clockOf, jsonOption, ledgerLocation, ledgerOptions, projectOption, projectsInline, wantsJson, type LedgerLocation } from '../options';
 import type { FigureContext } from '../output/figures';
@@ -39,6 +39,24 @@ export const runOf = (cmd: Command): Run => {
     ledger: (f, options) => withLedger(location, clock, f, { project, ...options }),
     engine: (f, options) => withEngine(location, clock, f, options),
   };
+};
+
+/** --threads, for a command that may read the log in threads while it writes the read model (`what`). */
+export const threadsOption = (cmd: Command, what: string): Command =>
+  cmd.option('--threads <n>', `threads that read and check the log while this one writes the read model, ${what} (SQLite; default: the cores less one, 0: none)`);
+
+/**
+ * --threads as open options: a usage error for a value that is not a whole number from 0 to 64,
+ * and for more than 0 on a PostgreSQL ledger.
+ */
+export const readerThreadsOf = (text: string | undefined, run: Run): OpenOptions => {
+  if (text === undefined) return {};
+  const threads = Number(text);
+  if (!(text.trim() !== '' && Number.isInteger(threads) && threads >= 0 && threads <= 64))
+    throw usage(`--threads must be a whole number from 0 to 64, not "${text}"`);
+  if (threads && run.location.kind === 'postgres')
+    throw usage('--threads is for a SQLite ledger: a PostgreSQL ledger is read on this thread, and the server does the writing');
+  return { readerThreads: threads };
 };
 
 /** The plan's frame and the targets in force at `knownAt`, to show figures as the plan writes them. */

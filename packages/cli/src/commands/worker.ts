@@ -1,6 +1,6 @@
 import type { Clock, StoredEvent } from '@minsheng/core';
 import { checkCompletion, createLedger, resolvePlan, type LedgerDeps } from '@minsheng/ledger';
-import { LEDGER_INDEX, runWorker, type ProjectionState } from '@minsheng/projections';
+import { LARGE_CATCH_UP, LEDGER_INDEX, runWorker, type ProjectionState } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import { unwrap, usage } from '../failure';
@@ -8,7 +8,7 @@ import { openEngine, reasonOf, type Engine, type ReadModel } from '../open-ledge
 import { printJson, printLines } from '../output/print';
 import { renderTable } from '../output/table';
 import { wholeNumber } from '../parse';
-import { ledgerCommand, runOf, type Run } from './shared';
+import { ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from './shared';
 
 export interface ProjectionStatus {
   readonly projection: string;
@@ -102,6 +102,7 @@ interface WorkerOpts {
   pollMs: number;
   batchSize: number;
   progressMs: number;
+  threads?: string;
   status?: boolean;
 }
 
@@ -130,7 +131,7 @@ const work = async (run: Run, o: WorkerOpts): Promise<void> => {
     process.stdout.write(run.json ? `${JSON.stringify({ at, event, owner, ...fields })}\n` : `${at} ${owner}: ${text}\n`);
   };
   try {
-    const engine = await openEngine(run.location, run.clock, { poolSize: 4 });
+    const engine = await openEngine(run.location, run.clock, { poolSize: 4, ...readerThreadsOf(o.threads, run) });
     try {
       await workWith(engine, run.clock, o, owner, stop.signal, log);
     } finally {
@@ -276,6 +277,20 @@ const workWith = async (
             failures = 0;
           },
           onApplied: policy.afterBatch,
+          // Far behind, it reads in threads and loads in bulk; then every task is checked once.
+          ...(engine.readers
+            ? {
+                readers: engine.readers,
+                onCaughtUp: async (r) => {
+                  log(
+                    'caught-up',
+                    { readModel: version, checkpoint: r.checkpoint, applied: r.applied, readerThreads: r.readerThreads },
+                    `caught up to ${r.checkpoint}: applied ${r.applied} event${r.applied === 1 ? '' : 's'} in bulk${r.readerThreads ? `, reading in ${r.readerThreads} thread${r.readerThreads === 1 ? '' : 's'} beside this one` : ''}; checking every task for completion`,
+                  );
+                  await policy.sweep();
+                },
+              }
+            : {}),
         });
         // runWorker released the lease on its way out.
         if (held) {
@@ -322,6 +337,7 @@ export const registerWorker = (program: Command): void => {
     .option('--progress-ms <n>', 'print progress at most this often while applying', wholeNumber, 5000)
     .option('--status', "print each projection's checkpoint, the head of the log, the lag (head − checkpoint) and the lease owner and expiry, and exit")
     .argument('[status]', '`minsheng worker status` is `minsheng worker --status`');
+  threadsOption(cmd, `when the read model is ${LARGE_CATCH_UP.toLocaleString('en')} or more events behind`);
   cmd.action(async (what: string | undefined) => {
     if (what !== undefined && what !== 'status') throw usage(`unknown worker action "${what}"; did you mean \`minsheng worker status\`?`);
     const o = cmd.opts<WorkerOpts>();

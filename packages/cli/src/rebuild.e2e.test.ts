@@ -142,8 +142,8 @@ describe('minsheng rebuild of a large ledger, reading in threads', () => {
     conn.close();
     const w = new WorkerProcess('bulk', [...db, ...now, '--lease-ms', '3000', '--poll-ms', '100']);
     try {
-      const caughtUp = await w.waitFor((l) => l.event === 'caught-up', 60_000);
-      expect(caughtUp).toMatchObject({ readModel: version, checkpoint: expect.any(Number), readerThreads: expect.any(Number) });
+      const caughtUp = await w.waitFor((l) => l.event === 'bulk', 60_000);
+      expect(caughtUp).toMatchObject({ readModel: version, checkpoint: expect.any(Number), readerThreads: expect.any(Number), stopped: null });
       expect(caughtUp.applied).toBe(caughtUp.checkpoint);
       expect(caughtUp.applied).toBeGreaterThan(LARGE_CATCH_UP);
       expect(caughtUp.readerThreads).toBeGreaterThanOrEqual(1);

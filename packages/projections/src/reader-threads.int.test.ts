@@ -341,24 +341,32 @@ describe('a projection worker far behind', () => {
     runWorker({ store, model: m, owner, readers: { opener: sqliteStoreOpener(file), threads: 1 }, largeFrom: 1, batchSize: 100, pollMs: 20, ...more });
 
   const lease = async (m: SqliteReadModel) => (await m.reader.projections()).find((p) => p.projection === LEDGER_INDEX);
+  const liveOwner = async (m: SqliteReadModel) => {
+    const l = await lease(m);
+    return l?.leaseExpiresAt !== null && l?.leaseExpiresAt !== undefined && l.leaseExpiresAt > Date.now() ? l.owner : null;
+  };
 
-  it('catches up in threads under its lease, writes the rows a rebuild writes, then calls onCaughtUp with the lease held', async () => {
+  it('catches up in threads under its lease, writes the rows a rebuild writes, then calls onCaughtUp once, holding the lease', async () => {
     const m = model('worker.db');
     const stop = new AbortController();
-    const caughtUp: CatchUpResult[] = [];
+    const bulk: CatchUpResult[] = [];
+    const caughtUp: number[] = [];
     const batches: [number, number][] = [];
     let ownerThen: string | null | undefined;
     await worker(m, 'w', {
       signal: stop.signal,
       onBatch: (c, n) => batches.push([c, n]),
       onApplied: async () => Promise.reject(new Error('a catch-up in threads passes no batches to onApplied')),
-      onCaughtUp: async (r) => {
-        caughtUp.push(r);
-        ownerThen = (await lease(m))?.owner;
-        stop.abort();
+      onBulkCatchUp: (r) => bulk.push(r),
+      onCaughtUp: async (c) => {
+        caughtUp.push(c);
+        ownerThen = await liveOwner(m);
+        // A few polls more: it is owed once a tenure, not once a poll.
+        setTimeout(() => stop.abort(), 100);
       },
     });
-    expect(caughtUp).toEqual([{ applied: head, checkpoint: head, head, readerThreads: caughtUp[0]!.readerThreads, stopped: null }]);
+    expect(bulk).toEqual([{ applied: head, checkpoint: head, head, readerThreads: bulk[0]!.readerThreads, stopped: null }]);
+    expect(caughtUp).toEqual([head]);
     expect(ownerThen).toBe('w');
     expect(batches).toEqual(Array.from({ length: Math.ceil(head / 100) }, (_, k) => [Math.min((k + 1) * 100, head), Math.min(100, head - k * 100)]));
     expect(dump(join(dir, 'worker.db'))).toEqual(expected);
@@ -372,6 +380,7 @@ describe('a projection worker far behind', () => {
     const b = model('handover.db', () => now);
     const stopA = new AbortController();
     const leases: boolean[] = [];
+    const bulkA: CatchUpResult[] = [];
     let lost = () => {};
     const lostLease = new Promise<void>((resolve) => (lost = resolve));
     const runA = worker(a, 'a', {
@@ -381,6 +390,7 @@ describe('a projection worker far behind', () => {
         leases.push(h);
         if (!h) lost();
       },
+      onBulkCatchUp: (r) => bulkA.push(r),
       onCaughtUp: async () => Promise.reject(new Error('a worker that lost its lease has not caught up')),
       onBatch: (c) => {
         if (c !== 300) return;
@@ -393,54 +403,104 @@ describe('a projection worker far behind', () => {
     stopA.abort();
     await runA;
     expect(leases).toEqual([true, false]);
+    expect(bulkA).toMatchObject([{ applied: 300, checkpoint: 300, stopped: 'lease-lost' }]);
     expect(await a.reader.checkpoint(LEDGER_INDEX)).toBe(300);
     expect((await lease(a))?.owner).toBe('b');
     // b goes on from 300 (in threads too), and the rows are a rebuild's.
     const stopB = new AbortController();
-    const caughtUp: CatchUpResult[] = [];
-    await worker(b, 'b', { signal: stopB.signal, leaseMs: 60_000, onCaughtUp: async (r) => {
-      caughtUp.push(r);
-      stopB.abort();
-    } });
-    expect(caughtUp).toMatchObject([{ applied: head - 300, checkpoint: head, stopped: null }]);
+    const bulkB: CatchUpResult[] = [];
+    await worker(b, 'b', { signal: stopB.signal, leaseMs: 60_000, onBulkCatchUp: (r) => bulkB.push(r), onCaughtUp: async () => stopB.abort() });
+    expect(bulkB).toMatchObject([{ applied: head - 300, checkpoint: head, stopped: null }]);
     expect(dump(join(dir, 'handover.db'))).toEqual(expected);
   });
 
   it('renews its lease through a catch-up that takes longer than the lease', async () => {
     const m = model('renewed.db');
-    // 40 ms a page: about 500 ms in all, against a lease of 300 ms.
+    // 40 ms a page of 20 events: about 1.4 s in all, against a lease of 1 s renewed every third of it.
     const slow = { ...m, writer: { ...m.writer, applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
       await new Promise((r) => setTimeout(r, 40));
       return m.writer.applyRows(...args);
     } } };
     const stop = new AbortController();
     const leases: boolean[] = [];
-    const caughtUp: CatchUpResult[] = [];
+    const bulk: CatchUpResult[] = [];
     const started = Date.now();
-    await runWorker({ store, model: slow, owner: 'w', readers: { opener: sqliteStoreOpener(file), threads: 1 }, largeFrom: 1, batchSize: 100,
-      leaseMs: 300, pollMs: 20, signal: stop.signal, onLease: (h) => leases.push(h), onCaughtUp: async (r) => {
-        caughtUp.push(r);
-        stop.abort();
-      } });
-    expect(Date.now() - started).toBeGreaterThan(300);
+    await runWorker({ store, model: slow, owner: 'w', readers: { opener: sqliteStoreOpener(file), threads: 1 }, largeFrom: 1, batchSize: 20,
+      leaseMs: 1000, pollMs: 20, signal: stop.signal, onLease: (h) => leases.push(h), onBulkCatchUp: (r) => bulk.push(r), onCaughtUp: async () => stop.abort() });
+    expect(Date.now() - started).toBeGreaterThan(1000);
     expect(leases).toEqual([true]);
-    expect(caughtUp).toMatchObject([{ checkpoint: head, stopped: null }]);
+    expect(bulk).toMatchObject([{ checkpoint: head, stopped: null }]);
     expect(dump(join(dir, 'renewed.db'))).toEqual(expected);
   });
 
-  it('stops between pages when its signal aborts, releasing the lease, and the next worker goes on from there', async () => {
+  it('stops between pages when its signal aborts, with the lookup index built and the lease released; the next holder covers the rest in onCaughtUp', async () => {
     const m = model('aborted.db');
     const stop = new AbortController();
+    const bulk: CatchUpResult[] = [];
     await worker(m, 'w', {
       signal: stop.signal,
-      onBatch: (c) => c === 200 && stop.abort(),
+      largeFrom: 500,
+      onBatch: (c) => c === 300 && stop.abort(),
+      onBulkCatchUp: (r) => bulk.push(r),
       onCaughtUp: async () => Promise.reject(new Error('an aborted catch-up has not caught up')),
     });
-    expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(200);
+    expect(bulk).toMatchObject([{ applied: 300, checkpoint: 300, stopped: 'aborted' }]);
+    expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(300);
     expect((await lease(m))?.owner).toBeNull();
+    expect(indexNames(join(dir, 'aborted.db'))).toContain('rm_figures_lookup');
+    // The next worker is less than 500 behind: batch by batch, its batches to onApplied, and then
+    // onCaughtUp, where the events of the stopped catch-up are looked at.
     const next = new AbortController();
-    await worker(m, 'v', { signal: next.signal, onCaughtUp: async () => next.abort() });
+    const applied: number[] = [];
+    const caughtUp: number[] = [];
+    await worker(m, 'v', {
+      signal: next.signal,
+      largeFrom: 500,
+      onApplied: async (events) => void applied.push(...events.map((e) => e.position)),
+      onCaughtUp: async (c) => {
+        caughtUp.push(c);
+        next.abort();
+      },
+    });
+    expect(applied).toEqual(Array.from({ length: head - 300 }, (_, i) => 301 + i));
+    expect(caughtUp).toEqual([head]);
     expect(dump(join(dir, 'aborted.db'))).toEqual(expected);
+  });
+
+  it('says a catch-up aborted after its last batch stopped nothing', async () => {
+    const late = new AbortController();
+    const r = await rebuildReadModel(store, model('late-abort.db'), { batchSize: 100, signal: late.signal, onCommit: (c) => c === head && late.abort() });
+    expect(r).toMatchObject({ checkpoint: head, stopped: null });
+    const early = new AbortController();
+    const s = await rebuildReadModel(store, model('early-abort.db'), { batchSize: 100, signal: early.signal, onCommit: (c) => c === 200 && early.abort() });
+    expect(s).toMatchObject({ applied: 200, checkpoint: 200, stopped: 'aborted' });
+  });
+
+  it('goes on batch by batch when reading in threads fails, saying why', async () => {
+    const hanging = join(dir, 'hanging.js');
+    writeFileSync(hanging, 'exports.openEventStore = () => new Promise(() => setInterval(() => {}, 1000));\n');
+    const m = model('no-threads.db');
+    const stop = new AbortController();
+    const failures: string[] = [];
+    await worker(m, 'w', {
+      signal: stop.signal,
+      readers: { opener: { module: hanging, args: {} }, threads: 1, startTimeoutMs: 300 },
+      onReadersFailed: (message) => failures.push(message),
+      onCaughtUp: async () => stop.abort(),
+    });
+    expect(failures).toEqual(['ledger-index: a reader thread did not open the event store within 300 ms']);
+    expect(dump(join(dir, 'no-threads.db'))).toEqual(expected);
+  });
+
+  it('builds the indexes a holder that died during a bulk load from 0 left out, when it takes the lease', async () => {
+    const m = model('left-out.db');
+    const db = new Database(join(dir, 'left-out.db'));
+    db.exec('DROP INDEX rm_figures_lookup');
+    db.close();
+    expect(indexNames(join(dir, 'left-out.db'))).not.toContain('rm_figures_lookup');
+    const stop = new AbortController();
+    await runWorker({ store, model: m, owner: 'w', pollMs: 20, signal: stop.signal, onCaughtUp: async () => stop.abort() });
+    expect(indexNames(join(dir, 'left-out.db'))).toContain('rm_figures_lookup');
   });
 
   it('refuses readers with onApplied but no onCaughtUp, or a bad thread count, before taking the lease', async () => {

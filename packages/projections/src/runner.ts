@@ -179,7 +179,8 @@ export const catchUpReadModel = async (store: EventStore, model: Model, options:
     checkpoint: run.checkpoint,
     head: Math.max(run.head, run.checkpoint),
     readerThreads: run.readerThreads,
-    stopped: run.stopped,
+    // An abort that came after the last batch stopped nothing.
+    stopped: run.stopped === 'aborted' && run.checkpoint >= run.head ? null : run.stopped,
   };
 };
 

@@ -3,8 +3,8 @@ import type { EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
-import { readerThreadCount, type ReaderThreads } from './reader-threads';
-import { CATCH_UP_BATCH, catchUpReadModel, LARGE_CATCH_UP, type CatchUpResult } from './runner';
+import { readerThreadCount, ReaderThreadError, type ReaderThreads } from './reader-threads';
+import { CATCH_UP_BATCH, catchUpReadModel, LARGE_CATCH_UP, ProjectionError, type CatchUpResult } from './runner';
 
 export interface WorkerOptions {
   readonly store: EventStore;
@@ -32,16 +32,22 @@ export interface WorkerOptions {
    * events (default LARGE_CATCH_UP), as a new read model, one an upgrade dropped, or a worker
    * that was down long is. That catch-up is then a bulk load (catchUpReadModel): pages committed
    * one by one under the lease, which it renews, up to the head. Its events are not passed to
-   * onApplied; onCaughtUp is called once it reaches the head.
+   * onApplied (see onCaughtUp). If reading in threads fails, this worker goes on batch by batch.
    */
   readonly readers?: ReaderThreads;
   readonly largeFrom?: number;
   /**
-   * Called after a catch-up in threads (see readers) has reached the head, with the lease still
-   * held: where policies look at the whole state (the ledger's completion sweep). Needed with
-   * readers and onApplied, so no policy misses the events of a bulk catch-up.
+   * Called once each time this worker takes the lease, when it first finds nothing more to
+   * apply, with the lease just renewed: where policies look at the whole state (the ledger's
+   * completion sweep). Needed with readers and onApplied: the events of a catch-up in threads
+   * reach no onApplied, and of one that stopped part way (a lost lease, a killed process) only
+   * the next holder's onCaughtUp covers them.
    */
-  readonly onCaughtUp?: (result: CatchUpResult) => Promise<void>;
+  readonly onCaughtUp?: (checkpoint: number) => Promise<void>;
+  /** Told of each catch-up in threads, whether it reached the head or stopped (for logs). */
+  readonly onBulkCatchUp?: (result: CatchUpResult) => void;
+  /** Told why reading in threads failed; this call of runWorker then goes on batch by batch. */
+  readonly onReadersFailed?: (message: string) => void;
 }
 
 /** Waits `ms`, or less if aborted. The abort listener is removed either way: a worker polls for days. */
@@ -75,39 +81,59 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
     throw new RangeError('a worker with readers and onApplied needs onCaughtUp: the events of a catch-up in threads are not passed to onApplied');
   const largeFrom = o.largeFrom ?? LARGE_CATCH_UP;
   let held = false;
+  // onCaughtUp is owed once per tenure of the lease.
+  let owed = false;
+  let readers = o.readers;
   const setHeld = (h: boolean) => {
     if (h !== held) o.onLease?.(h);
+    if (h && !held) owed = true;
     held = h;
   };
   try {
     while (!o.signal?.aborted) {
+      const took = !held;
       setHeld(await o.model.writer.acquireLease(projection, o.owner, leaseMs));
       if (!held) {
         await sleep(pollMs, o.signal);
         continue;
       }
+      // A holder that died during a bulk load from 0 left indexes out; this one builds them.
+      if (took) await o.model.writer.ensureIndexes?.();
       const checkpoint = await o.model.reader.checkpoint(projection);
-      if (o.readers) {
+      if (readers) {
         const head = await o.store.headPosition()();
         if (isLeft(head)) throw new Error(`${projection}: reading the head of the log failed: ${head.left.message}`);
         if (head.right - checkpoint >= largeFrom) {
-          const caughtUp = await catchUpReadModel(o.store, o.model, {
-            projection,
-            batchSize: o.batchSize ?? CATCH_UP_BATCH,
-            readers: o.readers,
-            largeFrom,
-            lease: { owner: o.owner, ttlMs: leaseMs },
-            ...(o.signal ? { signal: o.signal } : {}),
-            ...(o.onBatch ? { onCommit: o.onBatch } : {}),
-          });
+          let caughtUp: CatchUpResult;
+          try {
+            caughtUp = await catchUpReadModel(o.store, o.model, {
+              projection,
+              batchSize: o.batchSize ?? CATCH_UP_BATCH,
+              readers,
+              largeFrom,
+              lease: { owner: o.owner, ttlMs: leaseMs },
+              ...(o.signal ? { signal: o.signal } : {}),
+              ...(o.onBatch ? { onCommit: o.onBatch } : {}),
+            });
+          } catch (e) {
+            if (!(e instanceof ProjectionError && e.cause instanceof ReaderThreadError)) throw e;
+            // Batch by batch from here: a damaged event fails there too, and is reported then.
+            readers = undefined;
+            o.onReadersFailed?.(e.message);
+            continue;
+          }
+          o.onBulkCatchUp?.(caughtUp);
           if (caughtUp.stopped === 'lease-lost') setHeld(false);
-          else if (caughtUp.stopped === null) await o.onCaughtUp?.(caughtUp);
           continue;
         }
       }
       const batch = await o.store.readAll({ fromPosition: checkpoint, maxCount: batchSize })();
       if (isLeft(batch)) throw new Error(`${projection}: reading after position ${checkpoint} failed: ${batch.left.message}`);
       if (batch.right.length === 0) {
+        if (owed) {
+          owed = false;
+          await o.onCaughtUp?.(checkpoint);
+        }
         await sleep(pollMs, o.signal);
         continue;
       }

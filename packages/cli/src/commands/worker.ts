@@ -151,7 +151,8 @@ type Log = (event: string, fields: Record<string, unknown>, text: string) => voi
  * to date: after each batch this worker commits, for the tasks the batch reports on
  * (ledger.applyPolicies). A failed check is retried (completing is idempotent) until the
  * round ends. A worker killed between committing a batch and checking it would lose that
- * check, so a worker that takes the lease first checks every task once (sweep).
+ * check, and a catch-up in threads checks none, so a worker that takes the lease checks every
+ * task once when it first has nothing more to apply (sweep, runWorker's onCaughtUp).
  */
 const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retryMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
@@ -233,7 +234,6 @@ const workWith = async (
       stop.addEventListener('abort', endRound);
       let model: ReadModel | undefined;
       let follow: NodeJS.Timeout | undefined;
-      let sweeping: Promise<void> | undefined;
       try {
         const version = await engine.versions.active(LEDGER_INDEX);
         if (version !== serving) {
@@ -262,7 +262,6 @@ const workWith = async (
           onLease: (h) => {
             held = h;
             if (h) failures = 0;
-            if (h) sweeping = policy.sweep().catch((e: unknown) => log('error', { message: reasonOf(e) }, `the completion sweep failed: ${reasonOf(e)}`));
             log(
               'lease',
               { held: h, readModel: version },
@@ -277,25 +276,21 @@ const workWith = async (
             failures = 0;
           },
           onApplied: policy.afterBatch,
-          // Far behind, it reads in threads and loads in bulk; then every task is checked once.
-          ...(engine.readers
-            ? {
-                readers: engine.readers,
-                onCaughtUp: async (r) => {
-                  log(
-                    'caught-up',
-                    { readModel: version, checkpoint: r.checkpoint, applied: r.applied, readerThreads: r.readerThreads },
-                    `caught up to ${r.checkpoint}: applied ${r.applied} event${r.applied === 1 ? '' : 's'} in bulk${r.readerThreads ? `, reading in ${r.readerThreads} thread${r.readerThreads === 1 ? '' : 's'} beside this one` : ''}; checking every task for completion`,
-                  );
-                  await policy.sweep();
-                },
-              }
-            : {}),
+          onCaughtUp: () => policy.sweep().catch((e: unknown) => log('error', { message: reasonOf(e) }, `the completion sweep failed: ${reasonOf(e)}`)),
+          // Far behind, it reads in threads and loads in bulk (SQLite).
+          ...(engine.readers ? { readers: engine.readers } : {}),
+          onBulkCatchUp: (r) =>
+            log(
+              'bulk',
+              { readModel: version, checkpoint: r.checkpoint, applied: r.applied, readerThreads: r.readerThreads, stopped: r.stopped },
+              `${r.stopped === null ? 'caught up' : `stopped (${r.stopped === 'aborted' ? 'asked to stop' : 'the lease went to another worker'})`} at ${r.checkpoint}: applied ${r.applied} event${r.applied === 1 ? '' : 's'} in bulk${r.readerThreads ? `, reading in ${r.readerThreads} thread${r.readerThreads === 1 ? '' : 's'} beside this one` : ''}`,
+            ),
+          onReadersFailed: (message) =>
+            log('error', { message, readers: false }, `reading in threads failed (${message}); going on batch by batch`),
         });
         // runWorker released the lease on its way out.
         if (held) {
           checkpoint = await model.reader.checkpoint(LEDGER_INDEX);
-        const policy = completionPolicy({ store: engine.store, readModel: model, clock }, log, round.signal, Math.min(leaseMs, 5000));
           log('released', { readModel: version, checkpoint }, `released the lease on ${LEDGER_INDEX} in ${version} at checkpoint ${checkpoint}`);
         }
         held = false;
@@ -313,7 +308,6 @@ const workWith = async (
         await sleep(wait, stop);
       } finally {
         if (follow) clearInterval(follow);
-        await sweeping;
         stop.removeEventListener('abort', endRound);
         await model?.close().catch(() => undefined);
       }

@@ -38,4 +38,10 @@ export interface ReadModelWriter {
    * is next opened.
    */
   withBulkLoad?<A>(load: () => Promise<A>, options: { readonly fromZero: boolean }): Promise<A>;
+  /**
+   * Optional: builds any index a bulk load from 0 left out because its process died during it
+   * (nothing when none is missing, or while a bulk load runs on this connection). A worker calls
+   * it when it takes the lease: a standby that takes over does not open the read model again.
+   */
+  ensureIndexes?(): Promise<void>;
 }

@@ -236,6 +236,9 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
         if (checkpointer) await checkpointer.finish().finally(() => bulkLoads.delete(db));
       }
     },
+    ensureIndexes: async () => {
+      if (!bulkLoads.has(db)) db.exec(sql(READ_MODEL_DDL));
+    },
     reset: async (projection) => {
       db.transaction(() => {
         for (const t of READ_MODEL_TABLES) prep(`DELETE FROM ${t}`).run();

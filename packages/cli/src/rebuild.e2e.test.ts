@@ -167,7 +167,7 @@ describe('minsheng rebuild of a large ledger, reading in threads', () => {
   });
 
   it('worker --threads is refused unless a whole number from 0 to 64, with nothing started', () => {
-    for (const bad of ['-1', '1.5', 'many', '65', '']) {
+    for (const bad of ['-1', '1.5', 'many', '65', '', '0x2', '2e0']) {
       const refused = cli(['worker', '--threads', bad, ...db, ...now]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toBe(`minsheng: --threads must be a whole number from 0 to 64, not "${bad}"\n`);

@@ -51,8 +51,8 @@ export const threadsOption = (cmd: Command, what: string): Command =>
  */
 export const readerThreadsOf = (text: string | undefined, run: Run): OpenOptions => {
   if (text === undefined) return {};
-  const threads = Number(text);
-  if (!(text.trim() !== '' && Number.isInteger(threads) && threads >= 0 && threads <= 64))
+  const threads = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(threads >= 0 && threads <= 64))
     throw usage(`--threads must be a whole number from 0 to 64, not "${text}"`);
   if (threads && run.location.kind === 'postgres')
     throw usage('--threads is for a SQLite ledger: a PostgreSQL ledger is read on this thread, and the server does the writing');

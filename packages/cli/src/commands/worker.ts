@@ -283,7 +283,7 @@ const workWith = async (
             log(
               'bulk',
               { readModel: version, checkpoint: r.checkpoint, applied: r.applied, readerThreads: r.readerThreads, stopped: r.stopped },
-              `${r.stopped === null ? 'caught up' : `stopped (${r.stopped === 'aborted' ? 'asked to stop' : 'the lease went to another worker'})`} at ${r.checkpoint}: applied ${r.applied} event${r.applied === 1 ? '' : 's'} in bulk${r.readerThreads ? `, reading in ${r.readerThreads} thread${r.readerThreads === 1 ? '' : 's'} beside this one` : ''}`,
+              `${r.stopped === null ? 'caught up' : `stopped (${r.stopped === 'aborted' ? 'asked to stop' : 'the lease lapsed or went to another worker'})`} at ${r.checkpoint}: applied ${r.applied} event${r.applied === 1 ? '' : 's'} in bulk${r.readerThreads ? `, reading in ${r.readerThreads} thread${r.readerThreads === 1 ? '' : 's'} beside this one` : ''}`,
             ),
           onReadersFailed: (message) =>
             log('error', { message, readers: false }, `reading in threads failed (${message}); going on batch by batch`),

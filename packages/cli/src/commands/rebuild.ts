@@ -30,7 +30,9 @@ export const registerRebuild = (program: Command): void => {
       const r = await run.ledger((l) => unwrap(l.ledger.rebuild((done, total) => progress.update(done, total))), open).finally(() => progress.finish());
       const seconds = (performance.now() - started) / 1000;
       const eventsPerSecond = rate(r.applied, seconds);
-      if (run.json) return printJson({ ...r, seconds: Number(seconds.toFixed(3)), eventsPerSecond });
+      // A rebuild has no lease and no signal: it never stops before the head, so `stopped` is left out.
+      const { applied, checkpoint, head, readerThreads } = r;
+      if (run.json) return printJson({ applied, checkpoint, head, readerThreads, seconds: Number(seconds.toFixed(3)), eventsPerSecond });
       return printLines([
         `rebuilt the read model from ${r.applied} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s${threadsNote(r.readerThreads)})`,
       ]);

@@ -72,8 +72,8 @@ describe('catching up with reader threads', () => {
   let store: EventStore;
   let head: number;
   const models: SqliteReadModel[] = [];
-  const model = (name: string) => {
-    const m = createSqliteReadModel({ file: join(dir, name) });
+  const model = (name: string, now?: () => number) => {
+    const m = createSqliteReadModel({ file: join(dir, name), ...(now ? { now } : {}) });
     models.push(m);
     return m;
   };
@@ -308,211 +308,199 @@ describe('catching up with reader threads', () => {
     expect(ended).toHaveLength(1);
     expect(ended[0]).toBeLessThan(applied.length - 1);
   });
-});
 
-describe('a projection worker far behind', () => {
-  let dir: string;
-  let file: string;
-  let store: EventStore;
-  let head: number;
-  let expected: ReturnType<typeof dump>;
-  const models: SqliteReadModel[] = [];
-  const model = (name: string, now?: () => number) => {
-    const m = createSqliteReadModel({ file: join(dir, name), ...(now ? { now } : {}) });
-    models.push(m);
-    return m;
-  };
-
-  beforeAll(async () => {
-    ({ dir, file } = freshLedgerFile());
-    store = createSqliteEventStore({ file, registry: ledgerRegistry, synchronous: 'normal' });
-    head = await writeLog(store, 40);
-    await rebuildReadModel(store, model('plain.db'), { batchSize: 100 });
-    expected = dump(join(dir, 'plain.db'));
-  });
-  afterEach(() => models.splice(0).forEach((m) => m.close()));
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** A worker that reads in one thread once 1 event behind, 100 events a page. */
-  const worker = (m: SqliteReadModel, owner: string, more: Partial<WorkerOptions>): Promise<void> =>
-    runWorker({ store, model: m, owner, readers: { opener: sqliteStoreOpener(file), threads: 1 }, largeFrom: 1, batchSize: 100, pollMs: 20, ...more });
-
-  const lease = async (m: SqliteReadModel) => (await m.reader.projections()).find((p) => p.projection === LEDGER_INDEX);
-  const liveOwner = async (m: SqliteReadModel) => {
-    const l = await lease(m);
-    return l?.leaseExpiresAt !== null && l?.leaseExpiresAt !== undefined && l.leaseExpiresAt > Date.now() ? l.owner : null;
-  };
-
-  it('catches up in threads under its lease, writes the rows a rebuild writes, then calls onCaughtUp once, holding the lease', async () => {
-    const m = model('worker.db');
-    const stop = new AbortController();
-    const bulk: CatchUpResult[] = [];
-    const caughtUp: number[] = [];
-    const batches: [number, number][] = [];
-    let ownerThen: string | null | undefined;
-    await worker(m, 'w', {
-      signal: stop.signal,
-      onBatch: (c, n) => batches.push([c, n]),
-      onApplied: async () => Promise.reject(new Error('a catch-up in threads passes no batches to onApplied')),
-      onBulkCatchUp: (r) => bulk.push(r),
-      onCaughtUp: async (c) => {
-        caughtUp.push(c);
-        ownerThen = await liveOwner(m);
-        // A few polls more: it is owed once a tenure, not once a poll.
-        setTimeout(() => stop.abort(), 100);
-      },
+  describe('a projection worker far behind', () => {
+    // The log as the tests above left it (one of them appends to it).
+    let head: number;
+    let expected: ReturnType<typeof dump>;
+    beforeAll(async () => {
+      const h = await store.headPosition()();
+      if (isLeft(h)) throw new Error(h.left.message);
+      head = h.right;
+      await rebuildReadModel(store, model('worker-plain.db'), { batchSize: 100 });
+      expected = dump(join(dir, 'worker-plain.db'));
     });
-    expect(bulk).toEqual([{ applied: head, checkpoint: head, head, readerThreads: bulk[0]!.readerThreads, stopped: null }]);
-    expect(caughtUp).toEqual([head]);
-    expect(ownerThen).toBe('w');
-    expect(batches).toEqual(Array.from({ length: Math.ceil(head / 100) }, (_, k) => [Math.min((k + 1) * 100, head), Math.min(100, head - k * 100)]));
-    expect(dump(join(dir, 'worker.db'))).toEqual(expected);
-    // It released the lease on its way out.
-    expect((await lease(m))?.owner).toBeNull();
-  });
 
-  it('stops at once when another worker takes its lease, and that worker goes on from its checkpoint', async () => {
-    let now = 1_000_000;
-    const a = model('handover.db', () => now);
-    const b = model('handover.db', () => now);
-    const stopA = new AbortController();
-    const leases: boolean[] = [];
-    const bulkA: CatchUpResult[] = [];
-    let lost = () => {};
-    const lostLease = new Promise<void>((resolve) => (lost = resolve));
-    const runA = worker(a, 'a', {
-      signal: stopA.signal,
-      leaseMs: 1000,
-      onLease: (h) => {
-        leases.push(h);
-        if (!h) lost();
-      },
-      onBulkCatchUp: (r) => bulkA.push(r),
-      onCaughtUp: async () => Promise.reject(new Error('a worker that lost its lease has not caught up')),
-      onBatch: (c) => {
-        if (c !== 300) return;
-        // a stalls past its lease, and b takes it.
-        now += 1001;
-        void b.writer.acquireLease(LEDGER_INDEX, 'b', 60_000);
-      },
+    /** A worker that reads in one thread once 1 event behind, 100 events a page. */
+    const worker = (m: SqliteReadModel, owner: string, more: Partial<WorkerOptions>): Promise<void> =>
+      runWorker({ store, model: m, owner, readers: { opener: sqliteStoreOpener(file), threads: 1 }, largeFrom: 1, batchSize: 100, pollMs: 20, ...more });
+
+    const lease = async (m: SqliteReadModel) => (await m.reader.projections()).find((p) => p.projection === LEDGER_INDEX);
+    const liveOwner = async (m: SqliteReadModel) => {
+      const l = await lease(m);
+      return l?.leaseExpiresAt !== null && l?.leaseExpiresAt !== undefined && l.leaseExpiresAt > Date.now() ? l.owner : null;
+    };
+
+    it('catches up in threads under its lease, writes the rows a rebuild writes, then calls onCaughtUp once, holding the lease', async () => {
+      const m = model('worker.db');
+      const stop = new AbortController();
+      const bulk: CatchUpResult[] = [];
+      const caughtUp: number[] = [];
+      const batches: [number, number][] = [];
+      let ownerThen: string | null | undefined;
+      await worker(m, 'w', {
+        signal: stop.signal,
+        onBatch: (c, n) => batches.push([c, n]),
+        onApplied: async () => Promise.reject(new Error('a catch-up in threads passes no batches to onApplied')),
+        onBulkCatchUp: (r) => bulk.push(r),
+        onCaughtUp: async (c) => {
+          caughtUp.push(c);
+          ownerThen = await liveOwner(m);
+          // A few polls more: it is owed once a tenure, not once a poll.
+          setTimeout(() => stop.abort(), 100);
+        },
+      });
+      expect(bulk).toEqual([{ applied: head, checkpoint: head, head, readerThreads: bulk[0]!.readerThreads, stopped: null }]);
+      expect(caughtUp).toEqual([head]);
+      expect(ownerThen).toBe('w');
+      expect(batches).toEqual(Array.from({ length: Math.ceil(head / 100) }, (_, k) => [Math.min((k + 1) * 100, head), Math.min(100, head - k * 100)]));
+      expect(dump(join(dir, 'worker.db'))).toEqual(expected);
+      // It released the lease on its way out.
+      expect((await lease(m))?.owner).toBeNull();
     });
-    await lostLease;
-    stopA.abort();
-    await runA;
-    expect(leases).toEqual([true, false]);
-    expect(bulkA).toMatchObject([{ applied: 300, checkpoint: 300, stopped: 'lease-lost' }]);
-    expect(await a.reader.checkpoint(LEDGER_INDEX)).toBe(300);
-    expect((await lease(a))?.owner).toBe('b');
-    // b goes on from 300 (in threads too), and the rows are a rebuild's.
-    const stopB = new AbortController();
-    const bulkB: CatchUpResult[] = [];
-    await worker(b, 'b', { signal: stopB.signal, leaseMs: 60_000, onBulkCatchUp: (r) => bulkB.push(r), onCaughtUp: async () => stopB.abort() });
-    expect(bulkB).toMatchObject([{ applied: head - 300, checkpoint: head, stopped: null }]);
-    expect(dump(join(dir, 'handover.db'))).toEqual(expected);
-  });
 
-  it('renews its lease through a catch-up that takes longer than the lease', async () => {
-    const m = model('renewed.db');
-    // 40 ms a page of 20 events: about 1.4 s in all, against a lease of 1 s renewed every third of it.
-    const slow = { ...m, writer: { ...m.writer, applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
-      await new Promise((r) => setTimeout(r, 40));
-      return m.writer.applyRows(...args);
-    } } };
-    const stop = new AbortController();
-    const leases: boolean[] = [];
-    const bulk: CatchUpResult[] = [];
-    const started = Date.now();
-    await runWorker({ store, model: slow, owner: 'w', readers: { opener: sqliteStoreOpener(file), threads: 1 }, largeFrom: 1, batchSize: 20,
-      leaseMs: 1000, pollMs: 20, signal: stop.signal, onLease: (h) => leases.push(h), onBulkCatchUp: (r) => bulk.push(r), onCaughtUp: async () => stop.abort() });
-    expect(Date.now() - started).toBeGreaterThan(1000);
-    expect(leases).toEqual([true]);
-    expect(bulk).toMatchObject([{ checkpoint: head, stopped: null }]);
-    expect(dump(join(dir, 'renewed.db'))).toEqual(expected);
-  });
-
-  it('stops between pages when its signal aborts, with the lookup index built and the lease released; the next holder covers the rest in onCaughtUp', async () => {
-    const m = model('aborted.db');
-    const stop = new AbortController();
-    const bulk: CatchUpResult[] = [];
-    await worker(m, 'w', {
-      signal: stop.signal,
-      largeFrom: 500,
-      onBatch: (c) => c === 300 && stop.abort(),
-      onBulkCatchUp: (r) => bulk.push(r),
-      onCaughtUp: async () => Promise.reject(new Error('an aborted catch-up has not caught up')),
+    it('stops at once when another worker takes its lease, and that worker goes on from its checkpoint', async () => {
+      let now = 1_000_000;
+      const a = model('handover.db', () => now);
+      const b = model('handover.db', () => now);
+      const stopA = new AbortController();
+      const leases: boolean[] = [];
+      const bulkA: CatchUpResult[] = [];
+      let lost = () => {};
+      const lostLease = new Promise<void>((resolve) => (lost = resolve));
+      const runA = worker(a, 'a', {
+        signal: stopA.signal,
+        leaseMs: 1000,
+        onLease: (h) => {
+          leases.push(h);
+          if (!h) lost();
+        },
+        onBulkCatchUp: (r) => bulkA.push(r),
+        onCaughtUp: async () => Promise.reject(new Error('a worker that lost its lease has not caught up')),
+        onBatch: (c) => {
+          if (c !== 300) return;
+          // a stalls past its lease, and b takes it.
+          now += 1001;
+          void b.writer.acquireLease(LEDGER_INDEX, 'b', 60_000);
+        },
+      });
+      await lostLease;
+      stopA.abort();
+      await runA;
+      expect(leases).toEqual([true, false]);
+      expect(bulkA).toMatchObject([{ applied: 300, checkpoint: 300, stopped: 'lease-lost' }]);
+      expect(await a.reader.checkpoint(LEDGER_INDEX)).toBe(300);
+      expect((await lease(a))?.owner).toBe('b');
+      // b goes on from 300 (in threads too), and the rows are a rebuild's.
+      const stopB = new AbortController();
+      const bulkB: CatchUpResult[] = [];
+      await worker(b, 'b', { signal: stopB.signal, leaseMs: 60_000, onBulkCatchUp: (r) => bulkB.push(r), onCaughtUp: async () => stopB.abort() });
+      expect(bulkB).toMatchObject([{ applied: head - 300, checkpoint: head, stopped: null }]);
+      expect(dump(join(dir, 'handover.db'))).toEqual(expected);
     });
-    expect(bulk).toMatchObject([{ applied: 300, checkpoint: 300, stopped: 'aborted' }]);
-    expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(300);
-    expect((await lease(m))?.owner).toBeNull();
-    expect(indexNames(join(dir, 'aborted.db'))).toContain('rm_figures_lookup');
-    // The next worker is less than 500 behind: batch by batch, its batches to onApplied, and then
-    // onCaughtUp, where the events of the stopped catch-up are looked at.
-    const next = new AbortController();
-    const applied: number[] = [];
-    const caughtUp: number[] = [];
-    await worker(m, 'v', {
-      signal: next.signal,
-      largeFrom: 500,
-      onApplied: async (events) => void applied.push(...events.map((e) => e.position)),
-      onCaughtUp: async (c) => {
-        caughtUp.push(c);
-        next.abort();
-      },
+
+    it('renews its lease through a catch-up that takes longer than the lease', async () => {
+      const m = model('renewed.db');
+      // 40 ms a page of 20 events: about 1.4 s in all, against a lease of 1 s renewed every third of it.
+      const slow = { ...m, writer: { ...m.writer, applyRows: async (...args: Parameters<typeof m.writer.applyRows>) => {
+        await new Promise((r) => setTimeout(r, 40));
+        return m.writer.applyRows(...args);
+      } } };
+      const stop = new AbortController();
+      const leases: boolean[] = [];
+      const bulk: CatchUpResult[] = [];
+      const started = Date.now();
+      await runWorker({ store, model: slow, owner: 'w', readers: { opener: sqliteStoreOpener(file), threads: 1 }, largeFrom: 1, batchSize: 20,
+        leaseMs: 1000, pollMs: 20, signal: stop.signal, onLease: (h) => leases.push(h), onBulkCatchUp: (r) => bulk.push(r), onCaughtUp: async () => stop.abort() });
+      expect(Date.now() - started).toBeGreaterThan(1000);
+      expect(leases).toEqual([true]);
+      expect(bulk).toMatchObject([{ checkpoint: head, stopped: null }]);
+      expect(dump(join(dir, 'renewed.db'))).toEqual(expected);
     });
-    expect(applied).toEqual(Array.from({ length: head - 300 }, (_, i) => 301 + i));
-    expect(caughtUp).toEqual([head]);
-    expect(dump(join(dir, 'aborted.db'))).toEqual(expected);
-  });
 
-  it('says a catch-up aborted after its last batch stopped nothing', async () => {
-    const late = new AbortController();
-    const r = await rebuildReadModel(store, model('late-abort.db'), { batchSize: 100, signal: late.signal, onCommit: (c) => c === head && late.abort() });
-    expect(r).toMatchObject({ checkpoint: head, stopped: null });
-    const early = new AbortController();
-    const s = await rebuildReadModel(store, model('early-abort.db'), { batchSize: 100, signal: early.signal, onCommit: (c) => c === 200 && early.abort() });
-    expect(s).toMatchObject({ applied: 200, checkpoint: 200, stopped: 'aborted' });
-  });
-
-  it('goes on batch by batch when reading in threads fails, saying why', async () => {
-    const hanging = join(dir, 'hanging.js');
-    writeFileSync(hanging, 'exports.openEventStore = () => new Promise(() => setInterval(() => {}, 1000));\n');
-    const m = model('no-threads.db');
-    const stop = new AbortController();
-    const failures: string[] = [];
-    await worker(m, 'w', {
-      signal: stop.signal,
-      readers: { opener: { module: hanging, args: {} }, threads: 1, startTimeoutMs: 300 },
-      onReadersFailed: (message) => failures.push(message),
-      onCaughtUp: async () => stop.abort(),
+    it('stops between pages when its signal aborts, with the lookup index built and the lease released; the next holder covers the rest in onCaughtUp', async () => {
+      const m = model('aborted.db');
+      // The whole log counts as far behind; what is left after position 300 does not.
+      const largeFrom = head - 200;
+      const stop = new AbortController();
+      const bulk: CatchUpResult[] = [];
+      await worker(m, 'w', {
+        signal: stop.signal,
+        largeFrom,
+        onBatch: (c) => c === 300 && stop.abort(),
+        onBulkCatchUp: (r) => bulk.push(r),
+        onCaughtUp: async () => Promise.reject(new Error('an aborted catch-up has not caught up')),
+      });
+      expect(bulk).toMatchObject([{ applied: 300, checkpoint: 300, stopped: 'aborted' }]);
+      expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(300);
+      expect((await lease(m))?.owner).toBeNull();
+      expect(indexNames(join(dir, 'aborted.db'))).toContain('rm_figures_lookup');
+      // The next worker is not far behind: batch by batch, its batches to onApplied, and then
+      // onCaughtUp, where the events of the stopped catch-up are looked at.
+      const next = new AbortController();
+      const applied: number[] = [];
+      const caughtUp: number[] = [];
+      await worker(m, 'v', {
+        signal: next.signal,
+        largeFrom,
+        onApplied: async (events) => void applied.push(...events.map((e) => e.position)),
+        onCaughtUp: async (c) => {
+          caughtUp.push(c);
+          next.abort();
+        },
+      });
+      expect(applied).toEqual(Array.from({ length: head - 300 }, (_, i) => 301 + i));
+      expect(caughtUp).toEqual([head]);
+      expect(dump(join(dir, 'aborted.db'))).toEqual(expected);
     });
-    expect(failures).toEqual(['ledger-index: a reader thread did not open the event store within 300 ms']);
-    expect(dump(join(dir, 'no-threads.db'))).toEqual(expected);
-  });
 
-  it('builds the indexes a holder that died during a bulk load from 0 left out, when it takes the lease', async () => {
-    const m = model('left-out.db');
-    const db = new Database(join(dir, 'left-out.db'));
-    db.exec('DROP INDEX rm_figures_lookup');
-    db.close();
-    expect(indexNames(join(dir, 'left-out.db'))).not.toContain('rm_figures_lookup');
-    const stop = new AbortController();
-    await runWorker({ store, model: m, owner: 'w', pollMs: 20, signal: stop.signal, onCaughtUp: async () => stop.abort() });
-    expect(indexNames(join(dir, 'left-out.db'))).toContain('rm_figures_lookup');
-  });
+    it('says a catch-up aborted after its last batch stopped nothing', async () => {
+      const late = new AbortController();
+      const r = await rebuildReadModel(store, model('late-abort.db'), { batchSize: 100, signal: late.signal, onCommit: (c) => c === head && late.abort() });
+      expect(r).toMatchObject({ checkpoint: head, stopped: null });
+      const early = new AbortController();
+      const s = await rebuildReadModel(store, model('early-abort.db'), { batchSize: 100, signal: early.signal, onCommit: (c) => c === 200 && early.abort() });
+      expect(s).toMatchObject({ applied: 200, checkpoint: 200, stopped: 'aborted' });
+    });
 
-  it('refuses readers with onApplied but no onCaughtUp, or a bad thread count, before taking the lease', async () => {
-    const m = model('refused.db');
-    await expect(worker(m, 'w', { onApplied: async () => undefined })).rejects.toThrow(
-      'a worker with readers and onApplied needs onCaughtUp: the events of a catch-up in threads are not passed to onApplied',
-    );
-    await expect(worker(m, 'w', { readers: { opener: sqliteStoreOpener(file), threads: 0 } })).rejects.toThrow(
-      /^reader threads must be a whole number from 1 to 64, not 0/,
-    );
-    expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(0);
-    expect(await lease(m)).toBeUndefined();
+    it('goes on batch by batch when reading in threads fails, saying why', async () => {
+      const hanging = join(dir, 'hanging.js');
+      writeFileSync(hanging, 'exports.openEventStore = () => new Promise(() => setInterval(() => {}, 1000));\n');
+      const m = model('no-threads.db');
+      const stop = new AbortController();
+      const failures: string[] = [];
+      await worker(m, 'w', {
+        signal: stop.signal,
+        readers: { opener: { module: hanging, args: {} }, threads: 1, startTimeoutMs: 300 },
+        onReadersFailed: (message) => failures.push(message),
+        onCaughtUp: async () => stop.abort(),
+      });
+      expect(failures).toEqual(['ledger-index: a reader thread did not open the event store within 300 ms']);
+      expect(dump(join(dir, 'no-threads.db'))).toEqual(expected);
+    });
+
+    it('builds the indexes a holder that died during a bulk load from 0 left out, when it takes the lease', async () => {
+      const m = model('left-out.db');
+      const db = new Database(join(dir, 'left-out.db'));
+      db.exec('DROP INDEX rm_figures_lookup');
+      db.close();
+      expect(indexNames(join(dir, 'left-out.db'))).not.toContain('rm_figures_lookup');
+      const stop = new AbortController();
+      await runWorker({ store, model: m, owner: 'w', pollMs: 20, signal: stop.signal, onCaughtUp: async () => stop.abort() });
+      expect(indexNames(join(dir, 'left-out.db'))).toContain('rm_figures_lookup');
+    });
+
+    it('refuses readers with onApplied but no onCaughtUp, or a bad thread count, before taking the lease', async () => {
+      const m = model('refused.db');
+      await expect(worker(m, 'w', { onApplied: async () => undefined })).rejects.toThrow(
+        'a worker with readers and onApplied needs onCaughtUp: the events of a catch-up in threads are not passed to onApplied',
+      );
+      await expect(worker(m, 'w', { readers: { opener: sqliteStoreOpener(file), threads: 0 } })).rejects.toThrow(
+        /^reader threads must be a whole number from 1 to 64, not 0/,
+      );
+      expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(0);
+      expect(await lease(m)).toBeUndefined();
+    });
   });
 });
 

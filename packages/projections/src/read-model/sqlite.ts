@@ -59,6 +59,8 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   const db = options.db ?? new Database(options.file ?? ':memory:');
   const sql = (text: string) => withPrefix(text, prefix);
   const prep = (text: string) => db.prepare(sql(text));
+  /** Creates whatever of the read model's tables and indexes is missing (all are IF NOT EXISTS). */
+  const createMissing = () => db.exec(sql(READ_MODEL_DDL));
   // A file of its own that does not exist yet gets larger pages (before anything creates it).
   if (owned && !db.memory && db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');
@@ -83,7 +85,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     // catch-up rebuilds them from position 0 (its checkpoints go with them).
     if (found !== undefined && Number(found) < READ_MODEL_SCHEMA_VERSION)
       for (const t of ['rm_meta', 'rm_checkpoints', 'rm_leases', ...READ_MODEL_TABLES]) db.exec(sql(`DROP TABLE IF EXISTS ${t}`));
-    db.exec(sql(READ_MODEL_DDL));
+    createMissing();
     prep(`INSERT OR IGNORE INTO rm_meta (key, value) VALUES ('schema_version', ?)`).run(String(READ_MODEL_SCHEMA_VERSION));
   }).immediate();
 
@@ -216,20 +218,19 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       try {
         if (!fromZero) return await load();
         db.exec(sql(`DROP INDEX IF EXISTS rm_figures_lookup`));
-        const restore = () => db.exec(sql(READ_MODEL_DDL));
         let loaded;
         try {
           loaded = await load();
         } catch (e) {
           // The load's failure is the one to report; the index is built on the next open if not now.
           try {
-            restore();
+            createMissing();
           } catch {
             /* reported by the next open, which builds it */
           }
           throw e;
         }
-        restore();
+        createMissing();
         return loaded;
       } finally {
         // Registered until its last checkpoint is done and the connection checkpoints itself again.
@@ -237,7 +238,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       }
     },
     ensureIndexes: async () => {
-      if (!bulkLoads.has(db)) db.exec(sql(READ_MODEL_DDL));
+      if (!bulkLoads.has(db)) createMissing();
     },
     reset: async (projection) => {
       db.transaction(() => {

@@ -501,6 +501,34 @@ describe('catching up with reader threads', () => {
       expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(0);
       expect(await lease(m)).toBeUndefined();
     });
+
+    // Last: it appends to the log the tests above share.
+    it('owes onCaughtUp again after each catch-up in threads while it holds the lease', async () => {
+      const m = model('again.db');
+      const stop = new AbortController();
+      const bulk: CatchUpResult[] = [];
+      const caughtUp: number[] = [];
+      let grown = head;
+      await worker(m, 'w', {
+        signal: stop.signal,
+        onApplied: async () => Promise.reject(new Error('every catch-up here is in threads')),
+        onBulkCatchUp: (r) => bulk.push(r),
+        onCaughtUp: async (c) => {
+          caughtUp.push(c);
+          // Once: more events, which this worker (1 event behind counts as far) catches up with in threads.
+          if (caughtUp.length === 1) grown = await writeLog(store, 1, head);
+          else stop.abort();
+        },
+      });
+      expect(grown).toBe(head + PLACES.length * METRICS.length);
+      expect(bulk).toMatchObject([
+        { applied: head, checkpoint: head, stopped: null },
+        { applied: grown - head, checkpoint: grown, stopped: null },
+      ]);
+      expect(caughtUp).toEqual([head, grown]);
+      await rebuildReadModel(store, model('again-plain.db'), { batchSize: 100 });
+      expect(dump(join(dir, 'again.db'))).toEqual(dump(join(dir, 'again-plain.db')));
+    });
   });
 });
 

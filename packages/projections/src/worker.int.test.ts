@@ -75,4 +75,39 @@ describe('projection workers', () => {
     expect(await model.writer.acquireLease('ledger-index', 'old', 1000)).toBe(false);
     model.close();
   });
+
+  it('calls onCaughtUp once it has applied what the log held when it took the lease, though writes never let it run out', async () => {
+    const store = createInMemoryEventStore({ registry: ledgerRegistry });
+    for (let i = 0; i < 30; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const model = createSqliteReadModel({ file: join(dir, 'busy.db') });
+    const stop = new AbortController();
+    const caughtUp: { checkpoint: number; head: number; held: string | null }[] = [];
+    let written = 30;
+    const headNow = async () => {
+      const h = await store.headPosition()();
+      if (isLeft(h)) throw new Error(h.left.message);
+      return h.right;
+    };
+    await runWorker({
+      store,
+      model,
+      owner: 'w',
+      batchSize: 7,
+      pollMs: 20,
+      signal: stop.signal,
+      // Each batch applied, more events than a batch are written: the worker never finds the log empty.
+      onApplied: async () => {
+        if (written >= 300) return stop.abort();
+        for (let k = 0; k < 8; k++, written++) await store.append(`s-${written % 3}`, [report(`p${written % 3}`, written)], 'any')();
+      },
+      onCaughtUp: async (checkpoint) => {
+        const [state] = await model.reader.projections();
+        caughtUp.push({ checkpoint, head: await headNow(), held: state?.owner ?? null });
+        stop.abort();
+      },
+    });
+    // The first checkpoint at or past 30, the head when it took the lease, with the log still ahead of it.
+    expect(caughtUp).toEqual([{ checkpoint: 35, head: 30 + 5 * 8, held: 'w' }]);
+    model.close();
+  });
 });

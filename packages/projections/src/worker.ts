@@ -37,11 +37,12 @@ export interface WorkerOptions {
   readonly readers?: ReaderThreads;
   readonly largeFrom?: number;
   /**
-   * Called once each time this worker takes the lease, when it first finds nothing more to
-   * apply, with the lease just renewed: where policies look at the whole state (the ledger's
-   * completion sweep). Needed with readers and onApplied: the events of a catch-up in threads
-   * reach no onApplied, and of one that stopped part way (a lost lease, a killed process) only
-   * the next holder's onCaughtUp covers them.
+   * Called with the lease just renewed, once this worker has applied everything the log held
+   * when it took the lease, and again after each catch-up in threads: where policies look at the
+   * whole state (the ledger's completion sweep). Needed with readers and onApplied: the events
+   * of a catch-up in threads reach no onApplied, and of one that stopped part way (a lost lease,
+   * a killed process) only the next holder's onCaughtUp covers them. Writes that keep coming do
+   * not put it off: it waits for the checkpoint to reach a position, not for the log to run out.
    */
   readonly onCaughtUp?: (checkpoint: number) => Promise<void>;
   /** Told of each catch-up in threads, whether it reached the head or stopped (for logs). */
@@ -81,13 +82,18 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
     throw new RangeError('a worker with readers and onApplied needs onCaughtUp: the events of a catch-up in threads are not passed to onApplied');
   const largeFrom = o.largeFrom ?? LARGE_CATCH_UP;
   let held = false;
-  // onCaughtUp is owed once per tenure of the lease.
-  let owed = false;
+  // onCaughtUp is owed once the checkpoint reaches this position (null: not owed): the head of
+  // the log when this worker took the lease, or where a catch-up in threads ended.
+  let owedThrough: number | null = null;
   let readers = o.readers;
   const setHeld = (h: boolean) => {
     if (h !== held) o.onLease?.(h);
-    if (h && !held) owed = true;
     held = h;
+  };
+  const headOfLog = async (): Promise<number> => {
+    const head = await o.store.headPosition()();
+    if (isLeft(head)) throw new Error(`${projection}: reading the head of the log failed: ${head.left.message}`);
+    return head.right;
   };
   try {
     while (!o.signal?.aborted) {
@@ -97,13 +103,19 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
         await sleep(pollMs, o.signal);
         continue;
       }
-      // A holder that died during a bulk load from 0 left indexes out; this one builds them.
-      if (took) await o.model.writer.ensureIndexes?.();
+      if (took) {
+        // A holder that died during a bulk load from 0 left indexes out; this one builds them.
+        await o.model.writer.ensureIndexes?.();
+        if (o.onCaughtUp) owedThrough = await headOfLog();
+      }
       const checkpoint = await o.model.reader.checkpoint(projection);
+      if (owedThrough !== null && checkpoint >= owedThrough) {
+        owedThrough = null;
+        await o.onCaughtUp?.(checkpoint);
+      }
       if (readers) {
-        const head = await o.store.headPosition()();
-        if (isLeft(head)) throw new Error(`${projection}: reading the head of the log failed: ${head.left.message}`);
-        if (head.right - checkpoint >= largeFrom) {
+        const head = await headOfLog();
+        if (head - checkpoint >= largeFrom) {
           let caughtUp: CatchUpResult;
           try {
             caughtUp = await catchUpReadModel(o.store, o.model, {
@@ -124,16 +136,14 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
           }
           o.onBulkCatchUp?.(caughtUp);
           if (caughtUp.stopped === 'lease-lost') setHeld(false);
+          // Its events reached no onApplied: onCaughtUp is owed for them (a new holder owes it anyway).
+          else if (caughtUp.applied > 0 && o.onCaughtUp) owedThrough = Math.max(owedThrough ?? 0, caughtUp.checkpoint);
           continue;
         }
       }
       const batch = await o.store.readAll({ fromPosition: checkpoint, maxCount: batchSize })();
       if (isLeft(batch)) throw new Error(`${projection}: reading after position ${checkpoint} failed: ${batch.left.message}`);
       if (batch.right.length === 0) {
-        if (owed) {
-          owed = false;
-          await o.onCaughtUp?.(checkpoint);
-        }
         await sleep(pollMs, o.signal);
         continue;
       }

@@ -152,7 +152,8 @@ type Log = (event: string, fields: Record<string, unknown>, text: string) => voi
  * (ledger.applyPolicies). A failed check is retried (completing is idempotent) until the
  * round ends. A worker killed between committing a batch and checking it would lose that
  * check, and a catch-up in threads checks none, so a worker that takes the lease checks every
- * task once when it first has nothing more to apply (sweep, runWorker's onCaughtUp).
+ * task once it has applied what the log held then, and again after each catch-up in threads
+ * (sweep, runWorker's onCaughtUp).
  */
 const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retryMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });

@@ -1,5 +1,5 @@
 import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { batchSpan, rowsOf, throughOf, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
@@ -63,7 +63,8 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   const s = options.schema ?? DEFAULT_PG_SCHEMA;
   if (!/^[a-z_][a-z0-9_]*$/.test(s)) throw new RangeError(`read-model schema "${s}" must be lower-case letters, digits and underscores`);
   const owned = !options.pool;
-  const pool = options.pool ?? new Pool({ connectionString: options.connectionString, max: 4 });
+  // pg is loaded here, not with this package: SQLite users (every `minsheng` command on SQLite) skip its ~30 ms load.
+  const pool = options.pool ?? new (require('pg') as typeof import('pg')).Pool({ connectionString: options.connectionString, max: 4 });
   // An idle connection the server drops emits 'error' on the pool; unheard, it would end the process.
   // The next query gets a fresh connection (or fails with its own error), so there is nothing else to do.
   if (owned) pool.on('error', () => undefined);

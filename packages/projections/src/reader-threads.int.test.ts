@@ -346,7 +346,7 @@ describe('catching up with reader threads', () => {
         onCaughtUp: async (c) => {
           caughtUp.push(c);
           ownerThen = await liveOwner(m);
-          // A few polls more: it is owed once a tenure, not once a poll.
+          // A few polls more: it is owed once a tenure (and after each catch-up in threads), not once a poll.
           setTimeout(() => stop.abort(), 100);
         },
       });
@@ -502,7 +502,7 @@ describe('catching up with reader threads', () => {
       expect(await lease(m)).toBeUndefined();
     });
 
-    // Last: it appends to the log the tests above share.
+    // Last (with the next): they append to the log the tests above share.
     it('owes onCaughtUp again after each catch-up in threads while it holds the lease', async () => {
       const m = model('again.db');
       const stop = new AbortController();
@@ -528,6 +528,51 @@ describe('catching up with reader threads', () => {
       expect(caughtUp).toEqual([head, grown]);
       await rebuildReadModel(store, model('again-plain.db'), { batchSize: 100 });
       expect(dump(join(dir, 'again.db'))).toEqual(dump(join(dir, 'again-plain.db')));
+    });
+
+    it('owes onCaughtUp for the pages a catch-up in threads committed before its thread failed', async () => {
+      const h = await store.headPosition()();
+      if (isLeft(h)) throw new Error(h.left.message);
+      const start = h.right;
+      // The real opener, unless the file `hang` exists: then the thread never opens the store.
+      const hang = join(dir, 'hang-now');
+      const opener = join(dir, 'sometimes-hanging.js');
+      writeFileSync(
+        opener,
+        `exports.openEventStore = (args) => require('node:fs').existsSync(args.hang)
+          ? new Promise(() => setInterval(() => {}, 1000)) : require(args.real).openEventStore({ file: args.file });\n`,
+      );
+      const m = model('failed-again.db');
+      const stop = new AbortController();
+      const bulk: CatchUpResult[] = [];
+      const failures: string[] = [];
+      const caughtUp: number[] = [];
+      let grown = start;
+      await worker(m, 'w', {
+        signal: stop.signal,
+        readers: { opener: { module: opener, args: { file, hang, real: sqliteStoreOpener(file).module } }, threads: 1, startTimeoutMs: 300 },
+        onApplied: async () => Promise.reject(new Error('every batch here is committed by a catch-up in threads')),
+        onBulkCatchUp: (r) => bulk.push(r),
+        onReadersFailed: (message) => {
+          failures.push(message);
+          // Without a second onCaughtUp the worker would poll on: stop it after a while.
+          setTimeout(() => stop.abort(), 2000).unref();
+        },
+        onCaughtUp: async (c) => {
+          caughtUp.push(c);
+          if (caughtUp.length > 1) return stop.abort();
+          // The next catch-up's thread never opens the store: this thread reads and commits the
+          // new page meanwhile, and then the catch-up fails for want of its thread.
+          writeFileSync(hang, '');
+          grown = await writeLog(store, 3, start);
+        },
+      });
+      expect(bulk).toMatchObject([{ applied: start, checkpoint: start, stopped: null }]);
+      expect(failures).toEqual(['ledger-index: a reader thread did not open the event store within 300 ms']);
+      expect(grown).toBe(start + 3 * PLACES.length * METRICS.length);
+      expect(caughtUp).toEqual([start, grown]);
+      await rebuildReadModel(store, model('failed-again-plain.db'), { batchSize: 100 });
+      expect(dump(join(dir, 'failed-again.db'))).toEqual(dump(join(dir, 'failed-again-plain.db')));
     });
   });
 });

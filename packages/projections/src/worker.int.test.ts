@@ -1,10 +1,10 @@
 import { ledgerRegistry, newEventId } from '@minsheng/core';
-import { createInMemoryEventStore, NO_STREAM } from '@minsheng/event-store';
+import { createInMemoryEventStore, NO_STREAM, type EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteReadModel } from './read-model/sqlite';
+import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
 import { runWorker } from './worker';
 
 const report = (place: string, i: number) => ({
@@ -21,6 +21,18 @@ const until = async (cond: () => Promise<boolean>, ms = 10_000) => {
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
   }
+};
+
+const headOf = async (store: EventStore): Promise<number> => {
+  const h = await store.headPosition()();
+  if (isLeft(h)) throw new Error(h.left.message);
+  return h.right;
+};
+
+/** The owner of the projection's lease while it is live (null: free or expired). */
+const liveHolder = async (model: SqliteReadModel): Promise<string | null> => {
+  const [state] = await model.reader.projections();
+  return state && state.leaseExpiresAt !== null && state.leaseExpiresAt > Date.now() ? state.owner : null;
 };
 
 describe('projection workers', () => {
@@ -76,18 +88,13 @@ describe('projection workers', () => {
     model.close();
   });
 
-  it('calls onCaughtUp once it has applied what the log held when it took the lease, though writes never let it run out', async () => {
+  it('calls onCaughtUp once it has applied what the log held when it took the lease, though writes never let it run out, and once only', async () => {
     const store = createInMemoryEventStore({ registry: ledgerRegistry });
     for (let i = 0; i < 30; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
     const model = createSqliteReadModel({ file: join(dir, 'busy.db') });
     const stop = new AbortController();
-    const caughtUp: { checkpoint: number; head: number; held: string | null }[] = [];
+    const caughtUp: { checkpoint: number; head: number; holder: string | null }[] = [];
     let written = 30;
-    const headNow = async () => {
-      const h = await store.headPosition()();
-      if (isLeft(h)) throw new Error(h.left.message);
-      return h.right;
-    };
     await runWorker({
       store,
       model,
@@ -101,13 +108,62 @@ describe('projection workers', () => {
         for (let k = 0; k < 8; k++, written++) await store.append(`s-${written % 3}`, [report(`p${written % 3}`, written)], 'any')();
       },
       onCaughtUp: async (checkpoint) => {
-        const [state] = await model.reader.projections();
-        caughtUp.push({ checkpoint, head: await headNow(), held: state?.owner ?? null });
-        stop.abort();
+        caughtUp.push({ checkpoint, head: await headOf(store), holder: await liveHolder(model) });
       },
     });
-    // The first checkpoint at or past 30, the head when it took the lease, with the log still ahead of it.
-    expect(caughtUp).toEqual([{ checkpoint: 35, head: 30 + 5 * 8, held: 'w' }]);
+    // The first checkpoint at or past 30, the head when it took the lease, with the log still
+    // ahead of it, the lease live; and not again in the same tenure, in the 30-odd batches after.
+    expect(caughtUp).toEqual([{ checkpoint: 35, head: 30 + 5 * 8, holder: 'w' }]);
+    expect(written).toBe(302);
     model.close();
+  });
+
+  it('calls onCaughtUp again when it finds the checkpoint moved by another worker, which held the lease while it stalled', async () => {
+    let now = 1_000_000;
+    const store = createInMemoryEventStore({ registry: ledgerRegistry });
+    for (let i = 0; i < 30; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const file = join(dir, 'stalled.db');
+    const a = createSqliteReadModel({ file, now: () => now });
+    const b = createSqliteReadModel({ file, now: () => now });
+    const stop = new AbortController();
+    const caughtUp: number[] = [];
+    const leases: boolean[] = [];
+    const batches: number[] = [];
+    let batchesThen = -1;
+    await runWorker({
+      store,
+      model: a,
+      owner: 'a',
+      leaseMs: 1000,
+      pollMs: 20,
+      signal: stop.signal,
+      onLease: (h) => leases.push(h),
+      onBatch: (c) => batches.push(c),
+      onCaughtUp: async (checkpoint) => {
+        caughtUp.push(checkpoint);
+        if (caughtUp.length > 1) {
+          // Stopped during its sweep, with more to apply: it applies nothing more.
+          await store.append('s-0', [report('p0', 40)], 'any')();
+          batchesThen = batches.length;
+          return stop.abort();
+        }
+        // a stalls past its lease; b takes it, applies 10 new events in bulk (they reach no
+        // policy of b's) and releases it; a, renewing, never finds its lease gone.
+        for (let i = 30; i < 40; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+        now += 1001;
+        expect(await b.writer.acquireLease('ledger-index', 'b', 1000)).toBe(true);
+        const more = await store.readAll({ fromPosition: 30 })();
+        if (isLeft(more)) throw new Error(more.left.message);
+        expect(await b.writer.applyBatch('ledger-index', 30, more.right, 'b')).toBe('applied');
+        await b.writer.releaseLease('ledger-index', 'b');
+        // Without a second call the worker would poll on: stop it after a while.
+        setTimeout(() => stop.abort(), 2000).unref();
+      },
+    });
+    expect(leases).toEqual([true]);
+    expect(caughtUp).toEqual([30, 40]);
+    expect(batches).toHaveLength(batchesThen);
+    a.close();
+    b.close();
   });
 });

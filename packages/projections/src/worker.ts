@@ -38,7 +38,8 @@ export interface WorkerOptions {
   readonly largeFrom?: number;
   /**
    * Called with the lease just renewed, once this worker has applied everything the log held
-   * when it took the lease, and again after each catch-up in threads: where policies look at the
+   * when it took the lease, and again after each catch-up in threads (finished, or failed after
+   * committing pages) and after another writer moved the checkpoint: where policies look at the
    * whole state (the ledger's completion sweep). Needed with readers and onApplied: the events
    * of a catch-up in threads reach no onApplied, and of one that stopped part way (a lost lease,
    * a killed process) only the next holder's onCaughtUp covers them. Writes that keep coming do
@@ -85,10 +86,18 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
   // onCaughtUp is owed once the checkpoint reaches this position (null: not owed): the head of
   // the log when this worker took the lease, or where a catch-up in threads ended.
   let owedThrough: number | null = null;
+  // Where this worker left the checkpoint. Found anywhere else, another writer moved it meanwhile
+  // (this worker stalled past its lease and another held it, or a rebuild in place reset it):
+  // what that one applied is owed onCaughtUp as a new tenure is.
+  let leftAt: number | null = null;
   let readers = o.readers;
   const setHeld = (h: boolean) => {
     if (h !== held) o.onLease?.(h);
     held = h;
+    if (!h) owedThrough = leftAt = null;
+  };
+  const owe = (through: number) => {
+    if (o.onCaughtUp) owedThrough = Math.max(owedThrough ?? 0, through);
   };
   const headOfLog = async (): Promise<number> => {
     const head = await o.store.headPosition()();
@@ -103,15 +112,22 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
         await sleep(pollMs, o.signal);
         continue;
       }
-      if (took) {
-        // A holder that died during a bulk load from 0 left indexes out; this one builds them.
-        await o.model.writer.ensureIndexes?.();
-        if (o.onCaughtUp) owedThrough = await headOfLog();
-      }
+      // A holder that died during a bulk load from 0 left indexes out; this one builds them.
+      if (took) await o.model.writer.ensureIndexes?.();
       const checkpoint = await o.model.reader.checkpoint(projection);
+      if (took || checkpoint !== leftAt) {
+        leftAt = checkpoint;
+        if (o.onCaughtUp) {
+          owe(await headOfLog());
+          // From the top: the lease is renewed before anything else is done.
+          continue;
+        }
+      }
       if (owedThrough !== null && checkpoint >= owedThrough) {
         owedThrough = null;
         await o.onCaughtUp?.(checkpoint);
+        // From the top: the signal is looked at and the lease renewed after a sweep that took long.
+        continue;
       }
       if (readers) {
         const head = await headOfLog();
@@ -132,12 +148,18 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
             // Batch by batch from here: a damaged event fails there too, and is reported then.
             readers = undefined;
             o.onReadersFailed?.(e.message);
+            // The pages it committed before it failed reached no onApplied either.
+            leftAt = await o.model.reader.checkpoint(projection);
+            if (leftAt > checkpoint) owe(leftAt);
             continue;
           }
           o.onBulkCatchUp?.(caughtUp);
           if (caughtUp.stopped === 'lease-lost') setHeld(false);
-          // Its events reached no onApplied: onCaughtUp is owed for them (a new holder owes it anyway).
-          else if (caughtUp.applied > 0 && o.onCaughtUp) owedThrough = Math.max(owedThrough ?? 0, caughtUp.checkpoint);
+          else {
+            leftAt = caughtUp.checkpoint;
+            // Its events reached no onApplied: onCaughtUp is owed for them.
+            if (caughtUp.applied > 0) owe(caughtUp.checkpoint);
+          }
           continue;
         }
       }
@@ -150,7 +172,8 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
       const outcome = await o.model.writer.applyBatch(projection, checkpoint, batch.right, o.owner);
       if (outcome === 'lease-lost') setHeld(false);
       else if (outcome === 'applied') {
-        o.onBatch?.(batch.right[batch.right.length - 1]!.position, batch.right.length);
+        leftAt = batch.right[batch.right.length - 1]!.position;
+        o.onBatch?.(leftAt, batch.right.length);
         await o.onApplied?.(batch.right);
       }
     }

@@ -64,7 +64,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   if (!/^[a-z_][a-z0-9_]*$/.test(s)) throw new RangeError(`read-model schema "${s}" must be lower-case letters, digits and underscores`);
   const owned = !options.pool;
   // pg is loaded here, not with this package: SQLite users (every `minsheng` command on SQLite) skip its ~30 ms load.
-  const pool = options.pool ?? new (require('pg') as typeof import('pg')).Pool({ connectionString: options.connectionString, max: 4 });
+  const pool = options.pool ?? new (await import('pg')).Pool({ connectionString: options.connectionString, max: 4 });
   // An idle connection the server drops emits 'error' on the pool; unheard, it would end the process.
   // The next query gets a fresh connection (or fails with its own error), so there is nothing else to do.
   if (owned) pool.on('error', () => undefined);

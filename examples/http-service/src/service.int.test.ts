@@ -317,4 +317,35 @@ describe('the HTTP service with the projection worker in another process', () =>
       await app.close();
     }
   });
+
+  it('completes a task whose completing batch its worker committed but never checked, when the next worker has caught up', async () => {
+    const url = await pg.server().createDatabase('minsheng_unchecked');
+    const app = await createService({ databaseUrl: url, worker: 'separate', ...FAST });
+    const opened = await openLedger(url);
+    try {
+      expect((await app.inject({ method: 'POST', url: '/plans', payload: plan })).statusCode).toBe(201);
+      const friendlyReport = { planId: 'harbin-2024', ...friendly, place: 'songbei', value: '20', by: 'womens-federation' };
+      expect((await app.inject({ method: 'POST', url: '/reports', payload: friendlyReport })).statusCode).toBe(201);
+      // A worker committed the batch and died before its completion check: indexed, not checked.
+      const projected = await opened.ledger.project()();
+      if (isLeft(projected)) throw new Error(projected.left.message);
+      expect(await cityRow(app, friendly.metric)).toMatchObject({ value: '20', met: true, completionRecorded: false });
+      const worker = startWorker(opened, FAST);
+      try {
+        const row = await eventually(async () => {
+          const r = await cityRow(app, friendly.metric);
+          return r.completionRecorded ? r : undefined;
+        }, 'the next worker to complete task 3', 5000);
+        expect(row).toMatchObject({ value: '20', met: true, status: 'complete' });
+        const completions = await opened.store.readStream('task-harbin-2024-3')();
+        if (isLeft(completions)) throw new Error(completions.left.message);
+        expect(completions.right.filter((e) => e.type === 'TaskCompleted')).toHaveLength(1);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await opened.close();
+      await app.close();
+    }
+  });
 });

@@ -1,8 +1,8 @@
 import type { StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
-import type { Ledger } from '@minsheng/ledger';
+import type { Ledger, LedgerFailure } from '@minsheng/ledger';
 import { runWorker, type ReadModelReader, type ReadModelWriter } from '@minsheng/projections';
-import { isRight } from 'fp-ts/Either';
+import { isRight, type Either } from 'fp-ts/Either';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { loadConfig } from './config';
@@ -41,6 +41,8 @@ const pause = (ms: number, signal: AbortSignal) =>
  * The service's ledger has `projectInline: false`, so a report does not record TaskCompleted
  * itself: after each batch it commits, the worker asks the ledger to check the tasks the batch
  * reports on (`ledger.applyPolicies`), and a task whose targets are all met is completed then.
+ * A worker that dies between committing a batch and checking it leaves that check to the next
+ * holder of the lease, which checks every task once it has caught up (`ledger.applyPoliciesToAll`).
  */
 export const startWorker = (
   deps: { store: EventStore; readModel: { reader: ReadModelReader; writer: ReadModelWriter }; ledger: Ledger },
@@ -51,19 +53,23 @@ export const startWorker = (
   const signal = stopping.signal;
   // The batch is committed before this runs, so a failure must not lose the check: retry it
   // (completing a task is idempotent) rather than let runWorker move on to the next batch.
-  const applyPolicies = async (events: readonly StoredEvent[]) => {
+  const retrying = async (what: string, check: () => Promise<Either<LedgerFailure, number[]>>) => {
     for (;;) {
-      const r = await deps.ledger.applyPolicies(events)();
+      const r = await check();
       if (isRight(r)) {
         for (const task of r.right) log(`task ${task}: every target met, TaskCompleted recorded`);
         return;
       }
-      const range = `positions ${events[0]!.position}-${events[events.length - 1]!.position}`;
-      if (signal.aborted) return log(`stopping: the completion policy for ${range} was not run: ${r.left.message}`);
-      log(`completion policy for ${range} failed, retrying in ${leaseMs} ms: ${r.left.message}`);
+      if (signal.aborted) return log(`stopping: the completion policy for ${what} was not run: ${r.left.message}`);
+      log(`completion policy for ${what} failed, retrying in ${leaseMs} ms: ${r.left.message}`);
       await pause(leaseMs, signal);
     }
   };
+  const applyPolicies = (events: readonly StoredEvent[]) =>
+    retrying(`positions ${events[0]!.position}-${events[events.length - 1]!.position}`, deps.ledger.applyPolicies(events));
+  // Every task, once this worker has caught up after taking the lease: a batch whose worker died
+  // before checking it was checked by no one.
+  const sweep = () => retrying('every task', deps.ledger.applyPoliciesToAll(signal));
   const loop = (async () => {
     while (!signal.aborted) {
       try {
@@ -75,6 +81,7 @@ export const startWorker = (
           pollMs,
           signal,
           onApplied: applyPolicies,
+          onCaughtUp: sweep,
           onLease: (held) => log(`${owner} ${held ? 'holds' : 'lost'} the projection lease`),
         });
       } catch (err) {

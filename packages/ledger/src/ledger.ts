@@ -83,6 +83,15 @@ export interface Ledger {
    * it commits (runWorker's onApplied). Returns the tasks completed by this call.
    */
   applyPolicies(events: readonly StoredEvent[]): TE.TaskEither<LedgerFailure, number[]>;
+  /**
+   * Runs the completion policy for every task of every plan in the read model: a projection
+   * worker's sweep (runWorker's onCaughtUp), for what no per-batch check saw: the events of a
+   * catch-up in threads, and of a batch whose worker died before checking it. Needs the read
+   * model up to date, as applyPolicies does. Stops between tasks once `signal` aborts, and at the
+   * first check that fails (a task another process completed first is not a failure). Returns the
+   * tasks completed by this call.
+   */
+  applyPoliciesToAll(signal?: AbortSignal): TE.TaskEither<LedgerFailure, number[]>;
   rebuild(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
   verify(onProgress?: (checked: number, head: number) => void): TE.TaskEither<LedgerFailure, VerifyResult>;
 }
@@ -107,6 +116,13 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           TE.chainFirstW(() => settle()),
           TE.map((completedTask) => ({ ...r, completedTask })),
         );
+  /** The task, if completed by this check: another process completing it first is not a failure (it is completed once). */
+  const completeIfMet = (frame: PlanFrame, task: number): TE.TaskEither<LedgerFailure, number[]> =>
+    pipe(
+      checkCompletion(deps, frame, task),
+      TE.orElseW((e) => (e._tag === 'ConcurrencyError' ? TE.right(false) : TE.left(e))),
+      TE.map((done) => (done ? [task] : [])),
+    );
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> =>
     pipe(settle(), TE.chainW(() => TE.tryCatch(f, queryFailed)));
 
@@ -160,17 +176,33 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           tasks.set(d.planId, (tasks.get(d.planId) ?? new Set()).add(d.task));
         }
       const checks = [...tasks].flatMap(([planId, numbers]) =>
-        [...numbers].map((task) =>
-          pipe(
-            resolvePlan(deps, planId),
-            TE.chainW((frame) => checkCompletion(deps, frame, task)),
-            // Another process completing the same task first is not a failure: it is completed once.
-            TE.orElseW((e) => (e._tag === 'ConcurrencyError' ? TE.right(false) : TE.left(e))),
-            TE.map((done) => (done ? [task] : [])),
-          ),
-        ),
+        [...numbers].map((task) => pipe(resolvePlan(deps, planId), TE.chainW((frame) => completeIfMet(frame, task)))),
       );
       return pipe(TE.sequenceSeqArray(checks), TE.map((xs) => xs.flat()));
+    },
+    applyPoliciesToAll: (signal) => {
+      // Evaluated when its turn comes, not when the checks are listed.
+      const unlessAborted =
+        (check: TE.TaskEither<LedgerFailure, number[]>): TE.TaskEither<LedgerFailure, number[]> =>
+        () =>
+          signal?.aborted ? TE.right<LedgerFailure, number[]>([])() : check();
+      return pipe(
+        TE.tryCatch(() => deps.readModel.reader.planIds(), queryFailed),
+        TE.chainW((planIds) =>
+          TE.sequenceSeqArray(
+            planIds.map((planId) =>
+              unlessAborted(
+                pipe(
+                  resolvePlan(deps, planId),
+                  TE.chainW((frame) => TE.sequenceSeqArray(frame.tasks.map((t) => unlessAborted(completeIfMet(frame, t.number))))),
+                  TE.map((xs) => xs.flat()),
+                ),
+              ),
+            ),
+          ),
+        ),
+        TE.map((xs) => xs.flat()),
+      );
     },
     rebuild: (onProgress) =>
       TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),

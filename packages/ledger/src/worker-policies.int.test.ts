@@ -48,4 +48,33 @@ describe('policies in worker mode (projectInline: false)', () => {
     expect(rows.every((r) => r.completionRecorded)).toBe(true);
     model.close();
   });
+
+  it('completes, in a sweep of every task (applyPoliciesToAll), a task whose completing report no per-batch check saw, once', async () => {
+    const clock = manualClock('2024-01-05T02:00:00Z');
+    const store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
+    const model = createSqliteReadModel({ file: ':memory:' });
+    const ledger = createLedger({ store, readModel: model, clock, projectInline: false });
+    await run(ledger.importPlan(loadHarbinPlan()));
+    clock.set('2024-10-01T02:00:00Z');
+    const base = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30', planId: 'harbin-2024' };
+    await run(ledger.report({ ...base, place: 'daoli', value: '12', by: '市妇联' }));
+    await run(ledger.report({ ...base, place: 'nangang', value: '8', by: 'ndrc' }));
+    // Projected without its policies (a catch-up in threads, or a worker that died before checking).
+    await run(ledger.project());
+    const completions = async () => (await run(store.readStream('task-harbin-2024-3'))).filter((e) => e.type === 'TaskCompleted');
+    expect(await completions()).toHaveLength(0);
+    // A sweep asked to stop checks nothing.
+    const stopped = new AbortController();
+    stopped.abort();
+    expect(await run(ledger.applyPoliciesToAll(stopped.signal))).toEqual([]);
+    expect(await completions()).toHaveLength(0);
+    expect(await run(ledger.applyPoliciesToAll())).toEqual([3]);
+    await run(ledger.project());
+    // Run again, it finds the task complete and records nothing.
+    expect(await run(ledger.applyPoliciesToAll())).toEqual([]);
+    expect(await completions()).toHaveLength(1);
+    const rows = (await run(ledger.status({ planId: 'harbin-2024' }))).rows.filter((r) => r.task === 3);
+    expect(rows.every((r) => r.completionRecorded)).toBe(true);
+    model.close();
+  });
 });

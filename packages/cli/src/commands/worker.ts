@@ -1,5 +1,5 @@
 import type { Clock, StoredEvent } from '@minsheng/core';
-import { checkCompletion, createLedger, resolvePlan, type LedgerDeps } from '@minsheng/ledger';
+import { createLedger, type LedgerDeps } from '@minsheng/ledger';
 import { LARGE_CATCH_UP, LEDGER_INDEX, runWorker, type ProjectionState } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { hostname } from 'node:os';
@@ -149,11 +149,11 @@ type Log = (event: string, fields: Record<string, unknown>, text: string) => voi
 /**
  * The completion policy, which reads the read model, runs where the read model is kept up
  * to date: after each batch this worker commits, for the tasks the batch reports on
- * (ledger.applyPolicies). A failed check is retried (completing is idempotent) until the
- * round ends. A worker killed between committing a batch and checking it would lose that
- * check, and a catch-up in threads checks none, so a worker that takes the lease checks every
- * task once it has applied what the log held then, and again after each catch-up in threads
- * (sweep, runWorker's onCaughtUp).
+ * (ledger.applyPolicies). A worker killed between committing a batch and checking it would
+ * lose that check, and a catch-up in threads checks none, so a worker that takes the lease
+ * checks every task once it has applied what the log held then, and again after each
+ * catch-up in threads (sweep: runWorker's onCaughtUp, ledger.applyPoliciesToAll). A failed
+ * check or sweep is retried (completing is idempotent) until the round ends.
  */
 const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retryMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
@@ -170,17 +170,12 @@ const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retry
       }
     },
     sweep: async () => {
-      for (const planId of await deps.readModel.reader.planIds()) {
-        const frame = await resolvePlan(deps, planId)();
-        if (frame._tag === 'Left') return log('error', { message: frame.left.message }, `the completion sweep failed: ${frame.left.message}`);
-        for (const t of frame.right.tasks) {
-          if (signal.aborted) return;
-          const r = await checkCompletion(deps, frame.right, t.number)();
-          if (r._tag === 'Right' && r.right) completed(t.number);
-          // ConcurrencyError: another check completed it first.
-          else if (r._tag === 'Left' && r.left._tag !== 'ConcurrencyError')
-            log('error', { message: r.left.message }, `the completion sweep failed at task ${t.number}: ${r.left.message}`);
-        }
+      for (;;) {
+        const r = await ledger.applyPoliciesToAll(signal)();
+        if (r._tag === 'Right') return r.right.forEach(completed);
+        log('error', { message: r.left.message, retryInMs: retryMs }, `the completion sweep failed: ${r.left.message}; retrying in ${retryMs} ms`);
+        if (signal.aborted) return;
+        await sleep(retryMs, signal);
       }
     },
   };

@@ -4,7 +4,8 @@ import { nextVersionName } from '@minsheng/projections';
 import { join } from 'node:path';
 import { postgresBackend, sqliteBackend, type Backend } from './testing/backends';
 import { cliAsync, jsonOf, prng, sleep, until, WorkerProcess } from './testing/processes';
-import { SEED, tempDir } from './testing/run-cli';
+import { corruptStoredEvent } from '@minsheng/store-sqlite/testing';
+import { openSqlite, SEED, tempDir } from './testing/run-cli';
 import { startWriter, type Writer } from './testing/writer';
 
 const pg = usePostgres();
@@ -332,5 +333,41 @@ describe('minsheng worker on SQLite', () => {
 
   it('three workers SIGKILLed at random and restarted while a writer appends: equals a rebuild, no event applied twice, takeover within the lease', async () => {
     report('SQLite', await killTest(b, RUN_SEED + 7, 4));
+  });
+});
+
+describe('minsheng worker when its completion sweep keeps failing', () => {
+  const tmp = tempDir();
+  const file = join(tmp.dir, 'ledger.db');
+  const b = sqliteBackend(file);
+  afterAll(async () => {
+    await b.close();
+    tmp.remove();
+  });
+
+  it('gives the sweep up after three tries, says so, and goes on applying batches', async () => {
+    const now = ['--now', '2024-10-01T10:00:00+08:00'];
+    expect((await cliAsync(['init', ...b.args()])).code).toBe(0);
+    expect((await cliAsync(['plan', 'import', SEED, ...now, ...b.args()])).code).toBe(0);
+    // Task 3 met (and completed: these runs project inline), then its stream damaged: the
+    // sweep's check of task 3 cannot read it, every time.
+    const task3 = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--as-of', '2024-09-30', ...now, ...b.args()];
+    expect((await cliAsync([...task3, '--place', '道里区', '--value', '12', '--by', '市妇联'])).code).toBe(0);
+    expect((await cliAsync([...task3, '--place', 'nangang', '--value', '8', '--by', 'ndrc'])).code).toBe(0);
+    const db = openSqlite(file);
+    const position = db.prepare(`SELECT min(position) FROM events WHERE stream = 'task-harbin-2024-3'`).pluck().get() as number;
+    db.close();
+    corruptStoredEvent(file, position, { kind: 'bytes' });
+
+    const w = startWorker(b, 'sweeper');
+    const gaveUp = await w.waitFor((l) => l.event === 'error' && l.gaveUp === true, 30_000);
+    expect(String(gaveUp.message)).toContain(`position ${position}`);
+    expect(w.lines.filter((l) => l.event === 'error' && l.retryInMs !== undefined)).toHaveLength(2);
+    // A report on another task, appended only: the worker applies it.
+    const report = ['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', 'daoli', '--value', '7', '--as-of', '2024-09-30', '--by', 'housing'];
+    expect((await cliAsync([...report, '--no-project', ...now, ...b.args()])).code).toBe(0);
+    await drained(b);
+    w.kill('SIGTERM');
+    expect((await w.exited).code).toBe(0);
   });
 });

@@ -153,8 +153,10 @@ type Log = (event: string, fields: Record<string, unknown>, text: string) => voi
  * lose that check, and a catch-up in threads checks none, so a worker that takes the lease
  * checks every task once it has applied what the log held then, and again after each
  * catch-up in threads (sweep: runWorker's onCaughtUp, ledger.applyPoliciesToAll). A failed
- * check or sweep is retried (completing is idempotent) until the round ends.
+ * check is retried (completing is idempotent) until the round ends; a failed sweep, a few times.
  */
+const SWEEP_TRIES = 3;
+
 const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retryMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
   const completed = (task: number) => log('completed', { task }, `task ${task}: every target is met; recorded its completion`);
@@ -169,12 +171,15 @@ const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retry
         await sleep(retryMs, signal);
       }
     },
+    // A few tries only: a task whose check keeps failing must not stop the projection. The next
+    // worker to take the lease sweeps again.
     sweep: async () => {
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
         const r = await ledger.applyPoliciesToAll(signal)();
         if (r._tag === 'Right') return r.right.forEach(completed);
+        if (attempt === SWEEP_TRIES || signal.aborted)
+          return log('error', { message: r.left.message, gaveUp: true }, `the completion sweep failed: ${r.left.message}; giving up until the lease is next taken`);
         log('error', { message: r.left.message, retryInMs: retryMs }, `the completion sweep failed: ${r.left.message}; retrying in ${retryMs} ms`);
-        if (signal.aborted) return;
         await sleep(retryMs, signal);
       }
     },

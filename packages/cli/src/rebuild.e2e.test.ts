@@ -4,7 +4,7 @@ import { LARGE_CATCH_UP } from '@minsheng/projections';
 import { createSqliteEventStore } from '@minsheng/store-sqlite';
 import { isLeft } from 'fp-ts/Either';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqliteBackend } from './testing/backends';
 import Database from 'better-sqlite3';
@@ -121,6 +121,20 @@ describe('minsheng rebuild of a large ledger, reading in threads', () => {
     // What the stopped rebuild left is rebuilt by the next one.
     expect(cli(['rebuild', ...db, ...now]).code).toBe(0);
     expect(cli(['status', '--by', 'district', ...db, ...now]).code).toBe(0);
+  });
+
+  it('loads the CLI only in the Node it starts again, not also in the one that starts it', () => {
+    // Each process writes, as it exits, the module files it loaded.
+    const preload = join(tmp.dir, 'loaded.js');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(tmp.dir)} + '/loaded-' + (process.env.MINSHENG_RESTARTED ? 'again' : 'first') + '.txt', Object.keys(require.cache).join('\\n')));\n`,
+    );
+    expect(cli(['rebuild', ...db, ...now], { NODE_OPTIONS: `--require ${preload}` }).code).toBe(0);
+    const loaded = (which: string) => readFileSync(join(tmp.dir, `loaded-${which}.txt`), 'utf8').split('\n');
+    const program = join('packages', 'cli', 'dist', 'program.js');
+    expect(loaded('first').filter((f) => f.endsWith(program))).toEqual([]);
+    expect(loaded('again').filter((f) => f.endsWith(program))).toHaveLength(1);
   });
 
   it('says so in words, and refuses a thread count that is not one', () => {

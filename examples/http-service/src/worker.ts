@@ -1,8 +1,8 @@
 import type { StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
-import type { Ledger, LedgerFailure } from '@minsheng/ledger';
+import type { Ledger } from '@minsheng/ledger';
 import { runWorker, type ReadModelReader, type ReadModelWriter } from '@minsheng/projections';
-import { isRight, type Either } from 'fp-ts/Either';
+import { isRight } from 'fp-ts/Either';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { loadConfig } from './config';
@@ -53,23 +53,39 @@ export const startWorker = (
   const signal = stopping.signal;
   // The batch is committed before this runs, so a failure must not lose the check: retry it
   // (completing a task is idempotent) rather than let runWorker move on to the next batch.
-  const retrying = async (what: string, check: () => Promise<Either<LedgerFailure, number[]>>) => {
+  const applyPolicies = async (events: readonly StoredEvent[]) => {
     for (;;) {
-      const r = await check();
+      const r = await deps.ledger.applyPolicies(events)();
       if (isRight(r)) {
         for (const task of r.right) log(`task ${task}: every target met, TaskCompleted recorded`);
         return;
       }
-      if (signal.aborted) return log(`stopping: the completion policy for ${what} was not run: ${r.left.message}`);
-      log(`completion policy for ${what} failed, retrying in ${leaseMs} ms: ${r.left.message}`);
+      const range = `positions ${events[0]!.position}-${events[events.length - 1]!.position}`;
+      if (signal.aborted) return log(`stopping: the completion policy for ${range} was not run: ${r.left.message}`);
+      log(`completion policy for ${range} failed, retrying in ${leaseMs} ms: ${r.left.message}`);
       await pause(leaseMs, signal);
     }
   };
-  const applyPolicies = (events: readonly StoredEvent[]) =>
-    retrying(`positions ${events[0]!.position}-${events[events.length - 1]!.position}`, deps.ledger.applyPolicies(events));
   // Every task, once this worker has caught up after taking the lease: a batch whose worker died
-  // before checking it was checked by no one.
-  const sweep = () => retrying('every task', deps.ledger.applyPoliciesToAll(signal));
+  // before checking it was checked by no one. A sweep that fails is tried again a poll later
+  // (runWorker renews the lease meanwhile), three times at most: a task whose check keeps failing
+  // must not stop the projection.
+  let sweeps = 0;
+  const sweep = async (): Promise<void | 'again'> => {
+    const r = await deps.ledger.applyPoliciesToAll(signal)();
+    if (isRight(r)) for (const { task } of r.right.completed) log(`task ${task}: every target met, TaskCompleted recorded`);
+    const failure = isRight(r) ? r.right.failed.map((f) => `task ${f.task}: ${f.failure.message}`).join('; ') : r.left.message;
+    if (!failure || signal.aborted) {
+      sweeps = 0;
+      return;
+    }
+    if (++sweeps < 3) {
+      log(`the completion sweep failed, trying again in ${pollMs} ms: ${failure}`);
+      return 'again';
+    }
+    sweeps = 0;
+    log(`the completion sweep failed three times, given up until it is next owed: ${failure}`);
+  };
   const loop = (async () => {
     while (!signal.aborted) {
       try {

@@ -18,6 +18,7 @@ import {
   type UnitViewRow,
   type View,
 } from '@minsheng/projections';
+import { isLeft, right } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { checkCompletion } from './completion';
@@ -67,6 +68,20 @@ export interface ReportResult extends Recorded {
   readonly completedTask: boolean;
 }
 
+/** A task of a plan. */
+export interface TaskRef {
+  readonly planId: string;
+  readonly task: number;
+}
+
+/** What a sweep of every task (applyPoliciesToAll) did. */
+export interface SweepResult {
+  /** The tasks it recorded complete. */
+  readonly completed: readonly TaskRef[];
+  /** The tasks whose check failed; the sweep went on with the others. */
+  readonly failed: readonly (TaskRef & { readonly failure: LedgerFailure })[];
+}
+
 export interface Ledger {
   importPlan(plan: Plan): TE.TaskEither<LedgerFailure, ImportResult>;
   report(input: ReportInput): TE.TaskEither<LedgerFailure, ReportResult>;
@@ -87,11 +102,11 @@ export interface Ledger {
    * Runs the completion policy for every task of every plan in the read model: a projection
    * worker's sweep (runWorker's onCaughtUp), for what no per-batch check saw: the events of a
    * catch-up in threads, and of a batch whose worker died before checking it. Needs the read
-   * model up to date, as applyPolicies does. Stops between tasks once `signal` aborts, and at the
-   * first check that fails (a task another process completed first is not a failure). Returns the
-   * tasks completed by this call.
+   * model up to date, as applyPolicies does. A task whose check fails is listed and the others are
+   * still checked (a task another process completed first is no failure); the read model failing
+   * to list the plans or give a plan's frame is a Left. Stops between tasks once `signal` aborts.
    */
-  applyPoliciesToAll(signal?: AbortSignal): TE.TaskEither<LedgerFailure, number[]>;
+  applyPoliciesToAll(signal?: AbortSignal): TE.TaskEither<LedgerFailure, SweepResult>;
   rebuild(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
   verify(onProgress?: (checked: number, head: number) => void): TE.TaskEither<LedgerFailure, VerifyResult>;
 }
@@ -180,29 +195,24 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       );
       return pipe(TE.sequenceSeqArray(checks), TE.map((xs) => xs.flat()));
     },
-    applyPoliciesToAll: (signal) => {
-      // Evaluated when its turn comes, not when the checks are listed.
-      const unlessAborted =
-        (check: TE.TaskEither<LedgerFailure, number[]>): TE.TaskEither<LedgerFailure, number[]> =>
-        () =>
-          signal?.aborted ? TE.right<LedgerFailure, number[]>([])() : check();
-      return pipe(
-        TE.tryCatch(() => deps.readModel.reader.planIds(), queryFailed),
-        TE.chainW((planIds) =>
-          TE.sequenceSeqArray(
-            planIds.map((planId) =>
-              unlessAborted(
-                pipe(
-                  resolvePlan(deps, planId),
-                  TE.chainW((frame) => TE.sequenceSeqArray(frame.tasks.map((t) => unlessAborted(completeIfMet(frame, t.number))))),
-                  TE.map((xs) => xs.flat()),
-                ),
-              ),
-            ),
-          ),
-        ),
-        TE.map((xs) => xs.flat()),
-      );
+    applyPoliciesToAll: (signal) => async () => {
+      const planIds = await TE.tryCatch(() => deps.readModel.reader.planIds(), queryFailed)();
+      if (isLeft(planIds)) return planIds;
+      const completed: TaskRef[] = [];
+      const failed: SweepResult['failed'][number][] = [];
+      for (const planId of planIds.right) {
+        if (signal?.aborted) break;
+        const frame = await resolvePlan(deps, planId)();
+        if (isLeft(frame)) return frame;
+        for (const { number: task } of frame.right.tasks) {
+          if (signal?.aborted) break;
+          // Each check reads the clock when its turn comes.
+          const r = await completeIfMet(frame.right, task)();
+          if (isLeft(r)) failed.push({ planId, task, failure: r.left });
+          else if (r.right.length) completed.push({ planId, task });
+        }
+      }
+      return right({ completed, failed });
     },
     rebuild: (onProgress) =>
       TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),

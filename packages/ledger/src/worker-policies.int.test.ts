@@ -1,9 +1,12 @@
 import { ledgerRegistry } from '@minsheng/core';
-import { createInMemoryEventStore } from '@minsheng/event-store';
+import { createInMemoryEventStore, storeUnavailable, type EventStore } from '@minsheng/event-store';
 import { createSqliteReadModel, runWorker } from '@minsheng/projections';
 import { isLeft } from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
 import { createLedger } from './ledger';
 import { loadHarbinPlan, manualClock, run } from './testing';
+
+const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30', planId: 'harbin-2024' };
 
 describe('policies in worker mode (projectInline: false)', () => {
   it('records TaskCompleted from the worker that projected the completing report, once', async () => {
@@ -56,25 +59,67 @@ describe('policies in worker mode (projectInline: false)', () => {
     const ledger = createLedger({ store, readModel: model, clock, projectInline: false });
     await run(ledger.importPlan(loadHarbinPlan()));
     clock.set('2024-10-01T02:00:00Z');
-    const base = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30', planId: 'harbin-2024' };
-    await run(ledger.report({ ...base, place: 'daoli', value: '12', by: '市妇联' }));
-    await run(ledger.report({ ...base, place: 'nangang', value: '8', by: 'ndrc' }));
+    await run(ledger.report({ ...friendly, place: 'daoli', value: '12', by: '市妇联' }));
+    await run(ledger.report({ ...friendly, place: 'nangang', value: '8', by: 'ndrc' }));
     // Projected without its policies (a catch-up in threads, or a worker that died before checking).
     await run(ledger.project());
     const completions = async () => (await run(store.readStream('task-harbin-2024-3'))).filter((e) => e.type === 'TaskCompleted');
     expect(await completions()).toHaveLength(0);
-    // A sweep asked to stop checks nothing.
-    const stopped = new AbortController();
-    stopped.abort();
-    expect(await run(ledger.applyPoliciesToAll(stopped.signal))).toEqual([]);
-    expect(await completions()).toHaveLength(0);
-    expect(await run(ledger.applyPoliciesToAll())).toEqual([3]);
+    expect(await run(ledger.applyPoliciesToAll())).toEqual({ completed: [{ planId: 'harbin-2024', task: 3 }], failed: [] });
     await run(ledger.project());
     // Run again, it finds the task complete and records nothing.
-    expect(await run(ledger.applyPoliciesToAll())).toEqual([]);
+    expect(await run(ledger.applyPoliciesToAll())).toEqual({ completed: [], failed: [] });
     expect(await completions()).toHaveLength(1);
     const rows = (await run(ledger.status({ planId: 'harbin-2024' }))).rows.filter((r) => r.task === 3);
     expect(rows.every((r) => r.completionRecorded)).toBe(true);
+    model.close();
+  });
+
+  it('goes on with the other tasks when one task cannot be checked, and lists it', async () => {
+    const clock = manualClock('2024-01-05T02:00:00Z');
+    const inner = createInMemoryEventStore({ registry: ledgerRegistry, clock });
+    // Once broken, task 3's stream cannot be read (its stored events damaged, say).
+    let broken = false;
+    const store: EventStore = {
+      ...inner,
+      readStream: (stream, o) =>
+        broken && stream === 'task-harbin-2024-3' ? TE.left(storeUnavailable(new Error('disk read error'))) : inner.readStream(stream, o),
+    };
+    const model = createSqliteReadModel({ file: ':memory:' });
+    const ledger = createLedger({ store, readModel: model, clock, projectInline: false });
+    await run(ledger.importPlan(loadHarbinPlan()));
+    clock.set('2024-10-01T02:00:00Z');
+    await run(ledger.report({ ...friendly, place: 'daoli', value: '20', by: '市妇联' }));
+    await run(ledger.report({ task: 9, metric: 't09-elderly-home-adaptations', asOf: '2024-09-30', planId: 'harbin-2024', place: 'daoli', value: '4700', by: 'civil-affairs' }));
+    await run(ledger.project());
+    broken = true;
+    const r = await run(ledger.applyPoliciesToAll());
+    expect(r.completed).toEqual([{ planId: 'harbin-2024', task: 9 }]);
+    expect(r.failed.map(({ planId, task, failure }) => ({ planId, task, message: failure.message }))).toEqual([
+      { planId: 'harbin-2024', task: 3, message: 'the event store failed: disk read error' },
+    ]);
+    model.close();
+  });
+
+  it('stops between tasks once its signal aborts, looking at it as each task comes up', async () => {
+    const clock = manualClock('2024-01-05T02:00:00Z');
+    const store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
+    const model = createSqliteReadModel({ file: ':memory:' });
+    await run(createLedger({ store, readModel: model, clock }).importPlan(loadHarbinPlan()));
+    const stop = new AbortController();
+    let checked = 0;
+    // Every check reads the targets of its task: the first one aborts the sweep.
+    const reader = { ...model.reader, targets: (...args: Parameters<typeof model.reader.targets>) => {
+      checked++;
+      stop.abort();
+      return model.reader.targets(...args);
+    } };
+    const ledger = createLedger({ store, readModel: { reader, writer: model.writer }, clock, projectInline: false });
+    expect(await run(ledger.applyPoliciesToAll(stop.signal))).toEqual({ completed: [], failed: [] });
+    expect(checked).toBe(1);
+    // Aborted before it starts, it checks nothing.
+    expect(await run(ledger.applyPoliciesToAll(stop.signal))).toEqual({ completed: [], failed: [] });
+    expect(checked).toBe(1);
     model.close();
   });
 });

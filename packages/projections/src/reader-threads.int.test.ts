@@ -509,6 +509,8 @@ describe('catching up with reader threads', () => {
       const bulk: CatchUpResult[] = [];
       const caughtUp: number[] = [];
       let grown = head;
+      // However it goes wrong, the worker stops and the expectations below say how.
+      setTimeout(() => stop.abort(), 10_000).unref();
       await worker(m, 'w', {
         signal: stop.signal,
         onApplied: async () => Promise.reject(new Error('every catch-up here is in threads')),
@@ -548,6 +550,8 @@ describe('catching up with reader threads', () => {
       const failures: string[] = [];
       const caughtUp: number[] = [];
       let grown = start;
+      // However it goes wrong, the worker stops and the expectations below say how.
+      setTimeout(() => stop.abort(), 10_000).unref();
       await worker(m, 'w', {
         signal: stop.signal,
         readers: { opener: { module: opener, args: { file, hang, real: sqliteStoreOpener(file).module } }, threads: 1, startTimeoutMs: 300 },

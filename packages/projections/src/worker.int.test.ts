@@ -166,4 +166,39 @@ describe('projection workers', () => {
     a.close();
     b.close();
   });
+
+  it('calls onCaughtUp again, a poll later and with its lease renewed, while it resolves to again, applying batches meanwhile', async () => {
+    const store = createInMemoryEventStore({ registry: ledgerRegistry });
+    for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const model = createSqliteReadModel({ file: join(dir, 'again.db') });
+    const stop = new AbortController();
+    const calls: { at: number; checkpoint: number; holder: string | null }[] = [];
+    // However it goes wrong, the worker stops and the expectations below say how.
+    setTimeout(() => stop.abort(), 5000).unref();
+    await runWorker({
+      store,
+      model,
+      owner: 'w',
+      pollMs: 50,
+      signal: stop.signal,
+      onCaughtUp: async (checkpoint) => {
+        calls.push({ at: Date.now(), checkpoint, holder: await liveHolder(model) });
+        if (calls.length === 1) {
+          // Something to apply before the next call.
+          for (let i = 10; i < 15; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+          return 'again';
+        }
+        if (calls.length === 2) return 'again';
+        // Done: no further call (stopped after a few polls more).
+        setTimeout(() => stop.abort(), 300).unref();
+      },
+    });
+    expect(calls.map((c) => [c.checkpoint, c.holder])).toEqual([
+      [10, 'w'],
+      [15, 'w'],
+      [15, 'w'],
+    ]);
+    for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(50);
+    model.close();
+  });
 });

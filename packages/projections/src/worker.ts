@@ -44,8 +44,10 @@ export interface WorkerOptions {
    * of a catch-up in threads reach no onApplied, and of one that stopped part way (a lost lease,
    * a killed process) only the next holder's onCaughtUp covers them. Writes that keep coming do
    * not put it off: it waits for the checkpoint to reach a position, not for the log to run out.
+   * Resolving to 'again' (a check failed) has it called again, with the lease renewed, once
+   * `pollMs` has passed; batches go on being applied meanwhile.
    */
-  readonly onCaughtUp?: (checkpoint: number) => Promise<void>;
+  readonly onCaughtUp?: (checkpoint: number) => Promise<void | 'again'>;
   /** Told of each catch-up in threads, whether it reached the head or stopped (for logs). */
   readonly onBulkCatchUp?: (result: CatchUpResult) => void;
   /** Told why reading in threads failed; this call of runWorker then goes on batch by batch. */
@@ -86,6 +88,8 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
   // onCaughtUp is owed once the checkpoint reaches this position (null: not owed): the head of
   // the log when this worker took the lease, or where a catch-up in threads ended.
   let owedThrough: number | null = null;
+  // Not before this time (an onCaughtUp that asked to be called again waits a poll).
+  let owedFrom = 0;
   // Where this worker left the checkpoint. Found anywhere else, another writer moved it meanwhile
   // (this worker stalled past its lease and another held it, or a rebuild in place reset it):
   // what that one applied is owed onCaughtUp as a new tenure is.
@@ -94,7 +98,10 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
   const setHeld = (h: boolean) => {
     if (h !== held) o.onLease?.(h);
     held = h;
-    if (!h) owedThrough = leftAt = null;
+    if (!h) {
+      owedThrough = leftAt = null;
+      owedFrom = 0;
+    }
   };
   const owe = (through: number) => {
     if (o.onCaughtUp) owedThrough = Math.max(owedThrough ?? 0, through);
@@ -123,9 +130,12 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
           continue;
         }
       }
-      if (owedThrough !== null && checkpoint >= owedThrough) {
+      if (owedThrough !== null && checkpoint >= owedThrough && Date.now() >= owedFrom) {
         owedThrough = null;
-        await o.onCaughtUp?.(checkpoint);
+        if ((await o.onCaughtUp?.(checkpoint)) === 'again') {
+          owedThrough = checkpoint;
+          owedFrom = Date.now() + pollMs;
+        }
         // From the top: the signal is looked at and the lease renewed after a sweep that took long.
         continue;
       }

@@ -153,13 +153,17 @@ type Log = (event: string, fields: Record<string, unknown>, text: string) => voi
  * lose that check, and a catch-up in threads checks none, so a worker that takes the lease
  * checks every task once it has applied what the log held then, and again after each
  * catch-up in threads (sweep: runWorker's onCaughtUp, ledger.applyPoliciesToAll). A failed
- * check is retried (completing is idempotent) until the round ends; a failed sweep, a few times.
+ * batch check is retried (completing is idempotent) until the round ends. A sweep checks every
+ * task even when one fails, and is tried again a poll later, the lease renewed meanwhile, up
+ * to SWEEP_TRIES times: a task whose check keeps failing (its stored events damaged) must not
+ * stop the projection. It is owed again when the lease is next taken or after a catch-up in threads.
  */
 const SWEEP_TRIES = 3;
 
-const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retryMs: number) => {
+const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retryMs: number, pollMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
   const completed = (task: number) => log('completed', { task }, `task ${task}: every target is met; recorded its completion`);
+  let sweeps = 0;
   return {
     afterBatch: async (events: readonly StoredEvent[]) => {
       const span = `positions ${events[0]!.position}..${events[events.length - 1]!.position}`;
@@ -171,17 +175,21 @@ const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retry
         await sleep(retryMs, signal);
       }
     },
-    // A few tries only: a task whose check keeps failing must not stop the projection. The next
-    // worker to take the lease sweeps again.
-    sweep: async () => {
-      for (let attempt = 1; ; attempt++) {
-        const r = await ledger.applyPoliciesToAll(signal)();
-        if (r._tag === 'Right') return r.right.forEach(completed);
-        if (attempt === SWEEP_TRIES || signal.aborted)
-          return log('error', { message: r.left.message, gaveUp: true }, `the completion sweep failed: ${r.left.message}; giving up until the lease is next taken`);
-        log('error', { message: r.left.message, retryInMs: retryMs }, `the completion sweep failed: ${r.left.message}; retrying in ${retryMs} ms`);
-        await sleep(retryMs, signal);
+    sweep: async (): Promise<void | 'again'> => {
+      const r = await ledger.applyPoliciesToAll(signal)();
+      if (r._tag === 'Right') r.right.completed.forEach(({ task }) => completed(task));
+      const failure = r._tag === 'Left' ? r.left.message : r.right.failed.map((f) => `task ${f.task}: ${f.failure.message}`).join('; ');
+      // Stopping (SIGTERM, a switch of the serving version): the next round sweeps.
+      if (!failure || signal.aborted) {
+        sweeps = 0;
+        return;
       }
+      if (++sweeps < SWEEP_TRIES) {
+        log('error', { message: failure, retryInMs: pollMs }, `the completion sweep failed (${failure}); trying again in ${pollMs} ms`);
+        return 'again';
+      }
+      sweeps = 0;
+      log('error', { message: failure, gaveUp: true }, `the completion sweep failed (${failure}); given up until it is next owed`);
     },
   };
 };
@@ -244,7 +252,7 @@ const workWith = async (
         }
         model = await engine.openReadModel(version);
         checkpoint = await model.reader.checkpoint(LEDGER_INDEX);
-        const policy = completionPolicy({ store: engine.store, readModel: model, clock }, log, round.signal, Math.min(leaseMs, 5000));
+        const policy = completionPolicy({ store: engine.store, readModel: model, clock }, log, round.signal, Math.min(leaseMs, 5000), pollMs);
         // A rebuild beside this version may switch readers to another: follow it.
         follow = setInterval(() => {
           engine.versions.active(LEDGER_INDEX).then(
@@ -277,7 +285,7 @@ const workWith = async (
             failures = 0;
           },
           onApplied: policy.afterBatch,
-          onCaughtUp: () => policy.sweep().catch((e: unknown) => log('error', { message: reasonOf(e) }, `the completion sweep failed: ${reasonOf(e)}`)),
+          onCaughtUp: () => policy.sweep().catch((e: unknown) => void log('error', { message: reasonOf(e) }, `the completion sweep failed: ${reasonOf(e)}`)),
           // Far behind, it reads in threads and loads in bulk (SQLite).
           ...(engine.readers ? { readers: engine.readers } : {}),
           onBulkCatchUp: (r) =>

@@ -68,22 +68,19 @@ export const startWorker = (
   };
   // Every task, once this worker has caught up after taking the lease: a batch whose worker died
   // before checking it was checked by no one. A sweep that fails is tried again a poll later
-  // (runWorker renews the lease meanwhile), three times at most: a task whose check keeps failing
+  // (runWorker renews the lease meanwhile), three times in all: a task whose check keeps failing
   // must not stop the projection.
-  let sweeps = 0;
-  const sweep = async (): Promise<void | 'again'> => {
+  const sweep = async (attempt: number): Promise<void | 'again'> => {
     const r = await deps.ledger.applyPoliciesToAll(signal)();
-    if (isRight(r)) for (const { task } of r.right.completed) log(`task ${task}: every target met, TaskCompleted recorded`);
-    const failure = isRight(r) ? r.right.failed.map((f) => `task ${f.task}: ${f.failure.message}`).join('; ') : r.left.message;
-    if (!failure || signal.aborted) {
-      sweeps = 0;
-      return;
-    }
-    if (++sweeps < 3) {
-      log(`the completion sweep failed, trying again in ${pollMs} ms: ${failure}`);
+    if (isRight(r)) for (const { planId, task } of r.right.completed) log(`${planId} task ${task}: every target met, TaskCompleted recorded`);
+    if (signal.aborted || (isRight(r) && r.right.failed.length === 0)) return;
+    const failure = isRight(r)
+      ? r.right.failed.map((f) => `${f.planId}${f.task === null ? '' : ` task ${f.task}`}: ${f.failure.message}`).join('; ')
+      : r.left.message;
+    if (attempt < 3) {
+      log(`the completion sweep failed (attempt ${attempt}), trying again in ${pollMs} ms: ${failure}`);
       return 'again';
     }
-    sweeps = 0;
     log(`the completion sweep failed three times, given up until it is next owed: ${failure}`);
   };
   const loop = (async () => {
@@ -97,7 +94,7 @@ export const startWorker = (
           pollMs,
           signal,
           onApplied: applyPolicies,
-          onCaughtUp: sweep,
+          onCaughtUp: (_, attempt) => sweep(attempt),
           onLease: (held) => log(`${owner} ${held ? 'holds' : 'lost'} the projection lease`),
         });
       } catch (err) {

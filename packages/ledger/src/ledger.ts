@@ -76,11 +76,25 @@ export interface TaskRef {
 
 /** What a sweep of every task (applyPoliciesToAll) did. */
 export interface SweepResult {
+  /** How many tasks it checked. */
+  readonly checked: number;
   /** The tasks it recorded complete. */
   readonly completed: readonly TaskRef[];
-  /** The tasks whose check failed; the sweep went on with the others. */
-  readonly failed: readonly (TaskRef & { readonly failure: LedgerFailure })[];
+  /**
+   * The checks that failed (`task` null: the plan's own events could not be read, so none of its
+   * tasks were checked); the sweep went on with the others.
+   */
+  readonly failed: readonly { readonly planId: string; readonly task: number | null; readonly failure: LedgerFailure }[];
+  /**
+   * Why it stopped before the last task: its signal aborted, or SWEEP_FAILING_IN_A_ROW checks
+   * failed one after another (the store or read model is likely down: checking on would only
+   * wait on it). null: it checked every task.
+   */
+  readonly stopped: 'aborted' | 'failing' | null;
 }
+
+/** Checks failing one after another that end a sweep (see SweepResult.stopped). */
+export const SWEEP_FAILING_IN_A_ROW = 3;
 
 export interface Ledger {
   importPlan(plan: Plan): TE.TaskEither<LedgerFailure, ImportResult>;
@@ -102,9 +116,10 @@ export interface Ledger {
    * Runs the completion policy for every task of every plan in the read model: a projection
    * worker's sweep (runWorker's onCaughtUp), for what no per-batch check saw: the events of a
    * catch-up in threads, and of a batch whose worker died before checking it. Needs the read
-   * model up to date, as applyPolicies does. A task whose check fails is listed and the others are
-   * still checked (a task another process completed first is no failure); the read model failing
-   * to list the plans or give a plan's frame is a Left. Stops between tasks once `signal` aborts.
+   * model up to date, as applyPolicies does. A task (or a plan) whose check fails is listed and
+   * the others are still checked (a task another process completed first is no failure); only
+   * the read model failing to list the plans is a Left. Stops between tasks once `signal`
+   * aborts, or once several checks in a row have failed (SweepResult.stopped).
    */
   applyPoliciesToAll(signal?: AbortSignal): TE.TaskEither<LedgerFailure, SweepResult>;
   rebuild(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
@@ -198,21 +213,40 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     applyPoliciesToAll: (signal) => async () => {
       const planIds = await TE.tryCatch(() => deps.readModel.reader.planIds(), queryFailed)();
       if (isLeft(planIds)) return planIds;
+      let checked = 0;
+      let inARow = 0;
       const completed: TaskRef[] = [];
       const failed: SweepResult['failed'][number][] = [];
-      for (const planId of planIds.right) {
-        if (signal?.aborted) break;
+      // Why to stop before the next check, if it must.
+      let stopped: SweepResult['stopped'] = null;
+      const mustStop = (): boolean => {
+        stopped = signal?.aborted ? 'aborted' : inARow >= SWEEP_FAILING_IN_A_ROW ? 'failing' : null;
+        return stopped !== null;
+      };
+      const failing = (planId: string, task: number | null, failure: LedgerFailure) => {
+        failed.push({ planId, task, failure });
+        inARow++;
+      };
+      plans: for (const planId of planIds.right) {
+        if (mustStop()) break;
         const frame = await resolvePlan(deps, planId)();
-        if (isLeft(frame)) return frame;
+        if (isLeft(frame)) {
+          failing(planId, null, frame.left);
+          continue;
+        }
         for (const { number: task } of frame.right.tasks) {
-          if (signal?.aborted) break;
+          if (mustStop()) break plans;
           // Each check reads the clock when its turn comes.
           const r = await completeIfMet(frame.right, task)();
-          if (isLeft(r)) failed.push({ planId, task, failure: r.left });
-          else if (r.right.length) completed.push({ planId, task });
+          checked++;
+          if (isLeft(r)) failing(planId, task, r.left);
+          else {
+            inARow = 0;
+            if (r.right.length) completed.push({ planId, task });
+          }
         }
       }
-      return right({ completed, failed });
+      return right({ checked, completed, failed, stopped });
     },
     rebuild: (onProgress) =>
       TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),

@@ -3,7 +3,7 @@ import { createInMemoryEventStore, storeUnavailable, type EventStore } from '@mi
 import { createSqliteReadModel, runWorker } from '@minsheng/projections';
 import { isLeft } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
-import { createLedger } from './ledger';
+import { createLedger, SWEEP_FAILING_IN_A_ROW } from './ledger';
 import { loadHarbinPlan, manualClock, run } from './testing';
 
 const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30', planId: 'harbin-2024' };
@@ -65,10 +65,10 @@ describe('policies in worker mode (projectInline: false)', () => {
     await run(ledger.project());
     const completions = async () => (await run(store.readStream('task-harbin-2024-3'))).filter((e) => e.type === 'TaskCompleted');
     expect(await completions()).toHaveLength(0);
-    expect(await run(ledger.applyPoliciesToAll())).toEqual({ completed: [{ planId: 'harbin-2024', task: 3 }], failed: [] });
+    expect(await run(ledger.applyPoliciesToAll())).toEqual({ checked: 20, completed: [{ planId: 'harbin-2024', task: 3 }], failed: [], stopped: null });
     await run(ledger.project());
     // Run again, it finds the task complete and records nothing.
-    expect(await run(ledger.applyPoliciesToAll())).toEqual({ completed: [], failed: [] });
+    expect(await run(ledger.applyPoliciesToAll())).toEqual({ checked: 20, completed: [], failed: [], stopped: null });
     expect(await completions()).toHaveLength(1);
     const rows = (await run(ledger.status({ planId: 'harbin-2024' }))).rows.filter((r) => r.task === 3);
     expect(rows.every((r) => r.completionRecorded)).toBe(true);
@@ -94,7 +94,7 @@ describe('policies in worker mode (projectInline: false)', () => {
     await run(ledger.project());
     broken = true;
     const r = await run(ledger.applyPoliciesToAll());
-    expect(r.completed).toEqual([{ planId: 'harbin-2024', task: 9 }]);
+    expect(r).toMatchObject({ checked: 20, completed: [{ planId: 'harbin-2024', task: 9 }], stopped: null });
     expect(r.failed.map(({ planId, task, failure }) => ({ planId, task, message: failure.message }))).toEqual([
       { planId: 'harbin-2024', task: 3, message: 'the event store failed: disk read error' },
     ]);
@@ -115,11 +115,44 @@ describe('policies in worker mode (projectInline: false)', () => {
       return model.reader.targets(...args);
     } };
     const ledger = createLedger({ store, readModel: { reader, writer: model.writer }, clock, projectInline: false });
-    expect(await run(ledger.applyPoliciesToAll(stop.signal))).toEqual({ completed: [], failed: [] });
+    expect(await run(ledger.applyPoliciesToAll(stop.signal))).toEqual({ checked: 1, completed: [], failed: [], stopped: 'aborted' });
     expect(checked).toBe(1);
     // Aborted before it starts, it checks nothing.
-    expect(await run(ledger.applyPoliciesToAll(stop.signal))).toEqual({ completed: [], failed: [] });
+    expect(await run(ledger.applyPoliciesToAll(stop.signal))).toEqual({ checked: 0, completed: [], failed: [], stopped: 'aborted' });
     expect(checked).toBe(1);
+    model.close();
+  });
+
+  it('stops once several checks in a row have failed, and lists a plan whose own events cannot be read', async () => {
+    const clock = manualClock('2024-01-05T02:00:00Z');
+    const inner = createInMemoryEventStore({ registry: ledgerRegistry, clock });
+    let planBroken = false;
+    const store: EventStore = {
+      ...inner,
+      readStream: (stream, o) =>
+        planBroken && stream === 'plan-harbin-2024' ? TE.left(storeUnavailable(new Error('disk read error'))) : inner.readStream(stream, o),
+    };
+    const model = createSqliteReadModel({ file: ':memory:' });
+    await run(createLedger({ store, readModel: model, clock }).importPlan(loadHarbinPlan()));
+    // The read model failing: every check fails, and the sweep stops after the third.
+    let calls = 0;
+    const reader = { ...model.reader, targets: async () => {
+      calls++;
+      throw new Error('the read model is down');
+    } };
+    const down = createLedger({ store, readModel: { reader, writer: model.writer }, clock, projectInline: false });
+    const r = await run(down.applyPoliciesToAll());
+    expect(r).toMatchObject({ checked: SWEEP_FAILING_IN_A_ROW, completed: [], stopped: 'failing' });
+    expect(r.failed.map((f) => f.task)).toEqual([1, 2, 3].slice(0, SWEEP_FAILING_IN_A_ROW));
+    expect(calls).toBe(SWEEP_FAILING_IN_A_ROW);
+    // The plan's own stream unreadable: listed with no task, nothing checked.
+    planBroken = true;
+    const ledger = createLedger({ store, readModel: model, clock, projectInline: false });
+    const p = await run(ledger.applyPoliciesToAll());
+    expect(p).toMatchObject({ checked: 0, completed: [], stopped: null });
+    expect(p.failed.map(({ planId, task, failure }) => ({ planId, task, message: failure.message }))).toEqual([
+      { planId: 'harbin-2024', task: null, message: 'the event store failed: disk read error' },
+    ]);
     model.close();
   });
 });

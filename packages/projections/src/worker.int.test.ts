@@ -172,33 +172,71 @@ describe('projection workers', () => {
     for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
     const model = createSqliteReadModel({ file: join(dir, 'again.db') });
     const stop = new AbortController();
-    const calls: { at: number; checkpoint: number; holder: string | null }[] = [];
+    const calls: { at: number; checkpoint: number; attempt: number; holder: string | null }[] = [];
     // However it goes wrong, the worker stops and the expectations below say how.
     setTimeout(() => stop.abort(), 5000).unref();
     await runWorker({
       store,
       model,
       owner: 'w',
+      // A lease shorter than the calls take in all: each call sees it live only if it was renewed.
+      leaseMs: 120,
       pollMs: 50,
       signal: stop.signal,
-      onCaughtUp: async (checkpoint) => {
-        calls.push({ at: Date.now(), checkpoint, holder: await liveHolder(model) });
-        if (calls.length === 1) {
-          // Something to apply before the next call.
-          for (let i = 10; i < 15; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
-          return 'again';
-        }
-        if (calls.length === 2) return 'again';
+      onCaughtUp: async (checkpoint, attempt) => {
+        calls.push({ at: performance.now(), checkpoint, attempt, holder: await liveHolder(model) });
+        // Something to apply before the next call: the worker applies it on its next pass, before any poll.
+        if (calls.length === 1) for (let i = 10; i < 15; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+        if (calls.length < 3) return 'again';
         // Done: no further call (stopped after a few polls more).
         setTimeout(() => stop.abort(), 300).unref();
       },
     });
-    expect(calls.map((c) => [c.checkpoint, c.holder])).toEqual([
-      [10, 'w'],
-      [15, 'w'],
-      [15, 'w'],
+    expect(calls.map(({ checkpoint, attempt, holder }) => ({ checkpoint, attempt, holder }))).toEqual([
+      { checkpoint: 10, attempt: 1, holder: 'w' },
+      { checkpoint: 15, attempt: 2, holder: 'w' },
+      { checkpoint: 15, attempt: 3, holder: 'w' },
     ]);
     for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(50);
     model.close();
+  });
+
+  it('starts the attempts again at 1 for a new debt that comes while it waits to call onCaughtUp again', async () => {
+    let now = 1_000_000;
+    const store = createInMemoryEventStore({ registry: ledgerRegistry });
+    for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const file = join(dir, 'new-debt.db');
+    const a = createSqliteReadModel({ file, now: () => now });
+    const b = createSqliteReadModel({ file, now: () => now });
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 5000).unref();
+    const calls: [checkpoint: number, attempt: number][] = [];
+    await runWorker({
+      store,
+      model: a,
+      owner: 'a',
+      leaseMs: 1000,
+      pollMs: 50,
+      signal: stop.signal,
+      onCaughtUp: async (checkpoint, attempt) => {
+        calls.push([checkpoint, attempt]);
+        if (calls.length > 1) return stop.abort();
+        // While a waits to call again, b (holding the lease a let lapse) moves the checkpoint: a new debt.
+        for (let i = 10; i < 14; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+        now += 1001;
+        expect(await b.writer.acquireLease('ledger-index', 'b', 1000)).toBe(true);
+        const more = await store.readAll({ fromPosition: 10 })();
+        if (isLeft(more)) throw new Error(more.left.message);
+        expect(await b.writer.applyBatch('ledger-index', 10, more.right, 'b')).toBe('applied');
+        await b.writer.releaseLease('ledger-index', 'b');
+        return 'again';
+      },
+    });
+    expect(calls).toEqual([
+      [10, 1],
+      [14, 1],
+    ]);
+    a.close();
+    b.close();
   });
 });

@@ -45,9 +45,11 @@ export interface WorkerOptions {
    * a killed process) only the next holder's onCaughtUp covers them. Writes that keep coming do
    * not put it off: it waits for the checkpoint to reach a position, not for the log to run out.
    * Resolving to 'again' (a check failed) has it called again, with the lease renewed, once
-   * `pollMs` has passed; batches go on being applied meanwhile.
+   * `pollMs` has passed; batches go on being applied meanwhile. `attempt` counts the calls for
+   * the same debt: 1, then 2, … after each 'again'; a new debt (the lease taken again, a catch-up
+   * in threads, the checkpoint moved by another writer) starts again at 1.
    */
-  readonly onCaughtUp?: (checkpoint: number) => Promise<void | 'again'>;
+  readonly onCaughtUp?: (checkpoint: number, attempt: number) => Promise<void | 'again'>;
   /** Told of each catch-up in threads, whether it reached the head or stopped (for logs). */
   readonly onBulkCatchUp?: (result: CatchUpResult) => void;
   /** Told why reading in threads failed; this call of runWorker then goes on batch by batch. */
@@ -88,8 +90,10 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
   // onCaughtUp is owed once the checkpoint reaches this position (null: not owed): the head of
   // the log when this worker took the lease, or where a catch-up in threads ended.
   let owedThrough: number | null = null;
-  // Not before this time (an onCaughtUp that asked to be called again waits a poll).
+  // Not before this time (an onCaughtUp that asked to be called again waits a poll; a monotonic
+  // clock, so that a wall clock set back does not hold it up), and which call for the debt it is.
   let owedFrom = 0;
+  let attempt = 1;
   // Where this worker left the checkpoint. Found anywhere else, another writer moved it meanwhile
   // (this worker stalled past its lease and another held it, or a rebuild in place reset it):
   // what that one applied is owed onCaughtUp as a new tenure is.
@@ -103,8 +107,11 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
       owedFrom = 0;
     }
   };
+  /** A new debt: onCaughtUp is owed through `through`, from its first attempt. */
   const owe = (through: number) => {
-    if (o.onCaughtUp) owedThrough = Math.max(owedThrough ?? 0, through);
+    if (!o.onCaughtUp) return;
+    owedThrough = Math.max(owedThrough ?? 0, through);
+    attempt = 1;
   };
   const headOfLog = async (): Promise<number> => {
     const head = await o.store.headPosition()();
@@ -130,11 +137,12 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
           continue;
         }
       }
-      if (owedThrough !== null && checkpoint >= owedThrough && Date.now() >= owedFrom) {
+      if (owedThrough !== null && checkpoint >= owedThrough && performance.now() >= owedFrom) {
         owedThrough = null;
-        if ((await o.onCaughtUp?.(checkpoint)) === 'again') {
+        if ((await o.onCaughtUp?.(checkpoint, attempt)) === 'again') {
           owedThrough = checkpoint;
-          owedFrom = Date.now() + pollMs;
+          owedFrom = performance.now() + pollMs;
+          attempt++;
         }
         // From the top: the signal is looked at and the lease renewed after a sweep that took long.
         continue;

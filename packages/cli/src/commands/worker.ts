@@ -150,46 +150,53 @@ type Log = (event: string, fields: Record<string, unknown>, text: string) => voi
  * The completion policy, which reads the read model, runs where the read model is kept up
  * to date: after each batch this worker commits, for the tasks the batch reports on
  * (ledger.applyPolicies). A worker killed between committing a batch and checking it would
- * lose that check, and a catch-up in threads checks none, so a worker that takes the lease
- * checks every task once it has applied what the log held then, and again after each
- * catch-up in threads (sweep: runWorker's onCaughtUp, ledger.applyPoliciesToAll). A failed
- * batch check is retried (completing is idempotent) until the round ends. A sweep checks every
- * task even when one fails, and is tried again a poll later, the lease renewed meanwhile, up
- * to SWEEP_TRIES times: a task whose check keeps failing (its stored events damaged) must not
- * stop the projection. It is owed again when the lease is next taken or after a catch-up in threads.
+ * lose that check, and a catch-up in threads checks none, so a worker checks every task once
+ * it has applied what the log held when it took the lease, and again after each catch-up in
+ * threads or when another writer moved its checkpoint (sweep: runWorker's onCaughtUp,
+ * ledger.applyPoliciesToAll). A failed batch check is retried (completing is idempotent) until
+ * the round ends. A sweep checks every task even when one fails, and is tried again a poll
+ * later, the lease renewed meanwhile, SWEEP_TRIES times in all: a task whose check keeps
+ * failing (its stored events damaged) must not stop the projection. It is owed again when the
+ * lease is next taken, after a catch-up in threads, or when the checkpoint moved under it.
  */
 const SWEEP_TRIES = 3;
+/** The failed checks an error line names (it gives the count of all). */
+const FAILURES_SHOWN = 5;
 
 const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retryMs: number, pollMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
-  const completed = (task: number) => log('completed', { task }, `task ${task}: every target is met; recorded its completion`);
-  let sweeps = 0;
+  const completed = (task: number, planId?: string) =>
+    log('completed', { task, ...(planId ? { planId } : {}) }, `task ${task}: every target is met; recorded its completion`);
   return {
     afterBatch: async (events: readonly StoredEvent[]) => {
       const span = `positions ${events[0]!.position}..${events[events.length - 1]!.position}`;
       for (;;) {
         const r = await ledger.applyPolicies(events)();
-        if (r._tag === 'Right') return r.right.forEach(completed);
+        if (r._tag === 'Right') return r.right.forEach((task) => completed(task));
         log('error', { message: r.left.message, retryInMs: retryMs }, `the completion check for ${span} failed: ${r.left.message}; retrying in ${retryMs} ms`);
         if (signal.aborted) return;
         await sleep(retryMs, signal);
       }
     },
-    sweep: async (): Promise<void | 'again'> => {
+    sweep: async (attempt: number): Promise<void | 'again'> => {
       const r = await ledger.applyPoliciesToAll(signal)();
-      if (r._tag === 'Right') r.right.completed.forEach(({ task }) => completed(task));
-      const failure = r._tag === 'Left' ? r.left.message : r.right.failed.map((f) => `task ${f.task}: ${f.failure.message}`).join('; ');
+      if (r._tag === 'Right') r.right.completed.forEach(({ task, planId }) => completed(task, planId));
       // Stopping (SIGTERM, a switch of the serving version): the next round sweeps.
-      if (!failure || signal.aborted) {
-        sweeps = 0;
-        return;
-      }
-      if (++sweeps < SWEEP_TRIES) {
-        log('error', { message: failure, retryInMs: pollMs }, `the completion sweep failed (${failure}); trying again in ${pollMs} ms`);
+      if (signal.aborted || (r._tag === 'Right' && r.right.failed.length === 0)) return;
+      const failed = r._tag === 'Left' ? [] : r.right.failed.map(({ planId, task, failure }) => ({ planId, task, message: failure.message }));
+      const fields = r._tag === 'Left'
+        ? { message: r.left.message }
+        : { failed: failed.slice(0, FAILURES_SHOWN), failedCount: failed.length, checked: r.right.checked, stopped: r.right.stopped };
+      const what = r._tag === 'Left'
+        ? r.left.message
+        : `${failed.length} check${failed.length === 1 ? '' : 's'} failed${r.right.stopped === 'failing' ? ' in a row, so it stopped' : ''}, ${r.right.checked} task${r.right.checked === 1 ? '' : 's'} checked; ` +
+          failed.slice(0, FAILURES_SHOWN).map((f) => `${f.planId}${f.task === null ? '' : ` task ${f.task}`}: ${f.message}`).join('; ') +
+          (failed.length > FAILURES_SHOWN ? '; …' : '');
+      if (attempt < SWEEP_TRIES) {
+        log('error', { ...fields, attempt, retryInMs: pollMs }, `the completion sweep failed (${what}); trying again in ${pollMs} ms`);
         return 'again';
       }
-      sweeps = 0;
-      log('error', { message: failure, gaveUp: true }, `the completion sweep failed (${failure}); given up until it is next owed`);
+      log('error', { ...fields, attempt, gaveUp: true }, `the completion sweep failed (${what}); given up until it is next owed`);
     },
   };
 };
@@ -285,7 +292,7 @@ const workWith = async (
             failures = 0;
           },
           onApplied: policy.afterBatch,
-          onCaughtUp: () => policy.sweep().catch((e: unknown) => void log('error', { message: reasonOf(e) }, `the completion sweep failed: ${reasonOf(e)}`)),
+          onCaughtUp: (_, attempt) => policy.sweep(attempt).catch((e: unknown) => void log('error', { message: reasonOf(e) }, `the completion sweep failed: ${reasonOf(e)}`)),
           // Far behind, it reads in threads and loads in bulk (SQLite).
           ...(engine.readers ? { readers: engine.readers } : {}),
           onBulkCatchUp: (r) =>

@@ -88,7 +88,8 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
   const largeFrom = o.largeFrom ?? LARGE_CATCH_UP;
   let held = false;
   // onCaughtUp is owed once the checkpoint reaches this position (null: not owed): the head of
-  // the log when this worker took the lease, or where a catch-up in threads ended.
+  // the log when this worker took the lease or found the checkpoint moved, or where a catch-up
+  // in threads ended.
   let owedThrough: number | null = null;
   // Not before this time (an onCaughtUp that asked to be called again waits a poll; a monotonic
   // clock, so that a wall clock set back does not hold it up), and which call for the debt it is.

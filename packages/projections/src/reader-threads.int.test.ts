@@ -536,13 +536,15 @@ describe('catching up with reader threads', () => {
       const h = await store.headPosition()();
       if (isLeft(h)) throw new Error(h.left.message);
       const start = h.right;
-      // The real opener, unless the file `hang` exists: then the thread never opens the store.
-      const hang = join(dir, 'hang-now');
-      const opener = join(dir, 'sometimes-hanging.js');
+      // The real opener, unless the file `broken` exists: then the thread fails to open the store,
+      // a second after it starts (long after this thread has read the one page there is to read).
+      const broken = join(dir, 'broken-now');
+      const opener = join(dir, 'sometimes-failing.js');
       writeFileSync(
         opener,
-        `exports.openEventStore = (args) => require('node:fs').existsSync(args.hang)
-          ? new Promise(() => setInterval(() => {}, 1000)) : require(args.real).openEventStore({ file: args.file });\n`,
+        `exports.openEventStore = (args) => require('node:fs').existsSync(args.broken)
+          ? new Promise((_, reject) => setTimeout(() => reject(new Error('the disk is gone')), 1000))
+          : require(args.real).openEventStore({ file: args.file });\n`,
       );
       const m = model('failed-again.db');
       const stop = new AbortController();
@@ -554,7 +556,7 @@ describe('catching up with reader threads', () => {
       setTimeout(() => stop.abort(), 10_000).unref();
       await worker(m, 'w', {
         signal: stop.signal,
-        readers: { opener: { module: opener, args: { file, hang, real: sqliteStoreOpener(file).module } }, threads: 1, startTimeoutMs: 300 },
+        readers: { opener: { module: opener, args: { file, broken, real: sqliteStoreOpener(file).module } }, threads: 1 },
         onApplied: async () => Promise.reject(new Error('every batch here is committed by a catch-up in threads')),
         onBulkCatchUp: (r) => bulk.push(r),
         onReadersFailed: (message) => {
@@ -565,14 +567,14 @@ describe('catching up with reader threads', () => {
         onCaughtUp: async (c) => {
           caughtUp.push(c);
           if (caughtUp.length > 1) return stop.abort();
-          // The next catch-up's thread never opens the store: this thread reads and commits the
+          // The next catch-up's thread cannot open the store: this thread reads and commits the
           // new page meanwhile, and then the catch-up fails for want of its thread.
-          writeFileSync(hang, '');
+          writeFileSync(broken, '');
           grown = await writeLog(store, 3, start);
         },
       });
       expect(bulk).toMatchObject([{ applied: start, checkpoint: start, stopped: null }]);
-      expect(failures).toEqual(['ledger-index: a reader thread did not open the event store within 300 ms']);
+      expect(failures).toEqual(['ledger-index: a reader thread cannot open the event store: the disk is gone']);
       expect(grown).toBe(start + 3 * PLACES.length * METRICS.length);
       expect(caughtUp).toEqual([start, grown]);
       await rebuildReadModel(store, model('failed-again-plain.db'), { batchSize: 100 });

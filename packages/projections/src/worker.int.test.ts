@@ -172,19 +172,18 @@ describe('projection workers', () => {
     for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
     const model = createSqliteReadModel({ file: join(dir, 'again.db') });
     const stop = new AbortController();
-    const calls: { at: number; checkpoint: number; attempt: number; holder: string | null }[] = [];
+    const calls: { at: number; checkpoint: number; attempt: number; holder: string | null; expires: number | null }[] = [];
     // However it goes wrong, the worker stops and the expectations below say how.
     setTimeout(() => stop.abort(), 5000).unref();
     await runWorker({
       store,
       model,
       owner: 'w',
-      // A lease shorter than the calls take in all: each call sees it live only if it was renewed.
-      leaseMs: 120,
       pollMs: 50,
       signal: stop.signal,
       onCaughtUp: async (checkpoint, attempt) => {
-        calls.push({ at: performance.now(), checkpoint, attempt, holder: await liveHolder(model) });
+        const [state] = await model.reader.projections();
+        calls.push({ at: performance.now(), checkpoint, attempt, holder: await liveHolder(model), expires: state?.leaseExpiresAt ?? null });
         // Something to apply before the next call: the worker applies it on its next pass, before any poll.
         if (calls.length === 1) for (let i = 10; i < 15; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
         if (calls.length < 3) return 'again';
@@ -197,7 +196,11 @@ describe('projection workers', () => {
       { checkpoint: 15, attempt: 2, holder: 'w' },
       { checkpoint: 15, attempt: 3, holder: 'w' },
     ]);
-    for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(50);
+    for (let i = 1; i < calls.length; i++) {
+      expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(50);
+      // Renewed before each call: it expires later each time.
+      expect(calls[i]!.expires).toBeGreaterThan(calls[i - 1]!.expires!);
+    }
     model.close();
   });
 

@@ -51,19 +51,24 @@ export const startWorker = (
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const stopping = new AbortController();
   const signal = stopping.signal;
-  // The batch is committed before this runs, so a failure must not lose the check: retry it
-  // (completing a task is idempotent) rather than let runWorker move on to the next batch.
-  const applyPolicies = async (events: readonly StoredEvent[]) => {
-    for (;;) {
+  // The batch is committed before this runs, so a failure must not lose the check: it is tried
+  // again a poll later (completing a task is idempotent), three times in all, and then left to
+  // the sweep below ('unchecked'): a check that keeps failing must not stop the projection.
+  const applyPolicies = async (events: readonly StoredEvent[]): Promise<void | 'unchecked'> => {
+    const range = `positions ${events[0]!.position}-${events[events.length - 1]!.position}`;
+    for (let attempt = 1; ; attempt++) {
       const r = await deps.ledger.applyPolicies(events)();
       if (isRight(r)) {
         for (const task of r.right) log(`task ${task}: every target met, TaskCompleted recorded`);
         return;
       }
-      const range = `positions ${events[0]!.position}-${events[events.length - 1]!.position}`;
       if (signal.aborted) return log(`stopping: the completion policy for ${range} was not run: ${r.left.message}`);
-      log(`completion policy for ${range} failed, retrying in ${leaseMs} ms: ${r.left.message}`);
-      await pause(leaseMs, signal);
+      if (attempt === 3) {
+        log(`completion policy for ${range} failed three times, left to the sweep of every task: ${r.left.message}`);
+        return 'unchecked';
+      }
+      log(`completion policy for ${range} failed, retrying in ${pollMs} ms: ${r.left.message}`);
+      await pause(pollMs, signal);
     }
   };
   // Every task, once this worker has caught up after taking the lease: a batch whose worker died

@@ -242,4 +242,37 @@ describe('projection workers', () => {
     a.close();
     b.close();
   });
+
+  it('owes onCaughtUp, from its first attempt, through a batch whose checks onApplied could not make', async () => {
+    const store = createInMemoryEventStore({ registry: ledgerRegistry });
+    for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const model = createSqliteReadModel({ file: join(dir, 'unchecked.db') });
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 5000).unref();
+    const calls: [checkpoint: number, attempt: number][] = [];
+    let applied = 0;
+    await runWorker({
+      store,
+      model,
+      owner: 'w',
+      pollMs: 20,
+      signal: stop.signal,
+      onApplied: async (events) => {
+        applied += events.length;
+        // The second batch's checks cannot be made.
+        if (events[0]!.position > 10) return 'unchecked';
+      },
+      onCaughtUp: async (checkpoint, attempt) => {
+        calls.push([checkpoint, attempt]);
+        if (calls.length === 1) for (let i = 10; i < 13; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+        else stop.abort();
+      },
+    });
+    expect(applied).toBe(13);
+    expect(calls).toEqual([
+      [10, 1],
+      [13, 1],
+    ]);
+    model.close();
+  });
 });

@@ -23,8 +23,10 @@ export interface WorkerOptions {
   /**
    * Called with each committed batch while this worker holds the lease, before the next
    * batch: where policies that read the projection run (the ledger's completion policy).
+   * Resolving to 'unchecked' (its checks could not be made, e.g. a stream they read is damaged)
+   * owes onCaughtUp, which looks at the whole state, through this batch; the worker goes on.
    */
-  readonly onApplied?: (events: readonly StoredEvent[]) => Promise<void>;
+  readonly onApplied?: (events: readonly StoredEvent[]) => Promise<void | 'unchecked'>;
   /** Called when this worker takes or loses the lease. */
   readonly onLease?: (held: boolean) => void;
   /**
@@ -191,9 +193,11 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
       const outcome = await o.model.writer.applyBatch(projection, checkpoint, batch.right, o.owner);
       if (outcome === 'lease-lost') setHeld(false);
       else if (outcome === 'applied') {
-        leftAt = batch.right[batch.right.length - 1]!.position;
-        o.onBatch?.(leftAt, batch.right.length);
-        await o.onApplied?.(batch.right);
+        const through: number = batch.right[batch.right.length - 1]!.position;
+        leftAt = through;
+        o.onBatch?.(through, batch.right.length);
+        // Its checks could not be made: onCaughtUp, which looks at the whole state, is owed for them.
+        if ((await o.onApplied?.(batch.right)) === 'unchecked') owe(through);
       }
     }
   } finally {

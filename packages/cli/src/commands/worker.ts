@@ -153,29 +153,37 @@ type Log = (event: string, fields: Record<string, unknown>, text: string) => voi
  * lose that check, and a catch-up in threads checks none, so a worker checks every task once
  * it has applied what the log held when it took the lease, and again after each catch-up in
  * threads or when another writer moved its checkpoint (sweep: runWorker's onCaughtUp,
- * ledger.applyPoliciesToAll). A failed batch check is retried (completing is idempotent) until
- * the round ends. A sweep checks every task even when one fails, and is tried again a poll
- * later, the lease renewed meanwhile, SWEEP_TRIES times in all: a task whose check keeps
- * failing (its stored events damaged) must not stop the projection. It is owed again when the
- * lease is next taken, after a catch-up in threads, or when the checkpoint moved under it.
+ * ledger.applyPoliciesToAll). A failed batch check is tried again a poll later (completing is
+ * idempotent), CHECK_TRIES times in all, and then left to a sweep (runWorker's 'unchecked'). A
+ * sweep checks every task even when one fails, and is tried again a poll later, the lease
+ * renewed meanwhile, SWEEP_TRIES times in all. A task whose check keeps failing (its stored
+ * events damaged) must not stop the projection. A sweep is owed again when the lease is next
+ * taken, after a catch-up in threads, when the checkpoint moved under it, or after a batch left
+ * unchecked.
  */
 const SWEEP_TRIES = 3;
+/** Tries of a batch's check, a poll apart (the lease is not renewed meanwhile), before it is left to the sweep. */
+const CHECK_TRIES = 3;
 /** The failed checks an error line names (it gives the count of all). */
 const FAILURES_SHOWN = 5;
 
-const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, retryMs: number, pollMs: number) => {
+const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, pollMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
   const completed = (task: number, planId?: string) =>
     log('completed', { task, ...(planId ? { planId } : {}) }, `task ${task}: every target is met; recorded its completion`);
   return {
-    afterBatch: async (events: readonly StoredEvent[]) => {
+    afterBatch: async (events: readonly StoredEvent[]): Promise<void | 'unchecked'> => {
       const span = `positions ${events[0]!.position}..${events[events.length - 1]!.position}`;
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
         const r = await ledger.applyPolicies(events)();
         if (r._tag === 'Right') return r.right.forEach((task) => completed(task));
-        log('error', { message: r.left.message, retryInMs: retryMs }, `the completion check for ${span} failed: ${r.left.message}; retrying in ${retryMs} ms`);
         if (signal.aborted) return;
-        await sleep(retryMs, signal);
+        if (attempt === CHECK_TRIES) {
+          log('error', { message: r.left.message, attempt, unchecked: true }, `the completion check for ${span} failed: ${r.left.message}; left to the sweep of every task`);
+          return 'unchecked';
+        }
+        log('error', { message: r.left.message, attempt, retryInMs: pollMs }, `the completion check for ${span} failed: ${r.left.message}; retrying in ${pollMs} ms`);
+        await sleep(pollMs, signal);
       }
     },
     sweep: async (attempt: number): Promise<void | 'again'> => {
@@ -259,7 +267,7 @@ const workWith = async (
         }
         model = await engine.openReadModel(version);
         checkpoint = await model.reader.checkpoint(LEDGER_INDEX);
-        const policy = completionPolicy({ store: engine.store, readModel: model, clock }, log, round.signal, Math.min(leaseMs, 5000), pollMs);
+        const policy = completionPolicy({ store: engine.store, readModel: model, clock }, log, round.signal, pollMs);
         // A rebuild beside this version may switch readers to another: follow it.
         follow = setInterval(() => {
           engine.versions.active(LEDGER_INDEX).then(

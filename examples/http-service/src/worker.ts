@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
-import type { Ledger } from '@minsheng/ledger';
-import { runWorker, type ReadModelReader, type ReadModelWriter } from '@minsheng/projections';
+import { isTransient, type Ledger } from '@minsheng/ledger';
+import { againWaitMs, runWorker, type ReadModelReader, type ReadModelWriter } from '@minsheng/projections';
 import { isRight } from 'fp-ts/Either';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -71,19 +71,22 @@ export const startWorker = (
       await pause(pollMs, signal);
     }
   };
-  // Every task, once this worker has caught up after taking the lease: a batch whose worker died
-  // before checking it was checked by no one. A sweep that fails is tried again a poll later
-  // (runWorker renews the lease meanwhile), three times in all: a task whose check keeps failing
-  // must not stop the projection.
+  // Every task, once this worker has caught up after taking the lease, and after a batch left
+  // unchecked: a batch whose worker died before checking it was checked by no one. A sweep that
+  // failed is tried again after a wait that grows (runWorker renews the lease meanwhile): for as
+  // long as the database is unavailable, and three times in all when its failures last (a task's
+  // events damaged), so that such a task does not keep the worker sweeping.
   const sweep = async (attempt: number): Promise<void | 'again'> => {
     const r = await deps.ledger.applyPoliciesToAll(signal)();
     if (isRight(r)) for (const { planId, task } of r.right.completed) log(`${planId} task ${task}: every target met, TaskCompleted recorded`);
-    if (signal.aborted || (isRight(r) && r.right.failed.length === 0)) return;
+    const failures = isRight(r) ? r.right.failed.map((f) => f.failure) : [r.left];
+    if (failures.length === 0) return;
     const failure = isRight(r)
       ? r.right.failed.map((f) => `${f.planId}${f.task === null ? '' : ` task ${f.task}`}: ${f.failure.message}`).join('; ')
       : r.left.message;
-    if (attempt < 3) {
-      log(`the completion sweep failed (attempt ${attempt}), trying again in ${pollMs} ms: ${failure}`);
+    if (signal.aborted) return log(`stopping: the completion sweep was not finished: ${failure}`);
+    if (attempt < 3 || failures.some(isTransient)) {
+      log(`the completion sweep failed (attempt ${attempt}), trying again in ${againWaitMs(pollMs, attempt)} ms: ${failure}`);
       return 'again';
     }
     log(`the completion sweep failed three times, given up until it is next owed: ${failure}`);

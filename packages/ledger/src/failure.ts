@@ -26,3 +26,10 @@ export const queryFailed = (e: unknown): LedgerFailure => {
   if (e instanceof InvalidMomentError) return invalidInput(e.field, e.reason);
   return projectionFailed(e);
 };
+
+/**
+ * Whether a failure may pass if the same call is made again later: the store or the read model
+ * unavailable (a database restarting, a busy file). Anything else (a damaged event, a schema
+ * violation, a refusal) gives the same answer however often it is asked.
+ */
+export const isTransient = (failure: LedgerFailure): boolean => failure._tag === 'StoreUnavailable' || failure._tag === 'ProjectionFailed';

@@ -115,7 +115,8 @@ export interface Ledger {
   /**
    * Runs the completion policy for every task of every plan in the read model: a projection
    * worker's sweep (runWorker's onCaughtUp), for what no per-batch check saw: the events of a
-   * catch-up in threads, and of a batch whose worker died before checking it. Needs the read
+   * catch-up in threads, of a batch whose worker died before checking it, and of a batch whose
+   * check kept failing. isTransient tells a failure worth trying again for. Needs the read
    * model up to date, as applyPolicies does. A task (or a plan) whose check fails is listed and
    * the others are still checked (a task another process completed first is no failure); only
    * the read model failing to list the plans is a Left. Stops between tasks once `signal`

@@ -167,7 +167,7 @@ describe('projection workers', () => {
     b.close();
   });
 
-  it('calls onCaughtUp again, a poll later and with its lease renewed, while it resolves to again, applying batches meanwhile', async () => {
+  it('calls onCaughtUp again, after a wait that doubles and with its lease renewed, while it resolves to again, applying batches meanwhile', async () => {
     const store = createInMemoryEventStore({ registry: ledgerRegistry });
     for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
     const model = createSqliteReadModel({ file: join(dir, 'again.db') });
@@ -197,14 +197,15 @@ describe('projection workers', () => {
       { checkpoint: 15, attempt: 3, holder: 'w' },
     ]);
     for (let i = 1; i < calls.length; i++) {
-      expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(50);
+      // A poll, then two: the wait doubles.
+      expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(50 * 2 ** (i - 1));
       // Renewed before each call: it expires later each time.
       expect(calls[i]!.expires).toBeGreaterThan(calls[i - 1]!.expires!);
     }
     model.close();
   });
 
-  it('starts the attempts again at 1 for a new debt that comes while it waits to call onCaughtUp again', async () => {
+  it('merges a debt that comes while it waits to call onCaughtUp again into the one owed: the attempts go on counting', async () => {
     let now = 1_000_000;
     const store = createInMemoryEventStore({ registry: ledgerRegistry });
     for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
@@ -237,13 +238,13 @@ describe('projection workers', () => {
     });
     expect(calls).toEqual([
       [10, 1],
-      [14, 1],
+      [14, 2],
     ]);
     a.close();
     b.close();
   });
 
-  it('owes onCaughtUp, from its first attempt, through a batch whose checks onApplied could not make', async () => {
+  it('owes onCaughtUp through a batch whose checks onApplied could not make', async () => {
     const store = createInMemoryEventStore({ registry: ledgerRegistry });
     for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
     const model = createSqliteReadModel({ file: join(dir, 'unchecked.db') });

@@ -25,6 +25,7 @@ export interface WorkerOptions {
    * batch: where policies that read the projection run (the ledger's completion policy).
    * Resolving to 'unchecked' (its checks could not be made, e.g. a stream they read is damaged)
    * owes onCaughtUp, which looks at the whole state, through this batch; the worker goes on.
+   * (Without onCaughtUp, 'unchecked' changes nothing.)
    */
   readonly onApplied?: (events: readonly StoredEvent[]) => Promise<void | 'unchecked'>;
   /** Called when this worker takes or loses the lease. */
@@ -41,15 +42,16 @@ export interface WorkerOptions {
   /**
    * Called with the lease just renewed, once this worker has applied everything the log held
    * when it took the lease, and again after each catch-up in threads (finished, or failed after
-   * committing pages) and after another writer moved the checkpoint: where policies look at the
-   * whole state (the ledger's completion sweep). Needed with readers and onApplied: the events
-   * of a catch-up in threads reach no onApplied, and of one that stopped part way (a lost lease,
-   * a killed process) only the next holder's onCaughtUp covers them. Writes that keep coming do
-   * not put it off: it waits for the checkpoint to reach a position, not for the log to run out.
-   * Resolving to 'again' (a check failed) has it called again, with the lease renewed, once
-   * `pollMs` has passed; batches go on being applied meanwhile. `attempt` counts the calls for
-   * the same debt: 1, then 2, … after each 'again'; a new debt (the lease taken again, a catch-up
-   * in threads, the checkpoint moved by another writer) starts again at 1.
+   * committing pages), after another writer moved the checkpoint, and after a batch onApplied
+   * left unchecked: where policies look at the whole state (the ledger's completion sweep).
+   * Needed with readers and onApplied: the events of a catch-up in threads reach no onApplied,
+   * and of one that stopped part way (a lost lease, a killed process) only the next holder's
+   * onCaughtUp covers them. Writes that keep coming do not put it off: it waits for the
+   * checkpoint to reach a position, not for the log to run out. Resolving to 'again' (a check
+   * failed) has it called again, with the lease renewed, after againWaitMs (a poll, doubling);
+   * batches go on being applied meanwhile. `attempt` counts the calls for the debt: 1, then 2, …
+   * after each 'again'. A debt that comes while one is owed is merged into it (the count goes
+   * on); once it is paid, the next starts again at 1.
    */
   readonly onCaughtUp?: (checkpoint: number, attempt: number) => Promise<void | 'again'>;
   /** Told of each catch-up in threads, whether it reached the head or stopped (for logs). */
@@ -57,6 +59,12 @@ export interface WorkerOptions {
   /** Told why reading in threads failed; this call of runWorker then goes on batch by batch. */
   readonly onReadersFailed?: (message: string) => void;
 }
+
+/** The longest wait before onCaughtUp is called again (see againWaitMs). */
+export const MAX_AGAIN_WAIT_MS = 5000;
+
+/** How long runWorker waits before calling onCaughtUp again after call `attempt` resolved to 'again': a poll, doubling each time, at most MAX_AGAIN_WAIT_MS. */
+export const againWaitMs = (pollMs: number, attempt: number): number => Math.min(pollMs * 2 ** (attempt - 1), MAX_AGAIN_WAIT_MS);
 
 /** Waits `ms`, or less if aborted. The abort listener is removed either way: a worker polls for days. */
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -90,8 +98,8 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
   const largeFrom = o.largeFrom ?? LARGE_CATCH_UP;
   let held = false;
   // onCaughtUp is owed once the checkpoint reaches this position (null: not owed): the head of
-  // the log when this worker took the lease or found the checkpoint moved, or where a catch-up
-  // in threads ended.
+  // the log when this worker took the lease or found the checkpoint moved, where a catch-up in
+  // threads ended, or the end of a batch onApplied left unchecked.
   let owedThrough: number | null = null;
   // Not before this time (an onCaughtUp that asked to be called again waits a poll; a monotonic
   // clock, so that a wall clock set back does not hold it up), and which call for the debt it is.
@@ -110,11 +118,11 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
       owedFrom = 0;
     }
   };
-  /** A new debt: onCaughtUp is owed through `through`, from its first attempt. */
+  /** A debt: onCaughtUp is owed through `through`; merged into one already owed, whose attempts go on counting. */
   const owe = (through: number) => {
     if (!o.onCaughtUp) return;
+    if (owedThrough === null) attempt = 1;
     owedThrough = Math.max(owedThrough ?? 0, through);
-    attempt = 1;
   };
   const headOfLog = async (): Promise<number> => {
     const head = await o.store.headPosition()();
@@ -144,7 +152,7 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
         owedThrough = null;
         if ((await o.onCaughtUp?.(checkpoint, attempt)) === 'again') {
           owedThrough = checkpoint;
-          owedFrom = performance.now() + pollMs;
+          owedFrom = performance.now() + againWaitMs(pollMs, attempt);
           attempt++;
         }
         // From the top: the signal is looked at and the lease renewed after a sweep that took long.

@@ -1,8 +1,10 @@
 import type { Clock, StoredEvent } from '@minsheng/core';
-import { createLedger, type LedgerDeps } from '@minsheng/ledger';
-import { LARGE_CATCH_UP, LEDGER_INDEX, runWorker, type ProjectionState } from '@minsheng/projections';
+import { createLedger, type LedgerDeps, type LedgerFailure, type SweepResult } from '@minsheng/ledger';
+import { againWaitMs, LARGE_CATCH_UP, LEDGER_INDEX, runWorker, type ProjectionState } from '@minsheng/projections';
 import type { Command } from 'commander';
+import type { Either } from 'fp-ts/Either';
 import { hostname } from 'node:os';
+import { CHECK_TRIES, sweepVerdict } from '../completion-retries';
 import { unwrap, usage } from '../failure';
 import { openEngine, reasonOf, type Engine, type ReadModel } from '../open-ledger';
 import { printJson, printLines } from '../output/print';
@@ -152,20 +154,32 @@ type Log = (event: string, fields: Record<string, unknown>, text: string) => voi
  * (ledger.applyPolicies). A worker killed between committing a batch and checking it would
  * lose that check, and a catch-up in threads checks none, so a worker checks every task once
  * it has applied what the log held when it took the lease, and again after each catch-up in
- * threads or when another writer moved its checkpoint (sweep: runWorker's onCaughtUp,
- * ledger.applyPoliciesToAll). A failed batch check is tried again a poll later (completing is
- * idempotent), CHECK_TRIES times in all, and then left to a sweep (runWorker's 'unchecked'). A
- * sweep checks every task even when one fails, and is tried again a poll later, the lease
- * renewed meanwhile, SWEEP_TRIES times in all. A task whose check keeps failing (its stored
- * events damaged) must not stop the projection. A sweep is owed again when the lease is next
- * taken, after a catch-up in threads, when the checkpoint moved under it, or after a batch left
- * unchecked.
+ * threads, when another writer moved its checkpoint, or after a batch it left unchecked (sweep:
+ * runWorker's onCaughtUp, ledger.applyPoliciesToAll). A failed batch check is tried again a
+ * poll later (completing is idempotent), CHECK_TRIES times in all, then left to the sweep
+ * (runWorker's 'unchecked'), so that a check that keeps failing does not hold the projection.
+ * A sweep checks every task even when one fails, and is tried again after a wait that grows
+ * (runWorker's 'again', the lease renewed and batches applied meanwhile): for as long as the
+ * store or read model is unavailable, and SWEEP_TRIES times in all when its failures last (a
+ * task's events damaged), after which it is given up until it is next owed.
  */
-const SWEEP_TRIES = 3;
-/** Tries of a batch's check, a poll apart (the lease is not renewed meanwhile), before it is left to the sweep. */
-const CHECK_TRIES = 3;
 /** The failed checks an error line names (it gives the count of all). */
 const FAILURES_SHOWN = 5;
+
+/** An error line's fields and words for a sweep that failed. */
+const sweepFailure = (r: Either<LedgerFailure, SweepResult>): { fields: Record<string, unknown>; what: string } => {
+  if (r._tag === 'Left') return { fields: { message: r.left.message }, what: r.left.message };
+  const failed = r.right.failed.map(({ planId, task, failure }) => ({ planId, task, message: failure.message }));
+  const shown = failed.slice(0, FAILURES_SHOWN);
+  return {
+    fields: { failed: shown, failedCount: failed.length, checked: r.right.checked, stopped: r.right.stopped },
+    what:
+      `${failed.length} check${failed.length === 1 ? '' : 's'} failed${r.right.stopped === 'failing' ? ' in a row, so it stopped' : ''}, ` +
+      `${r.right.checked} task${r.right.checked === 1 ? '' : 's'} checked; ` +
+      shown.map((f) => `${f.planId}${f.task === null ? '' : ` task ${f.task}`}: ${f.message}`).join('; ') +
+      (failed.length > FAILURES_SHOWN ? '; …' : ''),
+  };
+};
 
 const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, pollMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
@@ -177,31 +191,27 @@ const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, pollM
       for (let attempt = 1; ; attempt++) {
         const r = await ledger.applyPolicies(events)();
         if (r._tag === 'Right') return r.right.forEach((task) => completed(task));
-        if (signal.aborted) return;
+        const failed = `the completion check for ${span} failed: ${r.left.message}`;
+        // Stopping (SIGTERM, a switch of the serving version): the next round sweeps.
+        if (signal.aborted) return log('error', { message: r.left.message, attempt, stopping: true }, `${failed}; stopping`);
         if (attempt === CHECK_TRIES) {
-          log('error', { message: r.left.message, attempt, unchecked: true }, `the completion check for ${span} failed: ${r.left.message}; left to the sweep of every task`);
+          log('error', { message: r.left.message, attempt, unchecked: true }, `${failed}; left to the sweep of every task`);
           return 'unchecked';
         }
-        log('error', { message: r.left.message, attempt, retryInMs: pollMs }, `the completion check for ${span} failed: ${r.left.message}; retrying in ${pollMs} ms`);
+        log('error', { message: r.left.message, attempt, retryInMs: pollMs }, `${failed}; retrying in ${pollMs} ms`);
         await sleep(pollMs, signal);
       }
     },
     sweep: async (attempt: number): Promise<void | 'again'> => {
       const r = await ledger.applyPoliciesToAll(signal)();
       if (r._tag === 'Right') r.right.completed.forEach(({ task, planId }) => completed(task, planId));
-      // Stopping (SIGTERM, a switch of the serving version): the next round sweeps.
-      if (signal.aborted || (r._tag === 'Right' && r.right.failed.length === 0)) return;
-      const failed = r._tag === 'Left' ? [] : r.right.failed.map(({ planId, task, failure }) => ({ planId, task, message: failure.message }));
-      const fields = r._tag === 'Left'
-        ? { message: r.left.message }
-        : { failed: failed.slice(0, FAILURES_SHOWN), failedCount: failed.length, checked: r.right.checked, stopped: r.right.stopped };
-      const what = r._tag === 'Left'
-        ? r.left.message
-        : `${failed.length} check${failed.length === 1 ? '' : 's'} failed${r.right.stopped === 'failing' ? ' in a row, so it stopped' : ''}, ${r.right.checked} task${r.right.checked === 1 ? '' : 's'} checked; ` +
-          failed.slice(0, FAILURES_SHOWN).map((f) => `${f.planId}${f.task === null ? '' : ` task ${f.task}`}: ${f.message}`).join('; ') +
-          (failed.length > FAILURES_SHOWN ? '; …' : '');
-      if (attempt < SWEEP_TRIES) {
-        log('error', { ...fields, attempt, retryInMs: pollMs }, `the completion sweep failed (${what}); trying again in ${pollMs} ms`);
+      const verdict = sweepVerdict(r, attempt);
+      if (verdict === 'done') return;
+      const { fields, what } = sweepFailure(r);
+      if (signal.aborted) return log('error', { ...fields, attempt, stopping: true }, `the completion sweep failed (${what}); stopping`);
+      if (verdict === 'again') {
+        const wait = againWaitMs(pollMs, attempt);
+        log('error', { ...fields, attempt, retryInMs: wait }, `the completion sweep failed (${what}); trying again in ${wait} ms`);
         return 'again';
       }
       log('error', { ...fields, attempt, gaveUp: true }, `the completion sweep failed (${what}); given up until it is next owed`);

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
-import { isTransient, type Ledger } from '@minsheng/ledger';
+import { CHECK_TRIES, failedCheckText, sweepVerdict, type Ledger } from '@minsheng/ledger';
 import { againWaitMs, runWorker, type ReadModelReader, type ReadModelWriter } from '@minsheng/projections';
 import { isRight } from 'fp-ts/Either';
 import { randomBytes } from 'node:crypto';
@@ -52,8 +52,8 @@ export const startWorker = (
   const stopping = new AbortController();
   const signal = stopping.signal;
   // The batch is committed before this runs, so a failure must not lose the check: it is tried
-  // again a poll later (completing a task is idempotent), three times in all, and then left to
-  // the sweep below ('unchecked'): a check that keeps failing must not stop the projection.
+  // again a poll later (completing a task is idempotent), CHECK_TRIES times in all, and then left
+  // to the sweep below ('unchecked'): a check that keeps failing must not stop the projection.
   const applyPolicies = async (events: readonly StoredEvent[]): Promise<void | 'unchecked'> => {
     const range = `positions ${events[0]!.position}-${events[events.length - 1]!.position}`;
     for (let attempt = 1; ; attempt++) {
@@ -63,8 +63,8 @@ export const startWorker = (
         return;
       }
       if (signal.aborted) return log(`stopping: the completion policy for ${range} was not run: ${r.left.message}`);
-      if (attempt === 3) {
-        log(`completion policy for ${range} failed three times, left to the sweep of every task: ${r.left.message}`);
+      if (attempt === CHECK_TRIES) {
+        log(`completion policy for ${range} failed ${attempt} times, left to the sweep of every task: ${r.left.message}`);
         return 'unchecked';
       }
       log(`completion policy for ${range} failed, retrying in ${pollMs} ms: ${r.left.message}`);
@@ -74,22 +74,20 @@ export const startWorker = (
   // Every task, once this worker has caught up after taking the lease, and after a batch left
   // unchecked: a batch whose worker died before checking it was checked by no one. A sweep that
   // failed is tried again after a wait that grows (runWorker renews the lease meanwhile): for as
-  // long as the database is unavailable, and three times in all when its failures last (a task's
-  // events damaged), so that such a task does not keep the worker sweeping.
+  // long as the database is unavailable, and SWEEP_TRIES times in all when its failures last (a
+  // task's events damaged), so that such a task does not keep the worker sweeping (sweepVerdict).
   const sweep = async (attempt: number): Promise<void | 'again'> => {
     const r = await deps.ledger.applyPoliciesToAll(signal)();
     if (isRight(r)) for (const { planId, task } of r.right.completed) log(`${planId} task ${task}: every target met, TaskCompleted recorded`);
-    const failures = isRight(r) ? r.right.failed.map((f) => f.failure) : [r.left];
-    if (failures.length === 0) return;
-    const failure = isRight(r)
-      ? r.right.failed.map((f) => `${f.planId}${f.task === null ? '' : ` task ${f.task}`}: ${f.failure.message}`).join('; ')
-      : r.left.message;
+    const verdict = sweepVerdict(r, attempt);
+    if (verdict === 'done') return;
+    const failure = isRight(r) ? r.right.failed.map(failedCheckText).join('; ') : r.left.message;
     if (signal.aborted) return log(`stopping: the completion sweep was not finished: ${failure}`);
-    if (attempt < 3 || failures.some(isTransient)) {
+    if (verdict === 'again') {
       log(`the completion sweep failed (attempt ${attempt}), trying again in ${againWaitMs(pollMs, attempt)} ms: ${failure}`);
       return 'again';
     }
-    log(`the completion sweep failed three times, given up until it is next owed: ${failure}`);
+    log(`the completion sweep failed ${attempt} times, given up until it is next owed: ${failure}`);
   };
   const loop = (async () => {
     while (!signal.aborted) {

@@ -4,6 +4,7 @@ export * from './context';
 export * from './import-plan';
 export * from './progress';
 export * from './completion';
+export * from './completion-retries';
 export * from './deadlines';
 export * from './verify';
 export * from './ledger';

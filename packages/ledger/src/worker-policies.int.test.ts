@@ -1,12 +1,37 @@
 import { ledgerRegistry } from '@minsheng/core';
 import { createInMemoryEventStore, storeUnavailable, type EventStore } from '@minsheng/event-store';
-import { createSqliteReadModel, runWorker } from '@minsheng/projections';
+import { createSqliteReadModel, runWorker, type ReadModelReader } from '@minsheng/projections';
 import { isLeft } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { createLedger, SWEEP_FAILING_IN_A_ROW } from './ledger';
 import { loadHarbinPlan, manualClock, run } from './testing';
 
 const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30', planId: 'harbin-2024' };
+
+/**
+ * The Harbin plan imported (and projected) on 5 Jan 2024 into an in-memory store and read model.
+ * `ledger(reader?)` is a worker-mode ledger on them (with another reader, for a read model that
+ * misbehaves); `reportsDue()` moves the clock to 1 Oct; `cannotRead(stream)` makes the store fail
+ * to read that stream from then on.
+ */
+const harbinInWorkerMode = async () => {
+  const clock = manualClock('2024-01-05T02:00:00Z');
+  const inner = createInMemoryEventStore({ registry: ledgerRegistry, clock });
+  let unreadable: string | null = null;
+  const store: EventStore = {
+    ...inner,
+    readStream: (stream, o) => (stream === unreadable ? TE.left(storeUnavailable(new Error('disk read error'))) : inner.readStream(stream, o)),
+  };
+  const model = createSqliteReadModel({ file: ':memory:' });
+  await run(createLedger({ store, readModel: model, clock }).importPlan(loadHarbinPlan()));
+  return {
+    store,
+    model,
+    ledger: (reader: ReadModelReader = model.reader) => createLedger({ store, readModel: { reader, writer: model.writer }, clock, projectInline: false }),
+    reportsDue: () => clock.set('2024-10-01T02:00:00Z'),
+    cannotRead: (stream: string) => (unreadable = stream),
+  };
+};
 
 describe('policies in worker mode (projectInline: false)', () => {
   it('records TaskCompleted from the worker that projected the completing report, once', async () => {
@@ -53,47 +78,33 @@ describe('policies in worker mode (projectInline: false)', () => {
   });
 
   it('completes, in a sweep of every task (applyPoliciesToAll), a task whose completing report no per-batch check saw, once', async () => {
-    const clock = manualClock('2024-01-05T02:00:00Z');
-    const store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
-    const model = createSqliteReadModel({ file: ':memory:' });
-    const ledger = createLedger({ store, readModel: model, clock, projectInline: false });
-    await run(ledger.importPlan(loadHarbinPlan()));
-    clock.set('2024-10-01T02:00:00Z');
-    await run(ledger.report({ ...friendly, place: 'daoli', value: '12', by: '市妇联' }));
-    await run(ledger.report({ ...friendly, place: 'nangang', value: '8', by: 'ndrc' }));
+    const { store, model, ledger, reportsDue } = await harbinInWorkerMode();
+    reportsDue();
+    await run(ledger().report({ ...friendly, place: 'daoli', value: '12', by: '市妇联' }));
+    await run(ledger().report({ ...friendly, place: 'nangang', value: '8', by: 'ndrc' }));
     // Projected without its policies (a catch-up in threads, or a worker that died before checking).
-    await run(ledger.project());
+    await run(ledger().project());
     const completions = async () => (await run(store.readStream('task-harbin-2024-3'))).filter((e) => e.type === 'TaskCompleted');
     expect(await completions()).toHaveLength(0);
-    expect(await run(ledger.applyPoliciesToAll())).toEqual({ checked: 20, completed: [{ planId: 'harbin-2024', task: 3 }], failed: [], stopped: null });
-    await run(ledger.project());
+    expect(await run(ledger().applyPoliciesToAll())).toEqual({ checked: 20, completed: [{ planId: 'harbin-2024', task: 3 }], failed: [], stopped: null });
+    await run(ledger().project());
     // Run again, it finds the task complete and records nothing.
-    expect(await run(ledger.applyPoliciesToAll())).toEqual({ checked: 20, completed: [], failed: [], stopped: null });
+    expect(await run(ledger().applyPoliciesToAll())).toEqual({ checked: 20, completed: [], failed: [], stopped: null });
     expect(await completions()).toHaveLength(1);
-    const rows = (await run(ledger.status({ planId: 'harbin-2024' }))).rows.filter((r) => r.task === 3);
+    const rows = (await run(ledger().status({ planId: 'harbin-2024' }))).rows.filter((r) => r.task === 3);
     expect(rows.every((r) => r.completionRecorded)).toBe(true);
     model.close();
   });
 
   it('goes on with the other tasks when one task cannot be checked, and lists it', async () => {
-    const clock = manualClock('2024-01-05T02:00:00Z');
-    const inner = createInMemoryEventStore({ registry: ledgerRegistry, clock });
-    // Once broken, task 3's stream cannot be read (its stored events damaged, say).
-    let broken = false;
-    const store: EventStore = {
-      ...inner,
-      readStream: (stream, o) =>
-        broken && stream === 'task-harbin-2024-3' ? TE.left(storeUnavailable(new Error('disk read error'))) : inner.readStream(stream, o),
-    };
-    const model = createSqliteReadModel({ file: ':memory:' });
-    const ledger = createLedger({ store, readModel: model, clock, projectInline: false });
-    await run(ledger.importPlan(loadHarbinPlan()));
-    clock.set('2024-10-01T02:00:00Z');
-    await run(ledger.report({ ...friendly, place: 'daoli', value: '20', by: '市妇联' }));
-    await run(ledger.report({ task: 9, metric: 't09-elderly-home-adaptations', asOf: '2024-09-30', planId: 'harbin-2024', place: 'daoli', value: '4700', by: 'civil-affairs' }));
-    await run(ledger.project());
-    broken = true;
-    const r = await run(ledger.applyPoliciesToAll());
+    const { model, ledger, reportsDue, cannotRead } = await harbinInWorkerMode();
+    reportsDue();
+    await run(ledger().report({ ...friendly, place: 'daoli', value: '20', by: '市妇联' }));
+    await run(ledger().report({ task: 9, metric: 't09-elderly-home-adaptations', asOf: '2024-09-30', planId: 'harbin-2024', place: 'daoli', value: '4700', by: 'civil-affairs' }));
+    await run(ledger().project());
+    // Task 3's stream cannot be read now (its stored events damaged, say).
+    cannotRead('task-harbin-2024-3');
+    const r = await run(ledger().applyPoliciesToAll());
     expect(r).toMatchObject({ checked: 20, completed: [{ planId: 'harbin-2024', task: 9 }], stopped: null });
     expect(r.failed.map(({ planId, task, failure }) => ({ planId, task, message: failure.message }))).toEqual([
       { planId: 'harbin-2024', task: 3, message: 'the event store failed: disk read error' },
@@ -102,10 +113,7 @@ describe('policies in worker mode (projectInline: false)', () => {
   });
 
   it('stops between tasks once its signal aborts, looking at it as each task comes up', async () => {
-    const clock = manualClock('2024-01-05T02:00:00Z');
-    const store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
-    const model = createSqliteReadModel({ file: ':memory:' });
-    await run(createLedger({ store, readModel: model, clock }).importPlan(loadHarbinPlan()));
+    const { model, ledger } = await harbinInWorkerMode();
     const stop = new AbortController();
     let checked = 0;
     // Every check reads the targets of its task: the first one aborts the sweep.
@@ -114,41 +122,30 @@ describe('policies in worker mode (projectInline: false)', () => {
       stop.abort();
       return model.reader.targets(...args);
     } };
-    const ledger = createLedger({ store, readModel: { reader, writer: model.writer }, clock, projectInline: false });
-    expect(await run(ledger.applyPoliciesToAll(stop.signal))).toEqual({ checked: 1, completed: [], failed: [], stopped: 'aborted' });
+    const stopping = ledger(reader);
+    expect(await run(stopping.applyPoliciesToAll(stop.signal))).toEqual({ checked: 1, completed: [], failed: [], stopped: 'aborted' });
     expect(checked).toBe(1);
     // Aborted before it starts, it checks nothing.
-    expect(await run(ledger.applyPoliciesToAll(stop.signal))).toEqual({ checked: 0, completed: [], failed: [], stopped: 'aborted' });
+    expect(await run(stopping.applyPoliciesToAll(stop.signal))).toEqual({ checked: 0, completed: [], failed: [], stopped: 'aborted' });
     expect(checked).toBe(1);
     model.close();
   });
 
   it('stops once several checks in a row have failed, and lists a plan whose own events cannot be read', async () => {
-    const clock = manualClock('2024-01-05T02:00:00Z');
-    const inner = createInMemoryEventStore({ registry: ledgerRegistry, clock });
-    let planBroken = false;
-    const store: EventStore = {
-      ...inner,
-      readStream: (stream, o) =>
-        planBroken && stream === 'plan-harbin-2024' ? TE.left(storeUnavailable(new Error('disk read error'))) : inner.readStream(stream, o),
-    };
-    const model = createSqliteReadModel({ file: ':memory:' });
-    await run(createLedger({ store, readModel: model, clock }).importPlan(loadHarbinPlan()));
+    const { model, ledger, cannotRead } = await harbinInWorkerMode();
     // The read model failing: every check fails, and the sweep stops after the third.
     let calls = 0;
     const reader = { ...model.reader, targets: async () => {
       calls++;
       throw new Error('the read model is down');
     } };
-    const down = createLedger({ store, readModel: { reader, writer: model.writer }, clock, projectInline: false });
-    const r = await run(down.applyPoliciesToAll());
+    const r = await run(ledger(reader).applyPoliciesToAll());
     expect(r).toMatchObject({ checked: SWEEP_FAILING_IN_A_ROW, completed: [], stopped: 'failing' });
     expect(r.failed.map((f) => f.task)).toEqual([1, 2, 3].slice(0, SWEEP_FAILING_IN_A_ROW));
     expect(calls).toBe(SWEEP_FAILING_IN_A_ROW);
     // The plan's own stream unreadable: listed with no task, nothing checked.
-    planBroken = true;
-    const ledger = createLedger({ store, readModel: model, clock, projectInline: false });
-    const p = await run(ledger.applyPoliciesToAll());
+    cannotRead('plan-harbin-2024');
+    const p = await run(ledger().applyPoliciesToAll());
     expect(p).toMatchObject({ checked: 0, completed: [], stopped: null });
     expect(p.failed.map(({ planId, task, failure }) => ({ planId, task, message: failure.message }))).toEqual([
       { planId: 'harbin-2024', task: null, message: 'the event store failed: disk read error' },

@@ -13,6 +13,7 @@ import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite
 import { READ_MODEL_TABLES } from './read-model/sqlite-schema';
 import { catchUpReadModel, rebuildReadModel, type CatchUpOptions, type CatchUpResult } from './runner';
 import { runWorker, type WorkerOptions } from './worker';
+import { stopAfter } from './testing/stop-after';
 
 const PLACES = ['daoli', 'nangang', 'daowai', 'xiangfang', 'pingfang', 'songbei'];
 const METRICS = ['m1', 'm2', 'm3'];
@@ -505,12 +506,11 @@ describe('catching up with reader threads', () => {
     // Last (with the next): they append to the log the tests above share.
     it('owes onCaughtUp again after each catch-up in threads while it holds the lease', async () => {
       const m = model('again.db');
-      const stop = new AbortController();
+      // However it goes wrong, the worker stops and the expectations below say how.
+      const stop = stopAfter(10_000);
       const bulk: CatchUpResult[] = [];
       const caughtUp: number[] = [];
       let grown = head;
-      // However it goes wrong, the worker stops and the expectations below say how.
-      setTimeout(() => stop.abort(), 10_000).unref();
       await worker(m, 'w', {
         signal: stop.signal,
         onApplied: async () => Promise.reject(new Error('every catch-up here is in threads')),
@@ -547,13 +547,12 @@ describe('catching up with reader threads', () => {
           : require(args.real).openEventStore({ file: args.file });\n`,
       );
       const m = model('failed-again.db');
-      const stop = new AbortController();
+      // However it goes wrong, the worker stops and the expectations below say how.
+      const stop = stopAfter(10_000);
       const bulk: CatchUpResult[] = [];
       const failures: string[] = [];
       const caughtUp: number[] = [];
       let grown = start;
-      // However it goes wrong, the worker stops and the expectations below say how.
-      setTimeout(() => stop.abort(), 10_000).unref();
       await worker(m, 'w', {
         signal: stop.signal,
         readers: { opener: { module: opener, args: { file, broken, real: sqliteStoreOpener(file).module } }, threads: 1 },

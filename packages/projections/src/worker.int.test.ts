@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
 import { runWorker } from './worker';
+import { stopAfter } from './testing/stop-after';
 
 const report = (place: string, i: number) => ({
   eventId: newEventId(),
@@ -21,6 +22,26 @@ const until = async (cond: () => Promise<boolean>, ms = 10_000) => {
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
   }
+};
+
+/** Reports `from` … `to` − 1, on three streams in turn. */
+const appendReports = async (store: EventStore, from: number, to: number): Promise<void> => {
+  for (let i = from; i < to; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+};
+/** A store holding reports 0 … n − 1. */
+const storeWithReports = async (n: number): Promise<EventStore> => {
+  const store = createInMemoryEventStore({ registry: ledgerRegistry });
+  await appendReports(store, 0, n);
+  return store;
+};
+
+/** Worker b takes the lease (its holder's having lapsed), applies every event after `from` in one batch, and releases it. */
+const takeOverAndApply = async (b: SqliteReadModel, store: EventStore, from: number): Promise<void> => {
+  expect(await b.writer.acquireLease('ledger-index', 'b', 1000)).toBe(true);
+  const more = await store.readAll({ fromPosition: from })();
+  if (isLeft(more)) throw new Error(more.left.message);
+  expect(await b.writer.applyBatch('ledger-index', from, more.right, 'b')).toBe('applied');
+  await b.writer.releaseLease('ledger-index', 'b');
 };
 
 const headOf = async (store: EventStore): Promise<number> => {
@@ -41,8 +62,7 @@ describe('projection workers', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('lets one worker at a time own a projection, and hands over when the owner stops renewing', async () => {
-    const store = createInMemoryEventStore({ registry: ledgerRegistry });
-    for (let i = 0; i < 30; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const store = await storeWithReports(30);
     const file = join(dir, 'rm.db');
     const a = createSqliteReadModel({ file });
     const b = createSqliteReadModel({ file });
@@ -59,7 +79,7 @@ describe('projection workers', () => {
     expect(leases).toEqual(['a:true']); // b waits while a renews
     stopA.abort(); // a releases its lease on the way out
     await runA;
-    for (let i = 30; i < 50; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    await appendReports(store, 30, 50);
     await until(async () => (await b.reader.checkpoint()) === 50);
     expect(leases).toEqual(['a:true', 'b:true']);
     expect(appliedBy).toEqual({ a: 30, b: 20 });
@@ -89,8 +109,7 @@ describe('projection workers', () => {
   });
 
   it('calls onCaughtUp once it has applied what the log held when it took the lease, though writes never let it run out, and once only', async () => {
-    const store = createInMemoryEventStore({ registry: ledgerRegistry });
-    for (let i = 0; i < 30; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const store = await storeWithReports(30);
     const model = createSqliteReadModel({ file: join(dir, 'busy.db') });
     const stop = new AbortController();
     const caughtUp: { checkpoint: number; head: number; holder: string | null }[] = [];
@@ -120,8 +139,7 @@ describe('projection workers', () => {
 
   it('calls onCaughtUp again when it finds the checkpoint moved by another worker, which held the lease while it stalled', async () => {
     let now = 1_000_000;
-    const store = createInMemoryEventStore({ registry: ledgerRegistry });
-    for (let i = 0; i < 30; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const store = await storeWithReports(30);
     const file = join(dir, 'stalled.db');
     const a = createSqliteReadModel({ file, now: () => now });
     const b = createSqliteReadModel({ file, now: () => now });
@@ -149,13 +167,9 @@ describe('projection workers', () => {
         }
         // a stalls past its lease; b takes it, applies 10 new events in bulk (they reach no
         // policy of b's) and releases it; a, renewing, never finds its lease gone.
-        for (let i = 30; i < 40; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+        await appendReports(store, 30, 40);
         now += 1001;
-        expect(await b.writer.acquireLease('ledger-index', 'b', 1000)).toBe(true);
-        const more = await store.readAll({ fromPosition: 30 })();
-        if (isLeft(more)) throw new Error(more.left.message);
-        expect(await b.writer.applyBatch('ledger-index', 30, more.right, 'b')).toBe('applied');
-        await b.writer.releaseLease('ledger-index', 'b');
+        await takeOverAndApply(b, store, 30);
         // Without a second call the worker would poll on: stop it after a while.
         setTimeout(() => stop.abort(), 2000).unref();
       },
@@ -168,13 +182,11 @@ describe('projection workers', () => {
   });
 
   it('calls onCaughtUp again, after a wait that doubles and with its lease renewed, while it resolves to again, applying batches meanwhile', async () => {
-    const store = createInMemoryEventStore({ registry: ledgerRegistry });
-    for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const store = await storeWithReports(10);
     const model = createSqliteReadModel({ file: join(dir, 'again.db') });
-    const stop = new AbortController();
-    const calls: { at: number; checkpoint: number; attempt: number; holder: string | null; expires: number | null }[] = [];
     // However it goes wrong, the worker stops and the expectations below say how.
-    setTimeout(() => stop.abort(), 5000).unref();
+    const stop = stopAfter(5000);
+    const calls: { at: number; checkpoint: number; attempt: number; holder: string | null; expires: number | null }[] = [];
     await runWorker({
       store,
       model,
@@ -185,7 +197,7 @@ describe('projection workers', () => {
         const [state] = await model.reader.projections();
         calls.push({ at: performance.now(), checkpoint, attempt, holder: await liveHolder(model), expires: state?.leaseExpiresAt ?? null });
         // Something to apply before the next call: the worker applies it on its next pass, before any poll.
-        if (calls.length === 1) for (let i = 10; i < 15; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+        if (calls.length === 1) await appendReports(store, 10, 15);
         if (calls.length < 3) return 'again';
         // Done: no further call (stopped after a few polls more).
         setTimeout(() => stop.abort(), 300).unref();
@@ -207,13 +219,11 @@ describe('projection workers', () => {
 
   it('merges a debt that comes while it waits to call onCaughtUp again into the one owed: the attempts go on counting', async () => {
     let now = 1_000_000;
-    const store = createInMemoryEventStore({ registry: ledgerRegistry });
-    for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const store = await storeWithReports(10);
     const file = join(dir, 'new-debt.db');
     const a = createSqliteReadModel({ file, now: () => now });
     const b = createSqliteReadModel({ file, now: () => now });
-    const stop = new AbortController();
-    setTimeout(() => stop.abort(), 5000).unref();
+    const stop = stopAfter(5000);
     const calls: [checkpoint: number, attempt: number][] = [];
     await runWorker({
       store,
@@ -226,13 +236,9 @@ describe('projection workers', () => {
         calls.push([checkpoint, attempt]);
         if (calls.length > 1) return stop.abort();
         // While a waits to call again, b (holding the lease a let lapse) moves the checkpoint: a new debt.
-        for (let i = 10; i < 14; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+        await appendReports(store, 10, 14);
         now += 1001;
-        expect(await b.writer.acquireLease('ledger-index', 'b', 1000)).toBe(true);
-        const more = await store.readAll({ fromPosition: 10 })();
-        if (isLeft(more)) throw new Error(more.left.message);
-        expect(await b.writer.applyBatch('ledger-index', 10, more.right, 'b')).toBe('applied');
-        await b.writer.releaseLease('ledger-index', 'b');
+        await takeOverAndApply(b, store, 10);
         return 'again';
       },
     });
@@ -245,11 +251,9 @@ describe('projection workers', () => {
   });
 
   it('owes onCaughtUp through a batch whose checks onApplied could not make', async () => {
-    const store = createInMemoryEventStore({ registry: ledgerRegistry });
-    for (let i = 0; i < 10; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+    const store = await storeWithReports(10);
     const model = createSqliteReadModel({ file: join(dir, 'unchecked.db') });
-    const stop = new AbortController();
-    setTimeout(() => stop.abort(), 5000).unref();
+    const stop = stopAfter(5000);
     const calls: [checkpoint: number, attempt: number][] = [];
     let applied = 0;
     await runWorker({
@@ -265,7 +269,7 @@ describe('projection workers', () => {
       },
       onCaughtUp: async (checkpoint, attempt) => {
         calls.push([checkpoint, attempt]);
-        if (calls.length === 1) for (let i = 10; i < 13; i++) await store.append(`s-${i % 3}`, [report(`p${i % 3}`, i)], 'any')();
+        if (calls.length === 1) await appendReports(store, 10, 13);
         else stop.abort();
       },
     });

@@ -1,10 +1,9 @@
 import type { Clock, StoredEvent } from '@minsheng/core';
-import { createLedger, type LedgerDeps, type LedgerFailure, type SweepResult } from '@minsheng/ledger';
+import { CHECK_TRIES, createLedger, failedCheckText, sweepVerdict, type LedgerDeps, type LedgerFailure, type SweepResult } from '@minsheng/ledger';
 import { againWaitMs, LARGE_CATCH_UP, LEDGER_INDEX, runWorker, type ProjectionState } from '@minsheng/projections';
 import type { Command } from 'commander';
 import type { Either } from 'fp-ts/Either';
 import { hostname } from 'node:os';
-import { CHECK_TRIES, sweepVerdict } from '../completion-retries';
 import { unwrap, usage } from '../failure';
 import { openEngine, reasonOf, type Engine, type ReadModel } from '../open-ledger';
 import { printJson, printLines } from '../output/print';
@@ -148,6 +147,24 @@ const work = async (run: Run, o: WorkerOpts): Promise<void> => {
 
 type Log = (event: string, fields: Record<string, unknown>, text: string) => void;
 
+/** The failed checks an error line names (it gives the count of all). */
+const FAILURES_SHOWN = 5;
+
+/** An error line's fields and words for a sweep that failed. */
+const sweepFailure = (r: Either<LedgerFailure, SweepResult>): { fields: Record<string, unknown>; what: string } => {
+  if (r._tag === 'Left') return { fields: { message: r.left.message }, what: r.left.message };
+  const { failed, checked, stopped } = r.right;
+  const shown = failed.slice(0, FAILURES_SHOWN);
+  return {
+    fields: { failed: shown.map(({ planId, task, failure }) => ({ planId, task, message: failure.message })), failedCount: failed.length, checked, stopped },
+    what:
+      `${failed.length} check${failed.length === 1 ? '' : 's'} failed${stopped === 'failing' ? ' in a row, so it stopped' : ''}, ` +
+      `${checked} task${checked === 1 ? '' : 's'} checked; ` +
+      shown.map(failedCheckText).join('; ') +
+      (failed.length > FAILURES_SHOWN ? '; …' : ''),
+  };
+};
+
 /**
  * The completion policy, which reads the read model, runs where the read model is kept up
  * to date: after each batch this worker commits, for the tasks the batch reports on
@@ -163,24 +180,6 @@ type Log = (event: string, fields: Record<string, unknown>, text: string) => voi
  * store or read model is unavailable, and SWEEP_TRIES times in all when its failures last (a
  * task's events damaged), after which it is given up until it is next owed.
  */
-/** The failed checks an error line names (it gives the count of all). */
-const FAILURES_SHOWN = 5;
-
-/** An error line's fields and words for a sweep that failed. */
-const sweepFailure = (r: Either<LedgerFailure, SweepResult>): { fields: Record<string, unknown>; what: string } => {
-  if (r._tag === 'Left') return { fields: { message: r.left.message }, what: r.left.message };
-  const failed = r.right.failed.map(({ planId, task, failure }) => ({ planId, task, message: failure.message }));
-  const shown = failed.slice(0, FAILURES_SHOWN);
-  return {
-    fields: { failed: shown, failedCount: failed.length, checked: r.right.checked, stopped: r.right.stopped },
-    what:
-      `${failed.length} check${failed.length === 1 ? '' : 's'} failed${r.right.stopped === 'failing' ? ' in a row, so it stopped' : ''}, ` +
-      `${r.right.checked} task${r.right.checked === 1 ? '' : 's'} checked; ` +
-      shown.map((f) => `${f.planId}${f.task === null ? '' : ` task ${f.task}`}: ${f.message}`).join('; ') +
-      (failed.length > FAILURES_SHOWN ? '; …' : ''),
-  };
-};
-
 const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, pollMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
   const completed = (task: number, planId?: string) =>

@@ -1,1 +1,2 @@
 export * from './read-model-contract';
+export * from './stop-after';

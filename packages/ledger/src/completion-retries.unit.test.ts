@@ -1,6 +1,7 @@
-import type { LedgerFailure, SweepResult } from '@minsheng/ledger';
 import { left, right } from 'fp-ts/Either';
 import { SWEEP_TRIES, sweepVerdict } from './completion-retries';
+import type { LedgerFailure } from './failure';
+import type { SweepResult } from './ledger';
 
 const damaged: LedgerFailure = { _tag: 'CorruptEvent', position: 4, eventId: 'e', message: 'event 4 is damaged' } as LedgerFailure;
 const unavailable: LedgerFailure = { _tag: 'StoreUnavailable', message: 'the event store failed: the database is restarting', cause: null } as LedgerFailure;

@@ -1,5 +1,10 @@
-import { isTransient, type LedgerFailure, type SweepResult } from '@minsheng/ledger';
+/*
+ * How a projection worker retries the completion policy: `minsheng worker` and the HTTP service
+ * example both follow these rules.
+ */
 import type { Either } from 'fp-ts/Either';
+import { isTransient, type LedgerFailure } from './failure';
+import type { SweepResult } from './ledger';
 
 /** Tries of a batch's completion check, a poll apart (the lease is not renewed meanwhile), before it is left to the sweep. */
 export const CHECK_TRIES = 3;
@@ -20,3 +25,7 @@ export const sweepVerdict = (r: Either<LedgerFailure, SweepResult>, attempt: num
   const passing = r._tag === 'Left' ? isTransient(r.left) : r.right.failed.some((f) => isTransient(f.failure));
   return passing || attempt < SWEEP_TRIES ? 'again' : 'give up';
 };
+
+/** One failed check of a sweep, as a line says it: the plan, the task (none: the plan's own events) and why. */
+export const failedCheckText = (f: SweepResult['failed'][number]): string =>
+  `${f.planId}${f.task === null ? '' : ` task ${f.task}`}: ${f.failure.message}`;

@@ -19,3 +19,4 @@ export * from './read-model/postgres-schema';
 export * from './read-model/versions';
 export * from './blue-green';
 export * from './reader-threads';
+export * from './reader-thread-pool';

@@ -1,14 +1,17 @@
 import { ledgerRegistry, newEventId } from '@minsheng/core';
-import { ANY, type EventStore } from '@minsheng/event-store';
+import { ANY, compiledBeside, type EventStore } from '@minsheng/event-store';
 import { createSqliteEventStore, sqliteStoreOpener } from '@minsheng/store-sqlite';
 import { corruptStoredEvent, freshLedgerFile } from '@minsheng/store-sqlite/testing';
 import Database from 'better-sqlite3';
 import { isLeft } from 'fp-ts/Either';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { LEDGER_INDEX } from './read-model/projection';
-import { readPagesInThreads } from './reader-threads';
+import { readPage, readPagesInThreads, type ReaderThreads } from './reader-threads';
+import { endKeptReaderThreads, keptReaderThreads } from './reader-thread-pool';
+import type { IndexRow } from './read-model/index-rows';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
 import { READ_MODEL_TABLES } from './read-model/sqlite-schema';
 import { catchUpReadModel, rebuildReadModel, type CatchUpOptions, type CatchUpResult } from './runner';
@@ -284,30 +287,119 @@ describe('catching up with reader threads', () => {
     expect(dump(join(dir, 'growing.db'))).toEqual(dump(join(dir, 'growing-plain.db')));
   });
 
-  it('ends a thread once it has sent its last page, while the last pages are still being applied, and that is no failure', async () => {
+  it('lets a thread go, kept for the next catch-up, once it has sent its last page, while the last pages are still being applied', async () => {
+    await endKeptReaderThreads();
     const applied: number[] = [];
-    const ended: number[] = [];
-    const reading = { threadsThatRead: 0 };
-    const terminate = Worker.prototype.terminate;
-    // The real terminate, noting how many pages had been applied when it was called.
-    const spy = jest.spyOn(Worker.prototype, 'terminate').mockImplementation(function (this: Worker) {
-      ended.push(applied.length);
-      return terminate.call(this);
-    });
-    try {
-      const pages = readPagesInThreads(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, { after: 0, upTo: head }, 100, reading);
-      for await (const page of pages) {
-        applied.push(page.through);
-        // A slow writer: the thread has read every page before the last ones are applied.
-        await new Promise((r) => setTimeout(r, 40));
-      }
-    } finally {
-      spy.mockRestore();
+    const keptWhenApplied: number[] = [];
+    const reading = { threadsThatRead: 0, threadsStarted: 0 };
+    const pages = readPagesInThreads(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, { after: 0, upTo: head }, 100, reading);
+    for await (const page of pages) {
+      applied.push(page.through);
+      keptWhenApplied.push(keptReaderThreads());
+      // A slow writer: the thread has read every page before the last ones are applied.
+      await new Promise((r) => setTimeout(r, 40));
     }
     expect(applied).toEqual(Array.from({ length: Math.ceil(head / 100) }, (_, k) => Math.min((k + 1) * 100, head)));
-    expect(reading.threadsThatRead).toBe(1);
-    expect(ended).toHaveLength(1);
-    expect(ended[0]).toBeLessThan(applied.length - 1);
+    expect(reading).toEqual({ threadsThatRead: 1, threadsStarted: 1 });
+    // Kept before the last two pages were applied, and still kept after.
+    expect(keptWhenApplied.slice(-2)).toEqual([1, 1]);
+    expect(keptReaderThreads()).toBe(1);
+  });
+
+  describe('threads kept between catch-ups', () => {
+    beforeEach(endKeptReaderThreads);
+    afterAll(endKeptReaderThreads);
+    const read = async (from: EventStore, readers: Partial<ReaderThreads> & { opener: ReaderThreads['opener'] }, upTo: number) => {
+      const reading = { threadsThatRead: 0, threadsStarted: 0 };
+      const rows: IndexRow[] = [];
+      for await (const page of readPagesInThreads(from, readers, { after: 0, upTo }, 100, reading)) rows.push(...page.rows);
+      return { reading, rows };
+    };
+
+    it('reads the next catch-up in the thread the last one kept, which writes the same rows', async () => {
+      // The log as the tests above left it (one of them appends to it).
+      const h = await store.headPosition()();
+      if (isLeft(h)) throw new Error(h.left.message);
+      const head = h.right;
+      const first = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, head);
+      expect(first.reading).toEqual({ threadsThatRead: 1, threadsStarted: 1 });
+      expect(keptReaderThreads()).toBe(1);
+      const kept = model('kept.db');
+      const r = await rebuildReadModel(slowHere(), kept, threaded(1));
+      expect(r).toEqual({ applied: head, checkpoint: head, head, readerThreads: 1, stopped: null });
+      expect(keptReaderThreads()).toBe(1);
+      const again = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, head);
+      expect(again.reading).toEqual({ threadsThatRead: 1, threadsStarted: 0 });
+      expect(again.rows).toEqual(first.rows);
+      await rebuildReadModel(store, model('kept-plain.db'), { batchSize: 100 });
+      expect(dump(join(dir, 'kept.db'))).toEqual(dump(join(dir, 'kept-plain.db')));
+    });
+
+    it('opens the store each catch-up gives it: a ledger replaced at the same path is read as it is now', async () => {
+      const { dir: other, file: replaced } = freshLedgerFile();
+      try {
+        const before = createSqliteEventStore({ file: replaced, registry: ledgerRegistry, synchronous: 'normal' });
+        const n1 = await writeLog(before, 30);
+        const r1 = await read(slowHere(), { opener: sqliteStoreOpener(replaced), threads: 1 }, n1);
+        await before.close();
+        for (const s of ['', '-wal', '-shm']) rmSync(replaced + s, { force: true });
+        const after = createSqliteEventStore({ file: replaced, registry: ledgerRegistry, synchronous: 'normal' });
+        try {
+          const n2 = await writeLog(after, 20);
+          const slowAfter: EventStore = { ...after, readAll: (o) => async () => (await new Promise((r) => setTimeout(r, 60)), after.readAll(o)()) };
+          const r2 = await read(slowAfter, { opener: sqliteStoreOpener(replaced), threads: 1 }, n2);
+          expect(r2.reading).toEqual({ threadsThatRead: 1, threadsStarted: 0 });
+          const here = await readPage(after, 0, n2);
+          expect(r2.rows).toEqual(here.rows);
+          expect(r2.rows).not.toEqual(r1.rows.slice(0, r2.rows.length));
+        } finally {
+          await after.close();
+        }
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
+    });
+
+    it('ends a kept thread after its idle time, or at once with an idle time of 0', async () => {
+      await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1, idleMs: 0 }, 500);
+      expect(keptReaderThreads()).toBe(0);
+      await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1, idleMs: 200 }, 500);
+      expect(keptReaderThreads()).toBe(1);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(keptReaderThreads()).toBe(0);
+      // The next catch-up starts a thread of its own.
+      const next = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, 500);
+      expect(next.reading).toEqual({ threadsThatRead: 1, threadsStarted: 1 });
+    });
+
+    it('keeps no more threads than the machine has cores', async () => {
+      const many = 3 * availableParallelism();
+      const r = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: many }, head);
+      expect(r.reading.threadsStarted).toBe(many);
+      expect(keptReaderThreads()).toBe(availableParallelism());
+    });
+
+    it('does not keep a process alive', () => {
+      const script = `
+        const { readPagesInThreads } = require(${JSON.stringify(compiledBeside(__dirname, 'index.js'))});
+        const { createSqliteEventStore, sqliteStoreOpener } = require('@minsheng/store-sqlite');
+        const { ledgerRegistry } = require('@minsheng/core');
+        (async () => {
+          const store = createSqliteEventStore({ file: ${JSON.stringify(file)}, registry: ledgerRegistry });
+          const slow = { ...store, readAll: (o) => async () => (await new Promise((r) => setTimeout(r, 60)), store.readAll(o)()) };
+          let n = 0;
+          for await (const page of readPagesInThreads(slow, { opener: sqliteStoreOpener(${JSON.stringify(file)}), threads: 1, idleMs: 600000 }, { after: 0, upTo: 1000 }, 100)) n += page.count;
+          await store.close();
+          console.log('read', n, 'kept', require(${JSON.stringify(compiledBeside(__dirname, 'index.js'))}).keptReaderThreads());
+        })();`;
+      const started = Date.now();
+      const r = spawnSync(process.execPath, ['-e', script], { cwd: __dirname, encoding: 'utf8', timeout: 50_000 });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe('read 1000 kept 1');
+      expect(r.status).toBe(0);
+      // It ended by itself, long before the kept thread's ten minutes.
+      expect(Date.now() - started).toBeLessThan(50_000);
+    });
   });
 
   describe('a projection worker far behind', () => {
@@ -587,6 +679,7 @@ describe('reader thread failures', () => {
   let file: string;
   let store: EventStore;
   beforeEach(async () => {
+    await endKeptReaderThreads();
     ({ dir, file } = freshLedgerFile());
     store = createSqliteEventStore({ file, registry: ledgerRegistry, synchronous: 'normal' });
     await writeLog(store, 20);
@@ -615,6 +708,8 @@ describe('reader thread failures', () => {
       await expect(r).rejects.toThrow(`ledger-index: reading after position 200 failed: event ${damaged.right[0]!.eventId} (ProgressReported v2): data.task`);
       expect(await m.reader.checkpoint(LEDGER_INDEX)).toBeLessThanOrEqual(200);
     });
+    // Neither thread is kept: the one that failed, nor the other, which a failed read ends too.
+    expect(keptReaderThreads()).toBe(0);
   });
 
   it('refuses a thread count that is not a whole number from 1 to 64, before reading anything', async () => {
@@ -636,6 +731,30 @@ describe('reader thread failures', () => {
     });
   });
 
+  it('fails, and does not wait for the pages it was to read, when a thread ends by itself between two pages', async () => {
+    const ending = join(dir, 'ending.js');
+    // A store that ends its thread just after the first page it reads is sent.
+    writeFileSync(
+      ending,
+      `exports.openEventStore = (args) => {
+        const store = require(args.real).openEventStore({ file: args.file });
+        return { ...store, readAll: (o) => async () => {
+          const r = await store.readAll(o)();
+          setTimeout(() => process.exit(0), 10);
+          return r;
+        } };
+      };\n`,
+    );
+    const slow: EventStore = { ...store, readAll: (o) => async () => (await new Promise((r) => setTimeout(r, 60)), store.readAll(o)()) };
+    await withReadModel(async (m) => {
+      const opener = { module: ending, args: { file, real: sqliteStoreOpener(file).module } };
+      await expect(rebuildReadModel(slow, m, { readers: { opener, threads: 1 }, largeFrom: 1, batchSize: 20 })).rejects.toThrow(
+        'ledger-index: a reader thread stopped (exit code 0) before it had read its pages',
+      );
+    });
+    expect(keptReaderThreads()).toBe(0);
+  });
+
   it('says which opener module cannot be loaded, or does not open a store', async () => {
     const empty = join(dir, 'empty.js');
     writeFileSync(empty, 'module.exports = {};\n');
@@ -647,5 +766,6 @@ describe('reader thread failures', () => {
       await expect(run(empty)).rejects.toThrow(/empty\.js does not export openEventStore/);
       await expect(run(throwing)).rejects.toThrow(/a reader thread cannot open the event store: no such file/);
     });
+    expect(keptReaderThreads()).toBe(0);
   });
 });

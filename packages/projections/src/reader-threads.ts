@@ -1,8 +1,9 @@
-import { compiledBeside, type EventStore, type StoreOpener } from '@minsheng/event-store';
+import type { EventStore, StoreOpener } from '@minsheng/event-store';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { rowsOf, type IndexRow } from './read-model/index-rows';
 import { decodeRows } from './read-model/row-wire';
+import { keepReaderThread, READER_THREAD_IDLE_MS, takeReaderThread } from './reader-thread-pool';
 
 /**
  * Reading the log in other threads while this one writes the read model. Reading with
@@ -17,12 +18,20 @@ export interface ReaderThreads {
   readonly threads?: number;
   /** How long a thread may take to open the store before the catch-up fails (default 60 s). */
   readonly startTimeoutMs?: number;
+  /**
+   * How long a thread that read its pages is kept for the next catch-up in this process, which
+   * then skips its start (default READER_THREAD_IDLE_MS, 10 s; 0 ends it at once). See
+   * reader-thread-pool.ts.
+   */
+  readonly idleMs?: number;
 }
 
 /** What the threads of one catch-up did. */
 export interface ThreadReading {
   /** Threads that read at least one page (the calling thread reads pages too while it waits). */
   threadsThatRead: number;
+  /** Threads this catch-up started; the others were kept from an earlier one. */
+  threadsStarted: number;
 }
 
 export const MAX_READER_THREADS = 64;
@@ -41,6 +50,12 @@ export interface PageRequest {
   readonly upTo: number;
 }
 
+/** What a reader thread is asked: to open a store, read a page of it, or close it. */
+export type ThreadRequest =
+  | { readonly type: 'open'; readonly opener: StoreOpener }
+  | ({ readonly type: 'read' } & PageRequest)
+  | { readonly type: 'close' };
+
 export type ThreadMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'page'; readonly page: number; readonly count: number; readonly rows: string }
@@ -55,9 +70,6 @@ export class ReaderThreadError extends Error {}
  */
 const PER_THREAD = 2;
 const AHEAD = 4;
-// The young generation of a reader thread: reading makes short-lived garbage at a high rate; a
-// rebuild of 1M events ran 10–15% faster with 64 MB than with 16 MB (256 MB gained nothing more).
-const YOUNG_GENERATION_MB = 64;
 
 /**
  * The events after `after` up to and including `upTo`, as the index rows they add: what a
@@ -84,8 +96,12 @@ interface Thread {
   ready: boolean;
   pending: number;
   pagesRead: number;
+  /** It said it failed, failed or ended: it is not kept. */
+  failed: boolean;
   readonly startTimer: NodeJS.Timeout;
-  /** Set once the thread is told to end, from when it has sent its last page. */
+  /** Takes this read's listeners off the thread. */
+  readonly detach: () => void;
+  /** Set once the thread is let go (kept or ended), from when it has sent its last page. */
   ending: Promise<number> | null;
 }
 
@@ -99,7 +115,7 @@ export async function* readPagesInThreads(
   readers: ReaderThreads,
   range: { readonly after: number; readonly upTo: number },
   pageSize: number,
-  reading: ThreadReading = { threadsThatRead: 0 },
+  reading: ThreadReading = { threadsThatRead: 0, threadsStarted: 0 },
 ): AsyncGenerator<RowPage> {
   const pages = Math.ceil((range.upTo - range.after) / pageSize);
   const bounds = (k: number) => ({ after: range.after + k * pageSize, upTo: Math.min(range.after + (k + 1) * pageSize, range.upTo) });
@@ -115,22 +131,16 @@ export async function* readPagesInThreads(
   const window = AHEAD + PER_THREAD * count;
   const threads: Thread[] = [];
   const startTimeoutMs = readers.startTimeoutMs ?? 60_000;
+  const idleMs = readers.idleMs ?? READER_THREAD_IDLE_MS;
+  /** Lets a thread go: kept for the next catch-up if it read all it was given and failed nothing, else ended. */
+  const letGo = (t: Thread): Promise<number> => {
+    t.detach();
+    return t.ready && t.pending === 0 && !t.failed ? keepReaderThread(t.worker, idleMs) : t.worker.terminate();
+  };
   for (let i = 0; i < count; i++) {
-    const t: Thread = {
-      worker: new Worker(compiledBeside(__dirname, 'reader-thread.js'), {
-        workerData: readers.opener,
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      }),
-      ready: false,
-      pending: 0,
-      pagesRead: 0,
-      startTimer: setTimeout(() => {
-        failure ??= new ReaderThreadError(`a reader thread did not open the event store within ${startTimeoutMs} ms`);
-        signal();
-      }, startTimeoutMs).unref(),
-      ending: null,
-    };
-    t.worker.on('message', (m: ThreadMessage) => {
+    const { worker, started } = takeReaderThread();
+    if (started) reading.threadsStarted++;
+    const onMessage = (m: ThreadMessage) => {
       if (m.type === 'ready') {
         t.ready = true;
         clearTimeout(t.startTimer);
@@ -139,18 +149,47 @@ export async function* readPagesInThreads(
         if (t.pagesRead++ === 0) reading.threadsThatRead++;
         const b = bounds(m.page);
         done.set(m.page, { through: b.upTo, count: m.count, rows: decodeRows(m.rows) });
-      } else failure ??= new ReaderThreadError(m.message);
+      } else {
+        t.failed = true;
+        failure ??= new ReaderThreadError(m.message);
+      }
       signal();
-    });
-    t.worker.on('error', (e) => {
-      // A thread told to end has sent every page it was given: what it does after is not this read's.
+    };
+    const onError = (e: Error) => {
+      t.failed = true;
+      // A thread let go has sent every page it was given: what it does after is not this read's.
       if (!t.ending) failure ??= new ReaderThreadError(`a reader thread failed: ${e.message}`);
       signal();
-    });
-    t.worker.on('exit', (code) => {
-      if (!t.ending && (t.pending > 0 || !t.ready)) failure ??= new ReaderThreadError(`a reader thread stopped (exit code ${code}) before it had read its pages`);
+    };
+    const onExit = (code: number) => {
+      t.failed = true;
+      // A thread not let go never ends by itself: were it given no page now, it would be given one later.
+      t.ready = false;
+      if (!t.ending) failure ??= new ReaderThreadError(`a reader thread stopped (exit code ${code}) before it had read its pages`);
       signal();
-    });
+    };
+    const t: Thread = {
+      worker,
+      ready: false,
+      pending: 0,
+      pagesRead: 0,
+      failed: false,
+      startTimer: setTimeout(() => {
+        failure ??= new ReaderThreadError(`a reader thread did not open the event store within ${startTimeoutMs} ms`);
+        signal();
+      }, startTimeoutMs).unref(),
+      detach: () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      },
+      ending: null,
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    const open: ThreadRequest = { type: 'open', opener: readers.opener };
+    worker.postMessage(open);
     threads.push(t);
   }
   const readHere = async (k: number): Promise<RowPage> => {
@@ -168,13 +207,13 @@ export async function* readPagesInThreads(
       if (failure) throw failure;
       for (const t of threads)
         while (t.ready && t.pending < PER_THREAD && assigned < pages && assigned - next < window) {
-          const request: PageRequest = { page: assigned, ...bounds(assigned) };
+          const request: ThreadRequest = { type: 'read', page: assigned, ...bounds(assigned) };
           t.worker.postMessage(request);
           t.pending++;
           assigned++;
         }
-      // A thread with nothing left to read ends now, while this one applies the last pages.
-      if (assigned === pages) for (const t of threads) if (t.ready && t.pending === 0 && !t.ending) t.ending = t.worker.terminate();
+      // A thread with nothing left to read is let go now, while this one applies the last pages.
+      if (assigned === pages) for (const t of threads) if (t.ready && t.pending === 0 && !t.ending) t.ending = letGo(t);
       const page = done.get(next);
       if (page) {
         done.delete(next);
@@ -200,9 +239,10 @@ export async function* readPagesInThreads(
     if (failure) throw failure;
   } finally {
     for (const t of threads) {
-      t.ready = false;
       clearTimeout(t.startTimer);
-      t.ending ??= t.worker.terminate();
+      // A read that failed ends every thread it started or took: a kept thread must be known good.
+      if (failure) t.failed = true;
+      t.ending ??= letGo(t);
     }
     await Promise.all(threads.map((t) => t.ending));
   }

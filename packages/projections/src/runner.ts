@@ -107,7 +107,7 @@ const committed = (run: Run, outcome: ApplyOutcome, through: number, count: numb
 
 /** Pages read in threads, applied here in log order, up to the head seen at the start. */
 const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void> => {
-  const reading: ThreadReading = { threadsThatRead: 0 };
+  const reading: ThreadReading = { threadsThatRead: 0, threadsStarted: 0 };
   const pages = readPagesInThreads(run.store, readers, { after: run.checkpoint, upTo: run.head }, run.batchSize, reading);
   try {
     for await (const page of pages) {

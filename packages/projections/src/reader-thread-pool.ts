@@ -1,6 +1,7 @@
 import { compiledBeside } from '@minsheng/event-store';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { ThreadMessage, ThreadRequest } from './reader-threads';
 
 /**
  * Reader threads kept between catch-ups in one process. A thread's start is the largest fixed
@@ -21,43 +22,85 @@ export const READER_THREAD_IDLE_MS = 10_000;
 // rebuild of 1M events ran 10–15% faster with 64 MB than with 16 MB (256 MB gained nothing more).
 const YOUNG_GENERATION_MB = 64;
 
+/**
+ * How long a catch-up waits for a kept thread to say it closed its store (it takes a millisecond
+ * or two) before it ends that thread and starts another.
+ */
+export const READER_THREAD_CLOSE_WAIT_MS = 1000;
+
 interface Kept {
   readonly worker: Worker;
   readonly timer: NodeJS.Timeout;
+  /** True once it says it closed its store; false if it ended first. */
+  readonly closed: Promise<boolean>;
 }
 
 const kept: Kept[] = [];
 
-const forget = (worker: Worker): void => {
+/** Takes `worker` out of the kept threads; false if it was not there (in use, or ended). */
+const forget = (worker: Worker): boolean => {
   const i = kept.findIndex((k) => k.worker === worker);
-  if (i < 0) return;
+  if (i < 0) return false;
   clearTimeout(kept[i]!.timer);
   kept.splice(i, 1);
+  return true;
 };
 
-/** A kept reader thread, or a new one. `started` says which. */
-export const takeReaderThread = (): { worker: Worker; started: boolean } => {
-  const k = kept.pop();
-  if (k) {
+/**
+ * A kept reader thread, once it has closed the store it read, or a new one; `started` says which.
+ * A kept thread that does not say so within READER_THREAD_CLOSE_WAIT_MS, or ends, is ended
+ * and another taken: a store that cannot close is no fault of the catch-up taking the thread.
+ */
+export const takeReaderThread = async (): Promise<{ worker: Worker; started: boolean }> => {
+  for (let k = kept.pop(); k; k = kept.pop()) {
     clearTimeout(k.timer);
-    k.worker.ref();
-    return { worker: k.worker, started: false };
+    let waited: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      k.closed,
+      new Promise<false>((resolve) => (waited = setTimeout(() => resolve(false), READER_THREAD_CLOSE_WAIT_MS))),
+    ]);
+    clearTimeout(waited);
+    if (closed) {
+      k.worker.ref();
+      return { worker: k.worker, started: false };
+    }
+    await k.worker.terminate();
   }
   const worker = new Worker(compiledBeside(__dirname, 'reader-thread.js'), {
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
-  // A kept thread that ends (its idle time out, or a fault) is no longer offered.
+  // A kept thread that ends (its idle time out, or a fault) or fails is no longer offered; with a
+  // listener here, its failure is no uncaught 'error' in this thread either.
   worker.on('exit', () => forget(worker));
+  worker.on('error', () => {
+    if (forget(worker)) void worker.terminate();
+  });
   return { worker, started: true };
 };
 
 /**
  * Gives back a thread that has read every page it was given and failed none: it closes its
- * store and waits `idleMs` for the next catch-up (0: it ends now, as do threads beyond one a core).
+ * store and waits `idleMs` for the next catch-up (0: it ends now, as do threads beyond one a
+ * core). One whose store cannot close ends (see reader-thread.ts).
  */
 export const keepReaderThread = (worker: Worker, idleMs: number): Promise<number> => {
   if (idleMs <= 0 || kept.length >= availableParallelism()) return worker.terminate();
-  worker.postMessage({ type: 'close' });
+  const closed = new Promise<boolean>((resolve) => {
+    const onMessage = (m: ThreadMessage) => {
+      if (m.type !== 'closed') return;
+      worker.off('exit', onExit);
+      worker.off('message', onMessage);
+      resolve(true);
+    };
+    const onExit = () => {
+      worker.off('message', onMessage);
+      resolve(false);
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', onExit);
+  });
+  const request: ThreadRequest = { type: 'close' };
+  worker.postMessage(request);
   worker.unref();
   kept.push({
     worker,
@@ -65,9 +108,13 @@ export const keepReaderThread = (worker: Worker, idleMs: number): Promise<number
       forget(worker);
       void worker.terminate();
     }, idleMs).unref(),
+    closed,
   });
   return Promise.resolve(0);
 };
+
+/** Ends `worker` if it is kept (a catch-up that let it go failed after); one in use is left alone. */
+export const dropKeptReaderThread = (worker: Worker): Promise<number> => (forget(worker) ? worker.terminate() : Promise.resolve(0));
 
 /** Reader threads kept for the next catch-up now. */
 export const keptReaderThreads = (): number => kept.length;

@@ -41,8 +41,9 @@ const handle = async (r: ThreadRequest): Promise<void> => {
   if (r.type === 'close') {
     const s = store;
     store = null;
-    // A store that cannot close is no store to keep this thread for.
-    if (s) await s.close().catch(() => process.exit(1));
+    // A thread whose store cannot close is not one to keep: it ends (see reader-thread-pool.ts).
+    if (s) await Promise.resolve().then(() => s.close());
+    send({ type: 'closed' });
     return;
   }
   try {
@@ -61,5 +62,7 @@ const handle = async (r: ThreadRequest): Promise<void> => {
 // Requests are answered one at a time, in the order they came.
 let queue = Promise.resolve();
 port.on('message', (r: ThreadRequest) => {
-  queue = queue.then(() => handle(r));
+  // Every failure of a request is answered in handle(); one that is not (a store that cannot
+  // close) ends the thread.
+  queue = queue.then(() => handle(r)).catch(() => process.exit(1));
 });

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { LEDGER_INDEX } from './read-model/projection';
 import { readPage, readPagesInThreads, type ReaderThreads } from './reader-threads';
-import { endKeptReaderThreads, keptReaderThreads } from './reader-thread-pool';
+import { endKeptReaderThreads, keptReaderThreads, READER_THREAD_CLOSE_WAIT_MS } from './reader-thread-pool';
 import type { IndexRow } from './read-model/index-rows';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
 import { READ_MODEL_TABLES } from './read-model/sqlite-schema';
@@ -301,8 +301,8 @@ describe('catching up with reader threads', () => {
     }
     expect(applied).toEqual(Array.from({ length: Math.ceil(head / 100) }, (_, k) => Math.min((k + 1) * 100, head)));
     expect(reading).toEqual({ threadsThatRead: 1, threadsStarted: 1 });
-    // Kept before the last two pages were applied, and still kept after.
-    expect(keptWhenApplied.slice(-2)).toEqual([1, 1]);
+    // Kept before the last page was applied (its thread had sent it), and still kept after.
+    expect(keptWhenApplied[keptWhenApplied.length - 1]).toBe(1);
     expect(keptReaderThreads()).toBe(1);
   });
 
@@ -363,13 +363,70 @@ describe('catching up with reader threads', () => {
     it('ends a kept thread after its idle time, or at once with an idle time of 0', async () => {
       await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1, idleMs: 0 }, 500);
       expect(keptReaderThreads()).toBe(0);
-      await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1, idleMs: 200 }, 500);
+      await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1, idleMs: 1500 }, 500);
       expect(keptReaderThreads()).toBe(1);
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 2500));
       expect(keptReaderThreads()).toBe(0);
       // The next catch-up starts a thread of its own.
       const next = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, 500);
-      expect(next.reading).toEqual({ threadsThatRead: 1, threadsStarted: 1 });
+      expect(next.reading.threadsStarted).toBe(1);
+    });
+
+    /** An opener module in the test's folder: the real one, its store's close() replaced by `close` (JavaScript source). */
+    const openerClosing = (name: string, close: string) => {
+      const module = join(dir, `${name}.js`);
+      writeFileSync(
+        module,
+        `exports.openEventStore = (args) => {
+          const store = require(args.real).openEventStore({ file: args.file });
+          return { ...store, close: ${close} };
+        };\n`,
+      );
+      return { module, args: { file, real: sqliteStoreOpener(file).module } };
+    };
+
+    it('waits for a kept thread to close its store before reading in it, and ends one that takes too long', async () => {
+      // Still closing when the next catch-up takes it: that one waits, then reads in it.
+      const closingSoon = openerClosing('closing-soon', '() => new Promise((r) => setTimeout(() => store.close().then(r), 300))');
+      await read(slowHere(), { opener: closingSoon, threads: 1 }, 500);
+      const next = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, head);
+      expect(next.reading).toEqual({ threadsThatRead: 1, threadsStarted: 0 });
+      expect(next.rows).toEqual((await readPage(store, 0, head)).rows);
+      // Closing for longer than READER_THREAD_CLOSE_WAIT_MS: ended, and a thread started instead.
+      const closingSlowly = openerClosing('closing-slowly', `() => new Promise((r) => setTimeout(() => store.close().then(r), ${3 * READER_THREAD_CLOSE_WAIT_MS}))`);
+      await read(slowHere(), { opener: closingSlowly, threads: 1 }, 500);
+      expect(keptReaderThreads()).toBe(1);
+      const after = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, 500);
+      expect(after.reading.threadsStarted).toBe(1);
+      expect(keptReaderThreads()).toBe(1);
+    });
+
+    it('ends a kept thread whose store cannot close, and offers it to no catch-up', async () => {
+      for (const close of ['() => { throw new Error("cannot close") }', '() => Promise.reject(new Error("cannot close"))']) {
+        await endKeptReaderThreads();
+        await read(slowHere(), { opener: openerClosing('not-closing', close), threads: 1 }, 500);
+        // Taken at once, while it closes: the catch-up learns it cannot, and starts a thread instead.
+        const next = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, head);
+        expect(next.reading.threadsStarted).toBe(1);
+        expect(next.rows).toEqual((await readPage(store, 0, head)).rows);
+        expect(keptReaderThreads()).toBe(1);
+      }
+    });
+
+    it('ends a kept thread that fails while it waits, and this thread goes on', async () => {
+      const module = join(dir, 'failing-later.js');
+      // A store whose thread throws 1.5 s after it opens: after the read, while it is kept.
+      writeFileSync(
+        module,
+        `exports.openEventStore = (args) => {
+          setTimeout(() => { throw new Error('the thread broke'); }, 1500);
+          return require(args.real).openEventStore({ file: args.file });
+        };\n`,
+      );
+      await read(slowHere(), { opener: { module, args: { file, real: sqliteStoreOpener(file).module } }, threads: 1 }, 500);
+      expect(keptReaderThreads()).toBe(1);
+      for (let waited = 0; keptReaderThreads() > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(keptReaderThreads()).toBe(0);
     });
 
     it('keeps no more threads than the machine has cores', async () => {
@@ -752,6 +809,34 @@ describe('reader thread failures', () => {
         'ledger-index: a reader thread stopped (exit code 0) before it had read its pages',
       );
     });
+    expect(keptReaderThreads()).toBe(0);
+  });
+
+  it('keeps no thread of a read that fails, not even one it let go before the failure', async () => {
+    // The first thread to open the store reads it; the second fails to open it, 1.5 s after it
+    // starts: by then the first has read every page and been let go.
+    const once = join(dir, 'once.js');
+    writeFileSync(
+      once,
+      `exports.openEventStore = (args) => {
+        try {
+          require('node:fs').writeFileSync(args.marker, '', { flag: 'wx' });
+        } catch {
+          return new Promise((_, reject) => setTimeout(() => reject(new Error('only one store here')), 1500));
+        }
+        return require(args.real).openEventStore({ file: args.file });
+      };\n`,
+    );
+    const opener = { module: once, args: { file, marker: join(dir, 'opened'), real: sqliteStoreOpener(file).module } };
+    const slow: EventStore = { ...store, readAll: (o) => async () => (await new Promise((r) => setTimeout(r, 60)), store.readAll(o)()) };
+    let keptBeforeFailing = 0;
+    const pages = readPagesInThreads(slow, { opener, threads: 2 }, { after: 0, upTo: 360 }, 50);
+    await expect(
+      (async () => {
+        for await (const page of pages) if (page.through === 360) keptBeforeFailing = keptReaderThreads();
+      })(),
+    ).rejects.toThrow('a reader thread cannot open the event store: only one store here');
+    expect(keptBeforeFailing).toBe(1);
     expect(keptReaderThreads()).toBe(0);
   });
 

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { rowsOf, type IndexRow } from './read-model/index-rows';
 import { decodeRows } from './read-model/row-wire';
-import { keepReaderThread, READER_THREAD_IDLE_MS, takeReaderThread } from './reader-thread-pool';
+import { dropKeptReaderThread, keepReaderThread, READER_THREAD_IDLE_MS, takeReaderThread } from './reader-thread-pool';
 
 /**
  * Reading the log in other threads while this one writes the read model. Reading with
@@ -58,6 +58,7 @@ export type ThreadRequest =
 
 export type ThreadMessage =
   | { readonly type: 'ready' }
+  | { readonly type: 'closed' }
   | { readonly type: 'page'; readonly page: number; readonly count: number; readonly rows: string }
   | { readonly type: 'failed'; readonly page: number | null; readonly message: string };
 
@@ -137,9 +138,8 @@ export async function* readPagesInThreads(
     t.detach();
     return t.ready && t.pending === 0 && !t.failed ? keepReaderThread(t.worker, idleMs) : t.worker.terminate();
   };
-  for (let i = 0; i < count; i++) {
-    const { worker, started } = takeReaderThread();
-    if (started) reading.threadsStarted++;
+  /** Listens to `worker` for this read and has it open the store. */
+  const attach = (worker: Worker): Thread => {
     const onMessage = (m: ThreadMessage) => {
       if (m.type === 'ready') {
         t.ready = true;
@@ -149,23 +149,23 @@ export async function* readPagesInThreads(
         if (t.pagesRead++ === 0) reading.threadsThatRead++;
         const b = bounds(m.page);
         done.set(m.page, { through: b.upTo, count: m.count, rows: decodeRows(m.rows) });
-      } else {
+      } else if (m.type === 'failed') {
         t.failed = true;
         failure ??= new ReaderThreadError(m.message);
       }
       signal();
     };
+    // (A thread let go has these listeners taken off: what it does after is not this read's.)
     const onError = (e: Error) => {
       t.failed = true;
-      // A thread let go has sent every page it was given: what it does after is not this read's.
-      if (!t.ending) failure ??= new ReaderThreadError(`a reader thread failed: ${e.message}`);
+      failure ??= new ReaderThreadError(`a reader thread failed: ${e.message}`);
       signal();
     };
     const onExit = (code: number) => {
       t.failed = true;
       // A thread not let go never ends by itself: were it given no page now, it would be given one later.
       t.ready = false;
-      if (!t.ending) failure ??= new ReaderThreadError(`a reader thread stopped (exit code ${code}) before it had read its pages`);
+      failure ??= new ReaderThreadError(`a reader thread stopped (exit code ${code}) before it had read its pages`);
       signal();
     };
     const t: Thread = {
@@ -190,8 +190,8 @@ export async function* readPagesInThreads(
     worker.on('exit', onExit);
     const open: ThreadRequest = { type: 'open', opener: readers.opener };
     worker.postMessage(open);
-    threads.push(t);
-  }
+    return t;
+  };
   const readHere = async (k: number): Promise<RowPage> => {
     const b = bounds(k);
     return { through: b.upTo, ...(await readPage(store, b.after, b.upTo)) };
@@ -201,7 +201,14 @@ export async function* readPagesInThreads(
   const letMessagesIn = () => new Promise<void>((resolve) => setImmediate(resolve));
   let assigned = 0;
   let next = 0;
+  // A failure of this read (not of the code iterating it, which is no thread's fault).
+  let readFailed = false;
   try {
+    for (let i = 0; i < count; i++) {
+      const { worker, started } = await takeReaderThread();
+      if (started) reading.threadsStarted++;
+      threads.push(attach(worker));
+    }
     while (next < pages) {
       await letMessagesIn();
       if (failure) throw failure;
@@ -237,11 +244,18 @@ export async function* readPagesInThreads(
         wake = resolve;
       });
     if (failure) throw failure;
+  } catch (e) {
+    readFailed = true;
+    throw e;
   } finally {
     for (const t of threads) {
       clearTimeout(t.startTimer);
-      // A read that failed ends every thread it started or took: a kept thread must be known good.
-      if (failure) t.failed = true;
+      // A read that failed ends every thread it started or took, those let go already too: a
+      // kept thread must be known good.
+      if (failure || readFailed) {
+        t.failed = true;
+        if (t.ending) t.ending = dropKeptReaderThread(t.worker);
+      }
       t.ending ??= letGo(t);
     }
     await Promise.all(threads.map((t) => t.ending));

@@ -33,6 +33,15 @@ const openStore = async (opener: StoreOpener): Promise<EventStore | null> => {
 let store: EventStore | null = null;
 
 const handle = async (r: ThreadRequest): Promise<void> => {
+  if (r.type === 'load') {
+    // Ahead of 'open', which says what went wrong if this did.
+    try {
+      require(r.opener.module);
+    } catch {
+      /* reported by 'open' */
+    }
+    return;
+  }
   if (r.type === 'open') {
     store = await openStore(r.opener);
     if (store) send({ type: 'ready' });

@@ -429,6 +429,38 @@ describe('catching up with reader threads', () => {
       expect(keptReaderThreads()).toBe(0);
     });
 
+    it('has a rebuild start its threads while it deletes the old rows, and read in them', async () => {
+      const h = await store.headPosition()();
+      if (isLeft(h)) throw new Error(h.left.message);
+      const m = model('started-early.db');
+      await rebuildReadModel(store, m, { batchSize: 100 });
+      await endKeptReaderThreads();
+      // The read model, noting how many threads were waiting for the catch-up when its rows were deleted.
+      const atReset: number[] = [];
+      const noting = { reader: m.reader, writer: { ...m.writer, reset: async (p: string) => (atReset.push(keptReaderThreads()), m.writer.reset(p)) } };
+      const r = await rebuildReadModel(slowHere(), noting, threaded(1));
+      expect(r).toEqual({ applied: h.right, checkpoint: h.right, head: h.right, readerThreads: 1, stopped: null });
+      // The thread started early, then kept again after the catch-up read in it.
+      expect(atReset).toEqual([1]);
+      expect(keptReaderThreads()).toBe(1);
+      await rebuildReadModel(store, model('started-early-plain.db'), { batchSize: 100 });
+      expect(dump(join(dir, 'started-early.db'))).toEqual(dump(join(dir, 'started-early-plain.db')));
+      // A log too small to read in threads starts none.
+      await endKeptReaderThreads();
+      await rebuildReadModel(store, noting, threaded(1, { largeFrom: h.right + 1 }));
+      expect(atReset).toEqual([1, 0]);
+      expect(keptReaderThreads()).toBe(0);
+    });
+
+    it('refuses a bad thread count before it deletes a row', async () => {
+      const m = model('kept-rows.db');
+      const done = await rebuildReadModel(store, m, { batchSize: 100 });
+      const before = dump(join(dir, 'kept-rows.db'));
+      await expect(rebuildReadModel(store, m, threaded(0))).rejects.toThrow(/^reader threads must be a whole number from 1 to 64, not 0/);
+      expect(await m.reader.checkpoint(LEDGER_INDEX)).toBe(done.checkpoint);
+      expect(dump(join(dir, 'kept-rows.db'))).toEqual(before);
+    });
+
     it('keeps no more threads than the machine has cores', async () => {
       const many = 3 * availableParallelism();
       const r = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: many }, head);

@@ -50,8 +50,9 @@ export interface PageRequest {
   readonly upTo: number;
 }
 
-/** What a reader thread is asked: to open a store, read a page of it, or close it. */
+/** What a reader thread is asked: to load an opener's module ahead, open a store, read a page of it, or close it. */
 export type ThreadRequest =
+  | { readonly type: 'load'; readonly opener: StoreOpener }
   | { readonly type: 'open'; readonly opener: StoreOpener }
   | ({ readonly type: 'read' } & PageRequest)
   | { readonly type: 'close' };

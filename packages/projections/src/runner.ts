@@ -1,7 +1,8 @@
 import type { EventStore } from '@minsheng/event-store';
-import { isLeft } from 'fp-ts/Either';
+import { isLeft, isRight } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ApplyOutcome, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
+import { startReaderThreads } from './reader-thread-pool';
 import { readerThreadCount, readPagesInThreads, ReaderThreadError, type ReaderThreads, type ThreadReading } from './reader-threads';
 
 export interface CatchUpOptions {
@@ -184,8 +185,18 @@ export const catchUpReadModel = async (store: EventStore, model: Model, options:
   };
 };
 
-/** Drops the read model's rows and replays the whole log into it. */
+/**
+ * Drops the read model's rows and replays the whole log into it. A log large enough to read in
+ * threads has them start (see startReaderThreads) while the old rows are deleted.
+ */
 export const rebuildReadModel = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
+  if (options.readers) {
+    // A bad thread count is refused before the read model is touched.
+    const threads = readerThreadCount(options.readers);
+    const head = await store.headPosition()();
+    // (A head that cannot be read is reported by the catch-up.)
+    if (isRight(head) && head.right >= (options.largeFrom ?? LARGE_CATCH_UP)) startReaderThreads(options.readers.opener, threads);
+  }
   await model.writer.reset(options.projection ?? LEDGER_INDEX);
   return catchUpReadModel(store, model, options);
 };

@@ -33,6 +33,8 @@ interface Kept {
   readonly timer: NodeJS.Timeout;
   /** True once it says it closed its store; false if it ended first. */
   readonly closed: Promise<boolean>;
+  /** Started ahead for a catch-up (startReaderThreads), not kept from an earlier one. */
+  readonly ahead: boolean;
 }
 
 const kept: Kept[] = [];
@@ -47,7 +49,8 @@ const forget = (worker: Worker): boolean => {
 };
 
 /**
- * A kept reader thread, once it has closed the store it read, or a new one; `started` says which.
+ * A kept reader thread, once it has closed the store it read, or a new one; `started` is false
+ * for a thread kept from an earlier catch-up.
  * A kept thread that does not say so within READER_THREAD_CLOSE_WAIT_MS, or ends, is ended
  * and another taken: a store that cannot close is no fault of the catch-up taking the thread.
  */
@@ -62,7 +65,7 @@ export const takeReaderThread = async (): Promise<{ worker: Worker; started: boo
     clearTimeout(waited);
     if (closed) {
       k.worker.ref();
-      return { worker: k.worker, started: false };
+      return { worker: k.worker, started: k.ahead };
     }
     await k.worker.terminate();
   }
@@ -93,15 +96,15 @@ const endAfter = (worker: Worker, ms: number): NodeJS.Timeout =>
  * Starts reader threads for a catch-up about to begin, so that they load their code (and the
  * opener's module) while this thread does what comes first: a rebuild in place deletes the old
  * rows (about 0.1 s at 100k events). They are kept, storeless, until the catch-up takes them,
- * or for READER_THREAD_IDLE_MS. Threads kept already count towards `count`.
+ * or for `idleMs`. Threads kept already count towards `count`.
  */
-export const startReaderThreads = (opener: StoreOpener, count: number): void => {
+export const startReaderThreads = (opener: StoreOpener, count: number, idleMs: number): void => {
   for (let n = kept.length; n < Math.min(count, availableParallelism()); n++) {
     const worker = newReaderThread();
     const request: ThreadRequest = { type: 'load', opener };
     worker.postMessage(request);
     worker.unref();
-    kept.push({ worker, timer: endAfter(worker, READER_THREAD_IDLE_MS), closed: Promise.resolve(true) });
+    kept.push({ worker, timer: endAfter(worker, idleMs), closed: Promise.resolve(true), ahead: true });
   }
 };
 
@@ -129,7 +132,7 @@ export const keepReaderThread = (worker: Worker, idleMs: number): Promise<number
   const request: ThreadRequest = { type: 'close' };
   worker.postMessage(request);
   worker.unref();
-  kept.push({ worker, timer: endAfter(worker, idleMs), closed });
+  kept.push({ worker, timer: endAfter(worker, idleMs), closed, ahead: false });
   return Promise.resolve(0);
 };
 

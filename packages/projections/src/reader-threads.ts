@@ -20,8 +20,8 @@ export interface ReaderThreads {
   readonly startTimeoutMs?: number;
   /**
    * How long a thread that read its pages is kept for the next catch-up in this process, which
-   * then skips its start (default READER_THREAD_IDLE_MS, 10 s; 0 ends it at once). See
-   * reader-thread-pool.ts.
+   * then skips its start (default READER_THREAD_IDLE_MS, 10 s; 0 ends it at once, and a rebuild
+   * then starts no thread ahead). See reader-thread-pool.ts.
    */
   readonly idleMs?: number;
 }
@@ -30,7 +30,7 @@ export interface ReaderThreads {
 export interface ThreadReading {
   /** Threads that read at least one page (the calling thread reads pages too while it waits). */
   threadsThatRead: number;
-  /** Threads this catch-up started; the others were kept from an earlier one. */
+  /** Threads started for this catch-up (by it, or ahead of it by its rebuild); the others were kept from an earlier one. */
   threadsStarted: number;
 }
 
@@ -85,11 +85,24 @@ export const readPage = async (store: EventStore, after: number, upTo: number): 
   return { count: events.length, rows: rowsOf(events) };
 };
 
-/** How many threads `readers` starts; a count that is not a whole number from 1 to 64 is refused. */
+/** The longest wait a timer takes (2^31 − 1 ms, about 24.8 days): a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * How many threads `readers` starts; a count that is not a whole number from 1 to 64 is
+ * refused, as is a start timeout or idle time that is not a whole number of milliseconds a
+ * timer can wait (idle: from 0; start timeout: from 1).
+ */
 export const readerThreadCount = (readers: ReaderThreads): number => {
   const n = readers.threads ?? Math.max(1, availableParallelism() - 1);
   if (!Number.isInteger(n) || n < 1 || n > MAX_READER_THREADS)
     throw new RangeError(`reader threads must be a whole number from 1 to ${MAX_READER_THREADS}, not ${String(n)} (leave readers out to read on this thread)`);
+  const ms = (name: string, v: number | undefined, least: number) => {
+    if (v !== undefined && (!Number.isInteger(v) || v < least || v > MAX_TIMER_MS))
+      throw new RangeError(`reader threads' ${name} must be a whole number of milliseconds from ${least} to ${MAX_TIMER_MS}, not ${String(v)}`);
+  };
+  ms('startTimeoutMs', readers.startTimeoutMs, 1);
+  ms('idleMs', readers.idleMs, 0);
   return n;
 };
 
@@ -205,11 +218,14 @@ export async function* readPagesInThreads(
   // A failure of this read (not of the code iterating it, which is no thread's fault).
   let readFailed = false;
   try {
-    for (let i = 0; i < count; i++) {
-      const { worker, started } = await takeReaderThread();
-      if (started) reading.threadsStarted++;
-      threads.push(attach(worker));
-    }
+    // Taken at once: each kept one may wait for its store to close.
+    const taken = await Promise.allSettled(Array.from({ length: count }, () => takeReaderThread()));
+    for (const t of taken)
+      if (t.status === 'fulfilled') {
+        if (t.value.started) reading.threadsStarted++;
+        threads.push(attach(t.value.worker));
+      }
+    for (const t of taken) if (t.status === 'rejected') throw t.reason;
     while (next < pages) {
       await letMessagesIn();
       if (failure) throw failure;

@@ -2,7 +2,7 @@ import type { EventStore } from '@minsheng/event-store';
 import { isLeft, isRight } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ApplyOutcome, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
-import { startReaderThreads } from './reader-thread-pool';
+import { READER_THREAD_IDLE_MS, startReaderThreads } from './reader-thread-pool';
 import { readerThreadCount, readPagesInThreads, ReaderThreadError, type ReaderThreads, type ThreadReading } from './reader-threads';
 
 export interface CatchUpOptions {
@@ -195,7 +195,9 @@ export const rebuildReadModel = async (store: EventStore, model: Model, options:
     const threads = readerThreadCount(options.readers);
     const head = await store.headPosition()();
     // (A head that cannot be read is reported by the catch-up.)
-    if (isRight(head) && head.right >= (options.largeFrom ?? LARGE_CATCH_UP)) startReaderThreads(options.readers.opener, threads);
+    const idleMs = options.readers.idleMs ?? READER_THREAD_IDLE_MS;
+    if (isRight(head) && head.right >= (options.largeFrom ?? LARGE_CATCH_UP) && idleMs > 0)
+      startReaderThreads(options.readers.opener, threads, idleMs);
   }
   await model.writer.reset(options.projection ?? LEDGER_INDEX);
   return catchUpReadModel(store, model, options);

@@ -50,9 +50,9 @@ const forget = (worker: Worker): boolean => {
 
 /**
  * A kept reader thread, once it has closed the store it read, or a new one; `started` is false
- * for a thread kept from an earlier catch-up.
- * A kept thread that does not say so within READER_THREAD_CLOSE_WAIT_MS, or ends, is ended
- * and another taken: a store that cannot close is no fault of the catch-up taking the thread.
+ * for a thread kept from an earlier catch-up. A kept thread that does not say it closed its store
+ * within READER_THREAD_CLOSE_WAIT_MS, or ends first, is ended and another taken: a store that
+ * cannot close is no fault of the catch-up taking the thread.
  */
 export const takeReaderThread = async (): Promise<{ worker: Worker; started: boolean }> => {
   for (let k = kept.pop(); k; k = kept.pop()) {

@@ -115,10 +115,25 @@ describe('the WAL checkpointing thread', () => {
       fill(db, 1); // about 240 KB a commit, 9.6 MB in all
       checkpointer.afterCommit();
     }
-    // At most the 800 KB at which the thread would stop, and a commit more.
-    expect(size(join(dir, 'bounded.db-wal'))).toBeLessThan(1.2 * 2 ** 20);
+    const wal = join(dir, 'bounded.db-wal');
+    // The WAL file keeps the size of the longest log it held. The connection's own checkpoints keep
+    // the log near 400 KB; one that finds the thread checkpointing is skipped, and on a loaded
+    // machine (the thread's checkpoints slowed) they can keep finding it so: then the thread stops
+    // once the file passes the 800 KB limit, and the log starts again once the thread's last
+    // checkpoint is done, a few commits later at most.
+    const held = size(wal);
+    if (failures.length === 0) expect(held).toBeLessThan(1.2 * 2 ** 20); // 800 KB and a commit more
+    else {
+      expect(failures).toEqual([expect.stringMatching(/grew to \d+ bytes during a bulk load; the connection checkpoints it itself again$/)]);
+      // Stopped at most a commit past the limit, and far from holding the whole load.
+      expect(Number(/grew to (\d+) bytes/.exec(failures[0]!)![1])).toBeLessThan(1.2 * 2 ** 20);
+      expect(held).toBeLessThan(4 * 2 ** 20);
+    }
     await checkpointer.finish();
     expect(autocheckpoint(db)).toBe(25);
+    // From then on the connection checkpoints after every commit, and the log starts again each time.
+    fill(db, 10);
+    expect(size(wal)).toBe(held);
   });
 
   it('stops the thread and has the connection checkpoint itself once the WAL file grows to eight times its own size', async () => {

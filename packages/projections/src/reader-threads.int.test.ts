@@ -1,5 +1,5 @@
 import { ledgerRegistry, newEventId } from '@minsheng/core';
-import { ANY, compiledBeside, type EventStore } from '@minsheng/event-store';
+import { ANY, compiledBeside, type EventStore, type StoreOpener } from '@minsheng/event-store';
 import { createSqliteEventStore, sqliteStoreOpener } from '@minsheng/store-sqlite';
 import { corruptStoredEvent, freshLedgerFile } from '@minsheng/store-sqlite/testing';
 import Database from 'better-sqlite3';
@@ -49,6 +49,26 @@ const writeLog = async (store: EventStore, rounds: number, from = 0): Promise<nu
         if (isLeft(r)) throw new Error(r.left.message);
       }
   return n;
+};
+
+/** `store` as a thread sees it that reads each page `ms` slower. */
+const slowed = (store: EventStore, ms = 60): EventStore => ({
+  ...store,
+  readAll: (o) => async () => {
+    await new Promise((r) => setTimeout(r, ms));
+    return store.readAll(o)();
+  },
+});
+
+/**
+ * An opener module written in `dir`, named `name`.js: the real opener of the SQLite ledger `file`
+ * (`real()`), as `body` (the source of the function's body, given `args`) changes it; `more`
+ * are further arguments.
+ */
+const wrappedOpener = (dir: string, file: string, name: string, body: string, more: Record<string, string> = {}): StoreOpener => {
+  const module = join(dir, `${name}.js`);
+  writeFileSync(module, `exports.openEventStore = (args) => {\n  const real = () => require(args.real).openEventStore({ file: args.file });\n  ${body}\n};\n`);
+  return { module, args: { file, real: sqliteStoreOpener(file).module, ...more } };
 };
 
 /** Every row of every read-model table, in a fixed order. */
@@ -104,13 +124,7 @@ describe('catching up with reader threads', () => {
    * The store as the calling thread sees it, 60 ms slower a page: otherwise it reads every page of
    * this small log itself before a thread has even started, and the threads would go untested.
    */
-  const slowHere = (): EventStore => ({
-    ...store,
-    readAll: (o) => async () => {
-      await new Promise((r) => setTimeout(r, 60));
-      return store.readAll(o)();
-    },
-  });
+  const slowHere = (): EventStore => slowed(store);
 
   it('writes exactly the rows one thread writes, with one reader thread or three', async () => {
     const plain = model('plain.db');
@@ -346,8 +360,7 @@ describe('catching up with reader threads', () => {
         const after = createSqliteEventStore({ file: replaced, registry: ledgerRegistry, synchronous: 'normal' });
         try {
           const n2 = await writeLog(after, 20);
-          const slowAfter: EventStore = { ...after, readAll: (o) => async () => (await new Promise((r) => setTimeout(r, 60)), after.readAll(o)()) };
-          const r2 = await read(slowAfter, { opener: sqliteStoreOpener(replaced), threads: 1 }, n2);
+          const r2 = await read(slowed(after), { opener: sqliteStoreOpener(replaced), threads: 1 }, n2);
           expect(r2.reading).toEqual({ threadsThatRead: 1, threadsStarted: 0 });
           const here = await readPage(after, 0, n2);
           expect(r2.rows).toEqual(here.rows);
@@ -372,18 +385,9 @@ describe('catching up with reader threads', () => {
       expect(next.reading.threadsStarted).toBe(1);
     });
 
-    /** An opener module in the test's folder: the real one, its store's close() replaced by `close` (JavaScript source). */
-    const openerClosing = (name: string, close: string) => {
-      const module = join(dir, `${name}.js`);
-      writeFileSync(
-        module,
-        `exports.openEventStore = (args) => {
-          const store = require(args.real).openEventStore({ file: args.file });
-          return { ...store, close: ${close} };
-        };\n`,
-      );
-      return { module, args: { file, real: sqliteStoreOpener(file).module } };
-    };
+    /** The real opener, its store's close() replaced by `close` (JavaScript source). */
+    const openerClosing = (name: string, close: string) =>
+      wrappedOpener(dir, file, name, `const store = real();\n  return { ...store, close: ${close} };`);
 
     it('waits for a kept thread to close its store before reading in it, and ends one that takes too long', async () => {
       // Still closing when the next catch-up takes it: that one waits, then reads in it.
@@ -414,16 +418,9 @@ describe('catching up with reader threads', () => {
     });
 
     it('ends a kept thread that fails while it waits, and this thread goes on', async () => {
-      const module = join(dir, 'failing-later.js');
       // A store whose thread throws 1.5 s after it opens: after the read, while it is kept.
-      writeFileSync(
-        module,
-        `exports.openEventStore = (args) => {
-          setTimeout(() => { throw new Error('the thread broke'); }, 1500);
-          return require(args.real).openEventStore({ file: args.file });
-        };\n`,
-      );
-      await read(slowHere(), { opener: { module, args: { file, real: sqliteStoreOpener(file).module } }, threads: 1 }, 500);
+      const failingLater = wrappedOpener(dir, file, 'failing-later', `setTimeout(() => { throw new Error('the thread broke'); }, 1500);\n  return real();`);
+      await read(slowHere(), { opener: failingLater, threads: 1 }, 500);
       expect(keptReaderThreads()).toBe(1);
       for (let waited = 0; keptReaderThreads() > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       expect(keptReaderThreads()).toBe(0);
@@ -748,12 +745,14 @@ describe('catching up with reader threads', () => {
       // The real opener, unless the file `broken` exists: then the thread fails to open the store,
       // a second after it starts (long after this thread has read the one page there is to read).
       const broken = join(dir, 'broken-now');
-      const opener = join(dir, 'sometimes-failing.js');
-      writeFileSync(
-        opener,
-        `exports.openEventStore = (args) => require('node:fs').existsSync(args.broken)
-          ? new Promise((_, reject) => setTimeout(() => reject(new Error('the disk is gone')), 1000))
-          : require(args.real).openEventStore({ file: args.file });\n`,
+      const opener = wrappedOpener(
+        dir,
+        file,
+        'sometimes-failing',
+        `return require('node:fs').existsSync(args.broken)
+    ? new Promise((_, reject) => setTimeout(() => reject(new Error('the disk is gone')), 1000))
+    : real();`,
+        { broken },
       );
       const m = model('failed-again.db');
       // However it goes wrong, the worker stops and the expectations below say how.
@@ -764,7 +763,7 @@ describe('catching up with reader threads', () => {
       let grown = start;
       await worker(m, 'w', {
         signal: stop.signal,
-        readers: { opener: { module: opener, args: { file, broken, real: sqliteStoreOpener(file).module } }, threads: 1 },
+        readers: { opener, threads: 1 },
         onApplied: async () => Promise.reject(new Error('every batch here is committed by a catch-up in threads')),
         onBulkCatchUp: (r) => bulk.push(r),
         onReadersFailed: (message) => {
@@ -864,23 +863,20 @@ describe('reader thread failures', () => {
   });
 
   it('fails, and does not wait for the pages it was to read, when a thread ends by itself between two pages', async () => {
-    const ending = join(dir, 'ending.js');
     // A store that ends its thread just after the first page it reads is sent.
-    writeFileSync(
-      ending,
-      `exports.openEventStore = (args) => {
-        const store = require(args.real).openEventStore({ file: args.file });
-        return { ...store, readAll: (o) => async () => {
-          const r = await store.readAll(o)();
-          setTimeout(() => process.exit(0), 10);
-          return r;
-        } };
-      };\n`,
+    const opener = wrappedOpener(
+      dir,
+      file,
+      'ending',
+      `const store = real();
+  return { ...store, readAll: (o) => async () => {
+    const r = await store.readAll(o)();
+    setTimeout(() => process.exit(0), 10);
+    return r;
+  } };`,
     );
-    const slow: EventStore = { ...store, readAll: (o) => async () => (await new Promise((r) => setTimeout(r, 60)), store.readAll(o)()) };
     await withReadModel(async (m) => {
-      const opener = { module: ending, args: { file, real: sqliteStoreOpener(file).module } };
-      await expect(rebuildReadModel(slow, m, { readers: { opener, threads: 1 }, largeFrom: 1, batchSize: 20 })).rejects.toThrow(
+      await expect(rebuildReadModel(slowed(store), m, { readers: { opener, threads: 1 }, largeFrom: 1, batchSize: 20 })).rejects.toThrow(
         'ledger-index: a reader thread stopped (exit code 0) before it had read its pages',
       );
     });
@@ -890,23 +886,21 @@ describe('reader thread failures', () => {
   it('keeps no thread of a read that fails, not even one it let go before the failure', async () => {
     // The first thread to open the store reads it; the second fails to open it, 3 s after it
     // starts: by then the first has read every page and been let go.
-    const once = join(dir, 'once.js');
-    writeFileSync(
-      once,
-      `exports.openEventStore = (args) => {
-        try {
-          require('node:fs').writeFileSync(args.marker, '', { flag: 'wx' });
-        } catch {
-          return new Promise((_, reject) => setTimeout(() => reject(new Error('only one store here')), 3000));
-        }
-        return require(args.real).openEventStore({ file: args.file });
-      };\n`,
+    const opener = wrappedOpener(
+      dir,
+      file,
+      'once',
+      `try {
+    require('node:fs').writeFileSync(args.marker, '', { flag: 'wx' });
+  } catch {
+    return new Promise((_, reject) => setTimeout(() => reject(new Error('only one store here')), 3000));
+  }
+  return real();`,
+      { marker: join(dir, 'opened') },
     );
-    const opener = { module: once, args: { file, marker: join(dir, 'opened'), real: sqliteStoreOpener(file).module } };
-    // This thread reads 150 ms a page: the first thread starts long before it could read them all.
-    const slow: EventStore = { ...store, readAll: (o) => async () => (await new Promise((r) => setTimeout(r, 150)), store.readAll(o)()) };
     let keptBeforeFailing = 0;
-    const pages = readPagesInThreads(slow, { opener, threads: 2 }, { after: 0, upTo: 360 }, 50);
+    // This thread reads 150 ms a page: the first thread starts long before it could read them all.
+    const pages = readPagesInThreads(slowed(store, 150), { opener, threads: 2 }, { after: 0, upTo: 360 }, 50);
     await expect(
       (async () => {
         for await (const page of pages) if (page.through === 360) keptBeforeFailing = keptReaderThreads();

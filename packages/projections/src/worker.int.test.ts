@@ -35,13 +35,32 @@ const storeWithReports = async (n: number): Promise<EventStore> => {
   return store;
 };
 
-/** Worker b takes the lease (its holder's having lapsed), applies every event after `from` in one batch, and releases it. */
-const takeOverAndApply = async (b: SqliteReadModel, store: EventStore, from: number): Promise<void> => {
-  expect(await b.writer.acquireLease('ledger-index', 'b', 1000)).toBe(true);
-  const more = await store.readAll({ fromPosition: from })();
-  if (isLeft(more)) throw new Error(more.left.message);
-  expect(await b.writer.applyBatch('ledger-index', from, more.right, 'b')).toBe('applied');
-  await b.writer.releaseLease('ledger-index', 'b');
+/**
+ * The read models of workers a and b on one file, with one clock. `stall(from, to)`: reports
+ * `from` … `to` − 1 are appended while a stalls past its lease; b takes the lease, applies them in
+ * one batch and releases it.
+ */
+const twoWorkers = (file: string, store: EventStore) => {
+  let now = 1_000_000;
+  const a = createSqliteReadModel({ file, now: () => now });
+  const b = createSqliteReadModel({ file, now: () => now });
+  const stall = async (from: number, to: number): Promise<void> => {
+    await appendReports(store, from, to);
+    now += 1001;
+    expect(await b.writer.acquireLease('ledger-index', 'b', 1000)).toBe(true);
+    const more = await store.readAll({ fromPosition: from })();
+    if (isLeft(more)) throw new Error(more.left.message);
+    expect(await b.writer.applyBatch('ledger-index', from, more.right, 'b')).toBe('applied');
+    await b.writer.releaseLease('ledger-index', 'b');
+  };
+  return {
+    a,
+    stall,
+    close: () => {
+      a.close();
+      b.close();
+    },
+  };
 };
 
 const headOf = async (store: EventStore): Promise<number> => {
@@ -138,11 +157,8 @@ describe('projection workers', () => {
   });
 
   it('calls onCaughtUp again when it finds the checkpoint moved by another worker, which held the lease while it stalled', async () => {
-    let now = 1_000_000;
     const store = await storeWithReports(30);
-    const file = join(dir, 'stalled.db');
-    const a = createSqliteReadModel({ file, now: () => now });
-    const b = createSqliteReadModel({ file, now: () => now });
+    const { a, stall, close } = twoWorkers(join(dir, 'stalled.db'), store);
     const stop = new AbortController();
     const caughtUp: number[] = [];
     const leases: boolean[] = [];
@@ -167,9 +183,7 @@ describe('projection workers', () => {
         }
         // a stalls past its lease; b takes it, applies 10 new events in bulk (they reach no
         // policy of b's) and releases it; a, renewing, never finds its lease gone.
-        await appendReports(store, 30, 40);
-        now += 1001;
-        await takeOverAndApply(b, store, 30);
+        await stall(30, 40);
         // Without a second call the worker would poll on: stop it after a while.
         setTimeout(() => stop.abort(), 2000).unref();
       },
@@ -177,8 +191,7 @@ describe('projection workers', () => {
     expect(leases).toEqual([true]);
     expect(caughtUp).toEqual([30, 40]);
     expect(batches).toHaveLength(batchesThen);
-    a.close();
-    b.close();
+    close();
   });
 
   it('calls onCaughtUp again, after a wait that doubles and with its lease renewed, while it resolves to again, applying batches meanwhile', async () => {
@@ -218,11 +231,8 @@ describe('projection workers', () => {
   });
 
   it('merges a debt that comes while it waits to call onCaughtUp again into the one owed: the attempts go on counting', async () => {
-    let now = 1_000_000;
     const store = await storeWithReports(10);
-    const file = join(dir, 'new-debt.db');
-    const a = createSqliteReadModel({ file, now: () => now });
-    const b = createSqliteReadModel({ file, now: () => now });
+    const { a, stall, close } = twoWorkers(join(dir, 'new-debt.db'), store);
     const stop = stopAfter(5000);
     const calls: [checkpoint: number, attempt: number][] = [];
     await runWorker({
@@ -236,9 +246,7 @@ describe('projection workers', () => {
         calls.push([checkpoint, attempt]);
         if (calls.length > 1) return stop.abort();
         // While a waits to call again, b (holding the lease a let lapse) moves the checkpoint: a new debt.
-        await appendReports(store, 10, 14);
-        now += 1001;
-        await takeOverAndApply(b, store, 10);
+        await stall(10, 14);
         return 'again';
       },
     });
@@ -246,8 +254,7 @@ describe('projection workers', () => {
       [10, 1],
       [14, 2],
     ]);
-    a.close();
-    b.close();
+    close();
   });
 
   it('owes onCaughtUp through a batch whose checks onApplied could not make', async () => {

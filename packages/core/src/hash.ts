@@ -84,37 +84,38 @@ export const linkHash = (prevHash: string, content: string): string => sha256Hex
 export const chainHash = (prevHash: string, stream: string, revision: number, e: EventEnvelope): string =>
   linkHash(prevHash, hashedContent(stream, revision, e));
 
-export type ChainBreak =
-  | { readonly _tag: 'ChainBroken'; readonly position: number; readonly eventId: string; readonly reason: string }
-  | { readonly _tag: 'ChainOk' };
+/*
+ * Hash versions. Version 1 (every event stored before hash v2) covers the content above.
+ * Version 2 also covers the event's global position and its stored_at, so renumbering the
+ * log or changing when a row says it was written breaks the chain. Each row records its
+ * version; versions never go down along positions, or a forger could write version 1 to
+ * leave the position out of the hash.
+ */
+export type HashVersion = 1 | 2;
+
+/** The version every new event is hashed with. */
+export const HASH_VERSION = 2 as const;
 
 /**
- * Walks stored events in global order and names the first whose hash or link fails.
- * Feed it with raw (not upcast) events: the hash covers what was stored.
+ * What a version 2 hash covers: the canonical JSON of { stream, revision, position, storedAt,
+ * eventId, type, schemaVersion, data, metadata }, keys in code-point order as canonicalJson
+ * sorts them (hash.unit.test.ts holds the two equal).
  */
-export const chainVerifier = (startPrevHash = GENESIS_HASH) => {
-  let prev = startPrevHash;
-  let lastPosition = 0;
-  let count = 0;
-  return {
-    check(e: StoredEvent): ChainBreak {
-      if (e.position <= lastPosition)
-        return { _tag: 'ChainBroken', position: e.position, eventId: e.eventId, reason: `position ${e.position} does not follow ${lastPosition}` };
-      if (e.prevHash !== prev)
-        return { _tag: 'ChainBroken', position: e.position, eventId: e.eventId, reason: `prev_hash does not match the hash of the event before it` };
-      const expected = chainHash(prev, e.stream, e.revision, e);
-      if (expected !== e.hash)
-        return { _tag: 'ChainBroken', position: e.position, eventId: e.eventId, reason: `stored hash does not match the event's content` };
-      prev = e.hash;
-      lastPosition = e.position;
-      count += 1;
-      return { _tag: 'ChainOk' };
-    },
-    get head(): string {
-      return prev;
-    },
-    get count(): number {
-      return count;
-    },
-  };
+export const canonicalContentV2 = (stream: string, revision: number, position: number, storedAt: string, e: CanonicalEvent): string =>
+  `{"data":${e.data},"eventId":${JSON.stringify(e.eventId)},"metadata":${e.metadata},"position":${position},"revision":${revision},` +
+  `"schemaVersion":${e.schemaVersion},"storedAt":${JSON.stringify(storedAt)},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(e.type)}}`;
+
+export const chainHashV2 = (prevHash: string, stream: string, revision: number, position: number, storedAt: string, e: EventEnvelope): string =>
+  linkHash(prevHash, canonicalContentV2(stream, revision, position, storedAt, canonicalEvent(e)));
+
+/**
+ * The hash a stored event should have after `prevHash`, by its own hash version (none: 1).
+ * Null when the version is unknown or a version 2 event has no storedAt.
+ */
+export const storedEventHash = (prevHash: string, e: StoredEvent): string | null => {
+  const version = e.hashVersion ?? 1;
+  if (version === 1) return chainHash(prevHash, e.stream, e.revision, e);
+  if (version === 2 && typeof e.storedAt === 'string') return chainHashV2(prevHash, e.stream, e.revision, e.position, e.storedAt, e);
+  return null;
 };
+

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventEnvelope, StoredEvent } from './events/envelope';
-import { canonicalJson, chainHash, chainVerifier, GENESIS_HASH, sha256Hex, type ChainBreak } from './hash';
+import { chainVerifier, type ChainBreak } from './chain-verifier';
+import { canonicalJson, chainHash, GENESIS_HASH, sha256Hex } from './hash';
 
 describe('canonicalJson', () => {
   it('does not depend on the order keys were written in, at any depth', () => {

@@ -3,6 +3,8 @@ export * from './units';
 export * from './clock';
 export * from './ids';
 export * from './hash';
+export * from './chain-verifier';
+export * from './recorded-time';
 export * from './kinds/schemas';
 export * from './kinds/fit';
 export * from './kinds/rules';

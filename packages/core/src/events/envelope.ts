@@ -13,7 +13,8 @@ export interface EventEnvelope<D = unknown> {
  * An event as a store returns it. `revision` is the event's 0-based place in its stream;
  * `position` is its 1-based place in the global log, strictly increasing, and the only
  * position type checkpoints use. `hash` covers the event's canonical content and
- * `prevHash`, the hash of the event before it in the global log.
+ * `prevHash`, the hash of the event before it in the global log; from hash version 2 on
+ * it also covers `position` and `storedAt` (see hash.ts).
  */
 export interface StoredEvent<D = unknown> extends EventEnvelope<D> {
   readonly stream: string;
@@ -21,4 +22,8 @@ export interface StoredEvent<D = unknown> extends EventEnvelope<D> {
   readonly position: number;
   readonly prevHash: string;
   readonly hash: string;
+  /** When the store wrote the event, by its own clock (ISO 8601). Every store returns it; events made by hand may omit it. */
+  readonly storedAt?: string;
+  /** The hash version the event was stored with; absent means 1 (see hash.ts). */
+  readonly hashVersion?: number;
 }

@@ -1,16 +1,16 @@
-import { type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import { systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
 import { left, right, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { catchUp, subscriptionSet } from './catch-up';
 import { concurrencyError, storeUnavailable, type AppendError, type ReadError, type StoreUnavailable } from './errors';
 import { NO_STREAM, satisfies, type CurrentRevision, type ExpectedRevision } from './expected-revision';
 import type { AppendResult, EventStore } from './port';
-import { checkLogRange, checkStreamRange, prepareAppend, replayIfStored, type StoredAt } from './rules';
-import { appendedRows, chainAfter, decodeRow, decodeRows, type EncodedEvent, type StoredRow } from './stored-row';
+import { checkLogRange, checkStreamRange, prepareAppend, prepareBatches, replayIfStored, type StoredAt } from './rules';
+import { appendedRows, chainAfter, decodeRow, decodeRows, type EncodedEvent, type LogHead, type StoredRow } from './stored-row';
 
 export interface InMemoryEventStoreOptions {
   readonly registry: EventRegistry;
-  /** Accepted so one options object can build any store; memory keeps no storage time (SQL stores stamp stored_at with it). */
+  /** Stamps each event's storedAt, as the SQL stores stamp stored_at. Default the system clock. */
   readonly clock?: Clock;
 }
 
@@ -40,8 +40,10 @@ const task =
  * events they passed in or got back can never change what is stored.
  */
 export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): EventStore => {
-  const { registry } = options;
+  const { registry, clock = systemClock } = options;
   const rows: StoredRow[] = [];
+  /** The head's recorded time, kept so an append need not parse the last row's metadata. */
+  let headRecordedAt: string | null = null;
   const byId = new Map<string, number>();
   const streams = new Map<string, number[]>();
   const subscriptions = subscriptionSet();
@@ -70,7 +72,10 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     const actual = currentRevision(stream);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
-    const chained = chainAfter(rows[rows.length - 1], stream, actual, events);
+    const last = rows[rows.length - 1];
+    const head: LogHead | null = last ? { position: last.position, hash: last.hash, recordedAt: headRecordedAt, storedAt: last.storedAt } : null;
+    const { rows: chained, head: after } = chainAfter(head, stream, actual, events, clock.now().toISOString());
+    headRecordedAt = after.recordedAt;
     const streamPositions = streams.get(stream) ?? [];
     for (const row of chained) {
       rows.push(row);
@@ -81,6 +86,17 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     return right(appendedRows(stream, chained));
   };
 
+  /** Takes back every row past `length`, as a failed transaction would. */
+  const rollBackTo = (length: number, recordedAt: string | null): void => {
+    for (const row of rows.splice(length)) {
+      byId.delete(row.eventId);
+      const positions = streams.get(row.stream)!;
+      positions.pop();
+      if (positions.length === 0) streams.delete(row.stream);
+    }
+    headRecordedAt = recordedAt;
+  };
+
   const store: EventStore = {
     engine: 'memory',
 
@@ -88,6 +104,23 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
       ifOpen<AppendError, AppendResult>(() => {
         const prepared = prepareAppend(registry, stream, events, expected);
         return prepared._tag === 'Left' ? prepared : insert(stream, prepared.right, expected);
+      }),
+
+    appendBatches: (batches) =>
+      ifOpen<AppendError, readonly AppendResult[]>(() => {
+        const prepared = prepareBatches(registry, batches);
+        if (prepared._tag === 'Left') return prepared;
+        const [length, recordedAt] = [rows.length, headRecordedAt];
+        const results: AppendResult[] = [];
+        for (const b of prepared.right) {
+          const r = insert(b.stream, b.events, b.expected);
+          if (r._tag === 'Left') {
+            rollBackTo(length, recordedAt);
+            return r;
+          }
+          results.push(r.right);
+        }
+        return right(results);
       }),
 
     readStream: (stream, opts) =>

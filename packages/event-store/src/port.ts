@@ -17,6 +17,13 @@ export interface AppendResult {
   readonly alreadyStored: boolean;
 }
 
+/** One stream's part of a multi-stream append: its events and the revision it is expected at. */
+export interface AppendBatch {
+  readonly stream: string;
+  readonly events: readonly EventEnvelope[];
+  readonly expected: ExpectedRevision;
+}
+
 export interface ReadStreamOptions {
   readonly direction?: 'forward' | 'backward';
   /** Inclusive. Forward default 0; backward default the last revision. */
@@ -66,6 +73,14 @@ export interface EventStore {
   readonly engine: string;
   /** Appends all events or none. Events whose ids are stored already are not stored again. */
   append(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): TaskEither<AppendError, AppendResult>;
+  /**
+   * Appends batches to several streams, all or nothing (one transaction; on EventStoreDB one
+   * after another, see docs/eventstoredb.md), in the order given, one result per batch. Each
+   * batch is checked as `append` checks it: a batch stored already is a no-op reporting its
+   * original positions, and a refused batch (a conflict, a schema violation) writes nothing
+   * for any batch. A stream appears in at most one batch.
+   */
+  appendBatches(batches: readonly AppendBatch[]): TaskEither<AppendError, readonly AppendResult[]>;
   readStream(stream: string, options?: ReadStreamOptions): TaskEither<ReadError, readonly StoredEvent[]>;
   readAll(options?: ReadAllOptions): TaskEither<ReadError, readonly StoredEvent[]>;
   streamRevision(stream: string): TaskEither<ReadError, CurrentRevision>;

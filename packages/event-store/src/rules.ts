@@ -2,7 +2,7 @@ import type { EventEnvelope, EventRegistry, SchemaViolation } from '@minsheng/co
 import { left, right, type Either } from 'fp-ts/Either';
 import { idempotencyConflict, invalidArgument, type IdempotencyConflict, type InvalidArgument } from './errors';
 import { isExpectedRevision, type ExpectedRevision } from './expected-revision';
-import type { AppendResult, ReadAllOptions, ReadStreamOptions } from './port';
+import type { AppendBatch, AppendResult, ReadAllOptions, ReadStreamOptions } from './port';
 import { encodeEvent, type EncodedEvent } from './stored-row';
 
 /*
@@ -76,6 +76,40 @@ export const prepareAppend = (
   const checked = checkBatchSchema(registry, events);
   if (checked._tag === 'Left') return checked;
   return right(checked.right.map(encodeEvent));
+};
+
+/** A batch of a multi-stream append, checked and serialised. */
+export interface PreparedBatch {
+  readonly stream: string;
+  readonly events: readonly EncodedEvent[];
+  readonly expected: ExpectedRevision;
+}
+
+/**
+ * prepareAppend for every batch of a multi-stream append, and the checks across batches:
+ * at least one batch, each stream in one batch, each event id once in the whole call.
+ */
+export const prepareBatches = (
+  registry: EventRegistry,
+  batches: readonly AppendBatch[],
+): Either<InvalidArgument | SchemaViolation, readonly PreparedBatch[]> => {
+  if (!Array.isArray(batches) || batches.length === 0) return left(invalidArgument('a multi-stream append needs at least one batch'));
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  const prepared: PreparedBatch[] = [];
+  for (const [i, b] of batches.entries()) {
+    if (typeof b !== 'object' || b === null) return left(invalidArgument(`batch ${i} is not a { stream, events, expected } object`));
+    const events = prepareAppend(registry, b.stream, b.events, b.expected);
+    if (events._tag === 'Left') return events;
+    if (streams.has(b.stream)) return left(invalidArgument(`stream ${JSON.stringify(b.stream)} appears in two batches; put its events in one batch`));
+    streams.add(b.stream);
+    for (const e of events.right) {
+      if (ids.has(e.eventId)) return left(invalidArgument(`event id ${e.eventId} appears in two batches`));
+      ids.add(e.eventId);
+    }
+    prepared.push({ stream: b.stream, events: events.right, expected: b.expected });
+  }
+  return right(prepared);
 };
 
 /** Where an event id is stored already. */

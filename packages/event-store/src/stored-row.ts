@@ -1,4 +1,17 @@
-import { canonicalContent, canonicalEvent, GENESIS_HASH, linkHash, type CanonicalEvent, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import {
+  canonicalContent,
+  canonicalContentV2,
+  canonicalEvent,
+  canonicalJson,
+  GENESIS_HASH,
+  HASH_VERSION,
+  isEarlier,
+  linkHash,
+  type CanonicalEvent,
+  type EventEnvelope,
+  type EventRegistry,
+  type StoredEvent,
+} from '@minsheng/core';
 import { left, right, type Either } from 'fp-ts/Either';
 import { corruptEvent, type ReadError } from './errors';
 import { NO_STREAM, type CurrentRevision } from './expected-revision';
@@ -19,15 +32,33 @@ export interface StoredRow {
   readonly metadata: string;
   readonly prevHash: string;
   readonly hash: string;
+  /** When the store wrote the row, by its clock (ISO 8601, as toISOString writes it). */
+  readonly storedAt: string;
+  /** 1 for rows written before hash v2, 2 since (see core's hash.ts). */
+  readonly hashVersion: number;
 }
 
 /** An envelope with its payload already written as canonical JSON (done once, outside any write lock). */
-export type EncodedEvent = CanonicalEvent;
+export interface EncodedEvent extends CanonicalEvent {
+  /** metadata.recordedAt, kept beside the text so the write lock can compare it without parsing. */
+  readonly recordedAt: string | undefined;
+}
 
-export const encodeEvent = canonicalEvent;
+export const encodeEvent = (e: EventEnvelope): EncodedEvent => {
+  const c = canonicalEvent(e);
+  const recordedAt = (e.metadata as { recordedAt?: unknown } | undefined)?.recordedAt;
+  return {
+    eventId: c.eventId,
+    type: c.type,
+    schemaVersion: c.schemaVersion,
+    data: c.data,
+    metadata: c.metadata,
+    recordedAt: typeof recordedAt === 'string' ? recordedAt : undefined,
+  };
+};
 
-/** Places an encoded event in the log: its revision, its position and its link to the event before it. */
-export const chainRow = (prevHash: string, position: number, stream: string, revision: number, e: EncodedEvent): StoredRow => ({
+/** Places an encoded event in the log with a version 2 hash: its revision, position, stored_at and link to the event before it. */
+export const chainRow = (prevHash: string, position: number, stream: string, revision: number, e: CanonicalEvent, storedAt: string): StoredRow => ({
   position,
   stream,
   revision,
@@ -37,28 +68,68 @@ export const chainRow = (prevHash: string, position: number, stream: string, rev
   data: e.data,
   metadata: e.metadata,
   prevHash,
-  hash: linkHash(prevHash, canonicalContent(stream, revision, e)),
+  hash: linkHash(prevHash, canonicalContentV2(stream, revision, position, storedAt, e)),
+  storedAt,
+  hashVersion: HASH_VERSION,
 });
 
+/** A row hashed as releases before hash v2 wrote it: for tests of logs written then. */
+export const chainRowV1 = (prevHash: string, position: number, stream: string, revision: number, e: CanonicalEvent, storedAt: string): StoredRow => ({
+  ...chainRow(prevHash, position, stream, revision, e, storedAt),
+  hash: linkHash(prevHash, canonicalContent(stream, revision, e)),
+  hashVersion: 1,
+});
+
+/** The log's last event as an append needs it: what the next event links to, and the times it may not go before. */
+export interface LogHead {
+  readonly position: number;
+  readonly hash: string;
+  /** Its metadata.recordedAt; null when it has none. */
+  readonly recordedAt: string | null;
+  /** Its stored_at; null when the store kept none. */
+  readonly storedAt: string | null;
+}
+
+/** An event recorded before the head, taken as recorded at the head's time: its metadata written again. */
+const recordedAtHead = (e: EncodedEvent, recordedAt: string): EncodedEvent => {
+  const metadata = JSON.parse(e.metadata) as Record<string, unknown>;
+  metadata['recordedAt'] = recordedAt;
+  return { ...e, metadata: canonicalJson(metadata), recordedAt };
+};
+
 /**
- * The rows of a decided append: the events chained after the log's head (none: an empty log),
- * at the next revisions of a stream now at `actual`.
+ * The rows of a decided append: the events chained after the log's head (null: an empty log),
+ * at the next revisions of a stream now at `actual`, stored at `now` (the store's clock), and
+ * the log's head after them.
+ *
+ * Recorded time never goes backwards along positions (docs/concepts.md): writers decide a few
+ * milliseconds apart and commit in either order, and a report must never fail on that race, so
+ * an event recorded before the event ahead of it is taken as recorded at that event's time.
+ * stored_at is clamped the same way. Metadata is written again only then, which is rare.
  */
 export const chainAfter = (
-  head: { readonly hash: string; readonly position: number } | null | undefined,
+  head: LogHead | null | undefined,
   stream: string,
   actual: CurrentRevision,
   events: readonly EncodedEvent[],
-): StoredRow[] => {
+  now: string,
+): { readonly rows: StoredRow[]; readonly head: LogHead } => {
   let prevHash = head?.hash ?? GENESIS_HASH;
   let position = head?.position ?? 0;
   let revision = actual === NO_STREAM ? -1 : actual;
+  let recordedAt = head?.recordedAt ?? null;
+  const storedAt = head?.storedAt && isEarlier(now, head.storedAt) ? head.storedAt : now;
   const rows: StoredRow[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
-    rows[i] = chainRow(prevHash, ++position, stream, ++revision, events[i]!);
+    let e = events[i]!;
+    if (e.recordedAt !== undefined) {
+      if (recordedAt !== null && isEarlier(e.recordedAt, recordedAt)) e = recordedAtHead(e, recordedAt);
+      recordedAt = e.recordedAt!;
+    }
+    rows[i] = chainRow(prevHash, ++position, stream, ++revision, e, storedAt);
     prevHash = rows[i]!.hash;
   }
-  return rows;
+  return { rows, head: { position, hash: prevHash, recordedAt, storedAt } };
 };
 
 /** What an append that stored `rows` (in order, at least one) returns. */
@@ -94,6 +165,8 @@ export const decodeRow = (row: StoredRow, registry: EventRegistry, raw: boolean)
     metadata: metadata as StoredEvent['metadata'],
     prevHash: row.prevHash,
     hash: row.hash,
+    storedAt: row.storedAt,
+    hashVersion: row.hashVersion,
   };
   if (raw) return right(stored);
   const current = registry.upcast(stored);
@@ -113,6 +186,8 @@ export const decodeRow = (row: StoredRow, registry: EventRegistry, raw: boolean)
     metadata: up.metadata as StoredEvent['metadata'],
     prevHash: row.prevHash,
     hash: row.hash,
+    storedAt: row.storedAt,
+    hashVersion: row.hashVersion,
   });
 };
 

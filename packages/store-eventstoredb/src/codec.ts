@@ -25,6 +25,8 @@ export interface LogMetadata {
   readonly hash: string;
   /** When the adapter wrote the event (the store's clock), beside metadata.recordedAt which callers set. */
   readonly storedAt: string;
+  /** The event's hash version (see core's hash.ts); absent in events written before hash v2, which are version 1. */
+  readonly hashVersion?: number;
   /** Copied from metadata.correlationId so ESDB's $by_correlation_id projection groups ledger events too. */
   readonly $correlationId?: string;
 }
@@ -33,7 +35,7 @@ export const positionOfLogRevision = (revision: bigint): number => Number(revisi
 export const logRevisionOfPosition = (position: number): bigint => BigInt(position - 1);
 
 /** The ESDB event for a chained row. Data and metadata are the row's canonical JSON, parsed once more. */
-export const toLogEvent = (row: StoredRow, storedAt: string): EventData => {
+export const toLogEvent = (row: StoredRow): EventData => {
   const metadata = JSON.parse(row.metadata) as unknown;
   const correlationId = (metadata as { correlationId?: unknown } | null)?.correlationId;
   const logMetadata: LogMetadata = {
@@ -45,7 +47,8 @@ export const toLogEvent = (row: StoredRow, storedAt: string): EventData => {
     metadata,
     prevHash: row.prevHash,
     hash: row.hash,
-    storedAt,
+    storedAt: row.storedAt,
+    hashVersion: row.hashVersion,
     ...(typeof correlationId === 'string' ? { $correlationId: correlationId } : {}),
   };
   return jsonEvent({ id: esdbEventId(row.eventId), type: row.type, data: JSON.parse(row.data) as JSONType, metadata: logMetadata });
@@ -67,9 +70,10 @@ export const fromLogEvent = (e: RecordedEvent): Either<CorruptEvent, StoredRow> 
   const corrupt = (why: string) => left(corruptEvent(position, eventId, why));
   if (!isRecord(meta)) return corrupt('its ESDB metadata is not a JSON object');
   if (meta['minsheng'] !== LEDGER_FORMAT) return corrupt(`its ESDB metadata is not ledger format ${LEDGER_FORMAT}`);
-  const { stream, revision, schemaVersion, metadata, prevHash, hash } = meta;
+  const { stream, revision, schemaVersion, metadata, prevHash, hash, storedAt, hashVersion = 1 } = meta;
   if (typeof stream !== 'string' || !isRevision(revision) || typeof schemaVersion !== 'number' || !isHash(prevHash) || !isHash(hash))
     return corrupt('its ESDB metadata lacks the stream, revision, schema version or hashes');
+  if (typeof storedAt !== 'string' || typeof hashVersion !== 'number') return corrupt('its ESDB metadata lacks storedAt or has a hash version that is not a number');
   if (metadata === undefined) return corrupt('its ESDB metadata lacks the envelope metadata');
   // Ledger data is always a JSON object; a string here is text the client failed to parse.
   if (!e.isJson || typeof e.data !== 'object' || e.data === null || e.data instanceof Uint8Array)
@@ -85,6 +89,8 @@ export const fromLogEvent = (e: RecordedEvent): Either<CorruptEvent, StoredRow> 
     metadata: JSON.stringify(metadata),
     prevHash,
     hash,
+    storedAt,
+    hashVersion,
   });
 };
 

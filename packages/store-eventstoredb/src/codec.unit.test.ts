@@ -1,4 +1,4 @@
-import { chainHash, ledgerRegistry, type EventEnvelope } from '@minsheng/core';
+import { chainHashV2, ledgerRegistry, type EventEnvelope } from '@minsheng/core';
 import { chainRow, decodeRow, encodeEvent, NO_STREAM, type StoredRow } from '@minsheng/event-store';
 import { makeTestEvent, makeTestEvents, makeV1Report } from '@minsheng/event-store/testing';
 import { fromLinkedEvent, fromLogEvent, LEDGER_FORMAT, linkTarget, linkTo, toLogEvent } from './codec';
@@ -20,7 +20,7 @@ const envelopes: EventEnvelope[] = [
 const chained = (events: readonly EventEnvelope[], stream = 'progress-松北区-🏗️', revision = 4, position = 11): StoredRow[] => {
   let prevHash = 'a'.repeat(64);
   return events.map((e, i) => {
-    const row = chainRow(prevHash, position + i, stream, revision + i, encodeEvent(e));
+    const row = chainRow(prevHash, position + i, stream, revision + i, encodeEvent(e), STORED_AT);
     prevHash = row.hash;
     return row;
   });
@@ -28,14 +28,14 @@ const chained = (events: readonly EventEnvelope[], stream = 'progress-松北区-
 
 /** Writes rows through the client's append, stores them as a server would, reads them back through the client. */
 const throughTheWire = async (rows: readonly StoredRow[]) => {
-  const { messages } = await appendOverTheWire(names.log, rows.map((r) => toLogEvent(r, STORED_AT)), NO_STREAM);
+  const { messages } = await appendOverTheWire(names.log, rows.map((r) => toLogEvent(r)), NO_STREAM);
   return messages.map((m, i) => storedRecord(names.log, BigInt(rows[i]!.position - 1), m));
 };
 
 describe('log events', () => {
   it('are JSON events with our id, type and data, and our envelope in their metadata', () => {
     const [row] = chained([envelopes[0]!]);
-    const e = toLogEvent(row!, STORED_AT);
+    const e = toLogEvent(row!);
     expect(e).toEqual({
       id: ulidToUuid(row!.eventId),
       contentType: 'application/json',
@@ -51,6 +51,7 @@ describe('log events', () => {
         prevHash: 'a'.repeat(64),
         hash: row!.hash,
         storedAt: STORED_AT,
+        hashVersion: 2,
         $correlationId: envelopes[0]!.metadata.correlationId,
       },
     });
@@ -65,10 +66,19 @@ describe('log events', () => {
       const raw = decodeRow((row as { right: StoredRow }).right, ledgerRegistry, true);
       expect(raw).toEqual({
         _tag: 'Right',
-        right: { ...envelopes[i], stream: 'progress-松北区-🏗️', revision: 4 + i, position: 11 + i, prevHash: rows[i]!.prevHash, hash: rows[i]!.hash },
+        right: {
+          ...envelopes[i],
+          stream: 'progress-松北区-🏗️',
+          revision: 4 + i,
+          position: 11 + i,
+          prevHash: rows[i]!.prevHash,
+          hash: rows[i]!.hash,
+          storedAt: STORED_AT,
+          hashVersion: 2,
+        },
       });
-      const e = (raw as { right: Parameters<typeof chainHash>[3] & { prevHash: string; hash: string } }).right;
-      expect(chainHash(e.prevHash, 'progress-松北区-🏗️', 4 + i, e)).toBe(e.hash);
+      const e = (raw as { right: Parameters<typeof chainHashV2>[5] & { prevHash: string; hash: string } }).right;
+      expect(chainHashV2(e.prevHash, 'progress-松北区-🏗️', 4 + i, 11 + i, STORED_AT, e)).toBe(e.hash);
     });
     const stageRead = decodeRow((fromLogEvent(resolved(eventResponse(records[0])).event!) as { right: StoredRow }).right, ledgerRegistry, false);
     expect((stageRead as { right: { data: { figure: { stage: string } } } }).right.data.figure.stage).toBe(stage);
@@ -81,8 +91,17 @@ describe('log events', () => {
     expect(decodeRow(row, ledgerRegistry, false)).toMatchObject({ right: { schemaVersion: 2, data: { figure: { kind: 'quantity', value: '2.55', unit: '万人' } } } });
   });
 
+  it('written before hash v2 (no hashVersion in their metadata) read as version 1', async () => {
+    const [record] = await throughTheWire(chained([envelopes[1]!]));
+    const metadata = JSON.parse(Buffer.from(record.getCustomMetadata_asU8()).toString('utf8')) as Record<string, unknown>;
+    expect(metadata['hashVersion']).toBe(2);
+    delete metadata['hashVersion'];
+    record.setCustomMetadata(Buffer.from(JSON.stringify(metadata), 'utf8'));
+    expect(fromLogEvent(resolved(eventResponse(record)).event!)).toMatchObject({ _tag: 'Right', right: { hashVersion: 1, storedAt: STORED_AT } });
+  });
+
   it('stay under the server’s default 1 MiB append limit for the 1,000 events of the contract’s large batch', async () => {
-    const { messages } = await appendOverTheWire(names.log, chained(makeTestEvents(1000)).map((r) => toLogEvent(r, STORED_AT)), NO_STREAM);
+    const { messages } = await appendOverTheWire(names.log, chained(makeTestEvents(1000)).map((r) => toLogEvent(r)), NO_STREAM);
     const bytes = messages.reduce((n, m) => n + m.getData_asU8().length + m.getCustomMetadata_asU8().length, 0);
     expect(bytes).toBeLessThan(1024 * 1024);
   });

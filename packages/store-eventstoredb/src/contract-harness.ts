@@ -23,9 +23,9 @@ export const freshLedger = (prefix = 'contract'): string => `${prefix}_${Date.no
  * largeBatch: 1,000, under the server's default 1 MiB MaxAppendSize (5,000 test events are ~3.6 MB).
  */
 export const eventStoreDbContract = (client: EventStoreDBClient): ContractOptions<EventStoreDbHarness> => ({
-  create: async () => {
+  create: async (clock) => {
     const ledger = freshLedger();
-    return { client, ledger, store: createEventStoreDbStore({ client, ledger, registry: ledgerRegistry }) };
+    return { client, ledger, store: createEventStoreDbStore({ client, ledger, registry: ledgerRegistry, clock }) };
   },
   seedRaw: async ({ client, ledger }, stream: string, event: EventEnvelope) => {
     const old = createEventStoreDbStore({ client, ledger, registry: permissiveRegistry });

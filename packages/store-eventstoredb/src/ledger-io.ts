@@ -12,6 +12,7 @@ import {
   type CorruptEvent,
   type CurrentRevision,
   type ExpectedRevision,
+  type LogHead,
   type StoredAt,
   type StoredRow,
 } from '@minsheng/event-store';
@@ -22,12 +23,10 @@ import { idLinkId, streamLinkId } from './event-id';
 import type { LedgerStreams } from './names';
 import { toEsdbExpectedRevision } from './revision';
 
-/** The last event of the log: where the next append goes and what it chains to. */
-export interface LogTail {
-  readonly position: number;
+/** The last event of the log: where the next append goes, what it chains to and the times it may not go before. */
+export interface LogTail extends LogHead {
   readonly stream: string;
   readonly revision: number;
-  readonly hash: string;
 }
 
 /** Appends and lookups in flight at once when a batch needs one call per event. */
@@ -81,8 +80,9 @@ export const ledgerIo = (client: EventStoreDBClient, names: LedgerStreams) => {
   const logTail = async (): Promise<LogTail | null> => {
     const [tail] = await last(names.log);
     if (!tail?.event) return null;
-    const { position, stream, revision, hash } = orUnavailable(fromLogEvent(tail.event));
-    return { position, stream, revision, hash };
+    const { position, stream, revision, hash, storedAt } = orUnavailable(fromLogEvent(tail.event));
+    const recordedAt = ((tail.event.metadata as { metadata?: { recordedAt?: unknown } }).metadata ?? {}).recordedAt;
+    return { position, stream, revision, hash, storedAt, recordedAt: typeof recordedAt === 'string' ? recordedAt : null };
   };
 
   /** The revision of the stream's last link: the stream's revision once its links are complete. */

@@ -62,8 +62,8 @@ if (!url) {
       const [last] = await ok(store.readAll({ fromPosition: 1, raw: true }));
       // What a writer leaves when it dies between its log write and its links.
       const lost = makeTestEvent();
-      const row = chainRow(last!.hash, 3, 'progress-x', 2, encodeEvent(lost));
-      await client.appendToStream(ledgerStreams(ledger).log, [toLogEvent(row, new Date().toISOString())], { expectedRevision: 1n });
+      const row = chainRow(last!.hash, 3, 'progress-x', 2, encodeEvent(lost), new Date().toISOString());
+      await client.appendToStream(ledgerStreams(ledger).log, [toLogEvent(row)], { expectedRevision: 1n });
       expect(await ok(store.readAll())).toHaveLength(3);
       expect(await ok(store.streamRevision('progress-x'))).toBe(1);
 

@@ -10,6 +10,7 @@ import {
   decodeRow,
   NO_STREAM,
   prepareAppend,
+  prepareBatches,
   replayIfStored,
   satisfies,
   storeUnavailable,
@@ -21,6 +22,7 @@ import {
   type EncodedEvent,
   type EventStore,
   type ExpectedRevision,
+  type PreparedBatch,
   type ReadError,
   type StoredRow,
 } from '@minsheng/event-store';
@@ -123,11 +125,10 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
     const actual: CurrentRevision = await io.linkedRevision(stream, true);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
-    const rows = chainAfter(tail, stream, actual, events);
-    const storedAt = clock.now().toISOString();
+    const { rows } = chainAfter(tail, stream, actual, events, clock.now().toISOString());
     const written = await io.appendChecked(
       names.log,
-      rows.map((r) => toLogEvent(r, storedAt)),
+      rows.map(toLogEvent),
       tail ? tail.position - 1 : NO_STREAM,
     );
     if (written === 'conflict') return 'retry';
@@ -147,11 +148,47 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
     }
   };
 
+  /**
+   * Checks every batch's idempotency and expected revision before writing any, so a conflict
+   * known now writes nothing. Null: all may go ahead.
+   */
+  const firstRefusal = async (batches: readonly PreparedBatch[]): Promise<Either<AppendError, never> | null> => {
+    const tail = await io.logTail();
+    if (tail) await io.settle(tail);
+    for (const b of batches) {
+      const replay = replayIfStored(b.stream, b.events, await io.storedAt(b.events.map((e) => e.eventId)));
+      if (replay._tag === 'Left') return replay;
+      if (replay.right) continue;
+      const actual = await io.linkedRevision(b.stream, true);
+      if (!satisfies(b.expected, actual)) return left(concurrencyError(b.stream, b.expected, actual));
+    }
+    return null;
+  };
+
   const readLinks = async (stream: string, from: bigint | typeof END, direction: typeof FORWARDS | typeof BACKWARDS, maxCount?: number): Promise<ResolvedEvent[]> =>
     io.read(names.stream(stream), { resolveLinkTos: true, direction, fromRevision: from, ...(maxCount === undefined ? {} : { maxCount }) });
 
   const store: EventStore = {
     engine: 'eventstoredb',
+
+    // Not atomic here: this client has no transaction across ESDB streams' links, so the
+    // batches are appended one after another once all were checked (docs/eventstoredb.md).
+    appendBatches: (batches) =>
+      task<AppendError, readonly AppendResult[]>(async () => {
+        const prepared = prepareBatches(registry, batches);
+        if (prepared._tag === 'Left') return prepared;
+        return oneAtATime(async () => {
+          const refused = await firstRefusal(prepared.right);
+          if (refused) return refused;
+          const results: AppendResult[] = [];
+          for (const b of prepared.right) {
+            const r = await appendUntilDecided(b.stream, b.events, b.expected);
+            if (r._tag === 'Left') return r;
+            results.push(r.right);
+          }
+          return right(results);
+        });
+      }),
 
     append: (stream, events, expected) =>
       task<AppendError, AppendResult>(async () => {

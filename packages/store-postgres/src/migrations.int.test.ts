@@ -7,6 +7,8 @@ import { createPostgresEventStore } from './store';
 import { usePostgres } from './testing';
 
 const pg = usePostgres();
+/** Every migration version, oldest first. */
+const ALL = Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1);
 let pool: Pool;
 
 const tables = async (schema: string) =>
@@ -23,13 +25,13 @@ describe('migrations', () => {
   it('builds a fresh schema at the latest version, once', async () => {
     expect(await schemaVersion(pool, 'fresh')).toBe(0);
     const first = await migrate(pool, { schema: 'fresh' });
-    expect(first).toEqual({ schema: 'fresh', from: 0, to: LATEST_SCHEMA_VERSION, applied: [{ version: 1, name: expect.any(String) }] });
+    expect(first).toEqual({ schema: 'fresh', from: 0, to: LATEST_SCHEMA_VERSION, applied: ALL.map((version) => ({ version, name: expect.any(String) })) });
     expect(await tables('fresh')).toEqual(['events', 'minsheng_migrations', 'streams']);
     expect(await tables('public')).toEqual([]);
 
-    expect(await migrate(pool, { schema: 'fresh' })).toEqual({ schema: 'fresh', from: 1, to: 1, applied: [] });
+    expect(await migrate(pool, { schema: 'fresh' })).toEqual({ schema: 'fresh', from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] });
     const applied = await appliedMigrations(pool, 'fresh');
-    expect(applied.map((m) => m.version)).toEqual([1]);
+    expect(applied.map((m) => m.version)).toEqual(ALL);
     expect(applied[0]!.appliedAt).toBeInstanceOf(Date);
   });
 
@@ -45,7 +47,7 @@ describe('migrations', () => {
     try {
       const stores = await Promise.all(pools.map((p) => createPostgresEventStore({ pool: p, registry: ledgerRegistry, schema: 'racing' })));
       await Promise.all(stores.map((s) => s.close()));
-      expect((await appliedMigrations(pool, 'racing')).map((m) => m.version)).toEqual([1]);
+      expect((await appliedMigrations(pool, 'racing')).map((m) => m.version)).toEqual(ALL);
     } finally {
       await Promise.all(pools.map((p) => p.end()));
     }
@@ -58,14 +60,16 @@ describe('migrations', () => {
 
     const refused = createPostgresEventStore({ pool, registry: ledgerRegistry, schema: 'future' });
     await expect(refused).rejects.toBeInstanceOf(PostgresSchemaError);
-    await expect(refused).rejects.toThrow(/schema version 99, written by a newer @minsheng\/store-postgres; this build knows versions up to 1/);
+    await expect(refused).rejects.toThrow(
+      `schema version 99, written by a newer @minsheng/store-postgres; this build knows versions up to ${LATEST_SCHEMA_VERSION}`,
+    );
     await expect(migrate(pool, { schema: 'future' })).rejects.toMatchObject({ found: 99, known: LATEST_SCHEMA_VERSION, schema: 'future' });
     expect(await appliedMigrations(pool, 'future')).toEqual(before);
   });
 
   it('with migrate: false, refuses a schema that is not current and names the command that fixes it', async () => {
     const open = () => createPostgresEventStore({ pool, registry: ledgerRegistry, schema: 'later', migrate: false });
-    await expect(open()).rejects.toThrow(/schema version 0 and this build needs 1; run `minsheng migrate`/);
+    await expect(open()).rejects.toThrow(`schema version 0 and this build needs ${LATEST_SCHEMA_VERSION}; run \`minsheng migrate\``);
     expect(await tables('later')).toEqual([]);
     await migrate(pool, { schema: 'later' });
     await (await open()).close();

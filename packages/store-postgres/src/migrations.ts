@@ -62,6 +62,44 @@ const MIGRATIONS: readonly Migration[] = [
       REVOKE ALL ON ${n.events}, ${n.streams}, ${n.migrations} FROM PUBLIC;
     `,
   },
+  {
+    version: 2,
+    name: 'hash v2 (position and stored_at) with a hash_version per row; insert trigger checks position and link',
+    // Rows already stored keep version 1: their hash covers what it covered when written.
+    // The trigger runs per row, so a multi-row INSERT sees the rows it inserted before (the
+    // function is VOLATILE): each row must be the next position, link to the head's hash and
+    // not go back to an older hash version. It runs as the inserting role, which may read events.
+    sql: (n) => `
+      ALTER TABLE ${n.events}
+        ADD COLUMN hash_version smallint NOT NULL DEFAULT 1,
+        ADD CONSTRAINT events_hash_version_known CHECK (hash_version IN (1, 2));
+      CREATE FUNCTION ${n.quotedSchema}.check_event_insert() RETURNS trigger
+      LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
+      DECLARE
+        head_position bigint;
+        head_hash text;
+        head_version smallint;
+      BEGIN
+        SELECT position, hash, hash_version INTO head_position, head_hash, head_version
+          FROM ${n.events} ORDER BY position DESC LIMIT 1;
+        IF NOT FOUND THEN
+          head_position := 0;
+          head_hash := repeat('0', 64);
+          head_version := 1;
+        END IF;
+        IF NEW.position IS DISTINCT FROM head_position + 1 OR NEW.prev_hash IS DISTINCT FROM head_hash
+           OR NEW.hash_version < head_version THEN
+          RAISE EXCEPTION 'events are append-only: an insert must add the next event, linked to the last one (position %, head %)',
+            NEW.position, head_position;
+        END IF;
+        RETURN NEW;
+      END
+      $body$;
+      CREATE TRIGGER events_insert_at_head
+        BEFORE INSERT ON ${n.events}
+        FOR EACH ROW EXECUTE FUNCTION ${n.quotedSchema}.check_event_insert();
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -109,11 +147,12 @@ export const schemaVersion = async (db: Queryable, schema?: string): Promise<num
  * create it once. A database already current is only read, so a role without DDL rights
  * can open it. Throws PostgresSchemaError if the database is newer than this build.
  */
-export const migrate = async (pool: Pool, options: { readonly schema?: string } = {}): Promise<MigrationReport> => {
+export const migrate = async (pool: Pool, options: { readonly schema?: string; /** Tests of old databases: stop at this version. */ readonly target?: number } = {}): Promise<MigrationReport> => {
   const n = ledgerNames(options.schema);
+  const target = options.target ?? LATEST_SCHEMA_VERSION;
   const before = await schemaVersion(pool, n.schema);
   if (before > LATEST_SCHEMA_VERSION) throw new PostgresSchemaError(n.schema, before, LATEST_SCHEMA_VERSION);
-  if (before === LATEST_SCHEMA_VERSION) return { schema: n.schema, from: before, to: before, applied: [] };
+  if (before >= target) return { schema: n.schema, from: before, to: before, applied: [] };
 
   return inTransaction(pool, `BEGIN; SELECT pg_advisory_xact_lock(${n.migrateLock})`, async (client) => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${n.quotedSchema}`);
@@ -127,12 +166,12 @@ export const migrate = async (pool: Pool, options: { readonly schema?: string } 
     if (current > LATEST_SCHEMA_VERSION) throw new PostgresSchemaError(n.schema, current, LATEST_SCHEMA_VERSION);
     const applied: { version: number; name: string }[] = [];
     for (const m of MIGRATIONS) {
-      if (m.version <= current) continue;
+      if (m.version <= current || m.version > target) continue;
       await client.query(m.sql(n));
       await client.query(`INSERT INTO ${n.migrations} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       applied.push({ version: m.version, name: m.name });
     }
-    return { schema: n.schema, from: current, to: LATEST_SCHEMA_VERSION, applied };
+    return { schema: n.schema, from: current, to: Math.max(current, target), applied };
   });
 };
 

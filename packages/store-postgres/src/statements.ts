@@ -7,8 +7,11 @@ import type { LedgerNames } from './names';
  * the schema (as a digest): one pool may serve ledgers in several schemas.
  */
 
+/** stored_at as toISOString writes it (stores write milliseconds), whatever type parser the pool has. */
+const STORED_AT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 const ROW_COLUMNS = `position, stream, revision, event_id AS "eventId", type, schema_version AS "schemaVersion",
-  data, metadata, prev_hash AS "prevHash", hash`;
+  data, metadata, prev_hash AS "prevHash", hash, ${STORED_AT('stored_at')} AS "storedAt", hash_version AS "hashVersion"`;
 
 /** A row as pg returns it: bigint columns arrive as strings. */
 export type PgRow = Omit<StoredRow, 'position' | 'revision'> & { position: string; revision: string };
@@ -20,6 +23,9 @@ export interface AppendState {
   readonly revision: string | null;
   readonly head_position: string | null;
   readonly head_hash: string | null;
+  /** The head's metadata text; its recordedAt is read in the store (a damaged row must not stop appends). */
+  readonly head_metadata: string | null;
+  readonly head_stored_at: string | null;
   readonly found: StoredAt[];
 }
 
@@ -39,18 +45,23 @@ export const statements = (n: LedgerNames) => {
          (SELECT revision FROM ${n.streams} WHERE stream = $1) AS revision,
          head.position AS head_position,
          head.hash AS head_hash,
+         head.metadata AS head_metadata,
+         head.stored_at AS head_stored_at,
          (SELECT coalesce(json_agg(json_build_object('eventId', e.event_id, 'stream', e.stream, 'revision', e.revision, 'position', e.position)), '[]')
             FROM ${n.events} e WHERE e.event_id = ANY($2::text[])) AS found
        FROM (SELECT 1) AS one
-       LEFT JOIN LATERAL (SELECT position, hash FROM ${n.events} ORDER BY position DESC LIMIT 1) AS head ON true`,
+       LEFT JOIN LATERAL (
+         SELECT position, hash, ${STORED_AT('stored_at')} AS stored_at, metadata
+         FROM ${n.events} ORDER BY position DESC LIMIT 1
+       ) AS head ON true`,
     ),
 
     /** One statement for any batch size: the rows as parallel arrays, and the stream's new revision. */
     insert: named(
       'insert',
       `WITH inserted AS (
-         INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at)
-         SELECT t.position, $1, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, $2::timestamptz
+         INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
+         SELECT t.position, $1, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, $2::timestamptz, $13::smallint
          FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::text[])
            AS t(position, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
        )

@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
+import { HASH_VERSION, systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
 import {
   catchUp,
   appendedRows,
@@ -10,6 +10,7 @@ import {
   decodeRows,
   NO_STREAM,
   prepareAppend,
+  prepareBatches,
   replayIfStored,
   satisfies,
   storeUnavailable,
@@ -20,6 +21,8 @@ import {
   type EncodedEvent,
   type EventStore,
   type ExpectedRevision,
+  type LogHead,
+  type PreparedBatch,
   type ReadError,
   type StoredAt,
   type StoredRow,
@@ -72,6 +75,17 @@ export interface StoreHooks {
    */
   readonly beforeCommit?: (stream: string, positions: readonly number[]) => Promise<void>;
 }
+
+/** metadata.recordedAt of a stored metadata text; null when it has none or cannot be read. */
+const recordedAtOf = (metadata: string | null): string | null => {
+  if (metadata === null) return null;
+  try {
+    const at = (JSON.parse(metadata) as { recordedAt?: unknown } | null)?.recordedAt;
+    return typeof at === 'string' ? at : null;
+  } catch {
+    return null;
+  }
+};
 
 /** A failure of the engine or the connection, as opposed to a bug in this code. */
 class EngineFailure {
@@ -135,29 +149,42 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
   const rows = async <R extends QueryResultRow>(query: QueryConfig): Promise<R[]> => (await engine(pool.query<R>(query))).rows;
   const eventRows = async (query: QueryConfig): Promise<StoredRow[]> => (await rows<PgRow>(query)).map(toStoredRow);
 
-  /** The part of an append that runs under the lock, on one connection, inside its transaction. */
-  const write = async (
+  /**
+   * One stream's append, under the lock, on one connection, inside its transaction; the log's
+   * head after the appends before it in the same transaction, when there were any.
+   */
+  const appendTo = async (
     client: PoolClient,
     stream: string,
     events: readonly EncodedEvent[],
     expected: ExpectedRevision,
-  ): Promise<Either<AppendError, AppendResult>> => {
+    before: LogHead | undefined,
+  ): Promise<Either<AppendError, { result: AppendResult; head: LogHead | undefined }>> => {
     const ids = events.map((e) => e.eventId);
     const state = (await engine(client.query<AppendState>(sql.appendState(stream, ids)))).rows[0]!;
     const replay = replayIfStored(stream, events, new Map(state.found.map((at: StoredAt) => [at.eventId, at])));
     if (replay._tag === 'Left') return replay;
-    if (replay.right) return right(replay.right);
+    if (replay.right) return right({ result: replay.right, head: before });
     const actual: CurrentRevision = state.revision === null ? NO_STREAM : Number(state.revision);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
-    const head = state.head_hash === null ? null : { hash: state.head_hash, position: Number(state.head_position) };
-    const chained = chainAfter(head, stream, actual, events);
+    const head: LogHead | null =
+      before ??
+      (state.head_hash === null
+        ? null
+        : {
+            hash: state.head_hash,
+            position: Number(state.head_position),
+            recordedAt: recordedAtOf(state.head_metadata),
+            storedAt: state.head_stored_at,
+          });
+    const { rows: chained, head: after } = chainAfter(head, stream, actual, events, clock.now().toISOString());
     const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
     await engine(
       client.query(
         sql.insert(
           stream,
-          clock.now().toISOString(),
+          after.storedAt,
           column('position'),
           column('revision'),
           column('eventId'),
@@ -168,12 +195,39 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
           column('prevHash'),
           column('hash'),
           chained[chained.length - 1]!.revision,
+          HASH_VERSION,
         ),
       ),
     );
-    const result = appendedRows(stream, chained);
-    if (hooks.beforeCommit) await engine(hooks.beforeCommit(stream, result.positions));
+    return right({ result: appendedRows(stream, chained), head: after });
+  };
+
+  const write = async (
+    client: PoolClient,
+    stream: string,
+    events: readonly EncodedEvent[],
+    expected: ExpectedRevision,
+  ): Promise<Either<AppendError, AppendResult>> => {
+    const r = await appendTo(client, stream, events, expected, undefined);
+    if (r._tag === 'Left') return r;
+    const { result } = r.right;
+    if (!result.alreadyStored && hooks.beforeCommit) await engine(hooks.beforeCommit(stream, result.positions));
     return right(result);
+  };
+
+  /** Every batch in one transaction; the first refusal ends it, and nothing is committed. */
+  const writeBatches = async (client: PoolClient, batches: readonly PreparedBatch[]): Promise<Either<AppendError, readonly AppendResult[]>> => {
+    let head: LogHead | undefined;
+    const results: AppendResult[] = [];
+    for (const b of batches) {
+      const r = await appendTo(client, b.stream, b.events, b.expected, head);
+      if (r._tag === 'Left') return r;
+      results.push(r.right.result);
+      head = r.right.head;
+    }
+    const positions = results.flatMap((r) => (r.alreadyStored ? [] : r.positions));
+    if (positions.length > 0 && hooks.beforeCommit) await engine(hooks.beforeCommit(batches.map((b) => b.stream).join(','), positions));
+    return right(results);
   };
 
   /** One transaction: COMMIT when the append stored events, ROLLBACK when it was refused, replayed or failed. */
@@ -185,6 +239,16 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
 
   const store: EventStore = {
     engine: 'postgres',
+
+    appendBatches: (batches) =>
+      task<AppendError, readonly AppendResult[]>(async () => {
+        const prepared = prepareBatches(registry, batches);
+        if (prepared._tag === 'Left') return prepared;
+        return inTransaction(pool, sql.beginAppend, (client) => writeBatches(client, prepared.right), {
+          commit: (result) => result._tag === 'Right' && result.right.some((r) => !r.alreadyStored),
+          engine,
+        });
+      }),
 
     append: (stream, events, expected) =>
       task<AppendError, AppendResult>(async () => {

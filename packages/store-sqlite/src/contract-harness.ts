@@ -42,9 +42,9 @@ export const corruptStoredEvent = (file: string, position: number, damage: Corru
 
 /** Contract options for the SQLite store, with both hooks. */
 export const sqliteContract = (): ContractOptions<SqliteHarness> => ({
-  create: async () => {
+  create: async (clock) => {
     const { dir, file } = freshLedgerFile();
-    return { dir, file, store: createSqliteEventStore({ file, registry: ledgerRegistry }) };
+    return { dir, file, store: createSqliteEventStore({ file, registry: ledgerRegistry, clock }) };
   },
   cleanup: async ({ dir }) => rmSync(dir, { recursive: true, force: true }),
   // A second store on the same file that accepts anything writes what an older release wrote.

@@ -24,6 +24,20 @@ WHEN NEW.position IS NULL
   OR EXISTS (SELECT 1 FROM events WHERE stream = NEW.stream AND revision = NEW.revision)
 BEGIN SELECT RAISE(ABORT, 'events are append-only: an insert must add a new event after the last one'); END`;
 
+/*
+ * Version 2 of the trigger: a new row must be exactly the next position, link to the head's
+ * hash (the genesis hash for the first) and not go back to an older hash version. So a row
+ * forged by hand at the head is refused unless it is chained like the store chains it.
+ */
+const TRIGGER_INSERT_AT_HEAD_V2 = `CREATE TRIGGER events_insert_at_head BEFORE INSERT ON events
+WHEN NEW.position IS NULL
+  OR NEW.position IS NOT (SELECT coalesce(max(position), 0) + 1 FROM events)
+  OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM events ORDER BY position DESC LIMIT 1), '${'0'.repeat(64)}')
+  OR NEW.hash_version < coalesce((SELECT hash_version FROM events ORDER BY position DESC LIMIT 1), 1)
+  OR EXISTS (SELECT 1 FROM events WHERE event_id = NEW.event_id)
+  OR EXISTS (SELECT 1 FROM events WHERE stream = NEW.stream AND revision = NEW.revision)
+BEGIN SELECT RAISE(ABORT, 'events are append-only: an insert must add the next event, linked to the last one'); END`;
+
 interface Migration {
   readonly version: number;
   readonly name: string;
@@ -59,6 +73,16 @@ const MIGRATIONS: readonly Migration[] = [
       TRIGGER_INSERT_AT_HEAD,
     ],
   },
+  {
+    version: 2,
+    name: 'hash v2 (position and stored_at) with a hash_version per row; insert trigger checks position and link',
+    sql: [
+      // Rows already stored keep version 1: their hash covers what it covered when written.
+      `ALTER TABLE events ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1 CHECK (hash_version IN (1, 2))`,
+      `DROP TRIGGER events_insert_at_head`,
+      TRIGGER_INSERT_AT_HEAD_V2,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -84,8 +108,11 @@ export const schemaVersion = (db: Database): number =>
     ? 0
     : (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
 
-/** Brings the file to the latest schema in one write transaction, safe if several processes open it at once. */
-export const migrate = (db: Database, now: () => string): void => {
+/**
+ * Brings the file to the latest schema (tests of old files: to `target`) in one write
+ * transaction, safe if several processes open it at once.
+ */
+export const migrate = (db: Database, now: () => string, target = LATEST_SCHEMA_VERSION): void => {
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    INTEGER PRIMARY KEY,
@@ -96,7 +123,7 @@ export const migrate = (db: Database, now: () => string): void => {
     if (current > LATEST_SCHEMA_VERSION) throw new SqliteSchemaError(db.name, current, LATEST_SCHEMA_VERSION);
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of MIGRATIONS) {
-      if (m.version <= current) continue;
+      if (m.version <= current || m.version > target) continue;
       for (const statement of m.sql) db.exec(statement);
       record.run(m.version, m.name, now());
     }

@@ -24,7 +24,7 @@ describe('schema migrations', () => {
     await seeded();
     await open().close();
     const db = new Database(file, { readonly: true });
-    expect(appliedMigrations(db).map((m) => m.version)).toEqual([LATEST_SCHEMA_VERSION]);
+    expect(appliedMigrations(db).map((m) => m.version)).toEqual(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1));
     db.close();
   });
 
@@ -42,7 +42,7 @@ describe('schema migrations', () => {
     }
     expect(error).toBeInstanceOf(SqliteSchemaError);
     expect(error).toMatchObject({ found: 99, known: LATEST_SCHEMA_VERSION });
-    expect((error as Error).message).toMatch(/schema version 99.*knows versions up to 1.*Upgrade minsheng/s);
+    expect((error as Error).message).toMatch(new RegExp(`schema version 99.*knows versions up to ${LATEST_SCHEMA_VERSION}.*Upgrade minsheng`, 's'));
     const after = new Database(file, { readonly: true });
     expect((after.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(3);
     after.close();
@@ -57,7 +57,7 @@ describe('append-only, enforced by the file itself', () => {
     ['INSERT OR REPLACE over an event', `INSERT OR REPLACE INTO events SELECT * FROM events WHERE position = 1`],
     [
       'INSERT OR REPLACE of an event id at a new position',
-      `INSERT OR REPLACE INTO events SELECT 100, event_id, stream, 50, type, schema_version, '{}', metadata, prev_hash, hash, stored_at FROM events WHERE position = 1`,
+      `INSERT OR REPLACE INTO events SELECT 100, event_id, stream, 50, type, schema_version, '{}', metadata, prev_hash, hash, stored_at, hash_version FROM events WHERE position = 1`,
     ],
     ['UPSERT', `INSERT INTO events SELECT * FROM events WHERE position = 1 ON CONFLICT (position) DO UPDATE SET data = '{}'`],
   ];

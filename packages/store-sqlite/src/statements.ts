@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { StoredAt, StoredRow } from '@minsheng/event-store';
+import type { LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
 
 const ROW = `position, stream, revision, event_id AS eventId, type, schema_version AS schemaVersion,
-  data, metadata, prev_hash AS prevHash, hash`;
+  data, metadata, prev_hash AS prevHash, hash, stored_at AS storedAt, hash_version AS hashVersion`;
 
 /** Every statement the store runs, prepared once per connection. */
 export const prepareStatements = (db: Database) => ({
@@ -14,10 +14,14 @@ export const prepareStatements = (db: Database) => ({
     [string],
     { revision: number }
   >,
-  logHead: db.prepare(`SELECT position, hash FROM events ORDER BY position DESC LIMIT 1`) as Statement<[], { position: number; hash: string }>,
+  logHead: db.prepare(
+    `SELECT position, hash, CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.recordedAt') END AS recordedAt, stored_at AS storedAt FROM events ORDER BY position DESC LIMIT 1`,
+  ) as Statement<[], LogHead>,
   insert: db.prepare(`INSERT INTO events
-    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<[number, string, string, number, string, number, string, string, string, string, string]>,
+    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<
+    [number, string, string, number, string, number, string, string, string, string, string, number]
+  >,
   // LIMIT -1 is SQLite's "no limit".
   // Pages of rows are read as arrays (see storedRows): better-sqlite3 builds row objects slowly.
   streamForward: db.prepare(`SELECT ${ROW} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(true) as Statement<
@@ -36,7 +40,7 @@ export const prepareStatements = (db: Database) => ({
 export type Statements = ReturnType<typeof prepareStatements>;
 
 /** One row of ROW's columns, in its order. */
-type RowTuple = [number, string, number, string, string, number, string, string, string, string];
+type RowTuple = [number, string, number, string, string, number, string, string, string, string, string, number];
 
 /**
  * Rows from a page read as arrays. Reading arrays and writing each row as a literal costs
@@ -57,6 +61,8 @@ export const storedRows = (tuples: readonly RowTuple[]): StoredRow[] => {
       metadata: t[7],
       prevHash: t[8],
       hash: t[9],
+      storedAt: t[10],
+      hashVersion: t[11],
     };
   }
   return rows;

@@ -10,6 +10,7 @@ import {
   decodeRows,
   NO_STREAM,
   prepareAppend,
+  prepareBatches,
   replayIfStored,
   satisfies,
   storeUnavailable,
@@ -20,6 +21,8 @@ import {
   type EncodedEvent,
   type EventStore,
   type ExpectedRevision,
+  type LogHead,
+  type PreparedBatch,
   type ReadError,
   type StoredAt,
   type StoreUnavailable,
@@ -84,18 +87,61 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     return new Map(q.storedAtMany.all(JSON.stringify(events.map((e) => e.eventId))).map((at) => [at.eventId, at]));
   };
 
-  const write = db.transaction((stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Either<AppendError, AppendResult> => {
+  /**
+   * One stream's append inside the caller's transaction, after `head` (undefined: read it).
+   * Returns the result and the log's head after it.
+   */
+  const appendTo = (
+    stream: string,
+    events: readonly EncodedEvent[],
+    expected: ExpectedRevision,
+    head: LogHead | null | undefined,
+  ): Either<AppendError, { result: AppendResult; head: LogHead | null | undefined }> => {
     const replay = replayIfStored(stream, events, storedAlready(events));
     if (replay._tag === 'Left') return replay;
-    if (replay.right) return right(replay.right);
+    if (replay.right) return right({ result: replay.right, head });
     const actual = currentRevision(stream);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
-    const rows = chainAfter(q.logHead.get(), stream, actual, events);
-    const storedAt = clock.now().toISOString();
-    for (const row of rows)
-      q.insert.run(row.position, row.eventId, stream, row.revision, row.type, row.schemaVersion, row.data, row.metadata, row.prevHash, row.hash, storedAt);
-    return right(appendedRows(stream, rows));
+    const chained = chainAfter(head === undefined ? q.logHead.get() : head, stream, actual, events, clock.now().toISOString());
+    for (const row of chained.rows)
+      q.insert.run(
+        row.position,
+        row.eventId,
+        stream,
+        row.revision,
+        row.type,
+        row.schemaVersion,
+        row.data,
+        row.metadata,
+        row.prevHash,
+        row.hash,
+        row.storedAt,
+        row.hashVersion,
+      );
+    return right({ result: appendedRows(stream, chained.rows), head: chained.head });
+  };
+
+  const write = db.transaction((stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Either<AppendError, AppendResult> => {
+    const r = appendTo(stream, events, expected, undefined);
+    return r._tag === 'Left' ? r : right(r.right.result);
+  });
+
+  /** A refused batch of a multi-stream append, thrown to roll back the transaction's earlier batches. */
+  class Refused {
+    constructor(readonly error: AppendError) {}
+  }
+
+  const writeBatches = db.transaction((batches: readonly PreparedBatch[]): readonly AppendResult[] => {
+    let head: LogHead | null | undefined;
+    const results: AppendResult[] = [];
+    for (const b of batches) {
+      const r = appendTo(b.stream, b.events, b.expected, head);
+      if (r._tag === 'Left') throw new Refused(r.left);
+      results.push(r.right.result);
+      head = r.right.head;
+    }
+    return results;
   });
 
   const store: EventStore = {
@@ -106,6 +152,18 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         // Checking and serialising happen before the write lock is taken.
         const prepared = prepareAppend(registry, stream, events, expected);
         return prepared._tag === 'Left' ? prepared : write.immediate(stream, prepared.right, expected);
+      }),
+
+    appendBatches: (batches) =>
+      task<AppendError, readonly AppendResult[]>(() => {
+        const prepared = prepareBatches(registry, batches);
+        if (prepared._tag === 'Left') return prepared;
+        try {
+          return right(writeBatches.immediate(prepared.right));
+        } catch (err) {
+          if (err instanceof Refused) return left(err.error);
+          throw err;
+        }
       }),
 
     readStream: (stream, opts) =>

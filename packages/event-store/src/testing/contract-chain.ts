@@ -1,4 +1,4 @@
-import { chainHash, chainVerifier, GENESIS_HASH, type ChainBreak, type StoredEvent } from '@minsheng/core';
+import { chainHashV2, chainVerifier, GENESIS_HASH, HASH_VERSION, type ChainBreak, type StoredEvent } from '@minsheng/core';
 import { iterateAll } from '../catch-up';
 import { ANY, NO_STREAM } from '../expected-revision';
 import type { EventStore } from '../port';
@@ -34,10 +34,17 @@ export const chainContract = (kit: Kit) => {
       expect(log).toHaveLength(10);
       log.forEach((e: StoredEvent, i) => {
         expect(e.prevHash).toBe(i === 0 ? GENESIS_HASH : log[i - 1]!.hash);
-        expect(e.hash).toBe(chainHash(e.prevHash, e.stream, e.revision, e));
+        // Hash version 2: the hash covers the position and stored_at as well as the content.
+        expect(e.hashVersion).toBe(HASH_VERSION);
+        expect(e.storedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(e.hash).toBe(chainHashV2(e.prevHash, e.stream, e.revision, e.position, e.storedAt!, e));
         expect(e.hash).toMatch(/^[0-9a-f]{64}$/);
       });
       const viaStream = await ok(store.readStream('progress-a', { raw: true }));
+      expect(viaStream.map((e) => [e.hash, e.storedAt, e.hashVersion])).toEqual(
+        log.filter((e) => e.stream === 'progress-a').map((e) => [e.hash, e.storedAt, e.hashVersion]),
+      );
+      expect(await ok(store.readEvent(log[4]!.eventId, { raw: true }))).toMatchObject({ storedAt: log[4]!.storedAt, hashVersion: HASH_VERSION });
       expect(viaStream.map((e) => e.hash)).toEqual(log.filter((e) => e.stream === 'progress-a').map((e) => e.hash));
     });
 

@@ -1,4 +1,4 @@
-import { canonicalJson, type EventEnvelope } from '@minsheng/core';
+import { canonicalJson, type Clock, type EventEnvelope } from '@minsheng/core';
 import type { Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import type { EventStore } from '../port';
@@ -39,9 +39,25 @@ export const corruptedColumn = (c: Corruption): { column: string; value: string 
   return { column, value };
 };
 
+/** The clock every contract store stamps stored_at with: the system's, unless a test sets it. */
+export interface ContractClock extends Clock {
+  /** From now on reads `at` (undefined: the system clock again). */
+  set(at: string | undefined): void;
+}
+
+export const contractClock = (): ContractClock => {
+  let at: number | undefined;
+  return {
+    now: () => (at === undefined ? new Date() : new Date(at)),
+    set: (t) => {
+      at = t === undefined ? undefined : Date.parse(t);
+    },
+  };
+};
+
 export interface ContractOptions<H extends { readonly store: EventStore }> {
-  /** A fresh, empty store (and whatever the hooks need), for every test. */
-  create(): Promise<H>;
+  /** A fresh, empty store (and whatever the hooks need), for every test, stamping stored_at with `clock`. */
+  create(clock: Clock): Promise<H>;
   /** Runs after the suite has closed the store. */
   cleanup?(harness: H): Promise<void>;
   /** Stores an event with no schema check, chained like any other, as an older release would have written it. */
@@ -55,6 +71,8 @@ export interface ContractOptions<H extends { readonly store: EventStore }> {
 /** What each part of the contract is given. */
 export interface Kit {
   store(): EventStore;
+  /** The clock the store was created with. */
+  readonly clock: ContractClock;
   readonly seedRaw: ((stream: string, event: EventEnvelope) => Promise<void>) | undefined;
   readonly corrupt: ((position: number, damage: Corruption) => Promise<void>) | undefined;
   readonly largeBatch: number;

@@ -11,7 +11,7 @@ export interface InMemoryHarness {
 
 /** Contract options for the in-memory store, with both hooks, reaching its rows directly. */
 export const inMemoryHarness = (registry: EventRegistry = ledgerRegistry): ContractOptions<InMemoryHarness> => ({
-  create: async () => ({ store: createInMemoryEventStore({ registry }) }),
+  create: async (clock) => ({ store: createInMemoryEventStore({ registry, clock }) }),
   seedRaw: async ({ store }, stream: string, event: EventEnvelope) => {
     const r = inMemoryInternals(store).insert(stream, [encodeEvent(event)], ANY);
     if (r._tag === 'Left') throw new Error(r.left.message);

@@ -5,10 +5,24 @@ import { idempotencyContract } from './contract-idempotency';
 import { readContract } from './contract-read';
 import { schemaContract } from './contract-schema';
 import { subscribeContract } from './contract-subscribe';
-import type { ContractOptions, Kit } from './harness';
+import { contractBatches } from './contract-batches';
+import { recordedTimeContract } from './contract-time';
+import { contractClock, type ContractOptions, type Kit } from './harness';
 
 export * from './factory';
-export { corruptedColumn, corruptedField, fails, ok, snapshot, waitFor, type Corruption, type ContractOptions, type Kit } from './harness';
+export {
+  contractClock,
+  corruptedColumn,
+  corruptedField,
+  fails,
+  ok,
+  snapshot,
+  waitFor,
+  type ContractClock,
+  type Corruption,
+  type ContractOptions,
+  type Kit,
+} from './harness';
 export { inMemoryHarness, type InMemoryHarness } from './in-memory-hooks';
 
 /**
@@ -25,15 +39,18 @@ export const runEventStoreContract = <H extends { readonly store: EventStore }>(
       return harness;
     };
     const { seedRaw, corrupt } = options;
+    const clock = contractClock();
     const kit: Kit = {
       store: () => current().store,
+      clock,
       seedRaw: seedRaw && ((stream, event) => seedRaw(current(), stream, event)),
       corrupt: corrupt && ((position, damage) => corrupt(current(), position, damage)),
       largeBatch: options.largeBatch ?? 5000,
     };
 
     beforeEach(async () => {
-      harness = await options.create();
+      clock.set(undefined);
+      harness = await options.create(clock);
     });
     afterEach(async () => {
       const h = harness;
@@ -48,6 +65,8 @@ export const runEventStoreContract = <H extends { readonly store: EventStore }>(
     readContract(kit);
     schemaContract(kit);
     chainContract(kit);
+    recordedTimeContract(kit);
+    contractBatches(kit);
     subscribeContract(kit);
   });
 };

@@ -41,9 +41,9 @@ export const corruptStoredEvent = async (url: string, schema: string, position: 
 export const postgresContract = (url: () => string): ContractOptions<PostgresHarness> => {
   let count = 0;
   return {
-    create: async () => {
+    create: async (clock) => {
       const schema = `contract_${++count}_${process.pid}`;
-      return { url: url(), schema, store: await createPostgresEventStore({ connectionString: url(), registry: ledgerRegistry, schema, poolSize: 4 }) };
+      return { url: url(), schema, store: await createPostgresEventStore({ connectionString: url(), registry: ledgerRegistry, schema, poolSize: 4, clock }) };
     },
     // A second store on the same schema that accepts anything writes what an older release wrote.
     seedRaw: async ({ url, schema }, stream: string, event: EventEnvelope) => {

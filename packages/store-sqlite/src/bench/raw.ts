@@ -19,10 +19,11 @@ export const rawDatabase = (file: string, synchronous: 'full' | 'normal' = 'full
 export const chainedRows = (appends: readonly { stream: string; event: EventEnvelope }[]): StoredRow[] => {
   const revisions = new Map<string, number>();
   let prevHash = GENESIS_HASH;
+  const storedAt = new Date().toISOString();
   return appends.map(({ stream, event }, i) => {
     const revision = (revisions.get(stream) ?? -1) + 1;
     revisions.set(stream, revision);
-    const row = chainRow(prevHash, i + 1, stream, revision, encodeEvent(event));
+    const row = chainRow(prevHash, i + 1, stream, revision, encodeEvent(event), storedAt);
     prevHash = row.hash;
     return row;
   });
@@ -30,11 +31,10 @@ export const chainedRows = (appends: readonly { stream: string; event: EventEnve
 
 export const rawInsert = (db: Database.Database): Database.Transaction<(rows: readonly StoredRow[]) => void> => {
   const insert = db.prepare(`INSERT INTO events
-    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const storedAt = new Date().toISOString();
+    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return db.transaction((rows: readonly StoredRow[]) => {
     for (const r of rows)
-      insert.run(r.position, r.eventId, r.stream, r.revision, r.type, r.schemaVersion, r.data, r.metadata, r.prevHash, r.hash, storedAt);
+      insert.run(r.position, r.eventId, r.stream, r.revision, r.type, r.schemaVersion, r.data, r.metadata, r.prevHash, r.hash, r.storedAt, r.hashVersion);
   });
 };

@@ -1,7 +1,6 @@
 import {
   canonicalContent,
   canonicalContentV2,
-  canonicalEvent,
   canonicalJson,
   GENESIS_HASH,
   HASH_VERSION,
@@ -44,15 +43,15 @@ export interface EncodedEvent extends CanonicalEvent {
   readonly recordedAt: string | undefined;
 }
 
+/** canonicalEvent, with recordedAt beside it (one literal: this runs for every appended event). */
 export const encodeEvent = (e: EventEnvelope): EncodedEvent => {
-  const c = canonicalEvent(e);
   const recordedAt = (e.metadata as { recordedAt?: unknown } | undefined)?.recordedAt;
   return {
-    eventId: c.eventId,
-    type: c.type,
-    schemaVersion: c.schemaVersion,
-    data: c.data,
-    metadata: c.metadata,
+    eventId: e.eventId,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: canonicalJson(e.data),
+    metadata: canonicalJson(e.metadata),
     recordedAt: typeof recordedAt === 'string' ? recordedAt : undefined,
   };
 };

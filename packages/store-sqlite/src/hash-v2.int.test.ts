@@ -36,19 +36,35 @@ const insert = (db: Database.Database, row: StoredRow) =>
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     .run(row.position, row.eventId, row.stream, row.revision, row.type, row.schemaVersion, row.data, row.metadata, row.prevHash, row.hash, row.storedAt, row.hashVersion);
 
-describe('hash v2 on a file written before it', () => {
-  it('keeps old rows at version 1, writes new ones at version 2, and the whole log verifies', async () => {
-    // A file as schema version 1 wrote it: three events hashed without position and stored_at.
-    const db = new Database(file);
-    migrate(db, () => STORED_AT, 1);
-    let prev = GENESIS_HASH;
-    makeTestEvents(3).forEach((e, i) => {
-      const row = chainRowV1(prev, i + 1, 'progress-7-daoli', i, encodeEvent(e), STORED_AT);
-      insertV1(db, row);
-      prev = row.hash;
-    });
-    db.close();
+/** A file as schema version 1 wrote it: three events hashed without position and stored_at. */
+const v1File = () => {
+  const db = new Database(file);
+  migrate(db, () => STORED_AT, 1);
+  let prev = GENESIS_HASH;
+  makeTestEvents(3).forEach((e, i) => {
+    const row = chainRowV1(prev, i + 1, 'progress-7-daoli', i, encodeEvent(e), STORED_AT);
+    insertV1(db, row);
+    prev = row.hash;
+  });
+  db.close();
+};
 
+describe('hash v2 on a file written before it', () => {
+  it('reads and verifies it read-only, unmigrated (an auditor’s evidence copy), and refuses to append to it', async () => {
+    v1File();
+    const store = createSqliteEventStore({ file, registry: ledgerRegistry, readOnly: true });
+    const log = await ok(store.readAll({ raw: true }));
+    expect(log.map((e) => e.hashVersion)).toEqual([1, 1, 1]);
+    expect(verify(log)).toEqual({ _tag: 'ChainOk', count: 3 });
+    expect((await store.append('progress-7-daoli', makeTestEvents(1), 2)())._tag).toBe('Left');
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect((db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(1);
+    db.close();
+  });
+
+  it('keeps old rows at version 1, writes new ones at version 2, and the whole log verifies', async () => {
+    v1File();
     const store = open();
     await ok(store.append('progress-7-daoli', makeTestEvents(2), 2));
     const log = await ok(store.readAll({ raw: true }));

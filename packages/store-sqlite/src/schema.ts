@@ -130,12 +130,20 @@ export const migrate = (db: Database, now: () => string, target = LATEST_SCHEMA_
   }).immediate();
 };
 
-/** For a read-only connection, which cannot migrate: the file must be at this build's version. */
-export const checkCurrent = (db: Database): void => {
+/** The first schema version with a hash_version column; files before it hold only version 1 rows. */
+export const HASH_VERSION_SCHEMA = 2;
+
+/**
+ * For a read-only connection, which cannot migrate: the file's schema version. A file from
+ * before hash v2 stays readable (an auditor's evidence copy must not need a write); every
+ * row in it is hash version 1.
+ */
+export const checkReadable = (db: Database): number => {
   const current = schemaVersion(db);
   if (current > LATEST_SCHEMA_VERSION) throw new SqliteSchemaError(db.name, current, LATEST_SCHEMA_VERSION);
-  if (current < LATEST_SCHEMA_VERSION)
+  if (current < 1)
     throw new Error(`${db.name} has schema version ${current}, older than this build's ${LATEST_SCHEMA_VERSION}; open it read-write once to migrate it`);
+  return current;
 };
 
 /** The schema versions applied to a file, oldest first. */

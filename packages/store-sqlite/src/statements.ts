@@ -1,41 +1,53 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
+import { HASH_VERSION_SCHEMA, LATEST_SCHEMA_VERSION } from './schema';
 
-const ROW = `position, stream, revision, event_id AS eventId, type, schema_version AS schemaVersion,
-  data, metadata, prev_hash AS prevHash, hash, stored_at AS storedAt, hash_version AS hashVersion`;
+/** The columns of a StoredRow; a file from before hash v2 (read-only) has no hash_version column: its rows are version 1. */
+const rowColumns = (hashVersionColumn: boolean) => `position, stream, revision, event_id AS eventId, type, schema_version AS schemaVersion,
+  data, metadata, prev_hash AS prevHash, hash, stored_at AS storedAt, ${hashVersionColumn ? 'hash_version' : '1'} AS hashVersion`;
 
-/** Every statement the store runs, prepared once per connection. */
-export const prepareStatements = (db: Database) => ({
-  storedAt: db.prepare(`SELECT event_id AS eventId, stream, revision, position FROM events WHERE event_id = ?`) as Statement<[string], StoredAt>,
-  storedAtMany: db.prepare(
-    `SELECT event_id AS eventId, stream, revision, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))`,
-  ) as Statement<[string], StoredAt>,
-  streamRevision: db.prepare(`SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`) as Statement<
-    [string],
-    { revision: number }
-  >,
+const writeStatements = (db: Database) => ({
   logHead: db.prepare(
-    `SELECT position, hash, CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.recordedAt') END AS recordedAt, stored_at AS storedAt FROM events ORDER BY position DESC LIMIT 1`,
+    `SELECT position, hash, CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.recordedAt') END AS recordedAt,
+       stored_at AS storedAt FROM events ORDER BY position DESC LIMIT 1`,
   ) as Statement<[], LogHead>,
   insert: db.prepare(`INSERT INTO events
     (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<
     [number, string, string, number, string, number, string, string, string, string, string, number]
   >,
-  // LIMIT -1 is SQLite's "no limit".
-  // Pages of rows are read as arrays (see storedRows): better-sqlite3 builds row objects slowly.
-  streamForward: db.prepare(`SELECT ${ROW} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(true) as Statement<
-    [string, number, number],
-    RowTuple
-  >,
-  streamBackward: db.prepare(`SELECT ${ROW} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true) as Statement<
-    [string, number, number],
-    RowTuple
-  >,
-  logPage: db.prepare(`SELECT ${ROW} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true) as Statement<[number, number], RowTuple>,
-  event: db.prepare(`SELECT ${ROW} FROM events WHERE event_id = ?`) as Statement<[string], StoredRow>,
-  headPosition: db.prepare(`SELECT coalesce(max(position), 0) AS head FROM events`) as Statement<[], { head: number }>,
 });
+
+/** Every statement the store runs, prepared once per connection; those that write only on a file at the latest schema. */
+export const prepareStatements = (db: Database, schema = LATEST_SCHEMA_VERSION) => {
+  const ROW = rowColumns(schema >= HASH_VERSION_SCHEMA);
+  const latest = schema === LATEST_SCHEMA_VERSION;
+  return {
+    storedAt: db.prepare(`SELECT event_id AS eventId, stream, revision, position FROM events WHERE event_id = ?`) as Statement<[string], StoredAt>,
+    storedAtMany: db.prepare(
+      `SELECT event_id AS eventId, stream, revision, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))`,
+    ) as Statement<[string], StoredAt>,
+    streamRevision: db.prepare(`SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`) as Statement<
+      [string],
+      { revision: number }
+    >,
+    /** What an append needs; none on an older file opened read-only. */
+    writes: latest ? writeStatements(db) : undefined,
+    // LIMIT -1 is SQLite's "no limit".
+    // Pages of rows are read as arrays (see storedRows): better-sqlite3 builds row objects slowly.
+    streamForward: db.prepare(`SELECT ${ROW} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(true) as Statement<
+      [string, number, number],
+      RowTuple
+    >,
+    streamBackward: db.prepare(`SELECT ${ROW} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(true) as Statement<
+      [string, number, number],
+      RowTuple
+    >,
+    logPage: db.prepare(`SELECT ${ROW} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true) as Statement<[number, number], RowTuple>,
+    event: db.prepare(`SELECT ${ROW} FROM events WHERE event_id = ?`) as Statement<[string], StoredRow>,
+    headPosition: db.prepare(`SELECT coalesce(max(position), 0) AS head FROM events`) as Statement<[], { head: number }>,
+  };
+};
 
 export type Statements = ReturnType<typeof prepareStatements>;
 

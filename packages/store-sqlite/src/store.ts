@@ -30,7 +30,7 @@ import {
 import { left, right, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { isSqliteError, openConnection, retryWhileBusy, type ConnectionOptions } from './connection';
-import { checkCurrent, migrate } from './schema';
+import { checkReadable, LATEST_SCHEMA_VERSION, migrate } from './schema';
 import { prepareStatements, storedRows, type Statements } from './statements';
 
 export interface SqliteEventStoreOptions extends ConnectionOptions {
@@ -54,9 +54,10 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
   const { db, owned, busyTimeoutMs } = openConnection(options);
   let q: Statements;
   try {
-    if (options.readOnly) checkCurrent(db);
+    let schema = LATEST_SCHEMA_VERSION;
+    if (options.readOnly) schema = checkReadable(db);
     else retryWhileBusy(busyTimeoutMs, () => migrate(db, () => clock.now().toISOString()));
-    q = prepareStatements(db);
+    q = prepareStatements(db, schema);
   } catch (err) {
     if (owned) db.close();
     throw err;
@@ -102,10 +103,12 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     if (replay.right) return right({ result: replay.right, head });
     const actual = currentRevision(stream);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
+    const w = q.writes;
+    if (!w) return left(storeUnavailable(new Error(`${db.name} is open read-only at an older schema version; nothing can be appended`)));
 
-    const chained = chainAfter(head === undefined ? q.logHead.get() : head, stream, actual, events, clock.now().toISOString());
+    const chained = chainAfter(head === undefined ? w.logHead.get() : head, stream, actual, events, clock.now().toISOString());
     for (const row of chained.rows)
-      q.insert.run(
+      w.insert.run(
         row.position,
         row.eventId,
         stream,

@@ -1,4 +1,4 @@
-import type { StoredAt, StoredRow } from '@minsheng/event-store';
+import type { LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
 import type { QueryConfig } from 'pg';
 import type { LedgerNames } from './names';
 
@@ -28,6 +28,23 @@ export interface AppendState {
   readonly head_stored_at: string | null;
   readonly found: StoredAt[];
 }
+
+/** metadata.recordedAt of a stored metadata text; null when it has none or cannot be read. */
+const recordedAtOf = (metadata: string | null): string | null => {
+  if (metadata === null) return null;
+  try {
+    const at = (JSON.parse(metadata) as { recordedAt?: unknown } | null)?.recordedAt;
+    return typeof at === 'string' ? at : null;
+  } catch {
+    return null;
+  }
+};
+
+/** The log's head as the append read it; null for an empty log. */
+export const logHeadOf = (state: AppendState): LogHead | null =>
+  state.head_hash === null
+    ? null
+    : { hash: state.head_hash, position: Number(state.head_position), recordedAt: recordedAtOf(state.head_metadata), storedAt: state.head_stored_at };
 
 export type Statement = (...values: unknown[]) => QueryConfig;
 

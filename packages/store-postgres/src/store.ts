@@ -33,7 +33,7 @@ import type { TaskEither } from 'fp-ts/TaskEither';
 import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
 import { ledgerNames } from './names';
-import { statements, toStoredRow, type AppendState, type PgRow } from './statements';
+import { logHeadOf, statements, toStoredRow, type AppendState, type PgRow } from './statements';
 import { inTransaction } from './transaction';
 
 interface CommonOptions {
@@ -75,17 +75,6 @@ export interface StoreHooks {
    */
   readonly beforeCommit?: (stream: string, positions: readonly number[]) => Promise<void>;
 }
-
-/** metadata.recordedAt of a stored metadata text; null when it has none or cannot be read. */
-const recordedAtOf = (metadata: string | null): string | null => {
-  if (metadata === null) return null;
-  try {
-    const at = (JSON.parse(metadata) as { recordedAt?: unknown } | null)?.recordedAt;
-    return typeof at === 'string' ? at : null;
-  } catch {
-    return null;
-  }
-};
 
 /** A failure of the engine or the connection, as opposed to a bug in this code. */
 class EngineFailure {
@@ -168,16 +157,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     const actual: CurrentRevision = state.revision === null ? NO_STREAM : Number(state.revision);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
-    const head: LogHead | null =
-      before ??
-      (state.head_hash === null
-        ? null
-        : {
-            hash: state.head_hash,
-            position: Number(state.head_position),
-            recordedAt: recordedAtOf(state.head_metadata),
-            storedAt: state.head_stored_at,
-          });
+    const head = before ?? logHeadOf(state);
     const { rows: chained, head: after } = chainAfter(head, stream, actual, events, clock.now().toISOString());
     const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
     await engine(

@@ -127,6 +127,9 @@ export interface Ledger {
   verify(onProgress?: (checked: number, head: number) => void): TE.TaskEither<LedgerFailure, VerifyResult>;
 }
 
+/** A completion check that lost its race on the task's stream: another writer recorded the completion. */
+const completedElsewhere = (e: LedgerFailure): TE.TaskEither<LedgerFailure, boolean> => (e._tag === 'ConcurrencyError' ? TE.right(false) : TE.left(e));
+
 export const createLedger = (options: LedgerOptions): Ledger => {
   const deps: LedgerDeps = { store: options.store, readModel: options.readModel, clock: options.clock ?? systemClock };
   const inline = options.projectInline ?? true;
@@ -143,7 +146,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       : pipe(
           settle(),
           TE.chainW(() => resolvePlan(deps)),
-          TE.chainW((frame) => checkCompletion(deps, frame, r.task, r.eventId)),
+          // Another writer completing the task first is no failure of this report: it is completed once.
+          TE.chainW((frame) => pipe(checkCompletion(deps, frame, r.task, r.eventId), TE.orElseW(completedElsewhere))),
           TE.chainFirstW(() => settle()),
           TE.map((completedTask) => ({ ...r, completedTask })),
         );
@@ -151,7 +155,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const completeIfMet = (frame: PlanFrame, task: number): TE.TaskEither<LedgerFailure, number[]> =>
     pipe(
       checkCompletion(deps, frame, task),
-      TE.orElseW((e) => (e._tag === 'ConcurrencyError' ? TE.right(false) : TE.left(e))),
+      TE.orElseW(completedElsewhere),
       TE.map((done) => (done ? [task] : [])),
     );
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> =>

@@ -1,7 +1,5 @@
 import {
-  progressDecider,
   progressStream,
-  type Figure,
   type PlanFrame,
   type ProgressCommand,
   type TargetSetData,
@@ -11,7 +9,7 @@ import { pipe } from 'fp-ts/function';
 import { metadataFor, resolvePlaceId, resolvePlan, resolveTarget, resolveUnitId, type ActorInput, type LedgerDeps } from './context';
 import { figureFrom, type FigureInput } from './figure-input';
 import { projectionFailed, type LedgerFailure } from './failure';
-import { appendDecided, loadProgress } from './streams';
+import { appendAmendment, appendReport } from './progress-append';
 
 export interface ReportInput extends ActorInput, FigureInput {
   readonly planId?: string;
@@ -45,47 +43,24 @@ export interface Recorded {
   readonly task: number;
 }
 
-const MAX_ATTEMPTS = 5;
+type Decided = ProgressCommand & { readonly context: { readonly target: TargetSetData } };
 
 /**
- * Decides and appends on one (metric, place) stream. A concurrent writer to the same
- * stream makes the append fail with a ConcurrencyError; the command is then decided
- * again on the new state, a few times, so a lost race never loses a report.
+ * Appends a progress command on its (metric, place) stream: a report at any revision, a
+ * correction or retraction decided again while other writers move the stream (progress-append.ts).
  */
-const onProgressStream = (
-  deps: LedgerDeps,
-  frame: PlanFrame,
-  target: TargetSetData,
-  place: string,
-  actor: ActorInput,
-  unit: string,
-  build: (figure: Figure | null) => ProgressCommand,
-  figure: Figure | null,
-  attempt = 1,
-): TE.TaskEither<LedgerFailure, Recorded> => {
-  const stream = progressStream(frame.planId, target.metric.id, place);
-  const command = build(figure);
+const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput, command: Decided): TE.TaskEither<LedgerFailure, Recorded> => {
+  const { target } = command.context;
+  const stream = progressStream(frame.planId, target.metric.id, command.place);
+  const metadata = metadataFor(deps.clock, { unit: command.by, person: actor.person }, actor);
   return pipe(
-    loadProgress(deps.store, stream),
-    TE.chainW(({ state, revision }) =>
-      pipe(
-        TE.fromEither(progressDecider.decide(command, state)),
-        TE.chainW((events) =>
-          appendDecided(deps.store, stream, events, revision, metadataFor(deps.clock, { unit, person: actor.person }, actor), deps.clock),
-        ),
-      ),
-    ),
+    command.type === 'ReportProgress' ? appendReport(deps, stream, command, metadata) : appendAmendment(deps, stream, command, metadata),
     TE.map((r) => ({
       eventId: r!.eventIds[r!.eventIds.length - 1]!,
       stream,
       position: r!.result.positions[r!.result.positions.length - 1]!,
       task: target.task.number,
     })),
-    TE.orElse((e) =>
-      e._tag === 'ConcurrencyError' && attempt < MAX_ATTEMPTS
-        ? onProgressStream(deps, frame, target, place, actor, unit, build, figure, attempt + 1)
-        : TE.left(e),
-    ),
   );
 };
 
@@ -98,15 +73,15 @@ export const report = (deps: LedgerDeps, input: ReportInput): TE.TaskEither<Ledg
     TE.bindW('resolved', ({ frame }) => resolveTarget(deps, frame, input.task, input.metric)),
     TE.bindW('figure', ({ resolved }) => TE.fromEither(figureFrom(resolved.target.target, input))),
     TE.chainW(({ frame, unit, place, resolved, figure }) =>
-      onProgressStream(deps, frame, resolved.target, place, input, unit, (f) => ({
+      onProgressStream(deps, frame, input, {
         type: 'ReportProgress',
         by: unit,
         place,
         now: deps.clock.now(),
         context: { frame, target: resolved.target },
         asOf: input.asOf,
-        figure: f!,
-      }), figure),
+        figure,
+      }),
     ),
   );
 
@@ -136,17 +111,17 @@ export const correct = (deps: LedgerDeps, input: CorrectInput): TE.TaskEither<Le
     aboutReport(deps, input.eventId, input.by),
     TE.bindW('figure', ({ resolved }) => TE.fromEither(figureFrom(resolved.target.target, input))),
     TE.chainW(({ at, frame, unit, resolved, figure }) =>
-      onProgressStream(deps, frame, resolved.target, at.place, input, unit, (f) => ({
+      onProgressStream(deps, frame, input, {
         type: 'CorrectProgress',
         by: unit,
         place: at.place,
         now: deps.clock.now(),
         context: { frame, target: resolved.target },
         corrects: input.eventId,
-        figure: f!,
+        figure,
         reason: input.reason,
         ...(input.asOf !== undefined ? { asOf: input.asOf } : {}),
-      }), figure),
+      }),
     ),
   );
 
@@ -154,7 +129,7 @@ export const retract = (deps: LedgerDeps, input: RetractInput): TE.TaskEither<Le
   pipe(
     aboutReport(deps, input.eventId, input.by),
     TE.chainW(({ at, frame, unit, resolved }) =>
-      onProgressStream(deps, frame, resolved.target, at.place, input, unit, () => ({
+      onProgressStream(deps, frame, input, {
         type: 'RetractProgress',
         by: unit,
         place: at.place,
@@ -162,6 +137,6 @@ export const retract = (deps: LedgerDeps, input: RetractInput): TE.TaskEither<Le
         context: { frame, target: resolved.target },
         retracts: input.eventId,
         reason: input.reason,
-      }), null),
+      }),
     ),
   );

@@ -1,0 +1,101 @@
+import { progressDecider, type Metadata, type ProgressCommand, type ProgressState } from '@minsheng/core';
+import { ANY, NO_STREAM, concurrencyError, type ExpectedRevision } from '@minsheng/event-store';
+import { isLeft, left } from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import type { LedgerDeps } from './context';
+import type { LedgerFailure } from './failure';
+import { appendDecided, loadProgress, type Appended } from './streams';
+
+/*
+ * How a progress command lands on its (metric, place) stream when other writers append to
+ * the same stream at once (docs/operations.md, "Concurrent writers").
+ */
+
+/**
+ * A report depends on no earlier event of its stream (the decider reads nothing of the
+ * stream's state for it), so it is decided on its own and appended at whatever revision the
+ * stream has reached: a report never fails because another one landed first.
+ */
+export const appendReport = (
+  deps: LedgerDeps,
+  stream: string,
+  command: ProgressCommand & { readonly type: 'ReportProgress' },
+  metadata: Metadata,
+): TE.TaskEither<LedgerFailure, Appended | null> =>
+  pipe(
+    TE.fromEither(progressDecider.decide(command, progressDecider.initialState())),
+    TE.chainW((events) => appendDecided(deps.store, stream, events, ANY, metadata, deps.clock)),
+  );
+
+/** Tries of a correction or retraction whose stream keeps moving, and the wait before each retry. */
+export const AMEND_ATTEMPTS = 10;
+const BACKOFF_FIRST_MS = 5;
+const BACKOFF_MAX_MS = 500;
+
+/** The wait before try `attempt + 1`: doubling from 5 ms up to 500 ms, with full jitter so racing writers spread out. */
+export const amendBackoffMs = (attempt: number, random: () => number = Math.random): number =>
+  Math.floor(random() * Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (attempt - 1)));
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** What has amended report `reportId` in `state`: its corrections' ids and whether it is retracted. */
+const amendmentsOf = (state: ProgressState, reportId: string): string =>
+  JSON.stringify([
+    Object.keys(state.corrections)
+      .filter((id) => state.corrections[id] === reportId)
+      .sort(),
+    state.reports[reportId]?.retracted ?? false,
+  ]);
+
+/** The report an amendment acts on (a correction's id resolves to its report). */
+const reportOf = (state: ProgressState, eventId: string): string | undefined =>
+  state.reports[eventId] ? eventId : state.corrections[eventId];
+
+const changedUnder = (
+  stream: string,
+  read: ExpectedRevision,
+  now: ExpectedRevision,
+  reportId: string,
+  kind: 'correction' | 'retraction',
+): LedgerFailure => ({
+  ...concurrencyError(stream, read, typeof now === 'number' ? now : NO_STREAM),
+  message:
+    `report ${reportId} was corrected or retracted by another writer while this ${kind} was being recorded; ` +
+    `nothing was written: look at the report again before amending it`,
+});
+
+/**
+ * A correction or a retraction depends on its report as stored: it is decided on the stream
+ * as read and appended at that revision. If another writer moved the stream first, it waits
+ * (amendBackoffMs) and is decided again on the new state, up to AMEND_ATTEMPTS times. It fails
+ * at once when the events that came meanwhile corrected or retracted the same report: what it
+ * amends is then no longer what its writer saw. Other events of the stream (reports, amendments
+ * of other reports) are no reason to fail.
+ */
+export const appendAmendment = (
+  deps: LedgerDeps,
+  stream: string,
+  command: ProgressCommand & { readonly type: 'CorrectProgress' | 'RetractProgress' },
+  metadata: Metadata,
+): TE.TaskEither<LedgerFailure, Appended | null> => async () => {
+  const amends = command.type === 'CorrectProgress' ? command.corrects : command.retracts;
+  const kind = command.type === 'CorrectProgress' ? 'correction' : 'retraction';
+  let first: { revision: ExpectedRevision; reportId: string; amendments: string } | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await loadProgress(deps.store, stream)();
+    if (isLeft(loaded)) return loaded;
+    const { state, revision } = loaded.right;
+    const reportId = reportOf(state, amends);
+    if (first === undefined) {
+      if (reportId !== undefined) first = { revision, reportId, amendments: amendmentsOf(state, reportId) };
+    } else if (amendmentsOf(state, first.reportId) !== first.amendments) {
+      return left(changedUnder(stream, first.revision, revision, first.reportId, kind));
+    }
+    const decided = progressDecider.decide(command, state);
+    if (isLeft(decided)) return decided;
+    const appended = await appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock)();
+    if (!isLeft(appended) || appended.left._tag !== 'ConcurrencyError' || attempt >= AMEND_ATTEMPTS) return appended;
+    await sleep(amendBackoffMs(attempt));
+  }
+};

@@ -24,7 +24,7 @@ describe('minsheng --help', () => {
   it('minsheng --help lists every command', () => {
     const r = cli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['init', 'migrate', 'plan', 'report', 'correct', 'retract', 'status', 'audit', 'deadlines', 'rebuild', 'worker', 'verify', 'export', 'demo'])
+    for (const c of ['init', 'migrate', 'plan', 'report', 'correct', 'retract', 'status', 'audit', 'deadlines', 'rebuild', 'worker', 'verify', 'export', 'demo', 'roles'])
       expect(r.stdout).toMatch(new RegExp(`\\n  ${c} `));
   });
 });

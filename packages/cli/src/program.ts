@@ -10,6 +10,7 @@ import { registerPlanImport } from './commands/plan-import';
 import { registerPlanShow } from './commands/plan-show';
 import { registerRebuild } from './commands/rebuild';
 import { registerReport } from './commands/report';
+import { registerRoles } from './commands/roles';
 import { registerRetract } from './commands/retract';
 import { registerStatus } from './commands/status';
 import { registerVerify } from './commands/verify';
@@ -44,6 +45,7 @@ export const buildProgram = (): Command => {
   registerWorker(program);
   registerVerify(program);
   registerExport(program);
+  registerRoles(program);
   registerDemo(program);
   return program;
 };

@@ -17,6 +17,7 @@ export * from './read-model/row-mapping';
 export * from './read-model/postgres';
 export * from './read-model/postgres-schema';
 export * from './read-model/versions';
+export * from './read-model/postgres-roles';
 export * from './blue-green';
 export * from './reader-threads';
 export * from './reader-thread-pool';

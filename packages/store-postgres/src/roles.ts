@@ -3,26 +3,46 @@ import { ledgerNames } from './names';
 import { inTransaction } from './transaction';
 
 /**
- * The grants that make `role` an append-only user of the ledger in `schema`: it may read
- * and insert events, and keep the streams table's revisions, but never UPDATE, DELETE or
- * TRUNCATE an event (not granted, and revoked in case an earlier grant gave them). The
- * events_append_only trigger refuses those statements for every role, the owner included,
- * so the grants are the first wall and the trigger the second. The role itself (LOGIN,
- * password) is the operator's to create; run these as the schema's owner after migrating.
+ * The roles that use a ledger without owning it (docs/postgres.md, "Roles"). The owner runs
+ * the migrations and owns the tables; none of these may change an event, the schema or the
+ * triggers:
+ * - writer: appends events (INSERT and SELECT on events, keeps the streams' revisions);
+ * - projector: keeps a read model, and only reads the event store;
+ * - reader: reads.
  */
-export const appendOnlyRoleSql = (role: string, options: { readonly schema?: string } = {}): string[] => {
+export type LedgerRole = 'writer' | 'projector' | 'reader';
+
+export const LEDGER_ROLES: readonly LedgerRole[] = ['writer', 'projector', 'reader'];
+
+/**
+ * The grants on the event store in `schema` that make `role` a `kind` of the ledger, after
+ * revoking whatever it was granted there before (so running them again, or for another kind,
+ * leaves exactly these). UPDATE, DELETE and TRUNCATE of events are granted to no one, and the
+ * events_append_only trigger refuses them even to the owner: the grants are the first wall and
+ * the trigger the second. Run them as the schema's owner after migrating.
+ */
+export const eventStoreGrants = (kind: LedgerRole, role: string, options: { readonly schema?: string } = {}): string[] => {
   const n = ledgerNames(options.schema);
   const r = escapeIdentifier(role);
+  const tables = `${n.events}, ${n.streams}, ${n.migrations}`;
   return [
+    `REVOKE ALL ON SCHEMA ${n.quotedSchema} FROM ${r}`,
     `GRANT USAGE ON SCHEMA ${n.quotedSchema} TO ${r}`,
-    `REVOKE ALL ON ${n.events}, ${n.streams}, ${n.migrations} FROM ${r}`,
-    `GRANT SELECT, INSERT ON ${n.events} TO ${r}`,
-    // An append records its stream's new revision here (INSERT ... ON CONFLICT DO UPDATE).
-    `GRANT SELECT, INSERT, UPDATE ON ${n.streams} TO ${r}`,
-    // Opening a store checks the schema version.
-    `GRANT SELECT ON ${n.migrations} TO ${r}`,
+    `REVOKE ALL ON ${tables} FROM ${r}`,
+    ...(kind === 'writer'
+      ? [
+          `GRANT SELECT, INSERT ON ${n.events} TO ${r}`,
+          // An append records its stream's new revision here (INSERT ... ON CONFLICT DO UPDATE).
+          `GRANT SELECT, INSERT, UPDATE ON ${n.streams} TO ${r}`,
+          // Opening a store checks the schema version.
+          `GRANT SELECT ON ${n.migrations} TO ${r}`,
+        ]
+      : [`GRANT SELECT ON ${tables} TO ${r}`]),
   ];
 };
+
+/** The grants that make `role` an append-only user of the ledger in `schema`: eventStoreGrants('writer', …). */
+export const appendOnlyRoleSql = (role: string, options: { readonly schema?: string } = {}): string[] => eventStoreGrants('writer', role, options);
 
 /** Runs appendOnlyRoleSql in one transaction. */
 export const grantAppendOnly = (pool: Pool, role: string, options: { readonly schema?: string } = {}): Promise<void> =>

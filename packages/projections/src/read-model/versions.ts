@@ -41,14 +41,21 @@ export const sqliteActiveVersion = (db: Database.Database, fallback = 'rm_'): Ac
 
 /**
  * The pointer lives in the event store's schema (default `minsheng`), not in `public`, where
- * PostgreSQL 15 and later let ordinary roles create nothing.
+ * PostgreSQL 15 and later let ordinary roles create nothing. Its table is created only when
+ * missing: PostgreSQL checks the right to create before it sees that a schema or table exists,
+ * so even `CREATE ... IF NOT EXISTS` would refuse a role that may only read or append.
  */
 export const postgresActiveVersion = (pool: Pool, fallback = 'minsheng_rm', schema = 'minsheng'): ActiveVersion => {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new RangeError(`schema "${schema}" must be lower-case letters, digits and underscores`);
   const table = `${schema}.read_model_active`;
   const ready = pool
-    .query(`CREATE SCHEMA IF NOT EXISTS ${schema}; CREATE TABLE IF NOT EXISTS ${table} (
-      projection TEXT PRIMARY KEY, name TEXT NOT NULL, switched_at TIMESTAMPTZ NOT NULL)`)
+    .query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [table])
+    .then(({ rows }) =>
+      rows[0]!.exists
+        ? undefined
+        : pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}; CREATE TABLE IF NOT EXISTS ${table} (
+      projection TEXT PRIMARY KEY, name TEXT NOT NULL, switched_at TIMESTAMPTZ NOT NULL)`),
+    )
     .then(() => undefined)
     .catch((e: Error & { code?: string }) => {
       // Two processes creating it at once: the loser sees a unique violation on the catalog.

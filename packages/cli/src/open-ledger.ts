@@ -2,6 +2,7 @@ import { ledgerRegistry, type Clock } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
 import { createLedger, type Ledger } from '@minsheng/ledger';
 import {
+  copyReadModelGrants,
   createPostgresReadModel,
   createSqliteReadModel,
   DEFAULT_PG_SCHEMA,
@@ -19,6 +20,7 @@ import {
 } from '@minsheng/projections';
 import { createSqliteEventStore, LATEST_SCHEMA_VERSION as SQLITE_SCHEMA_VERSION, SqliteSchemaError, sqliteSchemaVersion, sqliteStoreOpener } from '@minsheng/store-sqlite';
 import Database from 'better-sqlite3';
+import type { Pool } from 'pg';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliFailure, failed, usage } from './failure';
@@ -164,6 +166,9 @@ const openSqlite = async (location: { file: string }, clock: Clock, options: Ope
   }
 };
 
+const readModelExists = async (pool: Pick<Pool, 'query'>, schema: string): Promise<boolean> =>
+  (await pool.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [`${schema}.meta`])).rows[0]!.exists;
+
 const openPostgres = async (location: { url: string }, clock: Clock, options: OpenOptions): Promise<Engine> => {
   const where = describeUrl(location.url);
   // Loaded here, not at the top: pg adds ~70 ms to every start, and most SQLite commands are short.
@@ -194,11 +199,14 @@ const openPostgres = async (location: { url: string }, clock: Clock, options: Op
       versions,
       defaultVersion: DEFAULT_PG_SCHEMA,
       openReadModel: async (schema) => {
+        const serving = await versions.active(LEDGER_INDEX);
+        const created = schema !== serving && !(await readModelExists(pool, schema));
         const m = await createPostgresReadModel({ pool, schema });
+        // A version built beside the serving one serves the same roles (docs/postgres.md, "Roles").
+        if (created && (await readModelExists(pool, serving))) await copyReadModelGrants(pool, serving, schema);
         return { reader: m.reader, writer: m.writer, close: () => m.close() };
       },
-      readModelExists: async (schema) =>
-        (await pool.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [`${schema}.meta`])).rows[0]!.exists,
+      readModelExists: (schema) => readModelExists(pool, schema),
       dropReadModel: async (schema) => {
         if (!/^[a-z_][a-z0-9_]*$/.test(schema) || schema === EVENT_STORE_SCHEMA) throw new Error(`refusing to drop schema ${schema}`);
         await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -163,6 +163,15 @@ describe('minsheng roles on PostgreSQL', () => {
     },
   );
 
+  it('lets the owner rebuild beside the serving read model, and the new version serves the same roles', () => {
+    expect(succeeds(as('owner', ['rebuild', '--beside', '--drop-old'])).stdout).toMatch(/minsheng_rm → minsheng_rm_v2,.*minsheng_rm_v2 serves now/);
+    succeeds(as('projector', ['rebuild']));
+    succeeds(as('worker', [...report, '--place', 'daowai', '--value', '1']));
+    const rows = json(as('reader', ['status', '--no-project', '--as-of', '2024-09-30', '--json'])).rows as { metric: string; value: string }[];
+    expect(rows.find((r) => r.metric === 't03-child-friendly-communities')?.value).toBe('20');
+    expect(as('writer', [...report, '--place', 'daowai', '--value', '2'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/permission denied for table/) });
+  });
+
   it('leaves a log that verifies after every refusal', () => {
     const v = json(as('reader', ['verify', '--json']));
     expect(v).toMatchObject({ ok: true });

@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import { DEFAULT_PG_SCHEMA } from './postgres-schema';
 
 /**
@@ -39,4 +40,28 @@ export const readModelGrants = (
       ? `GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA ${s} TO ${r}`
       : `GRANT SELECT ON ALL TABLES IN SCHEMA ${s} TO ${r}`,
   ];
+};
+
+/**
+ * Gives every role granted something on read model `from` (its schema and its tables) the same
+ * grants on `to`, a version just built beside it by the owner: otherwise, once `to` serves, the
+ * projectors, writers and readers of `from` could not use it. Run as the owner of both.
+ */
+export const copyReadModelGrants = async (pool: Pick<Pool, 'query'>, from: string, to: string): Promise<number> => {
+  for (const s of [from, to]) if (!IDENTIFIER.test(s)) throw new RangeError(`schema "${s}" must be lower-case letters, digits and underscores`);
+  // grantee 0 is PUBLIC; the owner's own privileges come with owning `to`.
+  const { rows } = await pool.query<{ on: string | null; grantee: string; privilege: string }>(
+    `SELECT NULL AS on, CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END AS grantee, g.privilege_type AS privilege
+       FROM pg_namespace n, aclexplode(n.nspacl) g
+      WHERE n.nspname = $1 AND g.grantee <> n.nspowner
+     UNION ALL
+     SELECT c.relname, CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END, g.privilege_type
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) g
+      WHERE n.nspname = $1 AND c.relkind = 'r' AND g.grantee <> c.relowner
+        AND EXISTS (SELECT 1 FROM pg_class t JOIN pg_namespace tn ON tn.oid = t.relnamespace WHERE tn.nspname = $2 AND t.relname = c.relname)`,
+    [from, to],
+  );
+  for (const g of rows)
+    await pool.query(`GRANT ${g.privilege} ON ${g.on === null ? `SCHEMA ${quoted(to)}` : `${quoted(to)}.${quoted(g.on)}`} TO ${g.grantee}`);
+  return rows.length;
 };

@@ -59,6 +59,8 @@ export interface Engine {
   /** Opens a read-model version, creating its tables if needed. */
   openReadModel(name: string): Promise<ReadModel>;
   readModelExists(name: string): Promise<boolean>;
+  /** Null when this connection may write read-model version `name`; else the role it connects as (PostgreSQL). */
+  readModelRefusal(name: string): Promise<string | null>;
   /** Drops a read-model version's tables (SQLite) or schema (PostgreSQL). */
   dropReadModel(name: string): Promise<void>;
   /** How an operator drops a version by hand. */
@@ -146,6 +148,7 @@ const openSqlite = async (location: { file: string }, clock: Clock, options: Ope
         const m = createSqliteReadModel({ db: conn, prefix });
         return { reader: m.reader, writer: m.writer, close: async () => m.close() };
       },
+      readModelRefusal: async () => null,
       readModelExists: async (prefix) =>
         conn.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`${prefix}meta`) !== undefined,
       dropReadModel: async (prefix) => {
@@ -207,6 +210,14 @@ const openPostgres = async (location: { url: string }, clock: Clock, options: Op
         return { reader: m.reader, writer: m.writer, close: () => m.close() };
       },
       readModelExists: (schema) => readModelExists(pool, schema),
+      readModelRefusal: async (schema) => {
+        const { rows } = await pool.query<{ role: string; may: boolean }>(
+          // A version not created yet (NULL) is created by this role, which may then write it.
+          `SELECT current_user AS role, coalesce(has_table_privilege(to_regclass($1), 'INSERT') AND has_table_privilege(to_regclass($1), 'UPDATE'), true) AS may`,
+          [`${schema}.checkpoints`],
+        );
+        return rows[0]!.may ? null : rows[0]!.role;
+      },
       dropReadModel: async (schema) => {
         if (!/^[a-z_][a-z0-9_]*$/.test(schema) || schema === EVENT_STORE_SCHEMA) throw new Error(`refusing to drop schema ${schema}`);
         await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -237,6 +248,15 @@ export const openLedger = async (location: LedgerLocation, clock: Clock, options
   const engine = await openEngine(location, clock, options);
   try {
     const readModelVersion = await engine.versions.active(LEDGER_INDEX);
+    const project = options.project ?? true;
+    // Refused before anything is written: a command that appends and then cannot project would exit 1 after its event.
+    const refusal = project ? await engine.readModelRefusal(readModelVersion) : null;
+    if (refusal !== null)
+      throw usage(
+        `the role "${refusal}" may not write the read model ${readModelVersion}, which this command brings up to date itself: ` +
+          'run it with --no-project (or $MINSHENG_NO_PROJECT=1) and leave the read model to `minsheng worker`, ' +
+          'or as a role that is also a projector (`minsheng roles --print-sql`); nothing was written',
+      );
     const readModel = await engine.openReadModel(readModelVersion);
     return {
       ...engine,
@@ -244,7 +264,7 @@ export const openLedger = async (location: LedgerLocation, clock: Clock, options
         store: engine.store,
         readModel,
         clock,
-        projectInline: options.project ?? true,
+        projectInline: project,
         ...(engine.readers ? { readers: engine.readers } : {}),
       }),
       readModel,

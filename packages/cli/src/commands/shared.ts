@@ -30,7 +30,8 @@ export interface Run {
 export const runOf = (cmd: Command): Run => {
   const location = ledgerLocation(cmd);
   const clock = clockOf(cmd);
-  const project = projectsInline(cmd);
+  // Only a command that offers --no-project brings the read model up to date itself; the others never project.
+  const project = cmd.options.some((o) => o.long === '--no-project') && projectsInline(cmd);
   return {
     json: wantsJson(cmd),
     clock,

@@ -2,7 +2,6 @@ import {
   progressStream,
   type PlanFrame,
   type ProgressCommand,
-  type TargetSetData,
 } from '@minsheng/core';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
@@ -43,13 +42,11 @@ export interface Recorded {
   readonly task: number;
 }
 
-type Decided = ProgressCommand & { readonly context: { readonly target: TargetSetData } };
-
 /**
  * Appends a progress command on its (metric, place) stream: a report at any revision, a
  * correction or retraction decided again while other writers move the stream (progress-append.ts).
  */
-const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput, command: Decided): TE.TaskEither<LedgerFailure, Recorded> => {
+const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput, command: ProgressCommand): TE.TaskEither<LedgerFailure, Recorded> => {
   const { target } = command.context;
   const stream = progressStream(frame.planId, target.metric.id, command.place);
   const metadata = metadataFor(deps.clock, { unit: command.by, person: actor.person }, actor);

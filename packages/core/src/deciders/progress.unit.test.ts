@@ -368,4 +368,13 @@ describe('progressDecider: corrections and retractions', () => {
     progress.given([original]).when(retract(UNKNOWN)).thenFails('UnknownEvent');
     progress.given([original]).when(retract(R1, ' ')).thenFails('InvalidInput', 'needs a reason');
   });
+
+  // The ledger appends a report at whatever revision its stream has reached (progress-append.ts):
+  // that is sound only while a report's decision reads nothing of the stream.
+  it('decides a report the same whatever its stream holds', () => {
+    for (const history of [[original], [original, correction], [original, correction, retraction]]) {
+      progress.given(history).when(stations()).then([reported('t01-stations', 1, 'east', qty('12', '个'))]);
+      progress.given(history).when(report('t01-stations', 'housing', 'east', qty('12', '个'))).thenFails('NotResponsible');
+    }
+  });
 });

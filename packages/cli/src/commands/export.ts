@@ -1,8 +1,8 @@
 import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
 import { Option, type Command } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { failed, unwrap } from '../failure';
+import { unwrap } from '../failure';
 import { toCsv } from '../output/csv';
+import { checkOutFile, writeOutFile } from '../output/out-file';
 import { printJson, printLines } from '../output/print';
 import { statusQuery, viewOptions } from './status';
 import { ledgerCommand, runOf } from './shared';
@@ -48,22 +48,21 @@ export const registerExport = (program: Command): void => {
   const cmd = viewOptions(
     ledgerCommand(program, 'export', 'write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON')
       .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
-      .option('--out <file>', 'write to this file (default: stdout)'),
+      .option('--out <file>', 'write to this file (default: stdout); an existing file only with --force, the ledger never')
+      .option('--force', 'with --out: replace the file if it exists (never the ledger or its -wal/-shm)'),
   );
   cmd.action(async () => {
     const o = cmd.opts();
     const run = runOf(cmd);
+    const out = { force: o.force === true, ...(run.location.kind === 'sqlite' ? { ledgerFile: run.location.file } : {}) };
+    if (o.out !== undefined) checkOutFile(o.out, out);
     const view = await run.ledger(async (l) => {
       const frame = await unwrap(l.ledger.plan());
       return unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
     });
     const text = o.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : viewCsv(view);
     if (o.out === undefined) return void process.stdout.write(text);
-    try {
-      writeFileSync(o.out, text, 'utf8');
-    } catch (e) {
-      throw failed(`cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    writeOutFile(o.out, text, out);
     if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: o.format });
     printLines([`wrote ${view.rows.length} rows (${view.by} view, as of ${view.asOf}) to ${o.out}`]);
   });

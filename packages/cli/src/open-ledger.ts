@@ -24,6 +24,7 @@ import type { Pool } from 'pg';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliFailure, failed, usage } from './failure';
+import { checkLedgerFile } from './ledger-file';
 import type { LedgerLocation } from './options';
 
 /** The PostgreSQL schema of the event store (@minsheng/store-postgres's DEFAULT_SCHEMA). */
@@ -124,6 +125,7 @@ const openSqlite = async (location: { file: string }, clock: Clock, options: Ope
   const file = resolve(location.file);
   const existed = existsSync(file);
   if (!existed && !options.create) throw usage(`no ledger at ${file}; create one with \`minsheng init\``);
+  if (existed) checkLedgerFile(file);
   let store: EventStore | undefined;
   let db: Database.Database | undefined;
   try {

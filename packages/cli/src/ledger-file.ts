@@ -1,0 +1,59 @@
+import Database from 'better-sqlite3';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { usage } from './failure';
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** The first bytes of a file, or what is there of them. */
+const head = (file: string, n: number): Buffer => {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(n);
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/** The tables of a SQLite file, read without writing to it. */
+const tablesOf = (file: string): string[] => {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  } finally {
+    db.close();
+  }
+};
+
+const notALedger = (file: string, what: string) =>
+  usage(`${file} is ${what}, not a Minsheng ledger; nothing was changed (give --db another file, or a path where none exists to create one)`);
+
+/**
+ * Refuses an existing file that is not a Minsheng ledger (an empty file, a text file, another
+ * program's SQLite database) before anything opens it for writing: opening it read-write would
+ * create the ledger's tables in it and switch it to WAL. A ledger has the store's tables.
+ */
+export const checkLedgerFile = (file: string): void => {
+  let bytes: Buffer;
+  try {
+    bytes = head(file, SQLITE_HEADER.length);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw notALedger(file, 'a folder');
+    // Unreadable: the store's own open says why (permissions, a vanished file).
+    return;
+  }
+  if (bytes.length === 0) throw notALedger(file, 'an empty file (0 bytes)');
+  if (bytes.toString('latin1') !== SQLITE_HEADER) throw notALedger(file, 'not a SQLite database');
+  let tables: string[];
+  try {
+    tables = tablesOf(file);
+  } catch (e) {
+    throw notALedger(file, `a damaged or unreadable SQLite file (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (!tables.includes('events') || !tables.includes('schema_migrations'))
+    throw notALedger(
+      file,
+      tables.length ? `a SQLite database of another program (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''})` : 'an empty SQLite database',
+    );
+};

@@ -2,8 +2,15 @@ import type { LedgerFailure } from '@minsheng/ledger';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 
-/** Exit status: 2 for bad usage or input the ledger refused, 1 for any other failure. */
-export type ExitCode = 1 | 2;
+/**
+ * Exit status: 2 for bad usage or input the ledger refused, 3 when the command's events were
+ * written but a later step (the read model's update, the completion check) failed, 1 for any
+ * other failure. See docs/operations.md.
+ */
+export type ExitCode = 1 | 2 | 3;
+
+/** The events are in the log; what failed came after. Running the command again would record them twice. */
+export const WRITTEN_NOT_PROJECTED = 3;
 
 /**
  * Why a command stopped. The CLI prints `minsheng: <message>` on stderr, then any
@@ -36,12 +43,26 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'InvalidInput',
   'AlreadyRetracted',
   'DeadlineNotPassed',
+  'ModeRefused',
+  'ClockBehindLedger',
 ]);
 
 /** The option a refused field came from: asOf → --as-of. */
 const optionOf = (field: string): string => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
+  if (f._tag === 'WrittenButNotProjected') {
+    const where = f.written.map((e) => `${e.eventId} at position ${e.position}`);
+    return new CliFailure(
+      `${f.written.length === 1 ? `recorded event ${where[0]}` : `recorded ${f.written.length} events`}, but the read model was not updated: ${f.cause.message.split('\n')[0]}`,
+      WRITTEN_NOT_PROJECTED,
+      [
+        ...(f.written.length > 1 ? [`  written: positions ${f.written[0]!.position}–${f.written[f.written.length - 1]!.position}`] : []),
+        '  the event is in the ledger: do not record it again',
+        '  next: run `minsheng rebuild` (or let `minsheng worker` catch up), then check with `minsheng status`',
+      ],
+    );
+  }
   // The figure checks are shared with plan files, where a decimal must be "written as a string"; on a command line it is.
   if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput')
     return usage(`${optionOf(f.field)}: ${f.reason.replace(' written as a string', '')}`);

@@ -1,4 +1,4 @@
-import { ledgerRegistry, type Clock } from '@minsheng/core';
+import { ledgerRegistry, systemClock, type Clock } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
 import { createLedger, type Ledger } from '@minsheng/ledger';
 import {
@@ -133,7 +133,8 @@ const openSqlite = async (location: { file: string }, clock: Clock, options: Ope
     db = new Database(file);
     db.pragma('busy_timeout = 10000');
     const before = sqliteSchemaVersion(db);
-    store = createSqliteEventStore({ file, registry: ledgerRegistry, clock, synchronous: options.synchronous ?? 'full' });
+    // The store stamps stored_at by the system clock: the time a row was really written, in every mode.
+    store = createSqliteEventStore({ file, registry: ledgerRegistry, clock: systemClock, synchronous: options.synchronous ?? 'full' });
     const conn = db;
     const s = store;
     const versions = sqliteActiveVersion(conn, DEFAULT_PREFIX);
@@ -192,7 +193,7 @@ const openPostgres = async (location: { url: string }, clock: Clock, options: Op
     if (before === 0 && !options.create)
       throw usage(`no ledger in schema ${EVENT_STORE_SCHEMA} at ${where}; create one with \`minsheng init\` (or \`minsheng migrate\`)`);
     // Only init and migrate change the schema; other commands refuse a ledger that is not current.
-    const store = await createPostgresEventStore({ pool, registry: ledgerRegistry, clock, schema: EVENT_STORE_SCHEMA, migrate: options.create === true });
+    const store = await createPostgresEventStore({ pool, registry: ledgerRegistry, clock: systemClock, schema: EVENT_STORE_SCHEMA, migrate: options.create === true });
     const versions = postgresActiveVersion(pool, DEFAULT_PG_SCHEMA);
     await versions.active(LEDGER_INDEX);
     return {
@@ -246,8 +247,8 @@ export const openEngine = (location: LedgerLocation, clock: Clock, options: Open
  * switched to another), brought up to date inline after every command unless
  * `project: false` leaves that to workers.
  */
-export const openLedger = async (location: LedgerLocation, clock: Clock, options: OpenOptions = {}): Promise<OpenLedger> => {
-  const engine = await openEngine(location, clock, options);
+export const openLedger = async (location: LedgerLocation, clock: Clock | undefined, options: OpenOptions = {}): Promise<OpenLedger> => {
+  const engine = await openEngine(location, clock ?? systemClock, options);
   try {
     const readModelVersion = await engine.versions.active(LEDGER_INDEX);
     const project = options.project ?? true;
@@ -265,7 +266,8 @@ export const openLedger = async (location: LedgerLocation, clock: Clock, options
       ledger: createLedger({
         store: engine.store,
         readModel,
-        clock,
+        // No clock: the system clock for queries, and the ledger's own rule for writes (see LedgerOptions.clock).
+        ...(clock ? { clock } : {}),
         projectInline: project,
         ...(engine.readers ? { readers: engine.readers } : {}),
       }),
@@ -292,7 +294,7 @@ const using = async <L extends { close(): Promise<void> }, A>(open: Promise<L>, 
 };
 
 /** Opens the ledger, runs `f`, and closes it whatever happens. */
-export const withLedger = <A>(location: LedgerLocation, clock: Clock, f: (l: OpenLedger) => Promise<A>, options: OpenOptions = {}): Promise<A> =>
+export const withLedger = <A>(location: LedgerLocation, clock: Clock | undefined, f: (l: OpenLedger) => Promise<A>, options: OpenOptions = {}): Promise<A> =>
   using(openLedger(location, clock, options), f);
 
 /** Opens the ledger's storage, runs `f`, and closes it whatever happens. */

@@ -1,7 +1,7 @@
 import { fixedClock, systemClock, type Clock } from '@minsheng/core';
 import { Option, type Command } from 'commander';
 import { usage } from './failure';
-import { parseInstant } from './parse';
+import { instantRangeProblem, parseInstant } from './parse';
 
 /**
  * Where the ledger lives. Every command reads it here and only here, so adding a
@@ -22,7 +22,10 @@ export const ledgerOptions = (cmd: Command): Command =>
       ).env('DATABASE_URL'),
     )
     .addOption(
-      new Option('--now <time>', 'fix the clock at this time, with its UTC offset (replays and tests), e.g. 2024-11-01T09:00:00+08:00').env(
+      new Option(
+        '--now <time>',
+        'read the ledger as at this time, with its UTC offset, e.g. 2024-11-01T09:00:00+08:00 (a replay); commands that write take it on a simulated ledger only, forward only',
+      ).env(
         'MINSHENG_NOW',
       ),
     );
@@ -67,12 +70,24 @@ export const projectsInline = (cmd: Command): boolean => {
   return !(env !== undefined && /^(1|true|yes)$/i.test(env.trim()));
 };
 
-export const clockOf = (cmd: Command): Clock => {
-  const now = cmd.opts<{ now?: string }>().now;
-  if (now === undefined || now === '') return systemClock;
-  const at = parseInstant(now);
-  if (!at) throw usage(`--now: "${now}" is not a time with its UTC offset, e.g. 2024-11-01T09:00:00+08:00`);
-  return fixedClock(at);
+/** A clock fixed by --now or $MINSHENG_NOW: the time, as given, and where it came from. */
+export interface FixedNow {
+  readonly at: Date;
+  readonly text: string;
+  readonly option: '--now' | '$MINSHENG_NOW';
+}
+
+export const fixedNowOf = (cmd: Command): FixedNow | null => {
+  const text = cmd.opts<{ now?: string }>().now;
+  if (text === undefined || text === '') return null;
+  const option = cmd.getOptionValueSource('now') === 'env' ? '$MINSHENG_NOW' : '--now';
+  const at = parseInstant(text);
+  if (!at) throw usage(`${option}: "${text}" is not a time with its UTC offset, e.g. 2024-11-01T09:00:00+08:00`);
+  const range = instantRangeProblem(at);
+  if (range) throw usage(`${option}: "${text}" ${range}`);
+  return { at, text, option };
 };
+
+export const clockOf = (now: FixedNow | null): Clock => (now ? fixedClock(now.at) : systemClock);
 
 export const wantsJson = (cmd: Command): boolean => cmd.opts<{ json?: boolean }>().json === true;

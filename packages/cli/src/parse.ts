@@ -30,9 +30,18 @@ export const parseInstant = (value: string): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
+/** The ledger's times: from 1970 to 9998, so the date is a four-digit year in every time zone. */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 0, 1);
+
+/** Why a time is outside the range the ledger handles, or null. */
+export const instantRangeProblem = (d: Date): string | null =>
+  d.getTime() < EARLIEST || d.getTime() >= LATEST ? 'is out of range: give a time from 1970 to 9998' : null;
+
 export const instant = (value: string): Date => {
   const d = parseInstant(value);
   if (!d) throw new InvalidArgumentError('It must be a time with its UTC offset, e.g. 2024-11-01T09:00:00+08:00.');
+  if (instantRangeProblem(d)) throw new InvalidArgumentError('It must be a time from 1970 to 9998.');
   return d;
 };
 
@@ -44,6 +53,7 @@ export const timeOrDay = (value: string): TimeSpec => {
   const d = parseInstant(value);
   if (!d)
     throw new InvalidArgumentError('It must be a day (YYYY-MM-DD, meaning the end of that day) or a time with its UTC offset, e.g. 2024-10-31T18:00:00+08:00.');
+  if (instantRangeProblem(d)) throw new InvalidArgumentError('It must be a time from 1970 to 9998.');
   return { at: d };
 };
 

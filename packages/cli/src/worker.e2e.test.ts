@@ -235,6 +235,8 @@ describe('minsheng worker on PostgreSQL', () => {
 
   beforeAll(async () => {
     expect((await cliAsync(['migrate', ...b.args()])).code).toBe(0);
+    // The writer and the workers drive the clock: a simulated ledger (an empty migrated one takes its mode at init).
+    expect((await cliAsync(['init', '--simulated', '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
     expect((await cliAsync(['plan', 'import', SEED, '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
   });
 
@@ -327,7 +329,7 @@ describe('minsheng worker on SQLite', () => {
   });
 
   beforeAll(async () => {
-    expect((await cliAsync(['init', ...b.args()])).code).toBe(0);
+    expect((await cliAsync(['init', '--simulated', '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
     expect((await cliAsync(['plan', 'import', SEED, '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
   });
 
@@ -347,7 +349,7 @@ describe('minsheng worker when its completion sweep keeps failing', () => {
 
   it('leaves a batch it cannot check to the sweep, which checks the other tasks, tries again twice, gives up saying so, and goes on applying batches', async () => {
     const now = ['--now', '2024-10-01T10:00:00+08:00'];
-    expect((await cliAsync(['init', ...b.args()])).code).toBe(0);
+    expect((await cliAsync(['init', '--simulated', ...now, ...b.args()])).code).toBe(0);
     expect((await cliAsync(['plan', 'import', SEED, ...now, ...b.args()])).code).toBe(0);
     // Task 3 met (and completed: these runs project inline).
     const task3 = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--as-of', '2024-09-30', ...now, ...b.args()];

@@ -28,6 +28,7 @@ const populate = async (store: EventStore, open: Open, first: string) => {
   const clock = manualClock('2024-01-05T02:00:00Z');
   const model = await open(first);
   const ledger = createLedger({ store, readModel: model, clock });
+  await run(ledger.init('simulated'));
   await run(ledger.importPlan(plan));
   for (let month = 1; month <= 9; month++) {
     clock.set(`2024-${String(month + 1).padStart(2, '0')}-02T02:00:00Z`);

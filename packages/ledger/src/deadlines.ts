@@ -22,9 +22,10 @@ export type DeadlineMissedData = LedgerEventData<'DeadlineMissed'>;
  * injected clock says has passed: a completion deadline whose target is not met by
  * the figures effective on its due day (as known now), or a report deadline by which
  * no progress report was recorded. Never before the deadline; running it again
- * records nothing new. Needs the read model to be up to date.
+ * records nothing new. Needs the read model to be up to date. With `write: false`, decides the
+ * same and writes nothing (a dry run).
  */
-export const checkDeadlines = (deps: LedgerDeps, frame: PlanFrame): TE.TaskEither<LedgerFailure, DeadlineMissedData[]> =>
+export const checkDeadlines = (deps: LedgerDeps, frame: PlanFrame, options: { write?: boolean } = {}): TE.TaskEither<LedgerFailure, DeadlineMissedData[]> =>
   TE.tryCatchK(async () => {
     const now = deps.clock.now();
     const correlationId = newEventId(now);
@@ -64,6 +65,7 @@ export const checkDeadlines = (deps: LedgerDeps, frame: PlanFrame): TE.TaskEithe
           }
         }
       }
+      if (options.write === false) continue;
       const appended = await appendDecided(
         deps.store,
         taskStream(frame.planId, t.number),

@@ -1,6 +1,7 @@
 import { invalidInput, type LedgerError } from '@minsheng/core';
 import { InvalidMomentError, NoPlanError, UnknownFigureError } from '@minsheng/projections';
 import type { StoreError } from '@minsheng/event-store';
+import type { ClockBehindLedger, ModeRefused } from './mode';
 
 /** A read model could not be brought up to date or queried. */
 export interface ProjectionFailed {
@@ -8,8 +9,39 @@ export interface ProjectionFailed {
   readonly message: string;
 }
 
+/** An event the ledger wrote: its id and global position. */
+export interface WrittenEvent {
+  readonly eventId: string;
+  readonly position: number;
+}
+
+/**
+ * The events were appended (they are in the log for good), but a later step of the same call
+ * failed: bringing the read model up to date, or checking the task's completion. Calling again
+ * would record them twice; bring the read model up (a rebuild, or a worker catching up) instead.
+ */
+export interface WrittenButNotProjected {
+  readonly _tag: 'WrittenButNotProjected';
+  readonly written: readonly WrittenEvent[];
+  /** The step that failed after the append. */
+  readonly cause: LedgerFailure;
+  readonly message: string;
+}
+
 /** Anything a ledger call can fail with: a domain refusal, a store error, or a read-model failure. Each has a one-line message. */
-export type LedgerFailure = LedgerError | StoreError | ProjectionFailed;
+export type LedgerFailure = LedgerError | StoreError | ProjectionFailed | WrittenButNotProjected | ModeRefused | ClockBehindLedger;
+
+export const writtenButNotProjected =
+  (written: readonly WrittenEvent[]) =>
+  (cause: LedgerFailure): LedgerFailure =>
+    cause._tag === 'WrittenButNotProjected'
+      ? cause
+      : {
+          _tag: 'WrittenButNotProjected',
+          written,
+          cause,
+          message: `${written.length === 1 ? `event ${written[0]!.eventId} was written at position ${written[0]!.position}` : `${written.length} events were written (positions ${written[0]?.position ?? '?'}–${written[written.length - 1]?.position ?? '?'})`}, but the read model was not brought up to date: ${cause.message.split('\n')[0]}`,
+        };
 
 export const projectionFailed = (e: unknown): ProjectionFailed => ({
   _tag: 'ProjectionFailed',

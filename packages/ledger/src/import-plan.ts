@@ -3,13 +3,15 @@ import type { ExpectedRevision } from '@minsheng/event-store';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { metadataFor, type LedgerDeps } from './context';
-import type { LedgerFailure } from './failure';
+import type { LedgerFailure, WrittenEvent } from './failure';
 import { envelopes, load } from './streams';
 
 export interface ImportResult {
   readonly planId: string;
   /** Events written: 0 when the same plan was imported before. */
   readonly written: number;
+  /** The events written, in order (none when nothing changed). */
+  readonly events: readonly WrittenEvent[];
 }
 
 /** What one stream of the plan needs appended, decided from its current state. */
@@ -48,10 +50,13 @@ export const importPlan = (deps: LedgerDeps, plan: Plan, importedBy = 'plan-impo
       const batches = decided
         .filter((d) => d.events.length > 0)
         .map((d) => ({ stream: d.stream, events: envelopes(d.events, metadata, deps.clock), expected: d.expected }));
-      if (batches.length === 0) return TE.right({ planId: plan.id, written: 0 });
+      if (batches.length === 0) return TE.right({ planId: plan.id, written: 0, events: [] });
       return pipe(
         deps.store.appendBatches(batches),
-        TE.map((results) => ({ planId: plan.id, written: results.reduce((n, r) => n + r.positions.length, 0) })),
+        TE.map((results) => {
+          const events = results.flatMap((r, i) => r.positions.map((position, j) => ({ eventId: batches[i]!.events[j]!.eventId, position })));
+          return { planId: plan.id, written: events.length, events };
+        }),
       );
     }),
   );

@@ -7,4 +7,5 @@ export * from './completion';
 export * from './completion-retries';
 export * from './deadlines';
 export * from './verify';
+export * from './mode';
 export * from './ledger';

@@ -24,15 +24,23 @@ import { pipe } from 'fp-ts/function';
 import { checkCompletion } from './completion';
 import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
-import { projectionFailed, queryFailed, type LedgerFailure } from './failure';
+import { projectionFailed, queryFailed, writtenButNotProjected, type LedgerFailure } from './failure';
 import { importPlan, type ImportResult } from './import-plan';
 import { correct, report, retract, type CorrectInput, type Recorded, type ReportInput, type RetractInput } from './progress';
 import { verifyChain, type VerifyResult } from './verify';
+import { initLedger, readLedgerSetting, writingDeps, type InitResult, type LedgerSetting } from './mode';
+import type { LedgerMode } from '@minsheng/core';
 
 export interface LedgerOptions {
   readonly store: EventStore;
   readonly readModel: { readonly reader: ReadModelReader; readonly writer: ReadModelWriter };
-  /** Injected time; default the system clock. */
+  /**
+   * Injected time; default the system clock. Queries answer as of this clock on any ledger (a
+   * read-only replay). Writes record by it only on a simulated ledger, where it must never read
+   * earlier than the latest event (ClockBehindLedger), and without it at the latest event's time;
+   * on a production ledger every write records the system clock's time, whatever this clock says.
+   * See docs/concepts.md.
+   */
   readonly clock?: Clock;
   /**
    * Bring the read model up to date after each command and run the completion policy
@@ -96,12 +104,27 @@ export interface SweepResult {
 /** Checks failing one after another that end a sweep (see SweepResult.stopped). */
 export const SWEEP_FAILING_IN_A_ROW = 3;
 
+export interface DeadlineCheckOptions {
+  /**
+   * Decide by the ledger's clock, as a query does, and write nothing: what a check at that time
+   * would record (a production ledger records deadlines by the system clock only).
+   */
+  readonly dryRun?: boolean;
+}
+
 export interface Ledger {
+  /**
+   * Records the ledger's creation (LedgerCreated, its first event) in this mode. Nothing is
+   * written when it has that mode already; a mode other than the one it has is refused (ModeRefused).
+   */
+  init(mode: LedgerMode): TE.TaskEither<LedgerFailure, InitResult>;
+  /** The ledger's mode and the head of its log. */
+  setting(): TE.TaskEither<LedgerFailure, LedgerSetting>;
   importPlan(plan: Plan): TE.TaskEither<LedgerFailure, ImportResult>;
   report(input: ReportInput): TE.TaskEither<LedgerFailure, ReportResult>;
   correct(input: CorrectInput): TE.TaskEither<LedgerFailure, ReportResult>;
   retract(input: RetractInput): TE.TaskEither<LedgerFailure, ReportResult>;
-  checkDeadlines(planId?: string): TE.TaskEither<LedgerFailure, DeadlineMissedData[]>;
+  checkDeadlines(planId?: string, options?: DeadlineCheckOptions): TE.TaskEither<LedgerFailure, DeadlineMissedData[]>;
   plan(planId?: string): TE.TaskEither<LedgerFailure, PlanFrame>;
   status(query?: StatusQuery): TE.TaskEither<LedgerFailure, View | View<UnitViewRow>>;
   audit(query: AuditQuery): TE.TaskEither<LedgerFailure, AuditTrail>;
@@ -140,39 +163,56 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const project = (onProgress?: (c: number, h: number) => void) =>
     TE.tryCatch(() => catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed);
   const settle = (): TE.TaskEither<LedgerFailure, void> => (inline ? pipe(project(), TE.map(() => undefined)) : TE.right(undefined));
-  const afterProgress = (r: Recorded): TE.TaskEither<LedgerFailure, ReportResult> =>
+  /** Once the event is in the log, a failure of what follows must say so (WrittenButNotProjected), so nobody records it again. */
+  const afterProgress = (w: LedgerDeps) => (r: Recorded): TE.TaskEither<LedgerFailure, ReportResult> =>
     !inline
       ? TE.right({ ...r, completedTask: false })
       : pipe(
           settle(),
-          TE.chainW(() => resolvePlan(deps)),
+          TE.chainW(() => resolvePlan(w)),
           // Another writer completing the task first is no failure of this report: it is completed once.
-          TE.chainW((frame) => pipe(checkCompletion(deps, frame, r.task, r.eventId), TE.orElseW(completedElsewhere))),
+          TE.chainW((frame) => pipe(checkCompletion(w, frame, r.task, r.eventId), TE.orElseW(completedElsewhere))),
           TE.chainFirstW(() => settle()),
           TE.map((completedTask) => ({ ...r, completedTask })),
+          TE.mapLeft(writtenButNotProjected([{ eventId: r.eventId, position: r.position }])),
         );
   /** The task, if completed by this check: another process completing it first is not a failure (it is completed once). */
-  const completeIfMet = (frame: PlanFrame, task: number): TE.TaskEither<LedgerFailure, number[]> =>
+  const completeIfMet = (w: LedgerDeps, frame: PlanFrame, task: number): TE.TaskEither<LedgerFailure, number[]> =>
     pipe(
-      checkCompletion(deps, frame, task),
+      checkCompletion(w, frame, task),
       TE.orElseW(completedElsewhere),
       TE.map((done) => (done ? [task] : [])),
     );
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> =>
     pipe(settle(), TE.chainW(() => TE.tryCatch(f, queryFailed)));
 
+  /** Runs a write with the deps its ledger's mode allows (see writingDeps). */
+  const writing = <A>(f: (w: LedgerDeps) => TE.TaskEither<LedgerFailure, A>): TE.TaskEither<LedgerFailure, A> =>
+    pipe(writingDeps(deps, options.clock), TE.chainW(f));
+
   return {
-    importPlan: (plan) => pipe(importPlan(deps, plan), TE.chainFirstW(settle)),
-    report: (input) => pipe(settle(), TE.chainW(() => report(deps, input)), TE.chainW(afterProgress)),
-    correct: (input) => pipe(settle(), TE.chainW(() => correct(deps, input)), TE.chainW(afterProgress)),
-    retract: (input) => pipe(settle(), TE.chainW(() => retract(deps, input)), TE.chainW(afterProgress)),
-    checkDeadlines: (planId) =>
+    init: (mode) => initLedger(deps, mode),
+    setting: () => readLedgerSetting(deps.store),
+    importPlan: (plan) =>
       pipe(
-        settle(),
-        TE.chainW(() => resolvePlan(deps, planId)),
-        TE.chainW((frame) => checkDeadlines(deps, frame)),
-        TE.chainFirstW(settle),
+        writing((w) => importPlan(w, plan)),
+        TE.chainFirstW((r) => pipe(settle(), TE.mapLeft(writtenButNotProjected(r.events)))),
       ),
+    report: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(report(w, input), TE.chainW(afterProgress(w)))))),
+    correct: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(correct(w, input), TE.chainW(afterProgress(w)))))),
+    retract: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(retract(w, input), TE.chainW(afterProgress(w)))))),
+    checkDeadlines: (planId, options = {}) =>
+      options.dryRun
+        ? pipe(
+            settle(),
+            TE.chainW(() => resolvePlan(deps, planId)),
+            TE.chainW((frame) => checkDeadlines(deps, frame, { write: false })),
+          )
+        : pipe(
+            settle(),
+            TE.chainW(() => writing((w) => pipe(resolvePlan(w, planId), TE.chainW((frame) => checkDeadlines(w, frame))))),
+            TE.chainFirstW(settle),
+          ),
     plan: (planId) => pipe(settle(), TE.chainW(() => resolvePlan(deps, planId))),
     status: (q = {}) =>
       pipe(
@@ -210,14 +250,19 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           const d = e.data as { planId: string; task: number };
           tasks.set(d.planId, (tasks.get(d.planId) ?? new Set()).add(d.task));
         }
-      const checks = [...tasks].flatMap(([planId, numbers]) =>
-        [...numbers].map((task) => pipe(resolvePlan(deps, planId), TE.chainW((frame) => completeIfMet(frame, task)))),
-      );
-      return pipe(TE.sequenceSeqArray(checks), TE.map((xs) => xs.flat()));
+      if (!tasks.size) return TE.right([]);
+      return writing((w) => {
+        const checks = [...tasks].flatMap(([planId, numbers]) =>
+          [...numbers].map((task) => pipe(resolvePlan(w, planId), TE.chainW((frame) => completeIfMet(w, frame, task)))),
+        );
+        return pipe(TE.sequenceSeqArray(checks), TE.map((xs) => xs.flat()));
+      });
     },
     applyPoliciesToAll: (signal) => async () => {
       const planIds = await TE.tryCatch(() => deps.readModel.reader.planIds(), queryFailed)();
       if (isLeft(planIds)) return planIds;
+      const w = await writingDeps(deps, options.clock)();
+      if (isLeft(w)) return w;
       let checked = 0;
       let inARow = 0;
       const completed: TaskRef[] = [];
@@ -242,7 +287,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         for (const { number: task } of frame.right.tasks) {
           if (mustStop()) break plans;
           // Each check reads the clock when its turn comes.
-          const r = await completeIfMet(frame.right, task)();
+          const r = await completeIfMet(w.right, frame.right, task)();
           checked++;
           if (isLeft(r)) failing(planId, task, r.left);
           else {

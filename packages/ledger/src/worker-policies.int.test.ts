@@ -23,7 +23,9 @@ const harbinInWorkerMode = async () => {
     readStream: (stream, o) => (stream === unreadable ? TE.left(storeUnavailable(new Error('disk read error'))) : inner.readStream(stream, o)),
   };
   const model = createSqliteReadModel({ file: ':memory:' });
-  await run(createLedger({ store, readModel: model, clock }).importPlan(loadHarbinPlan()));
+  const setup = createLedger({ store, readModel: model, clock });
+  await run(setup.init('simulated'));
+  await run(setup.importPlan(loadHarbinPlan()));
   return {
     store,
     model,
@@ -45,6 +47,7 @@ describe('policies in worker mode (projectInline: false)', () => {
     const store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
     const model = createSqliteReadModel({ file: ':memory:' });
     const ledger = createLedger({ store, readModel: model, clock, projectInline: false });
+    await run(ledger.init('simulated'));
     await run(ledger.importPlan(loadHarbinPlan()));
     clock.set('2024-10-01T02:00:00Z');
     const stop = new AbortController();

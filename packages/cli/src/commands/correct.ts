@@ -4,7 +4,7 @@ import { printJson, printLines } from '../output/print';
 import { date } from '../parse';
 import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
 import { completionLine } from './report';
-import { ledgerCommand, runOf } from './shared';
+import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
 export const registerCorrect = (program: Command): void => {
   const cmd = ledgerCommand(
@@ -18,8 +18,9 @@ export const registerCorrect = (program: Command): void => {
   cmd.action(async (eventId: string) => {
     const o = cmd.opts<FigureOpts & ActorOpts & { reason: string; asOf?: string }>();
     const run = runOf(cmd);
-    const r = await run.ledger((l) =>
-      unwrap(
+    const r = await run.ledger(async (l) => {
+      await checkWriteClock(run, l.store, 'correct');
+      return unwrap(
         l.ledger.correct({
           eventId,
           reason: o.reason,
@@ -27,8 +28,8 @@ export const registerCorrect = (program: Command): void => {
           ...figureInput(o),
           ...actorInput(o),
         }),
-      ),
-    );
+      );
+    });
     if (run.json) return printJson(r);
     printLines([`recorded correction ${r.eventId} of ${eventId} at position ${r.position}`, completionLine(r, run.project)]);
   });

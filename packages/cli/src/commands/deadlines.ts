@@ -8,7 +8,7 @@ import { localTimeWithZone } from '../output/time';
 import { printJson, printLines } from '../output/print';
 import { renderTable } from '../output/table';
 import type { FigureContext } from '../output/figures';
-import { figureContext, ledgerCommand, runOf } from './shared';
+import { checkWriteClock, figureContext, ledgerCommand, runOf } from './shared';
 
 export const missedTable = (missed: readonly DeadlineMissedData[], fc: FigureContext): string[] =>
   renderTable(
@@ -44,23 +44,35 @@ const waitForWorkers = async (l: OpenLedger, ms: number): Promise<void> => {
   }
 };
 
+/** How far --now may be from the system clock and still count as the present on a production ledger. */
+export const PRESENT_TOLERANCE_MS = 120_000;
+
 export const registerDeadlines = (program: Command): void => {
   const cmd = ledgerCommand(
     program,
     'deadlines',
-    'record every deadline that has passed by the clock (--now) with its target unmet or no report; once each',
+    'record every deadline that has passed by the clock with its target unmet or no report; once each. On a production ledger --now (other than the present) is a dry run: it prints what would be recorded and writes nothing',
   ).option('--wait-ms <n>', 'with --no-project: how long to wait for the workers to catch up with the log before judging', wholeNumber, 30_000);
   cmd.action(async () => {
     const run = runOf(cmd);
-    const now = run.clock.now();
     const waitMs = cmd.opts<{ waitMs: number }>().waitMs;
-    const { missed, fc } = await run.ledger(async (l) => {
+    const { missed, fc, now, dryRun } = await run.ledger(async (l) => {
+      const setting = await unwrap(l.ledger.setting());
+      // A production ledger judges by the system clock only: another time is a question, not a record.
+      const dryRun = setting.mode === 'production' && run.now !== null && Math.abs(run.now.at.getTime() - Date.now()) > PRESENT_TOLERANCE_MS;
+      if (!dryRun && setting.mode === 'simulated') await checkWriteClock(run, l.store, 'deadlines');
+      const now = dryRun || setting.mode === 'simulated' ? run.clock.now() : new Date();
       if (!run.project) await waitForWorkers(l, waitMs);
-      const missed = await unwrap(l.ledger.checkDeadlines());
-      return { missed, fc: await figureContext(l, now) };
+      const missed = await unwrap(l.ledger.checkDeadlines(undefined, { dryRun }));
+      return { missed, fc: await figureContext(l, now), now, dryRun };
     });
-    if (run.json) return printJson(missed);
+    if (run.json) return printJson(dryRun ? { dryRun: true, at: now.toISOString(), wouldRecord: missed } : missed);
     const at = localTimeWithZone(now.toISOString(), fc.frame.timeZone);
+    if (dryRun) {
+      const why = `dry run: a production ledger records deadlines by the system clock, so ${run.now!.option} "${run.now!.text}" only shows what a check then would record; nothing was written`;
+      if (!missed.length) return printLines([`no deadline would be newly missed at ${at}`, why]);
+      return printLines([`${missed.length} missed deadline${missed.length === 1 ? '' : 's'} would be recorded at ${at}:`, ...missedTable(missed, fc), why]);
+    }
     if (!missed.length) return printLines([`no deadline newly missed at ${at}; nothing recorded`]);
     printLines([`recorded ${missed.length} missed deadline${missed.length === 1 ? '' : 's'} at ${at}:`, ...missedTable(missed, fc)]);
   });

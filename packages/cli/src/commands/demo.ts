@@ -121,6 +121,7 @@ export const registerDemo = (program: Command): void => {
       { kind: 'sqlite', file },
       clock,
       async (l) => {
+        await unwrap(l.ledger.init('simulated'));
         await unwrap(l.ledger.importPlan(plan));
         const months = await playYear(l.ledger, clock, simulatedYear(plan, o.seed));
         clock.set(YEAR_END);

@@ -1,20 +1,40 @@
 import type { Command } from 'commander';
-import { unwrap } from '../failure';
+import { isLeft } from 'fp-ts/Either';
+import { fromLedgerFailure, unwrap, usage } from '../failure';
 import { EVENT_STORE_SCHEMA } from '../open-ledger';
 import { printJson, printLines } from '../output/print';
 import { ledgerCommand, runOf } from './shared';
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const registerInit = (program: Command): void => {
   const cmd = ledgerCommand(
     program,
     'init',
-    'create the ledger if it does not exist (a SQLite file, or the schemas in PostgreSQL), and print where it is',
+    'create the ledger if it does not exist (a SQLite file, or the schemas in PostgreSQL), record its mode, and print where it is',
     { project: false },
+  ).option(
+    '--simulated',
+    'create a simulated ledger (a demo, a training run): commands that write take --now, forward only. Without it the ledger is a production one: it records the system clock. A mode is fixed for good',
   );
   cmd.action(async () => {
     const run = runOf(cmd);
+    const simulated = cmd.opts<{ simulated?: boolean }>().simulated === true;
+    if (run.now && !simulated)
+      throw usage(`${run.now.option} "${run.now.text}" goes with --simulated: a production ledger records the time from the system clock`);
+    const mode = simulated ? 'simulated' : 'production';
     const r = await run.ledger(
-      async (l) => ({ where: l.where, created: !l.existed, events: await unwrap(l.store.headPosition()), kind: l.kind, readModel: l.readModelVersion }),
+      async (l) => {
+        const init = await l.ledger.init(mode)();
+        if (isLeft(init) && init.left._tag === 'ModeRefused')
+          throw usage(
+            `the ledger at ${l.where} is a ${init.left.mode} ledger (${plural(await unwrap(l.store.headPosition()), "event")}); a ledger's mode is fixed when it is created` +
+              (init.left.mode === 'production' ? ': a simulated ledger is a new one (`minsheng init --simulated --db <new file>`)' : ''),
+          );
+        if (isLeft(init)) throw fromLedgerFailure(init.left);
+        const created = init.right;
+        return { where: l.where, created: created.created, events: created.head, mode, kind: l.kind, readModel: l.readModelVersion };
+      },
       { create: true },
     );
     const { kind, readModel, ...result } = r;
@@ -22,8 +42,8 @@ export const registerInit = (program: Command): void => {
     const schemas = kind === 'postgres' ? ` (event store in schema ${EVENT_STORE_SCHEMA}, read model in schema ${readModel})` : '';
     printLines([
       r.created
-        ? `created a ledger at ${r.where}${schemas}`
-        : `the ledger at ${r.where} exists already (${r.events} events); nothing changed`,
+        ? `created a ${mode} ledger at ${r.where}${schemas}${simulated ? '; its clock is set with --now, and moves forward only' : ''}`
+        : `the ledger at ${r.where} exists already (${plural(r.events, 'event')}, ${mode}); nothing changed`,
     ]);
   });
 };

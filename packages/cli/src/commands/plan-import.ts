@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { isLeft } from 'fp-ts/Either';
 import { unwrap, usage } from '../failure';
 import { printJson, printLines } from '../output/print';
-import { ledgerCommand, runOf } from './shared';
+import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
 /** Reads and validates a plan file; every problem is listed, and nothing is opened or written. */
 export const readPlanFile = (file: string): Plan => {
@@ -30,8 +30,11 @@ export const registerPlanImport = (plan: Command): void => {
   cmd.action(async (file: string) => {
     const run = runOf(cmd);
     const p = readPlanFile(file);
-    const r = await run.ledger((l) => unwrap(l.ledger.importPlan(p)));
-    if (run.json) return printJson(r);
+    const r = await run.ledger(async (l) => {
+      await checkWriteClock(run, l.store, 'plan import');
+      return unwrap(l.ledger.importPlan(p));
+    });
+    if (run.json) return printJson({ planId: r.planId, written: r.written });
     const metrics = p.tasks.reduce((n, t) => n + t.metrics.length, 0);
     printLines([
       r.written === 0

@@ -4,7 +4,7 @@ import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { date, wholeNumber } from '../parse';
 import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
-import { ledgerCommand, runOf } from './shared';
+import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
 /** Whether the event completed its task; with --no-project the check (it reads the read model) is left to `minsheng worker`. */
 export const completionLine = (r: ReportResult, projected = true): string =>
@@ -24,11 +24,12 @@ export const registerReport = (program: Command): void => {
   cmd.action(async () => {
     const o = cmd.opts<FigureOpts & ActorOpts & { task: number; metric: string; place: string; asOf: string }>();
     const run = runOf(cmd);
-    const r = await run.ledger((l) =>
-      unwrap(
+    const r = await run.ledger(async (l) => {
+      await checkWriteClock(run, l.store, 'report');
+      return unwrap(
         l.ledger.report({ task: o.task, metric: o.metric, place: o.place, asOf: o.asOf, ...figureInput(o), ...actorInput(o) }),
-      ),
-    );
+      );
+    });
     if (run.json) return printJson(r);
     printLines([`recorded report ${r.eventId} at position ${r.position}`, completionLine(r, run.project)]);
   });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { actorInput, actorOptions, type ActorOpts } from './figure-options';
-import { ledgerCommand, runOf } from './shared';
+import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
 export const registerRetract = (program: Command): void => {
   const cmd = ledgerCommand(program, 'retract <event-id>', 'record that a report should not have been made; it stops counting but stays in the audit trail')
@@ -11,7 +11,10 @@ export const registerRetract = (program: Command): void => {
   cmd.action(async (eventId: string) => {
     const o = cmd.opts<ActorOpts & { reason: string }>();
     const run = runOf(cmd);
-    const r = await run.ledger((l) => unwrap(l.ledger.retract({ eventId, reason: o.reason, ...actorInput(o) })));
+    const r = await run.ledger(async (l) => {
+      await checkWriteClock(run, l.store, 'retract');
+      return unwrap(l.ledger.retract({ eventId, reason: o.reason, ...actorInput(o) }));
+    });
     if (run.json) return printJson(r);
     printLines([`recorded retraction ${r.eventId} of ${eventId} at position ${r.position}`]);
   });

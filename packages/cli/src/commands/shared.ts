@@ -1,8 +1,10 @@
 import type { Clock, TargetSetData } from '@minsheng/core';
+import { readLedgerSetting, type LedgerSetting } from '@minsheng/ledger';
+import type { EventStore } from '@minsheng/event-store';
 import type { Command } from 'commander';
 import { unwrap, usage } from '../failure';
 import { withEngine, withLedger, type Engine, type OpenLedger, type OpenOptions } from '../open-ledger';
-import { clockOf, jsonOption, ledgerLocation, ledgerOptions, projectOption, projectsInline, wantsJson, type LedgerLocation } from '../options';
+import { clockOf, fixedNowOf, jsonOption, ledgerLocation, ledgerOptions, projectOption, projectsInline, wantsJson, type FixedNow, type LedgerLocation } from '../options';
 import type { FigureContext } from '../output/figures';
 
 /**
@@ -17,6 +19,8 @@ export const ledgerCommand = (parent: Command, nameAndArgs: string, description:
 export interface Run {
   readonly json: boolean;
   readonly clock: Clock;
+  /** The time --now (or $MINSHENG_NOW) fixed, or null: the system clock. */
+  readonly now: FixedNow | null;
   readonly location: LedgerLocation;
   /** False with --no-project (or $MINSHENG_NO_PROJECT=1): the read model is left to workers. */
   readonly project: boolean;
@@ -29,15 +33,17 @@ export interface Run {
 /** What a command's action needs from its options; usage errors here stop it before anything opens. */
 export const runOf = (cmd: Command): Run => {
   const location = ledgerLocation(cmd);
-  const clock = clockOf(cmd);
+  const now = fixedNowOf(cmd);
+  const clock = clockOf(now);
   // Only a command that offers --no-project brings the read model up to date itself; the others never project.
   const project = cmd.options.some((o) => o.long === '--no-project') && projectsInline(cmd);
   return {
     json: wantsJson(cmd),
     clock,
+    now,
     location,
     project,
-    ledger: (f, options) => withLedger(location, clock, f, { project, ...options }),
+    ledger: (f, options) => withLedger(location, now ? clock : undefined, f, { project, ...options }),
     engine: (f, options) => withEngine(location, clock, f, options),
   };
 };
@@ -65,4 +71,26 @@ export const figureContext = async (l: OpenLedger, knownAt: Date): Promise<Figur
   const frame = await unwrap(l.ledger.plan());
   const targets = await l.readModel.reader.targets(frame.planId, knownAt.getTime());
   return { frame, targets: new Map(targets.map((t) => [t.data.metric.id, t.data] as [string, TargetSetData])) };
+};
+
+/**
+ * Before a command records anything: --now is refused on a production ledger (its recorded time
+ * comes from the system clock), and on a simulated one it may not go back before the latest event.
+ * `what` names the command in the refusal. Returns the ledger's setting.
+ */
+export const checkWriteClock = async (run: Run, store: EventStore, what: string): Promise<LedgerSetting> => {
+  const setting = await unwrap(readLedgerSetting(store));
+  const now = run.now;
+  if (now === null) return setting;
+  if (setting.mode === 'production')
+    throw usage(
+      `${now.option} "${now.text}" is refused on a production ledger: ${what} records the time from the system clock ` +
+        '(a settable clock is for a ledger made with `minsheng init --simulated`; status, audit, plan show, verify and export take --now as a replay)',
+    );
+  const { position, recordedAt } = setting.head;
+  if (recordedAt !== null && now.at.getTime() < Date.parse(recordedAt))
+    throw usage(
+      `${now.option} "${now.text}" is before the ledger's latest event (position ${position}, recorded at ${recordedAt}); a simulated ledger's clock moves forward only`,
+    );
+  return setting;
 };

@@ -9,7 +9,7 @@ import { openEngine, reasonOf, type Engine, type ReadModel } from '../open-ledge
 import { printJson, printLines } from '../output/print';
 import { renderTable } from '../output/table';
 import { wholeNumber } from '../parse';
-import { ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from './shared';
+import { checkWriteClock, ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from './shared';
 
 export interface ProjectionStatus {
   readonly projection: string;
@@ -134,7 +134,9 @@ const work = async (run: Run, o: WorkerOpts): Promise<void> => {
   try {
     const engine = await openEngine(run.location, run.clock, { poolSize: 4, ...readerThreadsOf(o.threads, run) });
     try {
-      await workWith(engine, run.clock, o, owner, stop.signal, log);
+      // The worker records completions: --now is taken on a simulated ledger only, forward only.
+      await checkWriteClock(run, engine.store, 'worker');
+      await workWith(engine, run.clock, run.now !== null, o, owner, stop.signal, log);
     } finally {
       await engine.close();
     }
@@ -180,8 +182,9 @@ const sweepFailure = (r: Either<LedgerFailure, SweepResult>): { fields: Record<s
  * store or read model is unavailable, and SWEEP_TRIES times in all when its failures last (a
  * task's events damaged), after which it is given up until it is next owed.
  */
-const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, pollMs: number) => {
-  const ledger = createLedger({ store: deps.store, readModel: deps.readModel, clock: deps.clock, projectInline: false });
+/** `given`: whether --now fixed the clock (without it, the ledger's mode decides the recorded time). */
+const completionPolicy = (deps: LedgerDeps, given: boolean, log: Log, signal: AbortSignal, pollMs: number) => {
+  const ledger = createLedger({ store: deps.store, readModel: deps.readModel, ...(given ? { clock: deps.clock } : {}), projectInline: false });
   const completed = (task: number, planId?: string) =>
     log('completed', { task, ...(planId ? { planId } : {}) }, `task ${task}: every target is met; recorded its completion`);
   return {
@@ -221,6 +224,7 @@ const completionPolicy = (deps: LedgerDeps, log: Log, signal: AbortSignal, pollM
 const workWith = async (
   engine: Engine,
   clock: Clock,
+  given: boolean,
   o: WorkerOpts,
   owner: string,
   stop: AbortSignal,
@@ -276,7 +280,7 @@ const workWith = async (
         }
         model = await engine.openReadModel(version);
         checkpoint = await model.reader.checkpoint(LEDGER_INDEX);
-        const policy = completionPolicy({ store: engine.store, readModel: model, clock }, log, round.signal, pollMs);
+        const policy = completionPolicy({ store: engine.store, readModel: model, clock }, given, log, round.signal, pollMs);
         // A rebuild beside this version may switch readers to another: follow it.
         follow = setInterval(() => {
           engine.versions.active(LEDGER_INDEX).then(

@@ -48,7 +48,7 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
 
     beforeAll(async () => {
       await engine.setup();
-      expect(run(['init']).code).toBe(0);
+      expect(run(['init', '--simulated'], JAN).code).toBe(0);
       expect(run(['plan', 'import', SEED], JAN).code).toBe(0);
     });
     afterAll(async () => {
@@ -60,11 +60,11 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
       const fresh = await engine.fresh();
       const first = cli(['init', ...fresh.args]);
       expect(first.code).toBe(0);
-      expect(first.stdout).toContain(`created a ledger at ${fresh.where}`);
+      expect(first.stdout).toContain(`created a production ledger at ${fresh.where}`);
       const again = cli(['init'], fresh.env);
       expect(again.code).toBe(0);
-      expect(again.stdout).toContain('exists already (0 events); nothing changed');
-      expect(json(cli(['init', ...fresh.args, '--json']))).toEqual({ where: fresh.where, created: false, events: 0 });
+      expect(again.stdout).toContain('exists already (1 event, production); nothing changed');
+      expect(json(cli(['init', ...fresh.args, '--json']))).toEqual({ where: fresh.where, created: false, events: 1, mode: 'production' });
     });
 
     it('refuses a missing ledger, both --db and --database-url, and bad options, with one line and exit 2', async () => {
@@ -86,7 +86,8 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
       const again = cli(['migrate', ...fresh.args]);
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/is at schema version 2 already; nothing to migrate\nthe read model \w+ exists already\n$/);
-      expect(json(cli(['init', ...fresh.args, '--json']))).toEqual({ where: fresh.where, created: false, events: 0 });
+      // A migrated ledger has no events yet: init records its mode as its first event.
+      expect(json(cli(['init', ...fresh.args, '--json']))).toEqual({ where: fresh.where, created: true, events: 1, mode: 'production' });
     });
 
     it('--no-project leaves the read model to workers: queries read what was committed, worker --status shows the lag', () => {
@@ -117,10 +118,11 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
 
     it('imports the same plan twice: the second time nothing is added', () => {
       const before = events();
-      const r = run(['plan', 'import', SEED], JAN);
+      // A simulated ledger's clock moves forward only: at OCT1, the latest time in it so far.
+      const r = run(['plan', 'import', SEED], OCT1);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/plan harbin-2024 is in the ledger already as given; nothing was added/);
-      expect(json(run(['plan', 'import', SEED, '--json'], JAN))).toEqual({ planId: 'harbin-2024', written: 0 });
+      expect(json(run(['plan', 'import', SEED, '--json'], OCT1))).toEqual({ planId: 'harbin-2024', written: 0 });
       expect(events()).toBe(before);
     });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FigureSchema, MetricLevel, TargetSchema } from '../kinds/schemas';
 import { IsoDate, PlanSchema } from '../plan/schema';
+import { LedgerModeSchema } from './metadata';
 
 const EventId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an event id (a ULID)');
 
@@ -131,7 +132,14 @@ export const DeadlineMissed = z
   })
   .strict();
 
+/**
+ * The ledger was created, production or simulated: the first event of a ledger, in its own
+ * stream (LEDGER_STREAM), written once. A ledger without it (made before modes) is production.
+ */
+export const LedgerCreated = z.object({ mode: LedgerModeSchema }).strict();
+
 export const EVENT_SCHEMAS = {
+  LedgerCreated,
   PlanPublished,
   TargetSet,
   ProgressReported,
@@ -153,6 +161,7 @@ export type EventOf<T extends LedgerEventType> = Extract<LedgerEvent, { type: T 
 
 /** The current schema version of every event type. Older versions are upcast on read (see ./upcasting.ts). */
 export const CURRENT_VERSION: Readonly<Record<LedgerEventType, number>> = {
+  LedgerCreated: 1,
   PlanPublished: 1,
   TargetSet: 1,
   ProgressReported: 2,

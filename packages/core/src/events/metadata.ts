@@ -27,6 +27,14 @@ export const SourceSchema = z
 export type Source = z.infer<typeof SourceSchema>;
 
 /**
+ * A production ledger records real events, each at the time the system clock gives; a simulated
+ * one (a demo, a training run) may be driven by a settable clock that moves forward only. The
+ * mode is fixed when the ledger is created (LedgerCreated) and marked on every event after it.
+ */
+export const LedgerModeSchema = z.enum(['production', 'simulated']);
+export type LedgerMode = z.infer<typeof LedgerModeSchema>;
+
+/**
  * Metadata every event carries. `recordedAt` is when the ledger recorded it (from the
  * injected clock); the effective date of a figure is in the event's data (`asOf`).
  * The schema version lives on the envelope beside the type (see EventEnvelope).
@@ -38,6 +46,8 @@ export const MetadataSchema = z
     correlationId: z.string().min(1),
     causationId: z.string().min(1).optional(),
     source: SourceSchema.optional(),
+    /** The mode of the ledger that recorded it; absent on events of ledgers from before modes (production). */
+    mode: LedgerModeSchema.optional(),
   })
   .strict();
 export type Metadata = z.infer<typeof MetadataSchema>;

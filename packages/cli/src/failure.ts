@@ -47,6 +47,9 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'ClockBehindLedger',
 ]);
 
+/** A read model whose tables were dropped or changed by hand: a rebuild from the events mends it. */
+const READ_MODEL_DAMAGED = /UNIQUE constraint failed|no such table|no such column|duplicate key value|does not exist/;
+
 /** The option a refused field came from: asOf → --as-of. */
 const optionOf = (field: string): string => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
@@ -66,7 +69,10 @@ export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
   // The figure checks are shared with plan files, where a decimal must be "written as a string"; on a command line it is.
   if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput')
     return usage(`${optionOf(f.field)}: ${f.reason.replace(' written as a string', '')}`);
-  return new CliFailure(f.message.split('\n')[0]!, REFUSALS.has(f._tag) ? 2 : 1);
+  const message = f.message.split('\n')[0]!;
+  if (f._tag === 'ProjectionFailed' && READ_MODEL_DAMAGED.test(message))
+    return failed(`the read model is damaged (${message}); rebuild it from the events with \`minsheng rebuild\` (nothing in the log is lost)`);
+  return new CliFailure(message, REFUSALS.has(f._tag) ? 2 : 1);
 };
 
 /** Runs a ledger call; its failure becomes the command's. */

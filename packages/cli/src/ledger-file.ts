@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { usage } from './failure';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -15,9 +16,45 @@ const head = (file: string, n: number): Buffer => {
   }
 };
 
+/** Whether this process may write the file and create its journals beside it. */
+export const isWritable = (file: string): boolean => {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether the file has a write-ahead log with content beside it (events not yet in the file itself). */
+const hasWal = (file: string): boolean => {
+  try {
+    return statSync(`${file}-wal`).size > 0;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A ledger this process may not write (an auditor's evidence copy: a read-only file in a
+ * read-only folder), opened without writing a byte to it. SQLite cannot open a WAL file read-only
+ * unless it may create the -shm beside it, so the file is read into memory and opened there, its
+ * header marked as not WAL (in the copy only); the read model may catch up in that copy. A file
+ * whose -wal holds events is opened read-only in place instead, which SQLite allows when the
+ * -shm is there too.
+ */
+export const openReadOnly = (file: string): Database.Database => {
+  if (hasWal(file)) return new Database(file, { readonly: true, fileMustExist: true });
+  const bytes = readFileSync(file);
+  // Bytes 18 and 19: the file format's write and read versions, 2 for WAL, 1 for a rollback journal.
+  if (bytes.length > 19) bytes[18] = bytes[19] = 1;
+  return new Database(bytes);
+};
+
 /** The tables of a SQLite file, read without writing to it. */
 const tablesOf = (file: string): string[] => {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = isWritable(file) ? new Database(file, { readonly: true, fileMustExist: true }) : openReadOnly(file);
   try {
     return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
   } finally {

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { runWithYoungGeneration } from './young-generation';
 
+// A reader that stops early (`minsheng status | head`) closes the pipe: stop quietly, as other
+// command-line tools do, instead of an unhandled EPIPE's stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 const main = async (): Promise<number> => {
   if (process.argv[2] === 'rebuild' && !process.argv.includes('--help')) {
     const restarted = await runWithYoungGeneration();

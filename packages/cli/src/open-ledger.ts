@@ -24,7 +24,7 @@ import type { Pool } from 'pg';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliFailure, failed, usage } from './failure';
-import { checkLedgerFile } from './ledger-file';
+import { checkLedgerFile, isWritable, openReadOnly } from './ledger-file';
 import type { LedgerLocation } from './options';
 
 /** The PostgreSQL schema of the event store (@minsheng/store-postgres's DEFAULT_SCHEMA). */
@@ -87,6 +87,8 @@ export interface OpenOptions {
   readonly poolSize?: number;
   /** Threads that read the log during a large catch-up (default: cores less one); 0 reads it on the main thread. */
   readonly readerThreads?: number;
+  /** The command only reads: a SQLite ledger this process cannot write is opened read-only (see openReadOnly). */
+  readonly reads?: boolean;
 }
 
 /** An error's one-line reason; Node's AggregateError (a refused connection to every address of a host) has an empty message. */
@@ -126,15 +128,23 @@ const openSqlite = async (location: { file: string }, clock: Clock, options: Ope
   const existed = existsSync(file);
   if (!existed && !options.create) throw usage(`no ledger at ${file}; create one with \`minsheng init\``);
   if (existed) checkLedgerFile(file);
+  const readOnly = existed && !isWritable(file);
+  if (readOnly && !options.reads)
+    throw failed(
+      `the ledger at ${file} cannot be written by this process (the file or its folder is read-only), and this command writes to it; ` +
+        'status, audit, plan show, verify and export read a read-only ledger as it is',
+    );
   let store: EventStore | undefined;
   let db: Database.Database | undefined;
   try {
     // The read model's own connection: its pragmas (synchronous NORMAL) stay off the event store's.
-    db = new Database(file);
+    db = readOnly ? openReadOnly(file) : new Database(file);
     db.pragma('busy_timeout = 10000');
     const before = sqliteSchemaVersion(db);
     // The store stamps stored_at by the system clock: the time a row was really written, in every mode.
-    store = createSqliteEventStore({ file, registry: ledgerRegistry, clock: systemClock, synchronous: options.synchronous ?? 'full' });
+    store = readOnly
+      ? createSqliteEventStore({ db, readOnly: true, registry: ledgerRegistry, clock: systemClock })
+      : createSqliteEventStore({ file, registry: ledgerRegistry, clock: systemClock, synchronous: options.synchronous ?? 'full' });
     const conn = db;
     const s = store;
     const versions = sqliteActiveVersion(conn, DEFAULT_PREFIX);
@@ -145,7 +155,7 @@ const openSqlite = async (location: { file: string }, clock: Clock, options: Ope
       schema: { name: file, before, after: SQLITE_SCHEMA_VERSION },
       store: s,
       versions,
-      ...(options.readerThreads === 0 ? {} : { readers: { opener: sqliteStoreOpener(file), ...(options.readerThreads ? { threads: options.readerThreads } : {}) } }),
+      ...(options.readerThreads === 0 || readOnly ? {} : { readers: { opener: sqliteStoreOpener(file), ...(options.readerThreads ? { threads: options.readerThreads } : {}) } }),
       defaultVersion: DEFAULT_PREFIX,
       openReadModel: async (prefix) => {
         const m = createSqliteReadModel({ db: conn, prefix });

@@ -6,6 +6,12 @@ import { InvalidArgumentError } from 'commander';
  * "option '--task <n>' argument 'x' is invalid. <reason>", and exit status 2.
  */
 
+/** Text an option must carry: an empty (or blank) value is refused, not stored as nothing. */
+export const nonEmpty = (value: string): string => {
+  if (value.trim() === '') throw new InvalidArgumentError('It must not be empty: give a value, or leave the option out where it is optional.');
+  return value;
+};
+
 export const wholeNumber = (value: string): number => {
   if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError('It must be a whole number, e.g. 13.');
   return Number(value);

@@ -1,19 +1,33 @@
-import { unknownMetric, unknownTask } from '@minsheng/core';
+import { findPlace, reportingPlaces, unknownMetric, unknownTask } from '@minsheng/core';
 import { measureUnit } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { failed, unwrap, usage } from '../failure';
 import { auditText } from '../output/audit';
 import { printJson, printLines } from '../output/print';
-import { wholeNumber } from '../parse';
+import { nonEmpty, wholeNumber } from '../parse';
 import { momentOptions, momentQuery } from './moment';
+import type { FigureContext } from '../output/figures';
 import { figureContext, ledgerCommand, runOf } from './shared';
+
+/**
+ * An audit of a place names one the metric is reported for (or the city, whose figure adds
+ * them up): any other would read "nothing reported" where nothing can be.
+ */
+const checkAuditedPlace = (fc: FigureContext, metric: string, place: string): void => {
+  const p = findPlace(fc.frame, place);
+  if (!p) throw usage(`--place "${place}" is not a place of the plan`);
+  const places = reportingPlaces(fc.frame, fc.targets.get(metric)!.metric);
+  if (p.kind === 'city' || places.includes(p.id)) return;
+  const names = places.map((id) => findPlace(fc.frame, id)?.name ?? id);
+  throw usage(`--place "${place}": metric ${metric} is reported for ${names.join('、')} only (or the city's figure that adds them up)`);
+};
 
 export const registerAudit = (program: Command): void => {
   const cmd = momentOptions(
     ledgerCommand(program, 'audit', 'every event behind one figure: who reported which value when, on what source, what was corrected and why')
       .requiredOption('--task <n>', 'the task number', wholeNumber)
-      .requiredOption('--metric <id>', 'the metric id')
-      .option('--place <name>', 'a district figure (default: the city figure and the district figures it adds up)')
+      .requiredOption('--metric <id>', 'the metric id', nonEmpty)
+      .option('--place <name>', 'a district figure (default: the city figure and the district figures it adds up)', nonEmpty)
       .option('--history', 'also list the earlier reports that later ones superseded (default: the events behind the figures in force)'),
   );
   cmd.action(async () => {
@@ -23,6 +37,7 @@ export const registerAudit = (program: Command): void => {
       const fc = await figureContext(l, run.clock.now());
       if (!fc.frame.tasks.some((t) => t.number === o.task)) throw usage(unknownTask(o.task).message);
       if (fc.targets.get(o.metric)?.task.number !== o.task) throw usage(unknownMetric(o.metric, o.task).message);
+      if (o.place !== undefined) checkAuditedPlace(fc, o.metric, o.place);
       const trail = await unwrap(
         l.ledger.audit({
           task: o.task,
@@ -33,7 +48,7 @@ export const registerAudit = (program: Command): void => {
         }),
       );
       return { trail, timeZone: fc.frame.timeZone, unit: measureUnit(fc.targets.get(o.metric)!.target) };
-    });
+    }, { reads: true });
     if (run.json) printJson(trail);
     else printLines(auditText(trail, { timeZone, unit }));
     if (!trail.replay.matches)

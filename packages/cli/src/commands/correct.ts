@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
-import { date } from '../parse';
+import { date, nonEmpty } from '../parse';
 import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
 import { completionLine } from './report';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
@@ -13,7 +13,7 @@ export const registerCorrect = (program: Command): void => {
     'record a corrected figure for a report (or for an earlier correction of it); both stay in the audit trail',
   )
     .option('--as-of <date>', "a new effective date (default: the report's)", date)
-    .requiredOption('--reason <text>', 'why the figure was wrong');
+    .requiredOption('--reason <text>', 'why the figure was wrong', nonEmpty);
   actorOptions(figureOptions(cmd));
   cmd.action(async (eventId: string) => {
     const o = cmd.opts<FigureOpts & ActorOpts & { reason: string; asOf?: string }>();

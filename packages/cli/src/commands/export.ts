@@ -59,7 +59,7 @@ export const registerExport = (program: Command): void => {
     const view = await run.ledger(async (l) => {
       const frame = await unwrap(l.ledger.plan());
       return unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
-    });
+    }, { reads: true });
     const text = o.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : viewCsv(view);
     if (o.out === undefined) return void process.stdout.write(text);
     writeOutFile(o.out, text, out);

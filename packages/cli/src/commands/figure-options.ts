@@ -4,27 +4,27 @@ import { Option, type Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { usage } from '../failure';
-import { decimal } from '../parse';
+import { decimal, nonEmpty } from '../parse';
 
 /** The figure: a value (with its unit), a numerator and denominator, or a stage, as the target's kind needs. */
 export const figureOptions = (cmd: Command): Command =>
   cmd
-    .addOption(new Option('--value <v>', 'the cumulative figure (counts, quantities, ceilings), or yes/no'))
-    .addOption(new Option('--unit <u>', "its unit, e.g. 万人 (default: the target's unit)"))
+    .addOption(new Option('--value <v>', 'the cumulative figure (counts, quantities, ceilings), or yes/no').argParser(nonEmpty))
+    .addOption(new Option('--unit <u>', "its unit, e.g. 万人 (default: the target's unit)").argParser(nonEmpty))
     .addOption(new Option('--numerator <a>', 'for a share or rate: the numerator').argParser(decimal).conflicts(['value', 'stage']))
     .addOption(new Option('--denominator <b>', 'for a share or rate: the denominator').argParser(decimal).conflicts(['value', 'stage']))
-    .addOption(new Option('--stage <s>', 'for a milestone: the stage reached').conflicts(['value', 'unit']));
+    .addOption(new Option('--stage <s>', 'for a milestone: the stage reached').argParser(nonEmpty).conflicts(['value', 'unit']));
 
 /** Who reported it, and on what evidence. */
 export const actorOptions = (cmd: Command, withSource = true): Command => {
   cmd
-    .requiredOption('--by <unit>', 'the responsible unit acting, by id or name (市住建局)')
-    .option('--person <name>', 'the person in the unit');
+    .requiredOption('--by <unit>', 'the responsible unit acting, by id or name (市住建局)', nonEmpty)
+    .option('--person <name>', 'the person in the unit', nonEmpty);
   if (withSource)
     cmd
-      .option('--source <text>', 'a note on where the figure comes from')
-      .option('--document <no>', 'the document the figure was reported in, e.g. 哈住建报〔2024〕88号')
-      .option('--attachment <file>', 'a file the figure rests on; its SHA-256 is recorded');
+      .option('--source <text>', 'a note on where the figure comes from', nonEmpty)
+      .option('--document <no>', 'the document the figure was reported in, e.g. 哈住建报〔2024〕88号', nonEmpty)
+      .option('--attachment <file>', 'a file the figure rests on; its SHA-256 is recorded', nonEmpty);
   return cmd;
 };
 

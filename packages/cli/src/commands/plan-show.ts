@@ -8,7 +8,7 @@ export const registerPlanShow = (plan: Command): void => {
   const cmd = ledgerCommand(plan, 'show', 'show the plan: tasks, metrics, targets, responsible units, deadlines');
   cmd.action(async () => {
     const run = runOf(cmd);
-    const { frame, targets } = await run.ledger((l) => figureContext(l, run.clock.now()));
+    const { frame, targets } = await run.ledger((l) => figureContext(l, run.clock.now()), { reads: true });
     if (run.json) return printJson({ frame, targets: [...targets.values()] });
     const unit = (id: string) => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id;
     const deadline = (id: string) => frame.deadlines.find((d) => d.id === id);

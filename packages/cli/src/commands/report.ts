@@ -2,7 +2,7 @@ import type { ReportResult } from '@minsheng/ledger';
 import type { Command } from 'commander';
 import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
-import { date, wholeNumber } from '../parse';
+import { date, nonEmpty, wholeNumber } from '../parse';
 import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
@@ -17,8 +17,8 @@ export const completionLine = (r: ReportResult, projected = true): string =>
 export const registerReport = (program: Command): void => {
   const cmd = ledgerCommand(program, 'report', "record a responsible unit's cumulative figure for a task's metric in a place, as of a date")
     .requiredOption('--task <n>', 'the task number', wholeNumber)
-    .requiredOption('--metric <id>', 'the metric id, e.g. t13-gas-pipe-renewal (see `minsheng plan show`)')
-    .requiredOption('--place <name>', 'the place, by name (道里区) or id; the city for a city-wide figure')
+    .requiredOption('--metric <id>', 'the metric id, e.g. t13-gas-pipe-renewal (see `minsheng plan show`)', nonEmpty)
+    .requiredOption('--place <name>', 'the place, by name (道里区) or id; the city for a city-wide figure', nonEmpty)
     .requiredOption('--as-of <date>', 'the date the cumulative figure is as of, YYYY-MM-DD', date);
   actorOptions(figureOptions(cmd));
   cmd.action(async () => {

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
+import { nonEmpty } from '../parse';
 import { actorInput, actorOptions, type ActorOpts } from './figure-options';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
 export const registerRetract = (program: Command): void => {
   const cmd = ledgerCommand(program, 'retract <event-id>', 'record that a report should not have been made; it stops counting but stays in the audit trail')
-    .requiredOption('--reason <text>', 'why the report is withdrawn');
+    .requiredOption('--reason <text>', 'why the report is withdrawn', nonEmpty);
   actorOptions(cmd, false);
   cmd.action(async (eventId: string) => {
     const o = cmd.opts<ActorOpts & { reason: string }>();

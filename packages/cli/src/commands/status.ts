@@ -30,7 +30,7 @@ export const registerStatus = (program: Command): void => {
       const frame = await unwrap(l.ledger.plan());
       const view = await unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
       return { view, fc: await figureContext(l, new Date(view.knownAt)) };
-    });
+    }, { reads: true });
     if (run.json) return printJson(view);
     const scope = o.place !== undefined ? view.rows[0]?.placeName ?? o.place : o.unit;
     printLines([...viewHeading(view, fc, scope), '', ...viewTable(view, fc)]);

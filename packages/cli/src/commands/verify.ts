@@ -11,7 +11,7 @@ export const registerVerify = (program: Command): void => {
   cmd.action(async () => {
     const run = runOf(cmd);
     const progress = progressOn('verify');
-    const r = await run.ledger((l) => unwrap(l.ledger.verify((done, total) => progress.update(done, total)))).finally(() => progress.finish());
+    const r = await run.ledger((l) => unwrap(l.ledger.verify((done, total) => progress.update(done, total))), { reads: true }).finally(() => progress.finish());
     if (run.json) printJson(r);
     if (!r.ok) throw failed(`event at position ${r.position}${r.eventId ? ` (${r.eventId})` : ''} fails verification: ${r.reason}`);
     if (!run.json) printLines([`verified ${r.events} events: every hash and link holds; head hash ${r.head}`]);

@@ -10,6 +10,10 @@ export interface ImportResult {
   readonly planId: string;
   /** Events written: 0 when the same plan was imported before. */
   readonly written: number;
+}
+
+/** What importPlan wrote: the result, and the events behind it (for a failure after the append). */
+export interface ImportWritten extends ImportResult {
   /** The events written, in order (none when nothing changed). */
   readonly events: readonly WrittenEvent[];
 }
@@ -28,7 +32,7 @@ interface Decided {
  * written in one atomic append: an import stopped part way (killed, a full disk, a lost
  * race on one stream) leaves nothing, never a plan with only some of its tasks.
  */
-export const importPlan = (deps: LedgerDeps, plan: Plan, importedBy = 'plan-import'): TE.TaskEither<LedgerFailure, ImportResult> => {
+export const importPlan = (deps: LedgerDeps, plan: Plan, importedBy = 'plan-import'): TE.TaskEither<LedgerFailure, ImportWritten> => {
   const metadata = metadataFor(deps.clock, { system: importedBy }, { source: { document: plan.document } });
   const decide = <C, S>(stream: string, decider: Decider<C, S>, command: C): TE.TaskEither<LedgerFailure, Decided> =>
     pipe(

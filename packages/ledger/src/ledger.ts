@@ -197,6 +197,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       pipe(
         writing((w) => importPlan(w, plan)),
         TE.chainFirstW((r) => pipe(settle(), TE.mapLeft(writtenButNotProjected(r.events)))),
+        TE.map(({ planId, written }) => ({ planId, written })),
       ),
     report: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(report(w, input), TE.chainW(afterProgress(w)))))),
     correct: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(correct(w, input), TE.chainW(afterProgress(w)))))),

@@ -34,7 +34,7 @@ export const registerPlanImport = (plan: Command): void => {
       await checkWriteClock(run, l.store, 'plan import');
       return unwrap(l.ledger.importPlan(p));
     });
-    if (run.json) return printJson({ planId: r.planId, written: r.written });
+    if (run.json) return printJson(r);
     const metrics = p.tasks.reduce((n, t) => n + t.metrics.length, 0);
     printLines([
       r.written === 0

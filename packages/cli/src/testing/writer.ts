@@ -1,6 +1,7 @@
 import { ledgerRegistry, type Clock } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
 import { createLedger, type LedgerFailure } from '@minsheng/ledger';
+import { isLeft } from 'fp-ts/Either';
 import {
   createPostgresReadModel,
   createSqliteReadModel,
@@ -95,10 +96,14 @@ export interface Writer {
 export const startWriter = async (target: WriterTarget, seed: number, loops = 2): Promise<Writer> => {
   const opened = await open(target);
   const rnd = prng(seed);
-  // Recorded times move one second per reading, from March 2024; as-of dates lie before that.
+  // Recorded times move one second per reading, from March 2024 (as-of dates lie before that), or
+  // from the latest event when an earlier writer went past it: a simulated ledger's clock moves forward only.
   let t = Date.parse('2024-03-01T01:00:00Z');
   const clock: Clock = { now: () => new Date((t += 1000)) };
   const ledger = createLedger({ store: opened.store, readModel: opened.readModel, clock, projectInline: false });
+  const setting = await ledger.setting()();
+  if (isLeft(setting)) throw new Error(setting.left.message);
+  if (setting.right.head.recordedAt !== null) t = Math.max(t, Date.parse(setting.right.head.recordedAt));
   const reports: { id: string; by: string }[] = [];
   const retracted = new Set<string>();
   const refused: Record<string, number> = {};

@@ -31,7 +31,8 @@ export type Source = z.infer<typeof SourceSchema>;
  * one (a demo, a training run) may be driven by a settable clock that moves forward only. The
  * mode is fixed when the ledger is created (LedgerCreated) and marked on every event after it.
  */
-export const LedgerModeSchema = z.enum(['production', 'simulated']);
+// A literal of two values, not z.enum: the quick checks (quick-check.ts) compile literals, and every event's metadata holds it.
+export const LedgerModeSchema = z.literal(['production', 'simulated']);
 export type LedgerMode = z.infer<typeof LedgerModeSchema>;
 
 /**

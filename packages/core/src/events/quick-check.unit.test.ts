@@ -37,6 +37,8 @@ const METADATA = [
     correlationId: 'c3',
     source: { document: '哈政办发〔2024〕29号', attachmentSha256: 'ab'.repeat(32), note: '复核' },
   },
+  { actor: { system: 'init' }, recordedAt: '2024-01-02T01:00:00.000Z', correlationId: 'c4', mode: 'simulated' },
+  { actor: { unit: 'hrss' }, recordedAt: '2024-05-02T08:00:00.000Z', correlationId: 'c5', mode: 'production' },
 ];
 
 /** Values a mutation puts somewhere: other types, edge cases of each field's rules, near misses. */

@@ -1,6 +1,7 @@
 import type { EventStore } from '../port';
 import { appendContract } from './contract-append';
 import { chainContract } from './contract-chain';
+import { checkedReadContract } from './contract-checked';
 import { idempotencyContract } from './contract-idempotency';
 import { readContract } from './contract-read';
 import { schemaContract } from './contract-schema';
@@ -65,6 +66,7 @@ export const runEventStoreContract = <H extends { readonly store: EventStore }>(
     readContract(kit);
     schemaContract(kit);
     chainContract(kit);
+    checkedReadContract(kit);
     recordedTimeContract(kit);
     contractBatches(kit);
     subscribeContract(kit);

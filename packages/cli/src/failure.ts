@@ -2,8 +2,12 @@ import type { LedgerFailure } from '@minsheng/ledger';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 
-/** Exit status: 2 for bad usage or input the ledger refused, 1 for any other failure. */
-export type ExitCode = 1 | 2;
+/**
+ * Exit status: 2 for bad usage or input the ledger refused; 3 when the ledger fails an integrity
+ * check (its hash chain is broken, an event fails its schema, or the read model applied events
+ * the log no longer holds): nothing is served or built on it; 1 for any other failure.
+ */
+export type ExitCode = 1 | 2 | 3;
 
 /**
  * Why a command stopped. The CLI prints `minsheng: <message>` on stderr, then any
@@ -22,6 +26,10 @@ export class CliFailure extends Error {
 
 export const usage = (message: string, details: readonly string[] = []): CliFailure => new CliFailure(message, 2, details);
 export const failed = (message: string): CliFailure => new CliFailure(message, 1);
+export const integrity = (message: string): CliFailure => new CliFailure(message, 3);
+
+/** Failures of the ledger's integrity checks: exit 3. */
+const INTEGRITY: ReadonlySet<string> = new Set(['BrokenChain', 'ReadModelMismatch']);
 
 /** Refusals of what the user asked: exit 2. Store and read-model failures: exit 1. */
 const REFUSALS: ReadonlySet<string> = new Set([
@@ -45,7 +53,8 @@ export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
   // The figure checks are shared with plan files, where a decimal must be "written as a string"; on a command line it is.
   if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput')
     return usage(`${optionOf(f.field)}: ${f.reason.replace(' written as a string', '')}`);
-  return new CliFailure(f.message.split('\n')[0]!, REFUSALS.has(f._tag) ? 2 : 1);
+  if (f._tag === 'BrokenChain') return integrity(`${f.message}; nothing is read past it (run \`minsheng verify\`)`);
+  return new CliFailure(f.message.split('\n')[0]!, REFUSALS.has(f._tag) ? 2 : INTEGRITY.has(f._tag) ? 3 : 1);
 };
 
 /** Runs a ledger call; its failure becomes the command's. */

@@ -1,4 +1,4 @@
-import type { LedgerFailure } from '@minsheng/ledger';
+import { projectionFailed, type LedgerFailure } from '@minsheng/ledger';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 
@@ -55,6 +55,15 @@ export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
     return usage(`${optionOf(f.field)}: ${f.reason.replace(' written as a string', '')}`);
   if (f._tag === 'BrokenChain') return integrity(`${f.message}; nothing is read past it (run \`minsheng verify\`)`);
   return new CliFailure(f.message.split('\n')[0]!, REFUSALS.has(f._tag) ? 2 : INTEGRITY.has(f._tag) ? 3 : 1);
+};
+
+/**
+ * A projection's exception that is an integrity failure (a broken chain, a read model the log
+ * lost), as the command's failure; null for any other (which a worker retries).
+ */
+export const integrityFailureOf = (e: unknown): CliFailure | null => {
+  const f = projectionFailed(e);
+  return INTEGRITY.has(f._tag) ? fromLedgerFailure(f) : null;
 };
 
 /** Runs a ledger call; its failure becomes the command's. */

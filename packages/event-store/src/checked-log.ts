@@ -74,6 +74,13 @@ const at = (links: ReadonlyMap<number, ChainLink>, position: number): ChainLink 
  * must hold after the one before it. `before` is the store's link at `from` (ignored for 0).
  */
 export const checkLogPage = (from: number, before: ChainLink | undefined, rows: readonly StoredRow[]): ChainFault | null => {
+  const first = rows[0];
+  if (first && from > 0 && before === undefined)
+    return brokenChain(
+      first.position,
+      first.eventId,
+      first.position === from + 1 ? `the event before it, at position ${from}, is missing` : `position ${first.position} does not follow ${from}`,
+    );
   let prev = from === 0 ? GENESIS_LINK : before;
   for (const row of rows) {
     const broken = fault(prev, row);

@@ -25,6 +25,8 @@ export {
   type Kit,
 } from './harness';
 export { inMemoryHarness, type InMemoryHarness } from './in-memory-hooks';
+/** The in-memory store's rows, for tests that damage a log as an intruder with the tables' owner rights would. */
+export { inMemoryInternals } from '../in-memory';
 
 /**
  * The one suite every EventStore adapter passes. Call it at the top level of a jest test

@@ -14,7 +14,7 @@ import { ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from '
 export interface ProjectionStatus {
   readonly projection: string;
   readonly checkpoint: number;
-  /** head − checkpoint: events the read model has not applied yet. */
+  /** head − checkpoint: events the read model has not applied yet (negative: it applied events the log no longer holds). */
   readonly lag: number;
   readonly updatedAt: string | null;
   /** The last owner of the lease, live or expired; null when released or never taken. */
@@ -36,7 +36,8 @@ export interface WorkerStatus {
 const projectionStatus = (s: ProjectionState, head: number, now: number): ProjectionStatus => ({
   projection: s.projection,
   checkpoint: s.checkpoint,
-  lag: Math.max(0, head - s.checkpoint),
+  // Negative when the read model is ahead of the log (it then refuses to serve: see mismatch).
+  lag: head - s.checkpoint,
   updatedAt: s.updatedAt,
   owner: s.owner,
   leaseExpiresAt: s.leaseExpiresAt === null ? null : new Date(s.leaseExpiresAt).toISOString(),

@@ -1,6 +1,6 @@
 import { canonicalContentV2, canonicalEvent, linkHash, newEventId } from '@minsheng/core';
 import { spawnSync } from 'node:child_process';
-import { Client } from 'pg';
+import { withClient } from './engines';
 import { JAN, OCT1, OCT5, OCT6, type LedgerUnderTest } from './flows';
 import { cli, json, MAIN, openSqlite, SEED, type CliResult } from './run-cli';
 
@@ -48,19 +48,10 @@ const sqlite = (file: string): Sql => {
 
 const postgres = (url: string): Sql => {
   const names = (t: string) => t.replace(/\{events\}/g, 'minsheng.events').replace(/\{figures\}/g, 'minsheng_rm.figures');
-  const withClient = async <T>(f: (c: Client) => Promise<T>): Promise<T> => {
-    const c = new Client({ connectionString: url });
-    await c.connect();
-    try {
-      return await f(c);
-    } finally {
-      await c.end();
-    }
-  };
   return {
-    query: (text) => withClient(async (c) => (await c.query(names(text))).rows),
+    query: (text) => withClient(url, async (c) => (await c.query(names(text))).rows),
     asOwner: (text) =>
-      withClient(async (c) => {
+      withClient(url, async (c) => {
         await c.query('BEGIN');
         await c.query('ALTER TABLE minsheng.events DISABLE TRIGGER USER');
         await c.query(names(text));

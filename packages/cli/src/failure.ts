@@ -1,16 +1,18 @@
-import type { LedgerFailure } from '@minsheng/ledger';
+import { projectionFailed, type LedgerFailure } from '@minsheng/ledger';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 
 /**
- * Exit status: 2 for bad usage or input the ledger refused, 3 when the command's events were
- * written but a later step (the read model's update, the completion check) failed, 1 for any
+ * Exit status: 2 for bad usage or input the ledger refused; 3 when the ledger fails an integrity
+ * check (its hash chain is broken, an event fails its schema, or the read model applied events
+ * the log no longer holds): nothing is served or built on it; 4 when the command's events were
+ * written but a later step (the read model's update, the completion check) failed; 1 for any
  * other failure. See docs/operations.md.
  */
-export type ExitCode = 1 | 2 | 3;
+export type ExitCode = 1 | 2 | 3 | 4;
 
 /** The events are in the log; what failed came after. Running the command again would record them twice. */
-export const WRITTEN_NOT_PROJECTED = 3;
+export const WRITTEN_NOT_PROJECTED = 4;
 
 /**
  * Why a command stopped. The CLI prints `minsheng: <message>` on stderr, then any
@@ -29,6 +31,10 @@ export class CliFailure extends Error {
 
 export const usage = (message: string, details: readonly string[] = []): CliFailure => new CliFailure(message, 2, details);
 export const failed = (message: string): CliFailure => new CliFailure(message, 1);
+export const integrity = (message: string): CliFailure => new CliFailure(message, 3);
+
+/** Failures of the ledger's integrity checks: exit 3. */
+const INTEGRITY: ReadonlySet<string> = new Set(['BrokenChain', 'ReadModelMismatch']);
 
 /** Refusals of what the user asked: exit 2. Store and read-model failures: exit 1. */
 const REFUSALS: ReadonlySet<string> = new Set([
@@ -70,9 +76,19 @@ export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
   if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput')
     return usage(`${optionOf(f.field)}: ${f.reason.replace(' written as a string', '')}`);
   const message = f.message.split('\n')[0]!;
+  if (f._tag === 'BrokenChain') return integrity(`${message}; nothing is read past it (run \`minsheng verify\`)`);
   if (f._tag === 'ProjectionFailed' && READ_MODEL_DAMAGED.test(message))
     return failed(`the read model is damaged (${message}); rebuild it from the events with \`minsheng rebuild\` (nothing in the log is lost)`);
-  return new CliFailure(message, REFUSALS.has(f._tag) ? 2 : 1);
+  return new CliFailure(message, REFUSALS.has(f._tag) ? 2 : INTEGRITY.has(f._tag) ? 3 : 1);
+};
+
+/**
+ * A projection's exception that is an integrity failure (a broken chain, a read model the log
+ * lost), as the command's failure; null for any other (which a worker retries).
+ */
+export const integrityFailureOf = (e: unknown): CliFailure | null => {
+  const f = projectionFailed(e);
+  return INTEGRITY.has(f._tag) ? fromLedgerFailure(f) : null;
 };
 
 /** Runs a ledger call; its failure becomes the command's. */

@@ -5,7 +5,7 @@ describe('a command whose event was written but whose projection failed', () => 
   const tmp = tempDir();
   afterAll(() => tmp.remove());
 
-  it('prints the event id and position written, says to rebuild, exits 3; after a rebuild the report counts once', () => {
+  it('prints the event id and position written, says to rebuild, exits 4; after a rebuild the report counts once', () => {
     const db = join(tmp.dir, 'ledger.db');
     const at = ['--db', db];
     expect(cli(['init', '--simulated', ...at, '--now', '2024-01-02T09:00:00+08:00']).code).toBe(0);
@@ -16,7 +16,7 @@ describe('a command whose event was written but whose projection failed', () => 
     file.close();
 
     const r = cli(['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30', '--by', '市妇联', ...at, '--now', '2024-10-01T10:00:00+08:00']);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^minsheng: recorded event ([0-9A-Z]{26}) at position 53, but the read model was not updated: .*database or disk is full$/);

@@ -32,6 +32,20 @@ export interface CorruptEvent {
   readonly message: string;
 }
 
+/**
+ * The log's hash chain does not hold at `position`: the event's hash does not match its
+ * content, it does not link to the event before it, or positions are not dense. A read that
+ * checks the chain returns this instead of the event, so nothing is built on it, and an append
+ * refuses to chain onto such a head. Names the first event that fails.
+ */
+export interface BrokenChain {
+  readonly _tag: 'BrokenChain';
+  readonly position: number;
+  readonly eventId: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
 /** The engine failed (I/O, connection, disk full). */
 export interface StoreUnavailable {
   readonly _tag: 'StoreUnavailable';
@@ -39,8 +53,8 @@ export interface StoreUnavailable {
   readonly cause?: unknown;
 }
 
-export type AppendError = ConcurrencyError | IdempotencyConflict | InvalidArgument | SchemaViolation | StoreUnavailable;
-export type ReadError = CorruptEvent | InvalidArgument | SchemaViolation | StoreUnavailable;
+export type AppendError = ConcurrencyError | IdempotencyConflict | InvalidArgument | SchemaViolation | BrokenChain | StoreUnavailable;
+export type ReadError = CorruptEvent | InvalidArgument | SchemaViolation | BrokenChain | StoreUnavailable;
 export type StoreError = AppendError | ReadError;
 
 export const concurrencyError = (stream: string, expected: ExpectedRevision, actual: CurrentRevision): ConcurrencyError => ({
@@ -65,6 +79,14 @@ export const corruptEvent = (position: number, eventId: string, why: string): Co
   position,
   eventId,
   message: `stored event at position ${position} (${eventId}) cannot be read: ${why}`,
+});
+
+export const brokenChain = (position: number, eventId: string, reason: string): BrokenChain => ({
+  _tag: 'BrokenChain',
+  position,
+  eventId,
+  reason,
+  message: `the log's hash chain is broken at position ${position} (${eventId}): ${reason}`,
 });
 
 export const storeUnavailable = (cause: unknown): StoreUnavailable => ({

@@ -2,6 +2,7 @@ import { systemClock, type Clock, type EventRegistry, type StoredEvent } from '@
 import { left, right, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { catchUp, subscriptionSet } from './catch-up';
+import { checkEvents, checkHead, checkLogPage, linkOf, positionsBefore, type ChainLink } from './checked-log';
 import { concurrencyError, storeUnavailable, type AppendError, type ReadError, type StoreUnavailable } from './errors';
 import { NO_STREAM, satisfies, type CurrentRevision, type ExpectedRevision } from './expected-revision';
 import type { AppendResult, EventStore } from './port';
@@ -73,6 +74,8 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
     const last = rows[rows.length - 1];
+    const broken = checkHead(last);
+    if (broken) return left(broken);
     const head: LogHead | null = last ? { position: last.position, hash: last.hash, recordedAt: headRecordedAt, storedAt: last.storedAt } : null;
     const { rows: chained, head: after } = chainAfter(head, stream, actual, events, clock.now().toISOString());
     headRecordedAt = after.recordedAt;
@@ -84,6 +87,14 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     }
     streams.set(stream, streamPositions);
     return right(appendedRows(stream, chained));
+  };
+
+  /** Rows read alone or by stream, each checked against the event before it. */
+  const checkedEvents = (found: readonly StoredRow[]): Either<ReadError, readonly StoredEvent[]> => {
+    const links = new Map<number, ChainLink>();
+    for (const p of positionsBefore(found)) if (rows[p - 1]) links.set(p, linkOf(rows[p - 1]!));
+    const broken = checkEvents(links, found);
+    return broken ? left(broken) : decodeRows(found, registry, false);
   };
 
   /** Takes back every row past `length`, as a failed transaction would. */
@@ -138,11 +149,8 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
           const end = Math.min(fromRevision ?? positions.length, positions.length - 1) + 1;
           selected = positions.slice(Math.max(0, end - limit), end).reverse();
         }
-        return decodeRows(
-          selected.map((p) => rows[p - 1]!),
-          registry,
-          raw,
-        );
+        const found = selected.map((p) => rows[p - 1]!);
+        return raw ? decodeRows(found, registry, true) : checkedEvents(found);
       }),
 
     readAll: (opts) =>
@@ -150,7 +158,11 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
         const range = checkLogRange(opts);
         if (range._tag === 'Left') return range;
         const { fromPosition, maxCount, raw } = range.right;
-        return decodeRows(rows.slice(fromPosition, maxCount === undefined ? undefined : fromPosition + maxCount), registry, raw);
+        const page = rows.slice(fromPosition, maxCount === undefined ? undefined : fromPosition + maxCount);
+        if (raw || page.length === 0) return decodeRows(page, registry, raw);
+        const before = rows[fromPosition - 1];
+        const broken = checkLogPage(fromPosition, before && linkOf(before), page);
+        return broken ? left(broken) : decodeRows(page, registry, false);
       }),
 
     streamRevision: (stream) => ifOpen<ReadError, CurrentRevision>(() => right(currentRevision(stream))),
@@ -160,7 +172,11 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     readEvent: (eventId, opts) =>
       ifOpen<ReadError, StoredEvent | null>(() => {
         const position = byId.get(eventId);
-        return position === undefined ? right(null) : decodeRow(rows[position - 1]!, registry, opts?.raw ?? false);
+        if (position === undefined) return right(null);
+        const row = rows[position - 1]!;
+        if (opts?.raw) return decodeRow(row, registry, true);
+        const checked = checkedEvents([row]);
+        return checked._tag === 'Left' ? checked : right(checked.right[0]!);
       }),
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),

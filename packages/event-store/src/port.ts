@@ -29,13 +29,17 @@ export interface ReadStreamOptions {
   /** Inclusive. Forward default 0; backward default the last revision. */
   readonly fromRevision?: number;
   readonly maxCount?: number;
-  /** Return events exactly as stored: no upcasting, no schema check. For hash verification and proofs. */
+  /**
+   * Return events exactly as stored: no upcasting, no schema check, no chain check. For hash
+   * verification and proofs. Otherwise each event's hash and its link to the event before it
+   * are checked as it is read (checked-log.ts): a BrokenChain names the first that fails.
+   */
   readonly raw?: boolean;
 }
 
 /** Options of readEvent. */
 export interface ReadEventOptions {
-  /** Return the event exactly as stored: no upcasting, no schema check. */
+  /** Return the event exactly as stored: no upcasting, no schema check, no check of its hash and link. */
   readonly raw?: boolean;
 }
 
@@ -43,7 +47,11 @@ export interface ReadAllOptions {
   /** Exclusive: events with a position greater than this. Default 0 (from the start). */
   readonly fromPosition?: number;
   readonly maxCount?: number;
-  /** Return events exactly as stored: no upcasting, no schema check. For hash verification. */
+  /**
+   * Return events exactly as stored: no upcasting, no schema check, no chain check. For hash
+   * verification. Otherwise the page is checked as it is read: positions follow `fromPosition`
+   * densely, and each event's hash and link hold (a BrokenChain names the first that fails).
+   */
   readonly raw?: boolean;
 }
 
@@ -71,7 +79,10 @@ export interface Subscription {
  */
 export interface EventStore {
   readonly engine: string;
-  /** Appends all events or none. Events whose ids are stored already are not stored again. */
+  /**
+   * Appends all events or none. Events whose ids are stored already are not stored again. A
+   * head whose hash does not match its content is refused (BrokenChain): nothing chains onto it.
+   */
   append(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): TaskEither<AppendError, AppendResult>;
   /**
    * Appends batches to several streams, all or nothing (one transaction; on EventStoreDB one

@@ -1,5 +1,5 @@
 import { invalidInput, type LedgerError } from '@minsheng/core';
-import { InvalidMomentError, NoPlanError, UnknownFigureError } from '@minsheng/projections';
+import { InvalidMomentError, NoPlanError, ProjectionError, ReadModelMismatch, UnknownFigureError } from '@minsheng/projections';
 import type { StoreError } from '@minsheng/event-store';
 import type { ClockBehindLedger, ModeRefused } from './mode';
 
@@ -9,6 +9,16 @@ export interface ProjectionFailed {
   readonly message: string;
 }
 
+/**
+ * The read model applied events the log no longer holds (see checkReadModel): it refuses to
+ * serve until rebuilt.
+ */
+export interface ReadModelMismatchFailure {
+  readonly _tag: 'ReadModelMismatch';
+  readonly checkpoint: number;
+  readonly head: number;
+  readonly message: string;
+}
 /** An event the ledger wrote: its id and global position. */
 export interface WrittenEvent {
   readonly eventId: string;
@@ -29,7 +39,14 @@ export interface WrittenButNotProjected {
 }
 
 /** Anything a ledger call can fail with: a domain refusal, a store error, or a read-model failure. Each has a one-line message. */
-export type LedgerFailure = LedgerError | StoreError | ProjectionFailed | WrittenButNotProjected | ModeRefused | ClockBehindLedger;
+export type LedgerFailure =
+  | LedgerError
+  | StoreError
+  | ProjectionFailed
+  | ReadModelMismatchFailure
+  | WrittenButNotProjected
+  | ModeRefused
+  | ClockBehindLedger;
 
 export const writtenButNotProjected =
   (written: readonly WrittenEvent[]) =>
@@ -43,10 +60,16 @@ export const writtenButNotProjected =
           message: `${written.length === 1 ? `event ${written[0]!.eventId} was written at position ${written[0]!.position}` : `${written.length} events were written (positions ${written[0]?.position ?? '?'}–${written[written.length - 1]?.position ?? '?'})`}, but the read model was not brought up to date: ${cause.message.split('\n')[0]}`,
         };
 
-export const projectionFailed = (e: unknown): ProjectionFailed => ({
-  _tag: 'ProjectionFailed',
-  message: e instanceof Error ? e.message : String(e),
-});
+/**
+ * A projection's exception as a typed failure: the store's own error when a read of the log
+ * failed (a BrokenChain stays one, whoever read it), a mismatch of read model and log, or else
+ * a read-model failure.
+ */
+export const projectionFailed = (e: unknown): LedgerFailure => {
+  if (e instanceof ReadModelMismatch) return { _tag: 'ReadModelMismatch', checkpoint: e.checkpoint, head: e.head, message: e.message };
+  if (e instanceof ProjectionError && e.storeError && e.storeError._tag !== 'StoreUnavailable') return e.storeError;
+  return { _tag: 'ProjectionFailed', message: e instanceof Error ? e.message : String(e) };
+};
 
 /**
  * A query's exception as a typed failure: a question the ledger cannot answer (no such

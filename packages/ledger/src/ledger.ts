@@ -3,6 +3,7 @@ import type { EventStore } from '@minsheng/event-store';
 import {
   auditTrail,
   catchUpReadModel,
+  checkReadModel,
   rebuildReadModel,
   takeSnapshot,
   viewByDistrict,
@@ -21,6 +22,7 @@ import {
 import { isLeft, right } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
+import { auditEvidence } from './audit-evidence';
 import { checkCompletion } from './completion';
 import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
@@ -183,8 +185,13 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       TE.orElseW(completedElsewhere),
       TE.map((done) => (done ? [task] : [])),
     );
-  const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> =>
-    pipe(settle(), TE.chainW(() => TE.tryCatch(f, queryFailed)));
+  /**
+   * Before a view is served: the read model brought up to date (inline), or else checked against
+   * the log, so a read model that applied events the log no longer holds never serves.
+   */
+  const serve = (): TE.TaskEither<LedgerFailure, void> =>
+    inline ? settle() : TE.tryCatch(() => checkReadModel(deps.store, deps.readModel.reader), projectionFailed);
+  const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> => TE.tryCatch(f, queryFailed);
 
   /** Runs a write with the deps its ledger's mode allows (see writingDeps). */
   const writing = <A>(f: (w: LedgerDeps) => TE.TaskEither<LedgerFailure, A>): TE.TaskEither<LedgerFailure, A> =>
@@ -217,7 +224,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     plan: (planId) => pipe(settle(), TE.chainW(() => resolvePlan(deps, planId))),
     status: (q = {}) =>
       pipe(
-        settle(),
+        serve(),
         TE.chainW(() => resolveQueryFrame(deps, q.planId)),
         TE.bindTo('frame'),
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
@@ -232,15 +239,21 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       ),
     audit: (q) =>
       pipe(
-        settle(),
+        serve(),
         TE.chainW(() => resolveQueryFrame(deps, q.planId)),
         TE.bindTo('frame'),
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
-        TE.chainW(({ frame, place }) =>
-          query(async () => {
-            const snap = await takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now(), { metrics: [q.metric] });
-            return auditTrail(deps.readModel.reader, snap, q.task, q.metric, place, { history: q.history ?? false });
-          }),
+        TE.bindW('snap', ({ frame }) =>
+          query(() => takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now(), { metrics: [q.metric] })),
+        ),
+        // The events behind the figure, from the store: the audit replays them, not the read model's rows.
+        TE.bindW('evidence', ({ frame, place, snap }) => {
+          const city = place === undefined || frame.places.some((p) => p.id === place && p.kind === 'city');
+          const places = city ? frame.places.filter((p) => p.kind !== 'city').map((p) => p.id) : [place];
+          return auditEvidence(deps, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt));
+        }),
+        TE.chainW(({ snap, evidence, place }) =>
+          query(async () => auditTrail(snap, evidence, q.task, q.metric, place, { history: q.history ?? false })),
         ),
       ),
     project,
@@ -301,6 +314,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     },
     rebuild: (onProgress) =>
       TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
-    verify: (onProgress) => TE.tryCatch(() => verifyChain(deps.store, onProgress), projectionFailed),
+    verify: (onProgress) =>
+      TE.tryCatch(() => verifyChain(deps.store, { ...(onProgress ? { onProgress } : {}), readModel: deps.readModel.reader }), projectionFailed),
   };
 };

@@ -4,6 +4,7 @@ export * from './read-model/index-rows';
 export * from './read-model/sqlite';
 export * from './read-model/sqlite-schema';
 export * from './runner';
+export * from './read-model-check';
 export * from './views/status';
 export * from './views/format';
 export * from './views/metric-figure';

@@ -5,13 +5,15 @@
  * between threads than structured clones of the rows, measured). Told to close, it closes the
  * store and waits to be given another (see reader-thread-pool.ts).
  */
-import type { EventStore, OpenEventStore, StoreOpener } from '@minsheng/event-store';
+import type { EventStore, OpenEventStore, ReadError, StoreOpener } from '@minsheng/event-store';
 import { parentPort } from 'node:worker_threads';
 import { encodeRows } from './read-model/row-wire';
 import { readPage, ReaderThreadError, type ThreadMessage, type ThreadRequest } from './reader-threads';
 
 const port = parentPort!;
 const send = (m: ThreadMessage) => port.postMessage(m);
+/** A StoreUnavailable's cause may not be cloneable between threads. */
+const withoutCause = (e: ReadError): ReadError => (e._tag === 'StoreUnavailable' ? { _tag: e._tag, message: e.message } : e);
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The store `opener` opens, or null once the failure is sent. */
@@ -64,6 +66,8 @@ const handle = async (r: ThreadRequest): Promise<void> => {
       type: 'failed',
       page: r.page,
       message: e instanceof ReaderThreadError ? e.message : `reading after position ${r.after} failed: ${reasonOf(e)}`,
+      // Tagged errors are plain data: the calling thread tells a broken chain from a failing store.
+      ...(e instanceof ReaderThreadError && e.storeError ? { storeError: withoutCause(e.storeError) } : {}),
     });
   }
 };

@@ -821,7 +821,10 @@ describe('reader thread failures', () => {
     corruptStoredEvent(file, 250, { kind: 'field', field: 'data', value: { planId: 'p' } });
     await withReadModel(async (m) => {
       const r = rebuildReadModel(store, m, { readers: { opener: sqliteStoreOpener(file), threads: 2 }, largeFrom: 1, batchSize: 100 });
-      await expect(r).rejects.toThrow(`ledger-index: reading after position 200 failed: event ${damaged.right[0]!.eventId} (ProgressReported v2): data.task`);
+      // Changed behind the store, its hash no longer matches: the checked read refuses it.
+      await expect(r).rejects.toThrow(
+        `ledger-index: reading after position 200 failed: the log's hash chain is broken at position 250 (${damaged.right[0]!.eventId}): stored hash does not match the event's content`,
+      );
       expect(await m.reader.checkpoint(LEDGER_INDEX)).toBeLessThanOrEqual(200);
     });
     // Neither thread is kept: the one that failed, nor the other, which a failed read ends too.

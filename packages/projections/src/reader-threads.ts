@@ -1,4 +1,4 @@
-import type { EventStore, StoreOpener } from '@minsheng/event-store';
+import type { EventStore, ReadError, StoreOpener } from '@minsheng/event-store';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { rowsOf, type IndexRow } from './read-model/index-rows';
@@ -61,10 +61,17 @@ export type ThreadMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'closed' }
   | { readonly type: 'page'; readonly page: number; readonly count: number; readonly rows: string }
-  | { readonly type: 'failed'; readonly page: number | null; readonly message: string };
+  | { readonly type: 'failed'; readonly page: number | null; readonly message: string; readonly storeError?: ReadError };
 
-/** A reader thread failed; nothing it read was applied. */
-export class ReaderThreadError extends Error {}
+/** A reader thread failed; nothing it read was applied. `storeError`: the store's error, when a read failed. */
+export class ReaderThreadError extends Error {
+  constructor(
+    message: string,
+    readonly storeError?: ReadError,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Pages a thread may hold (one being read, one waiting), and how many pages beyond the one the
@@ -80,7 +87,7 @@ const AHEAD = 4;
  */
 export const readPage = async (store: EventStore, after: number, upTo: number): Promise<{ count: number; rows: IndexRow[] }> => {
   const read = await store.readAll({ fromPosition: after, maxCount: upTo - after })();
-  if (read._tag === 'Left') throw new ReaderThreadError(`reading after position ${after} failed: ${read.left.message}`);
+  if (read._tag === 'Left') throw new ReaderThreadError(`reading after position ${after} failed: ${read.left.message}`, read.left);
   const events = read.right.filter((e) => e.position <= upTo);
   return { count: events.length, rows: rowsOf(events) };
 };
@@ -165,7 +172,7 @@ export async function* readPagesInThreads(
         done.set(m.page, { through: b.upTo, count: m.count, rows: decodeRows(m.rows) });
       } else if (m.type === 'failed') {
         t.failed = true;
-        failure ??= new ReaderThreadError(m.message);
+        failure ??= new ReaderThreadError(m.message, m.storeError);
       }
       signal();
     };

@@ -3,6 +3,7 @@ import { isLeft, isRight } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ApplyOutcome, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
 import { READER_THREAD_IDLE_MS, startReaderThreads } from './reader-thread-pool';
+import { checkReadModel, ProjectionError } from './read-model-check';
 import { readerThreadCount, readPagesInThreads, ReaderThreadError, type ReaderThreads, type ThreadReading } from './reader-threads';
 
 export interface CatchUpOptions {
@@ -51,7 +52,6 @@ export interface CatchUpResult {
   readonly stopped: 'lease-lost' | 'aborted' | null;
 }
 
-export class ProjectionError extends Error {}
 
 type Model = { reader: ReadModelReader; writer: ReadModelWriter };
 
@@ -118,7 +118,8 @@ const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void>
       if (!committed(run, outcome, page.through, page.count)) break;
     }
   } catch (e) {
-    if (e instanceof ReaderThreadError) throw new ProjectionError(`${run.projection}: ${e.message}`, { cause: e });
+    if (e instanceof ReaderThreadError)
+      throw new ProjectionError(`${run.projection}: ${e.message}`, { cause: e, ...(e.storeError ? { storeError: e.storeError } : {}) });
     throw e;
   } finally {
     run.readerThreads = reading.threadsThatRead;
@@ -130,7 +131,8 @@ const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void>
 const applyHere = async (run: Run): Promise<void> => {
   while (await mayGoOn(run)) {
     const batch = await run.store.readAll({ fromPosition: run.checkpoint, maxCount: run.batchSize })();
-    if (isLeft(batch)) throw new ProjectionError(`${run.projection}: reading after position ${run.checkpoint} failed: ${batch.left.message}`);
+    if (isLeft(batch))
+      throw new ProjectionError(`${run.projection}: reading after position ${run.checkpoint} failed: ${batch.left.message}`, { storeError: batch.left });
     if (batch.right.length === 0) return;
     const outcome = await run.model.writer.applyBatch(run.projection, run.checkpoint, batch.right, run.options.lease?.owner);
     if (outcome === 'checkpoint-moved') {
@@ -152,8 +154,10 @@ export const catchUpReadModel = async (store: EventStore, model: Model, options:
   const projection = options.projection ?? LEDGER_INDEX;
   // A bad thread count is refused whether or not this catch-up would have started threads.
   if (options.readers) readerThreadCount(options.readers);
+  // Nothing is built on a read model that applied events the log no longer holds.
+  await checkReadModel(store, model.reader, projection);
   const headE = await store.headPosition()();
-  if (isLeft(headE)) throw new ProjectionError(headE.left.message);
+  if (isLeft(headE)) throw new ProjectionError(headE.left.message, { storeError: headE.left });
   const run: Run = {
     store,
     model,

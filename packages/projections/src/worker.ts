@@ -4,7 +4,8 @@ import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
 import { readerThreadCount, ReaderThreadError, type ReaderThreads } from './reader-threads';
-import { CATCH_UP_BATCH, catchUpReadModel, LARGE_CATCH_UP, ProjectionError, type CatchUpResult } from './runner';
+import { checkReadModel, ProjectionError } from './read-model-check';
+import { CATCH_UP_BATCH, catchUpReadModel, LARGE_CATCH_UP, type CatchUpResult } from './runner';
 
 export interface WorkerOptions {
   readonly store: EventStore;
@@ -126,7 +127,7 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
   };
   const headOfLog = async (): Promise<number> => {
     const head = await o.store.headPosition()();
-    if (isLeft(head)) throw new Error(`${projection}: reading the head of the log failed: ${head.left.message}`);
+    if (isLeft(head)) throw new ProjectionError(`${projection}: reading the head of the log failed: ${head.left.message}`, { storeError: head.left });
     return head.right;
   };
   try {
@@ -139,6 +140,8 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
       }
       // A holder that died during a bulk load from 0 left indexes out; this one builds them.
       if (took) await o.model.writer.ensureIndexes?.();
+      // Nothing is built on a read model that applied events the log no longer holds.
+      if (took) await checkReadModel(o.store, o.model.reader, projection);
       const checkpoint = await o.model.reader.checkpoint(projection);
       if (took || checkpoint !== leftAt) {
         leftAt = checkpoint;
@@ -193,8 +196,11 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
         }
       }
       const batch = await o.store.readAll({ fromPosition: checkpoint, maxCount: batchSize })();
-      if (isLeft(batch)) throw new Error(`${projection}: reading after position ${checkpoint} failed: ${batch.left.message}`);
+      if (isLeft(batch))
+        throw new ProjectionError(`${projection}: reading after position ${checkpoint} failed: ${batch.left.message}`, { storeError: batch.left });
       if (batch.right.length === 0) {
+        // Idle: a log that lost its last events would otherwise look caught up for ever.
+        await checkReadModel(o.store, o.model.reader, projection);
         await sleep(pollMs, o.signal);
         continue;
       }

@@ -1,4 +1,5 @@
 import { binaryEvent, jsonEvent, type EventData, type JSONType, type RecordedEvent, type ResolvedEvent } from '@eventstore/db-client';
+import { canonicalJson } from '@minsheng/core';
 import { corruptEvent, type CorruptEvent, type StoredRow } from '@minsheng/event-store';
 import { left, right, type Either } from 'fp-ts/Either';
 import { esdbEventId, uuidToUlid } from './event-id';
@@ -85,8 +86,9 @@ export const fromLogEvent = (e: RecordedEvent): Either<CorruptEvent, StoredRow> 
     eventId,
     type: e.type,
     schemaVersion,
-    data: JSON.stringify(e.data),
-    metadata: JSON.stringify(metadata),
+    // Canonical again, as stored and hashed: the client hands back parsed JSON.
+    data: canonicalJson(e.data),
+    metadata: canonicalJson(metadata),
     prevHash,
     hash,
     storedAt,

@@ -7,8 +7,11 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import {
+  checkHead,
+  linkOf,
   NO_STREAM,
   storeUnavailable,
+  type ChainLink,
   type CorruptEvent,
   type CurrentRevision,
   type ExpectedRevision,
@@ -80,9 +83,24 @@ export const ledgerIo = (client: EventStoreDBClient, names: LedgerStreams) => {
   const logTail = async (): Promise<LogTail | null> => {
     const [tail] = await last(names.log);
     if (!tail?.event) return null;
-    const { position, stream, revision, hash, storedAt } = orUnavailable(fromLogEvent(tail.event));
+    const row = orUnavailable(fromLogEvent(tail.event));
+    // An append never chains onto a head whose hash does not match its content.
+    const broken = checkHead(row);
+    if (broken) throw new Refusal(broken);
+    const { position, stream, revision, hash, storedAt } = row;
     const recordedAt = ((tail.event.metadata as { metadata?: { recordedAt?: unknown } }).metadata ?? {}).recordedAt;
     return { position, stream, revision, hash, storedAt, recordedAt: typeof recordedAt === 'string' ? recordedAt : null };
+  };
+
+  /** The links checked reads need: the log's events at these positions (those that are stored). */
+  const linksAt = async (positions: readonly number[]): Promise<Map<number, ChainLink>> => {
+    const links = new Map<number, ChainLink>();
+    await inParallel(positions, async (position) => {
+      const [e] = await read(names.log, { fromRevision: BigInt(position - 1), maxCount: 1 });
+      const row = e?.event ? fromLogEvent(e.event) : null;
+      if (row?._tag === 'Right' && row.right.position === position) links.set(position, linkOf(row.right));
+    });
+    return links;
   };
 
   /** The revision of the stream's last link: the stream's revision once its links are complete. */
@@ -146,6 +164,7 @@ export const ledgerIo = (client: EventStoreDBClient, names: LedgerStreams) => {
     read,
     appendChecked,
     headPosition,
+    linksAt,
     logTail,
     linkedRevision,
     byId,

@@ -3,6 +3,9 @@ import { systemClock, type Clock, type EventRegistry, type StoredEvent } from '@
 import {
   catchUp,
   appendedRows,
+  checkEvents,
+  checkLogPage,
+  positionsBefore,
   chainAfter,
   checkLogRange,
   checkStreamRange,
@@ -79,6 +82,16 @@ const decodeAll = (
   return right(events);
 };
 
+/** Rows that could be read, or the first that could not. */
+const readable = (rows: readonly Either<CorruptEvent, StoredRow>[]): Either<CorruptEvent, StoredRow[]> => {
+  const out: StoredRow[] = [];
+  for (const row of rows) {
+    if (row._tag === 'Left') return row;
+    out.push(row.right);
+  }
+  return right(out);
+};
+
 /**
  * The event store on EventStoreDB/KurrentDB. The ledger's events are one ESDB stream, its
  * log, appended at an exact expected revision: that makes positions dense, the hash chain
@@ -106,7 +119,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
       try {
         return await f();
       } catch (err) {
-        // Refusals carry StoreUnavailable or InvalidArgument, which every call may return.
+        // Refusals carry StoreUnavailable, InvalidArgument or (an append onto a broken head) BrokenChain.
         if (err instanceof Refusal) return left(err.error as E);
         throw err;
       }
@@ -165,6 +178,14 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
     return null;
   };
 
+  /** Rows read alone or by stream, each checked against the event before it. */
+  const checkedEvents = async (rows: readonly Either<CorruptEvent, StoredRow>[]): Promise<Either<ReadError, readonly StoredEvent[]>> => {
+    const found = readable(rows);
+    if (found._tag === 'Left') return found;
+    const broken = checkEvents(await io.linksAt(positionsBefore(found.right)), found.right);
+    return broken ? left(broken) : decodeAll(rows, registry, false);
+  };
+
   const readLinks = async (stream: string, from: bigint | typeof END, direction: typeof FORWARDS | typeof BACKWARDS, maxCount?: number): Promise<ResolvedEvent[]> =>
     io.read(names.stream(stream), { resolveLinkTos: true, direction, fromRevision: from, ...(maxCount === undefined ? {} : { maxCount }) });
 
@@ -210,7 +231,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
           if (links.length === 0 && fromRevision !== undefined) links = await readLinks(stream, END, BACKWARDS, maxCount);
         }
         const rows = links.map((l) => fromLinkedEvent(l, names.log, { stream, revision: Number((l.link ?? l.event)!.revision) }));
-        return decodeAll(rows, registry, raw);
+        return raw ? decodeAll(rows, registry, true) : checkedEvents(rows);
       }),
 
     readAll: (opts) =>
@@ -220,11 +241,13 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
         const { fromPosition, maxCount, raw } = range.right;
         // Position p is log revision p - 1, so "after position p" starts at revision p.
         const page = await io.read(names.log, { fromRevision: BigInt(fromPosition), ...(maxCount === undefined ? {} : { maxCount }) });
-        return decodeAll(
-          page.map((e) => fromLogEvent(e.event!)),
-          registry,
-          raw,
-        );
+        const rows = page.map((e) => fromLogEvent(e.event!));
+        if (raw || rows.length === 0) return decodeAll(rows, registry, raw);
+        const found = readable(rows);
+        if (found._tag === 'Left') return found;
+        const before = fromPosition === 0 ? undefined : (await io.linksAt([fromPosition])).get(fromPosition);
+        const broken = checkLogPage(fromPosition, before, found.right);
+        return broken ? left(broken) : decodeAll(rows, registry, false);
       }),
 
     streamRevision: (stream) => task<ReadError, CurrentRevision>(async () => right(await io.linkedRevision(stream))),
@@ -236,7 +259,9 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
         const row = await io.byId(eventId);
         if (!row) return right(null);
         if (row._tag === 'Left') return row;
-        return decodeRow(row.right, registry, opts?.raw ?? false);
+        if (opts?.raw) return decodeRow(row.right, registry, true);
+        const checked = await checkedEvents([row]);
+        return checked._tag === 'Left' ? checked : right(checked.right[0]!);
       }),
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),

@@ -1,4 +1,4 @@
-import type { LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
+import type { ChainLink, LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
 import type { QueryConfig } from 'pg';
 import type { LedgerNames } from './names';
 
@@ -26,6 +26,8 @@ export interface AppendState {
   /** The head's metadata text; its recordedAt is read in the store (a damaged row must not stop appends). */
   readonly head_metadata: string | null;
   readonly head_stored_at: string | null;
+  /** The head's whole row (null for an empty log): an append checks its hash before chaining onto it. */
+  readonly head_row: PgRow | null;
   readonly found: StoredAt[];
 }
 
@@ -64,11 +66,16 @@ export const statements = (n: LedgerNames) => {
          head.hash AS head_hash,
          head.metadata AS head_metadata,
          head.stored_at AS head_stored_at,
+         CASE WHEN head.position IS NULL THEN NULL ELSE json_build_object('position', head.position, 'stream', head.stream,
+           'revision', head.revision, 'eventId', head.event_id, 'type', head.type, 'schemaVersion', head.schema_version,
+           'data', head.data, 'metadata', head.metadata, 'prevHash', head.prev_hash, 'hash', head.hash,
+           'storedAt', head.stored_at, 'hashVersion', head.hash_version) END AS head_row,
          (SELECT coalesce(json_agg(json_build_object('eventId', e.event_id, 'stream', e.stream, 'revision', e.revision, 'position', e.position)), '[]')
             FROM ${n.events} e WHERE e.event_id = ANY($2::text[])) AS found
        FROM (SELECT 1) AS one
        LEFT JOIN LATERAL (
-         SELECT position, hash, ${STORED_AT('stored_at')} AS stored_at, metadata
+         SELECT position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash,
+           ${STORED_AT('stored_at')} AS stored_at, hash_version
          FROM ${n.events} ORDER BY position DESC LIMIT 1
        ) AS head ON true`,
     ),
@@ -97,6 +104,12 @@ export const statements = (n: LedgerNames) => {
     logPage: named('log-page', `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE position > $1 ORDER BY position LIMIT $2`),
     event: named('event', `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE event_id = $1`),
     streamRevision: named('stream-revision', `SELECT revision FROM ${n.streams} WHERE stream = $1`),
+    /** The links checked reads need: the events at these positions. */
+    linksAt: named(
+      'links-at',
+      `SELECT position, hash, hash_version AS "hashVersion", ${STORED_AT('stored_at')} AS "storedAt"
+       FROM ${n.events} WHERE position = ANY($1::bigint[])`,
+    ),
     headPosition: named('head-position', `SELECT coalesce(max(position), 0) AS head FROM ${n.events}`),
   };
 };

@@ -2,6 +2,10 @@ import { HASH_VERSION, systemClock, type Clock, type EventRegistry, type StoredE
 import {
   catchUp,
   appendedRows,
+  checkEvents,
+  checkHead,
+  checkLogPage,
+  positionsBefore,
   chainAfter,
   checkLogRange,
   checkStreamRange,
@@ -17,6 +21,7 @@ import {
   subscriptionSet,
   type AppendError,
   type AppendResult,
+  type ChainLink,
   type CurrentRevision,
   type EncodedEvent,
   type EventStore,
@@ -138,6 +143,19 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
   const rows = async <R extends QueryResultRow>(query: QueryConfig): Promise<R[]> => (await engine(pool.query<R>(query))).rows;
   const eventRows = async (query: QueryConfig): Promise<StoredRow[]> => (await rows<PgRow>(query)).map(toStoredRow);
 
+  const linksAt = async (positions: readonly number[]): Promise<Map<number, ChainLink>> =>
+    positions.length === 0
+      ? new Map()
+      : new Map(
+          (await rows<ChainLink & { position: string }>(sql.linksAt(positions))).map((l) => [Number(l.position), { ...l, position: Number(l.position) }]),
+        );
+
+  /** Rows read alone or by stream, each checked against the event before it. */
+  const checkedEvents = async (found: readonly StoredRow[]): Promise<Either<ReadError, readonly StoredEvent[]>> => {
+    const broken = checkEvents(await linksAt(positionsBefore(found)), found);
+    return broken ? left(broken) : decodeRows(found, registry, false);
+  };
+
   /**
    * One stream's append, under the lock, on one connection, inside its transaction; the log's
    * head after the appends before it in the same transaction, when there were any.
@@ -157,6 +175,11 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     const actual: CurrentRevision = state.revision === null ? NO_STREAM : Number(state.revision);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
+    if (before === undefined) {
+      // Once a transaction: its later batches chain onto rows it wrote itself.
+      const broken = checkHead(state.head_row ? toStoredRow(state.head_row) : undefined);
+      if (broken) return left(broken);
+    }
     const head = before ?? logHeadOf(state);
     const { rows: chained, head: after } = chainAfter(head, stream, actual, events, clock.now().toISOString());
     const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
@@ -247,7 +270,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
           direction === 'forward'
             ? await eventRows(sql.streamForward(stream, fromRevision ?? 0, maxCount))
             : await eventRows(sql.streamBackward(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount));
-        return decodeRows(found, registry, raw);
+        return raw ? decodeRows(found, registry, true) : checkedEvents(found);
       }),
 
     readAll: (opts) =>
@@ -255,7 +278,11 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
         const range = checkLogRange(opts);
         if (range._tag === 'Left') return range;
         const { fromPosition, maxCount = null, raw } = range.right;
-        return decodeRows(await eventRows(sql.logPage(fromPosition, maxCount)), registry, raw);
+        const page = await eventRows(sql.logPage(fromPosition, maxCount));
+        if (raw || page.length === 0) return decodeRows(page, registry, raw);
+        const before = fromPosition === 0 ? undefined : (await linksAt([fromPosition])).get(fromPosition);
+        const broken = checkLogPage(fromPosition, before, page);
+        return broken ? left(broken) : decodeRows(page, registry, false);
       }),
 
     streamRevision: (stream) =>
@@ -269,7 +296,10 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     readEvent: (eventId, opts) =>
       task<ReadError, StoredEvent | null>(async () => {
         const [row] = await eventRows(sql.event(eventId));
-        return row ? decodeRow(row, registry, opts?.raw ?? false) : right(null);
+        if (!row) return right(null);
+        if (opts?.raw) return decodeRow(row, registry, true);
+        const checked = await checkedEvents([row]);
+        return checked._tag === 'Left' ? checked : right(checked.right[0]!);
       }),
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),

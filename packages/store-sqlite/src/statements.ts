@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
+import type { ChainLink, LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
 import { HASH_VERSION_SCHEMA, LATEST_SCHEMA_VERSION } from './schema';
 
 /** The columns of a StoredRow; a file from before hash v2 (read-only) has no hash_version column: its rows are version 1. */
@@ -7,10 +7,11 @@ const rowColumns = (hashVersionColumn: boolean) => `position, stream, revision, 
   data, metadata, prev_hash AS prevHash, hash, stored_at AS storedAt, ${hashVersionColumn ? 'hash_version' : '1'} AS hashVersion`;
 
 const writeStatements = (db: Database) => ({
+  // The whole row: an append checks the head's hash before chaining onto it.
   logHead: db.prepare(
-    `SELECT position, hash, CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.recordedAt') END AS recordedAt,
-       stored_at AS storedAt FROM events ORDER BY position DESC LIMIT 1`,
-  ) as Statement<[], LogHead>,
+    `SELECT ${rowColumns(true)}, CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.recordedAt') END AS recordedAt
+       FROM events ORDER BY position DESC LIMIT 1`,
+  ) as Statement<[], StoredRow & LogHead>,
   insert: db.prepare(`INSERT INTO events
     (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<
@@ -45,6 +46,11 @@ export const prepareStatements = (db: Database, schema = LATEST_SCHEMA_VERSION) 
     >,
     logPage: db.prepare(`SELECT ${ROW} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true) as Statement<[number, number], RowTuple>,
     event: db.prepare(`SELECT ${ROW} FROM events WHERE event_id = ?`) as Statement<[string], StoredRow>,
+    /** The links checked reads need: the events at these positions (a JSON array). */
+    linksAt: db.prepare(
+      `SELECT position, hash, ${schema >= HASH_VERSION_SCHEMA ? 'hash_version' : '1'} AS hashVersion, stored_at AS storedAt
+       FROM events WHERE position IN (SELECT value FROM json_each(?))`,
+    ) as Statement<[string], ChainLink>,
     headPosition: db.prepare(`SELECT coalesce(max(position), 0) AS head FROM events`) as Statement<[], { head: number }>,
   };
 };

@@ -2,6 +2,10 @@ import { systemClock, type Clock, type EventRegistry, type StoredEvent } from '@
 import {
   catchUp,
   appendedRows,
+  checkEvents,
+  checkHead,
+  checkLogPage,
+  positionsBefore,
   chainAfter,
   checkLogRange,
   checkStreamRange,
@@ -17,6 +21,7 @@ import {
   subscriptionSet,
   type AppendError,
   type AppendResult,
+  type ChainLink,
   type CurrentRevision,
   type EncodedEvent,
   type EventStore,
@@ -25,6 +30,7 @@ import {
   type PreparedBatch,
   type ReadError,
   type StoredAt,
+  type StoredRow,
   type StoreUnavailable,
 } from '@minsheng/event-store';
 import { left, right, type Either } from 'fp-ts/Either';
@@ -78,6 +84,15 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         }
       });
 
+  const linksAt = (positions: readonly number[]): Map<number, ChainLink> =>
+    new Map(positions.length ? q.linksAt.all(JSON.stringify(positions)).map((l) => [l.position, l]) : []);
+
+  /** Rows read alone or by stream, each checked against the event before it. */
+  const checkedEvents = (rows: readonly StoredRow[]): Either<ReadError, readonly StoredEvent[]> => {
+    const broken = checkEvents(linksAt(positionsBefore(rows)), rows);
+    return broken ? left(broken) : decodeRows(rows, registry, false);
+  };
+
   const currentRevision = (stream: string): CurrentRevision => q.streamRevision.get(stream)?.revision ?? NO_STREAM;
 
   const storedAlready = (events: readonly EncodedEvent[]): Map<string, StoredAt> => {
@@ -106,7 +121,15 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     const w = q.writes;
     if (!w) return left(storeUnavailable(new Error(`${db.name} is open read-only at an older schema version; nothing can be appended`)));
 
-    const chained = chainAfter(head === undefined ? w.logHead.get() : head, stream, actual, events, clock.now().toISOString());
+    let after = head;
+    if (after === undefined) {
+      // Once a transaction: its later batches chain onto rows it wrote itself.
+      const last = w.logHead.get();
+      const broken = checkHead(last);
+      if (broken) return left(broken);
+      after = last ?? null;
+    }
+    const chained = chainAfter(after, stream, actual, events, clock.now().toISOString());
     for (const row of chained.rows)
       w.insert.run(
         row.position,
@@ -178,7 +201,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
           direction === 'forward'
             ? q.streamForward.all(stream, fromRevision ?? 0, maxCount)
             : q.streamBackward.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount);
-        return decodeRows(storedRows(rows), registry, raw);
+        return raw ? decodeRows(storedRows(rows), registry, true) : checkedEvents(storedRows(rows));
       }),
 
     readAll: (opts) =>
@@ -186,7 +209,10 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         const range = checkLogRange(opts);
         if (range._tag === 'Left') return range;
         const { fromPosition, maxCount = NO_LIMIT, raw } = range.right;
-        return decodeRows(storedRows(q.logPage.all(fromPosition, maxCount)), registry, raw);
+        const page = storedRows(q.logPage.all(fromPosition, maxCount));
+        if (raw || page.length === 0) return decodeRows(page, registry, raw);
+        const broken = checkLogPage(fromPosition, fromPosition === 0 ? undefined : linksAt([fromPosition]).get(fromPosition), page);
+        return broken ? left(broken) : decodeRows(page, registry, false);
       }),
 
     streamRevision: (stream) => task<ReadError, CurrentRevision>(() => right(currentRevision(stream))),
@@ -196,7 +222,10 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     readEvent: (eventId, opts) =>
       task<ReadError, StoredEvent | null>(() => {
         const row = q.event.get(eventId);
-        return row ? decodeRow(row, registry, opts?.raw ?? false) : right(null);
+        if (!row) return right(null);
+        if (opts?.raw) return decodeRow(row, registry, true);
+        const checked = checkedEvents([row]);
+        return checked._tag === 'Left' ? checked : right(checked.right[0]!);
       }),
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),

@@ -1,7 +1,7 @@
 import { findPlace, reportingPlaces, unknownMetric, unknownTask } from '@minsheng/core';
 import { measureUnit } from '@minsheng/projections';
 import type { Command } from 'commander';
-import { failed, unwrap, usage } from '../failure';
+import { integrity, unwrap, usage } from '../failure';
 import { auditText } from '../output/audit';
 import { printJson, printLines } from '../output/print';
 import { nonEmpty, wholeNumber } from '../parse';
@@ -52,6 +52,9 @@ export const registerAudit = (program: Command): void => {
     if (run.json) printJson(trail);
     else printLines(auditText(trail, { timeZone, unit }));
     if (!trail.replay.matches)
-      throw failed(`replaying the events gives ${trail.replay.value ?? 'nothing'}, not the figure shown (${trail.value ?? 'nothing'})`);
+      throw integrity(
+        `the read model does not match the events behind this figure (${trail.faults.length} READ-MODEL FAULT${trail.faults.length === 1 ? '' : 'S'}; ` +
+          `the events give ${trail.replay.value ?? 'nothing'}, the read model shows ${trail.value ?? 'nothing'}): run \`minsheng rebuild\``,
+      );
   });
 };

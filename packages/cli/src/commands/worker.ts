@@ -1,10 +1,10 @@
 import type { Clock, StoredEvent } from '@minsheng/core';
 import { CHECK_TRIES, createLedger, failedCheckText, sweepVerdict, type LedgerDeps, type LedgerFailure, type SweepResult } from '@minsheng/ledger';
-import { againWaitMs, LARGE_CATCH_UP, LEDGER_INDEX, runWorker, type ProjectionState } from '@minsheng/projections';
+import { againWaitMs, checkReadModel, LARGE_CATCH_UP, LEDGER_INDEX, ReadModelMismatch, runWorker, type ProjectionState } from '@minsheng/projections';
 import type { Command } from 'commander';
 import type { Either } from 'fp-ts/Either';
 import { hostname } from 'node:os';
-import { unwrap, usage } from '../failure';
+import { integrity, integrityFailureOf, unwrap, usage } from '../failure';
 import { openEngine, reasonOf, type Engine, type ReadModel } from '../open-ledger';
 import { printJson, printLines } from '../output/print';
 import { renderTable } from '../output/table';
@@ -14,7 +14,7 @@ import { checkWriteClock, ledgerCommand, readerThreadsOf, runOf, threadsOption, 
 export interface ProjectionStatus {
   readonly projection: string;
   readonly checkpoint: number;
-  /** head − checkpoint: events the read model has not applied yet. */
+  /** head − checkpoint: events the read model has not applied yet (negative: it applied events the log no longer holds). */
   readonly lag: number;
   readonly updatedAt: string | null;
   /** The last owner of the lease, live or expired; null when released or never taken. */
@@ -29,12 +29,15 @@ export interface WorkerStatus {
   readonly readModel: string;
   readonly head: number;
   readonly projections: readonly ProjectionStatus[];
+  /** Why the serving read model refuses to serve (it applied events the log no longer holds), or null. */
+  readonly mismatch: string | null;
 }
 
 const projectionStatus = (s: ProjectionState, head: number, now: number): ProjectionStatus => ({
   projection: s.projection,
   checkpoint: s.checkpoint,
-  lag: Math.max(0, head - s.checkpoint),
+  // Negative when the read model is ahead of the log (it then refuses to serve: see mismatch).
+  lag: head - s.checkpoint,
   updatedAt: s.updatedAt,
   owner: s.owner,
   leaseExpiresAt: s.leaseExpiresAt === null ? null : new Date(s.leaseExpiresAt).toISOString(),
@@ -53,7 +56,12 @@ export const workerStatus = (e: Engine): Promise<WorkerStatus> =>
       if (!states.some((s) => s.projection === LEDGER_INDEX))
         states.unshift({ projection: LEDGER_INDEX, checkpoint: 0, updatedAt: null, owner: null, leaseExpiresAt: null });
       const now = Date.now();
-      return { where: e.where, readModel, head, projections: states.map((s) => projectionStatus(s, head, now)) };
+      let mismatch: string | null = null;
+      await checkReadModel(e.store, model.reader).catch((err: unknown) => {
+        if (!(err instanceof ReadModelMismatch)) throw err;
+        mismatch = err.message;
+      });
+      return { where: e.where, readModel, head, projections: states.map((s) => projectionStatus(s, head, now)), mismatch };
     } finally {
       await model.close();
     }
@@ -332,6 +340,9 @@ const workWith = async (
         }
         held = false;
       } catch (e) {
+        // A broken chain or a read model the log lost does not pass: the worker stops and says why.
+        const fault = integrityFailureOf(e);
+        if (fault) throw fault;
         // runWorker tried to release a lease it held; if that failed too, the lease simply expires.
         const gaveUp = held;
         held = false;
@@ -375,7 +386,11 @@ export const registerWorker = (program: Command): void => {
     const run = runOf(cmd);
     if (o.status || what === 'status') {
       const s = await run.engine(workerStatus);
-      return run.json ? printJson(s) : printStatus(s);
+      if (run.json) printJson(s);
+      else printStatus(s);
+      // A lag of 0 must never hide a read model ahead of the log.
+      if (s.mismatch) throw integrity(s.mismatch);
+      return;
     }
     if (o.pollMs * 2 >= o.leaseMs) throw usage(`--lease-ms (${o.leaseMs}) must be more than twice --poll-ms (${o.pollMs})`);
     if (o.owner !== undefined && !o.owner.trim()) throw usage('--owner must not be empty');

@@ -94,6 +94,8 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
       ]),
     ).map((l) => `  ${l}`),
     '',
+    // Never hidden: each difference between the read model and the events is a line of its own.
+    ...t.faults.map((f) => `READ-MODEL FAULT: ${f}`),
     `Replay: the events give ${t.replay.value ?? 'nothing'}; ${t.replay.matches ? 'matches the figure shown' : `DOES NOT MATCH the figure shown (${t.value ?? 'nothing'})`}.`,
   );
   return lines;

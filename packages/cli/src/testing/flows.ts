@@ -313,7 +313,7 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
 
       const victim = await engine.tamper();
       const bad = run(['verify']);
-      expect(bad.code).toBe(1);
+      expect(bad.code).toBe(3);
       expect(bad.stdout).toBe('');
       expect(bad.stderr.trimEnd()).toBe(
         `minsheng: event at position ${victim.position} (${victim.eventId}) fails verification: stored hash does not match the event's content`,

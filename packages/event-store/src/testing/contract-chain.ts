@@ -3,7 +3,7 @@ import { iterateAll } from '../catch-up';
 import { ANY, NO_STREAM } from '../expected-revision';
 import type { EventStore } from '../port';
 import { makeTestEvents, makeV1Report } from './factory';
-import { ok, type Kit } from './harness';
+import { fails, ok, type Kit } from './harness';
 
 /** Ten events over three streams and four appends. */
 const seed = async (store: EventStore) => {
@@ -68,9 +68,10 @@ export const chainContract = (kit: Kit) => {
       const [fifth] = await ok(store.readAll({ fromPosition: 4, maxCount: 1 }));
       const forged = { ...(fifth!.data as object), figure: { kind: 'quantity', value: '99999', unit: '个' } };
       await kit.corrupt!(5, { kind: 'field', field: 'data', value: forged });
-      // The forged figure is a valid one: only the chain can tell.
-      expect((await ok(store.readEvent(fifth!.eventId)))!.data).toEqual(forged);
+      // The forged figure is a valid one: only the chain can tell (checked reads refuse it, see contract-checked.ts).
+      expect((await ok(store.readEvent(fifth!.eventId, { raw: true })))!.data).toEqual(forged);
       expect(await firstBreak(store)).toMatchObject({ _tag: 'ChainBroken', position: 5, eventId: fifth!.eventId, checked: 4 });
+      await fails(store.readEvent(fifth!.eventId), 'BrokenChain');
     });
 
     when(!!kit.corrupt)('names the first event whose stored hash or link was changed', async () => {

@@ -71,11 +71,13 @@ export const schemaContract = (kit: Kit) => {
       expect(await ok(store.readEvent(v1.eventId, { raw: true }))).toEqual(raw);
     });
 
-    when(!!kit.corrupt)('refuses to read a stored event that fails its schema, except raw', async () => {
+    // Stored by an older release (or by hand) with a valid hash, so only the schema can tell.
+    when(!!kit.seedRaw)('refuses to read a stored event that fails its schema, except raw', async () => {
       const store = kit.store();
       const [a, b, c] = makeTestEvents(3);
-      await ok(store.append(S, [a!, b!, c!], NO_STREAM));
-      await kit.corrupt!(2, { kind: 'field', field: 'data', value: { ...b!.data, figure: { kind: 'quantity', value: 'lots', unit: '个' } } });
+      await ok(store.append(S, [a!], NO_STREAM));
+      await kit.seedRaw!(S, { ...b!, data: { ...b!.data, figure: { kind: 'quantity', value: 'lots', unit: '个' } } });
+      await ok(store.append(S, [c!], ANY));
 
       expect(await fails(store.readAll(), 'SchemaViolation')).toMatchObject({ eventId: b!.eventId, path: 'data.figure.value' });
       await fails(store.readStream(S), 'SchemaViolation');

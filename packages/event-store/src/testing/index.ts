@@ -1,6 +1,7 @@
 import type { EventStore } from '../port';
 import { appendContract } from './contract-append';
 import { chainContract } from './contract-chain';
+import { checkedReadContract } from './contract-checked';
 import { idempotencyContract } from './contract-idempotency';
 import { readContract } from './contract-read';
 import { schemaContract } from './contract-schema';
@@ -24,6 +25,8 @@ export {
   type Kit,
 } from './harness';
 export { inMemoryHarness, type InMemoryHarness } from './in-memory-hooks';
+/** The in-memory store's rows, for tests that damage a log as an intruder with the tables' owner rights would. */
+export { inMemoryInternals } from '../in-memory';
 
 /**
  * The one suite every EventStore adapter passes. Call it at the top level of a jest test
@@ -65,6 +68,7 @@ export const runEventStoreContract = <H extends { readonly store: EventStore }>(
     readContract(kit);
     schemaContract(kit);
     chainContract(kit);
+    checkedReadContract(kit);
     recordedTimeContract(kit);
     contractBatches(kit);
     subscribeContract(kit);

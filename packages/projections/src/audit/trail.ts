@@ -1,5 +1,5 @@
-import { figureValue, type Figure, type Source } from '@minsheng/core';
-import type { ReadModelReader } from '../read-model/rows';
+import { canonicalJson, figureValue, type Figure, type Source, type TargetSetData } from '@minsheng/core';
+import type { FigureVersion, Retraction } from '../read-model/rows';
 import { metricFigure } from '../views/metric-figure';
 import { figureText, percentText, targetText, valueText } from '../views/format';
 import type { ViewMoment } from '../views/rows';
@@ -66,8 +66,29 @@ export interface AuditTrail extends ViewMoment {
    * with `history`, every report of the metric there.
    */
   readonly entries: readonly TrailEntry[];
-  /** The value recomputed by replaying `entries`; `matches` says it equals `value`. */
+  /**
+   * The value recomputed from the events alone (AuditEvidence), independently of the read
+   * model; `matches` says it equals `value` and the read model shows no fault.
+   */
   readonly replay: { readonly value: string | null; readonly matches: boolean };
+  /**
+   * Every difference between the read model and the events behind the figure, one sentence
+   * each (READ-MODEL FAULT): a figure, date, time or hash a row says differently, an event it
+   * counts that the log does not hold or has not in force, one it leaves out, another target.
+   * Empty when the read model shows what the events say.
+   */
+  readonly faults: readonly string[];
+}
+
+/**
+ * What an audit replays, read from the event store, not the read model: the metric's target
+ * (null when the task's events set none by knownAt) and every version and retraction of its
+ * figures at the places audited, in log order.
+ */
+export interface AuditEvidence {
+  readonly target: TargetSetData | null;
+  readonly versions: readonly FigureVersion[];
+  readonly retractions: readonly Retraction[];
 }
 
 export class UnknownFigureError extends Error {}
@@ -81,14 +102,31 @@ export interface AuditOptions {
   readonly history?: boolean;
 }
 
-export const auditTrail = async (
-  reader: ReadModelReader,
+const FIELDS = ['reportId', 'place', 'asOf', 'recordedAt', 'unit', 'person', 'reason', 'hash'] as const;
+
+/** How the read model's version in force differs from the event it names (none: []). */
+const rowFaults = (shown: FigureVersion, event: FigureVersion): string[] => {
+  const faults: string[] = [];
+  const at = `#${event.position}`;
+  if (canonicalJson(shown.figure) !== canonicalJson(event.figure))
+    faults.push(`${at}: the read model has the figure ${figureText(shown.figure)}, the event says ${figureText(event.figure)}`);
+  for (const f of FIELDS)
+    if (shown[f] !== event[f]) faults.push(`${at}: the read model has ${f} ${JSON.stringify(shown[f])}, the event says ${JSON.stringify(event[f])}`);
+  return faults;
+};
+
+/**
+ * The figure as the read model shows it, its lineage, and the events behind it with the figure
+ * replayed from them (`evidence`, read from the store). Every difference is a fault.
+ */
+export const auditTrail = (
   s: Snapshot,
+  evidence: AuditEvidence,
   task: number,
   metricId: string,
   place?: string,
   options: AuditOptions = {},
-): Promise<AuditTrail> => {
+): AuditTrail => {
   const m = s.metrics.find((x) => x.target.metric.id === metricId);
   if (!m) throw new UnknownFigureError(`metric ${metricId} is not in plan ${s.moment.planId}`);
   if (m.target.task.number !== task) throw new UnknownFigureError(`metric ${metricId} belongs to task ${m.target.task.number}, not task ${task}`);
@@ -96,13 +134,17 @@ export const auditTrail = async (
   const focus = place === undefined || place === city.id ? null : place;
   if (focus !== null && !s.frame.places.some((p) => p.id === focus))
     throw new UnknownFigureError(`place ${focus} is not a place of plan ${s.moment.planId}`);
-  const shownReports = [...new Set(m.versions.filter((v) => focus === null || v.place === focus).map((v) => v.reportId))];
-  const { versions, retractions } = options.history
-    ? await reader.history(s.moment.planId, metricId, focus)
-    : await reader.reports(shownReports);
+  const inFocus = <T extends { readonly place: string }>(xs: readonly T[]) => xs.filter((v) => focus === null || v.place === focus);
   const at = { asOf: s.moment.asOf, knownAt: Date.parse(s.moment.knownAt) };
-  const replayed = inForce(versions, retractions, at);
-  const shownIds = new Set(m.versions.filter((v) => focus === null || v.place === focus).map((v) => v.eventId));
+  const replayed = inFocus(inForce(evidence.versions, evidence.retractions, at));
+  const replayedIds = new Set(replayed.map((v) => v.eventId));
+  // The events behind the figures in force, by the events and by the read model: a report either counts is listed.
+  const listed = new Set([...replayed, ...inFocus(m.versions)].map((v) => v.reportId));
+  const versions = options.history ? inFocus(evidence.versions) : evidence.versions.filter((v) => listed.has(v.reportId));
+  const reportPlace = new Map(evidence.versions.filter((v) => v.kind === 'report').map((v) => [v.eventId, v.place]));
+  const retractions = evidence.retractions.filter((r) =>
+    options.history ? focus === null || reportPlace.get(r.reportId) === focus : listed.has(r.reportId),
+  );
   const pname = (id: string) => s.frame.places.find((p) => p.id === id)?.name ?? id;
   const unitName = (id: string | null) => (id ? s.frame.responsibleUnits.find((u) => u.id === id)?.name ?? id : null);
   const placeOfReport = new Map(versions.filter((v) => v.kind === 'report').map((v) => [v.eventId, v.place]));
@@ -125,7 +167,7 @@ export const auditTrail = async (
       reportId: v.reportId,
       hash: v.hash,
       known: v.recordedAt <= at.knownAt,
-      inForce: shownIds.has(v.eventId),
+      inForce: replayedIds.has(v.eventId),
     })),
     ...retractions.map((r) => ({
       eventId: r.eventId,
@@ -150,11 +192,30 @@ export const auditTrail = async (
   ].sort((a, b) => a.position - b.position);
 
   // A district's figure is judged as if the metric were that place's alone.
-  const scoped = focus === null ? m.target : { ...m.target, metric: { ...m.target.metric, level: 'district' as const, places: [focus] } };
-  const shown = focus === null ? m : metricFigure(s.frame, scoped, m.versions.filter((v) => v.place === focus), s.moment.asOf);
-  const replayFigure = metricFigure(s.frame, scoped, replayed, s.moment.asOf);
+  const scope = (t: TargetSetData): TargetSetData =>
+    focus === null ? t : { ...t, metric: { ...t.metric, level: 'district' as const, places: [focus] } };
+  const shown = focus === null ? m : metricFigure(s.frame, scope(m.target), inFocus(m.versions), s.moment.asOf);
+  const replayFigure = metricFigure(s.frame, scope(evidence.target ?? m.target), replayed, s.moment.asOf);
   const value = valueText(shown.rolled.value);
   const replayValue = valueText(replayFigure.rolled.value);
+
+  const faults: string[] = [];
+  if (evidence.target === null) faults.push(`the task's events set no target for ${metricId} by this moment; the read model has ${targetText(m.target.target)}`);
+  else if (canonicalJson(evidence.target.target) !== canonicalJson(m.target.target))
+    faults.push(`the read model has the target ${targetText(m.target.target)}, the task's events set ${targetText(evidence.target.target)}`);
+  const byId = new Map(evidence.versions.map((v) => [v.eventId, v]));
+  for (const v of shown.versions) {
+    const event = byId.get(v.eventId);
+    if (!event) faults.push(`the read model counts event ${v.eventId} (position ${v.position}), which is not in the log's events for this figure`);
+    else {
+      faults.push(...rowFaults(v, event));
+      if (!replayedIds.has(v.eventId)) faults.push(`#${event.position}: the read model counts it, but the events do not have it in force at this moment`);
+    }
+  }
+  const shownIds = new Set(shown.versions.map((v) => v.eventId));
+  for (const v of replayFigure.versions)
+    if (!shownIds.has(v.eventId)) faults.push(`#${v.position}: the events have it in force for ${pname(v.place)}, but the read model leaves it out`);
+  if (replayValue !== value) faults.push(`the read model shows ${value ?? 'nothing'}, the events give ${replayValue ?? 'nothing'}`);
   return {
     ...s.moment,
     task,
@@ -180,6 +241,7 @@ export const auditTrail = async (
       reportId: v.reportId,
     })),
     entries,
-    replay: { value: replayValue, matches: replayValue === value },
+    replay: { value: replayValue, matches: faults.length === 0 },
+    faults,
   };
 };

@@ -200,6 +200,15 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
         owner: (r.owner as string | null) ?? null,
         leaseExpiresAt: r.expires_at === null || r.expires_at === undefined ? null : Number(r.expires_at),
       })),
+    hashAt: async (position) =>
+      ((
+        await rows(
+          ['plans', 'targets', 'figures', 'retractions', 'completions', 'missed']
+            .map((t) => `SELECT hash FROM ${s}.${t} WHERE position = $1`)
+            .join(' UNION ALL '),
+          [position],
+        )
+      )[0]?.hash as string | undefined) ?? null,
     planIds: async () => (await rows(`SELECT DISTINCT plan_id FROM ${s}.plans ORDER BY plan_id`, [])).map((r) => r.plan_id as string),
     frame: async (plan, knownAt) => {
       const r = (await rows(`SELECT * FROM ${s}.plans WHERE plan_id = $1 AND recorded_at <= $2 ORDER BY position DESC LIMIT 1`, [plan, knownAt]))[0];

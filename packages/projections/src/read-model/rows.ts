@@ -80,6 +80,12 @@ export interface ReadModelReader {
   missed(planId: string, knownAt: number): Promise<Recorded<LedgerEventData<'DeadlineMissed'>>[]>;
   /** Whether any progress report for the metric was recorded at or before `before`. */
   reportedBy(planId: string, metric: string, before: number): Promise<boolean>;
+  /**
+   * The hash of the event the read model applied at `position`, or null when it keeps no row for
+   * it. Every ledger event adds a row, so at the checkpoint this names the last event applied:
+   * the log must still hold that event there (see checkReadModel).
+   */
+  hashAt(position: number): Promise<string | null>;
   /** Position, stream and event id of one figure version, to find the stream of a report for a correction. */
   findReport(eventId: string): Promise<FigureVersion | null>;
 }

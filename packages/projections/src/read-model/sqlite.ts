@@ -298,6 +298,11 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       `SELECT 1 FROM rm_figures WHERE pair IN (SELECT id FROM rm_pairs WHERE plan_id = ? AND metric = ?)
          AND kind = 'report' AND recorded_at <= ? LIMIT 1`,
     ),
+    hashAt: prep(
+      ['rm_plans', 'rm_targets', 'rm_figures', 'rm_retractions', 'rm_completions', 'rm_missed']
+        .map((t) => `SELECT hash FROM ${t} WHERE position = @position`)
+        .join(' UNION ALL '),
+    ).pluck(),
     findReport: prep(`SELECT v.*, p.plan_id, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair WHERE v.event_id = ?`),
   };
 
@@ -338,6 +343,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     missed: async (plan, knownAt) =>
       (q.missed.all(plan, knownAt) as Row[]).map((r) => recorded<LedgerEventData<'DeadlineMissed'>>(r)),
     reportedBy: async (plan, metric, before) => q.reportedBy.get(plan, metric, before) !== undefined,
+    hashAt: async (position) => (q.hashAt.get({ position }) as string | undefined) ?? null,
     findReport: async (eventId) => {
       const r = q.findReport.get(eventId) as Row | undefined;
       return r ? figureVersion(r) : null;

@@ -93,6 +93,14 @@ export const runReadModelContract = (name: string, o: ReadModelContractOptions):
       }
     });
 
+    it('names the hash of the event it applied at a position (the check of a read model against the log)', async () => {
+      const rm = await fresh();
+      const events = randomHistory(3, 12);
+      expect(await rm.writer.applyBatch('ledger-index', 0, events)).toBe('applied');
+      for (const e of events) expect(await rm.reader.hashAt(e.position)).toBe(e.hash);
+      expect(await rm.reader.hashAt(13)).toBeNull();
+    });
+
     it('commits a batch only when the checkpoint is where the caller saw it', async () => {
       const rm = await fresh();
       const events = randomHistory(9, 10);

@@ -1,0 +1,4 @@
+import { sqliteLedger } from './testing/engines';
+import { describeIntegrityFlows } from './testing/integrity-flows';
+
+describeIntegrityFlows(sqliteLedger());

@@ -21,7 +21,7 @@ import {
 import { isLeft, right } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
-import { checkCompletion } from './completion';
+import { checkCompletion, recordOwedCompletions, type CompletionRecorded } from './completion';
 import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
 import { projectionFailed, queryFailed, type LedgerFailure } from './failure';
@@ -127,9 +127,6 @@ export interface Ledger {
   verify(onProgress?: (checked: number, head: number) => void): TE.TaskEither<LedgerFailure, VerifyResult>;
 }
 
-/** A completion check that lost its race on the task's stream: another writer recorded the completion. */
-const completedElsewhere = (e: LedgerFailure): TE.TaskEither<LedgerFailure, boolean> => (e._tag === 'ConcurrencyError' ? TE.right(false) : TE.left(e));
-
 export const createLedger = (options: LedgerOptions): Ledger => {
   const deps: LedgerDeps = { store: options.store, readModel: options.readModel, clock: options.clock ?? systemClock };
   const inline = options.projectInline ?? true;
@@ -139,30 +136,38 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   });
   const project = (onProgress?: (c: number, h: number) => void) =>
     TE.tryCatch(() => catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed);
-  const settle = (): TE.TaskEither<LedgerFailure, void> => (inline ? pipe(project(), TE.map(() => undefined)) : TE.right(undefined));
-  const afterProgress = (r: Recorded): TE.TaskEither<LedgerFailure, ReportResult> =>
+  /**
+   * Brings the read model up to date and records every completion owed (inline projection; a
+   * worker does both otherwise): whatever the command, a completion that a process killed between
+   * its report and the check never made is recorded first, dated by that report. `tasks` limits
+   * the check to those task numbers (after an append: the command's first settle checked the rest).
+   */
+  const settle = (tasks?: readonly number[]): TE.TaskEither<LedgerFailure, CompletionRecorded[]> =>
     !inline
-      ? TE.right({ ...r, completedTask: false })
+      ? TE.right([])
       : pipe(
-          settle(),
-          TE.chainW(() => resolvePlan(deps)),
-          // Another writer completing the task first is no failure of this report: it is completed once.
-          TE.chainW((frame) => pipe(checkCompletion(deps, frame, r.task, r.eventId), TE.orElseW(completedElsewhere))),
-          TE.chainFirstW(() => settle()),
-          TE.map((completedTask) => ({ ...r, completedTask })),
+          project(),
+          TE.chainW(() => TE.tryCatch(() => deps.readModel.reader.planIds(), projectionFailed)),
+          TE.chainW((planIds) => TE.sequenceSeqArray(planIds.map((id) => recordOwedCompletions(deps, id, tasks)))),
+          TE.map((recorded) => recorded.flat()),
+          TE.chainFirstW((recorded) => (recorded.length ? project() : TE.right(undefined))),
         );
+  const afterProgress = (r: Recorded): TE.TaskEither<LedgerFailure, ReportResult> =>
+    pipe(
+      settle([r.task]),
+      TE.map((recorded) => ({ ...r, completedTask: recorded.some((c) => c.cause.eventId === r.eventId) })),
+    );
   /** The task, if completed by this check: another process completing it first is not a failure (it is completed once). */
   const completeIfMet = (frame: PlanFrame, task: number): TE.TaskEither<LedgerFailure, number[]> =>
     pipe(
       checkCompletion(deps, frame, task),
-      TE.orElseW(completedElsewhere),
       TE.map((done) => (done ? [task] : [])),
     );
-  const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> =>
-    pipe(settle(), TE.chainW(() => TE.tryCatch(f, queryFailed)));
+  /** A read of the read model; the caller has settled it first. */
+  const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> => TE.tryCatch(f, queryFailed);
 
   return {
-    importPlan: (plan) => pipe(importPlan(deps, plan), TE.chainFirstW(settle)),
+    importPlan: (plan) => pipe(settle(), TE.chainW(() => importPlan(deps, plan)), TE.chainFirstW(() => settle())),
     report: (input) => pipe(settle(), TE.chainW(() => report(deps, input)), TE.chainW(afterProgress)),
     correct: (input) => pipe(settle(), TE.chainW(() => correct(deps, input)), TE.chainW(afterProgress)),
     retract: (input) => pipe(settle(), TE.chainW(() => retract(deps, input)), TE.chainW(afterProgress)),
@@ -171,7 +176,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         settle(),
         TE.chainW(() => resolvePlan(deps, planId)),
         TE.chainW((frame) => checkDeadlines(deps, frame)),
-        TE.chainFirstW(settle),
+        TE.chainFirstW(() => settle()),
       ),
     plan: (planId) => pipe(settle(), TE.chainW(() => resolvePlan(deps, planId))),
     status: (q = {}) =>
@@ -254,7 +259,10 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       return right({ checked, completed, failed, stopped });
     },
     rebuild: (onProgress) =>
-      TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
+      pipe(
+        TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
+        TE.chainFirstW(() => settle()),
+      ),
     verify: (onProgress) => TE.tryCatch(() => verifyChain(deps.store, onProgress), projectionFailed),
   };
 };

@@ -36,6 +36,7 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'InvalidInput',
   'AlreadyRetracted',
   'DeadlineNotPassed',
+  'TargetRevisionRefused',
 ]);
 
 /** The option a refused field came from: asOf → --as-of. */

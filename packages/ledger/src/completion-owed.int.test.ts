@@ -72,7 +72,6 @@ describe('a completion owed by a process killed after its report', () => {
     ['checkDeadlines', (l) => l.checkDeadlines()],
     ['report on another task', (l) => l.report({ task: 1, metric: 't01-job-stations', place: 'daoli', asOf: '2024-10-19', value: '3', by: 'hrss' })],
     ['importPlan', (l) => l.importPlan(plan)],
-    ['rebuild', (l) => l.rebuild()],
   ])('%s records it first, dated by the report that completed the task', async (_, command) => {
     const next = f.process();
     const before = await run(next.store.headPosition());

@@ -258,11 +258,9 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       }
       return right({ checked, completed, failed, stopped });
     },
+    // No completion check: a rebuild runs as a role that writes the read model only (docs/postgres.md).
     rebuild: (onProgress) =>
-      pipe(
-        TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
-        TE.chainFirstW(() => settle()),
-      ),
+      TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
     verify: (onProgress) => TE.tryCatch(() => verifyChain(deps.store, onProgress), projectionFailed),
   };
 };

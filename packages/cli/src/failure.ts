@@ -51,6 +51,7 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'DeadlineNotPassed',
   'ModeRefused',
   'ClockBehindLedger',
+  'TargetRevisionRefused',
 ]);
 
 /** A read model whose tables were dropped or changed by hand: a rebuild from the events mends it. */

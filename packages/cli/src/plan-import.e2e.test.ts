@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, openSqlite, SEED, tempDir } from './testing/run-cli';
 
@@ -41,6 +42,33 @@ describe('minsheng plan import', () => {
       const again = cli(['plan', 'import', SEED, '--db', db]);
       expect(again.stdout).toContain('nothing was added');
       expect(events(db)).toBe(created + written);
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('refuses a revision that changes a reported metric\'s unit base, in one line naming it, and writes nothing', () => {
+    const tmp = tempDir();
+    try {
+      const db = join(tmp.dir, 'ledger.db');
+      const at = (now: string) => ['--db', db, '--now', now];
+      expect(cli(['init', '--db', db]).code).toBe(0);
+      expect(cli(['plan', 'import', SEED, ...at('2024-01-05T10:00:00+08:00')]).code).toBe(0);
+      const homes = ['--task', '9', '--metric', 't09-elderly-home-adaptations', '--as-of', '2024-09-30', '--by', '市民政局'];
+      expect(cli(['report', ...homes, '--place', '道里区', '--value', '100', ...at('2024-10-01T10:00:00+08:00')]).code).toBe(0);
+      expect(cli(['report', ...homes, '--place', '南岗区', '--value', '60', ...at('2024-10-01T10:05:00+08:00')]).code).toBe(0);
+      const revised = join(tmp.dir, 'revised.json');
+      writeFileSync(revised, readFileSync(SEED, 'utf8').replace(/("id": "t09-elderly-home-adaptations"[^}]*"unit": )"户"/, '$1"个"'));
+      const before = events(db);
+
+      const r = cli(['plan', 'import', revised, ...at('2024-10-02T10:00:00+08:00')]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        'minsheng: the plan changes targets that reports were recorded under: t09-elderly-home-adaptations changes its unit base from 户 to 个 ' +
+          '(2 reports recorded under 户); give the new target a new metric id, or retract those reports first; nothing was imported\n',
+      );
+      expect(events(db)).toBe(before);
     } finally {
       tmp.remove();
     }

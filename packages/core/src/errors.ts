@@ -13,7 +13,13 @@ export type LedgerError =
   | { readonly _tag: 'InvalidFigure'; readonly field: string; readonly reason: string; readonly message: string }
   | { readonly _tag: 'InvalidInput'; readonly field: string; readonly reason: string; readonly message: string }
   | { readonly _tag: 'AlreadyRetracted'; readonly eventId: string; readonly message: string }
-  | { readonly _tag: 'DeadlineNotPassed'; readonly deadline: string; readonly message: string };
+  | { readonly _tag: 'DeadlineNotPassed'; readonly deadline: string; readonly message: string }
+  | {
+      readonly _tag: 'TargetRevisionRefused';
+      /** Each change refused, with how many reports (not retracted) were recorded under the old target. */
+      readonly revisions: readonly { readonly metric: string; readonly change: string; readonly from: string; readonly to: string; readonly reports: number }[];
+      readonly message: string;
+    };
 
 export type LedgerErrorTag = LedgerError['_tag'];
 

@@ -22,4 +22,5 @@ export * from './streams';
 export * from './deciders/decider';
 export * from './deciders/plan';
 export * from './deciders/task';
+export * from './deciders/target-revision';
 export * from './deciders/progress';

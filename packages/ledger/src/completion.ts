@@ -1,5 +1,5 @@
 import { dateIn, taskDecider, taskStream, type PlanFrame } from '@minsheng/core';
-import { takeSnapshot, targetText, valueText } from '@minsheng/projections';
+import { metricFigure, targetText, valueText, type MetricFigure, type ReadModelReader } from '@minsheng/projections';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { metadataFor, type LedgerDeps } from './context';
@@ -7,54 +7,152 @@ import { projectionFailed, type LedgerFailure } from './failure';
 import { appendDecided, loadTask } from './streams';
 
 /**
- * Records TaskCompleted once, when every target of the task is met by the figures in
- * force now, naming those figures and the events behind them. Needs the read model
- * to be up to date. Returns whether a completion was recorded by this call.
+ * The moment a completion is judged at: every event the read model holds, with the figures in
+ * force after the last of them (no figure is effective after the day it is recorded). Not the
+ * caller's clock: a replay at an earlier time must not judge (and record) the past.
  */
-export const checkCompletion = (deps: LedgerDeps, frame: PlanFrame, task: number, causationId?: string): TE.TaskEither<LedgerFailure, boolean> => {
-  const now = deps.clock.now();
-  return pipe(
-    TE.tryCatch(() => takeSnapshot(deps.readModel.reader, { planId: frame.planId }, now, { tasks: [task] }), projectionFailed),
-    TE.chainW((snap) => {
-      const metrics = snap.metrics.filter((m) => m.target.task.number === task);
-      if (!metrics.length || !metrics.every((m) => m.met)) return TE.right(false);
-      return pipe(
-        loadTask(deps.store, frame.planId, task),
-        TE.chainW(({ state, revision }) =>
-          pipe(
-            TE.fromEither(
-              taskDecider.decide(
-                {
-                  type: 'RecordCompletion',
-                  data: {
-                    planId: frame.planId,
-                    task,
-                    completedOn: dateIn(now, frame.timeZone),
-                    figures: metrics.map((m) => ({
-                      metric: m.target.metric.id,
-                      value: valueText(m.rolled.value),
-                      target: m.target.metric.written ?? targetText(m.target.target),
-                      events: [...new Set(m.versions.flatMap((v) => [v.reportId, v.eventId]))],
-                    })),
-                  },
-                },
-                state,
-              ),
-            ),
-            TE.chainW((events) =>
-              appendDecided(
-                deps.store,
-                taskStream(frame.planId, task),
-                events,
-                revision,
-                metadataFor(deps.clock, { system: 'completion-policy' }, causationId ? { causationId } : {}),
-                deps.clock,
-              ),
-            ),
-            TE.map((r) => r !== null),
+const PRESENT = { knownAt: new Date(8.64e15), asOf: '9999-12-31' } as const;
+
+/** The event a completion is dated by: the last one that could change whether the task is met. */
+export interface CompletionCause {
+  readonly eventId: string;
+  readonly position: number;
+  /** Epoch milliseconds of the event's metadata.recordedAt. */
+  readonly recordedAt: number;
+}
+
+/** A TaskCompleted recorded by this call. */
+export interface CompletionRecorded {
+  readonly planId: string;
+  readonly task: number;
+  readonly cause: CompletionCause;
+}
+
+/**
+ * The newest event the read model holds among the task's targets in force and every version
+ * and retraction of its metrics' figures. When a completion is recorded late (a process killed
+ * between its report and the check), this is the report that completed the task, and the
+ * completion carries its date, not the date of the command that found it owed. It never
+ * dates a completion before the figures that met the task were recorded.
+ */
+const causeOf = async (reader: ReadModelReader, planId: string, metrics: readonly MetricFigure[]): Promise<CompletionCause> => {
+  const ids = metrics.map((m) => m.target.metric.id);
+  const candidates: CompletionCause[] = [...(await reader.targets(planId, PRESENT.knownAt.getTime(), ids))];
+  for (const metric of ids) {
+    const h = await reader.history(planId, metric, null);
+    candidates.push(...h.versions, ...h.retractions);
+  }
+  return candidates.reduce((a, b) => (b.position > a.position ? b : a));
+};
+
+const CONCURRENCY_TRIES = 3;
+
+/**
+ * Appends TaskCompleted for a task whose every metric is met, dated by its cause and naming the
+ * figures in force and the events behind them. Nothing when the task is completed already (by
+ * another process, say). Another writer on the task's stream meanwhile (a missed deadline) makes
+ * it decide again on the new state, a few times; after that the completion stays owed and the
+ * next command records it. Returns the completion, if this call recorded it.
+ */
+const recordCompletion = (
+  deps: LedgerDeps,
+  frame: PlanFrame,
+  task: number,
+  metrics: readonly MetricFigure[],
+  cause: CompletionCause,
+  attempt = 1,
+): TE.TaskEither<LedgerFailure, CompletionRecorded | null> =>
+  pipe(
+    loadTask(deps.store, frame.planId, task),
+    TE.chainW(({ state, revision }) =>
+      pipe(
+        TE.fromEither(
+          taskDecider.decide(
+            {
+              type: 'RecordCompletion',
+              data: {
+                planId: frame.planId,
+                task,
+                completedOn: dateIn(new Date(cause.recordedAt), frame.timeZone),
+                figures: metrics.map((m) => ({
+                  metric: m.target.metric.id,
+                  value: valueText(m.rolled.value),
+                  target: m.target.metric.written ?? targetText(m.target.target),
+                  events: [...new Set(m.versions.flatMap((v) => [v.reportId, v.eventId]))],
+                })),
+              },
+            },
+            state,
           ),
         ),
-      );
-    }),
+        TE.chainW((events) =>
+          appendDecided(
+            deps.store,
+            taskStream(frame.planId, task),
+            events,
+            revision,
+            metadataFor(deps.clock, { system: 'completion-policy' }, { causationId: cause.eventId }),
+            deps.clock,
+          ),
+        ),
+      ),
+    ),
+    TE.map((r) => (r === null ? null : { planId: frame.planId, task, cause })),
+    TE.orElse((e) =>
+      e._tag !== 'ConcurrencyError'
+        ? TE.left(e)
+        : attempt < CONCURRENCY_TRIES
+        ? recordCompletion(deps, frame, task, metrics, cause, attempt + 1)
+        : TE.right(null),
+    ),
   );
-};
+
+/**
+ * Records TaskCompleted for each of `tasks` (default: every task of the plan) that is met by the
+ * figures in force and not recorded complete yet: a completion owed. Needs the read model to be
+ * up to date. Returns the completions this call recorded.
+ */
+export const recordOwedCompletions = (
+  deps: LedgerDeps,
+  planId: string,
+  tasks?: readonly number[],
+): TE.TaskEither<LedgerFailure, CompletionRecorded[]> =>
+  pipe(
+    TE.tryCatch(async () => {
+      const { reader } = deps.readModel;
+      const frame = await reader.frame(planId, PRESENT.knownAt.getTime());
+      if (!frame) return [];
+      const done = new Set((await reader.completions(planId, PRESENT.knownAt.getTime())).map((c) => c.data.task));
+      const open = new Set(frame.data.tasks.map((t) => t.number).filter((t) => !done.has(t) && (tasks === undefined || tasks.includes(t))));
+      if (!open.size) return [];
+      const targets = (await reader.targets(planId, PRESENT.knownAt.getTime())).filter((t) => open.has(t.data.task.number));
+      const owed = [];
+      // Metric by metric, a task at a time, stopping at its first unmet one: every command runs
+      // this, and most open tasks have a metric far from met.
+      for (const task of open) {
+        const of = targets.filter((t) => t.data.task.number === task);
+        const metrics: MetricFigure[] = [];
+        for (const t of of) {
+          const versions = await reader.effectiveFigures(planId, t.data.metric.id, { asOf: PRESENT.asOf, knownAt: PRESENT.knownAt.getTime() });
+          const m = metricFigure(frame.data, t.data, versions, PRESENT.asOf);
+          if (!m.met) break;
+          metrics.push(m);
+        }
+        if (of.length && metrics.length === of.length) owed.push({ task, metrics, cause: await causeOf(reader, planId, metrics), frame: frame.data });
+      }
+      return owed;
+    }, projectionFailed),
+    TE.chainW((owed) => TE.sequenceSeqArray(owed.map((o) => recordCompletion(deps, o.frame, o.task, o.metrics, o.cause)))),
+    TE.map((recorded) => recorded.filter((r): r is CompletionRecorded => r !== null)),
+  );
+
+/**
+ * Records TaskCompleted once, when every target of the task is met by the figures in force,
+ * naming those figures and the events behind them, dated by its cause. Needs the read model
+ * to be up to date. Returns whether a completion was recorded by this call.
+ */
+export const checkCompletion = (deps: LedgerDeps, frame: PlanFrame, task: number): TE.TaskEither<LedgerFailure, boolean> =>
+  pipe(
+    recordOwedCompletions(deps, frame.planId, [task]),
+    TE.map((recorded) => recorded.length > 0),
+  );

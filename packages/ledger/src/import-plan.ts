@@ -1,10 +1,21 @@
-import { planDecider, planStream, taskDecider, taskStream, type Decider, type LedgerEvent, type Plan } from '@minsheng/core';
+import {
+  planDecider,
+  planStream,
+  progressStream,
+  reinterpretations,
+  targetRevisionRefused,
+  taskDecider,
+  taskStream,
+  type LedgerEvent,
+  type Plan,
+  type Reinterpretation,
+} from '@minsheng/core';
 import type { ExpectedRevision } from '@minsheng/event-store';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { metadataFor, type LedgerDeps } from './context';
 import type { LedgerFailure, WrittenEvent } from './failure';
-import { envelopes, load } from './streams';
+import { envelopes, load, loadFrame, loadProgress } from './streams';
 
 export interface ImportResult {
   readonly planId: string;
@@ -23,33 +34,80 @@ interface Decided {
   readonly stream: string;
   readonly events: readonly LedgerEvent[];
   readonly expected: ExpectedRevision;
+  /** For a task's stream: how its revised targets reinterpret the figures reported under the old ones. */
+  readonly reinterpretations: readonly Reinterpretation[];
 }
+
+/** Reports of the metric in any of these places that are not retracted, from the progress streams. */
+const reportsInForce = (deps: LedgerDeps, planId: string, metric: string, places: readonly string[]): TE.TaskEither<LedgerFailure, number> =>
+  pipe(
+    places.map((place) => loadProgress(deps.store, progressStream(planId, metric, place))),
+    TE.sequenceSeqArray,
+    TE.map((streams) => streams.reduce((n, s) => n + Object.values(s.state.reports).filter((r) => !r.retracted).length, 0)),
+  );
+
+/**
+ * Refuses a revision that reinterprets figures already reported (a target's kind, its unit's
+ * base, …: see `reinterpretations`), naming each metric, the old and new, and its reports in
+ * force. Such a revision goes through once no report is left under the old target.
+ */
+const refuseReinterpreting = (deps: LedgerDeps, plan: Plan, decided: readonly Decided[]): TE.TaskEither<LedgerFailure, void> => {
+  const changes = decided.flatMap((d) => d.reinterpretations);
+  if (!changes.length) return TE.right(undefined);
+  return pipe(
+    loadFrame(deps.store, plan.id),
+    TE.map((frame) => [...new Set([...(frame?.places ?? []), ...plan.places].map((p) => p.id))]),
+    TE.chainW((places) =>
+      TE.sequenceSeqArray(changes.map((c) => pipe(reportsInForce(deps, plan.id, c.metric, places), TE.map((reports) => ({ ...c, reports }))))),
+    ),
+    TE.chainW((counted) => {
+      const refused = counted.filter((c) => c.reports > 0);
+      return refused.length ? TE.left<LedgerFailure>(targetRevisionRefused(refused)) : TE.right(undefined);
+    }),
+  );
+};
 
 /**
  * Publishes the plan's frame and sets every metric's target. Only what changed is
  * written, so importing the same plan twice adds nothing and a revised plan adds
  * the revised targets beside the old ones. Every stream's events are decided first and
  * written in one atomic append: an import stopped part way (killed, a full disk, a lost
- * race on one stream) leaves nothing, never a plan with only some of its tasks.
+ * race on one stream) leaves nothing, never a plan with only some of its tasks. A revision
+ * that would reinterpret reports already recorded is refused whole (TargetRevisionRefused).
  */
 export const importPlan = (deps: LedgerDeps, plan: Plan, importedBy = 'plan-import'): TE.TaskEither<LedgerFailure, ImportWritten> => {
   const metadata = metadataFor(deps.clock, { system: importedBy }, { source: { document: plan.document } });
-  const decide = <C, S>(stream: string, decider: Decider<C, S>, command: C): TE.TaskEither<LedgerFailure, Decided> =>
+  const frame: TE.TaskEither<LedgerFailure, Decided> = pipe(
+    load(deps.store, planStream(plan.id), planDecider),
+    TE.chainW(({ state, revision }) =>
+      pipe(
+        TE.fromEither(planDecider.decide({ type: 'PublishPlan', plan }, state)),
+        TE.map((events) => ({ stream: planStream(plan.id), events, expected: revision, reinterpretations: [] })),
+      ),
+    ),
+  );
+  const targets = (task: Plan['tasks'][number]): TE.TaskEither<LedgerFailure, Decided> =>
     pipe(
-      load(deps.store, stream, decider),
+      load(deps.store, taskStream(plan.id, task.number), taskDecider),
       TE.chainW(({ state, revision }) =>
         pipe(
-          TE.fromEither(decider.decide(command, state)),
-          TE.map((events) => ({ stream, events, expected: revision })),
+          TE.fromEither(taskDecider.decide({ type: 'SetTargets', plan, task }, state)),
+          TE.map((events) => ({
+            stream: taskStream(plan.id, task.number),
+            events,
+            expected: revision,
+            reinterpretations: events.flatMap((e) => {
+              const old = e.type === 'TargetSet' ? state.targets[e.data.metric.id] : undefined;
+              return old && e.type === 'TargetSet' ? reinterpretations(old, e.data) : [];
+            }),
+          })),
         ),
       ),
     );
   return pipe(
-    [
-      decide(planStream(plan.id), planDecider, { type: 'PublishPlan', plan }),
-      ...plan.tasks.map((task) => decide(taskStream(plan.id, task.number), taskDecider, { type: 'SetTargets', plan, task })),
-    ],
+    [frame, ...plan.tasks.map(targets)],
     TE.sequenceSeqArray,
+    TE.chainFirstW((decided) => refuseReinterpreting(deps, plan, decided)),
     TE.chainW((decided) => {
       const batches = decided
         .filter((d) => d.events.length > 0)

@@ -23,7 +23,7 @@ import { isLeft, right } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { auditEvidence } from './audit-evidence';
-import { checkCompletion } from './completion';
+import { recordOwedCompletions, checkCompletion, type CompletionRecorded } from './completion';
 import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
 import { projectionFailed, queryFailed, writtenButNotProjected, type LedgerFailure } from './failure';
@@ -152,9 +152,6 @@ export interface Ledger {
   verify(onProgress?: (checked: number, head: number) => void): TE.TaskEither<LedgerFailure, VerifyResult>;
 }
 
-/** A completion check that lost its race on the task's stream: another writer recorded the completion. */
-const completedElsewhere = (e: LedgerFailure): TE.TaskEither<LedgerFailure, boolean> => (e._tag === 'ConcurrencyError' ? TE.right(false) : TE.left(e));
-
 export const createLedger = (options: LedgerOptions): Ledger => {
   const deps: LedgerDeps = { store: options.store, readModel: options.readModel, clock: options.clock ?? systemClock };
   const inline = options.projectInline ?? true;
@@ -164,25 +161,42 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   });
   const project = (onProgress?: (c: number, h: number) => void) =>
     TE.tryCatch(() => catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed);
-  const settle = (): TE.TaskEither<LedgerFailure, void> => (inline ? pipe(project(), TE.map(() => undefined)) : TE.right(undefined));
-  /** Once the event is in the log, a failure of what follows must say so (WrittenButNotProjected), so nobody records it again. */
-  const afterProgress = (w: LedgerDeps) => (r: Recorded): TE.TaskEither<LedgerFailure, ReportResult> =>
+  /**
+   * Brings the read model up to date and records every completion owed (inline projection; a
+   * worker does both otherwise): whatever the command, a completion that a process killed between
+   * its report and the check never made is recorded first, dated by that report. `tasks` limits
+   * the check to those task numbers (after an append: the command's first settle checked the rest).
+   */
+  const settle = (tasks?: readonly number[]): TE.TaskEither<LedgerFailure, CompletionRecorded[]> =>
     !inline
-      ? TE.right({ ...r, completedTask: false })
+      ? TE.right([])
       : pipe(
-          settle(),
-          TE.chainW(() => resolvePlan(w)),
-          // Another writer completing the task first is no failure of this report: it is completed once.
-          TE.chainW((frame) => pipe(checkCompletion(w, frame, r.task, r.eventId), TE.orElseW(completedElsewhere))),
-          TE.chainFirstW(() => settle()),
-          TE.map((completedTask) => ({ ...r, completedTask })),
-          TE.mapLeft(writtenButNotProjected([{ eventId: r.eventId, position: r.position }])),
+          project(),
+          TE.chainW(() => TE.tryCatch(() => deps.readModel.reader.planIds(), projectionFailed)),
+          // Owed completions are recorded as any write is (writingDeps): by the system clock on a
+          // production ledger, at the head's time on a simulated one; they are dated by their cause.
+          TE.chainW((planIds) =>
+            planIds.length === 0
+              ? TE.right([])
+              : pipe(
+                  writingDeps(deps),
+                  TE.chainW((w) => TE.sequenceSeqArray(planIds.map((id) => recordOwedCompletions(w, id, tasks)))),
+                ),
+          ),
+          TE.map((recorded) => recorded.flat()),
+          TE.chainFirstW((recorded) => (recorded.length ? project() : TE.right(undefined))),
         );
+  /** Once the event is in the log, a failure of what follows must say so (WrittenButNotProjected), so nobody records it again. */
+  const afterProgress = (r: Recorded): TE.TaskEither<LedgerFailure, ReportResult> =>
+    pipe(
+      settle([r.task]),
+      TE.map((recorded) => ({ ...r, completedTask: recorded.some((c) => c.cause.eventId === r.eventId) })),
+      TE.mapLeft(writtenButNotProjected([{ eventId: r.eventId, position: r.position }])),
+    );
   /** The task, if completed by this check: another process completing it first is not a failure (it is completed once). */
   const completeIfMet = (w: LedgerDeps, frame: PlanFrame, task: number): TE.TaskEither<LedgerFailure, number[]> =>
     pipe(
       checkCompletion(w, frame, task),
-      TE.orElseW(completedElsewhere),
       TE.map((done) => (done ? [task] : [])),
     );
   /**
@@ -190,7 +204,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
    * the log, so a read model that applied events the log no longer holds never serves.
    */
   const serve = (): TE.TaskEither<LedgerFailure, void> =>
-    inline ? settle() : TE.tryCatch(() => checkReadModel(deps.store, deps.readModel.reader), projectionFailed);
+    inline ? pipe(settle(), TE.map(() => undefined)) : TE.tryCatch(() => checkReadModel(deps.store, deps.readModel.reader), projectionFailed);
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> => TE.tryCatch(f, queryFailed);
 
   /** Runs a write with the deps its ledger's mode allows (see writingDeps). */
@@ -202,13 +216,14 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     setting: () => readLedgerSetting(deps.store),
     importPlan: (plan) =>
       pipe(
-        writing((w) => importPlan(w, plan)),
+        settle(),
+        TE.chainW(() => writing((w) => importPlan(w, plan))),
         TE.chainFirstW((r) => pipe(settle(), TE.mapLeft(writtenButNotProjected(r.events)))),
         TE.map(({ planId, written }) => ({ planId, written })),
       ),
-    report: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(report(w, input), TE.chainW(afterProgress(w)))))),
-    correct: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(correct(w, input), TE.chainW(afterProgress(w)))))),
-    retract: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(retract(w, input), TE.chainW(afterProgress(w)))))),
+    report: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(report(w, input), TE.chainW(afterProgress))))),
+    correct: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(correct(w, input), TE.chainW(afterProgress))))),
+    retract: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(retract(w, input), TE.chainW(afterProgress))))),
     checkDeadlines: (planId, options = {}) =>
       options.dryRun
         ? pipe(
@@ -219,7 +234,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         : pipe(
             settle(),
             TE.chainW(() => writing((w) => pipe(resolvePlan(w, planId), TE.chainW((frame) => checkDeadlines(w, frame))))),
-            TE.chainFirstW(settle),
+            TE.chainFirstW(() => settle()),
           ),
     plan: (planId) => pipe(settle(), TE.chainW(() => resolvePlan(deps, planId))),
     status: (q = {}) =>
@@ -312,6 +327,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       }
       return right({ checked, completed, failed, stopped });
     },
+    // No completion check: a rebuild runs as a role that writes the read model only (docs/postgres.md).
     rebuild: (onProgress) =>
       TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
     verify: (onProgress) =>

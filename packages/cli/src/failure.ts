@@ -38,8 +38,9 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'DeadlineNotPassed',
 ]);
 
-/** The option a refused field came from: asOf → --as-of. */
-const optionOf = (field: string): string => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** The option a refused field came from: asOf → --as-of; a source's note is given as --source. */
+const optionOf = (field: string): string =>
+  field === 'note' ? '--source' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
   // The figure checks are shared with plan files, where a decimal must be "written as a string"; on a command line it is.

@@ -11,6 +11,7 @@ import {
 import type { EventOf } from '../events/events';
 import { fitFigure } from '../kinds/fit';
 import type { Figure } from '../kinds/schemas';
+import { PARAGRAPH_MAX, textProblem } from '../text';
 import type { Decider } from './decider';
 import type { PlanFrame } from './plan';
 import type { TargetSetData } from './task';
@@ -115,6 +116,13 @@ const checkFigure = (c: Common, figure: Figure): Either<LedgerError, Figure> => 
   return right(figure);
 };
 
+/** A correction's or retraction's reason: not empty, one line of printable text, at most PARAGRAPH_MAX characters. */
+const checkReason = (reason: string, what: string): Either<LedgerError, string> => {
+  if (!reason.trim()) return left(invalidInput('reason', `${what} needs a reason`));
+  const problem = textProblem(reason, PARAGRAPH_MAX);
+  return problem ? left(invalidInput('reason', problem)) : right(reason.trim());
+};
+
 const resolveReport = (state: ProgressState, eventId: string): string | undefined =>
   state.reports[eventId] ? eventId : state.corrections[eventId];
 
@@ -168,7 +176,8 @@ export const progressDecider: Decider<ProgressCommand, ProgressState, ProgressEv
         const report = state.reports[reportId]!;
         if (report.retracted)
           return left({ _tag: 'AlreadyRetracted', eventId: reportId, message: `report ${reportId} was retracted; report a new figure instead` });
-        if (!command.reason.trim()) return left(invalidInput('reason', 'a correction needs a reason'));
+        const reason = checkReason(command.reason, 'a correction');
+        if (isLeft(reason)) return reason;
         const asOf = checkAsOf(command.asOf ?? report.asOf, command);
         if (isLeft(asOf)) return asOf;
         const figure = checkFigure(command, command.figure);
@@ -176,7 +185,7 @@ export const progressDecider: Decider<ProgressCommand, ProgressState, ProgressEv
         return right([
           {
             type: 'ProgressCorrected' as const,
-            data: { ...head, corrects: reportId, asOf: asOf.right, figure: figure.right, reason: command.reason.trim() },
+            data: { ...head, corrects: reportId, asOf: asOf.right, figure: figure.right, reason: reason.right },
           },
         ]);
       }
@@ -185,9 +194,10 @@ export const progressDecider: Decider<ProgressCommand, ProgressState, ProgressEv
         if (!reportId) return left(unknownEvent(command.retracts, `is not a report of ${target.metric.id} at ${command.place}`));
         if (state.reports[reportId]!.retracted)
           return left({ _tag: 'AlreadyRetracted', eventId: reportId, message: `report ${reportId} is retracted already` });
-        if (!command.reason.trim()) return left(invalidInput('reason', 'a retraction needs a reason'));
+        const reason = checkReason(command.reason, 'a retraction');
+        if (isLeft(reason)) return reason;
         return right([
-          { type: 'ProgressRetracted' as const, data: { ...head, retracts: reportId, reason: command.reason.trim() } },
+          { type: 'ProgressRetracted' as const, data: { ...head, retracts: reportId, reason: reason.right } },
         ]);
       }
     }

@@ -338,6 +338,16 @@ describe('progressDecider: corrections and retractions', () => {
     }
   });
 
+  it('refuses a reason with control characters or over PARAGRAPH_MAX characters, in a correction and a retraction', () => {
+    for (const reason of ['笔误\x1b[8m隐藏', '第一行\r\n第二行', '笔'.repeat(4001)]) {
+      expect(progress.given([original]).when(correct(R1, reason)).thenFails('InvalidInput')).toMatchObject({ field: 'reason' });
+      expect(progress.given([original]).when(retract(R1, reason)).thenFails('InvalidInput')).toMatchObject({ field: 'reason' });
+    }
+    progress.given([original]).when(correct(R1, '笔'.repeat(4000))).then([
+      { type: 'ProgressCorrected', data: { ...head, corrects: R1, asOf: '2024-09-30', figure: qty('21', '个'), reason: '笔'.repeat(4000) } },
+    ]);
+  });
+
   it('checks a correction like a report: unit, figure and date', () => {
     progress.given([original]).when(correct(R1, '笔误', qty('21', '个'), 'housing')).thenFails('NotResponsible');
     progress.given([original]).when(correct(R1, '笔误', qty('21', '公里'))).thenFails('InvalidFigure');

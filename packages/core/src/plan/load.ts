@@ -1,6 +1,7 @@
 import { Either, left, right } from 'fp-ts/Either';
 import { dec, isDecimalString } from '../decimal';
 import { PlanSchema, type Plan } from './schema';
+import { textProblems } from './text-checks';
 
 /** One thing wrong with a plan file: where, and why. */
 export interface PlanProblem {
@@ -53,6 +54,7 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   const problems: PlanProblem[] = [];
   const add = (path: string, reason: string) => problems.push({ file, path, reason });
   if (!isObj(input)) return problems;
+  for (const p of textProblems(input)) add(p.path, p.reason);
 
   // Places: unique ids, one city, two levels (the city and the places directly under it).
   const places = objs(input.places);
@@ -203,11 +205,20 @@ const lineAndColumn = (text: string, message: string): string => {
   return ` (line ${line}, column ${column})`;
 };
 
+/** The largest plan file the loader reads, in UTF-8 bytes (the Harbin plan has 33 KB). */
+export const PLAN_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+// A UTF-16 unit takes at most 3 bytes in UTF-8: most texts need no encoding to be known small.
+const tooLarge = (text: string): boolean =>
+  text.length * 3 > PLAN_FILE_MAX_BYTES && new TextEncoder().encode(text).length > PLAN_FILE_MAX_BYTES;
+
 /**
  * Parses plan JSON text; a syntax error is reported as a problem of the file, with its
  * line and column. A leading byte-order mark (Windows editors write one) is ignored.
  */
 export const parsePlanText = (text: string, file = '(plan)'): Either<PlanInvalid, Plan> => {
+  if (tooLarge(text))
+    return invalid(file, [{ file, path: '(root)', reason: `the plan is larger than ${PLAN_FILE_MAX_BYTES / 1024 / 1024} MiB, the limit for a plan` }]);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let json: unknown;
   try {

@@ -26,6 +26,7 @@ export const failed = (message: string): CliFailure => new CliFailure(message, 1
 /** Refusals of what the user asked: exit 2. Store and read-model failures: exit 1. */
 const REFUSALS: ReadonlySet<string> = new Set([
   'NotResponsible',
+  'NotReportingUnit',
   'UnknownPlan',
   'UnknownTask',
   'UnknownMetric',

@@ -1,6 +1,6 @@
 import { Either, left, right } from 'fp-ts/Either';
-import { dec, isDecimalString } from '../decimal';
 import { PlanSchema, type Plan } from './schema';
+import { targetProblems } from './target-checks';
 import { textProblems } from './text-checks';
 
 /** One thing wrong with a plan file: where, and why. */
@@ -49,6 +49,30 @@ export const isRealDate = (s: string): boolean => {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 };
 
+/**
+ * Places and units are looked up by id or by name (道里区 or daoli), so a name must name one
+ * thing only: no two share a name, and no name is another one's id (a report would land on it).
+ */
+const namesProblems = (
+  list: string,
+  what: string,
+  items: ReadonlyArray<Obj | undefined>,
+  add: (path: string, reason: string) => void,
+): void => {
+  const ids = new Map(items.flatMap((x, i) => (typeof x?.id === 'string' ? [[x.id, i] as const] : [])));
+  const named = new Map<string, number>();
+  items.forEach((x, i) => {
+    const name = str(x?.name);
+    if (name === undefined) return;
+    const first = named.get(name);
+    if (first !== undefined) add(`${list}[${i}].name`, `${what} name "${name}" is used twice (also ${list}[${first}])`);
+    else named.set(name, i);
+    const other = ids.get(name);
+    if (other !== undefined && other !== i)
+      add(`${list}[${i}].name`, `${what} name "${name}" is the id of ${list}[${other}]: looking "${name}" up would find either`);
+  });
+};
+
 /** Checks what a schema cannot: references between parts of the plan, uniqueness, real dates, consistency. */
 const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   const problems: PlanProblem[] = [];
@@ -84,6 +108,7 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
     }
   });
   const hasDistricts = places.some((p) => p !== undefined && p.kind !== 'city');
+  namesProblems('places', 'place', places, add);
 
   const unitIds = new Set<string>();
   objs(input.responsibleUnits).forEach((u, i) => {
@@ -92,6 +117,7 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
     if (unitIds.has(id)) add(`responsibleUnits[${i}].id`, `responsible unit id "${id}" is used twice`);
     unitIds.add(id);
   });
+  namesProblems('responsibleUnits', 'responsible unit', objs(input.responsibleUnits), add);
 
   // Dates: real calendar days (the schema only checks the YYYY-MM-DD shape), a period that runs forwards.
   const realDate = (path: string, value: unknown) => {
@@ -113,6 +139,9 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
       deadlineIds.add(id);
     }
     realDate(`deadlines[${i}].due`, d?.due);
+    const due = str(d?.due);
+    if (due !== undefined && isRealDate(due) && start && end && isRealDate(start) && isRealDate(end) && start < end && (due < start || due > end))
+      add(`deadlines[${i}].due`, `${due} is outside the plan's period (${start} to ${end})`);
   });
 
   const numbers = new Set<number>();
@@ -153,16 +182,7 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
         add(`${at}.level`, 'a district-level metric needs places under the city; the plan has none');
       const target = isObj(m.target) ? m.target : undefined;
       if (!target) return;
-      if (target.kind === 'milestone') {
-        const stages = strs(target.stages);
-        if (new Set(stages).size !== stages.length) add(`${at}.target.stages`, 'a stage is listed twice');
-      }
-      const value = str(target.value);
-      if (target.kind === 'share' && value !== undefined && isDecimalString(value) && dec(value).gt(100))
-        add(`${at}.target.value`, `a share is a percent and cannot exceed 100 (got ${value})`);
-      const per = str(target.per);
-      if (target.kind === 'rate' && per !== undefined && isDecimalString(per) && dec(per).isZero())
-        add(`${at}.target.per`, 'must be greater than 0 (e.g. "1000" for a rate per 1000 people)');
+      for (const p of targetProblems(target)) add(`${at}.target.${p.field}`, p.reason);
     });
   });
   return problems;

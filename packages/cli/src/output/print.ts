@@ -6,6 +6,7 @@ import { escapeControls } from '@minsheng/core';
  * before input was checked) reaches a terminal only with its control characters escaped.
  */
 
+/** Prints one line per element: a line break inside an element is text, and is escaped like any control character. */
 export const printLines = (lines: readonly string[]): void => {
   if (lines.length) process.stdout.write(`${lines.map(escapeControls).join('\n')}\n`);
 };

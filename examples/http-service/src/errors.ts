@@ -19,6 +19,7 @@ export interface NotYetProjected {
 export const httpStatus = (f: Failure): number => {
   switch (f._tag) {
     case 'NotResponsible':
+    case 'NotReportingUnit':
       return 403;
     case 'UnknownPlan':
     case 'UnknownTask':

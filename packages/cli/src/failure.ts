@@ -39,6 +39,7 @@ const INTEGRITY: ReadonlySet<string> = new Set(['BrokenChain', 'ReadModelMismatc
 /** Refusals of what the user asked: exit 2. Store and read-model failures: exit 1. */
 const REFUSALS: ReadonlySet<string> = new Set([
   'NotResponsible',
+  'NotReportingUnit',
   'UnknownPlan',
   'UnknownTask',
   'UnknownMetric',
@@ -57,8 +58,9 @@ const REFUSALS: ReadonlySet<string> = new Set([
 /** A read model whose tables were dropped or changed by hand: a rebuild from the events mends it. */
 const READ_MODEL_DAMAGED = /UNIQUE constraint failed|no such table|no such column|duplicate key value|does not exist/;
 
-/** The option a refused field came from: asOf → --as-of. */
-const optionOf = (field: string): string => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** The option a refused field came from: asOf → --as-of; a source's note is given as --source. */
+const optionOf = (field: string): string =>
+  field === 'note' ? '--source' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
   if (f._tag === 'WrittenButNotProjected') {

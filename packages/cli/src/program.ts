@@ -1,3 +1,4 @@
+import { escapeControls } from '@minsheng/core';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit';
 import { registerCorrect } from './commands/correct';
@@ -19,7 +20,7 @@ import { CliFailure } from './failure';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
 
-const oneLine = (text: string): string => text.replace(/^error: /, '').split('\n')[0]!.trim();
+const oneLine = (text: string): string => escapeControls(text.replace(/^error: /, '').split('\n')[0]!.trim());
 
 export const buildProgram = (): Command => {
   // Set before any subcommand is added: commander copies these settings into each one.
@@ -59,11 +60,11 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     // Commander has printed its own one-line message already (or the help).
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof CliFailure) {
-      process.stderr.write(`minsheng: ${e.message}\n${e.details.map((d) => `${d}\n`).join('')}`);
+      process.stderr.write(`minsheng: ${escapeControls(e.message)}\n${e.details.map((d) => `${escapeControls(d)}\n`).join('')}`);
       return e.exitCode;
     }
     // A bug: still one line, with the stack when asked for.
-    process.stderr.write(`minsheng: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`minsheng: ${escapeControls(e instanceof Error ? e.message : String(e))}\n`);
     if (process.env.MINSHENG_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return 1;
   }

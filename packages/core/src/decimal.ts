@@ -12,6 +12,26 @@ const DECIMAL_PATTERN = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 
 export const isDecimalString = (s: string): boolean => DECIMAL_PATTERN.test(s);
 
+/**
+ * The precision of a figure: at most 24 digits before the decimal point and 10 after it.
+ * Arithmetic keeps 40 significant digits, so every sum of figures stays exact: 24 + 10
+ * digits, 4 more for a unit conversion (万 is × 10,000) and 2 for adding up to 100 places.
+ * A figure beyond it is refused, never rounded.
+ */
+export const FIGURE_INTEGER_DIGITS = 24;
+export const FIGURE_FRACTION_DIGITS = 10;
+
+/** Why a decimal string is beyond a figure's precision, or null when it is within it. */
+export const precisionProblem = (s: string): string | null => {
+  const [whole = '', fraction = ''] = s.replace(/^-/, '').split('.');
+  const show = s.length > 40 ? `${s.slice(0, 20)}…${s.slice(-8)}` : s;
+  if (whole.length > FIGURE_INTEGER_DIGITS)
+    return `"${show}" has ${whole.length} digits before the decimal point; a figure has at most ${FIGURE_INTEGER_DIGITS} (and ${FIGURE_FRACTION_DIGITS} after it), so that sums stay exact`;
+  if (fraction.length > FIGURE_FRACTION_DIGITS)
+    return `"${show}" has ${fraction.length} digits after the decimal point; a figure has at most ${FIGURE_FRACTION_DIGITS} (and ${FIGURE_INTEGER_DIGITS} before it), so that sums stay exact`;
+  return null;
+};
+
 export const dec = (s: string | number): Dec => new Dec(s);
 
 /** Canonical text of a decimal: no exponent, no trailing zeros after the point. */

@@ -4,6 +4,16 @@
  */
 export type LedgerError =
   | { readonly _tag: 'NotResponsible'; readonly unit: string; readonly task: number; readonly message: string }
+  | {
+      readonly _tag: 'NotReportingUnit';
+      /** The unit that tried to correct or retract the report. */
+      readonly unit: string;
+      readonly eventId: string;
+      /** The unit that reported it (null for a report recorded without one), and the task's lead unit: the two that may. */
+      readonly reportedBy: string | null;
+      readonly lead: string;
+      readonly message: string;
+    }
   | { readonly _tag: 'UnknownPlan'; readonly planId: string; readonly message: string }
   | { readonly _tag: 'UnknownTask'; readonly task: number; readonly message: string }
   | { readonly _tag: 'UnknownMetric'; readonly metric: string; readonly message: string }

@@ -18,6 +18,7 @@ export * from './events/events';
 export * from './events/registry';
 export * from './events/upcasting';
 export * from './errors';
+export * from './text';
 export * from './streams';
 export * from './deciders/decider';
 export * from './deciders/plan';

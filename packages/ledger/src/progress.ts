@@ -1,4 +1,5 @@
 import {
+  checkActorText,
   progressStream,
   type PlanFrame,
   type ProgressCommand,
@@ -61,9 +62,13 @@ const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput,
   );
 };
 
+/** The actor's free text (person, source, ids) is checked before anything is read. */
+const actorChecked = (input: ActorInput): TE.TaskEither<LedgerFailure, unknown> => TE.fromEither(checkActorText(input));
+
 export const report = (deps: LedgerDeps, input: ReportInput): TE.TaskEither<LedgerFailure, Recorded> =>
   pipe(
-    resolvePlan(deps, input.planId),
+    actorChecked(input),
+    TE.chainW(() => resolvePlan(deps, input.planId)),
     TE.bindTo('frame'),
     TE.bindW('unit', ({ frame }) => resolveUnitId(frame, input.by)),
     TE.bindW('place', ({ frame }) => resolvePlaceId(frame, input.place)),
@@ -105,7 +110,8 @@ const aboutReport = (deps: LedgerDeps, eventId: string, by: string) =>
 
 export const correct = (deps: LedgerDeps, input: CorrectInput): TE.TaskEither<LedgerFailure, Recorded> =>
   pipe(
-    aboutReport(deps, input.eventId, input.by),
+    actorChecked(input),
+    TE.chainW(() => aboutReport(deps, input.eventId, input.by)),
     TE.bindW('figure', ({ resolved }) => TE.fromEither(figureFrom(resolved.target.target, input))),
     TE.chainW(({ at, frame, unit, resolved, figure }) =>
       onProgressStream(deps, frame, input, {
@@ -124,7 +130,8 @@ export const correct = (deps: LedgerDeps, input: CorrectInput): TE.TaskEither<Le
 
 export const retract = (deps: LedgerDeps, input: RetractInput): TE.TaskEither<LedgerFailure, Recorded> =>
   pipe(
-    aboutReport(deps, input.eventId, input.by),
+    actorChecked(input),
+    TE.chainW(() => aboutReport(deps, input.eventId, input.by)),
     TE.chainW(({ at, frame, unit, resolved }) =>
       onProgressStream(deps, frame, input, {
         type: 'RetractProgress',

@@ -19,7 +19,8 @@ import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { LedgerFailure } from './failure';
 
-const asDomain = (e: StoredEvent): LedgerEvent => ({ type: e.type, data: e.data, eventId: e.eventId }) as LedgerEvent;
+const asDomain = (e: StoredEvent): LedgerEvent =>
+  ({ type: e.type, data: e.data, eventId: e.eventId, ...(e.metadata.actor.unit !== undefined ? { by: e.metadata.actor.unit } : {}) }) as LedgerEvent;
 
 /** A stream's state folded by its decider, and the revision to expect when appending to it. */
 export interface Loaded<S> {

@@ -1,9 +1,10 @@
+import { escapeControls } from '@minsheng/core';
 import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
 import { Option, type Command } from 'commander';
 import { unwrap } from '../failure';
 import { toCsv } from '../output/csv';
 import { checkOutFile, writeOutFile } from '../output/out-file';
-import { printJson, printLines } from '../output/print';
+import { printJson, printLines, safeJson } from '../output/print';
 import { statusQuery, viewOptions } from './status';
 import { ledgerCommand, runOf } from './shared';
 
@@ -32,6 +33,7 @@ const COLUMNS: ReadonlyArray<readonly [string, (r: ViewRow) => string | boolean 
   ['deadlines_missed', (r) => r.deadlinesMissed.join(' ')],
 ];
 
+/** A view as CSV. Its fields are one-line texts: a control character in one (an older plan's) is escaped, as in every output. */
 export const viewCsv = (view: View | View<UnitViewRow>): string => {
   const unitView = view.by === 'unit';
   const header = [...(unitView ? ['responsible_unit', 'role'] : []), ...COLUMNS.map(([h]) => h), 'as_of', 'known_at'];
@@ -40,7 +42,7 @@ export const viewCsv = (view: View | View<UnitViewRow>): string => {
     ...COLUMNS.map(([, f]) => f(r)),
     view.asOf,
     view.knownAt,
-  ]);
+  ].map((cell) => (typeof cell === 'string' ? escapeControls(cell) : cell)));
   return toCsv(header, rows);
 };
 
@@ -60,7 +62,7 @@ export const registerExport = (program: Command): void => {
       const frame = await unwrap(l.ledger.plan());
       return unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
     }, { reads: true });
-    const text = o.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : viewCsv(view);
+    const text = o.format === 'json' ? `${safeJson(view, 2)}\n` : viewCsv(view);
     if (o.out === undefined) return void process.stdout.write(text);
     writeOutFile(o.out, text, out);
     if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: o.format });

@@ -1,8 +1,8 @@
-import type { Source } from '@minsheng/core';
+import { quote, type Source } from '@minsheng/core';
 import type { FigureInput } from '@minsheng/ledger';
 import { Option, type Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readBounded, sizeText } from '../bounded-read';
 import { usage } from '../failure';
 import { decimal, nonEmpty } from '../parse';
 
@@ -44,12 +44,21 @@ export const figureInput = (o: FigureOpts): FigureInput => ({
   ...(o.stage !== undefined ? { stage: o.stage } : {}),
 });
 
+/** The largest attachment whose SHA-256 a command records (a scanned document, a spreadsheet). */
+export const ATTACHMENT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** The file's SHA-256, read in chunks; a file over ATTACHMENT_MAX_BYTES is refused without being read further. */
 const sha256Of = (file: string): string => {
+  const hash = createHash('sha256');
+  let read: 'read' | 'too large';
   try {
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
+    read = readBounded(file, ATTACHMENT_MAX_BYTES, (c) => hash.update(c));
   } catch (e) {
     throw usage(`--attachment: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  if (read === 'too large')
+    throw usage(`--attachment: ${quote(file)} is larger than ${sizeText(ATTACHMENT_MAX_BYTES)}, the limit for an attachment; nothing was recorded`);
+  return hash.digest('hex');
 };
 
 export interface ActorOpts {

@@ -1,19 +1,26 @@
-import { parsePlanText, type Plan } from '@minsheng/core';
+import { parsePlanText, PLAN_FILE_MAX_BYTES, quote, type Plan } from '@minsheng/core';
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { isLeft } from 'fp-ts/Either';
+import { readBounded, sizeText } from '../bounded-read';
 import { unwrap, usage } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
-/** Reads and validates a plan file; every problem is listed, and nothing is opened or written. */
+/**
+ * Reads and validates a plan file; every problem is listed, and nothing is opened or written.
+ * A file over PLAN_FILE_MAX_BYTES is refused without being read further.
+ */
 export const readPlanFile = (file: string): Plan => {
-  let text: string;
+  const chunks: Buffer[] = [];
+  let read: 'read' | 'too large';
   try {
-    text = readFileSync(file, 'utf8');
+    read = readBounded(file, PLAN_FILE_MAX_BYTES, (c) => chunks.push(Buffer.from(c)));
   } catch (e) {
     throw usage(`cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  if (read === 'too large')
+    throw usage(`the plan file ${quote(file)} is larger than ${sizeText(PLAN_FILE_MAX_BYTES)}, the limit for a plan; nothing was imported`);
+  const text = Buffer.concat(chunks).toString('utf8');
   const parsed = parsePlanText(text, file);
   if (isLeft(parsed)) {
     const n = parsed.left.problems.length;

@@ -32,6 +32,6 @@ export const registerRoles = (program: Command): void => {
     if (options.readModel === options.schema) throw usage(`--read-model: "${options.readModel}" is the event store's schema; the read model has its own`);
     // Loaded here: it loads pg, which only PostgreSQL commands need.
     const { eventStoreGrants } = await import('@minsheng/store-postgres');
-    printLines([rolesSql(options, eventStoreGrants)]);
+    printLines(rolesSql(options, eventStoreGrants).split('\n'));
   });
 };

@@ -1,4 +1,4 @@
-import type { Clock, StoredEvent } from '@minsheng/core';
+import { escapeControls, type Clock, type StoredEvent } from '@minsheng/core';
 import { CHECK_TRIES, createLedger, failedCheckText, sweepVerdict, type LedgerDeps, type LedgerFailure, type SweepResult } from '@minsheng/ledger';
 import { againWaitMs, checkReadModel, LARGE_CATCH_UP, LEDGER_INDEX, ReadModelMismatch, runWorker, type ProjectionState } from '@minsheng/projections';
 import type { Command } from 'commander';
@@ -6,7 +6,7 @@ import type { Either } from 'fp-ts/Either';
 import { hostname } from 'node:os';
 import { integrity, integrityFailureOf, unwrap, usage } from '../failure';
 import { openEngine, reasonOf, type Engine, type ReadModel } from '../open-ledger';
-import { printJson, printLines } from '../output/print';
+import { printJson, printLines, safeJson } from '../output/print';
 import { renderTable } from '../output/table';
 import { wholeNumber } from '../parse';
 import { checkWriteClock, ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from './shared';
@@ -137,7 +137,7 @@ const work = async (run: Run, o: WorkerOpts): Promise<void> => {
   process.on('SIGTERM', onSignal);
   const log = (event: string, fields: Record<string, unknown>, text: string) => {
     const at = new Date().toISOString();
-    process.stdout.write(run.json ? `${JSON.stringify({ at, event, owner, ...fields })}\n` : `${at} ${owner}: ${text}\n`);
+    process.stdout.write(run.json ? `${safeJson({ at, event, owner, ...fields })}\n` : `${escapeControls(`${at} ${owner}: ${text}`)}\n`);
   };
   try {
     const engine = await openEngine(run.location, run.clock, { poolSize: 4, ...readerThreadsOf(o.threads, run) });

@@ -1,3 +1,4 @@
+import { escapeControls } from '@minsheng/core';
 import { displayWidth, pad, truncate } from './width';
 
 export interface Column {
@@ -10,10 +11,11 @@ export interface Column {
 /**
  * Renders rows under a header, each column as wide as its widest cell in display
  * columns (so Chinese text lines up), separated by two spaces. Lines have no trailing spaces.
+ * Control characters in a cell are escaped (a line break shows as \n), before widths are measured.
  */
 export const renderTable = (columns: readonly Column[], rows: ReadonlyArray<ReadonlyArray<string | null | undefined>>): string[] => {
   const cells = rows.map((r) => columns.map((c, i) => {
-    const text = (r[i] ?? '').replace(/[\r\n\t]+/g, ' ');
+    const text = escapeControls(r[i] ?? '');
     return c.max !== undefined ? truncate(text, c.max) : text;
   }));
   const widths = columns.map((c, i) => Math.max(displayWidth(c.header), ...cells.map((r) => displayWidth(r[i]!))));

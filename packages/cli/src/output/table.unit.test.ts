@@ -21,9 +21,14 @@ describe('renderTable', () => {
     expect(new Set(starts).size).toBe(1);
   });
 
-  it('cuts long cells to the column maximum and drops line breaks and trailing spaces', () => {
-    const lines = renderTable([{ header: 'Metric', max: 8 }, { header: 'Note' }], [['城市社区老年助餐服务覆盖面', 'a\nb'], ['x', null]]);
+  it('cuts long cells to the column maximum and drops trailing spaces', () => {
+    const lines = renderTable([{ header: 'Metric', max: 8 }, { header: 'Note' }], [['城市社区老年助餐服务覆盖面', 'a b'], ['x', null]]);
     expect(lines[2]).toBe('城市社…  a b');
     expect(lines[3]).toBe('x');
+  });
+
+  it('escapes control characters in cells, before measuring widths: a line break or an ESC cannot reach the terminal', () => {
+    const lines = renderTable([{ header: 'Person' }, { header: 'Unit' }], [['a\nb', '住建'], ['\x1b[31m红', 'x']]);
+    expect(lines).toEqual(['Person        Unit', '------------  ----', 'a\\nb          住建', '\\u001b[31m红  x']);
   });
 });

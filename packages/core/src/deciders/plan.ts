@@ -15,6 +15,17 @@ export interface PlanState {
   readonly frame: PlanFrame | null;
 }
 
+/** Days after the period's end a figure may still be as of, when the plan does not say. */
+export const DEFAULT_AS_OF_GRACE_DAYS = 90;
+
+export const asOfGraceDays = (frame: Pick<PlanFrame, 'asOfGraceDays'>): number => frame.asOfGraceDays ?? DEFAULT_AS_OF_GRACE_DAYS;
+
+/** The last as-of date a report or correction may have: the period's end plus the plan's grace. */
+export const lastAsOf = (frame: Pick<PlanFrame, 'periodEnd' | 'asOfGraceDays'>): string => {
+  const end = new Date(`${frame.periodEnd}T00:00:00Z`);
+  return new Date(end.getTime() + asOfGraceDays(frame) * 86_400_000).toISOString().slice(0, 10);
+};
+
 export const planFrame = (plan: Plan): PlanFrame => ({
   planId: plan.id,
   title: plan.title,
@@ -23,6 +34,8 @@ export const planFrame = (plan: Plan): PlanFrame => ({
   publishedOn: plan.publishedOn,
   periodStart: plan.periodStart,
   periodEnd: plan.periodEnd,
+  // Only when the plan states it: a plan without it publishes the same frame as before.
+  ...(plan.asOfGraceDays !== undefined ? { asOfGraceDays: plan.asOfGraceDays } : {}),
   timeZone: plan.timeZone,
   places: plan.places,
   responsibleUnits: plan.responsibleUnits,

@@ -11,8 +11,9 @@ import {
 import type { EventOf } from '../events/events';
 import { fitFigure } from '../kinds/fit';
 import type { Figure } from '../kinds/schemas';
+import { PARAGRAPH_MAX, textProblem } from '../text';
 import type { Decider } from './decider';
-import type { PlanFrame } from './plan';
+import { asOfGraceDays, lastAsOf, type PlanFrame } from './plan';
 import type { TargetSetData } from './task';
 
 /** What a progress command is checked against: the plan's frame and the metric's current target. */
@@ -44,6 +45,8 @@ export type ProgressCommand =
 interface ReportState {
   readonly asOf: string;
   readonly retracted: boolean;
+  /** The unit that reported it. */
+  readonly by?: string;
 }
 
 export interface ProgressState {
@@ -71,6 +74,14 @@ const checkAsOf = (asOf: string, c: Common): Either<LedgerError, string> => {
   if (asOf > today) return left(invalidInput('asOf', `${asOf} is in the future (today is ${today})`));
   if (asOf < c.context.frame.periodStart)
     return left(invalidInput('asOf', `${asOf} is before the plan's period starts (${c.context.frame.periodStart})`));
+  const last = lastAsOf(c.context.frame);
+  if (asOf > last)
+    return left(
+      invalidInput(
+        'asOf',
+        `${asOf} is past the plan's period (it ends ${c.context.frame.periodEnd}) and its grace of ${asOfGraceDays(c.context.frame)} days: the last as-of date it accepts is ${last}`,
+      ),
+    );
   return right(asOf);
 };
 
@@ -115,6 +126,30 @@ const checkFigure = (c: Common, figure: Figure): Either<LedgerError, Figure> => 
   return right(figure);
 };
 
+/** A correction's or retraction's reason: not empty, one line of printable text, at most PARAGRAPH_MAX characters. */
+const checkReason = (reason: string, what: string): Either<LedgerError, string> => {
+  if (!reason.trim()) return left(invalidInput('reason', `${what} needs a reason`));
+  const problem = textProblem(reason, PARAGRAPH_MAX);
+  return problem ? left(invalidInput('reason', problem)) : right(reason.trim());
+};
+
+/** Only the unit that reported a figure, or the task's lead unit, corrects or retracts it. */
+const checkMayChange = (c: Common, reportId: string, report: ReportState, verb: 'correct' | 'retract'): Either<LedgerError, string> => {
+  const { frame, target } = c.context;
+  const lead = target.responsibleUnits[0] ?? '';
+  if (c.by === lead || (report.by !== undefined && c.by === report.by)) return right(c.by);
+  const name = (id: string) => nameOf(frame, id);
+  const who = report.by !== undefined ? `the unit that reported it (${name(report.by)}) or ` : '';
+  return left({
+    _tag: 'NotReportingUnit',
+    unit: c.by,
+    eventId: reportId,
+    reportedBy: report.by ?? null,
+    lead,
+    message: `${name(c.by)} may not ${verb} report ${reportId}: only ${who}the lead unit of task ${target.task.number} (${name(lead)}) may`,
+  });
+};
+
 const resolveReport = (state: ProgressState, eventId: string): string | undefined =>
   state.reports[eventId] ? eventId : state.corrections[eventId];
 
@@ -128,7 +163,13 @@ export const progressDecider: Decider<ProgressCommand, ProgressState, ProgressEv
     switch (event.type) {
       case 'ProgressReported':
         return event.eventId
-          ? { ...state, reports: { ...state.reports, [event.eventId]: { asOf: event.data.asOf, retracted: false } } }
+          ? {
+              ...state,
+              reports: {
+                ...state.reports,
+                [event.eventId]: { asOf: event.data.asOf, retracted: false, ...(event.by !== undefined ? { by: event.by } : {}) },
+              },
+            }
           : state;
       case 'ProgressCorrected': {
         const report = state.reports[event.data.corrects];
@@ -166,9 +207,12 @@ export const progressDecider: Decider<ProgressCommand, ProgressState, ProgressEv
         const reportId = resolveReport(state, command.corrects);
         if (!reportId) return left(unknownEvent(command.corrects, `is not a report of ${target.metric.id} at ${command.place}`));
         const report = state.reports[reportId]!;
+        const may = checkMayChange(command, reportId, report, 'correct');
+        if (isLeft(may)) return may;
         if (report.retracted)
           return left({ _tag: 'AlreadyRetracted', eventId: reportId, message: `report ${reportId} was retracted; report a new figure instead` });
-        if (!command.reason.trim()) return left(invalidInput('reason', 'a correction needs a reason'));
+        const reason = checkReason(command.reason, 'a correction');
+        if (isLeft(reason)) return reason;
         const asOf = checkAsOf(command.asOf ?? report.asOf, command);
         if (isLeft(asOf)) return asOf;
         const figure = checkFigure(command, command.figure);
@@ -176,18 +220,21 @@ export const progressDecider: Decider<ProgressCommand, ProgressState, ProgressEv
         return right([
           {
             type: 'ProgressCorrected' as const,
-            data: { ...head, corrects: reportId, asOf: asOf.right, figure: figure.right, reason: command.reason.trim() },
+            data: { ...head, corrects: reportId, asOf: asOf.right, figure: figure.right, reason: reason.right },
           },
         ]);
       }
       case 'RetractProgress': {
         const reportId = resolveReport(state, command.retracts);
         if (!reportId) return left(unknownEvent(command.retracts, `is not a report of ${target.metric.id} at ${command.place}`));
+        const may = checkMayChange(command, reportId, state.reports[reportId]!, 'retract');
+        if (isLeft(may)) return may;
         if (state.reports[reportId]!.retracted)
           return left({ _tag: 'AlreadyRetracted', eventId: reportId, message: `report ${reportId} is retracted already` });
-        if (!command.reason.trim()) return left(invalidInput('reason', 'a retraction needs a reason'));
+        const reason = checkReason(command.reason, 'a retraction');
+        if (isLeft(reason)) return reason;
         return right([
-          { type: 'ProgressRetracted' as const, data: { ...head, retracts: reportId, reason: command.reason.trim() } },
+          { type: 'ProgressRetracted' as const, data: { ...head, retracts: reportId, reason: reason.right } },
         ]);
       }
     }

@@ -194,6 +194,31 @@ describe('progressDecider: the figure fits the target kind', () => {
     nothingBefore.when(report('t01-employed', 'hrss', 'east', people)).then([reported('t01-employed', 1, 'east', people)]);
   });
 
+  it('a count takes whole numbers of its base unit: half a person is refused, 2.55 万人 is 25500 人', () => {
+    const err = nothingBefore
+      .when(report('t01-stations', 'hrss', 'east', qty('0.5', '个')))
+      .thenFails('InvalidFigure', '"0.5" 个 is not a whole number: 个 counts people, households or things');
+    expect(err).toMatchObject({ field: 'value' });
+    nothingBefore
+      .when(report('t01-employed', 'hrss', 'east', qty('0.00005', '万人')))
+      .thenFails('InvalidFigure', '"0.00005" 万人 (0.5 人) is not a whole number');
+    nothingBefore.when(report('t01-employed', 'hrss', 'east', qty('2.55', '万人'))).then([reported('t01-employed', 1, 'east', qty('2.55', '万人'))]);
+    nothingBefore.when(report('t01-employed', 'hrss', 'east', qty('0.5', '人'))).thenFails('InvalidFigure', 'not a whole number');
+  });
+
+  it('refuses a figure beyond the precision instead of rounding it (24 digits before the point, 10 after)', () => {
+    const big = `1${'0'.repeat(43)}1`; // 1e44 + 1: was shown as 1e44
+    const err = nothingBefore.when(report('t01-stations', 'hrss', 'east', qty(big, '个'))).thenFails('InvalidFigure', 'has 45 digits before the decimal point');
+    expect(err).toMatchObject({ field: 'value' });
+    nothingBefore.when(report('t17-pm25', 'eco-env', 'city', qty('31.12345678901', '微克/立方米'))).thenFails('InvalidFigure', 'has 11 digits after');
+    nothingBefore.when(report('t02-coverage', 'housing', 'east', ratio('1', `1${'0'.repeat(24)}`))).thenFails('InvalidFigure', 'has 25 digits');
+    const most = `${'9'.repeat(24)}`;
+    nothingBefore.when(report('t01-stations', 'hrss', 'east', qty(most, '个'))).then([reported('t01-stations', 1, 'east', qty(most, '个'))]);
+    nothingBefore
+      .when(report('t17-pm25', 'eco-env', 'city', qty('31.1234567891', '微克/立方米')))
+      .then([reported('t17-pm25', 17, 'city', qty('31.1234567891', '微克/立方米'))]);
+  });
+
   it('a negative value is refused by the figure schema', () => {
     expect(FigureSchema.safeParse(qty('-1', '个')).success).toBe(false);
     expect(FigureSchema.safeParse(ratio('-1', '10')).success).toBe(false);
@@ -241,6 +266,22 @@ describe('progressDecider: the effective date (asOf)', () => {
     expect(err).toMatchObject({ field: 'asOf' });
   });
 
+  it('refuses a date past the period end plus the grace the plan states (default 90 days), and accepts its last day', () => {
+    const late = new Date('2026-03-01T10:00:00+08:00');
+    nothingBefore
+      .when(report('t01-stations', 'hrss', 'east', qty('1', '个'), '2025-03-31', late))
+      .then([reported('t01-stations', 1, 'east', qty('1', '个'), '2025-03-31')]);
+    const err = nothingBefore
+      .when(report('t01-stations', 'hrss', 'east', qty('1', '个'), '2025-04-01', late))
+      .thenFails('InvalidInput', "2025-04-01 is past the plan's period (it ends 2024-12-31) and its grace of 90 days: the last as-of date it accepts is 2025-03-31");
+    expect(err).toMatchObject({ field: 'asOf' });
+    const strict = { ...contextOf('t01-stations'), frame: { ...planFrame(plan), asOfGraceDays: 0 } };
+    progress
+      .given([])
+      .when({ ...report('t01-stations', 'hrss', 'east', qty('1', '个'), '2025-01-01', late), context: strict })
+      .thenFails('InvalidInput', 'grace of 0 days: the last as-of date it accepts is 2024-12-31');
+  });
+
   it('accepts 29 February of a leap year', () => {
     nothingBefore
       .when(report('t01-stations', 'hrss', 'east', qty('1', '个'), '2024-02-29'))
@@ -271,7 +312,8 @@ describe('progressDecider: corrections and retractions', () => {
   const X1 = '01J9ZA0000000000000000RTR1';
   const UNKNOWN = '01J9ZA0000000000000000NKN1';
   const head = { planId: 'mini-2024', task: 1, metric: 't01-stations', place: 'east' };
-  const original = { ...reported('t01-stations', 1, 'east', qty('12', '个')), eventId: R1 };
+  // Reported by finance, task 1's second unit: finance and the lead (hrss) may correct or retract it.
+  const original = { ...reported('t01-stations', 1, 'east', qty('12', '个')), eventId: R1, by: 'finance' };
   const correction = {
     type: 'ProgressCorrected' as const,
     eventId: C1,
@@ -338,6 +380,16 @@ describe('progressDecider: corrections and retractions', () => {
     }
   });
 
+  it('refuses a reason with control characters or over PARAGRAPH_MAX characters, in a correction and a retraction', () => {
+    for (const reason of ['笔误\x1b[8m隐藏', '第一行\r\n第二行', '笔'.repeat(4001)]) {
+      expect(progress.given([original]).when(correct(R1, reason)).thenFails('InvalidInput')).toMatchObject({ field: 'reason' });
+      expect(progress.given([original]).when(retract(R1, reason)).thenFails('InvalidInput')).toMatchObject({ field: 'reason' });
+    }
+    progress.given([original]).when(correct(R1, '笔'.repeat(4000))).then([
+      { type: 'ProgressCorrected', data: { ...head, corrects: R1, asOf: '2024-09-30', figure: qty('21', '个'), reason: '笔'.repeat(4000) } },
+    ]);
+  });
+
   it('checks a correction like a report: unit, figure and date', () => {
     progress.given([original]).when(correct(R1, '笔误', qty('21', '个'), 'housing')).thenFails('NotResponsible');
     progress.given([original]).when(correct(R1, '笔误', qty('21', '公里'))).thenFails('InvalidFigure');
@@ -362,6 +414,39 @@ describe('progressDecider: corrections and retractions', () => {
       .given([original, correction])
       .when(retract(C1))
       .then([{ type: 'ProgressRetracted', data: { ...head, retracts: R1, reason: '重复报送' } }]);
+  });
+
+  it('only the unit that reported, or the lead unit, corrects or retracts a report', () => {
+    const byLead = { ...original, by: 'hrss' };
+    const err = progress.given([byLead]).when({ ...retract(R1), by: 'finance' }).thenFails('NotReportingUnit');
+    expect(err).toEqual({
+      _tag: 'NotReportingUnit',
+      unit: 'finance',
+      eventId: R1,
+      reportedBy: 'hrss',
+      lead: 'hrss',
+      message: `市财政局 may not retract report ${R1}: only the unit that reported it (市人社局) or the lead unit of task 1 (市人社局) may`,
+    });
+    progress.given([byLead, correction]).when(correct(C1, '笔误', qty('21', '个'), 'finance')).thenFails('NotReportingUnit', 'may not correct report');
+    // The reporter (finance) and the lead (hrss) may.
+    progress.given([original]).when({ ...retract(R1), by: 'finance' }).then([{ type: 'ProgressRetracted', data: { ...head, retracts: R1, reason: '重复报送' } }]);
+    progress.given([original]).when(retract(R1)).then([{ type: 'ProgressRetracted', data: { ...head, retracts: R1, reason: '重复报送' } }]);
+    // A report recorded without its unit: the lead alone.
+    const { by: _, ...anonymous } = original;
+    progress.given([anonymous]).when({ ...retract(R1), by: 'finance' }).thenFails('NotReportingUnit', 'only the lead unit of task 1 (市人社局) may');
+  });
+
+  it("a co-responsible unit cannot retract the lead unit's yes/no sign-off", () => {
+    const signOff = {
+      ...reported('t17-drinking-water', 17, 'city', { kind: 'flag', value: true }),
+      eventId: R1,
+      by: 'eco-env',
+    };
+    const byWater: ProgressCommand = { ...retract(R1), by: 'water', place: 'city', context: contextOf('t17-drinking-water') };
+    progress.given([signOff]).when(byWater).thenFails('NotReportingUnit', '市水务局 may not retract report');
+    progress.given([signOff]).when({ ...byWater, by: 'eco-env' }).then([
+      { type: 'ProgressRetracted', data: { planId: 'mini-2024', task: 17, metric: 't17-drinking-water', place: 'city', retracts: R1, reason: '重复报送' } },
+    ]);
   });
 
   it('refuses to retract an unknown event, or without a reason', () => {

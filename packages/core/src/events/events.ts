@@ -16,6 +16,7 @@ export const PlanPublished = PlanSchema.pick({
   publishedOn: true,
   periodStart: true,
   periodEnd: true,
+  asOfGraceDays: true,
   timeZone: true,
   places: true,
   responsibleUnits: true,
@@ -152,9 +153,12 @@ export const EVENT_SCHEMAS = {
 export type LedgerEventType = keyof typeof EVENT_SCHEMAS;
 export type LedgerEventData<T extends LedgerEventType = LedgerEventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
 
-/** A domain event as deciders produce and evolve consume it. Stored events carry their `eventId`. */
+/**
+ * A domain event as deciders produce and evolve consume it. Stored events carry their
+ * `eventId`, and `by`: the responsible unit that recorded it (its metadata's actor), if a unit did.
+ */
 export type LedgerEvent = {
-  [T in LedgerEventType]: { readonly type: T; readonly data: LedgerEventData<T>; readonly eventId?: string };
+  [T in LedgerEventType]: { readonly type: T; readonly data: LedgerEventData<T>; readonly eventId?: string; readonly by?: string };
 }[LedgerEventType];
 
 export type EventOf<T extends LedgerEventType> = Extract<LedgerEvent, { type: T }>;

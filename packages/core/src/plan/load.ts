@@ -1,6 +1,7 @@
 import { Either, left, right } from 'fp-ts/Either';
-import { dec, isDecimalString } from '../decimal';
 import { PlanSchema, type Plan } from './schema';
+import { targetProblems } from './target-checks';
+import { textProblems } from './text-checks';
 
 /** One thing wrong with a plan file: where, and why. */
 export interface PlanProblem {
@@ -48,11 +49,36 @@ export const isRealDate = (s: string): boolean => {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 };
 
+/**
+ * Places and units are looked up by id or by name (道里区 or daoli), so a name must name one
+ * thing only: no two share a name, and no name is another one's id (a report would land on it).
+ */
+const namesProblems = (
+  list: string,
+  what: string,
+  items: ReadonlyArray<Obj | undefined>,
+  add: (path: string, reason: string) => void,
+): void => {
+  const ids = new Map(items.flatMap((x, i) => (typeof x?.id === 'string' ? [[x.id, i] as const] : [])));
+  const named = new Map<string, number>();
+  items.forEach((x, i) => {
+    const name = str(x?.name);
+    if (name === undefined) return;
+    const first = named.get(name);
+    if (first !== undefined) add(`${list}[${i}].name`, `${what} name "${name}" is used twice (also ${list}[${first}])`);
+    else named.set(name, i);
+    const other = ids.get(name);
+    if (other !== undefined && other !== i)
+      add(`${list}[${i}].name`, `${what} name "${name}" is the id of ${list}[${other}]: looking "${name}" up would find either`);
+  });
+};
+
 /** Checks what a schema cannot: references between parts of the plan, uniqueness, real dates, consistency. */
 const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   const problems: PlanProblem[] = [];
   const add = (path: string, reason: string) => problems.push({ file, path, reason });
   if (!isObj(input)) return problems;
+  for (const p of textProblems(input)) add(p.path, p.reason);
 
   // Places: unique ids, one city, two levels (the city and the places directly under it).
   const places = objs(input.places);
@@ -82,6 +108,7 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
     }
   });
   const hasDistricts = places.some((p) => p !== undefined && p.kind !== 'city');
+  namesProblems('places', 'place', places, add);
 
   const unitIds = new Set<string>();
   objs(input.responsibleUnits).forEach((u, i) => {
@@ -90,6 +117,7 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
     if (unitIds.has(id)) add(`responsibleUnits[${i}].id`, `responsible unit id "${id}" is used twice`);
     unitIds.add(id);
   });
+  namesProblems('responsibleUnits', 'responsible unit', objs(input.responsibleUnits), add);
 
   // Dates: real calendar days (the schema only checks the YYYY-MM-DD shape), a period that runs forwards.
   const realDate = (path: string, value: unknown) => {
@@ -111,6 +139,9 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
       deadlineIds.add(id);
     }
     realDate(`deadlines[${i}].due`, d?.due);
+    const due = str(d?.due);
+    if (due !== undefined && isRealDate(due) && start && end && isRealDate(start) && isRealDate(end) && start < end && (due < start || due > end))
+      add(`deadlines[${i}].due`, `${due} is outside the plan's period (${start} to ${end})`);
   });
 
   const numbers = new Set<number>();
@@ -151,16 +182,7 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
         add(`${at}.level`, 'a district-level metric needs places under the city; the plan has none');
       const target = isObj(m.target) ? m.target : undefined;
       if (!target) return;
-      if (target.kind === 'milestone') {
-        const stages = strs(target.stages);
-        if (new Set(stages).size !== stages.length) add(`${at}.target.stages`, 'a stage is listed twice');
-      }
-      const value = str(target.value);
-      if (target.kind === 'share' && value !== undefined && isDecimalString(value) && dec(value).gt(100))
-        add(`${at}.target.value`, `a share is a percent and cannot exceed 100 (got ${value})`);
-      const per = str(target.per);
-      if (target.kind === 'rate' && per !== undefined && isDecimalString(per) && dec(per).isZero())
-        add(`${at}.target.per`, 'must be greater than 0 (e.g. "1000" for a rate per 1000 people)');
+      for (const p of targetProblems(target)) add(`${at}.target.${p.field}`, p.reason);
     });
   });
   return problems;
@@ -203,11 +225,20 @@ const lineAndColumn = (text: string, message: string): string => {
   return ` (line ${line}, column ${column})`;
 };
 
+/** The largest plan file the loader reads, in UTF-8 bytes (the Harbin plan has 33 KB). */
+export const PLAN_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+// A UTF-16 unit takes at most 3 bytes in UTF-8: most texts need no encoding to be known small.
+const tooLarge = (text: string): boolean =>
+  text.length * 3 > PLAN_FILE_MAX_BYTES && new TextEncoder().encode(text).length > PLAN_FILE_MAX_BYTES;
+
 /**
  * Parses plan JSON text; a syntax error is reported as a problem of the file, with its
  * line and column. A leading byte-order mark (Windows editors write one) is ignored.
  */
 export const parsePlanText = (text: string, file = '(plan)'): Either<PlanInvalid, Plan> => {
+  if (tooLarge(text))
+    return invalid(file, [{ file, path: '(root)', reason: `the plan is larger than ${PLAN_FILE_MAX_BYTES / 1024 / 1024} MiB, the limit for a plan` }]);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let json: unknown;
   try {

@@ -73,6 +73,11 @@ export const PlanSchema = z
     /** The period progress is pro-rated over (序时进度). */
     periodStart: IsoDate,
     periodEnd: IsoDate,
+    /**
+     * Days after periodEnd that a report's or correction's as-of date may still fall on
+     * (year-end figures reported late); later ones are refused. Default 90.
+     */
+    asOfGraceDays: z.number().int().min(0).max(366).optional(),
     /** UTC offset of the plan's dates, e.g. "+08:00". */
     timeZone: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be a UTC offset such as "+08:00"'),
     places: z.array(PlaceSchema).min(1),

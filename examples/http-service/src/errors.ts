@@ -14,7 +14,9 @@ export interface NotYetProjected {
 
 /**
  * HTTP status of a failure. A refusal of the caller's input is 4xx; a conflict a retry may
- * resolve is 409; the store or read model failing is 5xx.
+ * resolve is 409; the store or read model failing is 5xx (a broken hash chain, a read model the
+ * log lost, and an event written whose projection failed among them: the body of the last names
+ * the events written, so a client does not send it again).
  */
 export const httpStatus = (f: Failure): number => {
   switch (f._tag) {
@@ -34,6 +36,9 @@ export const httpStatus = (f: Failure): number => {
       return 400;
     case 'ConcurrencyError':
     case 'AlreadyRetracted':
+    case 'TargetRevisionRefused':
+    case 'ModeRefused':
+    case 'ClockBehindLedger':
       return 409;
     case 'NotYetProjected':
       return 503;
@@ -48,6 +53,7 @@ export const failureBody = (f: Failure) => ({
   message: f.message,
   ...('field' in f ? { field: f.field } : {}),
   ...(f._tag === 'PlanInvalid' ? { problems: f.problems.map(({ path, reason }) => ({ path, reason })) } : {}),
+  ...(f._tag === 'WrittenButNotProjected' ? { written: f.written.map(({ eventId, position }) => ({ eventId, position })) } : {}),
 });
 
 export const sendFailure = (reply: FastifyReply, f: Failure): FastifyReply => {

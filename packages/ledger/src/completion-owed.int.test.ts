@@ -19,7 +19,7 @@ import { loadHarbinPlan, manualClock, run } from './testing';
 const plan = loadHarbinPlan();
 const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30' };
 
-/** A ledger file with task 3 one report short of complete; `process()` opens it as another process would. */
+/** A simulated ledger file (its clock is the test's) with task 3 one report short of complete; `process()` opens it as another process would. */
 const harbinFile = () => {
   const dir = mkdtempSync(join(tmpdir(), 'minsheng-owed-'));
   const clock = manualClock('2024-01-05T02:00:00Z');
@@ -53,6 +53,7 @@ describe('a completion owed by a process killed after its report', () => {
   beforeEach(async () => {
     f = harbinFile();
     const first = f.process();
+    await run(first.ledger.init('simulated'));
     await run(first.ledger.importPlan(plan));
     f.clock.set('2024-10-01T02:00:00Z');
     await run(first.ledger.report({ ...friendly, place: 'daoli', value: '12', by: '市妇联' }));
@@ -102,6 +103,7 @@ describe('a completion recorded by its own command', () => {
     const f = harbinFile();
     try {
       const { ledger, store } = f.process();
+      await run(ledger.init('simulated'));
       await run(ledger.importPlan(plan));
       f.clock.set('2024-10-01T02:00:00Z');
       await run(ledger.report({ ...friendly, place: 'daoli', value: '12', by: '市妇联' }));

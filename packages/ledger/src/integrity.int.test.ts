@@ -27,6 +27,7 @@ describe('the ledger refuses to serve what its events do not say', () => {
     store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
     model = createSqliteReadModel({ file: join(dir, 'read.db') });
     ledger = createLedger({ store, readModel: model, clock });
+    await run(ledger.init('simulated'));
     await run(ledger.importPlan(plan));
     clock.set('2024-10-01T02:00:00Z');
     for (const place of ['巴彦县', '木兰县'])

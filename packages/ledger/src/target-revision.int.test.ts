@@ -40,6 +40,7 @@ describe('re-importing a plan whose target revision reinterprets reported figure
     store = createSqliteEventStore({ file: join(dir, 'ledger.db'), registry: ledgerRegistry, clock });
     model = createSqliteReadModel({ file: join(dir, 'read.db') });
     ledger = createLedger({ store, readModel: model, clock });
+    await run(ledger.init('simulated'));
     await run(ledger.importPlan(plan));
     clock.set('2024-10-01T02:00:00Z');
     const homes = { task: 9, metric: ADAPTATIONS, asOf: '2024-09-30', by: 'civil-affairs' };

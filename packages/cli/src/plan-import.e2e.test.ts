@@ -52,7 +52,7 @@ describe('minsheng plan import', () => {
     try {
       const db = join(tmp.dir, 'ledger.db');
       const at = (now: string) => ['--db', db, '--now', now];
-      expect(cli(['init', '--db', db]).code).toBe(0);
+      expect(cli(['init', '--simulated', ...at('2024-01-05T10:00:00+08:00')]).code).toBe(0);
       expect(cli(['plan', 'import', SEED, ...at('2024-01-05T10:00:00+08:00')]).code).toBe(0);
       const homes = ['--task', '9', '--metric', 't09-elderly-home-adaptations', '--as-of', '2024-09-30', '--by', '市民政局'];
       expect(cli(['report', ...homes, '--place', '道里区', '--value', '100', ...at('2024-10-01T10:00:00+08:00')]).code).toBe(0);

@@ -68,6 +68,8 @@ const build = async (l: FaultLedger, behind: boolean, then: (ledger: Ledger) => 
   // Templates need no fsync per append: they are copied once closed.
   const open = await openLedger(l.location, clock, { create: true, synchronous: 'normal' });
   try {
+    // Simulated: the template and the children record on the suite's 2024 clocks.
+    await run(open.ledger.init('simulated'));
     await run(open.ledger.importPlan(loadHarbinPlan()));
     t = Date.parse('2024-10-01T02:00:00Z');
     const appendOnly = createLedger({ store: open.store, readModel: open.readModel, clock, projectInline: false });

@@ -94,7 +94,7 @@ export const describeIntegrityFlows = (engine: LedgerUnderTest): void =>
     const ledger = async () => {
       const { args } = await engine.fresh();
       const run = (more: string[], now?: string) => cli([...more, ...args, ...(now ? ['--now', now] : [])]);
-      expect(run(['init']).code).toBe(0);
+      expect(run(['init', '--simulated'], JAN).code).toBe(0);
       expect(run(['plan', 'import', SEED], JAN).code).toBe(0);
       for (const place of ['巴彦县', '木兰县'])
         expect(run(['report', ...BRIDGES, '--place', place, '--value', '4', '--as-of', '2024-09-30', '--by', 'transport'], OCT1).code).toBe(0);

@@ -1,38 +1,27 @@
-import { ledgerRegistry } from '@minsheng/core';
-import { createInMemoryEventStore, type EventStore } from '@minsheng/event-store';
-import { createSqliteReadModel, type SqliteReadModel } from '@minsheng/projections';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLedger, type Ledger } from './ledger';
-import { fail, loadHarbinPlan, manualClock, run } from './testing';
+import type { EventStore } from '@minsheng/event-store';
+import type { SqliteReadModel } from '@minsheng/projections';
+import type { Ledger } from './ledger';
+import { fail, loadHarbinPlan, manualClock, openHarbinLedger, run, type HarbinLedger } from './testing';
 
 /* Bad input through the library: each refusal is a typed error, and nothing is written. */
 
 const plan = loadHarbinPlan();
 
 describe('the ledger refuses bad input, writing nothing', () => {
-  let dir: string;
   let store: EventStore;
   let model: SqliteReadModel;
   let ledger: Ledger;
+  let opened: HarbinLedger;
   const clock = manualClock('2024-01-05T02:00:00Z');
   const head = async () => run(store.headPosition());
   const gas = { task: 13, metric: 't13-gas-pipe-renewal', place: '道里区', asOf: '2024-09-30', value: '12' };
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'minsheng-bad-input-'));
-    clock.set('2024-01-05T02:00:00Z');
-    store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
-    model = createSqliteReadModel({ file: join(dir, 'read.db') });
-    ledger = createLedger({ store, readModel: model, clock });
-    await run(ledger.importPlan(plan));
-    clock.set('2024-10-01T02:00:00Z');
+    opened = await openHarbinLedger(clock, plan, { prefix: 'minsheng-bad-input-', mode: 'none' });
+    ({ store, model, ledger } = opened);
   });
   afterEach(async () => {
-    model.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await opened.close();
   });
 
   it.each([

@@ -1,13 +1,10 @@
-import { ledgerRegistry } from '@minsheng/core';
-import { createInMemoryEventStore, encodeEvent, NO_STREAM, type EventStore } from '@minsheng/event-store';
+import { encodeEvent, NO_STREAM, type EventStore } from '@minsheng/event-store';
 import { inMemoryInternals } from '@minsheng/event-store/testing';
-import { createSqliteReadModel, type SqliteReadModel } from '@minsheng/projections';
+import type { SqliteReadModel } from '@minsheng/projections';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLedger, type Ledger } from './ledger';
-import { fail, loadHarbinPlan, manualClock, run } from './testing';
+import type { Ledger } from './ledger';
+import { fail, loadHarbinPlan, manualClock, openHarbinLedger, run, type HarbinLedger } from './testing';
 
 const plan = loadHarbinPlan();
 /** better-sqlite3, from the read model's package: the test changes a read-model row behind the ledger. */
@@ -19,24 +16,17 @@ describe('the ledger refuses to serve what its events do not say', () => {
   let store: EventStore;
   let model: SqliteReadModel;
   let ledger: Ledger;
+  let opened: HarbinLedger;
   const clock = manualClock('2024-01-05T02:00:00Z');
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'minsheng-integrity-'));
-    clock.set('2024-01-05T02:00:00Z');
-    store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
-    model = createSqliteReadModel({ file: join(dir, 'read.db') });
-    ledger = createLedger({ store, readModel: model, clock });
-    await run(ledger.init('simulated'));
-    await run(ledger.importPlan(plan));
-    clock.set('2024-10-01T02:00:00Z');
+    opened = await openHarbinLedger(clock, plan, { prefix: 'minsheng-integrity-' });
+    ({ dir, store, model, ledger } = opened);
     for (const place of ['巴彦县', '木兰县'])
       await run(ledger.report({ ...BRIDGES, place, asOf: '2024-09-30', value: '4', by: 'transport' }));
   });
   afterEach(async () => {
-    model.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await opened.close();
   });
 
   const rows = () => inMemoryInternals(store).rows;

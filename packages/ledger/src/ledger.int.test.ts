@@ -1,37 +1,25 @@
-import { ledgerRegistry } from '@minsheng/core';
-import { createInMemoryEventStore, type EventStore } from '@minsheng/event-store';
-import { createSqliteReadModel, type SqliteReadModel, type ViewRow } from '@minsheng/projections';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLedger, type Ledger } from './ledger';
-import { fail, loadHarbinPlan, manualClock, run } from './testing';
+import type { EventStore } from '@minsheng/event-store';
+import { type SqliteReadModel, type ViewRow } from '@minsheng/projections';
+import type { Ledger } from './ledger';
+import { fail, loadHarbinPlan, manualClock, openHarbinLedger, run, type HarbinLedger } from './testing';
 
 const plan = loadHarbinPlan();
 
 describe('the embedded ledger on the Harbin 2024 plan', () => {
-  let dir: string;
   let store: EventStore;
   let model: SqliteReadModel;
   let ledger: Ledger;
+  let opened: HarbinLedger;
   const clock = manualClock('2024-10-01T02:00:00Z');
   const head = async () => run(store.headPosition());
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'minsheng-ledger-'));
-    clock.set('2024-01-05T02:00:00Z');
-    store = createInMemoryEventStore({ registry: ledgerRegistry, clock });
-    model = createSqliteReadModel({ file: join(dir, 'read.db') });
-    ledger = createLedger({ store, readModel: model, clock });
     // The tests move the clock: a simulated ledger records by it (a production one by the system clock).
-    await run(ledger.init('simulated'));
-    await run(ledger.importPlan(plan));
-    clock.set('2024-10-01T02:00:00Z');
+    opened = await openHarbinLedger(clock, plan);
+    ({ store, model, ledger } = opened);
   });
   afterEach(async () => {
-    model.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await opened.close();
   });
 
   const row = (rows: readonly ViewRow[], metric: string, place = 'harbin') =>

@@ -20,6 +20,7 @@ export const manualClock = (start: string): Clock & { set(at: string): void } =>
 };
 
 export { steppingClock };
+export { openHarbinLedger, type HarbinLedger } from './harbin-ledger';
 
 /** Runs a TaskEither and returns its right value, or throws its left's message. */
 export const run = async <E extends { message: string }, A>(te: TaskEither<E, A>): Promise<A> => {

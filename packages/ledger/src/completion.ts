@@ -110,12 +110,15 @@ const recordCompletion = (
 /**
  * Records TaskCompleted for each of `tasks` (default: every task of the plan) that is met by the
  * figures in force and not recorded complete yet: a completion owed. Needs the read model to be
- * up to date. Returns the completions this call recorded.
+ * up to date. Returns the completions this call recorded. `writer` gives the deps to write with
+ * (a ledger's mode decides its clock); it is asked only when a completion is owed, so a command
+ * with nothing owed reads no more than the read model.
  */
 export const recordOwedCompletions = (
   deps: LedgerDeps,
   planId: string,
   tasks?: readonly number[],
+  writer: () => TE.TaskEither<LedgerFailure, LedgerDeps> = () => TE.right(deps),
 ): TE.TaskEither<LedgerFailure, CompletionRecorded[]> =>
   pipe(
     TE.tryCatch(async () => {
@@ -142,7 +145,14 @@ export const recordOwedCompletions = (
       }
       return owed;
     }, projectionFailed),
-    TE.chainW((owed) => TE.sequenceSeqArray(owed.map((o) => recordCompletion(deps, o.frame, o.task, o.metrics, o.cause)))),
+    TE.chainW((owed) =>
+      owed.length === 0
+        ? TE.right([])
+        : pipe(
+            writer(),
+            TE.chainW((w) => TE.sequenceSeqArray(owed.map((o) => recordCompletion(w, o.frame, o.task, o.metrics, o.cause)))),
+          ),
+    ),
     TE.map((recorded) => recorded.filter((r): r is CompletionRecorded => r !== null)),
   );
 

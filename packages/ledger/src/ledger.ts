@@ -175,14 +175,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           TE.chainW(() => TE.tryCatch(() => deps.readModel.reader.planIds(), projectionFailed)),
           // Owed completions are recorded as any write is (writingDeps): by the system clock on a
           // production ledger, at the head's time on a simulated one; they are dated by their cause.
-          TE.chainW((planIds) =>
-            planIds.length === 0
-              ? TE.right([])
-              : pipe(
-                  writingDeps(deps),
-                  TE.chainW((w) => TE.sequenceSeqArray(planIds.map((id) => recordOwedCompletions(w, id, tasks)))),
-                ),
-          ),
+          // The mode is read only when a completion is owed, not on every command.
+          TE.chainW((planIds) => TE.sequenceSeqArray(planIds.map((id) => recordOwedCompletions(deps, id, tasks, () => writingDeps(deps))))),
           TE.map((recorded) => recorded.flat()),
           TE.chainFirstW((recorded) => (recorded.length ? project() : TE.right(undefined))),
         );

@@ -48,7 +48,10 @@ export const notesCell = (row: ViewRow): string =>
     row.status === 'complete (late)' && row.metOn !== null && row.due !== null ? `met ${row.metOn}, due ${row.due}` : '',
     row.status === 'provisional' ? 'annual figure due after period end' : '',
     row.shareOfCity !== null ? `${row.shareOfCity}% of city total` : '',
-    row.placesReported < row.placesExpected && row.placesReported > 0 ? `${row.placesReported}/${row.placesExpected} places` : '',
+    // A sum owes nothing from a place the plan gives no part of it: "2/3 places" would read as a gap.
+    row.kind !== 'atLeast' && row.kind !== 'approximate' && row.placesReported < row.placesExpected && row.placesReported > 0
+      ? `${row.placesReported}/${row.placesExpected} places`
+      : '',
     row.completionRecorded ? `completed${row.completedOn ? ` ${row.completedOn}` : ''}` : '',
     row.deadlinesMissed.length ? `missed ${row.deadlinesMissed.join(', ')}` : '',
   ]

@@ -10,6 +10,7 @@ export * from './kinds/fit';
 export * from './kinds/rules';
 export * from './kinds/words';
 export * from './plan/schema';
+export * from './plan/status-schema';
 export * from './plan/load';
 export * from './plan/queries';
 export * from './events/metadata';

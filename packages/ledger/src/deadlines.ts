@@ -1,5 +1,6 @@
 import {
   deadlineInstant,
+  lastAsOf,
   newEventId,
   shortfall,
   taskDecider,
@@ -50,6 +51,9 @@ export const checkDeadlines = (deps: LedgerDeps, frame: PlanFrame, options: { wr
           if (d.kind === 'completion') {
             const m = (await snapshotAt(d.due)).metrics.find((x) => x.target.metric.id === target.metric.id);
             if (!m || m.met) continue;
+            // An annual statistic is judged by its period-end figure, which comes after the period:
+            // until it does (or the last as-of date passes), the deadline is not yet missed.
+            if (m.awaitingFinal && now.getTime() < deadlineInstant(lastAsOf(frame), frame.timeZone).getTime()) continue;
             data = { ...base, value: valueText(m.rolled.value), target: targetLabel, shortfall: shortfall(m.target.target, m.rolled) };
           } else {
             const reported = await deps.readModel.reader.reportedBy(frame.planId, target.metric.id, deadlineInstant(d.due, frame.timeZone).getTime());

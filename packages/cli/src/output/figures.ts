@@ -37,12 +37,22 @@ export const rowFigure = (row: ViewRow, fc: FigureContext): string => {
 
 export const percentCell = (p: string | null): string => (p === null ? '-' : `${p}%`);
 
-/** Completion recorded, deadlines missed: "completed", "missed outdoor-completion, completion". */
-/** Completion, missed deadlines, and how many places a partly reported city figure rests on. */
+/**
+ * What a status rests on, in a few words: the baseline progress is measured from, when a late
+ * target was met and due, a place's share of the city total, completion and missed deadlines,
+ * and how many places a partly reported city figure rests on.
+ */
 export const notesCell = (row: ViewRow): string =>
   [
-    row.placesReported < row.placesExpected && row.placesReported > 0 ? `${row.placesReported}/${row.placesExpected} places` : '',
-    row.completionRecorded ? 'completed' : '',
+    row.baseline !== null && row.progress !== null ? `from baseline ${row.baseline}: ${row.progress}% of the way` : '',
+    row.status === 'complete (late)' && row.metOn !== null && row.due !== null ? `met ${row.metOn}, due ${row.due}` : '',
+    row.status === 'provisional' ? 'annual figure due after period end' : '',
+    row.shareOfCity !== null ? `${row.shareOfCity}% of city total` : '',
+    // A sum owes nothing from a place the plan gives no part of it: "2/3 places" would read as a gap.
+    row.kind !== 'atLeast' && row.kind !== 'approximate' && row.placesReported < row.placesExpected && row.placesReported > 0
+      ? `${row.placesReported}/${row.placesExpected} places`
+      : '',
+    row.completionRecorded ? `completed${row.completedOn ? ` ${row.completedOn}` : ''}` : '',
     row.deadlinesMissed.length ? `missed ${row.deadlinesMissed.join(', ')}` : '',
   ]
     .filter(Boolean)

@@ -3,12 +3,26 @@ import { notesCell, percentCell, rowFigure, type FigureContext } from './figures
 import { renderTable, type Column } from './table';
 import { localTimeWithZone } from './time';
 
-const STATUSES = ['complete', 'on track', 'behind', 'missed', 'not started', 'reported'] as const;
+const STATUSES = [
+  'complete',
+  'complete (late)',
+  'exceeded',
+  'on track',
+  'behind',
+  'missed',
+  'not started',
+  'provisional',
+  'no baseline',
+  'reported',
+  'not expected',
+] as const;
+/** Always counted; the others only where there are some. */
+const ALWAYS: ReadonlySet<string> = new Set(['complete', 'on track', 'behind', 'missed', 'not started']);
 
-/** Counts per status; `reported` (district parts of city sums) only where there are some. */
+/** Counts per status. */
 const summary = (rows: readonly ViewRow[]): string =>
   STATUSES.map((s) => [s, rows.filter((r) => r.status === s).length] as const)
-    .filter(([s, n]) => s !== 'reported' || n > 0)
+    .filter(([s, n]) => ALWAYS.has(s) || n > 0)
     .map(([s, n]) => `${s} ${n}`)
     .join(' · ');
 
@@ -25,6 +39,7 @@ const common: Column[] = [
   { header: 'Target', max: 22 },
   { header: 'Figure', max: 26 },
   { header: '%', align: 'right' },
+  { header: 'Sched.', align: 'right' },
   { header: 'Status' },
   { header: 'Notes' },
 ];
@@ -35,6 +50,7 @@ const commonCells = (r: ViewRow, fc: FigureContext): string[] => [
   r.target,
   rowFigure(r, fc),
   percentCell(r.percent),
+  percentCell(r.scheduled),
   r.status,
   notesCell(r),
 ];

@@ -37,6 +37,8 @@ export const planFrame = (plan: Plan): PlanFrame => ({
   // Only when the plan states it: a plan without it publishes the same frame as before.
   ...(plan.asOfGraceDays !== undefined ? { asOfGraceDays: plan.asOfGraceDays } : {}),
   timeZone: plan.timeZone,
+  ...(plan.onTrackTolerance !== undefined ? { onTrackTolerance: plan.onTrackTolerance } : {}),
+  ...(plan.approximateTolerance !== undefined ? { approximateTolerance: plan.approximateTolerance } : {}),
   places: plan.places,
   responsibleUnits: plan.responsibleUnits,
   deadlines: plan.deadlines,

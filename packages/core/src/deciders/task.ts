@@ -3,7 +3,8 @@ import { canonicalJson } from '../hash';
 import { invalidInput, unknownMetric, type LedgerError } from '../errors';
 import type { EventOf, LedgerEventData } from '../events/events';
 import { deadlineInstant, deadlinesOf } from '../plan/queries';
-import type { Plan, Task } from '../plan/schema';
+import type { Metric, Plan, Task } from '../plan/schema';
+import type { Target } from '../kinds/schemas';
 import type { Decider } from './decider';
 
 export type TargetSetData = LedgerEventData<'TargetSet'>;
@@ -32,20 +33,40 @@ export interface TaskState {
 
 type TaskEvent = EventOf<'TargetSet'> | EventOf<'TaskCompleted'> | EventOf<'DeadlineMissed'>;
 
+/** The deadlines of one metric: the task's, with its own completion deadline in place of the plan-wide ones. */
+export const metricDeadlines = (plan: Plan, task: Task, metric: Metric): string[] => {
+  const of = deadlinesOf(plan, task);
+  if (metric.deadline === undefined) return of.map((d) => d.id);
+  return [...of.filter((d) => d.kind !== 'completion').map((d) => d.id), metric.deadline];
+};
+
+/** An approximate target without its own band takes the plan's (左右 has none in the source). */
+const resolvedTarget = (plan: Plan, metric: Metric): Target =>
+  metric.target.kind === 'approximate' && metric.target.tolerance === undefined && plan.approximateTolerance
+    ? { ...metric.target, tolerance: plan.approximateTolerance.value }
+    : metric.target;
+
+const optional = <K extends string, V>(key: K, v: V | undefined): Partial<Record<K, V>> =>
+  (v === undefined ? {} : { [key]: v }) as Partial<Record<K, V>>;
+
 export const targetSetFor = (plan: Plan, task: Task): TargetSetData[] =>
   task.metrics.map((m) => ({
     planId: plan.id,
     task: { number: task.number, title: task.title, description: task.description, outdoor: task.outdoor },
-    responsibleUnits: task.responsibleUnits,
+    responsibleUnits: m.responsibleUnits ?? task.responsibleUnits,
     metric: {
       id: m.id,
       name: m.name,
-      ...(m.written !== undefined ? { written: m.written } : {}),
+      ...optional('written', m.written),
       level: m.level,
-      ...(m.places !== undefined ? { places: m.places } : {}),
+      ...optional('places', m.places),
+      ...optional('baseline', m.baseline),
+      ...optional('schedule', m.schedule),
+      ...optional('measuredAtPeriodEnd', m.measuredAtPeriodEnd),
+      ...optional('allocation', m.allocation),
     },
-    target: m.target,
-    deadlines: deadlinesOf(plan, task).map((d) => d.id),
+    target: resolvedTarget(plan, m),
+    deadlines: metricDeadlines(plan, task, m),
   }));
 
 export const missedKey = (metric: string, deadline: string): string => `${metric}|${deadline}`;

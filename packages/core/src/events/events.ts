@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FigureSchema, MetricLevel, TargetSchema } from '../kinds/schemas';
 import { IsoDate, PlanSchema } from '../plan/schema';
+import { AllocationSchema, BaselineSchema, ScheduleSchema } from '../plan/status-schema';
 import { LedgerModeSchema } from './metadata';
 
 const EventId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an event id (a ULID)');
@@ -18,6 +19,8 @@ export const PlanPublished = PlanSchema.pick({
   periodEnd: true,
   asOfGraceDays: true,
   timeZone: true,
+  onTrackTolerance: true,
+  approximateTolerance: true,
   places: true,
   responsibleUnits: true,
   deadlines: true,
@@ -40,7 +43,7 @@ export const TargetSet = z
         outdoor: z.boolean(),
       })
       .strict(),
-    /** Responsible unit ids, the lead first. */
+    /** Responsible unit ids of this metric's duty, the lead first (the task's, unless the plan names the metric's own). */
     responsibleUnits: z.array(z.string().min(1)).min(1),
     metric: z
       .object({
@@ -49,6 +52,10 @@ export const TargetSet = z
         written: z.string().min(1).optional(),
         level: MetricLevel,
         places: z.array(z.string().min(1)).optional(),
+        baseline: BaselineSchema.optional(),
+        schedule: ScheduleSchema.optional(),
+        measuredAtPeriodEnd: z.boolean().optional(),
+        allocation: z.array(AllocationSchema).optional(),
       })
       .strict(),
     target: TargetSchema,

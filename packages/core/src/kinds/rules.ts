@@ -107,6 +107,52 @@ export const rollUp = (target: Target, figures: readonly PlaceFigure[], required
   }
 };
 
+/** The band of an approximate (左右) target: its value ± its relative tolerance (none given: exact). */
+export const approximateBand = (target: Extract<Target, { kind: 'approximate' }>): { low: Dec; high: Dec } => {
+  const t = dec(target.value);
+  const tol = dec(target.tolerance ?? '0');
+  return { low: t.minus(t.times(tol)), high: t.plus(t.times(tol)) };
+};
+
+/** An approximate (左右) target delivered above its band: met, and shown as exceeded. */
+export const exceeds = (target: Target, r: RolledUp): boolean =>
+  target.kind === 'approximate' && r.value !== null && r.value.gt(approximateBand(target).high);
+
+/**
+ * How far a figure has come from its baseline toward its target, in percent:
+ * (value − baseline) / (target − baseline). A count starts from 0 when no baseline is given;
+ * a share or rate without a baseline has no honest pace (null). Ceilings with a baseline:
+ * (baseline − value) / (baseline − target). Milestones and yes/no: percent of target.
+ */
+export const progressFromBaseline = (
+  target: Target,
+  r: RolledUp,
+  baseline: Dec | null,
+  figures: readonly PlaceFigure[] = [],
+  required: readonly string[] = [],
+): Dec | null => {
+  if (r.value === null) return null;
+  switch (target.kind) {
+    case 'atLeast':
+    case 'approximate':
+    case 'share':
+    case 'rate': {
+      if (baseline === null && (target.kind === 'share' || target.kind === 'rate')) return null;
+      const b = baseline ?? dec(0);
+      const span = dec(target.value).minus(b);
+      return span.lte(0) ? dec(100) : r.value.minus(b).dividedBy(span).times(100);
+    }
+    case 'ceiling': {
+      if (baseline === null) return null;
+      const span = baseline.minus(dec(target.value));
+      return span.lte(0) ? dec(100) : baseline.minus(r.value).dividedBy(span).times(100);
+    }
+    case 'milestone':
+    case 'yesNo':
+      return percentOfTarget(target, r, figures, required);
+  }
+};
+
 /** Whether a rolled-up figure meets its target. */
 export const isMet = (target: Target, r: RolledUp): boolean => {
   switch (target.kind) {
@@ -114,11 +160,9 @@ export const isMet = (target: Target, r: RolledUp): boolean => {
     case 'share':
     case 'rate':
       return r.value !== null && r.value.gte(dec(target.value));
-    case 'approximate': {
-      if (r.value === null) return false;
-      const t = dec(target.value);
-      return r.value.minus(t).abs().lte(t.times(dec(target.tolerance)));
-    }
+    case 'approximate':
+      // 左右: falling short of the band misses; over-delivery is met (超额完成, see `exceeds`).
+      return r.value !== null && r.value.gte(approximateBand(target).low);
     case 'ceiling':
       return r.value !== null && r.value.lte(dec(target.value));
     case 'milestone':

@@ -1,6 +1,6 @@
 import { dec, decRound, decToString } from '../decimal';
 import { convert, toBase } from '../units';
-import { figureValue, isMet, percentOfTarget, rollUp, shortfall, type PlaceFigure } from './rules';
+import { exceeds, figureValue, isMet, percentOfTarget, progressFromBaseline, rollUp, shortfall, type PlaceFigure } from './rules';
 import type { Figure, Target } from './schemas';
 
 const qty = (value: string, unit: string): Figure => ({ kind: 'quantity', value, unit });
@@ -90,16 +90,32 @@ describe('atLeast', () => {
   });
 });
 
-describe('approximate (|value − target| ≤ target × tolerance)', () => {
-  // 25000 ± 5%: from 23750 to 26250 inclusive.
+describe('approximate (左右: at least target × (1 − tolerance); above the band is exceeded)', () => {
+  // 25000 ± 5%: short of 23750 misses; above 26250 is met and exceeded (超额完成, issue 14 #3).
   it.each([
     ['23750', true],
     ['26250', true],
     ['25000', true],
     ['23749.99', false],
-    ['26250.01', false],
+    ['26250.01', true],
+    ['32500', true],
   ])('%s is met: %s', (value, met) => {
     expect(judge(kindergarten, [at('east', qty(value, '个'))]).met).toBe(met);
+  });
+
+  it('is exceeded only above the band', () => {
+    const r = (v: string) => rollUp(kindergarten, [at('east', qty(v, '个'))], []);
+    expect(exceeds(kindergarten, r('26250'))).toBe(false);
+    expect(exceeds(kindergarten, r('26250.01'))).toBe(true);
+    expect(exceeds(kindergarten, r('19500'))).toBe(false);
+    expect(exceeds(stations, rollUp(stations, [at('east', qty('100', '个'))], []))).toBe(false);
+  });
+
+  it('1.95万人次 against "1.5万人次左右" is met and exceeded, not missed', () => {
+    const visits: Target = { kind: 'approximate', value: '1.5', unit: '万人次', tolerance: '0.05' };
+    const r = rollUp(visits, [at('east', qty('19500', '人次'))], []);
+    expect(isMet(visits, r)).toBe(true);
+    expect(exceeds(visits, r)).toBe(true);
   });
 
   it('rolls up as a sum', () => {
@@ -111,9 +127,31 @@ describe('approximate (|value − target| ≤ target × tolerance)', () => {
     });
   });
 
-  it('the shortfall is the distance to the target; beyond the tolerance above, it is negative (the overshoot)', () => {
+  it('the shortfall is the distance to the target; over-delivery has none', () => {
     expect(judge(kindergarten, [at('east', qty('20000', '个'))])).toMatchObject({ met: false, shortfall: '5000', percent: '80' });
-    expect(judge(kindergarten, [at('east', qty('30000', '个'))])).toMatchObject({ met: false, shortfall: '-5000', percent: '120' });
+    expect(judge(kindergarten, [at('east', qty('30000', '个'))])).toMatchObject({ met: true, shortfall: '0', percent: '120' });
+  });
+});
+
+describe('progress from the baseline: (value − baseline) / (target − baseline)', () => {
+  const meals: Target = { kind: 'share', value: '50', unit: '%', numerator: '有助餐的社区', denominator: '社区' };
+  const share = (n: string, d: string) => rollUp(meals, [at('east', { kind: 'ratio', numerator: n, denominator: d })], []);
+
+  it('a share at 42.77% of 50% from a 40% baseline is 27.7% of the way, not 85.5%', () => {
+    const r = share('4277', '10000');
+    expect(percentOfTarget(meals, r)!.toFixed(1)).toBe('85.5');
+    expect(progressFromBaseline(meals, r, dec('40'))!.toFixed(1)).toBe('27.7');
+  });
+
+  it('a share or rate without a baseline has no pace; a count starts at 0', () => {
+    expect(progressFromBaseline(meals, share('4277', '10000'), null)).toBeNull();
+    expect(progressFromBaseline(stations, rollUp(stations, [at('east', qty('36', '个'))], []), null)!.toFixed(2)).toBe('49.32');
+  });
+
+  it('a ceiling from its baseline: 40 → 35, at 37.5 is half way; without one, no pace', () => {
+    const r = rollUp(pm25, [at('city', qty('37.5', '微克/立方米'))], []);
+    expect(progressFromBaseline(pm25, r, dec('40'))!.toFixed()).toBe('50');
+    expect(progressFromBaseline(pm25, r, null)).toBeNull();
   });
 });
 

@@ -25,8 +25,8 @@ export const TargetSchema = z.discriminatedUnion('kind', [
       kind: z.literal('approximate'),
       value: NonNegativeDecimal,
       unit: UnitCode,
-      /** Relative tolerance, e.g. "0.05" for ±5%. */
-      tolerance: NonNegativeDecimal,
+      /** Relative tolerance, e.g. "0.05" for ±5%; default the plan's approximateTolerance. */
+      tolerance: NonNegativeDecimal.optional(),
     })
     .strict(),
   z

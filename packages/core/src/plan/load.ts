@@ -1,6 +1,7 @@
 import { Either, left, right } from 'fp-ts/Either';
 import { PlanSchema, type Plan } from './schema';
 import { targetProblems } from './target-checks';
+import { statusProblems } from './status-checks';
 import { textProblems } from './text-checks';
 
 /** One thing wrong with a plan file: where, and why. */
@@ -185,6 +186,7 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
       for (const p of targetProblems(target)) add(`${at}.target.${p.field}`, p.reason);
     });
   });
+  for (const p of statusProblems(input)) add(p.path, p.reason);
   return problems;
 };
 

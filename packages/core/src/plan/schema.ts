@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MetricLevel, TargetSchema } from '../kinds/schemas';
+import { MetricStatusFields, PlanStatusFields } from './status-schema';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "t01-stations"');
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
@@ -29,7 +30,8 @@ export const DeadlineSchema = z
     id: Id,
     kind: z.enum(['completion', 'report']),
     due: IsoDate,
-    appliesTo: z.enum(['all', 'outdoor']),
+    /** `named`: only metrics that name it as their `deadline`. */
+    appliesTo: z.enum(['all', 'outdoor', 'named']),
     description: z.string().min(1),
   })
   .strict();
@@ -45,6 +47,7 @@ export const MetricSchema = z
     level: MetricLevel.default('district'),
     /** Places a milestone or yes/no must reach everywhere, or the places a metric is limited to. */
     places: z.array(Id).optional(),
+    ...MetricStatusFields,
   })
   .strict();
 export type Metric = z.infer<typeof MetricSchema>;
@@ -80,6 +83,7 @@ export const PlanSchema = z
     asOfGraceDays: z.number().int().min(0).max(366).optional(),
     /** UTC offset of the plan's dates, e.g. "+08:00". */
     timeZone: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be a UTC offset such as "+08:00"'),
+    ...PlanStatusFields,
     places: z.array(PlaceSchema).min(1),
     responsibleUnits: z.array(ResponsibleUnitSchema).min(1),
     deadlines: z.array(DeadlineSchema),

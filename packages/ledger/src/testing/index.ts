@@ -35,3 +35,4 @@ export const fail = async <E, A>(te: TaskEither<E, A>): Promise<E> => {
   if (!isLeft(r)) throw new Error(`expected a failure, got ${JSON.stringify(r.right)}`);
   return r.left;
 };
+export { statusPlan } from './status-plan';

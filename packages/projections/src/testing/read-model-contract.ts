@@ -93,6 +93,46 @@ export const runReadModelContract = (name: string, o: ReadModelContractOptions):
       }
     });
 
+    it('keeps a plan\'s status settings and a target\'s status fields (issue 14) exactly as recorded', async () => {
+      const rm = await fresh();
+      const frame = {
+        planId: 'p', title: 't', document: 'd', issuedBy: 'i', publishedOn: '2024-01-01', periodStart: '2024-01-01', periodEnd: '2024-12-31',
+        timeZone: '+08:00',
+        onTrackTolerance: { value: '10', reason: 'assumption: ten points' },
+        approximateTolerance: { value: '0.05', reason: 'assumption: 左右 has no band in the source' },
+        places: [{ id: 'c', name: '市', kind: 'city' }, { id: 'a', name: '甲区', kind: 'district', parent: 'c' }],
+        responsibleUnits: [{ id: 'u', name: '单位' }, { id: 'f', name: '财政' }],
+        deadlines: [{ id: 'heat', kind: 'completion', due: '2024-10-20', appliesTo: 'named', description: '供热期前' }],
+        tasks: [{ number: 1, title: 't' }],
+      };
+      const target = {
+        planId: 'p',
+        task: { number: 1, title: 't', description: 'd', outdoor: true },
+        responsibleUnits: ['f'],
+        metric: {
+          id: 'm', name: 'm', level: 'district',
+          baseline: { value: '40', asOf: '2023-12-31' },
+          schedule: { profile: 'points', points: [{ date: '2024-06-30', percent: '30' }] },
+          measuredAtPeriodEnd: true,
+          allocation: [{ place: 'a', value: '60', baseline: { value: '41.5', asOf: '2023-12-31' } }],
+        },
+        target: { kind: 'share', value: '60', unit: '%', numerator: 'n', denominator: 'd' },
+        deadlines: ['heat'],
+      };
+      let prev = GENESIS_HASH;
+      const events: StoredEvent[] = [['PlanPublished', frame], ['TargetSet', target]].map(([type, data], i) => {
+        const env = { eventId: newEventId(), type: type as string, schemaVersion: 1, data, metadata: { actor: { system: 't' }, recordedAt: '2024-01-02T00:00:00.000Z', correlationId: 'c' } };
+        const hash = chainHash(prev, 'plan', i + 1, env);
+        const e = { ...env, stream: 'plan', revision: i + 1, position: i + 1, prevHash: prev, hash } as StoredEvent;
+        prev = hash;
+        return e;
+      });
+      expect(await rm.writer.applyBatch('ledger-index', 0, events)).toBe('applied');
+      const at = Date.UTC(2024, 1, 1);
+      expect((await rm.reader.frame('p', at))?.data).toEqual(frame);
+      expect((await rm.reader.targets('p', at)).map((t) => t.data)).toEqual([target]);
+    });
+
     it('names the hash of the event it applied at a position (the check of a read model against the log)', async () => {
       const rm = await fresh();
       const events = randomHistory(3, 12);

@@ -6,7 +6,7 @@ export const targetText = (t: Target): string => {
     case 'atLeast':
       return `≥ ${t.value} ${t.unit}`;
     case 'approximate':
-      return `≈ ${t.value} ${t.unit} (±${decRound(dec(t.tolerance).times(100), 2)}%)`;
+      return t.tolerance === undefined ? `≈ ${t.value} ${t.unit}` : `≈ ${t.value} ${t.unit} (±${decRound(dec(t.tolerance).times(100), 2)}%)`;
     case 'share':
       return `≥ ${t.value}%`;
     case 'rate':

@@ -1,18 +1,23 @@
 import {
-  completionDeadline,
+  dec,
+  exceeds,
   isMet,
-  reportingPlaces,
+  lastAsOf,
   percentOfTarget,
+  progressFromBaseline,
+  reportingPlaces,
   requiredPlaces,
   rollUp,
+  type Baseline,
   type Dec,
   type PlaceFigure,
   type PlanFrame,
   type RolledUp,
+  type Target,
   type TargetSetData,
 } from '@minsheng/core';
 import type { FigureVersion } from '../read-model/rows';
-import { scheduledPercent, statusOf, type Status } from './status';
+import { ON_TRACK_TOLERANCE_POINTS, scheduledPercent, statusOf, type Status } from './status';
 
 /** One metric's city figure at a date: the place figures in force, how they combine, and how it stands. */
 export interface MetricFigure {
@@ -23,18 +28,105 @@ export interface MetricFigure {
   readonly met: boolean;
   /** Places with a figure in force, of the places the metric is reported for. */
   readonly coverage: { readonly reported: number; readonly expected: number };
+  /** Percent of target: value / target. */
   readonly percent: Dec | null;
+  /** Percent of the way from the baseline to the target (what the schedule is compared with); null: no honest pace. */
+  readonly progress: Dec | null;
   readonly scheduled: number | null;
   readonly due: string | undefined;
+  /** The latest as-of date among the figures in force. */
+  readonly metOn: string | null;
+  /** Measured at period end, and no figure in force is as of the period's end yet. */
+  readonly awaitingFinal: boolean;
   readonly status: Status;
 }
 
-/** Combines the versions in force (one per place) into the metric's city figure, with the kind's own rules. */
+/** A metric's completion deadline: the earliest completion deadline among its own. */
+export const metricDue = (frame: Pick<PlanFrame, 'deadlines'>, target: Pick<TargetSetData, 'deadlines'>): string | undefined =>
+  frame.deadlines
+    .filter((d) => d.kind === 'completion' && target.deadlines.includes(d.id))
+    .map((d) => d.due)
+    .sort()[0];
+
+export const tolerancePoints = (frame: Pick<PlanFrame, 'onTrackTolerance'>): number =>
+  frame.onTrackTolerance ? Number(frame.onTrackTolerance.value) : ON_TRACK_TOLERANCE_POINTS;
+
+export const latestAsOf = (versions: readonly FigureVersion[]): string | null =>
+  versions.reduce<string | null>((acc, v) => (acc === null || v.asOf > acc ? v.asOf : acc), null);
+
+/** What one scope (the city, or one place with its own allocated target) is judged by. */
+export interface Judged {
+  readonly met: boolean;
+  readonly percent: Dec | null;
+  readonly progress: Dec | null;
+  readonly scheduled: number | null;
+  readonly metOn: string | null;
+  readonly awaitingFinal: boolean;
+  readonly status: Status;
+}
+
+/**
+ * Judges figures in force against a target (the city's, or a place's allocation) with the
+ * metric's baseline, schedule and period-end rule. `complete` needs every expected place for a
+ * share or rate; an annual statistic needs figures as of the period's end.
+ */
+export const judge = (
+  frame: PlanFrame,
+  t: TargetSetData,
+  scope: { target: Target; baseline: Baseline | undefined; expected: number },
+  versions: readonly FigureVersion[],
+  rolled: RolledUp,
+  figures: readonly PlaceFigure[],
+  required: readonly string[],
+  date: string,
+  late = false,
+): Judged => {
+  const target = scope.target;
+  const ratio = target.kind === 'share' || target.kind === 'rate';
+  const reported = new Set(versions.map((v) => v.place)).size;
+  const awaitingFinal = t.metric.measuredAtPeriodEnd === true && !(versions.length > 0 && versions.every((v) => v.asOf >= frame.periodEnd));
+  const met = isMet(target, rolled) && (!ratio || reported >= scope.expected) && !awaitingFinal;
+  const percent = percentOfTarget(target, rolled, figures, required);
+  const baseline = scope.baseline ? dec(scope.baseline.value) : null;
+  const progress = progressFromBaseline(target, rolled, baseline, figures, required);
+  const due = metricDue(frame, t);
+  const schedule = t.metric.measuredAtPeriodEnd ? ({ profile: 'periodEnd' } as const) : t.metric.schedule;
+  return {
+    met,
+    percent,
+    progress,
+    scheduled: due === undefined ? null : scheduledPercent(date, frame.periodStart, due, schedule),
+    metOn: met ? latestAsOf(versions) : null,
+    awaitingFinal,
+    status: statusOf({
+      met,
+      late,
+      exceeded: met && exceeds(target, rolled),
+      percent: progress,
+      hasFigure: versions.length > 0,
+      date,
+      periodStart: frame.periodStart,
+      due,
+      schedule,
+      tolerancePoints: tolerancePoints(frame),
+      ceiling: target.kind === 'ceiling',
+      hasBaseline: baseline !== null,
+      awaitingFinal: t.metric.measuredAtPeriodEnd === true && awaitingFinal,
+      lastAsOf: lastAsOf(frame),
+    }),
+  };
+};
+
+/**
+ * Combines the versions in force (one per place) into the metric's city figure, with the kind's
+ * own rules. `late`: the metric was not met on its due day (the caller knows; see takeSnapshot).
+ */
 export const metricFigure = (
   frame: PlanFrame,
   target: TargetSetData,
   versions: readonly FigureVersion[],
   date: string,
+  late = false,
 ): MetricFigure => {
   const required = requiredPlaces(frame, target.metric);
   const scope = new Set(target.metric.level === 'city' ? required : frame.places.filter((p) => p.kind !== 'city').map((p) => p.id));
@@ -45,28 +137,16 @@ export const metricFigure = (
   const coverage = { reported: new Set(inScope.map((v) => v.place)).size, expected: expected.length };
   // A share or rate of the city is known only once every place has given its numerator and
   // denominator: one district's 61/112 is not the city's coverage. Sums may be met early.
-  const ratio = target.target.kind === 'share' || target.target.kind === 'rate';
-  const met = isMet(target.target, rolled) && (!ratio || coverage.reported >= coverage.expected);
-  const percent = percentOfTarget(target.target, rolled, figures, required);
-  const due = completionDeadline(frame, target.task)?.due;
-  return {
+  const judged = judge(
+    frame,
     target,
-    versions: inScope,
-    required,
+    { target: target.target, baseline: target.metric.baseline, expected: coverage.expected },
+    inScope,
     rolled,
-    met,
-    coverage,
-    percent,
-    scheduled: due === undefined ? null : scheduledPercent(date, frame.periodStart, due),
-    due,
-    status: statusOf({
-      met,
-      percent,
-      hasFigure: inScope.length > 0,
-      date,
-      periodStart: frame.periodStart,
-      due,
-      ceiling: target.target.kind === 'ceiling',
-    }),
-  };
+    figures,
+    required,
+    date,
+    late,
+  );
+  return { target, versions: inScope, required, rolled, coverage, due: metricDue(frame, target), ...judged };
 };

@@ -18,8 +18,18 @@ export interface ViewRow {
   readonly denominator: string | null;
   /** Percent of target, one decimal. */
   readonly percent: string | null;
-  /** Percent of target the pro-rated schedule expects at this date. */
+  /** Percent of the way from the baseline to the target (what is compared with the schedule); null: no honest pace. */
+  readonly progress: string | null;
+  /** Percent of the way the metric's schedule profile expects at this date. */
   readonly scheduled: string | null;
+  /** The baseline progress is measured from, in the target's unit, or null (a count starts at 0). */
+  readonly baseline: string | null;
+  /** The completion deadline's due day. */
+  readonly due: string | null;
+  /** When met: the latest as-of date of the figures that meet it. */
+  readonly metOn: string | null;
+  /** District rows without a target of their own: the place's part of the city's sum, in percent. */
+  readonly shareOfCity: string | null;
   /** Null where a place's figure has no target of its own (a district's share of a city sum). */
   readonly met: boolean | null;
   /** Places with a figure in force, and places the metric is reported for. */
@@ -30,6 +40,8 @@ export interface ViewRow {
   /** The latest effective date among the figures in force. */
   readonly reportedAsOf: string | null;
   readonly completionRecorded: boolean;
+  /** The day the task's completion is dated, when it is recorded and effective by asOf. */
+  readonly completedOn: string | null;
   readonly deadlinesMissed: readonly string[];
 }
 

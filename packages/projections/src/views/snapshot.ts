@@ -16,7 +16,8 @@ export interface Snapshot {
   readonly moment: ViewMoment;
   readonly frame: PlanFrame;
   readonly metrics: readonly MetricFigure[];
-  readonly completed: ReadonlySet<number>;
+  /** Task → the day its completion is dated, for completions effective by asOf. */
+  readonly completed: ReadonlyMap<number, string>;
   /** `${metric}` → deadline ids recorded as missed. */
   readonly missed: ReadonlyMap<string, string[]>;
 }
@@ -66,13 +67,23 @@ export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Dat
     .map((t) => t.data)
     .filter((t) => scope.tasks === undefined || scope.tasks.includes(t.task.number));
   const metrics = await Promise.all(
-    targets.map(async (t) =>
-      metricFigure(frame, t, await reader.effectiveFigures(planId, t.metric.id, { asOf, knownAt: knownAt.getTime() }), asOf),
-    ),
+    targets.map(async (t) => {
+      const m = metricFigure(frame, t, await reader.effectiveFigures(planId, t.metric.id, { asOf, knownAt: knownAt.getTime() }), asOf);
+      // Met on figures dated after the deadline: late, unless it was met on the due day already.
+      if (!m.met || m.due === undefined || m.metOn === null || m.metOn <= m.due) return m;
+      const atDue = metricFigure(frame, t, await reader.effectiveFigures(planId, t.metric.id, { asOf: m.due, knownAt: knownAt.getTime() }), m.due);
+      return atDue.met ? m : metricFigure(frame, t, m.versions, asOf, true);
+    }),
   );
-  const completed = new Set((await reader.completions(planId, knownAt.getTime())).map((c) => c.data.task));
+  // Notes obey both axes: recorded by knownAt (the reader's filter) and effective by asOf — a
+  // completion dated after asOf, or a deadline not yet passed on asOf, is not in the view.
+  const completed = new Map(
+    (await reader.completions(planId, knownAt.getTime()))
+      .filter((c) => c.data.completedOn <= asOf)
+      .map((c) => [c.data.task, c.data.completedOn] as const),
+  );
   const missed = new Map<string, string[]>();
   for (const m of await reader.missed(planId, knownAt.getTime()))
-    missed.set(m.data.metric, [...(missed.get(m.data.metric) ?? []), m.data.deadline]);
+    if (m.data.due < asOf) missed.set(m.data.metric, [...(missed.get(m.data.metric) ?? []), m.data.deadline]);
   return { moment: { planId, asOf, knownAt: knownAt.toISOString() }, frame, metrics, completed, missed };
 };

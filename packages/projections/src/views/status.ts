@@ -1,34 +1,44 @@
-import type { Dec } from '@minsheng/core';
+import type { Dec, Schedule } from '@minsheng/core';
 import { dec } from '@minsheng/core';
+import { scheduledPercent } from './schedule';
+
+export { scheduledPercent };
 
 /**
- * `reported` is only used in the district view, for a district's part of a city-wide sum:
- * it has no target of its own to be judged against.
+ * The words a supervision officer signs (see docs/concepts.md):
+ * - complete / complete (late) / exceeded: the target is met (late: after its deadline;
+ *   exceeded: a 左右 target delivered above its band);
+ * - on track / behind: progress from the baseline against the schedule;
+ * - missed: the deadline passed unmet (for an annual statistic: its period-end figure missed,
+ *   or none came by the last as-of date);
+ * - not started: expected, nothing reported; not expected: a place the plan gives no part of the target;
+ * - provisional: an annual statistic with only figures from before the period's end;
+ * - no baseline: a share or rate the plan gives no baseline, so it has no honest pace;
+ * - reported: a place's contribution to a city sum, with no target of its own.
  */
-export type Status = 'not started' | 'on track' | 'behind' | 'complete' | 'missed' | 'reported';
+export type Status =
+  | 'complete'
+  | 'complete (late)'
+  | 'exceeded'
+  | 'on track'
+  | 'behind'
+  | 'missed'
+  | 'not started'
+  | 'not expected'
+  | 'provisional'
+  | 'no baseline'
+  | 'reported';
 
-/**
- * How far behind the pro-rated schedule (序时进度) a metric may be and still be "on track",
- * in percentage points of its target.
- */
+/** How far behind the schedule a metric may be and still be on track, when the plan does not say, in percentage points. */
 export const ON_TRACK_TOLERANCE_POINTS = 10;
-
-const DAY = 24 * 3600 * 1000;
-const days = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / DAY);
-
-/**
- * The share of the target the schedule expects by the end of `date`: days elapsed over
- * days from the period's start to the completion deadline, both ends inclusive, capped at 100.
- */
-export const scheduledPercent = (date: string, periodStart: string, due: string): number => {
-  const total = days(periodStart, due) + 1;
-  const elapsed = days(periodStart, date) + 1;
-  if (elapsed <= 0) return 0;
-  return Math.min(100, (elapsed / total) * 100);
-};
 
 export interface StatusInput {
   readonly met: boolean;
+  /** Met, but only after the deadline. */
+  readonly late?: boolean;
+  /** A 左右 target over-delivered. */
+  readonly exceeded?: boolean;
+  /** Percent of the way from the baseline to the target; null when there is no honest pace. */
   readonly percent: Dec | null;
   readonly hasFigure: boolean;
   /** The view's date (YYYY-MM-DD). */
@@ -36,20 +46,29 @@ export interface StatusInput {
   readonly periodStart: string;
   /** The completion deadline's due day; undefined when none applies. */
   readonly due: string | undefined;
-  /** Ceilings are judged by the latest measurement, not pro-rated. */
+  readonly schedule?: Schedule;
+  /** Points behind the schedule still on track; default ON_TRACK_TOLERANCE_POINTS. */
+  readonly tolerancePoints?: number;
+  /** Ceilings without a baseline are judged by the latest measurement, not pro-rated. */
   readonly ceiling: boolean;
+  /** The plan gives the metric a baseline (a ceiling with one is pro-rated like the others). */
+  readonly hasBaseline?: boolean;
+  /** Measured at period end: the figures in force are all from before it. */
+  readonly awaitingFinal?: boolean;
+  /** Measured at period end: the last as-of date a period-end figure may come by. */
+  readonly lastAsOf?: string;
 }
 
-/**
- * complete: the target is met. missed: the completion deadline's day has passed and it
- * is not met. not started: no figure yet. on track: percent of target ≥ scheduled
- * percent − 10 points (a ceiling not yet met is behind). behind: otherwise.
- */
 export const statusOf = (s: StatusInput): Status => {
-  if (s.met) return 'complete';
+  if (s.met) return s.exceeded ? 'exceeded' : s.late ? 'complete (late)' : 'complete';
+  if (s.awaitingFinal) {
+    if (s.lastAsOf !== undefined && s.date > s.lastAsOf) return 'missed';
+    return s.hasFigure ? 'provisional' : 'not started';
+  }
   if (s.due !== undefined && s.date > s.due) return 'missed';
-  if (!s.hasFigure || s.percent === null) return 'not started';
-  if (s.ceiling) return 'behind';
-  const scheduled = s.due === undefined ? 0 : scheduledPercent(s.date, s.periodStart, s.due);
-  return s.percent.gte(dec(scheduled).minus(ON_TRACK_TOLERANCE_POINTS)) ? 'on track' : 'behind';
+  if (!s.hasFigure) return 'not started';
+  if (s.ceiling && !s.hasBaseline) return 'behind';
+  if (s.percent === null) return 'no baseline';
+  const scheduled = s.due === undefined ? 0 : scheduledPercent(s.date, s.periodStart, s.due, s.schedule);
+  return s.percent.gte(dec(scheduled).minus(s.tolerancePoints ?? ON_TRACK_TOLERANCE_POINTS)) ? 'on track' : 'behind';
 };

@@ -7,6 +7,7 @@ import { printJson, printLines } from '../output/print';
 import { nonEmpty, wholeNumber } from '../parse';
 import { momentOptions, momentQuery } from './moment';
 import type { FigureContext } from '../output/figures';
+import { planIdOf, planOption } from './plan-option';
 import { figureContext, ledgerCommand, runOf } from './shared';
 
 /**
@@ -24,22 +25,24 @@ const checkAuditedPlace = (fc: FigureContext, metric: string, place: string): vo
 
 export const registerAudit = (program: Command): void => {
   const cmd = momentOptions(
-    ledgerCommand(program, 'audit', 'every event behind one figure: who reported which value when, on what source, what was corrected and why')
+    planOption(ledgerCommand(program, 'audit', 'every event behind one figure: who reported which value when, on what source, what was corrected and why')
       .requiredOption('--task <n>', 'the task number', wholeNumber)
       .requiredOption('--metric <id>', 'the metric id', nonEmpty)
       .option('--place <name>', 'a district figure (default: the city figure and the district figures it adds up)', nonEmpty)
-      .option('--history', 'also list the earlier reports that later ones superseded (default: the events behind the figures in force)'),
+      .option('--history', 'also list the earlier reports that later ones superseded (default: the events behind the figures in force)')),
   );
   cmd.action(async () => {
     const o = cmd.opts();
     const run = runOf(cmd);
     const { trail, timeZone, unit } = await run.ledger(async (l) => {
-      const fc = await figureContext(l, run.clock.now());
+      const { planId } = planIdOf(cmd);
+      const fc = await figureContext(l, run.clock.now(), planId);
       if (!fc.frame.tasks.some((t) => t.number === o.task)) throw usage(unknownTask(o.task).message);
       if (fc.targets.get(o.metric)?.task.number !== o.task) throw usage(unknownMetric(o.metric, o.task).message);
       if (o.place !== undefined) checkAuditedPlace(fc, o.metric, o.place);
       const trail = await unwrap(
         l.ledger.audit({
+          planId: fc.frame.planId,
           task: o.task,
           metric: o.metric,
           ...(o.place !== undefined ? { place: o.place } : {}),

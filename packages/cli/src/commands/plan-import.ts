@@ -1,4 +1,5 @@
-import { parsePlanText, PLAN_FILE_MAX_BYTES, quote, type Plan } from '@minsheng/core';
+import { LINE_MAX, PARAGRAPH_MAX, parsePlanText, PLAN_FILE_MAX_BYTES, quote, textProblem, type Plan } from '@minsheng/core';
+import { nonEmpty } from '../parse';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/Either';
 import { readBounded, sizeText } from '../bounded-read';
@@ -33,13 +34,22 @@ export const readPlanFile = (file: string): Plan => {
 };
 
 export const registerPlanImport = (plan: Command): void => {
-  const cmd = ledgerCommand(plan, 'import <file>', 'validate a plan file (JSON, see seeds/) and record its frame and targets');
+  const cmd = ledgerCommand(plan, 'import <file>', 'validate a plan file (JSON, see seeds/) and record its frame and targets; again, with changed targets, to revise it')
+    .option('--document <number>', "the document that revises the plan, e.g. 哈政办发〔2025〕3号 (default: the plan's own document)", nonEmpty)
+    .option('--reason <text>', 'why the plan is revised; kept with each revised target and shown by `minsheng audit`', nonEmpty);
   cmd.action(async (file: string) => {
+    const o = cmd.opts<{ document?: string; reason?: string }>();
+    for (const [option, value, max] of [['--document', o.document, LINE_MAX], ['--reason', o.reason, PARAGRAPH_MAX]] as const) {
+      const problem = value === undefined ? null : textProblem(value, max);
+      if (problem) throw usage(`${option}: ${problem}`);
+    }
     const run = runOf(cmd);
     const p = readPlanFile(file);
     const r = await run.ledger(async (l) => {
       await checkWriteClock(run, l.store, 'plan import');
-      return unwrap(l.ledger.importPlan(p));
+      return unwrap(
+        l.ledger.importPlan(p, { ...(o.document !== undefined ? { document: o.document } : {}), ...(o.reason !== undefined ? { reason: o.reason } : {}) }),
+      );
     });
     if (run.json) return printJson(r);
     const metrics = p.tasks.reduce((n, t) => n + t.metrics.length, 0);

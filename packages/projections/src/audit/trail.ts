@@ -32,6 +32,16 @@ export interface TrailEntry {
   readonly inForce: boolean;
 }
 
+/** One target the metric has had (the first, then each revision), with the document that set it and why. */
+export interface TargetRevision {
+  readonly position: number;
+  readonly recordedAt: string;
+  /** The target as the plan writes it, or as the ledger states it. */
+  readonly target: string;
+  readonly document: string | null;
+  readonly reason: string | null;
+}
+
 export interface LineageItem {
   readonly place: string;
   readonly placeName: string;
@@ -66,6 +76,8 @@ export interface AuditTrail extends ViewMoment {
    * with `history`, every report of the metric there.
    */
   readonly entries: readonly TrailEntry[];
+  /** The metric's targets recorded by knownAt, the first and every revision, in log order (from the task's events). */
+  readonly revisions: readonly TargetRevision[];
   /**
    * The value recomputed from the events alone (AuditEvidence), independently of the read
    * model; `matches` says it equals `value` and the read model shows no fault.
@@ -89,6 +101,8 @@ export interface AuditEvidence {
   readonly target: TargetSetData | null;
   readonly versions: readonly FigureVersion[];
   readonly retractions: readonly Retraction[];
+  /** The metric's targets recorded by knownAt, in log order; absent: none listed. */
+  readonly revisions?: readonly TargetRevision[];
 }
 
 export class UnknownFigureError extends Error {}
@@ -241,6 +255,7 @@ export const auditTrail = (
       reportId: v.reportId,
     })),
     entries,
+    revisions: evidence.revisions ?? [],
     replay: { value: replayValue, matches: faults.length === 0 },
     faults,
   };

@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type Plan, type PlanFrame, type StoredEvent } from '@minsheng/core';
+import { bottomPlaces, isTopPlace, systemClock, type Clock, type Plan, type PlanFrame, type StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
 import {
   auditTrail,
@@ -275,8 +275,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         ),
         // The events behind the figure, from the store: the audit replays them, not the read model's rows.
         TE.bindW('evidence', ({ frame, place, snap }) => {
-          const city = place === undefined || frame.places.some((p) => p.id === place && p.kind === 'city');
-          const places = city ? frame.places.filter((p) => p.kind !== 'city').map((p) => p.id) : [place];
+          const city = place === undefined || isTopPlace(frame, place);
+          const places = city ? bottomPlaces(frame).map((p) => p.id) : [place];
           return auditEvidence(deps, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt));
         }),
         TE.chainW(({ snap, evidence, place }) =>

@@ -84,3 +84,51 @@ describe('a ledger holding two plans', () => {
     expect(await fail(ledger.importPlan(revised, { reason: 'x\u0000y' }))).toMatchObject({ _tag: 'InvalidInput' });
   });
 });
+
+/** Issue 15, part 3: a place hierarchy of three levels (province → cities → districts) loads and rolls up. */
+describe('a three-level plan (province, cities, districts)', () => {
+  const file = join(harbinPlanFile, '..', 'samples', 'province-sample.json');
+  let dir: string;
+  let ledger: Ledger;
+  const clock = manualClock('2025-01-05T02:00:00Z');
+
+  beforeAll(async () => {
+    const parsed = parsePlanText(readFileSync(file, 'utf8'), file);
+    if (isLeft(parsed)) throw new Error(parsed.left.message);
+    dir = mkdtempSync(join(tmpdir(), 'minsheng-province-'));
+    const store = createSqliteEventStore({ file: join(dir, 'ledger.db'), registry: ledgerRegistry, clock });
+    ledger = createLedger({ store, readModel: createSqliteReadModel({ file: join(dir, 'read.db') }), clock });
+    await run(ledger.init('simulated'));
+    await run(ledger.importPlan(parsed.right));
+    clock.set('2025-06-01T02:00:00Z');
+    const stations = { task: 1, metric: 'p01-job-stations', asOf: '2025-05-31', by: 'hrss' };
+    for (const [place, value] of [['daoli', '20'], ['nangang', '15'], ['longsha', '30'], ['讷河市', '10']] as const)
+      await run(ledger.report({ ...stations, place, value }));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('rolls the districts of both cities up to the province', async () => {
+    const row = (await run(ledger.status())).rows.find((r) => r.metric === 'p01-job-stations')!;
+    expect(row).toMatchObject({ place: 'heilongjiang', placeName: '黑龙江省', value: '75', placesReported: 4, placesExpected: 4 });
+  });
+
+  it('shows a city by its districts', async () => {
+    const rows = (await run(ledger.status({ place: '齐齐哈尔市' }))).rows.filter((r) => r.metric === 'p01-job-stations');
+    expect(rows.map((r) => [r.placeName, r.value])).toEqual([
+      ['龙沙区', '30'],
+      ['讷河市', '10'],
+    ]);
+  });
+
+  it('refuses a figure for a city (it is rolled up from its districts), and takes a province-wide one for the province', async () => {
+    expect(await fail(ledger.report({ task: 1, metric: 'p01-job-stations', place: 'harbin', asOf: '2025-05-31', by: 'hrss', value: '35' }))).toMatchObject({
+      _tag: 'UnknownPlace',
+      message: expect.stringContaining('rolled up'),
+    });
+    const plan = { task: 2, metric: 'p02-road-plan', asOf: '2025-05-31', by: 'transport', value: 'yes' };
+    expect(await fail(ledger.report({ ...plan, place: 'harbin' }))).toMatchObject({ _tag: 'UnknownPlace' });
+    await run(ledger.report({ ...plan, place: '黑龙江省' }));
+    const row = (await run(ledger.status())).rows.find((r) => r.metric === 'p02-road-plan')!;
+    expect(row.met).toBe(true);
+  });
+});

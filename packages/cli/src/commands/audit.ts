@@ -1,4 +1,4 @@
-import { findPlace, reportingPlaces, unknownMetric, unknownTask } from '@minsheng/core';
+import { findPlace, isTopPlace, reportingPlaces, unknownMetric, unknownTask } from '@minsheng/core';
 import { measureUnit } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { integrity, unwrap, usage } from '../failure';
@@ -18,7 +18,7 @@ const checkAuditedPlace = (fc: FigureContext, metric: string, place: string): vo
   const p = findPlace(fc.frame, place);
   if (!p) throw usage(`--place "${place}" is not a place of the plan`);
   const places = reportingPlaces(fc.frame, fc.targets.get(metric)!.metric);
-  if (p.kind === 'city' || places.includes(p.id)) return;
+  if (isTopPlace(fc.frame, p.id) || places.includes(p.id)) return;
   const names = places.map((id) => findPlace(fc.frame, id)?.name ?? id);
   throw usage(`--place "${place}": metric ${metric} is reported for ${names.join('、')} only (or the city's figure that adds them up)`);
 };

@@ -73,6 +73,30 @@ const namesProblems = (
   });
 };
 
+/**
+ * A province's plan: one province at the top (no parent), its cities under it, and every
+ * district, county-level city or county directly under one of those cities.
+ */
+const provinceProblems = (places: ReadonlyArray<Obj | undefined>, placeIds: ReadonlySet<string>, add: (path: string, reason: string) => void): void => {
+  const provinces = places.filter((p) => p?.kind === 'province');
+  if (provinces.length !== 1) add('places', `a plan has at most one place of kind "province", found ${provinces.length}`);
+  const provinceId = str(provinces[0]?.id);
+  const kindOf = new Map(places.flatMap((p) => (p && typeof p.id === 'string' ? [[p.id, p.kind] as const] : [])));
+  places.forEach((p, i) => {
+    if (!p) return;
+    const at = `places[${i}].parent`;
+    const parent = str(p.parent);
+    if (p.kind === 'province') {
+      if (p.parent !== undefined) add(at, 'the province has no parent');
+    } else if (parent === undefined) add(at, `place "${String(p.id)}" needs a parent`);
+    else if (!placeIds.has(parent)) add(at, `unknown place "${parent}"`);
+    else if (p.kind === 'city') {
+      if (parent !== provinceId) add(at, `a city's parent is the province "${provinceId ?? '?'}", not "${parent}"`);
+    } else if (kindOf.get(parent) !== 'city')
+      add(at, `"${parent}" is not a city: a district, county-level city or county is directly under one of the province's cities`);
+  });
+};
+
 /** Checks what a schema cannot: references between parts of the plan, uniqueness, real dates, consistency. */
 const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   const problems: PlanProblem[] = [];
@@ -80,7 +104,8 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   if (!isObj(input)) return problems;
   for (const p of textProblems(input)) add(p.path, p.reason);
 
-  // Places: unique ids, one city, two levels (the city and the places directly under it).
+  // Places: unique ids, one city, two levels (the city and the places directly under it); or
+  // three: one province, its cities, and the places directly under each city.
   const places = objs(input.places);
   const placeIds = new Set<string>();
   places.forEach((p, i) => {
@@ -89,11 +114,16 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
     if (placeIds.has(id)) add(`places[${i}].id`, `place id "${id}" is used twice`);
     placeIds.add(id);
   });
+  const provinces = places.filter((p) => p?.kind === 'province');
+  if (provinces.length) {
+    provinceProblems(places, placeIds, add);
+    namesProblems('places', 'place', places, add);
+  }
   const cities = places.filter((p) => p?.kind === 'city');
-  const cityId = cities.length === 1 ? str(cities[0]?.id) : undefined;
-  if (Array.isArray(input.places) && cities.length !== 1)
+  const cityId = cities.length === 1 ? str(cities[0]?.id) : provinces.length === 1 ? str(provinces[0]?.id) : undefined;
+  if (Array.isArray(input.places) && cities.length !== 1 && !provinces.length)
     add('places', `a plan needs exactly one place of kind "city", found ${cities.length}`);
-  places.forEach((p, i) => {
+  if (!provinces.length) places.forEach((p, i) => {
     if (!p) return;
     const parent = str(p.parent);
     if (p.kind === 'city' && p.parent !== undefined) add(`places[${i}].parent`, 'the city has no parent');
@@ -107,8 +137,8 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
         );
     }
   });
-  const hasDistricts = places.some((p) => p !== undefined && p.kind !== 'city');
-  namesProblems('places', 'place', places, add);
+  const hasDistricts = places.some((p) => p !== undefined && p.kind !== 'city' && p.kind !== 'province');
+  if (!provinces.length) namesProblems('places', 'place', places, add);
 
   const unitIds = new Set<string>();
   objs(input.responsibleUnits).forEach((u, i) => {

@@ -123,6 +123,45 @@ describe('parsePlan', () => {
     });
   });
 
+  describe('three levels: a province, its cities, their districts', () => {
+    const province = () => {
+      const p = draft();
+      p.places = [
+        { id: 'prov', name: '示例省', kind: 'province' },
+        { id: 'sample', name: '示例市', kind: 'city', parent: 'prov' },
+        { id: 'east', name: '东区', kind: 'district', parent: 'sample' },
+        { id: 'other', name: '另一市', kind: 'city', parent: 'prov' },
+        { id: 'hill', name: '山县', kind: 'county', parent: 'other' },
+      ];
+      return p;
+    };
+
+    it('accepts one province over its cities over their districts', () => {
+      expect(isRight(parsePlan(province(), 'sample.json'))).toBe(true);
+    });
+
+    it('refuses a district under the province, a city under a city, a second province and a province with a parent', () => {
+      const p = province();
+      p.places[2].parent = 'prov';
+      p.places[3].parent = 'sample';
+      p.places.push({ id: 'prov2', name: '另一省', kind: 'province', parent: 'prov' });
+      expect(pairs(p)).toEqual([
+        ['places', 'a plan has at most one place of kind "province", found 2'],
+        ['places[2].parent', '"prov" is not a city: a district, county-level city or county is directly under one of the province\'s cities'],
+        ['places[3].parent', 'a city\'s parent is the province "prov", not "sample"'],
+        ['places[5].parent', 'the province has no parent'],
+      ]);
+    });
+
+    it('measures a level "city" metric once, for the province', () => {
+      const p = province();
+      p.tasks[1].metrics[1].places = ['sample'];
+      expect(pairs(p)).toEqual([
+        ['tasks[1].metrics[1].places[0]', expect.stringContaining('"sample" is not the city')],
+      ]);
+    });
+  });
+
   describe('targets', () => {
     it('refuses duplicate milestone stages', () => {
       const p = draft();

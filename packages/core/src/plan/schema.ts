@@ -4,13 +4,16 @@ import { MetricLevel, TargetSchema } from '../kinds/schemas';
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "t01-stations"');
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
-/** A place: the city itself, or one of its districts, county-level cities and counties. */
+/**
+ * A place: the city itself, or one of its districts, county-level cities and counties; or, for a
+ * province's plan, the province over its cities over their districts (three levels).
+ */
 export const PlaceSchema = z
   .object({
     id: Id,
     name: z.string().min(1),
-    kind: z.enum(['city', 'district', 'county-city', 'county']),
-    /** The place this one belongs to; the city has none. */
+    kind: z.enum(['province', 'city', 'district', 'county-city', 'county']),
+    /** The place this one belongs to; the plan's top place (the city, or the province) has none. */
     parent: Id.optional(),
   })
   .strict();

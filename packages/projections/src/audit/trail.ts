@@ -1,4 +1,4 @@
-import { canonicalJson, figureValue, type Figure, type Source, type TargetSetData } from '@minsheng/core';
+import { canonicalJson, cityOf, figureValue, type Figure, type Source, type TargetSetData } from '@minsheng/core';
 import type { FigureVersion, Retraction } from '../read-model/rows';
 import { metricFigure } from '../views/metric-figure';
 import { figureText, percentText, targetText, valueText } from '../views/format';
@@ -144,7 +144,7 @@ export const auditTrail = (
   const m = s.metrics.find((x) => x.target.metric.id === metricId);
   if (!m) throw new UnknownFigureError(`metric ${metricId} is not in plan ${s.moment.planId}`);
   if (m.target.task.number !== task) throw new UnknownFigureError(`metric ${metricId} belongs to task ${m.target.task.number}, not task ${task}`);
-  const city = s.frame.places.find((p) => p.kind === 'city')!;
+  const city = cityOf(s.frame);
   const focus = place === undefined || place === city.id ? null : place;
   if (focus !== null && !s.frame.places.some((p) => p.id === focus))
     throw new UnknownFigureError(`place ${focus} is not a place of plan ${s.moment.planId}`);

@@ -1,4 +1,4 @@
-import { figureValue, isMet, percentOfTarget, reportingPlaces, rollUp, decToString, type PlanFrame } from '@minsheng/core';
+import { bottomPlaces, cityOf, figureValue, isMet, percentOfTarget, reportingPlaces, rollUp, decToString, type PlanFrame } from '@minsheng/core';
 import type { MetricFigure } from './metric-figure';
 import type { UnitViewRow, View, ViewRow } from './rows';
 import type { Snapshot } from './snapshot';
@@ -14,7 +14,7 @@ const latestAsOf = (m: MetricFigure): string | null =>
   m.versions.reduce<string | null>((acc, v) => (acc === null || v.asOf > acc ? v.asOf : acc), null);
 
 const cityRow = (s: Snapshot, m: MetricFigure): ViewRow => {
-  const city = s.frame.places.find((p) => p.kind === 'city')!;
+  const city = cityOf(s.frame);
   const t = m.target;
   return {
     task: t.task.number,
@@ -56,7 +56,8 @@ export const viewByTask = (s: Snapshot): View => ({
  * contribution to the city target, and its status is `reported`.
  */
 export const viewByDistrict = (s: Snapshot, place?: string): View => {
-  const places = s.frame.places.filter((p) => p.kind !== 'city' && (place === undefined || p.id === place));
+  // A city under a province: its districts.
+  const places = bottomPlaces(s.frame).filter((p) => place === undefined || p.id === place || p.parent === place);
   const rows: ViewRow[] = [];
   for (const p of places)
     for (const m of s.metrics) {

@@ -1,6 +1,8 @@
 import { Either, left, right } from 'fp-ts/Either';
 import { PlanSchema, type Plan } from './schema';
 import { targetProblems } from './target-checks';
+import { writtenProblem } from './written-checks';
+import { isKnownUnit, UNITS } from '../units';
 import { textProblems } from './text-checks';
 
 /** One thing wrong with a plan file: where, and why. */
@@ -102,7 +104,9 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   const problems: PlanProblem[] = [];
   const add = (path: string, reason: string) => problems.push({ file, path, reason });
   if (!isObj(input)) return problems;
-  for (const p of textProblems(input)) add(p.path, p.reason);
+  const texts = textProblems(input);
+  for (const p of texts) add(p.path, p.reason);
+  const badText = new Set(texts.map((p) => p.path));
 
   // Places: unique ids, one city, two levels (the city and the places directly under it); or
   // three: one province, its cities, and the places directly under each city.
@@ -161,6 +165,20 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   const tz = /^[+-](\d{2}):(\d{2})$/.exec(str(input.timeZone) ?? '');
   if (tz && (Number(tz[1]) > 14 || Number(tz[2]) > 59)) add('timeZone', `"${String(input.timeZone)}" is not a real UTC offset`);
 
+  // Units: a target's unit is built in, declared by the plan, or 万 before one of those.
+  const declared = new Set<string>();
+  objs(input.units).forEach((u, i) => {
+    const name = str(u?.name);
+    if (name === undefined) return;
+    if (isKnownUnit(name)) add(`units[${i}].name`, `"${name}" is built in: leave it out of units`);
+    else if (declared.has(name)) add(`units[${i}].name`, `unit "${name}" is declared twice`);
+    declared.add(name);
+  });
+  const usable = (unit: string): boolean =>
+    isKnownUnit(unit) || declared.has(unit) || (unit.length > 1 && unit.startsWith('万') && usable(unit.slice(1)));
+  const unitProblem = (unit: string): string =>
+    `unit "${unit}" is neither built in nor declared: add { "name": "${unit}" } to the plan's "units" (built in: ${Object.keys(UNITS).join(' ')}, and 万 before any of them)`;
+
   const deadlineIds = new Set<string>();
   objs(input.deadlines).forEach((d, i) => {
     const id = str(d?.id);
@@ -212,7 +230,14 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
         add(`${at}.level`, 'a district-level metric needs places under the city; the plan has none');
       const target = isObj(m.target) ? m.target : undefined;
       if (!target) return;
-      for (const p of targetProblems(target)) add(`${at}.target.${p.field}`, p.reason);
+      const unit = str(target.unit);
+      if (unit !== undefined && target.kind !== 'share' && !usable(unit)) add(`${at}.target.unit`, unitProblem(unit));
+      // The words are compared with a sound target only (a target with a problem has its own message).
+      const written = str(m.written);
+      const targetFaults = targetProblems(target);
+      const wrong = written === undefined || badText.has(`${at}.written`) || targetFaults.length ? null : writtenProblem(written, target);
+      if (wrong) add(`${at}.written`, wrong);
+      for (const p of targetFaults) add(`${at}.target.${p.field}`, p.reason);
     });
   });
   return problems;

@@ -18,7 +18,7 @@ describe('parsePlan', () => {
 
   it('lists EVERY problem with its path and reason, schema and cross-checks together', () => {
     const p = draft();
-    p.tasks[0].metrics[0].target.unit = '辆'; // unknown unit (a schema problem)
+    p.tasks[0].metrics[0].target.unit = '盏'; // a unit neither built in nor declared (辆 is built in since issue 15)
     p.tasks[1].metrics[0].id = 't01-stations'; // duplicate metric id (a cross-check)
     p.tasks[1].responsibleUnits[1] = 'police'; // unknown responsible unit
     p.deadlines[0].due = '2025-02-30'; // not a real date
@@ -28,8 +28,8 @@ describe('parsePlan', () => {
     expect(invalid.problems.every((x) => x.file === 'sample.json')).toBe(true);
     expect(invalid.problems.map((x) => [x.path, x.reason])).toEqual([
       ['publishedOn', 'must be a date written YYYY-MM-DD'],
-      ['tasks[0].metrics[0].target.unit', expect.stringMatching(/^must be a known unit \(个, 所, .*\)$/)],
       ['deadlines[0].due', '"2025-02-30" is not a real date'],
+      ['tasks[0].metrics[0].target.unit', expect.stringMatching(/^unit "盏" is neither built in nor declared: add \{ "name": "盏" \} to the plan's "units" \(built in: 个 所 .*\)$/)],
       ['tasks[1].responsibleUnits[1]', 'unknown responsible unit "police"'],
       ['tasks[1].metrics[0].id', 'metric id "t01-stations" is used twice in the plan'],
     ]);

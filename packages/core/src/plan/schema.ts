@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MetricLevel, TargetSchema } from '../kinds/schemas';
+import { MetricLevel, TargetSchema, UnitCode } from '../kinds/schemas';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "t01-stations"');
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
@@ -18,6 +18,13 @@ export const PlaceSchema = z
   })
   .strict();
 export type Place = z.infer<typeof PlaceSchema>;
+
+/**
+ * A unit of measure the plan uses that is not built in (株, 盏, …). It has no conversion: it is
+ * its own base, and 万 before it is 10⁴ of it (万株) without being declared.
+ */
+export const DeclaredUnitSchema = z.object({ name: UnitCode }).strict();
+export type DeclaredUnit = z.infer<typeof DeclaredUnitSchema>;
 
 export const ResponsibleUnitSchema = z.object({ id: Id, name: z.string().min(1) }).strict();
 export type ResponsibleUnit = z.infer<typeof ResponsibleUnitSchema>;
@@ -84,6 +91,8 @@ export const PlanSchema = z
     /** UTC offset of the plan's dates, e.g. "+08:00". */
     timeZone: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be a UTC offset such as "+08:00"'),
     places: z.array(PlaceSchema).min(1),
+    /** Units of measure beyond the built-in ones (see DeclaredUnitSchema). */
+    units: z.array(DeclaredUnitSchema).optional(),
     responsibleUnits: z.array(ResponsibleUnitSchema).min(1),
     deadlines: z.array(DeadlineSchema),
     tasks: z.array(TaskSchema).min(1),

@@ -7,11 +7,8 @@ import { unwrap, usage } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
-/**
- * Reads and validates a plan file; every problem is listed, and nothing is opened or written.
- * A file over PLAN_FILE_MAX_BYTES is refused without being read further.
- */
-export const readPlanFile = (file: string): Plan => {
+/** Reads a plan file's text; a file over PLAN_FILE_MAX_BYTES is refused without being read further. */
+export const readPlanText = (file: string, what = 'nothing was imported'): string => {
   const chunks: Buffer[] = [];
   let read: 'read' | 'too large';
   try {
@@ -20,9 +17,13 @@ export const readPlanFile = (file: string): Plan => {
     throw usage(`cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (read === 'too large')
-    throw usage(`the plan file ${quote(file)} is larger than ${sizeText(PLAN_FILE_MAX_BYTES)}, the limit for a plan; nothing was imported`);
-  const text = Buffer.concat(chunks).toString('utf8');
-  const parsed = parsePlanText(text, file);
+    throw usage(`the plan file ${quote(file)} is larger than ${sizeText(PLAN_FILE_MAX_BYTES)}, the limit for a plan; ${what}`);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+/** Reads and validates a plan file; every problem is listed, and nothing is opened or written. */
+export const readPlanFile = (file: string): Plan => {
+  const parsed = parsePlanText(readPlanText(file), file);
   if (isLeft(parsed)) {
     const n = parsed.left.problems.length;
     throw usage(

@@ -1,4 +1,5 @@
-import { Either, left, right } from 'fp-ts/Either';
+import { Either, isLeft, left, right } from 'fp-ts/Either';
+import { parseJsonText } from './json-text';
 import { PlanSchema, type Plan } from './schema';
 import { targetProblems } from './target-checks';
 import { writtenProblem } from './written-checks';
@@ -10,6 +11,9 @@ export interface PlanProblem {
   readonly file: string;
   readonly path: string;
   readonly reason: string;
+  /** Where in the file (from parsePlanText): the value at the path, or the nearest one enclosing it. */
+  readonly line?: number;
+  readonly column?: number;
 }
 
 export interface PlanInvalid {
@@ -246,8 +250,32 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
 const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>((x, k) => (x !== null && typeof x === 'object' ? (x as Record<PropertyKey, unknown>)[k] : undefined), input);
 
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+
+/** An ASCII id to offer for one that is not: from its own ASCII letters, else from where it stands ("t03-metric-2"). */
+export const suggestId = (input: unknown, path: readonly PropertyKey[]): string => {
+  const own = slug(String(valueAt(input, path) ?? ''));
+  const [list, index, , sub] = path;
+  const n = typeof index === 'number' ? index + 1 : 1;
+  if (list === 'tasks' && typeof sub === 'number') {
+    const number = valueAt(input, ['tasks', index!, 'number']);
+    const t = `t${String(typeof number === 'number' ? number : n).padStart(2, '0')}`;
+    return own ? (own.startsWith(t) ? own : `${t}-${own}`) : `${t}-metric-${sub + 1}`;
+  }
+  if (own && /^[a-z0-9]/.test(own)) return own;
+  const stem: Record<string, string> = { places: 'place', responsibleUnits: 'unit', deadlines: 'deadline' };
+  return typeof list === 'string' && stem[list] ? `${stem[list]}-${n}` : 'plan-1';
+};
+
 /** A zod issue in words a person writing the file by hand can act on. */
 const reasonOf = (issue: { code: string; message: string; path: PropertyKey[]; expected?: unknown }, input: unknown): string => {
+  const id = issue.path[issue.path.length - 1] === 'id' ? valueAt(input, issue.path) : undefined;
+  if (issue.code === 'invalid_format' && typeof id === 'string')
+    return `"${id}" is not an id: ids are ASCII, lower-case letters, digits and dashes (names may be Chinese); try "${suggestId(input, issue.path)}"`;
   if (issue.code !== 'invalid_type') return issue.message;
   const got = valueAt(input, issue.path);
   if (got === undefined) return `is missing (expected ${String(issue.expected)})`;
@@ -270,16 +298,6 @@ export const parsePlan = (input: unknown, file = '(plan)'): Either<PlanInvalid, 
   return right(parsed.data);
 };
 
-/** "at position 12" → "line 2, column 5", for a person looking at the file in an editor. */
-const lineAndColumn = (text: string, message: string): string => {
-  const m = /position (\d+)/.exec(message);
-  if (!m || /line \d+/.test(message)) return '';
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split('\n').length;
-  const column = Number(m[1]) - before.lastIndexOf('\n');
-  return ` (line ${line}, column ${column})`;
-};
-
 /** The largest plan file the loader reads, in UTF-8 bytes (the Harbin plan has 33 KB). */
 export const PLAN_FILE_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -288,19 +306,23 @@ const tooLarge = (text: string): boolean =>
   text.length * 3 > PLAN_FILE_MAX_BYTES && new TextEncoder().encode(text).length > PLAN_FILE_MAX_BYTES;
 
 /**
- * Parses plan JSON text; a syntax error is reported as a problem of the file, with its
- * line and column. A leading byte-order mark (Windows editors write one) is ignored.
+ * Parses plan JSON text (// and /* *\/ comments allowed: see seeds/template.jsonc); a syntax error is
+ * reported as a problem of the file, with its line and column, and every other problem carries the
+ * line and column of the value it is about. A leading byte-order mark (Windows editors write one) is ignored.
  */
 export const parsePlanText = (text: string, file = '(plan)'): Either<PlanInvalid, Plan> => {
   if (tooLarge(text))
     return invalid(file, [{ file, path: '(root)', reason: `the plan is larger than ${PLAN_FILE_MAX_BYTES / 1024 / 1024} MiB, the limit for a plan` }]);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (e) {
-    const message = (e as Error).message;
-    return invalid(file, [{ file, path: '(root)', reason: `not valid JSON: ${message}${lineAndColumn(body, message)}` }]);
+  const json = parseJsonText(body);
+  if (isLeft(json)) {
+    const { line, column, reason } = json.left;
+    return invalid(file, [{ file, path: '(root)', reason: `not valid JSON: ${reason} (line ${line}, column ${column})`, line, column }]);
   }
-  return parsePlan(json, file);
+  const parsed = parsePlan(json.right.value, file);
+  if (!isLeft(parsed)) return parsed;
+  return invalid(
+    file,
+    parsed.left.problems.map((p) => ({ ...p, ...json.right.locate(p.path) })),
+  );
 };

@@ -209,7 +209,7 @@ describe('parsePlan', () => {
       const p = draft();
       p.tasks[0].metrics[0].id = 'T01 Stations';
       expect(pairs(p)).toEqual([
-        ['tasks[0].metrics[0].id', 'must be lower-case letters, digits and dashes, e.g. "t01-stations"'],
+        ['tasks[0].metrics[0].id', '"T01 Stations" is not an id: ids are ASCII, lower-case letters, digits and dashes (names may be Chinese); try "t01-stations"'],
       ]);
     });
   });

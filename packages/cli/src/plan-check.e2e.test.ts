@@ -57,9 +57,9 @@ describe('minsheng plan check', () => {
   it('names a full-width quote and a JSON syntax error by line and column', () => {
     const quote = cli(['plan', 'check', variant('quote.jsonc', (t) => t.replace('"title": "示例市', '"title": “示例市'))]);
     expect(quote.code).toBe(2);
-    expect(quote.stdout).toMatch(/quote\.jsonc:10:12: \(root\): not valid JSON: expected a value, found the full-width "“" \(U\+201C\), where JSON needs the plain """ \(line 10, column 12\)/);
+    expect(quote.stdout).toMatch(/quote\.jsonc:10:12: \(root\): not valid JSON: expected a value, found a full-width “ \(U\+201C\), where JSON needs a plain " \(line 10, column 12\)/);
     const comma = cli(['plan', 'check', variant('comma.jsonc', (t) => t.replace('"periodEnd": "2025-12-31",', '"periodEnd": "2025-12-31"'))]);
-    expect(comma.stdout).toMatch(/comma\.jsonc:16:3: \(root\): not valid JSON: expected "," or "}" after the value of "periodEnd", found """ \(line 16, column 3\)/);
+    expect(comma.stdout).toMatch(/comma\.jsonc:16:3: \(root\): not valid JSON: expected "," or "}" after the value of "periodEnd", found '"' \(line 16, column 3\)/);
     const json = cli(['plan', 'check', variant('j.jsonc', (t) => t.replace('"title": "示例市', '"title" "示例市')), '--json']);
     expect(JSON.parse(json.stdout).problems[0]).toMatchObject({ path: '(root)', line: 10, column: 11 });
   });

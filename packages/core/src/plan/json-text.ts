@@ -30,9 +30,9 @@ class SyntaxFault extends Error {
 
 const describe = (c: string | undefined): string => {
   if (c === undefined) return 'the end of the file';
-  if (FULL_WIDTH[c]) return `the full-width "${c}" (U+${c.charCodeAt(0).toString(16).toUpperCase()}), where JSON needs the plain "${FULL_WIDTH[c]}"`;
+  if (FULL_WIDTH[c]) return `a full-width ${c} (U+${c.charCodeAt(0).toString(16).toUpperCase()}), where JSON needs a plain ${FULL_WIDTH[c]}`;
   if (/\s/.test(c)) return `a space (U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
-  return `"${c}"`;
+  return `'${c}'`;
 };
 
 /**

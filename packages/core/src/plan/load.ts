@@ -180,8 +180,10 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   });
   const usable = (unit: string): boolean =>
     isKnownUnit(unit) || declared.has(unit) || (unit.length > 1 && unit.startsWith('万') && usable(unit.slice(1)));
-  const unitProblem = (unit: string): string =>
-    `unit "${unit}" is neither built in nor declared: add { "name": "${unit}" } to the plan's "units" (built in: ${Object.keys(UNITS).join(' ')}, and 万 before any of them)`;
+  const unitProblem = (unit: string): string => {
+    const base = unit.length > 1 && unit.startsWith('万') ? unit.slice(1) : unit;
+    return `unit "${unit}" is neither built in nor declared: add { "name": "${base}" } to the plan's "units"${base !== unit ? ` (${unit} is then 10^4 ${base})` : ''}; built in: ${Object.keys(UNITS).join(' ')}, and 万 before any of them`;
+  };
 
   const deadlineIds = new Set<string>();
   objs(input.deadlines).forEach((d, i) => {

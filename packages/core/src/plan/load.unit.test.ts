@@ -29,7 +29,7 @@ describe('parsePlan', () => {
     expect(invalid.problems.map((x) => [x.path, x.reason])).toEqual([
       ['publishedOn', 'must be a date written YYYY-MM-DD'],
       ['deadlines[0].due', '"2025-02-30" is not a real date'],
-      ['tasks[0].metrics[0].target.unit', expect.stringMatching(/^unit "盏" is neither built in nor declared: add \{ "name": "盏" \} to the plan's "units" \(built in: 个 所 .*\)$/)],
+      ['tasks[0].metrics[0].target.unit', expect.stringMatching(/^unit "盏" is neither built in nor declared: add \{ "name": "盏" \} to the plan's "units"; built in: 个 所 .*$/)],
       ['tasks[1].responsibleUnits[1]', 'unknown responsible unit "police"'],
       ['tasks[1].metrics[0].id', 'metric id "t01-stations" is used twice in the plan'],
     ]);

@@ -57,7 +57,8 @@ export const registerPlanImport = (plan: Command): void => {
     printLines([
       r.written === 0
         ? `plan ${r.planId} is in the ledger already as given; nothing was added`
-        : `imported plan ${r.planId} (${p.document}): ${p.tasks.length} tasks, ${metrics} metrics; ${r.written} events written`,
+        : `imported plan ${r.planId} (${p.document}): ${p.tasks.length} tasks, ${metrics} metrics; ${r.written} events written` +
+          (o.document !== undefined || o.reason !== undefined ? `, by ${o.document ?? p.document}${o.reason !== undefined ? `: ${o.reason}` : ''}` : ''),
     ]);
   });
 };

@@ -79,6 +79,8 @@ export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
   if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput')
     return usage(`${optionOf(f.field)}: ${f.reason.replace(' written as a string', '')}`);
   const message = f.message.split('\n')[0]!;
+  // The ledger lists its plans; on the command line one is named with --plan.
+  if (f._tag === 'UnknownPlan' && /several plans/.test(message)) return usage(`${message.replace(/; name one$/, '')}: name one with --plan <id>`);
   if (f._tag === 'BrokenChain') return integrity(`${message}; nothing is read past it (run \`minsheng verify\`)`);
   if (f._tag === 'ProjectionFailed' && READ_MODEL_DAMAGED.test(message))
     return failed(`the read model is damaged (${message}); rebuild it from the events with \`minsheng rebuild\` (nothing in the log is lost)`);

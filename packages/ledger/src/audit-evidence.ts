@@ -1,5 +1,5 @@
 import { progressStream, taskStream, type PlanFrame, type StoredEvent, type TargetSetData } from '@minsheng/core';
-import { figureVersion, indexRows, retraction, type AuditEvidence, type FigureVersion, type Retraction } from '@minsheng/projections';
+import { figureVersion, indexRows, retraction, targetText, type AuditEvidence, type FigureVersion, type Retraction, type TargetRevision } from '@minsheng/projections';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { LedgerDeps } from './context';
@@ -15,6 +15,23 @@ const targetAt = (events: readonly StoredEvent[], metric: string, knownAt: numbe
   }
   return found;
 };
+
+/** Every target of the metric recorded by `knownAt`: the first and each revision, with its document and reason. */
+const revisionsAt = (events: readonly StoredEvent[], metric: string, knownAt: number): TargetRevision[] =>
+  events.flatMap((e) => {
+    if (e.type !== 'TargetSet' || Date.parse(e.metadata.recordedAt) > knownAt) return [];
+    const data = e.data as TargetSetData;
+    if (data.metric.id !== metric) return [];
+    return [
+      {
+        position: e.position,
+        recordedAt: e.metadata.recordedAt,
+        target: data.metric.written ?? targetText(data.target),
+        document: e.metadata.source?.document ?? null,
+        reason: e.metadata.source?.note ?? null,
+      },
+    ];
+  });
 
 /**
  * What an audit replays, read from the event store alone, never from the read model: the
@@ -42,6 +59,6 @@ export const auditEvidence = (
         if (r?.table === 'figures') versions.push(figureVersion(r.row));
         else if (r?.table === 'retractions') retractions.push(retraction(r.row));
       }
-      return { target: targetAt(taskEvents, metric, knownAt), versions, retractions };
+      return { target: targetAt(taskEvents, metric, knownAt), versions, retractions, revisions: revisionsAt(taskEvents, metric, knownAt) };
     }),
   );

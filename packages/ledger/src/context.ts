@@ -70,7 +70,14 @@ export const resolvePlan = (deps: LedgerDeps, planId?: string): TE.TaskEither<Le
       pipe(
         loadFrame(deps.store, id),
         TE.chainW((frame) =>
-          frame ? TE.right(frame) : TE.left<LedgerFailure>({ _tag: 'UnknownPlan', planId: id, message: `plan ${id} is not in the ledger` }),
+          frame
+            ? TE.right(frame)
+            : pipe(
+                TE.tryCatch(() => deps.readModel.reader.planIds(), projectionFailed),
+                TE.chainW((ids) =>
+                  TE.left<LedgerFailure>({ _tag: 'UnknownPlan', planId: id, message: `plan ${id} is not in the ledger (plans: ${ids.join(', ') || 'none'})` }),
+                ),
+              ),
         ),
       ),
     ),

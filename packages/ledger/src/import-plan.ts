@@ -1,4 +1,5 @@
 import {
+  checkActorText,
   planDecider,
   planStream,
   progressStream,
@@ -21,6 +22,18 @@ export interface ImportResult {
   readonly planId: string;
   /** Events written: 0 when the same plan was imported before. */
   readonly written: number;
+}
+
+/**
+ * A revision's papers: the document that revises the plan (its number, e.g. 哈政办发〔2025〕3号)
+ * and why. Both are kept in the metadata of every event the import writes (source.document and
+ * source.note) and shown beside the revised target in the audit trail. Default: the plan's own document.
+ */
+export interface ImportOptions {
+  readonly document?: string;
+  readonly reason?: string;
+  /** The system named as the actor (default "plan-import"). */
+  readonly importedBy?: string;
 }
 
 /** What importPlan wrote: the result, and the events behind it (for a failure after the append). */
@@ -75,8 +88,11 @@ const refuseReinterpreting = (deps: LedgerDeps, plan: Plan, decided: readonly De
  * race on one stream) leaves nothing, never a plan with only some of its tasks. A revision
  * that would reinterpret reports already recorded is refused whole (TargetRevisionRefused).
  */
-export const importPlan = (deps: LedgerDeps, plan: Plan, importedBy = 'plan-import'): TE.TaskEither<LedgerFailure, ImportWritten> => {
-  const metadata = metadataFor(deps.clock, { system: importedBy }, { source: { document: plan.document } });
+export const importPlan = (deps: LedgerDeps, plan: Plan, options: ImportOptions = {}): TE.TaskEither<LedgerFailure, ImportWritten> => {
+  const source = { document: options.document ?? plan.document, ...(options.reason !== undefined ? { note: options.reason } : {}) };
+  const metadata = metadataFor(deps.clock, { system: options.importedBy ?? 'plan-import' }, { source });
+  const checked = checkActorText({ source });
+  if (checked._tag === 'Left') return TE.left(checked.left);
   const frame: TE.TaskEither<LedgerFailure, Decided> = pipe(
     load(deps.store, planStream(plan.id), planDecider),
     TE.chainW(({ state, revision }) =>

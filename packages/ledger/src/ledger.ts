@@ -1,9 +1,10 @@
-import { systemClock, type Clock, type Plan, type PlanFrame, type StoredEvent } from '@minsheng/core';
+import { bottomPlaces, isTopPlace, systemClock, type Clock, type Plan, type PlanFrame, type StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
 import {
   auditTrail,
   catchUpReadModel,
   checkReadModel,
+  comparePlans,
   rebuildReadModel,
   takeSnapshot,
   viewByDistrict,
@@ -13,6 +14,7 @@ import {
   type CatchUpOptions,
   type CatchUpResult,
   type Moment,
+  type PlanComparison,
   type ReaderThreads,
   type ReadModelReader,
   type ReadModelWriter,
@@ -27,7 +29,7 @@ import { recordOwedCompletions, checkCompletion, type CompletionRecorded } from 
 import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
 import { projectionFailed, queryFailed, writtenButNotProjected, type LedgerFailure } from './failure';
-import { importPlan, type ImportResult } from './import-plan';
+import { importPlan, type ImportOptions, type ImportResult } from './import-plan';
 import { correct, report, retract, type CorrectInput, type Recorded, type ReportInput, type RetractInput } from './progress';
 import { verifyChain, type VerifyResult } from './verify';
 import { initLedger, readLedgerSetting, writingDeps, type InitResult, type LedgerSetting } from './mode';
@@ -71,6 +73,16 @@ export interface AuditQuery extends Moment {
   readonly place?: string;
   /** Include superseded reports of the metric, not only the events behind the figures in force. */
   readonly history?: boolean;
+}
+
+/** Two plans side by side (year over year): the metrics they share, as each plan's city view shows them at `knownAt`. */
+export interface CompareQuery {
+  /** The earlier plan's id. */
+  readonly from: string;
+  /** The later plan's id. */
+  readonly to: string;
+  /** What the ledger had recorded by then (default: now); each plan's figures are effective by that date in its time zone. */
+  readonly knownAt?: Date;
 }
 
 export interface ReportResult extends Recorded {
@@ -122,7 +134,11 @@ export interface Ledger {
   init(mode: LedgerMode): TE.TaskEither<LedgerFailure, InitResult>;
   /** The ledger's mode and the head of its log. */
   setting(): TE.TaskEither<LedgerFailure, LedgerSetting>;
-  importPlan(plan: Plan): TE.TaskEither<LedgerFailure, ImportResult>;
+  /**
+   * Records the plan, or the targets that changed since it was last imported; `options` names the
+   * revising document and why (kept with every TargetSet it writes, shown in the audit trail).
+   */
+  importPlan(plan: Plan, options?: ImportOptions): TE.TaskEither<LedgerFailure, ImportResult>;
   report(input: ReportInput): TE.TaskEither<LedgerFailure, ReportResult>;
   correct(input: CorrectInput): TE.TaskEither<LedgerFailure, ReportResult>;
   retract(input: RetractInput): TE.TaskEither<LedgerFailure, ReportResult>;
@@ -130,6 +146,8 @@ export interface Ledger {
   plan(planId?: string): TE.TaskEither<LedgerFailure, PlanFrame>;
   status(query?: StatusQuery): TE.TaskEither<LedgerFailure, View | View<UnitViewRow>>;
   audit(query: AuditQuery): TE.TaskEither<LedgerFailure, AuditTrail>;
+  /** Year over year: the metrics two plans share, each plan's figure and the change. */
+  compare(query: CompareQuery): TE.TaskEither<LedgerFailure, PlanComparison>;
   project(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
   /**
    * Runs the completion policy for the tasks these (projected) events report on. Inline
@@ -208,10 +226,10 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   return {
     init: (mode) => initLedger(deps, mode),
     setting: () => readLedgerSetting(deps.store),
-    importPlan: (plan) =>
+    importPlan: (plan, importOptions) =>
       pipe(
         settle(),
-        TE.chainW(() => writing((w) => importPlan(w, plan))),
+        TE.chainW(() => writing((w) => importPlan(w, plan, importOptions))),
         TE.chainFirstW((r) => pipe(settle(), TE.mapLeft(writtenButNotProjected(r.events)))),
         TE.map(({ planId, written }) => ({ planId, written })),
       ),
@@ -257,12 +275,27 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         ),
         // The events behind the figure, from the store: the audit replays them, not the read model's rows.
         TE.bindW('evidence', ({ frame, place, snap }) => {
-          const city = place === undefined || frame.places.some((p) => p.id === place && p.kind === 'city');
-          const places = city ? frame.places.filter((p) => p.kind !== 'city').map((p) => p.id) : [place];
+          const city = place === undefined || isTopPlace(frame, place);
+          const places = city ? bottomPlaces(frame).map((p) => p.id) : [place];
           return auditEvidence(deps, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt));
         }),
         TE.chainW(({ snap, evidence, place }) =>
           query(async () => auditTrail(snap, evidence, q.task, q.metric, place, { history: q.history ?? false })),
+        ),
+      ),
+    compare: (q) =>
+      pipe(
+        serve(),
+        TE.chainW(() => resolveQueryFrame(deps, q.from)),
+        TE.chainW(() => resolveQueryFrame(deps, q.to)),
+        TE.chainW(() =>
+          query(async () => {
+            const now = deps.clock.now();
+            const at = (planId: string) => ({ planId, ...(q.knownAt !== undefined ? { knownAt: q.knownAt } : {}) });
+            const from = viewByTask(await takeSnapshot(deps.readModel.reader, at(q.from), now));
+            const to = viewByTask(await takeSnapshot(deps.readModel.reader, at(q.to), now));
+            return comparePlans(from, to);
+          }),
         ),
       ),
     project,

@@ -99,9 +99,15 @@ const locate = (deps: LedgerDeps, eventId: string): TE.TaskEither<LedgerFailure,
   );
 
 /** Everything a correction or retraction of a stored report acts on: its place, plan, target and the acting unit. */
-const aboutReport = (deps: LedgerDeps, eventId: string, by: string) =>
+const aboutReport = (deps: LedgerDeps, eventId: string, by: string, planId?: string) =>
   pipe(
     locate(deps, eventId),
+    // The event names its plan; a plan named beside it must be that one.
+    TE.chainW((at) =>
+      planId === undefined || planId === at.planId
+        ? TE.right(at)
+        : TE.left<LedgerFailure>({ _tag: 'UnknownEvent', eventId, message: `event ${eventId} is a report of plan ${at.planId}, not of plan ${planId}` }),
+    ),
     TE.bindTo('at'),
     TE.bindW('frame', ({ at }) => resolvePlan(deps, at.planId)),
     TE.bindW('unit', ({ frame }) => resolveUnitId(frame, by)),
@@ -111,7 +117,7 @@ const aboutReport = (deps: LedgerDeps, eventId: string, by: string) =>
 export const correct = (deps: LedgerDeps, input: CorrectInput): TE.TaskEither<LedgerFailure, Recorded> =>
   pipe(
     actorChecked(input),
-    TE.chainW(() => aboutReport(deps, input.eventId, input.by)),
+    TE.chainW(() => aboutReport(deps, input.eventId, input.by, input.planId)),
     TE.bindW('figure', ({ resolved }) => TE.fromEither(figureFrom(resolved.target.target, input))),
     TE.chainW(({ at, frame, unit, resolved, figure }) =>
       onProgressStream(deps, frame, input, {
@@ -131,7 +137,7 @@ export const correct = (deps: LedgerDeps, input: CorrectInput): TE.TaskEither<Le
 export const retract = (deps: LedgerDeps, input: RetractInput): TE.TaskEither<LedgerFailure, Recorded> =>
   pipe(
     actorChecked(input),
-    TE.chainW(() => aboutReport(deps, input.eventId, input.by)),
+    TE.chainW(() => aboutReport(deps, input.eventId, input.by, input.planId)),
     TE.chainW(({ at, frame, unit, resolved }) =>
       onProgressStream(deps, frame, input, {
         type: 'RetractProgress',

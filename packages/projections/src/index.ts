@@ -11,6 +11,7 @@ export * from './views/metric-figure';
 export * from './views/rows';
 export * from './views/snapshot';
 export * from './views/build';
+export * from './views/compare';
 export * from './audit/replay';
 export * from './audit/trail';
 export * from './worker';

@@ -1,4 +1,4 @@
-import { findPlace, reportingPlaces, unknownMetric, unknownTask } from '@minsheng/core';
+import { findPlace, isTopPlace, reportingPlaces, unknownMetric, unknownTask } from '@minsheng/core';
 import { measureUnit } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { integrity, unwrap, usage } from '../failure';
@@ -7,6 +7,7 @@ import { printJson, printLines } from '../output/print';
 import { nonEmpty, wholeNumber } from '../parse';
 import { momentOptions, momentQuery } from './moment';
 import type { FigureContext } from '../output/figures';
+import { planIdOf, planOption } from './plan-option';
 import { figureContext, ledgerCommand, runOf } from './shared';
 
 /**
@@ -17,29 +18,31 @@ const checkAuditedPlace = (fc: FigureContext, metric: string, place: string): vo
   const p = findPlace(fc.frame, place);
   if (!p) throw usage(`--place "${place}" is not a place of the plan`);
   const places = reportingPlaces(fc.frame, fc.targets.get(metric)!.metric);
-  if (p.kind === 'city' || places.includes(p.id)) return;
+  if (isTopPlace(fc.frame, p.id) || places.includes(p.id)) return;
   const names = places.map((id) => findPlace(fc.frame, id)?.name ?? id);
   throw usage(`--place "${place}": metric ${metric} is reported for ${names.join('、')} only (or the city's figure that adds them up)`);
 };
 
 export const registerAudit = (program: Command): void => {
   const cmd = momentOptions(
-    ledgerCommand(program, 'audit', 'every event behind one figure: who reported which value when, on what source, what was corrected and why')
+    planOption(ledgerCommand(program, 'audit', 'every event behind one figure: who reported which value when, on what source, what was corrected and why')
       .requiredOption('--task <n>', 'the task number', wholeNumber)
       .requiredOption('--metric <id>', 'the metric id', nonEmpty)
       .option('--place <name>', 'a district figure (default: the city figure and the district figures it adds up)', nonEmpty)
-      .option('--history', 'also list the earlier reports that later ones superseded (default: the events behind the figures in force)'),
+      .option('--history', 'also list the earlier reports that later ones superseded (default: the events behind the figures in force)')),
   );
   cmd.action(async () => {
     const o = cmd.opts();
     const run = runOf(cmd);
     const { trail, timeZone, unit } = await run.ledger(async (l) => {
-      const fc = await figureContext(l, run.clock.now());
+      const { planId } = planIdOf(cmd);
+      const fc = await figureContext(l, run.clock.now(), planId);
       if (!fc.frame.tasks.some((t) => t.number === o.task)) throw usage(unknownTask(o.task).message);
       if (fc.targets.get(o.metric)?.task.number !== o.task) throw usage(unknownMetric(o.metric, o.task).message);
       if (o.place !== undefined) checkAuditedPlace(fc, o.metric, o.place);
       const trail = await unwrap(
         l.ledger.audit({
+          planId: fc.frame.planId,
           task: o.task,
           metric: o.metric,
           ...(o.place !== undefined ? { place: o.place } : {}),

@@ -4,14 +4,15 @@ import { printJson, printLines } from '../output/print';
 import { date, nonEmpty } from '../parse';
 import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
 import { completionLine } from './report';
+import { planIdOf, planOption } from './plan-option';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
 export const registerCorrect = (program: Command): void => {
-  const cmd = ledgerCommand(
+  const cmd = planOption(ledgerCommand(
     program,
     'correct <event-id>',
     'record a corrected figure for a report (or for an earlier correction of it); both stay in the audit trail',
-  )
+  ))
     .option('--as-of <date>', "a new effective date (default: the report's)", date)
     .requiredOption('--reason <text>', 'why the figure was wrong', nonEmpty);
   actorOptions(figureOptions(cmd));
@@ -22,6 +23,7 @@ export const registerCorrect = (program: Command): void => {
       await checkWriteClock(run, l.store, 'correct');
       return unwrap(
         l.ledger.correct({
+          ...planIdOf(cmd),
           eventId,
           reason: o.reason,
           ...(o.asOf !== undefined ? { asOf: o.asOf } : {}),

@@ -8,6 +8,7 @@ import { localTimeWithZone } from '../output/time';
 import { printJson, printLines } from '../output/print';
 import { renderTable } from '../output/table';
 import type { FigureContext } from '../output/figures';
+import { planIdOf, planOption } from './plan-option';
 import { checkWriteClock, figureContext, ledgerCommand, runOf } from './shared';
 
 export const missedTable = (missed: readonly DeadlineMissedData[], fc: FigureContext): string[] =>
@@ -48,11 +49,11 @@ const waitForWorkers = async (l: OpenLedger, ms: number): Promise<void> => {
 export const PRESENT_TOLERANCE_MS = 120_000;
 
 export const registerDeadlines = (program: Command): void => {
-  const cmd = ledgerCommand(
+  const cmd = planOption(ledgerCommand(
     program,
     'deadlines',
     'record every deadline that has passed by the clock with its target unmet or no report; once each. On a production ledger --now (other than the present) is a dry run: it prints what would be recorded and writes nothing',
-  ).option('--wait-ms <n>', 'with --no-project: how long to wait for the workers to catch up with the log before judging', wholeNumber, 30_000);
+  )).option('--wait-ms <n>', 'with --no-project: how long to wait for the workers to catch up with the log before judging', wholeNumber, 30_000);
   cmd.action(async () => {
     const run = runOf(cmd);
     const waitMs = cmd.opts<{ waitMs: number }>().waitMs;
@@ -63,8 +64,9 @@ export const registerDeadlines = (program: Command): void => {
       if (!dryRun && setting.mode === 'simulated') await checkWriteClock(run, l.store, 'deadlines');
       const now = dryRun || setting.mode === 'simulated' ? run.clock.now() : new Date();
       if (!run.project) await waitForWorkers(l, waitMs);
-      const missed = await unwrap(l.ledger.checkDeadlines(undefined, { dryRun }));
-      return { missed, fc: await figureContext(l, now), now, dryRun };
+      const { planId } = planIdOf(cmd);
+      const missed = await unwrap(l.ledger.checkDeadlines(planId, { dryRun }));
+      return { missed, fc: await figureContext(l, now, planId), now, dryRun };
     });
     if (run.json) return printJson(dryRun ? { dryRun: true, at: now.toISOString(), wouldRecord: missed } : missed);
     const at = localTimeWithZone(now.toISOString(), fc.frame.timeZone);

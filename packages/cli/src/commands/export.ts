@@ -59,7 +59,7 @@ export const registerExport = (program: Command): void => {
     const out = { force: o.force === true, ...(run.location.kind === 'sqlite' ? { ledgerFile: run.location.file } : {}) };
     if (o.out !== undefined) checkOutFile(o.out, out);
     const view = await run.ledger(async (l) => {
-      const frame = await unwrap(l.ledger.plan());
+      const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
       return unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
     }, { reads: true });
     const text = o.format === 'json' ? `${safeJson(view, 2)}\n` : viewCsv(view);

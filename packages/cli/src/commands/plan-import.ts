@@ -1,4 +1,5 @@
-import { parsePlanText, PLAN_FILE_MAX_BYTES, quote, type Plan } from '@minsheng/core';
+import { LINE_MAX, PARAGRAPH_MAX, parsePlanText, PLAN_FILE_MAX_BYTES, quote, textProblem, type Plan } from '@minsheng/core';
+import { nonEmpty } from '../parse';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/Either';
 import { readBounded, sizeText } from '../bounded-read';
@@ -6,11 +7,8 @@ import { unwrap, usage } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
-/**
- * Reads and validates a plan file; every problem is listed, and nothing is opened or written.
- * A file over PLAN_FILE_MAX_BYTES is refused without being read further.
- */
-export const readPlanFile = (file: string): Plan => {
+/** Reads a plan file's text; a file over PLAN_FILE_MAX_BYTES is refused without being read further. */
+export const readPlanText = (file: string, what = 'nothing was imported'): string => {
   const chunks: Buffer[] = [];
   let read: 'read' | 'too large';
   try {
@@ -19,9 +17,13 @@ export const readPlanFile = (file: string): Plan => {
     throw usage(`cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (read === 'too large')
-    throw usage(`the plan file ${quote(file)} is larger than ${sizeText(PLAN_FILE_MAX_BYTES)}, the limit for a plan; nothing was imported`);
-  const text = Buffer.concat(chunks).toString('utf8');
-  const parsed = parsePlanText(text, file);
+    throw usage(`the plan file ${quote(file)} is larger than ${sizeText(PLAN_FILE_MAX_BYTES)}, the limit for a plan; ${what}`);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+/** Reads and validates a plan file; every problem is listed, and nothing is opened or written. */
+export const readPlanFile = (file: string): Plan => {
+  const parsed = parsePlanText(readPlanText(file), file);
   if (isLeft(parsed)) {
     const n = parsed.left.problems.length;
     throw usage(
@@ -33,20 +35,30 @@ export const readPlanFile = (file: string): Plan => {
 };
 
 export const registerPlanImport = (plan: Command): void => {
-  const cmd = ledgerCommand(plan, 'import <file>', 'validate a plan file (JSON, see seeds/) and record its frame and targets');
+  const cmd = ledgerCommand(plan, 'import <file>', 'validate a plan file (JSON, see seeds/) and record its frame and targets; again, with changed targets, to revise it')
+    .option('--document <number>', "the document that revises the plan, e.g. 哈政办发〔2025〕3号 (default: the plan's own document)", nonEmpty)
+    .option('--reason <text>', 'why the plan is revised; kept with each revised target and shown by `minsheng audit`', nonEmpty);
   cmd.action(async (file: string) => {
+    const o = cmd.opts<{ document?: string; reason?: string }>();
+    for (const [option, value, max] of [['--document', o.document, LINE_MAX], ['--reason', o.reason, PARAGRAPH_MAX]] as const) {
+      const problem = value === undefined ? null : textProblem(value, max);
+      if (problem) throw usage(`${option}: ${problem}`);
+    }
     const run = runOf(cmd);
     const p = readPlanFile(file);
     const r = await run.ledger(async (l) => {
       await checkWriteClock(run, l.store, 'plan import');
-      return unwrap(l.ledger.importPlan(p));
+      return unwrap(
+        l.ledger.importPlan(p, { ...(o.document !== undefined ? { document: o.document } : {}), ...(o.reason !== undefined ? { reason: o.reason } : {}) }),
+      );
     });
     if (run.json) return printJson(r);
     const metrics = p.tasks.reduce((n, t) => n + t.metrics.length, 0);
     printLines([
       r.written === 0
         ? `plan ${r.planId} is in the ledger already as given; nothing was added`
-        : `imported plan ${r.planId} (${p.document}): ${p.tasks.length} tasks, ${metrics} metrics; ${r.written} events written`,
+        : `imported plan ${r.planId} (${p.document}): ${p.tasks.length} tasks, ${metrics} metrics; ${r.written} events written` +
+          (o.document !== undefined || o.reason !== undefined ? `, by ${o.document ?? p.document}${o.reason !== undefined ? `: ${o.reason}` : ''}` : ''),
     ]);
   });
 };

@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { targetText } from '@minsheng/projections';
 import { printJson, printLines } from '../output/print';
 import { renderTable } from '../output/table';
+import { planIdOf, planOption } from './plan-option';
 import { figureContext, ledgerCommand, runOf } from './shared';
 
 export const registerPlanShow = (plan: Command): void => {
-  const cmd = ledgerCommand(plan, 'show', 'show the plan: tasks, metrics, targets, responsible units, deadlines');
+  const cmd = planOption(ledgerCommand(plan, 'show', 'show the plan: tasks, metrics, targets, responsible units, deadlines'));
   cmd.action(async () => {
     const run = runOf(cmd);
-    const { frame, targets } = await run.ledger((l) => figureContext(l, run.clock.now()), { reads: true });
+    const { frame, targets } = await run.ledger((l) => figureContext(l, run.clock.now(), planIdOf(cmd).planId), { reads: true });
     if (run.json) return printJson({ frame, targets: [...targets.values()] });
     const unit = (id: string) => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id;
     const deadline = (id: string) => frame.deadlines.find((d) => d.id === id);

@@ -4,6 +4,7 @@ import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { date, nonEmpty, wholeNumber } from '../parse';
 import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
+import { planIdOf, planOption } from './plan-option';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
 /** Whether the event completed its task; with --no-project the check (it reads the read model) is left to `minsheng worker`. */
@@ -15,7 +16,7 @@ export const completionLine = (r: ReportResult, projected = true): string =>
     : `task ${r.task} was not completed by this event`;
 
 export const registerReport = (program: Command): void => {
-  const cmd = ledgerCommand(program, 'report', "record a responsible unit's cumulative figure for a task's metric in a place, as of a date")
+  const cmd = planOption(ledgerCommand(program, 'report', "record a responsible unit's cumulative figure for a task's metric in a place, as of a date"))
     .requiredOption('--task <n>', 'the task number', wholeNumber)
     .requiredOption('--metric <id>', 'the metric id, e.g. t13-gas-pipe-renewal (see `minsheng plan show`)', nonEmpty)
     .requiredOption('--place <name>', 'the place, by name (道里区) or id; the city for a city-wide figure', nonEmpty)
@@ -27,7 +28,7 @@ export const registerReport = (program: Command): void => {
     const r = await run.ledger(async (l) => {
       await checkWriteClock(run, l.store, 'report');
       return unwrap(
-        l.ledger.report({ task: o.task, metric: o.metric, place: o.place, asOf: o.asOf, ...figureInput(o), ...actorInput(o) }),
+        l.ledger.report({ ...planIdOf(cmd), task: o.task, metric: o.metric, place: o.place, asOf: o.asOf, ...figureInput(o), ...actorInput(o) }),
       );
     });
     if (run.json) return printJson(r);

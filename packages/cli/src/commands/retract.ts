@@ -3,10 +3,11 @@ import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { nonEmpty } from '../parse';
 import { actorInput, actorOptions, type ActorOpts } from './figure-options';
+import { planIdOf, planOption } from './plan-option';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
 export const registerRetract = (program: Command): void => {
-  const cmd = ledgerCommand(program, 'retract <event-id>', 'record that a report should not have been made; it stops counting but stays in the audit trail')
+  const cmd = planOption(ledgerCommand(program, 'retract <event-id>', 'record that a report should not have been made; it stops counting but stays in the audit trail'))
     .requiredOption('--reason <text>', 'why the report is withdrawn', nonEmpty);
   actorOptions(cmd, false);
   cmd.action(async (eventId: string) => {
@@ -14,7 +15,7 @@ export const registerRetract = (program: Command): void => {
     const run = runOf(cmd);
     const r = await run.ledger(async (l) => {
       await checkWriteClock(run, l.store, 'retract');
-      return unwrap(l.ledger.retract({ eventId, reason: o.reason, ...actorInput(o) }));
+      return unwrap(l.ledger.retract({ ...planIdOf(cmd), eventId, reason: o.reason, ...actorInput(o) }));
     });
     if (run.json) return printJson(r);
     printLines([`recorded retraction ${r.eventId} of ${eventId} at position ${r.position}`]);

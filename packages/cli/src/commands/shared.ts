@@ -67,8 +67,8 @@ export const readerThreadsOf = (text: string | undefined, run: Run): OpenOptions
 };
 
 /** The plan's frame and the targets in force at `knownAt`, to show figures as the plan writes them. */
-export const figureContext = async (l: OpenLedger, knownAt: Date): Promise<FigureContext> => {
-  const frame = await unwrap(l.ledger.plan());
+export const figureContext = async (l: OpenLedger, knownAt: Date, planId?: string): Promise<FigureContext> => {
+  const frame = await unwrap(l.ledger.plan(planId));
   const targets = await l.readModel.reader.targets(frame.planId, knownAt.getTime());
   return { frame, targets: new Map(targets.map((t) => [t.data.metric.id, t.data] as [string, TargetSetData])) };
 };

@@ -4,17 +4,19 @@ import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { viewHeading, viewTable } from '../output/views';
 import { momentOptions, momentQuery } from './moment';
+import { planIdOf, planOption } from './plan-option';
 import { figureContext, ledgerCommand, runOf } from './shared';
 
 export const viewOptions = (cmd: Command): Command =>
   momentOptions(
-    cmd
+    planOption(cmd)
       .addOption(new Option('--by <view>', 'city view by task, per district, or per responsible unit').choices(['task', 'district', 'unit']))
       .option('--place <name>', 'one place (implies --by district)')
       .option('--unit <name>', 'one responsible unit (implies --by unit)'),
   );
 
 export const statusQuery = (o: Record<string, unknown>, timeZone: string): StatusQuery => ({
+  ...(o.plan !== undefined ? { planId: o.plan as string } : {}),
   ...(o.by !== undefined ? { by: o.by as StatusQuery['by'] } : {}),
   ...(o.place !== undefined ? { place: o.place as string } : {}),
   ...(o.unit !== undefined ? { unit: o.unit as string } : {}),
@@ -27,9 +29,10 @@ export const registerStatus = (program: Command): void => {
     const o = cmd.opts();
     const run = runOf(cmd);
     const { view, fc } = await run.ledger(async (l) => {
-      const frame = await unwrap(l.ledger.plan());
+      const { planId } = planIdOf(cmd);
+      const frame = await unwrap(l.ledger.plan(planId));
       const view = await unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
-      return { view, fc: await figureContext(l, new Date(view.knownAt)) };
+      return { view, fc: await figureContext(l, new Date(view.knownAt), frame.planId) };
     }, { reads: true });
     if (run.json) return printJson(view);
     const scope = o.place !== undefined ? view.rows[0]?.placeName ?? o.place : o.unit;

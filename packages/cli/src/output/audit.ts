@@ -53,6 +53,16 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
         ]),
       ).map((l) => `  ${l}`),
     );
+  // A target set once is the plan's own (shown above); a revised one lists each target, its document and reason.
+  if (t.revisions.length > 1)
+    lines.push(
+      '',
+      `Target revisions: ${t.revisions.length - 1} (the target in force is the last)`,
+      ...renderTable(
+        [{ header: 'Pos', align: 'right' }, { header: 'Recorded at' }, { header: 'Target', max: 40 }, { header: 'Document' }, { header: 'Reason', max: 48 }],
+        t.revisions.map((r) => [`#${r.position}`, localTime(r.recordedAt, o.timeZone), r.target, r.document, r.reason]),
+      ).map((l) => `  ${l}`),
+    );
   const columns: Column[] = [
     { header: 'Pos', align: 'right' },
     ...(ids ? [{ header: 'Event id' }] : []),

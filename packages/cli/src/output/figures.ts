@@ -1,4 +1,4 @@
-import { requiredPlaces, type PlanFrame, type TargetSetData } from '@minsheng/core';
+import { isTopPlace, requiredPlaces, type PlanFrame, type TargetSetData } from '@minsheng/core';
 import type { ViewRow } from '@minsheng/projections';
 
 /** What a view needs besides its rows to show figures the way the plan writes them. */
@@ -15,7 +15,7 @@ export interface FigureContext {
 export const rowFigure = (row: ViewRow, fc: FigureContext): string => {
   if (row.value === null) return '-';
   const t = fc.targets.get(row.metric);
-  const isCity = fc.frame.places.some((p) => p.id === row.place && p.kind === 'city');
+  const isCity = isTopPlace(fc.frame, row.place);
   switch (row.kind) {
     case 'share':
       return row.numerator !== null && row.denominator !== null ? `${row.value}% (${row.numerator}/${row.denominator})` : `${row.value}%`;

@@ -9,6 +9,7 @@ import {
   type LedgerError,
 } from '../errors';
 import type { EventOf } from '../events/events';
+import { holdsPlaces, isTopPlace } from '../plan/queries';
 import { fitFigure } from '../kinds/fit';
 import type { Figure } from '../kinds/schemas';
 import { PARAGRAPH_MAX, textProblem } from '../text';
@@ -99,9 +100,9 @@ const checkPlace = (c: Common): Either<LedgerError, string> => {
   const { frame, target } = c.context;
   const place = frame.places.find((p) => p.id === c.place);
   if (!place) return left(unknownPlace(c.place));
-  if (target.metric.level === 'city' && place.kind !== 'city')
+  if (target.metric.level === 'city' && !isTopPlace(frame, place.id))
     return left(unknownPlace(c.place, `cannot report ${target.metric.id}: it is measured once for the whole city`));
-  if (target.metric.level === 'district' && place.kind === 'city')
+  if (target.metric.level === 'district' && holdsPlaces(place))
     return left(
       unknownPlace(c.place, `cannot report ${target.metric.id}: it is reported per district and rolled up to the city`),
     );

@@ -58,6 +58,9 @@ describe('plan checks: targets', () => {
     ]);
     p.tasks[0].metrics[0].target = rate('个/千人', '1000.0');
     p.tasks[0].metrics[1].target = rate('平方米/人', '1');
+    // The words must now say the target's number too (issue 15).
+    p.tasks[0].metrics[0].written = '3.78个';
+    p.tasks[0].metrics[1].written = '3.78平方米';
     expect(isRight(parsePlan(p))).toBe(true);
   });
 
@@ -145,5 +148,63 @@ describe('plan checks: texts and size', () => {
     ]);
     const seed = join(__dirname, '..', '..', '..', '..', 'seeds', 'harbin-2024.json');
     expect(isRight(parsePlanText(readFileSync(seed, 'utf8'), seed))).toBe(true);
+  });
+});
+
+describe('plan checks: units of another city (issue 15)', () => {
+  it('knows the common Chinese units, and 万 before any unit', () => {
+    const p = draft();
+    p.tasks[0].metrics[0] = { id: 't01-buses', name: '新能源公交车', written: '120辆', target: { kind: 'atLeast', value: '120', unit: '辆' } };
+    p.tasks[0].metrics[1] = { id: 't01-funds', name: '补贴资金', written: '500万元', target: { kind: 'atLeast', value: '500', unit: '万元' } };
+    expect(isRight(parsePlan(p))).toBe(true);
+  });
+
+  it('takes a unit the plan declares, as its own base, with 万 before it', () => {
+    const p = draft();
+    p.units = [{ name: '盏' }];
+    p.tasks[0].metrics[0] = { id: 't01-lamps', name: '路灯', written: '1.5万盏', target: { kind: 'atLeast', value: '1.5', unit: '万盏' } };
+    expect(isRight(parsePlan(p))).toBe(true);
+    delete p.units;
+    expect(pairs(p)).toEqual([['tasks[0].metrics[0].target.unit', expect.stringContaining('unit "万盏" is neither built in nor declared')]]);
+    p.units = [{ name: '盏' }, { name: '辆' }, { name: '盏' }];
+    expect(pairs(p)).toEqual([
+      ['units[1].name', '"辆" is built in: leave it out of units'],
+      ['units[2].name', 'unit "盏" is declared twice'],
+    ]);
+  });
+});
+
+describe('plan checks: written words against the target (issue 15)', () => {
+  const withTarget = (written: string, target: Record<string, unknown>) => {
+    const p = draft();
+    p.tasks[0].metrics[0] = { id: 't01-x', name: '指标', written, target };
+    const r = parsePlan(p, 'sample.json');
+    return isLeft(r) ? r.left.problems.map((x) => [x.path, x.reason]) : [];
+  };
+  const share = (value: string) => ({ kind: 'share', value, unit: '%', numerator: '已完成数(个)', denominator: '总数(个)' });
+
+  it('refuses a number the words do not say, naming both', () => {
+    expect(withTarget('60%以上', share('85'))).toEqual([
+      ['tasks[0].metrics[0].written', 'the words "60%以上" do not match the target (at least (a share) 85%): the words say 60, the target\'s value is 85%'],
+    ]);
+    expect(withTarget('2.55万公里', { kind: 'atLeast', value: '2.55', unit: '公里' })).toEqual([
+      ['tasks[0].metrics[0].written', expect.stringContaining('the words say 2.55万, the target\'s value is 2.55 公里')],
+    ]);
+  });
+
+  it('refuses comparator words of another kind', () => {
+    expect(withTarget('不超过35个', { kind: 'approximate', value: '35', unit: '个', tolerance: '0.05' })).toEqual([
+      ['tasks[0].metrics[0].written', 'the words "不超过35个" do not match the target (approximate 35 个): "不超过" is a ceiling; make the kind "ceiling", or the words'],
+    ]);
+    expect(withTarget('35个左右', { kind: 'atLeast', value: '35', unit: '个' })[0]![1]).toContain('"左右" is approximate');
+    expect(withTarget('35个以上', { kind: 'ceiling', value: '35', unit: '个' })[0]![1]).toContain('"以上" means at least');
+  });
+
+  it('accepts words that say the target: 万 scaling, at least, about, a ceiling', () => {
+    expect(withTarget('2.55万人以上', { kind: 'atLeast', value: '25500', unit: '人' })).toEqual([]);
+    expect(withTarget('不低于2.55万人', { kind: 'atLeast', value: '2.55', unit: '万人' })).toEqual([]);
+    expect(withTarget('25000个左右', { kind: 'approximate', value: '25000', unit: '个', tolerance: '0.05' })).toEqual([]);
+    expect(withTarget('不超过35微克/立方米', { kind: 'ceiling', value: '35', unit: '微克/立方米' })).toEqual([]);
+    expect(withTarget('达到80%', share('80'))).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
-import { Either, left, right } from 'fp-ts/Either';
+import { Either, isLeft, left, right } from 'fp-ts/Either';
+import { parseJsonText } from './json-text';
 import { PlanSchema, type Plan } from './schema';
 import { targetProblems } from './target-checks';
 import { statusProblems } from './status-checks';
+import { writtenProblem } from './written-checks';
+import { isKnownUnit, UNITS } from '../units';
 import { textProblems } from './text-checks';
 
 /** One thing wrong with a plan file: where, and why. */
@@ -9,6 +12,9 @@ export interface PlanProblem {
   readonly file: string;
   readonly path: string;
   readonly reason: string;
+  /** Where in the file (from parsePlanText): the value at the path, or the nearest one enclosing it. */
+  readonly line?: number;
+  readonly column?: number;
 }
 
 export interface PlanInvalid {
@@ -74,14 +80,41 @@ const namesProblems = (
   });
 };
 
+/**
+ * A province's plan: one province at the top (no parent), its cities under it, and every
+ * district, county-level city or county directly under one of those cities.
+ */
+const provinceProblems = (places: ReadonlyArray<Obj | undefined>, placeIds: ReadonlySet<string>, add: (path: string, reason: string) => void): void => {
+  const provinces = places.filter((p) => p?.kind === 'province');
+  if (provinces.length !== 1) add('places', `a plan has at most one place of kind "province", found ${provinces.length}`);
+  const provinceId = str(provinces[0]?.id);
+  const kindOf = new Map(places.flatMap((p) => (p && typeof p.id === 'string' ? [[p.id, p.kind] as const] : [])));
+  places.forEach((p, i) => {
+    if (!p) return;
+    const at = `places[${i}].parent`;
+    const parent = str(p.parent);
+    if (p.kind === 'province') {
+      if (p.parent !== undefined) add(at, 'the province has no parent');
+    } else if (parent === undefined) add(at, `place "${String(p.id)}" needs a parent`);
+    else if (!placeIds.has(parent)) add(at, `unknown place "${parent}"`);
+    else if (p.kind === 'city') {
+      if (parent !== provinceId) add(at, `a city's parent is the province "${provinceId ?? '?'}", not "${parent}"`);
+    } else if (kindOf.get(parent) !== 'city')
+      add(at, `"${parent}" is not a city: a district, county-level city or county is directly under one of the province's cities`);
+  });
+};
+
 /** Checks what a schema cannot: references between parts of the plan, uniqueness, real dates, consistency. */
 const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   const problems: PlanProblem[] = [];
   const add = (path: string, reason: string) => problems.push({ file, path, reason });
   if (!isObj(input)) return problems;
-  for (const p of textProblems(input)) add(p.path, p.reason);
+  const texts = textProblems(input);
+  for (const p of texts) add(p.path, p.reason);
+  const badText = new Set(texts.map((p) => p.path));
 
-  // Places: unique ids, one city, two levels (the city and the places directly under it).
+  // Places: unique ids, one city, two levels (the city and the places directly under it); or
+  // three: one province, its cities, and the places directly under each city.
   const places = objs(input.places);
   const placeIds = new Set<string>();
   places.forEach((p, i) => {
@@ -90,11 +123,16 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
     if (placeIds.has(id)) add(`places[${i}].id`, `place id "${id}" is used twice`);
     placeIds.add(id);
   });
+  const provinces = places.filter((p) => p?.kind === 'province');
+  if (provinces.length) {
+    provinceProblems(places, placeIds, add);
+    namesProblems('places', 'place', places, add);
+  }
   const cities = places.filter((p) => p?.kind === 'city');
-  const cityId = cities.length === 1 ? str(cities[0]?.id) : undefined;
-  if (Array.isArray(input.places) && cities.length !== 1)
+  const cityId = cities.length === 1 ? str(cities[0]?.id) : provinces.length === 1 ? str(provinces[0]?.id) : undefined;
+  if (Array.isArray(input.places) && cities.length !== 1 && !provinces.length)
     add('places', `a plan needs exactly one place of kind "city", found ${cities.length}`);
-  places.forEach((p, i) => {
+  if (!provinces.length) places.forEach((p, i) => {
     if (!p) return;
     const parent = str(p.parent);
     if (p.kind === 'city' && p.parent !== undefined) add(`places[${i}].parent`, 'the city has no parent');
@@ -108,8 +146,8 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
         );
     }
   });
-  const hasDistricts = places.some((p) => p !== undefined && p.kind !== 'city');
-  namesProblems('places', 'place', places, add);
+  const hasDistricts = places.some((p) => p !== undefined && p.kind !== 'city' && p.kind !== 'province');
+  if (!provinces.length) namesProblems('places', 'place', places, add);
 
   const unitIds = new Set<string>();
   objs(input.responsibleUnits).forEach((u, i) => {
@@ -131,6 +169,22 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
   if (start && end && isRealDate(start) && isRealDate(end) && start >= end) add('periodEnd', 'must be after periodStart');
   const tz = /^[+-](\d{2}):(\d{2})$/.exec(str(input.timeZone) ?? '');
   if (tz && (Number(tz[1]) > 14 || Number(tz[2]) > 59)) add('timeZone', `"${String(input.timeZone)}" is not a real UTC offset`);
+
+  // Units: a target's unit is built in, declared by the plan, or 万 before one of those.
+  const declared = new Set<string>();
+  objs(input.units).forEach((u, i) => {
+    const name = str(u?.name);
+    if (name === undefined) return;
+    if (isKnownUnit(name)) add(`units[${i}].name`, `"${name}" is built in: leave it out of units`);
+    else if (declared.has(name)) add(`units[${i}].name`, `unit "${name}" is declared twice`);
+    declared.add(name);
+  });
+  const usable = (unit: string): boolean =>
+    isKnownUnit(unit) || declared.has(unit) || (unit.length > 1 && unit.startsWith('万') && usable(unit.slice(1)));
+  const unitProblem = (unit: string): string => {
+    const base = unit.length > 1 && unit.startsWith('万') ? unit.slice(1) : unit;
+    return `unit "${unit}" is neither built in nor declared: add { "name": "${base}" } to the plan's "units"${base !== unit ? ` (${unit} is then 10^4 ${base})` : ''}; built in: ${Object.keys(UNITS).join(' ')}, and 万 before any of them`;
+  };
 
   const deadlineIds = new Set<string>();
   objs(input.deadlines).forEach((d, i) => {
@@ -183,7 +237,14 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
         add(`${at}.level`, 'a district-level metric needs places under the city; the plan has none');
       const target = isObj(m.target) ? m.target : undefined;
       if (!target) return;
-      for (const p of targetProblems(target)) add(`${at}.target.${p.field}`, p.reason);
+      const unit = str(target.unit);
+      if (unit !== undefined && target.kind !== 'share' && !usable(unit)) add(`${at}.target.unit`, unitProblem(unit));
+      // The words are compared with a sound target only (a target with a problem has its own message).
+      const written = str(m.written);
+      const targetFaults = targetProblems(target);
+      const wrong = written === undefined || badText.has(`${at}.written`) || targetFaults.length ? null : writtenProblem(written, target);
+      if (wrong) add(`${at}.written`, wrong);
+      for (const p of targetFaults) add(`${at}.target.${p.field}`, p.reason);
     });
   });
   for (const p of statusProblems(input)) add(p.path, p.reason);
@@ -193,8 +254,32 @@ const crossCheck = (input: unknown, file: string): PlanProblem[] => {
 const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>((x, k) => (x !== null && typeof x === 'object' ? (x as Record<PropertyKey, unknown>)[k] : undefined), input);
 
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+
+/** An ASCII id to offer for one that is not: from its own ASCII letters, else from where it stands ("t03-metric-2"). */
+export const suggestId = (input: unknown, path: readonly PropertyKey[]): string => {
+  const own = slug(String(valueAt(input, path) ?? ''));
+  const [list, index, , sub] = path;
+  const n = typeof index === 'number' ? index + 1 : 1;
+  if (list === 'tasks' && typeof sub === 'number') {
+    const number = valueAt(input, ['tasks', index!, 'number']);
+    const t = `t${String(typeof number === 'number' ? number : n).padStart(2, '0')}`;
+    return own ? (own.startsWith(t) ? own : `${t}-${own}`) : `${t}-metric-${sub + 1}`;
+  }
+  if (own && /^[a-z0-9]/.test(own)) return own;
+  const stem: Record<string, string> = { places: 'place', responsibleUnits: 'unit', deadlines: 'deadline' };
+  return typeof list === 'string' && stem[list] ? `${stem[list]}-${n}` : 'plan-1';
+};
+
 /** A zod issue in words a person writing the file by hand can act on. */
 const reasonOf = (issue: { code: string; message: string; path: PropertyKey[]; expected?: unknown }, input: unknown): string => {
+  const id = issue.path[issue.path.length - 1] === 'id' ? valueAt(input, issue.path) : undefined;
+  if (issue.code === 'invalid_format' && typeof id === 'string')
+    return `"${id}" is not an id: ids are ASCII, lower-case letters, digits and dashes (names may be Chinese); try "${suggestId(input, issue.path)}"`;
   if (issue.code !== 'invalid_type') return issue.message;
   const got = valueAt(input, issue.path);
   if (got === undefined) return `is missing (expected ${String(issue.expected)})`;
@@ -217,16 +302,6 @@ export const parsePlan = (input: unknown, file = '(plan)'): Either<PlanInvalid, 
   return right(parsed.data);
 };
 
-/** "at position 12" → "line 2, column 5", for a person looking at the file in an editor. */
-const lineAndColumn = (text: string, message: string): string => {
-  const m = /position (\d+)/.exec(message);
-  if (!m || /line \d+/.test(message)) return '';
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split('\n').length;
-  const column = Number(m[1]) - before.lastIndexOf('\n');
-  return ` (line ${line}, column ${column})`;
-};
-
 /** The largest plan file the loader reads, in UTF-8 bytes (the Harbin plan has 33 KB). */
 export const PLAN_FILE_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -235,19 +310,23 @@ const tooLarge = (text: string): boolean =>
   text.length * 3 > PLAN_FILE_MAX_BYTES && new TextEncoder().encode(text).length > PLAN_FILE_MAX_BYTES;
 
 /**
- * Parses plan JSON text; a syntax error is reported as a problem of the file, with its
- * line and column. A leading byte-order mark (Windows editors write one) is ignored.
+ * Parses plan JSON text (// and /* *\/ comments allowed: see seeds/template.jsonc); a syntax error is
+ * reported as a problem of the file, with its line and column, and every other problem carries the
+ * line and column of the value it is about. A leading byte-order mark (Windows editors write one) is ignored.
  */
 export const parsePlanText = (text: string, file = '(plan)'): Either<PlanInvalid, Plan> => {
   if (tooLarge(text))
     return invalid(file, [{ file, path: '(root)', reason: `the plan is larger than ${PLAN_FILE_MAX_BYTES / 1024 / 1024} MiB, the limit for a plan` }]);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (e) {
-    const message = (e as Error).message;
-    return invalid(file, [{ file, path: '(root)', reason: `not valid JSON: ${message}${lineAndColumn(body, message)}` }]);
+  const json = parseJsonText(body);
+  if (isLeft(json)) {
+    const { line, column, reason } = json.left;
+    return invalid(file, [{ file, path: '(root)', reason: `not valid JSON: ${reason} (line ${line}, column ${column})`, line, column }]);
   }
-  return parsePlan(json, file);
+  const parsed = parsePlan(json.right.value, file);
+  if (!isLeft(parsed)) return parsed;
+  return invalid(
+    file,
+    parsed.left.problems.map((p) => ({ ...p, ...json.right.locate(p.path) })),
+  );
 };

@@ -18,7 +18,7 @@ describe('parsePlan', () => {
 
   it('lists EVERY problem with its path and reason, schema and cross-checks together', () => {
     const p = draft();
-    p.tasks[0].metrics[0].target.unit = '辆'; // unknown unit (a schema problem)
+    p.tasks[0].metrics[0].target.unit = '盏'; // a unit neither built in nor declared (辆 is built in since issue 15)
     p.tasks[1].metrics[0].id = 't01-stations'; // duplicate metric id (a cross-check)
     p.tasks[1].responsibleUnits[1] = 'police'; // unknown responsible unit
     p.deadlines[0].due = '2025-02-30'; // not a real date
@@ -28,8 +28,8 @@ describe('parsePlan', () => {
     expect(invalid.problems.every((x) => x.file === 'sample.json')).toBe(true);
     expect(invalid.problems.map((x) => [x.path, x.reason])).toEqual([
       ['publishedOn', 'must be a date written YYYY-MM-DD'],
-      ['tasks[0].metrics[0].target.unit', expect.stringMatching(/^must be a known unit \(个, 所, .*\)$/)],
       ['deadlines[0].due', '"2025-02-30" is not a real date'],
+      ['tasks[0].metrics[0].target.unit', expect.stringMatching(/^unit "盏" is neither built in nor declared: add \{ "name": "盏" \} to the plan's "units"; built in: 个 所 .*$/)],
       ['tasks[1].responsibleUnits[1]', 'unknown responsible unit "police"'],
       ['tasks[1].metrics[0].id', 'metric id "t01-stations" is used twice in the plan'],
     ]);
@@ -123,6 +123,45 @@ describe('parsePlan', () => {
     });
   });
 
+  describe('three levels: a province, its cities, their districts', () => {
+    const province = () => {
+      const p = draft();
+      p.places = [
+        { id: 'prov', name: '示例省', kind: 'province' },
+        { id: 'sample', name: '示例市', kind: 'city', parent: 'prov' },
+        { id: 'east', name: '东区', kind: 'district', parent: 'sample' },
+        { id: 'other', name: '另一市', kind: 'city', parent: 'prov' },
+        { id: 'hill', name: '山县', kind: 'county', parent: 'other' },
+      ];
+      return p;
+    };
+
+    it('accepts one province over its cities over their districts', () => {
+      expect(isRight(parsePlan(province(), 'sample.json'))).toBe(true);
+    });
+
+    it('refuses a district under the province, a city under a city, a second province and a province with a parent', () => {
+      const p = province();
+      p.places[2].parent = 'prov';
+      p.places[3].parent = 'sample';
+      p.places.push({ id: 'prov2', name: '另一省', kind: 'province', parent: 'prov' });
+      expect(pairs(p)).toEqual([
+        ['places', 'a plan has at most one place of kind "province", found 2'],
+        ['places[2].parent', '"prov" is not a city: a district, county-level city or county is directly under one of the province\'s cities'],
+        ['places[3].parent', 'a city\'s parent is the province "prov", not "sample"'],
+        ['places[5].parent', 'the province has no parent'],
+      ]);
+    });
+
+    it('measures a level "city" metric once, for the province', () => {
+      const p = province();
+      p.tasks[1].metrics[1].places = ['sample'];
+      expect(pairs(p)).toEqual([
+        ['tasks[1].metrics[1].places[0]', expect.stringContaining('"sample" is not the city')],
+      ]);
+    });
+  });
+
   describe('targets', () => {
     it('refuses duplicate milestone stages', () => {
       const p = draft();
@@ -170,7 +209,7 @@ describe('parsePlan', () => {
       const p = draft();
       p.tasks[0].metrics[0].id = 'T01 Stations';
       expect(pairs(p)).toEqual([
-        ['tasks[0].metrics[0].id', 'must be lower-case letters, digits and dashes, e.g. "t01-stations"'],
+        ['tasks[0].metrics[0].id', '"T01 Stations" is not an id: ids are ASCII, lower-case letters, digits and dashes (names may be Chinese); try "t01-stations"'],
       ]);
     });
   });

@@ -1,7 +1,21 @@
 import type { Deadline, Metric, Place, Plan, Task } from './schema';
 
 /** Lookups over a plan that every part of the ledger needs. Plans are data: nothing here knows Harbin. */
-export const cityOf = (plan: Pick<Plan, 'places'>): Place => plan.places.find((p) => p.kind === 'city')!;
+/** A place that holds others (a province, a city): its figure is rolled up from theirs, never reported for it. */
+export const holdsPlaces = (place: Pick<Place, 'kind'>): boolean => place.kind === 'province' || place.kind === 'city';
+
+/**
+ * The plan's top place, whose figure adds up every other: the city, or the province over its
+ * cities. A metric of level "city" is measured once, for this place.
+ */
+export const cityOf = (plan: Pick<Plan, 'places'>): Place =>
+  plan.places.find((p) => p.kind === 'province') ?? plan.places.find((p) => p.kind === 'city')!;
+
+/** Whether the place is the plan's top place. */
+export const isTopPlace = (plan: Pick<Plan, 'places'>, placeId: string): boolean => cityOf(plan).id === placeId;
+
+/** The places figures are reported for: the districts, county-level cities and counties (every level's bottom). */
+export const bottomPlaces = (plan: Pick<Plan, 'places'>): Place[] => plan.places.filter((p) => !holdsPlaces(p));
 
 export const findTask = (plan: Plan, number: number): Task | undefined => plan.tasks.find((t) => t.number === number);
 
@@ -25,7 +39,7 @@ export const findUnit = (plan: Pick<Plan, 'responsibleUnits'>, idOrName: string)
 export const reportingPlaces = (plan: Pick<Plan, 'places'>, metric: Pick<Metric, 'level' | 'places'>): string[] =>
   metric.level === 'city'
     ? [cityOf(plan).id]
-    : metric.places ?? plan.places.filter((p) => p.kind !== 'city').map((p) => p.id);
+    : metric.places ?? bottomPlaces(plan).map((p) => p.id);
 
 /** The places a milestone or yes/no must reach everywhere. */
 export const requiredPlaces = (plan: Pick<Plan, 'places'>, metric: Pick<Metric, 'level' | 'places'>): string[] =>

@@ -1,21 +1,31 @@
 import { z } from 'zod';
-import { MetricLevel, TargetSchema } from '../kinds/schemas';
+import { MetricLevel, TargetSchema, UnitCode } from '../kinds/schemas';
 import { MetricStatusFields, PlanStatusFields } from './status-schema';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "t01-stations"');
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
-/** A place: the city itself, or one of its districts, county-level cities and counties. */
+/**
+ * A place: the city itself, or one of its districts, county-level cities and counties; or, for a
+ * province's plan, the province over its cities over their districts (three levels).
+ */
 export const PlaceSchema = z
   .object({
     id: Id,
     name: z.string().min(1),
-    kind: z.enum(['city', 'district', 'county-city', 'county']),
-    /** The place this one belongs to; the city has none. */
+    kind: z.enum(['province', 'city', 'district', 'county-city', 'county']),
+    /** The place this one belongs to; the plan's top place (the city, or the province) has none. */
     parent: Id.optional(),
   })
   .strict();
 export type Place = z.infer<typeof PlaceSchema>;
+
+/**
+ * A unit of measure the plan uses that is not built in (株, 盏, …). It has no conversion: it is
+ * its own base, and 万 before it is 10⁴ of it (万株) without being declared.
+ */
+export const DeclaredUnitSchema = z.object({ name: UnitCode }).strict();
+export type DeclaredUnit = z.infer<typeof DeclaredUnitSchema>;
 
 export const ResponsibleUnitSchema = z.object({ id: Id, name: z.string().min(1) }).strict();
 export type ResponsibleUnit = z.infer<typeof ResponsibleUnitSchema>;
@@ -85,6 +95,8 @@ export const PlanSchema = z
     timeZone: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be a UTC offset such as "+08:00"'),
     ...PlanStatusFields,
     places: z.array(PlaceSchema).min(1),
+    /** Units of measure beyond the built-in ones (see DeclaredUnitSchema). */
+    units: z.array(DeclaredUnitSchema).optional(),
     responsibleUnits: z.array(ResponsibleUnitSchema).min(1),
     deadlines: z.array(DeadlineSchema),
     tasks: z.array(TaskSchema).min(1),

@@ -1,4 +1,4 @@
-import { canonicalJson, figureValue, type Figure, type Source, type TargetSetData } from '@minsheng/core';
+import { canonicalJson, cityOf, figureValue, type Figure, type Source, type TargetSetData } from '@minsheng/core';
 import type { FigureVersion, Retraction } from '../read-model/rows';
 import { metricFigure } from '../views/metric-figure';
 import { figureText, percentText, targetText, valueText } from '../views/format';
@@ -30,6 +30,16 @@ export interface TrailEntry {
   readonly known: boolean;
   /** One of the figures the shown value is computed from. */
   readonly inForce: boolean;
+}
+
+/** One target the metric has had (the first, then each revision), with the document that set it and why. */
+export interface TargetRevision {
+  readonly position: number;
+  readonly recordedAt: string;
+  /** The target as the plan writes it, or as the ledger states it. */
+  readonly target: string;
+  readonly document: string | null;
+  readonly reason: string | null;
 }
 
 export interface LineageItem {
@@ -66,6 +76,8 @@ export interface AuditTrail extends ViewMoment {
    * with `history`, every report of the metric there.
    */
   readonly entries: readonly TrailEntry[];
+  /** The metric's targets recorded by knownAt, the first and every revision, in log order (from the task's events). */
+  readonly revisions: readonly TargetRevision[];
   /**
    * The value recomputed from the events alone (AuditEvidence), independently of the read
    * model; `matches` says it equals `value` and the read model shows no fault.
@@ -89,6 +101,8 @@ export interface AuditEvidence {
   readonly target: TargetSetData | null;
   readonly versions: readonly FigureVersion[];
   readonly retractions: readonly Retraction[];
+  /** The metric's targets recorded by knownAt, in log order; absent: none listed. */
+  readonly revisions?: readonly TargetRevision[];
 }
 
 export class UnknownFigureError extends Error {}
@@ -130,7 +144,7 @@ export const auditTrail = (
   const m = s.metrics.find((x) => x.target.metric.id === metricId);
   if (!m) throw new UnknownFigureError(`metric ${metricId} is not in plan ${s.moment.planId}`);
   if (m.target.task.number !== task) throw new UnknownFigureError(`metric ${metricId} belongs to task ${m.target.task.number}, not task ${task}`);
-  const city = s.frame.places.find((p) => p.kind === 'city')!;
+  const city = cityOf(s.frame);
   const focus = place === undefined || place === city.id ? null : place;
   if (focus !== null && !s.frame.places.some((p) => p.id === focus))
     throw new UnknownFigureError(`place ${focus} is not a place of plan ${s.moment.planId}`);
@@ -241,6 +255,7 @@ export const auditTrail = (
       reportId: v.reportId,
     })),
     entries,
+    revisions: evidence.revisions ?? [],
     replay: { value: replayValue, matches: faults.length === 0 },
     faults,
   };

@@ -1,4 +1,4 @@
-import { dec, figureValue, reportingPlaces, rollUp, decToString, type PlanFrame, type Target } from '@minsheng/core';
+import { bottomPlaces, cityOf, dec, figureValue, reportingPlaces, rollUp, decToString, type PlanFrame, type Target } from '@minsheng/core';
 import { judge, latestAsOf, type MetricFigure } from './metric-figure';
 import type { UnitViewRow, View, ViewRow } from './rows';
 import type { Snapshot } from './snapshot';
@@ -10,7 +10,7 @@ const unitNames = (frame: PlanFrame, ids: readonly string[]): string[] =>
 const placeName = (frame: PlanFrame, id: string): string => frame.places.find((p) => p.id === id)?.name ?? id;
 
 const cityRow = (s: Snapshot, m: MetricFigure): ViewRow => {
-  const city = s.frame.places.find((p) => p.kind === 'city')!;
+  const city = cityOf(s.frame);
   const t = m.target;
   return {
     task: t.task.number,
@@ -72,7 +72,8 @@ const expectedAt = (m: MetricFigure, place: string): boolean => {
  * only on rows judged against a target.
  */
 export const viewByDistrict = (s: Snapshot, place?: string): View => {
-  const places = s.frame.places.filter((p) => p.kind !== 'city' && (place === undefined || p.id === place));
+  // A city under a province: its districts.
+  const places = bottomPlaces(s.frame).filter((p) => place === undefined || p.id === place || p.parent === place);
   const rows: ViewRow[] = [];
   for (const p of places)
     for (const m of s.metrics) {

@@ -1,4 +1,5 @@
 import {
+  bottomPlaces,
   dec,
   exceeds,
   isMet,
@@ -129,7 +130,7 @@ export const metricFigure = (
   late = false,
 ): MetricFigure => {
   const required = requiredPlaces(frame, target.metric);
-  const scope = new Set(target.metric.level === 'city' ? required : frame.places.filter((p) => p.kind !== 'city').map((p) => p.id));
+  const scope = new Set(target.metric.level === 'city' ? required : bottomPlaces(frame).map((p) => p.id));
   const inScope = versions.filter((v) => scope.has(v.place));
   const figures: PlaceFigure[] = inScope.map((v) => ({ place: v.place, figure: v.figure }));
   const rolled = rollUp(target.target, figures, required);

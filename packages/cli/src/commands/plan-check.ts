@@ -1,0 +1,40 @@
+import { parsePlanText, type PlanProblem } from '@minsheng/core';
+import type { Command } from 'commander';
+import { isLeft } from 'fp-ts/Either';
+import { usage } from '../failure';
+import { jsonOption, wantsJson } from '../options';
+import { printJson, printLines } from '../output/print';
+import { readPlanText } from './plan-import';
+
+/** A problem as editors and compilers write one: file:line:column: where in the plan: why. */
+export const problemLine = (p: PlanProblem): string =>
+  `${p.file}${p.line !== undefined ? `:${p.line}:${p.column}` : ''}: ${p.path}: ${p.reason}`;
+
+/**
+ * `minsheng plan check FILE`: every problem of a plan file with its line and column (JSON syntax
+ * errors too), and nothing opened or written. Exit 0 for a plan that would import, 2 otherwise.
+ */
+export const registerPlanCheck = (plan: Command): void => {
+  const cmd = jsonOption(
+    plan
+      .command('check <file>')
+      .description('check a plan file (JSON, // comments allowed) and list every problem with its line and column; nothing is written'),
+  );
+  cmd.action((file: string) => {
+    const parsed = parsePlanText(readPlanText(file, 'nothing was checked'), file);
+    if (isLeft(parsed)) {
+      const problems = parsed.left.problems;
+      if (wantsJson(cmd)) printJson({ file, valid: false, problems });
+      else printLines(problems.map(problemLine));
+      throw usage(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+    }
+    const p = parsed.right;
+    const metrics = p.tasks.reduce((n, t) => n + t.metrics.length, 0);
+    const kinds = [...new Set(p.tasks.flatMap((t) => t.metrics.map((m) => m.target.kind)))];
+    if (wantsJson(cmd)) return printJson({ file, valid: true, planId: p.id, tasks: p.tasks.length, metrics, places: p.places.length, kinds });
+    printLines([
+      `${file}: plan ${p.id} has no problems: ${p.tasks.length} tasks, ${metrics} metrics (${kinds.join(', ')}), ${p.places.length} places, ${p.responsibleUnits.length} responsible units`,
+      `import it with: minsheng plan import ${file}`,
+    ]);
+  });
+};

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import { nonEmpty } from '../parse';
+
+/**
+ * --plan: the plan a command acts on. Left out, the ledger's only plan; a ledger holding
+ * several refuses and lists them (see `minsheng plan list`).
+ */
+export const planOption = (cmd: Command): Command =>
+  cmd.option('--plan <id>', 'the plan, by id (see `minsheng plan list`); needed when the ledger holds several', nonEmpty);
+
+/** The --plan given, as the planId of a ledger call (nothing when left out). */
+export const planIdOf = (cmd: Command): { planId?: string } => {
+  const id = cmd.opts<{ plan?: string }>().plan;
+  return id === undefined ? {} : { planId: id };
+};

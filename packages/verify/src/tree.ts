@@ -21,6 +21,12 @@ export class MemoryTree {
     for (const n of nodesCompletedBy(this.size, leaf, this.node)) (this.levels[n.level] ??= [])[n.index] = n.hash;
   }
 
+  /** Takes back every leaf past `size` (a rolled-back append), with the nodes over them. */
+  truncate(size: number): void {
+    this.checkSize(size);
+    for (let l = 0, width = 1; l < this.levels.length; l++, width *= 2) this.levels[l]!.length = Math.floor(size / width);
+  }
+
   /** Root of the first `size` leaves (default all). */
   root(size = this.size): Hash {
     this.checkSize(size);

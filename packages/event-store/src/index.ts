@@ -8,3 +8,4 @@ export * from './catch-up';
 export { createInMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory';
 export * from './store-opener';
 export * from './log-tree';
+export * from './log-audit';

@@ -1,5 +1,5 @@
 import { checkLog, isFault, MemoryTree, type Checkpoint, type LogFault } from '@minsheng/verify';
-import { iterateAll } from './catch-up';
+import { iterateAll, StoreFailure } from './catch-up';
 import { logEntryOf, memoryTreeView, storedTreeView, type TreeView } from './log-tree';
 import type { EventStore } from './port';
 
@@ -12,7 +12,13 @@ import type { EventStore } from './port';
  */
 export const checkLogAgainst = async (store: EventStore, checkpoint: Checkpoint | null): Promise<{ tree: MemoryTree; headHash: string } | LogFault> => {
   const entries = [];
-  for await (const e of iterateAll(store, { raw: true, batchSize: 1000 })) entries.push(logEntryOf(e));
+  try {
+    for await (const e of iterateAll(store, { raw: true, batchSize: 1000 })) entries.push(logEntryOf(e));
+  } catch (err) {
+    // An event whose stored JSON no longer parses: the first bad position, like any other.
+    if (err instanceof StoreFailure && err.error._tag === 'CorruptEvent') return { position: err.error.position, eventId: err.error.eventId, reason: err.error.message };
+    throw err;
+  }
   const checked = checkLog(entries);
   if (isFault(checked)) return checked;
   const { tree } = checked;

@@ -63,12 +63,13 @@ const changeByte = (text: string, at: number, rnd: () => number): string => {
 
 /** Rehashes every row from `from` on, as a forger who knows the hashing would. */
 const rechain = (db: Database.Database, from: number): void => {
-  const rows = db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position').all(from) as Record<string, never>[];
+  type Stored = { event_id: string; type: string; schema_version: number; data: string; metadata: string; stream: string; revision: number; position: number; stored_at: string };
+  const rows = db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position').all(from) as Stored[];
   let prev = from === 1 ? '0'.repeat(64) : (db.prepare('SELECT hash FROM events WHERE position = ?').pluck().get(from - 1) as string);
   for (const r of rows) {
-    const e = { eventId: r['event_id'], type: r['type'], schemaVersion: r['schema_version'], data: JSON.parse(r['data']), metadata: JSON.parse(r['metadata']) } as unknown as StoredEvent;
-    const hash = chainHashV2(prev, r['stream'], r['revision'], r['position'], r['stored_at'], e);
-    db.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?').run(prev, hash, r['position']);
+    const e = { eventId: r.event_id, type: r.type, schemaVersion: r.schema_version, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata) } as unknown as StoredEvent;
+    const hash = chainHashV2(prev, r.stream, r.revision, r.position, r.stored_at, e);
+    db.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?').run(prev, hash, r.position);
     prev = hash;
   }
 };

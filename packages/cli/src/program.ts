@@ -19,6 +19,9 @@ import { registerRetract } from './commands/retract';
 import { registerStatus } from './commands/status';
 import { registerVerify } from './commands/verify';
 import { registerWorker } from './commands/worker';
+import { registerCheckpoint } from './commands/checkpoint';
+import { registerKeys } from './commands/keys';
+import { registerProve } from './commands/prove';
 import { CliFailure } from './failure';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
@@ -51,6 +54,9 @@ export const buildProgram = (): Command => {
   registerRebuild(program);
   registerWorker(program);
   registerVerify(program);
+  registerCheckpoint(program);
+  registerProve(program);
+  registerKeys(program);
   registerExport(program);
   registerRoles(program);
   registerDemo(program);

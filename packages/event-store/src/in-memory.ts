@@ -7,6 +7,8 @@ import { concurrencyError, storeUnavailable, type AppendError, type ReadError, t
 import { NO_STREAM, satisfies, type CurrentRevision, type ExpectedRevision } from './expected-revision';
 import type { AppendResult, EventStore } from './port';
 import { checkLogRange, checkStreamRange, prepareAppend, prepareBatches, replayIfStored, type StoredAt } from './rules';
+import { MemoryTree } from '@minsheng/verify';
+import { rowLeaf } from './log-tree';
 import { appendedRows, chainAfter, decodeRow, decodeRows, type EncodedEvent, type LogHead, type StoredRow } from './stored-row';
 
 export interface InMemoryEventStoreOptions {
@@ -30,6 +32,14 @@ export const inMemoryInternals = (store: EventStore): InMemoryInternals => {
   return found;
 };
 
+const tryNode = (tree: MemoryTree, level: number, index: number) => {
+  try {
+    return tree.node(level, index);
+  } catch {
+    return undefined;
+  }
+};
+
 const task =
   <E, A>(f: () => Either<E, A>): TaskEither<E, A> =>
   () =>
@@ -43,6 +53,7 @@ const task =
 export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): EventStore => {
   const { registry, clock = systemClock } = options;
   const rows: StoredRow[] = [];
+  const tree = new MemoryTree();
   /** The head's recorded time, kept so an append need not parse the last row's metadata. */
   let headRecordedAt: string | null = null;
   const byId = new Map<string, number>();
@@ -82,6 +93,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     const streamPositions = streams.get(stream) ?? [];
     for (const row of chained) {
       rows.push(row);
+      tree.append(rowLeaf(row));
       byId.set(row.eventId, row.position);
       streamPositions.push(row.position);
     }
@@ -99,6 +111,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
 
   /** Takes back every row past `length`, as a failed transaction would. */
   const rollBackTo = (length: number, recordedAt: string | null): void => {
+    tree.truncate(length);
     for (const row of rows.splice(length)) {
       byId.delete(row.eventId);
       const positions = streams.get(row.stream)!;
@@ -110,6 +123,11 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
 
   const store: EventStore = {
     engine: 'memory',
+
+    tree: {
+      leafCount: async () => tree.size,
+      nodes: async (keys) => keys.map((k) => tryNode(tree, k.level, k.index)),
+    },
 
     append: (stream, events, expected) =>
       ifOpen<AppendError, AppendResult>(() => {

@@ -7,3 +7,5 @@ export * from './checked-log';
 export * from './catch-up';
 export { createInMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory';
 export * from './store-opener';
+export * from './log-tree';
+export * from './log-audit';

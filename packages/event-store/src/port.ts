@@ -2,6 +2,7 @@ import type { EventEnvelope, StoredEvent } from '@minsheng/core';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import type { AppendError, ReadError } from './errors';
 import type { CurrentRevision, ExpectedRevision } from './expected-revision';
+import type { StoredTree } from './log-tree';
 
 export interface AppendResult {
   readonly stream: string;
@@ -100,6 +101,11 @@ export interface EventStore {
   /** One event by id, wherever it is stored, or null. */
   readEvent(eventId: string, options?: ReadEventOptions): TaskEither<ReadError, StoredEvent | null>;
   subscribe(options: SubscribeOptions): Subscription;
+  /**
+   * The RFC 9162 Merkle tree over the log, when the store keeps one as it appends (in the
+   * append's transaction). Absent: proofs compute the tree from the log on read (log-tree.ts).
+   */
+  readonly tree?: StoredTree;
   /**
    * Stops the store's subscriptions (each after its batch in hand), then releases what
    * the store opened itself; a connection or pool passed in by the caller is left open.

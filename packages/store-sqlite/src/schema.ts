@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { rowLeaf, type StoredRow } from '@minsheng/event-store';
+import { nodesCompletedBy, type Hash } from '@minsheng/verify';
 
 /*
  * The file's schema, versioned in schema_migrations and migrated on open. A migration
@@ -42,7 +44,30 @@ interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: readonly string[];
+  /** Work SQL cannot do (hashing), run after `sql` in the same transaction. */
+  readonly then?: (db: Database) => void;
 }
+
+/**
+ * Fills the Merkle node table from the events a file holds already, reading them in
+ * position order and keeping only the right edge of the tree in memory.
+ */
+const backfillMerkleTree = (db: Database): void => {
+  const insert = db.prepare('INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)');
+  const rightEdge: Hash[] = [];
+  const rows = db.prepare(`SELECT position, stream, revision, event_id AS eventId, type, schema_version AS schemaVersion,
+    data, metadata, prev_hash AS prevHash, hash, stored_at AS storedAt, hash_version AS hashVersion
+    FROM events WHERE position > ? ORDER BY position LIMIT 10000`);
+  // Pages, not iterate(): a connection cannot write while a statement of it is reading.
+  for (let after = 0, page = rows.all(0) as StoredRow[]; page.length > 0; page = rows.all(after) as StoredRow[]) {
+    for (const row of page)
+      for (const n of nodesCompletedBy(row.position - 1, rowLeaf(row), (level) => rightEdge[level]!)) {
+        insert.run(n.level, n.index, n.hash);
+        rightEdge[n.level] = n.hash;
+      }
+    after = page[page.length - 1]!.position;
+  }
+};
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -82,6 +107,25 @@ const MIGRATIONS: readonly Migration[] = [
       `DROP TRIGGER events_insert_at_head`,
       TRIGGER_INSERT_AT_HEAD_V2,
     ],
+  },
+  {
+    version: 3,
+    name: 'Merkle tree (RFC 9162) over the log: a node per complete subtree, written with each append',
+    sql: [
+      // Level 0 holds the leaf of event idx + 1; level l, index i the subtree of leaves
+      // [i·2^l, (i+1)·2^l). Only complete subtrees are stored, so no row is ever rewritten.
+      `CREATE TABLE merkle_nodes (
+        level INTEGER NOT NULL CHECK (level >= 0),
+        idx   INTEGER NOT NULL CHECK (idx >= 0),
+        hash  BLOB    NOT NULL CHECK (length(hash) = 32),
+        PRIMARY KEY (level, idx)
+      ) STRICT, WITHOUT ROWID`,
+      `CREATE TRIGGER merkle_nodes_no_update BEFORE UPDATE ON merkle_nodes
+       BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: a node is never updated'); END`,
+      `CREATE TRIGGER merkle_nodes_no_delete BEFORE DELETE ON merkle_nodes
+       BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: a node is never deleted'); END`,
+    ],
+    then: backfillMerkleTree,
   },
 ];
 
@@ -125,10 +169,14 @@ export const migrate = (db: Database, now: () => string, target = LATEST_SCHEMA_
     for (const m of MIGRATIONS) {
       if (m.version <= current || m.version > target) continue;
       for (const statement of m.sql) db.exec(statement);
+      m.then?.(db);
       record.run(m.version, m.name, now());
     }
   }).immediate();
 };
+
+/** The first schema version with a Merkle node table; on older files opened read-only, proofs compute the tree on read. */
+export const MERKLE_SCHEMA = 3;
 
 /** The first schema version with a hash_version column; files before it hold only version 1 rows. */
 export const HASH_VERSION_SCHEMA = 2;

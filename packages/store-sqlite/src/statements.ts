@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ChainLink, LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
-import { HASH_VERSION_SCHEMA, LATEST_SCHEMA_VERSION } from './schema';
+import { HASH_VERSION_SCHEMA, LATEST_SCHEMA_VERSION, MERKLE_SCHEMA } from './schema';
 
 /** The columns of a StoredRow; a file from before hash v2 (read-only) has no hash_version column: its rows are version 1. */
 const rowColumns = (hashVersionColumn: boolean) => `position, stream, revision, event_id AS eventId, type, schema_version AS schemaVersion,
@@ -17,6 +17,14 @@ const writeStatements = (db: Database) => ({
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<
     [number, string, string, number, string, number, string, string, string, string, string, number]
   >,
+  insertNode: db.prepare('INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)') as Statement<[number, number, Buffer]>,
+});
+
+/** The Merkle node table's reads; none on a file from before it (read-only). */
+const treeStatements = (db: Database) => ({
+  node: db.prepare('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?').pluck(true) as Statement<[number, number], Buffer>,
+  // max, not count: an index seek, however long the log.
+  leafCount: db.prepare('SELECT coalesce(max(idx) + 1, 0) FROM merkle_nodes WHERE level = 0').pluck(true) as Statement<[], number>,
 });
 
 /** Every statement the store runs, prepared once per connection; those that write only on a file at the latest schema. */
@@ -32,6 +40,7 @@ export const prepareStatements = (db: Database, schema = LATEST_SCHEMA_VERSION) 
       [string],
       { revision: number }
     >,
+    tree: schema >= MERKLE_SCHEMA ? treeStatements(db) : undefined,
     /** What an append needs; none on an older file opened read-only. */
     writes: latest ? writeStatements(db) : undefined,
     // LIMIT -1 is SQLite's "no limit".

@@ -12,7 +12,9 @@ import {
   concurrencyError,
   decodeRow,
   decodeRows,
+  brokenChain,
   NO_STREAM,
+  rowLeaf,
   prepareAppend,
   prepareBatches,
   replayIfStored,
@@ -35,6 +37,7 @@ import {
 } from '@minsheng/event-store';
 import { left, right, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
+import { nodesCompletedBy } from '@minsheng/verify';
 import { isSqliteError, openConnection, retryWhileBusy, type ConnectionOptions } from './connection';
 import { checkReadable, LATEST_SCHEMA_VERSION, migrate } from './schema';
 import { prepareStatements, storedRows, type Statements } from './statements';
@@ -127,10 +130,14 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
       const last = w.logHead.get();
       const broken = checkHead(last);
       if (broken) return left(broken);
+      // A row slipped into the log by hand has no leaf: nothing chains onto a log the tree does not cover.
+      const leaves = q.tree!.leafCount.get()!;
+      if (last && leaves !== last.position)
+        return left(brokenChain(last.position, last.eventId, `the Merkle tree covers ${leaves} events but the log holds ${last.position}`));
       after = last ?? null;
     }
     const chained = chainAfter(after, stream, actual, events, clock.now().toISOString());
-    for (const row of chained.rows)
+    for (const row of chained.rows) {
       w.insert.run(
         row.position,
         row.eventId,
@@ -145,6 +152,9 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         row.storedAt,
         row.hashVersion,
       );
+      for (const n of nodesCompletedBy(row.position - 1, rowLeaf(row), (level, index) => q.tree!.node.get(level, index)!))
+        w.insertNode.run(n.level, n.index, n.hash);
+    }
     return right({ result: appendedRows(stream, chained.rows), head: chained.head });
   };
 
@@ -229,6 +239,8 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
       }),
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),
+
+    ...(q.tree ? { tree: { leafCount: async () => q.tree!.leafCount.get()!, nodes: async (keys) => keys.map((k) => q.tree!.node.get(k.level, k.index)) } } : {}),
 
     close: async () => {
       if (closed) return;

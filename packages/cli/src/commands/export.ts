@@ -1,12 +1,38 @@
 import { escapeControls } from '@minsheng/core';
 import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
 import { Option, type Command } from 'commander';
-import { unwrap } from '../failure';
+import { iterateAll, logEntryOf } from '@minsheng/event-store';
+import { unwrap, usage } from '../failure';
 import { toCsv } from '../output/csv';
 import { checkOutFile, writeOutFile } from '../output/out-file';
 import { printJson, printLines, safeJson } from '../output/print';
 import { statusQuery, viewOptions } from './status';
-import { ledgerCommand, runOf } from './shared';
+import { ledgerCommand, runOf, type Run } from './shared';
+
+const positionOf = (option: string, text: string | undefined, fallback: number): number => {
+  if (text === undefined) return fallback;
+  if (!/^[1-9][0-9]{0,15}$/.test(text)) throw usage(`${option} must be a position (a whole number from 1), not "${text}"`);
+  return Number(text);
+};
+
+/** `export --events`: the raw log as JSON Lines, each event as @minsheng/verify reads it. */
+const exportEvents = async (run: Run, o: Record<string, string | boolean | undefined>, out: { force: boolean; ledgerFile?: string }): Promise<void> => {
+  const from = positionOf('--from', o.from as string | undefined, 1);
+  const to = positionOf('--to', o.to as string | undefined, Number.MAX_SAFE_INTEGER);
+  if (from > to) throw usage(`--from ${from} is after --to ${to}`);
+  const lines: string[] = [];
+  await run.engine(async (e) => {
+    for await (const ev of iterateAll(e.store, { raw: true, fromPosition: from - 1, batchSize: 1000 })) {
+      if (ev.position > to) break;
+      lines.push(JSON.stringify(logEntryOf(ev)));
+    }
+  }, { reads: true });
+  const text = lines.length ? `${lines.join('\n')}\n` : '';
+  if (o.out === undefined) return void process.stdout.write(text);
+  writeOutFile(o.out as string, text, out);
+  if (run.json) return printJson({ file: o.out, events: lines.length });
+  printLines([`wrote ${lines.length} events (positions ${from} to ${from + lines.length - 1}) to ${o.out}`]);
+};
 
 const COLUMNS: ReadonlyArray<readonly [string, (r: ViewRow) => string | boolean | null]> = [
   ['task', (r) => String(r.task)],
@@ -51,13 +77,18 @@ export const registerExport = (program: Command): void => {
     ledgerCommand(program, 'export', 'write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON')
       .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
       .option('--out <file>', 'write to this file (default: stdout); an existing file only with --force, the ledger never')
-      .option('--force', 'with --out: replace the file if it exists (never the ledger or its -wal/-shm)'),
+      .option('--force', 'with --out: replace the file if it exists (never the ledger or its -wal/-shm)')
+      .option('--events', 'write the raw log instead of a view: JSON Lines, one event a line with its hash and link (for minsheng-verify and replay)')
+      .option('--from <position>', 'with --events: the first position (default 1)')
+      .option('--to <position>', 'with --events: the last position (default the head)'),
   );
   cmd.action(async () => {
     const o = cmd.opts();
     const run = runOf(cmd);
     const out = { force: o.force === true, ...(run.location.kind === 'sqlite' ? { ledgerFile: run.location.file } : {}) };
     if (o.out !== undefined) checkOutFile(o.out, out);
+    if (o.events) return exportEvents(run, o, out);
+    if (o.from !== undefined || o.to !== undefined) throw usage('--from and --to go with --events');
     const view = await run.ledger(async (l) => {
       const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
       return unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));

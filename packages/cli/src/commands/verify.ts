@@ -2,14 +2,22 @@ import type { Command } from 'commander';
 import { integrity, unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { progressOn } from '../output/progress';
+import { checkLogAgainst } from '@minsheng/event-store';
+import { openCheckpoint } from '@minsheng/verify';
+import { readText, verifierKeyOf } from '../key-files';
 import { ledgerCommand, runOf } from './shared';
 
 export const registerVerify = (program: Command): void => {
   const cmd = ledgerCommand(program, 'verify', 'walk the hash chain of the whole log, decode every event, and check the read model against the log; name the first failure (exit 3)', {
     project: false,
-  });
+  })
+    .option('--checkpoint <file>', 'also check the log against a checkpoint kept outside the database: a history rewritten with every hash recomputed fails')
+    .option('--key <file>', 'with --checkpoint: the verifier key (.pub) it is signed with');
   cmd.action(async () => {
     const run = runOf(cmd);
+    const o = cmd.opts();
+    const checkpoint = o.checkpoint === undefined ? null : openCheckpoint(readText('--checkpoint', o.checkpoint), [verifierKeyOf(o.key)]);
+    if (typeof checkpoint === 'string') throw integrity(`checkpoint "${o.checkpoint}": ${checkpoint}`);
     const progress = progressOn('verify');
     const r = await run.ledger((l) => unwrap(l.ledger.verify((done, total) => progress.update(done, total))), { reads: true }).finally(() => progress.finish());
     if (run.json) printJson(r);
@@ -17,6 +25,12 @@ export const registerVerify = (program: Command): void => {
       throw integrity(
         r.fault === 'read-model' ? r.reason : `event at position ${r.position}${r.eventId ? ` (${r.eventId})` : ''} fails verification: ${r.reason}`,
       );
+    if (checkpoint) {
+      const c = await run.engine((e) => checkLogAgainst(e.store, checkpoint), { reads: true });
+      if ('reason' in c) throw integrity(`event at position ${c.position}${c.eventId ? ` (${c.eventId})` : ''} fails verification: ${c.reason}`);
+    }
     if (!run.json) printLines([`verified ${r.events} events: every hash and link holds; head hash ${r.head}`]);
+    if (checkpoint && !run.json)
+      printLines([`the log extends the checkpoint of ${checkpoint.time} (${checkpoint.size} events, signed by ${checkpoint.signedBy.join(', ')}): its first ${checkpoint.size} events have the root it signs, and every event matches the Merkle tree recorded as it was appended`]);
   });
 };

@@ -11,6 +11,8 @@ export const sqliteLedger = (): LedgerUnderTest & { file(): string } => {
   let n = 0;
   return {
     name: 'SQLite',
+    // v3 adds the Merkle tree's node table.
+    schemaVersion: 3,
     file: () => file,
     setup: async () => undefined,
     args: () => ['--db', file],
@@ -60,6 +62,7 @@ export const withClient = async <T>(url: string, f: (c: Client) => Promise<T>): 
 /** A PostgreSQL ledger: this test file's database (event store in schema minsheng, read model in minsheng_rm). */
 export const postgresLedger = (pg: PostgresHandle): LedgerUnderTest => ({
   name: 'PostgreSQL',
+  schemaVersion: 2,
   setup: async () => undefined,
   args: () => ['--database-url', pg.databaseUrl()],
   fresh: async () => {

@@ -19,7 +19,7 @@ const badEvents: ReadonlyArray<[string, string, () => EventEnvelope]> = [
   ['a report without a figure', 'data.figure', () => without('figure')],
   ['a figure that is not a decimal', 'data.figure.value', () => makeTestEvent({ value: '1,200' })],
   ['a figure as a JS number', 'data.figure.value', () => withData({ figure: { kind: 'quantity', value: 1200, unit: '个' } })],
-  ['a unit the plan does not know', 'data.figure.unit', () => makeTestEvent({ unit: 'furlongs' })],
+  ['a unit that is no unit word (digits, spaces)', 'data.figure.unit', () => makeTestEvent({ unit: '12 furlongs' })],
   ['a task number that is not an integer', 'data.task', () => withData({ task: 7.5 })],
   ['metadata without an actor', 'metadata.actor', () => ({ ...makeTestEvent(), metadata: { recordedAt: '2024-07-01T09:30:00+08:00', correlationId: 'r' } as never })],
   ['an event id that is not a ULID', 'eventId', () => ({ ...makeTestEvent(), eventId: 'report-1' })],

@@ -8,6 +8,7 @@ import { schemaContract } from './contract-schema';
 import { subscribeContract } from './contract-subscribe';
 import { contractBatches } from './contract-batches';
 import { recordedTimeContract } from './contract-time';
+import { treeContract } from './contract-tree';
 import { contractClock, type ContractOptions, type Kit } from './harness';
 
 export * from './factory';
@@ -68,6 +69,7 @@ export const runEventStoreContract = <H extends { readonly store: EventStore }>(
     readContract(kit);
     schemaContract(kit);
     chainContract(kit);
+    treeContract(kit);
     checkedReadContract(kit);
     recordedTimeContract(kit);
     contractBatches(kit);

@@ -1,0 +1,34 @@
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { logTreeView } from '@minsheng/event-store';
+import { signCheckpoint } from '@minsheng/verify';
+import type { Command } from 'commander';
+import { usage } from '../failure';
+import { signerKeyOf } from '../key-files';
+import { printLines } from '../output/print';
+import { ledgerCommand, runOf } from './shared';
+
+/** `minsheng checkpoint`: the log's size and Merkle root, signed, kept outside the database. */
+export const registerCheckpoint = (program: Command): void => {
+  const cmd = ledgerCommand(program, 'checkpoint', 'sign the log\'s size and Merkle root (a C2SP checkpoint) and write it outside the database: a file, a directory, or stdout', { project: false })
+    .option('--key <file>', 'the signer key made by `minsheng keys new` (default $MINSHENG_KEY)')
+    .option('--origin <name>', 'the log\'s name in the checkpoint (default: the key\'s name)')
+    .option('--out <file-or-dir>', 'a new file, or a directory to add checkpoint-SIZE.txt to (default: stdout)');
+  cmd.action(async () => {
+    const o = cmd.opts();
+    const run = runOf(cmd);
+    const key = signerKeyOf(o.key ?? process.env.MINSHENG_KEY);
+    const origin = (o.origin as string | undefined) ?? key.name;
+    if (/[\n\r]/.test(origin) || origin === '') throw usage('--origin: one line of text');
+    const text = await run.engine(async (e) => {
+      const tree = await logTreeView(e.store);
+      return signCheckpoint({ origin, size: tree.size, root: await tree.root(), time: run.clock.now().toISOString() }, key);
+    }, { reads: true });
+    if (o.out === undefined) return void process.stdout.write(text);
+    const size = text.split('\n')[1]!;
+    const file = existsSync(o.out) && statSync(o.out).isDirectory() ? join(o.out, `checkpoint-${size}.txt`) : (o.out as string);
+    if (existsSync(file)) throw usage(`--out: "${file}" exists already; nothing was written (a checkpoint is never replaced)`);
+    writeFileSync(file, text, { flag: 'wx' });
+    printLines([`wrote a checkpoint of ${size} events to ${file}`]);
+  });
+};

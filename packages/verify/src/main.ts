@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { openCheckpoint, type SignedCheckpoint } from './checkpoint';
+import type { LogEntry } from './entry';
+import { parseVerifierKey, type VerifierKey } from './keys';
+import { checkLog, isFault } from './log';
+import { checkConsistency, checkInclusion, type Proof } from './proof';
+
+const USAGE = `usage: minsheng-verify --key KEY.pub [--key …] --checkpoint FILE [--checkpoint FILE] [--log EVENTS.jsonl] [--proof PROOF.json]
+
+Checks, on your own machine, a Minsheng Ledger log exported with \`minsheng export --events\`,
+its signed checkpoints and proofs. Prints what holds and exits 0 (yes), or names what fails
+and exits 3 (no); 2 for bad arguments, 1 for a file it cannot read.`;
+
+class Exit extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+const read = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Exit(1, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+};
+
+const parseArgs = (argv: readonly string[]): Record<'key' | 'checkpoint' | 'log' | 'proof', string[]> => {
+  const out = { key: [] as string[], checkpoint: [] as string[], log: [] as string[], proof: [] as string[] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--help' || a === '-h') throw new Exit(0, USAGE);
+    const name = a.replace(/^--/, '') as keyof typeof out;
+    if (!a.startsWith('--') || !(name in out)) throw new Exit(2, `unknown argument ${JSON.stringify(a)} (see --help)`);
+    const value = argv[++i];
+    if (value === undefined) throw new Exit(2, `${a} needs a file`);
+    out[name].push(value);
+  }
+  if (out.key.length === 0) throw new Exit(2, '--key: give the verifier key (.pub) of the ledger that signed the checkpoints');
+  if (out.checkpoint.length === 0 || out.checkpoint.length > 2) throw new Exit(2, '--checkpoint: give one checkpoint, or two for a consistency proof');
+  if (out.log.length > 1 || out.proof.length > 1) throw new Exit(2, 'give --log and --proof at most once each');
+  if (out.log.length === 0 && out.proof.length === 0) throw new Exit(2, 'nothing to check: give --log, --proof or both');
+  return out;
+};
+
+const parseJsonLines = (file: string): LogEntry[] =>
+  read(file)
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as LogEntry;
+      } catch {
+        throw new Exit(3, `no: ${file} line ${i + 1} is not JSON`);
+      }
+    });
+
+const hex = (b: Buffer): string => b.toString('hex');
+
+export const run = (argv: readonly string[], print: (line: string) => void): number => {
+  const args = parseArgs(argv);
+  const keys: VerifierKey[] = args.key.map((f) => {
+    const k = parseVerifierKey(read(f));
+    if (typeof k === 'string') throw new Exit(2, `--key ${f}: ${k}`);
+    return k;
+  });
+  const checkpoints: SignedCheckpoint[] = args.checkpoint.map((f) => {
+    const c = openCheckpoint(read(f), keys);
+    if (typeof c === 'string') throw new Exit(3, `no: checkpoint ${f}: ${c}`);
+    print(`yes: checkpoint ${f} is signed by ${c.signedBy.join(', ')}: ${c.size} events, root ${hex(c.root)}, made ${c.time}`);
+    return c;
+  });
+  checkpoints.sort((a, b) => a.size - b.size);
+
+  if (args.log[0]) {
+    const file = args.log[0];
+    const checked = checkLog(parseJsonLines(file));
+    if (isFault(checked)) throw new Exit(3, `no: ${file}: event at position ${checked.position}${checked.eventId ? ` (${checked.eventId})` : ''} fails: ${checked.reason}`);
+    print(`yes: ${file}: ${checked.tree.size} events; every hash and link holds; head hash ${checked.headHash}`);
+    for (const c of checkpoints) {
+      if (checked.tree.size < c.size) throw new Exit(3, `no: ${file} has ${checked.tree.size} events; the checkpoint signs ${c.size}: events were removed`);
+      const root = checked.tree.root(c.size);
+      if (!root.equals(c.root))
+        throw new Exit(3, `no: the first ${c.size} events of ${file} have the root ${hex(root)}; the checkpoint signs ${hex(c.root)}: history was rewritten`);
+      print(`yes: the first ${c.size} events of ${file} have the root the checkpoint of ${c.time} signs`);
+    }
+  }
+
+  if (args.proof[0]) {
+    const file = args.proof[0];
+    let proof: Proof;
+    try {
+      proof = JSON.parse(read(file)) as Proof;
+    } catch (err) {
+      if (err instanceof Exit) throw err;
+      throw new Exit(3, `no: ${file} is not JSON`);
+    }
+    if (proof.kind === 'inclusion') {
+      const cp = checkpoints.find((c) => c.size === proof.treeSize) ?? checkpoints[checkpoints.length - 1]!;
+      const bad = checkInclusion(proof, cp);
+      if (bad) throw new Exit(3, `no: ${file}: ${bad}`);
+      print(`yes: event ${proof.event.eventId} (${proof.event.type}, position ${proof.event.position}) is in the log of ${cp.size} events the checkpoint of ${cp.time} signs`);
+    } else if (proof.kind === 'consistency') {
+      if (checkpoints.length !== 2) throw new Exit(2, 'a consistency proof needs two --checkpoint files: the older and the newer');
+      const bad = checkConsistency(proof, checkpoints[0]!, checkpoints[1]!);
+      if (bad) throw new Exit(3, `no: ${file}: ${bad}`);
+      print(`yes: the log of ${checkpoints[1]!.size} events extends the log of ${checkpoints[0]!.size} unchanged`);
+    } else {
+      throw new Exit(3, `no: ${file} is neither an inclusion nor a consistency proof`);
+    }
+  }
+  return 0;
+};
+
+export const main = (argv: readonly string[]): number => {
+  try {
+    return run(argv, (l) => process.stdout.write(`${l}\n`));
+  } catch (err) {
+    if (!(err instanceof Exit)) throw err;
+    if (err.code === 0) process.stdout.write(`${err.message}\n`);
+    else process.stderr.write(`minsheng-verify: ${err.message}\n`);
+    return err.code;
+  }
+};
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

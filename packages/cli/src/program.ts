@@ -13,6 +13,7 @@ import { registerRebuild } from './commands/rebuild';
 import { registerReport } from './commands/report';
 import { registerRoles } from './commands/roles';
 import { registerRetract } from './commands/retract';
+import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerVerify } from './commands/verify';
 import { registerWorker } from './commands/worker';
@@ -47,6 +48,7 @@ export const buildProgram = (): Command => {
   registerVerify(program);
   registerExport(program);
   registerRoles(program);
+  registerServe(program);
   registerDemo(program);
   return program;
 };

@@ -9,7 +9,7 @@
   var font = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 
   var statusChart = function () {
-    var d = data('status-chart');
+    var d = data('status-data');
     var el = document.getElementById('status-chart');
     if (!d || !el) return;
     var chart = echarts.init(el, null, { renderer: 'canvas' });

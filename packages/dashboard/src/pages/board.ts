@@ -8,7 +8,7 @@ import { rowsTable, statusCounts } from './rows-table';
 
 /** Data for the status chart dashboard.js draws: labels in the page's language, colours by status. */
 const statusChart = (ctx: PageContext, rows: readonly ViewRow[]) =>
-  jsonBlock('status-chart', {
+  jsonBlock('status-data', {
     title: ctx.t('board.chart'),
     items: statusCounts(rows).map(({ status, count }) => ({ status, label: statusWord(ctx.lang, status), count, colour: statusColour(status) })),
   });

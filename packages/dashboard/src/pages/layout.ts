@@ -54,6 +54,7 @@ export const page = (ctx: PageContext, assets: PageAssets, p: PageInput): string
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${p.title} · ${t('app.title')}</title>
 ${assets.head}
 </head>

@@ -42,7 +42,7 @@
       var pts = d.points.filter(function (p) { return p.type === type; });
       return {
         type: 'scatter',
-        name: pts.length ? pts[0].typeLabel : type,
+        name: d.typeLabels[type],
         symbol: symbols[type],
         symbolSize: 11,
         itemStyle: { color: colours[type] },
@@ -75,7 +75,12 @@
           return div.innerHTML;
         },
       },
-      xAxis: { type: 'time' },
+      // Wide enough for every deadline, or the ones after the last event would not be drawn.
+      xAxis: {
+        type: 'time',
+        min: Math.min.apply(null, d.points.map(function (p) { return Date.parse(p.recordedAt); }).concat(d.deadlines.map(function (x) { return Date.parse(x.at); }))) - 7 * 86400000,
+        max: Math.max.apply(null, d.points.map(function (p) { return Date.parse(p.recordedAt); }).concat(d.deadlines.map(function (x) { return Date.parse(x.at); }))) + 7 * 86400000,
+      },
       yAxis: { type: 'value', scale: true },
       series: series,
     });

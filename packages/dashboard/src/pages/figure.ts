@@ -45,6 +45,7 @@ export const figurePage = (ctx: PageContext, assets: PageAssets, trail: AuditTra
 ${jsonBlock('timeline-data', {
   title: t('figure.chart'),
   deadlineLabel: t('type.deadline'),
+  typeLabels: { ProgressReported: t('type.ProgressReported'), ProgressCorrected: t('type.ProgressCorrected'), ProgressRetracted: t('type.ProgressRetracted') },
   points: points(ctx, trail),
   deadlines: frame.deadlines.map((d) => ({ id: d.id, due: d.due, at: deadlineInstant(d.due, frame.timeZone).toISOString() })),
 })}

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { cli, json } from './testing/run-cli';
@@ -31,6 +31,11 @@ describe('minsheng demo', () => {
     expect(out).toMatch(/Lineage: 3 place figures in force/);
     expect(out).toMatch(/corrected\s+#\d+\s+巴彦县 .*一座桥梁尚未通过交工验收，不应计入\s+in force/);
     expect(out).toMatch(/Replay: the events give 17; matches the figure shown\./);
+    // It ends with the dashboard: a static board beside the ledger, and how to serve the rest.
+    const board = /\nThe city board at year end, one file to open or e-mail: (.*)\n/.exec(out)![1]!;
+    expect(board).toBe(file.replace(/\.db$/, '-board.html'));
+    expect(readFileSync(board, 'utf8')).toContain('全市总览');
+    expect(out).toContain(`minsheng serve --db ${file}\nthen open http://127.0.0.1:8080/`);
 
     // What it leaves is a real ledger: its chain verifies.
     expect(json(cli(['verify', '--db', file, '--json'])).ok).toBe(true);

@@ -16,6 +16,7 @@ import { registerRebuild } from './commands/rebuild';
 import { registerReport } from './commands/report';
 import { registerRoles } from './commands/roles';
 import { registerRetract } from './commands/retract';
+import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerVerify } from './commands/verify';
 import { registerWorker } from './commands/worker';
@@ -59,6 +60,7 @@ export const buildProgram = (): Command => {
   registerKeys(program);
   registerExport(program);
   registerRoles(program);
+  registerServe(program);
   registerDemo(program);
   return program;
 };

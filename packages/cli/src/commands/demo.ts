@@ -2,7 +2,8 @@ import { parsePlanText, type Plan } from '@minsheng/core';
 import { measureUnit } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/Either';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { boardFile } from '@minsheng/dashboard';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { playYear, type MonthLog } from '../demo/play';
@@ -31,10 +32,9 @@ const loadSeed = (): Plan => {
 const freshFile = (db: string | undefined, force: boolean): string => {
   if (db === undefined) return join(mkdtempSync(join(tmpdir(), 'minsheng-demo-')), 'ledger.db');
   const file = resolve(db);
-  if (existsSync(file)) {
-    if (!force) throw usage(`${file} exists; the demo writes a fresh ledger: pass --force to replace it, or name another file`);
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  }
+  for (const existing of [file, boardFileOf(file)])
+    if (existsSync(existing) && !force) throw usage(`${existing} exists; the demo writes a fresh ledger: pass --force to replace it, or name another file`);
+  for (const f of [file, `${file}-wal`, `${file}-shm`, boardFileOf(file)]) rmSync(f, { force: true });
   return file;
 };
 
@@ -67,6 +67,8 @@ const journal = (months: readonly MonthLog[]): string[] => [
 const section = (title: string): string[] => ['', `== ${title} ==`, ''];
 
 const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, file: string, seed: number): Promise<string[]> => {
+  const board = boardFileOf(file);
+  writeFileSync(board, (await boardFile(l.ledger, { knownAt: YEAR_END })).html);
   // As the ledger stands when the year is over: figures effective by then, as known then.
   const moment = { knownAt: YEAR_END };
   const fc = await figureContext(l, YEAR_END);
@@ -98,8 +100,15 @@ const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, 
     ...auditText(trail, { timeZone: fc.frame.timeZone, ids: false, unit: measureUnit(fc.targets.get(AUDITED)!.target) }),
     '',
     `Explore it: minsheng status --db ${file} --by district --place 南岗区`,
+    ...section('Dashboard (中文; --lang en for English)'),
+    `The city board at year end, one file to open or e-mail: ${board}`,
+    `Serve every board (全市总览, 区县矩阵, 责任单位, audit timelines): minsheng serve --db ${file}`,
+    'then open http://127.0.0.1:8080/ (or http://127.0.0.1:8080/?asOf=2024-10-31&knownAt=2024-10-31: the board as it stood on 31 Oct)',
   ];
 };
+
+/** The static board the demo writes beside its ledger: ledger.db → ledger-board.html. */
+export const boardFileOf = (ledgerFile: string): string => `${ledgerFile.replace(/\.db$/, '')}-board.html`;
 
 export const registerDemo = (program: Command): void => {
   const cmd = program

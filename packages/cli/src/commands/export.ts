@@ -1,11 +1,14 @@
 import { escapeControls } from '@minsheng/core';
+import { boardFile, type Language } from '@minsheng/dashboard';
 import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
 import { Option, type Command } from 'commander';
 import { iterateAll, logEntryOf } from '@minsheng/event-store';
 import { unwrap, usage } from '../failure';
 import { toCsv } from '../output/csv';
-import { checkOutFile, writeOutFile } from '../output/out-file';
+import { checkOutFile, writeOutFile, type OutOptions } from '../output/out-file';
 import { printJson, printLines, safeJson } from '../output/print';
+import { langOption } from './serve';
+import { momentQuery } from './moment';
 import { statusQuery, viewOptions } from './status';
 import { ledgerCommand, runOf, type Run } from './shared';
 
@@ -72,23 +75,41 @@ export const viewCsv = (view: View | View<UnitViewRow>): string => {
   return toCsv(header, rows);
 };
 
+const exportHtml = async (run: Run, o: Record<string, any>, out: OutOptions): Promise<void> => {
+  const { html, view } = await run.ledger(async (l) => {
+    const planId = o.plan as string | undefined;
+    const frame = await unwrap(l.ledger.plan(planId));
+    return boardFile(l.ledger, { lang: o.lang as Language, ...(planId ? { planId } : {}), ...momentQuery(o, frame.timeZone) });
+  }, { reads: true });
+  if (o.out === undefined) return void process.stdout.write(html);
+  writeOutFile(o.out, html, out);
+  if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: 'html' });
+  printLines([`wrote the city board (${view.rows.length} metrics, as of ${view.asOf}) to ${o.out}`]);
+};
+
 export const registerExport = (program: Command): void => {
-  const cmd = viewOptions(
-    ledgerCommand(program, 'export', 'write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON')
-      .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
+  const cmd = langOption(viewOptions(
+    ledgerCommand(program, 'export', 'write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON, or the city board as one HTML file')
+      .addOption(new Option('--format <format>', 'csv, json, or html (the dashboard\'s city board in one file, for e-mail)').choices(['csv', 'json', 'html']).default('csv'))
       .option('--out <file>', 'write to this file (default: stdout); an existing file only with --force, the ledger never')
       .option('--force', 'with --out: replace the file if it exists (never the ledger or its -wal/-shm)')
       .option('--events', 'write the raw log instead of a view: JSON Lines, one event a line with its hash and link (for minsheng-verify and replay)')
       .option('--from <position>', 'with --events: the first position (default 1)')
       .option('--to <position>', 'with --events: the last position (default the head)'),
-  );
+  ));
   cmd.action(async () => {
     const o = cmd.opts();
     const run = runOf(cmd);
     const out = { force: o.force === true, ...(run.location.kind === 'sqlite' ? { ledgerFile: run.location.file } : {}) };
+    if (o.format === 'html') {
+      for (const flag of ['by', 'place', 'unit'] as const)
+        if (o[flag] !== undefined) throw usage(`--${flag} is for csv and json: --format html writes the city board`);
+    } else if (o.lang !== 'zh-CN' && cmd.getOptionValueSource('lang') === 'cli')
+      throw usage('--lang is for --format html: csv and json keep the ledger\'s own words');
     if (o.out !== undefined) checkOutFile(o.out, out);
     if (o.events) return exportEvents(run, o, out);
     if (o.from !== undefined || o.to !== undefined) throw usage('--from and --to go with --events');
+    if (o.format === 'html') return exportHtml(run, o, out);
     const view = await run.ledger(async (l) => {
       const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
       return unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));

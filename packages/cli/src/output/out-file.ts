@@ -32,7 +32,7 @@ const isLedgerFile = (out: string, ledger: string): boolean => {
   return ledgerFiles(canonical(ledger)).some((f) => f === target || (id !== null && identity(f) === id));
 };
 
-interface OutOptions {
+export interface OutOptions {
   readonly force: boolean;
   readonly ledgerFile?: string;
 }

@@ -1,0 +1,47 @@
+import { createDashboard, type Language } from '@minsheng/dashboard';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { failed } from '../failure';
+import { reasonOf } from '../open-ledger';
+import { printJson, printLines } from '../output/print';
+import { ledgerCommand, runOf } from './shared';
+
+const port = (value: string): number => {
+  if (!/^[0-9]+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('It must be a port number from 0 to 65535 (0: any free port).');
+  return Number(value);
+};
+
+/** --lang: the language of the words people read (zh-CN first). */
+export const langOption = (cmd: Command): Command =>
+  cmd.addOption(new Option('--lang <lang>', "the language of the dashboard's words").choices(['zh-CN', 'en']).default('zh-CN'));
+
+export const registerServe = (program: Command): void => {
+  const cmd = langOption(
+    ledgerCommand(program, 'serve', 'a read-only web dashboard of the ledger: city board, district matrix, responsible units, audit timelines')
+      .option('--host <address>', 'the address to listen on (another than 127.0.0.1 opens it to the network)', '127.0.0.1')
+      .option('--port <n>', 'the port to listen on (0: any free port)', port, 8080),
+  );
+  cmd.action(async () => {
+    const o = cmd.opts<{ host: string; port: number; lang: Language }>();
+    const run = runOf(cmd);
+    await run.ledger(
+      async (l) => {
+        const app = createDashboard(l.ledger, { lang: o.lang });
+        let address: string;
+        try {
+          address = await app.listen({ host: o.host, port: o.port });
+        } catch (e) {
+          throw failed(`cannot listen on ${o.host}:${o.port}: ${reasonOf(e)}`);
+        }
+        const url = `${address.replace('://[::1]', '://localhost')}/`;
+        if (run.json) printJson({ url, ledger: l.where, lang: o.lang });
+        else printLines([`Dashboard: ${url}`, `Ledger: ${l.where} (read only; Ctrl-C stops)`]);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await app.close();
+      },
+      { reads: true },
+    );
+  });
+};

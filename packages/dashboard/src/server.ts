@@ -1,0 +1,160 @@
+import type { AuditQuery, StatusQuery } from '@minsheng/ledger';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { loadAssets } from './assets';
+import { SERVER_CSP } from './csp';
+import { esc } from './html';
+import { CATALOGUES, isLanguage, translator, type Language } from './messages';
+import { BadRequest, momentQuery } from './moment';
+import type { PageContext } from './pages/context';
+import { cityBoard, placeBoard, unitBoard } from './pages/board';
+import { figurePage } from './pages/figure';
+import { serverAssets } from './pages/layout';
+import { districtMatrix } from './pages/matrix';
+import { unitScoreboard } from './pages/units';
+import { queriesOf, QueryRefused, type DashboardSource } from './source';
+import type { UnitViewRow, View } from '@minsheng/projections';
+
+export interface DashboardOptions {
+  /** The language of the pages unless a request asks for another (?lang=en). Default zh-CN. */
+  readonly lang?: Language;
+  /** Fastify's logger (default off). */
+  readonly logger?: boolean;
+}
+
+type Query = Record<string, string | undefined>;
+
+const statusOf = (e: unknown): number => (e instanceof BadRequest ? 400 : e instanceof QueryRefused ? e.statusCode : 500);
+const reasonOf = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
+
+const whole = (name: string, text: string | undefined): number => {
+  if (text === undefined || !/^[1-9][0-9]*$/.test(text)) throw new BadRequest(`${name} must be a whole number, e.g. 13, not "${text ?? ''}"`);
+  return Number(text);
+};
+const required = (name: string, text: string | undefined): string => {
+  if (text === undefined || text.trim() === '') throw new BadRequest(`${name} is required`);
+  return text;
+};
+
+/**
+ * The dashboard: read-only pages and a JSON API over the ledger's queries. Only GET (and HEAD)
+ * routes exist; every response carries a strict Content-Security-Policy.
+ */
+export const createDashboard = (source: DashboardSource, options: DashboardOptions = {}): FastifyInstance => {
+  const q = queriesOf(source);
+  const assets = loadAssets();
+  const defaultLang = options.lang ?? 'zh-CN';
+  const app = Fastify({ logger: options.logger ?? false });
+
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('content-security-policy', SERVER_CSP);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+
+  const langOf = (query: Query): Language => {
+    if (query.lang === undefined) return defaultLang;
+    if (!isLanguage(query.lang)) throw new BadRequest(`lang "${query.lang}" is not a language of the dashboard: zh-CN or en`);
+    return query.lang;
+  };
+
+  const moment = async (query: Query) => {
+    const frame = await q.plan();
+    return { frame, moment: momentQuery({ ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.knownAt ? { knownAt: query.knownAt } : {}) }, frame.timeZone) };
+  };
+
+  const context = async (query: Query) => {
+    const lang = langOf(query);
+    const { frame, moment: m } = await moment(query);
+    const ctx: PageContext = {
+      frame,
+      lang,
+      t: translator(lang),
+      asked: { ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.knownAt ? { knownAt: query.knownAt } : {}) },
+      staticFile: false,
+      langParam: query.lang !== undefined ? lang : null,
+    };
+    return { ctx, moment: m };
+  };
+
+  /** A page: its HTML, or a page saying in one line why it cannot be shown. */
+  const htmlRoute = (path: string, render: (query: Query, params: Query) => Promise<string>) =>
+    app.get(path, async (req: FastifyRequest, reply: FastifyReply) => {
+      const query = req.query as Query;
+      reply.type('text/html; charset=utf-8');
+      try {
+        return await render(query, req.params as Query);
+      } catch (e) {
+        const lang = isLanguage(query.lang ?? '') ? (query.lang as Language) : defaultLang;
+        reply.code(statusOf(e));
+        return `<!DOCTYPE html><html lang="${lang}"><head><meta charset="utf-8"><title>${esc(CATALOGUES[lang]['error.heading'])}</title><link rel="stylesheet" href="/assets/dashboard.css"></head><body><main><h1>${esc(CATALOGUES[lang]['error.heading'])}</h1><p class="error">${esc(reasonOf(e))}</p><p><a href="/">${esc(CATALOGUES[lang]['nav.board'])}</a></p></main></body></html>`;
+      }
+    });
+
+  /** An API route: JSON, or `{ error }` with a one-line reason. */
+  const apiRoute = (path: string, answer: (query: Query) => Promise<unknown>) =>
+    app.get(path, async (req, reply) => {
+      try {
+        return await answer(req.query as Query);
+      } catch (e) {
+        reply.code(statusOf(e));
+        return { error: reasonOf(e) };
+      }
+    });
+
+  const statusQuery = async (query: Query): Promise<StatusQuery> => {
+    const { moment: m } = await moment(query);
+    const by = query.by ?? (query.place ? 'district' : query.unit ? 'unit' : 'task');
+    if (by !== 'task' && by !== 'district' && by !== 'unit') throw new BadRequest(`by "${by}" must be task, district or unit`);
+    return { by, ...(query.place ? { place: query.place } : {}), ...(query.unit ? { unit: query.unit } : {}), ...m };
+  };
+  const auditQuery = async (query: Query): Promise<AuditQuery> => {
+    const { moment: m } = await moment(query);
+    return {
+      task: whole('task', query.task),
+      metric: required('metric', query.metric),
+      ...(query.place ? { place: query.place } : {}),
+      ...(query.history === 'false' ? {} : { history: true }),
+      ...m,
+    };
+  };
+
+  apiRoute('/api/plan', () => q.plan());
+  apiRoute('/api/status', async (query) => q.status(await statusQuery(query)));
+  apiRoute('/api/audit', async (query) => q.audit(await auditQuery(query)));
+  apiRoute('/api/messages', async (query) => CATALOGUES[langOf(query)]);
+
+  htmlRoute('/', async (query) => {
+    const { ctx, moment: m } = await context(query);
+    return cityBoard(ctx, serverAssets, (await q.status({ by: 'task', ...m })) as View);
+  });
+  htmlRoute('/place/:place', async (query, params) => {
+    const { ctx, moment: m } = await context(query);
+    return placeBoard(ctx, serverAssets, (await q.status({ by: 'district', place: params.place!, ...m })) as View, params.place!);
+  });
+  htmlRoute('/matrix', async (query) => {
+    const { ctx, moment: m } = await context(query);
+    return districtMatrix(ctx, serverAssets, (await q.status({ by: 'district', ...m })) as View);
+  });
+  htmlRoute('/units', async (query) => {
+    const { ctx, moment: m } = await context(query);
+    return unitScoreboard(ctx, serverAssets, (await q.status({ by: 'unit', ...m })) as View<UnitViewRow>);
+  });
+  htmlRoute('/unit/:unit', async (query, params) => {
+    const { ctx, moment: m } = await context(query);
+    return unitBoard(ctx, serverAssets, (await q.status({ by: 'unit', unit: params.unit!, ...m })) as View, params.unit!);
+  });
+  htmlRoute('/figure', async (query) => {
+    const { ctx } = await context(query);
+    return figurePage(ctx, serverAssets, await q.audit(await auditQuery(query)));
+  });
+
+  const asset = (path: string, type: string, body: () => string) =>
+    app.get(path, async (_req, reply) => {
+      reply.type(type).header('cache-control', 'no-cache');
+      return body();
+    });
+  asset('/assets/echarts.min.js', 'text/javascript; charset=utf-8', () => assets.echarts);
+  asset('/assets/dashboard.js', 'text/javascript; charset=utf-8', () => assets.script);
+  asset('/assets/dashboard.css', 'text/css; charset=utf-8', () => assets.style);
+  return app;
+};

@@ -42,6 +42,9 @@ const figureFor = (m: Metric, i: number): Figure => {
   }
 };
 
+/** The SQLite ledger logs this run built, by size: the PostgreSQL section copies them. */
+export const builtLedgerLogs = new Map<number, string>();
+
 /**
  * A realistic ledger log of about `events` events: the Harbin plan, then cumulative
  * reports for every (metric, place) pair through the year, with one correction in 50 and
@@ -87,5 +90,6 @@ export const buildLedgerLog = async (file: string, events: number): Promise<{ st
       if (isLeft(r)) throw new Error(r.left.message);
     }
   }
+  builtLedgerLogs.set(events, file);
   return { store, pairs: pairs.length };
 };

@@ -134,7 +134,7 @@ export const projectionSection: BenchSection = async (ctx) => {
   const ledger = createLedger({
     store: store!,
     readModel,
-    clock: { now: () => new Date('2025-01-05T00:00:00Z') },
+    clock: { now: () => new Date() },
     readers: { opener: sqliteStoreOpener(file) },
   });
   process.stderr.write('  projecting the largest ledger for the audit trail…\n');

@@ -1,15 +1,19 @@
 /*
  * `pnpm bench`: the stores (store-sqlite's sections), then the projection rebuild and the
  * audit trail (this package), each beside raw better-sqlite3 doing the same I/O in the same
- * run. BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
+ * run; then PostgreSQL (postgres-section.ts), each row beside raw pg. BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
  */
-import { formatTable, runBench, sections } from '@minsheng/store-sqlite/bench';
+import { formatTable, runBench, sections, type BenchRow } from '@minsheng/store-sqlite/bench';
 import Database from 'better-sqlite3';
 import { cpus } from 'node:os';
+import { postgresSection } from './postgres-section';
 import { projectionSection } from './projection-sections';
 
 const main = async () => {
-  sections.push(projectionSection);
+  const postgres: BenchRow[] = [];
+  // BENCH_ONLY=postgres: the PostgreSQL section alone (it builds the SQLite logs it copies).
+  if (process.env.BENCH_ONLY === 'postgres') sections.splice(0, sections.length, postgresSection(postgres));
+  else sections.push(projectionSection, postgresSection(postgres));
   const scale = process.env.BENCH_SCALE === 'small' || process.argv.includes('--small') ? 'small' : 'full';
   const sqlite = (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   const rows = await runBench(scale);
@@ -17,6 +21,8 @@ const main = async () => {
     `minsheng bench — scale ${scale}, node ${process.version}${process.execArgv.length ? ` (${process.execArgv.join(" ")})` : ""}, SQLite ${sqlite}, ${process.platform}/${process.arch}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}\n`,
   );
   console.log(formatTable(rows));
+  console.log('\nPostgreSQL\n');
+  console.log(formatTable(postgres, 'raw pg'));
 };
 
 main().catch((err) => {

@@ -3,7 +3,8 @@ import type { Pool, PoolClient } from 'pg';
 import { batchSpan, rowsOf, throughOf, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
-import type { ReadModelReader } from './rows';
+import { gatheredByMoment } from './gathered-figures';
+import type { FigureVersion, ReadModelReader } from './rows';
 import { DEFAULT_PG_SCHEMA, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgReadModelDdl } from './postgres-schema';
 import { ReadModelError, ReadModelVersionError } from './sqlite';
 
@@ -178,9 +179,41 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     releaseLease: async (projection, owner) => {
       await pool.query(`DELETE FROM ${s}.leases WHERE projection = $1 AND owner = $2`, [projection, owner]);
     },
+    // After a large catch-up the planner's statistics still describe the tables before it (empty,
+    // after a rebuild) until autovacuum comes round: the effective-figure query then sorted every
+    // figure of a pair instead of walking its index and stopping at the first (tens of ms a metric).
+    withBulkLoad: async (load) => {
+      try {
+        return await load();
+      } finally {
+        await pool.query(`ANALYZE ${PG_ROW_TABLES.map((t) => `${s}.${t}`).join(', ')}`).catch(() => undefined);
+      }
+    },
   };
 
   const rows = async (text: string, params: unknown[]): Promise<Row[]> => (await pool.query(text, params)).rows as Row[];
+
+  /**
+   * A snapshot asks for every metric's effective figures at once (one call a metric, in the same
+   * tick): the calls made for the same plan and moment before the next microtask are answered by
+   * one query, one round trip instead of one a metric.
+   */
+  const effectiveFigures = gatheredByMoment(async (plan, metrics, at) => {
+    const found = await rows(
+      `SELECT p.metric AS effective_metric, e.* FROM ${s}.pairs p CROSS JOIN LATERAL (
+         SELECT v.* FROM ${s}.figures v
+         WHERE v.plan_id = p.plan_id AND v.metric = p.metric AND v.place = p.place
+           AND v.as_of <= $3 AND v.recorded_at <= $4
+           AND NOT EXISTS (SELECT 1 FROM ${s}.figures w WHERE w.report_id = v.report_id AND w.position > v.position AND w.recorded_at <= $4)
+           AND NOT EXISTS (SELECT 1 FROM ${s}.retractions x WHERE x.report_id = v.report_id AND x.recorded_at <= $4)
+         ORDER BY v.as_of DESC, v.report_position DESC LIMIT 1) e
+       WHERE p.plan_id = $1 AND p.metric = ANY($2::text[]) ORDER BY p.place`,
+      [plan, metrics, at.asOf, at.knownAt],
+    );
+    const byMetric = new Map<string, FigureVersion[]>(metrics.map((m) => [m, []]));
+    for (const r of found) byMetric.get(r.effective_metric as string)!.push(figureVersion(r));
+    return byMetric;
+  });
 
   const reader: ReadModelReader = {
     checkpoint: async (projection = 'ledger-index') =>
@@ -225,20 +258,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
           [plan, knownAt, metrics ?? null],
         )
       ).map((r) => recorded<TargetSetData>(r)),
-    effectiveFigures: async (plan, metric, at) =>
-      (
-        await rows(
-          `SELECT e.* FROM ${s}.pairs p CROSS JOIN LATERAL (
-             SELECT v.* FROM ${s}.figures v
-             WHERE v.plan_id = p.plan_id AND v.metric = p.metric AND v.place = p.place
-               AND v.as_of <= $3 AND v.recorded_at <= $4
-               AND NOT EXISTS (SELECT 1 FROM ${s}.figures w WHERE w.report_id = v.report_id AND w.position > v.position AND w.recorded_at <= $4)
-               AND NOT EXISTS (SELECT 1 FROM ${s}.retractions x WHERE x.report_id = v.report_id AND x.recorded_at <= $4)
-             ORDER BY v.as_of DESC, v.report_position DESC LIMIT 1) e
-           WHERE p.plan_id = $1 AND p.metric = $2 ORDER BY p.place`,
-          [plan, metric, at.asOf, at.knownAt],
-        )
-      ).map(figureVersion),
+    effectiveFigures: (plan, metric, at) => effectiveFigures.get(plan, metric, at),
     reports: async (ids) => ({
       versions: (await rows(`SELECT * FROM ${s}.figures WHERE report_id = ANY($1::text[]) ORDER BY position`, [ids])).map(figureVersion),
       retractions: (await rows(`SELECT * FROM ${s}.retractions WHERE report_id = ANY($1::text[]) ORDER BY position`, [ids])).map(retraction),

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/*
+ * `pnpm bench` at its small scale, as a process (the built dist/run.js, `tsc -b` first), so
+ * the bench cannot rot: both tables come out with every row. Nothing here is timed: the
+ * numbers are the bench's to print, not a test's to judge.
+ */
+
+const run = promisify(execFile);
+const RUN = join(__dirname, '..', 'dist', 'run.js');
+
+/** Each table's rows, by the start of their names, in order. */
+const SQLITE_ROWS = ['single appends', 'batched appends', 'rebuild the ledger index', 'audit trail of one district figure', 'district view', 'peak RSS'];
+const POSTGRES_ROWS = [
+  'PostgreSQL ',
+  'single appends (1 event/call, expected revision), 1 writer',
+  'single appends, 16 writers on streams of their own',
+  'batched appends (100 events/call)',
+  'read the global log at 20,',
+  'rebuild the ledger index (PostgreSQL) at 20,',
+  '3 workers sharing the projection',
+  "  lag from an append's commit to the checkpoint",
+  'read the global log at 100,',
+  'rebuild the ledger index (PostgreSQL) at 100,',
+  'read one stream whole',
+  'audit trail of one district figure',
+  'audit trail of one city figure',
+  'district view',
+  'city view',
+  '  event table with its indexes, per million events',
+];
+
+const rowsOf = (table: string): string[][] =>
+  table
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| measure'))
+    .map((l) => l.slice(2, -2).split(' | ').map((c) => c.trimEnd()));
+
+const inOrder = (names: readonly string[], expected: readonly string[]) => {
+  let at = 0;
+  for (const want of expected) {
+    const found = names.findIndex((n, i) => i >= at && n.startsWith(want));
+    expect({ want, found: found >= 0 }).toEqual({ want, found: true });
+    at = found + 1;
+  }
+};
+
+test('BENCH_SCALE=small prints the SQLite table and the PostgreSQL table, every row with a goal where it has one', async () => {
+  const { stdout } = await run(process.execPath, ['--max-semi-space-size=64', RUN], {
+    env: { ...process.env, BENCH_SCALE: 'small' },
+    maxBuffer: 16 * 2 ** 20,
+  });
+  const [sqlite, postgres] = stdout.split('\nPostgreSQL\n');
+  expect(postgres).toBeDefined();
+  inOrder(rowsOf(sqlite!).map((r) => r[0]!), SQLITE_ROWS);
+  const pg = rowsOf(postgres!);
+  inOrder(pg.map((r) => r[0]!), POSTGRES_ROWS);
+  // A row with a goal says whether this run met it.
+  for (const [name, , , , goal] of pg) if (goal && (goal.includes('≥') || goal.includes('<'))) expect({ name, verdict: /· (ok|MISS)$/.test(goal!) }).toEqual({ name, verdict: true });
+  // Every measured cell holds a number.
+  for (const [name, ours] of pg.slice(1)) expect({ name, ours: /\d/.test(ours ?? '') }).toEqual({ name, ours: true });
+}, 30 * 60_000);

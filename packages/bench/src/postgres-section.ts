@@ -1,0 +1,71 @@
+import { startTestPostgres } from '@minsheng/store-postgres/testing';
+import { fmt, noteRow, type BenchRow, type BenchSection } from '@minsheng/store-sqlite/bench';
+import { Pool } from 'pg';
+import { postgresAppends } from './postgres-appends';
+import { copyLedgerLog, openLedgerStore } from './postgres-log';
+import { queryRows, rebuildRow, workerRows } from './postgres-projection';
+import { logReadRows, readLog, streamReadRow, type LogReads } from './postgres-reads';
+
+/** The log sizes, as the SQLite sections build them (the larger one is read, rebuilt and queried). */
+const SIZES = { small: [20_000, 100_000], full: [100_000, 1_000_000] } as const;
+
+/**
+ * PostgreSQL beside raw pg, on a throwaway embedded server with fsync on (or $DATABASE_URL):
+ * appends, reading the log, one stream, the rebuild, three workers, the audit trail and views.
+ * Its rows go to `into` (printed as a table of their own, raw pg beside them); it returns none.
+ */
+export const postgresSection =
+  (into: BenchRow[]): BenchSection =>
+  async (ctx) => {
+    const pg = await startTestPostgres({ durable: true });
+    try {
+      const version = await (async () => {
+        const pool = new Pool({ connectionString: pg.url(), max: 1 });
+        try {
+          return (await pool.query('SHOW server_version')).rows[0].server_version as string;
+        } finally {
+          await pool.end();
+        }
+      })();
+      into.push(noteRow(`PostgreSQL ${version}, ${pg.external ? 'from $DATABASE_URL' : 'embedded'}, fsync on`, ''));
+      process.stderr.write('  PostgreSQL appends…\n');
+      into.push(...(await postgresAppends(await pg.createDatabase('bench_appends'), ctx.scale)));
+      const sizes = SIZES[ctx.scale];
+      let smaller: { size: number; reads: LogReads } | undefined;
+      for (const size of sizes) {
+        const url = await pg.createDatabase(`bench_log_${size}`);
+        process.stderr.write(`  copying a ledger log of ${fmt(size)} events into PostgreSQL…\n`);
+        const events = await copyLedgerLog(url, ctx.dir, size);
+        const store = await openLedgerStore(url);
+        const pool = new Pool({ connectionString: url, max: 2 });
+        try {
+          const reads = await readLog(store, pool);
+          into.push(...logReadRows(events, reads, smaller));
+          smaller = { size: events, reads };
+          process.stderr.write(`  rebuilding the PostgreSQL ledger index at ${fmt(events)}…\n`);
+          const { row, model } = await rebuildRow(store, pool, url, events);
+          into.push(row);
+          try {
+            if (size === sizes[0]) {
+              process.stderr.write('  three workers…\n');
+              into.push(...(await workerRows(store, url, ctx.scale === 'full' ? 1000 : 200)));
+            } else {
+              const samples = ctx.scale === 'full' ? 1000 : 200;
+              into.push(await streamReadRow(store, pool, events, samples));
+              into.push(...(await queryRows(store, model, pool, events, samples)));
+              const bytes = Number((await pool.query(`SELECT pg_total_relation_size('minsheng.events') AS b`)).rows[0].b);
+              into.push(noteRow(`  event table with its indexes, per million events`, `${fmt(((bytes / events) * 1e6) / 2 ** 20)} MB`));
+            }
+          } finally {
+            await model.close();
+          }
+        } finally {
+          await store.close();
+          await pool.end();
+        }
+      }
+    } finally {
+      await pg.stop();
+    }
+    return [];
+  };

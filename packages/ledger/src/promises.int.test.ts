@@ -34,4 +34,15 @@ describe('must and the Promise facade', () => {
     expect(view).toEqual(direct);
     await expect(promises.report({ ...gas, value: 'abc' })).rejects.toBeInstanceOf(LedgerCallError);
   });
+
+  it("status({ by: 'unit' }) is typed as unit rows, with no narrowing", async () => {
+    await must(opened.ledger.report(gas));
+    const units = await must(opened.ledger.status({ by: 'unit', asOf: '2024-09-30' }));
+    // responsibleUnit and role exist only on unit rows: this compiles only with the overload.
+    const gasRows = units.rows.filter((r) => r.metric === gas.metric);
+    expect(gasRows.map((r) => r.role)).toContain('lead');
+    expect(gasRows.every((r) => typeof r.responsibleUnit === 'string')).toBe(true);
+    const city = await must(opened.ledger.status({ by: 'task', asOf: '2024-09-30' }));
+    expect(city.rows.length).toBeGreaterThan(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './run-cli';
 
@@ -28,16 +28,20 @@ export const publishable = (): WorkspacePackage[] => workspacePackages().filter(
 
 const PNPM = ['-y', 'pnpm@10'];
 
-/** `pnpm pack` of one package into `into`; the tarball's path (pnpm replaces workspace:* ranges by versions). */
-export const pack = (dir: string, into: string): string => {
-  const out = execFileSync('npx', [...PNPM, 'pack', '--pack-destination', into], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const tgz = out
-    .split('\n')
-    .map((l) => l.trim())
-    .reverse()
-    .find((l) => l.endsWith('.tgz'));
-  if (!tgz) throw new Error(`pnpm pack in ${dir} printed no tarball:\n${out}`);
-  return tgz;
+/**
+ * `pnpm pack` of every publishable package under packages/* into `into`, in one pnpm run (pnpm
+ * replaces workspace:* ranges by versions): each package's name with its tarball's path.
+ */
+export const packAll = (into: string): Record<string, string> => {
+  const filters = ['--filter', './packages/*', ...DEV_ONLY.flatMap((name) => ['--filter', `!${name}`])];
+  execFileSync('npx', [...PNPM, '-r', ...filters, 'pack', '--pack-destination', into], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return Object.fromEntries(
+    publishable().map(({ manifest: m }) => {
+      const tgz = join(into, `${String(m.name).replace(/^@/, '').replace('/', '-')}-${m.version}.tgz`);
+      if (!existsSync(tgz)) throw new Error(`pnpm pack left no ${tgz} for ${m.name}`);
+      return [m.name, tgz];
+    }),
+  );
 };
 
 /** The paths inside a tarball (without the leading package/). */

@@ -9,3 +9,4 @@ export * from './deadlines';
 export * from './verify';
 export * from './mode';
 export * from './ledger';
+export * from './promises';

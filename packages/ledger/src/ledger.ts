@@ -144,6 +144,11 @@ export interface Ledger {
   retract(input: RetractInput): TE.TaskEither<LedgerFailure, ReportResult>;
   checkDeadlines(planId?: string, options?: DeadlineCheckOptions): TE.TaskEither<LedgerFailure, DeadlineMissedData[]>;
   plan(planId?: string): TE.TaskEither<LedgerFailure, PlanFrame>;
+  /** The responsible-unit view: its rows are unit rows, with no narrowing needed. */
+  status(query: StatusQuery & { readonly by: 'unit' }): TE.TaskEither<LedgerFailure, View<UnitViewRow>>;
+  /** The city view by task, or one district's. */
+  status(query: StatusQuery & { readonly by: 'task' | 'district' }): TE.TaskEither<LedgerFailure, View>;
+  /** Without `by`: per district when `place` is given, else per unit when `unit` is, else by task. */
   status(query?: StatusQuery): TE.TaskEither<LedgerFailure, View | View<UnitViewRow>>;
   audit(query: AuditQuery): TE.TaskEither<LedgerFailure, AuditTrail>;
   /** Year over year: the metrics two plans share, each plan's figure and the change. */
@@ -249,7 +254,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
             TE.chainFirstW(() => settle()),
           ),
     plan: (planId) => pipe(settle(), TE.chainW(() => resolvePlan(deps, planId))),
-    status: (q = {}) =>
+    // One implementation behind the overloads above: `by` picks the view, and so its rows.
+    status: ((q: StatusQuery = {}) =>
       pipe(
         serve(),
         TE.chainW(() => resolveQueryFrame(deps, q.planId)),
@@ -263,7 +269,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
             return by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
           }),
         ),
-      ),
+      )) as Ledger['status'],
     audit: (q) =>
       pipe(
         serve(),

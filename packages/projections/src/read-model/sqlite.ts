@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqliteDriver } from './sqlite-driver';
 import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
 import { batchSpan, rowsOf, throughOf, type FigureRow, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
@@ -56,7 +57,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   const pageSize = options.pageSize ?? READ_MODEL_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 512 || pageSize > 65_536 || (pageSize & (pageSize - 1)) !== 0)
     throw new RangeError(`read-model pageSize must be a power of two from 512 to 65536, not ${String(pageSize)}`);
-  const db = options.db ?? new Database(options.file ?? ':memory:');
+  const db = options.db ?? new (sqliteDriver())(options.file ?? ':memory:');
   const sql = (text: string) => withPrefix(text, prefix);
   const prep = (text: string) => db.prepare(sql(text));
   /** Creates whatever of the read model's tables and indexes is missing (all are IF NOT EXISTS). */

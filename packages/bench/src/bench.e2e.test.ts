@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 /*
- * `pnpm bench` at its small scale, as a process (the built dist/run.js, `tsc -b` first), so
+ * `pnpm bench` at its smoke scale (tiny logs: every row runs, no figure means much), as a process (the built dist/run.js, `tsc -b` first), so
  * the bench cannot rot: both tables come out with every row. Nothing here is timed: the
  * numbers are the bench's to print, not a test's to judge.
  */
@@ -18,12 +18,12 @@ const POSTGRES_ROWS = [
   'single appends (1 event/call, expected revision), 1 writer',
   'single appends, 16 writers on streams of their own',
   'batched appends (100 events/call)',
-  'read the global log at 20,',
-  'rebuild the ledger index (PostgreSQL) at 20,',
+  'read the global log at ',
+  'rebuild the ledger index (PostgreSQL) at ',
   '3 workers sharing the projection',
   "  lag from an append's commit to the checkpoint",
-  'read the global log at 100,',
-  'rebuild the ledger index (PostgreSQL) at 100,',
+  'read the global log at ',
+  'rebuild the ledger index (PostgreSQL) at ',
   'read one stream whole',
   'audit trail of one district figure',
   'audit trail of one city figure',
@@ -47,9 +47,9 @@ const inOrder = (names: readonly string[], expected: readonly string[]) => {
   }
 };
 
-test('BENCH_SCALE=small prints the SQLite table and the PostgreSQL table, every row with a goal where it has one', async () => {
+test('BENCH_SCALE=smoke prints the SQLite table and the PostgreSQL table, every row with a goal where it has one', async () => {
   const { stdout } = await run(process.execPath, ['--max-semi-space-size=64', RUN], {
-    env: { ...process.env, BENCH_SCALE: 'small' },
+    env: { ...process.env, BENCH_SCALE: 'smoke' },
     maxBuffer: 16 * 2 ** 20,
   });
   const [sqlite, postgres] = stdout.split('\nPostgreSQL\n');

@@ -6,7 +6,7 @@ import { interleaved, judged, nowNs, rateRow, secondsSince, type BenchRow, type 
 import { Pool } from 'pg';
 import { openLedgerStore, rawEventsDdl } from './postgres-log';
 
-const SIZES = { small: { singles: 300, concurrent: 800, batches: 30 }, full: { singles: 3_000, concurrent: 8_000, batches: 300 } };
+const SIZES = { smoke: { singles: 50, concurrent: 160, batches: 5 }, small: { singles: 300, concurrent: 800, batches: 30 }, full: { singles: 3_000, concurrent: 8_000, batches: 300 } };
 const ROUNDS = 5;
 const BATCH = 100;
 export const WRITERS = 16;

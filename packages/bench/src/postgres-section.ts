@@ -7,7 +7,7 @@ import { queryRows, rebuildRow, workerRows } from './postgres-projection';
 import { logReadRows, readLog, streamReadRow, type LogReads } from './postgres-reads';
 
 /** The log sizes, as the SQLite sections build them (the larger one is read, rebuilt and queried). */
-const SIZES = { small: [20_000, 100_000], full: [100_000, 1_000_000] } as const;
+const SIZES = { smoke: [2_000, 10_000], small: [20_000, 100_000], full: [100_000, 1_000_000] } as const;
 
 /**
  * PostgreSQL beside raw pg, on a throwaway embedded server with fsync on (or $DATABASE_URL):
@@ -48,9 +48,9 @@ export const postgresSection =
           try {
             if (size === sizes[0]) {
               process.stderr.write('  three workers…\n');
-              into.push(...(await workerRows(store, url, ctx.scale === 'full' ? 1000 : 200)));
+              into.push(...(await workerRows(store, url, ctx.scale === 'full' ? 1000 : ctx.scale === 'small' ? 200 : 50)));
             } else {
-              const samples = ctx.scale === 'full' ? 1000 : 200;
+              const samples = ctx.scale === 'full' ? 1000 : ctx.scale === 'small' ? 200 : 50;
               into.push(await streamReadRow(store, pool, events, samples));
               into.push(...(await queryRows(store, model, pool, events, samples)));
               const bytes = Number((await pool.query(`SELECT pg_total_relation_size('minsheng.events') AS b`)).rows[0].b);

@@ -16,7 +16,7 @@ import { isLeft } from 'fp-ts/Either';
 import { join } from 'node:path';
 import { buildLedgerLog } from './ledger-log';
 
-const SIZES = { small: [20_000, 100_000], full: [100_000, 1_000_000] } as const;
+const SIZES = { smoke: [2_000, 10_000], small: [20_000, 100_000], full: [100_000, 1_000_000] } as const;
 
 /**
  * Rebuild: the library's own rebuild (rebuildReadModel, as `minsheng rebuild` runs it), reading
@@ -140,7 +140,7 @@ export const projectionSection: BenchSection = async (ctx) => {
   process.stderr.write('  projecting the largest ledger for the audit trail…\n');
   const projected = await ledger.project()();
   if (isLeft(projected)) throw new Error(projected.left.message);
-  const samples = ctx.scale === 'full' ? 2000 : 500;
+  const samples = ctx.scale === 'full' ? 2000 : ctx.scale === 'small' ? 500 : 100;
   const districtTrail = await latencies(samples, async (i) => {
     const place = ['daoli', 'nangang', 'bayan', 'mulan'][i % 4]!;
     const r = await ledger.audit({ task: 13, metric: 't13-gas-pipe-renewal', place })();

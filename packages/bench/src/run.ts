@@ -3,7 +3,7 @@
  * audit trail (this package), each beside raw better-sqlite3 doing the same I/O in the same
  * run; then PostgreSQL (postgres-section.ts), each row beside raw pg. BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
  */
-import { formatTable, runBench, sections, type BenchRow } from '@minsheng/store-sqlite/bench';
+import { formatTable, runBench, sections, type BenchRow, type Scale } from '@minsheng/store-sqlite/bench';
 import Database from 'better-sqlite3';
 import { cpus } from 'node:os';
 import { postgresSection } from './postgres-section';
@@ -14,7 +14,9 @@ const main = async () => {
   // BENCH_ONLY=postgres: the PostgreSQL section alone (it builds the SQLite logs it copies).
   if (process.env.BENCH_ONLY === 'postgres') sections.splice(0, sections.length, postgresSection(postgres));
   else sections.push(projectionSection, postgresSection(postgres));
-  const scale = process.env.BENCH_SCALE === 'small' || process.argv.includes('--small') ? 'small' : 'full';
+  const asked = process.env.BENCH_SCALE ?? (process.argv.includes('--small') ? 'small' : 'full');
+  if (asked !== 'smoke' && asked !== 'small' && asked !== 'full') throw new Error(`BENCH_SCALE must be smoke, small or full, not ${asked}`);
+  const scale: Scale = asked;
   const sqlite = (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   const rows = await runBench(scale);
   console.log(

@@ -6,7 +6,7 @@ import { createSqliteEventStore } from '../store';
 import { chainedRows, rawDatabase, rawInsert } from './raw';
 import { interleaved, rateRow, type BenchSection } from './table';
 
-const SIZES = { small: { singles: 2_000, batches: 60 }, full: { singles: 10_000, batches: 500 } };
+const SIZES = { smoke: { singles: 200, batches: 10 }, small: { singles: 2_000, batches: 60 }, full: { singles: 10_000, batches: 500 } };
 const ROUNDS = 5;
 const BATCH = 100;
 

@@ -7,6 +7,7 @@ import { createSqliteEventStore } from '../store';
 import { fmt, latencies, latencyRow, nowNs, noteRow, pct, rateRow, secondsSince, type BenchRow, type BenchSection, type Latency } from './table';
 
 const SIZES = {
+  smoke: { firstLog: 1_000, streamLog: 2_000, lastLog: 10_000, samples: 200 },
   small: { firstLog: 10_000, streamLog: 20_000, lastLog: 100_000, samples: 2_000 },
   full: { firstLog: 100_000, streamLog: 200_000, lastLog: 1_000_000, samples: 10_000 },
 };

@@ -17,7 +17,7 @@ export const sections: BenchSection[] = [appendSection, readSection];
 
 const scaleOf = (): Scale => {
   const asked = process.env.BENCH_SCALE ?? (process.argv.includes('--small') ? 'small' : 'full');
-  if (asked !== 'small' && asked !== 'full') throw new Error(`BENCH_SCALE must be small or full, not ${asked}`);
+  if (asked !== 'smoke' && asked !== 'small' && asked !== 'full') throw new Error(`BENCH_SCALE must be smoke, small or full, not ${asked}`);
   return asked;
 };
 

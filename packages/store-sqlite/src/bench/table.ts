@@ -5,7 +5,8 @@
  * add a BenchSection to the list in run.ts and reuse ctx.logFile, the largest log built.
  */
 
-export type Scale = 'small' | 'full';
+/** smoke: tiny logs that prove every row still runs (the bench's own test); small: about a minute; full: 1M-event logs. */
+export type Scale = 'smoke' | 'small' | 'full';
 
 export interface BenchContext {
   readonly scale: Scale;

@@ -480,7 +480,11 @@ describe('catching up with reader threads', () => {
       startReaderThreads(sqliteStoreOpener(file), 1, 10_000);
       expect(keptReaderThreads()).toBe(1);
       const r = await read(slowHere(), { opener: sqliteStoreOpener(file), threads: 1 }, 500);
-      expect(r.reading).toEqual({ threadsThatRead: 1, threadsStarted: 1 });
+      expect(r.rows).toEqual((await readPage(store, 0, 500)).rows);
+      // Started ahead, it counts as started for this catch-up. Whether it read a page depends on
+      // how soon it opened the store: on a loaded machine the main thread may read all five.
+      expect(r.reading.threadsStarted).toBe(1);
+      expect(r.reading.threadsThatRead).toBeLessThanOrEqual(1);
       await endKeptReaderThreads();
       startReaderThreads(sqliteStoreOpener(file), 1, 300);
       expect(keptReaderThreads()).toBe(1);

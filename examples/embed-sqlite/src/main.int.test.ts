@@ -29,9 +29,10 @@ describe('examples/embed-sqlite', () => {
       new RegExp(`^task 3 met every target with ${ULID}: TaskCompleted recorded$`),
       /^refused NotResponsible \(unit education, task 13\): 市教育局 is not a responsible unit of task 13 \(responsible: 市住建局, 市发改委\)$/,
       /^哈尔滨市 t03-child-friendly-communities: 20 个 from 2 of 18 places, target 20个, 100% → complete, met: true, task completed$/,
-      // Above 50% in the two districts that reported, but a city share is met only once all 18 have.
-      /^哈尔滨市 t10-elderly-meal-coverage: 58\.2645 % \(141\/242\) from 2 of 18 places, target 50%以上, 116\.5% → on track, met: false, task open$/,
-      /^哈尔滨市 t13-gas-pipe-renewal: 207\.5 公里 from 2 of 18 places, target 500公里, 41\.5% → behind, met: false, task open$/,
+      // Above 50% in the two districts that reported, but a city share is met only once all 18 have;
+      // today's view is after the 2024 deadlines, so the unmet targets are missed.
+      /^哈尔滨市 t10-elderly-meal-coverage: 58\.2645 % \(141\/242\) from 2 of 18 places, target 50%以上, 116\.5% → missed, met: false, task open$/,
+      /^哈尔滨市 t13-gas-pipe-renewal: 207\.5 公里 from 2 of 18 places, target 500公里, 41\.5% → missed, met: false, task open$/,
       /^audit 哈尔滨市 t13-gas-pipe-renewal = 207\.5 \(sum of place figures in 公里\)$/,
       new RegExp(`^  #52 ProgressReported 道里区 120 公里 by 市住建局 as of 2024-09-30, recorded ${TIME} \\(superseded\\)$`),
       new RegExp(`^  #53 ProgressReported 南岗区 95\\.5 公里 by 市住建局 as of 2024-09-30, recorded ${TIME}$`),

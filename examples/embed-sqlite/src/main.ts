@@ -56,7 +56,9 @@ export const main = async (file: string, print: (line: string) => void = console
       else print(`refused ${f._tag}: ${f.message}`);
     }
 
-    const view = await must(ledger.status({ by: 'task', asOf: '2024-09-30' }));
+    // Today's view. A view as of 2024-09-30 would show the figures of that day but not the
+    // completion: it is dated the day it was recorded (today, on this clock), after that as-of date.
+    const view = await must(ledger.status({ by: 'task' }));
     for (const r of view.rows.filter((row) => [friendly.metric, meals.metric, gas.metric].includes(row.metric))) {
       const ratio = r.numerator !== null ? ` (${r.numerator}/${r.denominator})` : '';
       const task = r.completionRecorded ? 'task completed' : 'task open';

@@ -78,17 +78,17 @@ describe('minsheng refuses bad input', () => {
   });
 
   it("refuses a retraction or correction by a unit that neither reported nor leads the task", () => {
-    // Task 16: 市交通运输局 (transport) leads, 市公安局 (police) shares it; the yes is the lead's sign-off.
-    const signOff = json(run(['report', '--task', '16', '--metric', 't16-clean-ship-infrastructure', '--place', '哈尔滨市', '--as-of', '2024-09-30', '--value', 'yes', '--by', 'transport', '--json']));
+    // Task 13: 市住建局 (housing) leads, 市发改委 (ndrc) shares it; the report is the lead's.
+    const report = json(run(['report', ...gas, '--place', '道外区', '--value', '4', '--by', 'housing', '--json']));
     const before = events();
     expectRefusal(
-      run(['retract', signOff.eventId, '--reason', '误报', '--by', '市公安局']),
+      run(['retract', report.eventId, '--reason', '误报', '--by', '市发改委']),
       2,
-      new RegExp(`^minsheng: 市公安局 may not retract report ${signOff.eventId}: only the unit that reported it \\(市交通运输局\\) or the lead unit of task 16 \\(市交通运输局\\) may$`),
+      new RegExp(`^minsheng: 市发改委 may not retract report ${report.eventId}: only the unit that reported it \\(市住建局\\) or the lead unit of task 13 \\(市住建局\\) may$`),
     );
-    expectRefusal(run(['correct', signOff.eventId, '--value', 'no', '--reason', '误报', '--by', 'police']), 2, /^minsheng: 市公安局 may not correct report/);
+    expectRefusal(run(['correct', report.eventId, '--value', '3', '--reason', '误报', '--by', 'ndrc']), 2, /^minsheng: 市发改委 may not correct report/);
     expect(events()).toBe(before);
-    expect(run(['retract', signOff.eventId, '--reason', '误报', '--by', 'transport']).code).toBe(0);
+    expect(run(['retract', report.eventId, '--reason', '误报', '--by', 'housing']).code).toBe(0);
   });
 
   it('refuses a misleading plan, listing every problem at once, and imports nothing', () => {

@@ -25,7 +25,7 @@ describe('minsheng demo', () => {
     expect(out).toMatch(/2024-11 .* \d+ \(outdoor-completion\)/);
     for (const heading of ['== City view ==', '== District view: 道里区 ==', '== Responsible-unit view ==', '== Audit trail of a corrected figure =='])
       expect(out).toContain(heading);
-    expect(out).toMatch(/17\s+全市PM2\.5浓度\s+不超过35微克\/立方米\s+34\.6 微克\/立方米\s+100%\s+100\.0%\s+complete/);
+    expect(out).toMatch(/17\s+全市PM2\.5浓度\s+不超过35微克\/立方米\s+34\.6 微克\/立方米\s+100%\s+100\.0%\s+provisional\s+annual figure due after period end/);
     expect(out).toMatch(/道里区\s+13\s+改造老化燃气管道/);
     expect(out).toMatch(/市住建局\s+lead\s+13\s+改造老化燃气管道/);
     expect(out).toMatch(/Lineage: 3 place figures in force/);

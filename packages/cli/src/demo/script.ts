@@ -53,12 +53,27 @@ export const simulatedYear = (plan: Plan, seed: number): Timed[] => {
     for (const metric of task.metrics) {
       const d: MetricDesign | undefined = DESIGN[metric.id];
       if (!d || d.kind === 'none') continue;
-      const by = d.by ?? task.responsibleUnits[0]!;
+      const by = d.by ?? (metric.responsibleUnits ?? task.responsibleUnits)[0]!;
       const eligible = reportingPlaces(plan, metric);
       const places = (p: number | readonly string[] | undefined) =>
         p === undefined ? eligible : typeof p === 'number' ? pick(rng, eligible, p) : [...p];
       const report = (place: string, month: number, figure: Partial<ReportInput>) => file(task.number, metric.id, by, place, month, figure);
       generate(d, metric.target, places, report, rng);
+      // An annual statistic is published after the year: each place's last figure, as of the period's end, in January.
+      if (metric.measuredAtPeriodEnd) {
+        const last = new Map<string, ReportInput>();
+        for (let month = 1; month <= 12; month++)
+          for (const place of eligible) {
+            const r = reports.get(`${metric.id}|${place}|${month}`);
+            if (r) last.set(place, r);
+          }
+        for (const [place, r] of last) {
+          const key = `${metric.id}|${place}|final`;
+          const input: ReportInput = { ...r, asOf: plan.periodEnd };
+          reports.set(key, input);
+          add(at(addDays(plan.periodEnd, 8), 9 * 60 + unitIndex(by) * 20), { type: 'report', key, input, late: false });
+        }
+      }
     }
 
   // What went wrong during the year, and was put right.

@@ -259,7 +259,8 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
     it('prints the views as tables for people and rows for machines', () => {
       const city = run(['status'], OCT6).stdout;
       expect(city).toMatch(/^City view — /);
-      expect(city).toMatch(/13\s+改造老化燃气管道\s+500公里\s+102 公里\s+20\.4%\s+91\.8%\s+behind/);
+      // Gas pipes keep the construction season (April to October): 88.3% of it has passed by 6 October.
+      expect(city).toMatch(/13\s+改造老化燃气管道\s+500公里\s+102 公里\s+20\.4%\s+88\.3%\s+behind/);
       const daoli = run(['status', '--place', '道里区'], OCT6).stdout;
       expect(daoli).toMatch(/^District view: 道里区/);
       expect(daoli).toMatch(/道里区\s+3\s+儿童友好社区\s+20个\s+12 个/);

@@ -135,13 +135,10 @@ describe('the Harbin 2024 seed plan', () => {
     expect(task(1).metrics.map((x) => x.written)).toEqual(['73个', '250个', '不低于2.55万人', '4.16万人以上', '1.2万人以上']);
   });
 
-  it('task 4: about 25000 kindergarten places, approximate within 5%', () => {
-    expect(metric('t04-quality-kindergarten-places').target).toEqual({
-      kind: 'approximate',
-      value: '25000',
-      unit: '个',
-      tolerance: '0.05',
-    });
+  it('task 4: about 25000 kindergarten places, approximate within the plan\'s 左右 band of 5%, with its reason', () => {
+    // Issue 14 #3: the band is not in the source, so it is a plan-level setting with its reason, not the target's.
+    expect(metric('t04-quality-kindergarten-places').target).toEqual({ kind: 'approximate', value: '25000', unit: '个' });
+    expect(plan.approximateTolerance).toEqual({ value: '0.05', reason: expect.stringMatching(/^assumption: .*左右/) });
     expect(metric('t04-quality-kindergarten-places').written).toBe('25000个左右');
     expect(metric('t04-kindergarten-pilot-areas').places).toEqual(['daoli', 'nangang', 'pingfang', 'songbei', 'shangzhi', 'binxian']);
   });
@@ -216,5 +213,28 @@ describe('the Harbin 2024 seed plan', () => {
 
   it('district-level metrics without named places report from all 18 divisions', () => {
     expect(reportingPlaces(plan, metric('t09-elderly-home-adaptations'))).toHaveLength(18);
+  });
+});
+
+describe('the Harbin seed: statuses a supervision officer signs (issue 14)', () => {
+  const plan = load();
+  const m = (id: string) => plan.tasks.flatMap((t) => t.metrics).find((x) => x.id === id)!;
+
+  it('gives each duty the text makes clear to its own unit, lead first', () => {
+    expect(m('t08-respiratory-centre-funding').responsibleUnits).toEqual(['finance', 'health']);
+    expect(m('t17-farmland-controls').responsibleUnits).toEqual(['agriculture']);
+    expect(m('t17-pm25').responsibleUnits?.[0]).toBe('eco-env');
+    expect(m('t16-new-energy-buses').responsibleUnits).toEqual(['transport']);
+  });
+
+  it('says where every status value comes from, and invents no baseline', () => {
+    for (const t of plan.tasks)
+      for (const x of t.metrics) {
+        expect(x.baseline).toBeUndefined();
+        for (const field of ['responsibleUnits', 'schedule', 'measuredAtPeriodEnd', 'deadline', 'allocation'] as const)
+          if (x[field] !== undefined) expect(x.sources?.[field]).toMatch(/^(source|assumption): /);
+      }
+    expect(m('t17-pm25').measuredAtPeriodEnd).toBe(true);
+    expect(m('t13-gas-pipe-renewal').schedule).toEqual({ profile: 'season', start: '2024-04-01', end: '2024-10-31' });
   });
 });

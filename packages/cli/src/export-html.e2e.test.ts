@@ -33,7 +33,7 @@ describe('export --format html and serve: the dashboard from the command line', 
     [['--format', 'html', '--place', '道里区'], /--place is for csv and json: --format html writes the city board$/],
     [['--format', 'csv', '--lang', 'en'], /--lang is for --format html: csv and json keep the ledger's own words$/],
     [['--format', 'html', '--lang', 'fr'], /argument 'fr' is invalid. Allowed choices are zh-CN, en\.$/],
-    [['--format', 'pdf'], /argument 'pdf' is invalid. Allowed choices are csv, json, html\.$/],
+    [['--format', 'pdf'], /argument 'pdf' is invalid. Allowed choices are csv, json, html, xlsx\.$/],
   ])('refuses export %j with one line, writing nothing', (args, line) => {
     const out = join(tmp.dir, 'refused.html');
     expectRefusal(cli(['export', ...at, ...args, '--out', out]), 2, line);

@@ -10,6 +10,7 @@ import { cityBoard, placeBoard, unitBoard } from './pages/board';
 import { figurePage } from './pages/figure';
 import { serverAssets } from './pages/layout';
 import { districtMatrix } from './pages/matrix';
+import { plansPage } from './pages/plans';
 import { unitScoreboard } from './pages/units';
 import { queriesOf, QueryRefused, type DashboardSource } from './source';
 import type { UnitViewRow, View } from '@minsheng/projections';
@@ -19,6 +20,11 @@ export interface DashboardOptions {
   readonly lang?: Language;
   /** Fastify's logger (default off). */
   readonly logger?: boolean;
+  /**
+   * The plan shown when a request names none (`?plan=`). Without it, a ledger of one plan shows
+   * that plan, and a ledger of several starts at the list of them (/plans).
+   */
+  readonly plan?: string;
 }
 
 type Query = Record<string, string | undefined>;
@@ -57,9 +63,25 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
     return query.lang;
   };
 
+  /** The plan a request asks for, else the server's. */
+  const chosenPlan = (query: Query): string | undefined => query.plan || options.plan;
+  /** Several plans and none chosen: the request must name one. */
+  const severalUnchosen = async (query: Query): Promise<string[] | null> => {
+    if (chosenPlan(query) !== undefined) return null;
+    const ids = (await q.plans()).map((f) => f.planId);
+    return ids.length > 1 ? ids : null;
+  };
+  const planOf = async (query: Query) => {
+    const several = await severalUnchosen(query);
+    if (several) throw new BadRequest(`the ledger holds several plans (${several.join(', ')}): choose one at /plans, or add ?plan=${several[0]}`);
+    return q.plan(chosenPlan(query));
+  };
+
+  /** The plan asked about and the moment, as the ledger's queries take them (planId included). */
   const moment = async (query: Query) => {
-    const frame = await q.plan();
-    return { frame, moment: momentQuery({ ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.knownAt ? { knownAt: query.knownAt } : {}) }, frame.timeZone) };
+    const frame = await planOf(query);
+    const m = momentQuery({ ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.knownAt ? { knownAt: query.knownAt } : {}) }, frame.timeZone);
+    return { frame, moment: { ...m, planId: frame.planId } };
   };
 
   const context = async (query: Query) => {
@@ -72,13 +94,15 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
       asked: { ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.knownAt ? { knownAt: query.knownAt } : {}) },
       staticFile: false,
       langParam: query.lang !== undefined ? lang : null,
+      planParam: query.plan || null,
+      severalPlans: (await q.plans()).length > 1,
     };
     return { ctx, moment: m };
   };
 
   /** A page: its HTML, or a page saying in one line why it cannot be shown. */
-  const htmlRoute = (path: string, render: (query: Query, params: Query) => Promise<string>) =>
-    app.get(path, async (req: FastifyRequest, reply: FastifyReply) => {
+  const htmlPage = (render: (query: Query, params: Query) => Promise<string>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
       const query = req.query as Query;
       reply.type('text/html; charset=utf-8');
       try {
@@ -88,7 +112,8 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
         reply.code(statusOf(e));
         return `<!DOCTYPE html><html lang="${lang}"><head><meta charset="utf-8"><title>${esc(CATALOGUES[lang]['error.heading'])}</title><link rel="stylesheet" href="/assets/dashboard.css"></head><body><main><h1>${esc(CATALOGUES[lang]['error.heading'])}</h1><p class="error">${esc(reasonOf(e))}</p><p><a href="/">${esc(CATALOGUES[lang]['nav.board'])}</a></p></main></body></html>`;
       }
-    });
+    };
+  const htmlRoute = (path: string, render: (query: Query, params: Query) => Promise<string>) => app.get(path, htmlPage(render));
 
   /** An API route: JSON, or `{ error }` with a one-line reason. */
   const apiRoute = (path: string, answer: (query: Query) => Promise<unknown>) =>
@@ -118,14 +143,25 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
     };
   };
 
-  apiRoute('/api/plan', () => q.plan());
+  apiRoute('/api/plan', (query) => planOf(query));
+  apiRoute('/api/plans', () => q.plans());
   apiRoute('/api/status', async (query) => q.status(await statusQuery(query)));
   apiRoute('/api/audit', async (query) => q.audit(await auditQuery(query)));
   apiRoute('/api/messages', async (query) => CATALOGUES[langOf(query)]);
 
-  htmlRoute('/', async (query) => {
+  const cityBoardPage = htmlPage(async (query) => {
     const { ctx, moment: m } = await context(query);
     return cityBoard(ctx, serverAssets, (await q.status({ by: 'task', ...m })) as View);
+  });
+  app.get('/', async (req, reply) => {
+    const query = req.query as Query;
+    // A ledger of several plans starts at the list of them, unless the request or the server names one.
+    if (await severalUnchosen(query).catch(() => null)) return reply.redirect(query.lang ? `/plans?lang=${encodeURIComponent(query.lang)}` : '/plans');
+    return cityBoardPage(req, reply);
+  });
+  htmlRoute('/plans', async (query) => {
+    const lang = langOf(query);
+    return plansPage(serverAssets, { lang, t: translator(lang), langParam: query.lang !== undefined ? lang : null, plans: await q.plans() });
   });
   htmlRoute('/place/:place', async (query, params) => {
     const { ctx, moment: m } = await context(query);

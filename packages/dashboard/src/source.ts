@@ -5,7 +5,7 @@ import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 
 /** What the dashboard reads: the ledger's queries over its read model (SQLite or PostgreSQL). It never writes. */
-export type DashboardSource = Pick<Ledger, 'plan' | 'status' | 'audit'>;
+export type DashboardSource = Pick<Ledger, 'plan' | 'plans' | 'status' | 'audit'>;
 
 /** A query the ledger answered with a failure: the request's fault (400) or the storage's (500). */
 export class QueryRefused extends Error {
@@ -29,6 +29,7 @@ const run = async <A>(te: TaskEither<LedgerFailure, A>): Promise<A> => {
 
 export interface Queries {
   plan(planId?: string): Promise<PlanFrame>;
+  plans(): Promise<PlanFrame[]>;
   status(q: StatusQuery): Promise<View | View<UnitViewRow>>;
   audit(q: AuditQuery): Promise<AuditTrail>;
 }
@@ -46,6 +47,7 @@ export const queriesOf = (source: DashboardSource): Queries => {
   };
   return {
     plan: (planId) => queued(() => run(source.plan(planId))),
+    plans: () => queued(() => run(source.plans())),
     status: (q) => queued(() => run(source.status(q))),
     audit: (q) => queued(() => run(source.audit(q))),
   };

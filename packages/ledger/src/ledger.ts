@@ -144,6 +144,8 @@ export interface Ledger {
   retract(input: RetractInput): TE.TaskEither<LedgerFailure, ReportResult>;
   checkDeadlines(planId?: string, options?: DeadlineCheckOptions): TE.TaskEither<LedgerFailure, DeadlineMissedData[]>;
   plan(planId?: string): TE.TaskEither<LedgerFailure, PlanFrame>;
+  /** Every plan the read model holds, by id, as each stands now (its latest revision). */
+  plans(): TE.TaskEither<LedgerFailure, PlanFrame[]>;
   /** The responsible-unit view: its rows are unit rows, with no narrowing needed. */
   status(query: StatusQuery & { readonly by: 'unit' }): TE.TaskEither<LedgerFailure, View<UnitViewRow>>;
   /** The city view by task, or one district's. */
@@ -254,6 +256,22 @@ export const createLedger = (options: LedgerOptions): Ledger => {
             TE.chainFirstW(() => settle()),
           ),
     plan: (planId) => pipe(settle(), TE.chainW(() => resolvePlan(deps, planId))),
+    plans: () =>
+      pipe(
+        serve(),
+        TE.chainW(() =>
+          query(async () => {
+            const { reader } = deps.readModel;
+            const at = deps.clock.now().getTime();
+            const frames: PlanFrame[] = [];
+            for (const id of await reader.planIds()) {
+              const frame = await reader.frame(id, at);
+              if (frame) frames.push(frame.data);
+            }
+            return frames;
+          }),
+        ),
+      ),
     // One implementation behind the overloads above: `by` picks the view, and so its rows.
     status: ((q: StatusQuery = {}) =>
       pipe(

@@ -10,8 +10,8 @@ export interface LedgerSetting {
   readonly mode: LedgerMode;
   /** Whether the ledger has its LedgerCreated event (ledgers from before modes have none, and are production). */
   readonly recorded: boolean;
-  /** The log's last event: its position (0 when empty) and recorded time. */
-  readonly head: { readonly position: number; readonly recordedAt: string | null };
+  /** The log's last event: its position (0 when empty), recorded time and hash (null when empty). */
+  readonly head: { readonly position: number; readonly recordedAt: string | null; readonly hash: string | null };
 }
 
 /** A second LedgerCreated, or one after other events: a ledger's mode is fixed when it is created. */
@@ -48,7 +48,7 @@ export const readLedgerSetting = (store: EventStore): TE.TaskEither<LedgerFailur
     TE.map(({ position, first, last }) => {
       const created = first[0]?.type === 'LedgerCreated' ? first[0] : undefined;
       const mode = (created?.data as { mode?: unknown } | undefined)?.mode === 'simulated' ? 'simulated' : 'production';
-      return { mode, recorded: created !== undefined, head: { position, recordedAt: recordedAtOf(last[0]?.metadata) } };
+      return { mode, recorded: created !== undefined, head: { position, recordedAt: recordedAtOf(last[0]?.metadata), hash: last[0]?.hash ?? null } };
     }),
   );
 

@@ -50,6 +50,14 @@ describe('a ledger holding two plans', () => {
     expect(await fail(ledger.status({ planId: 'nowhere' }))).toMatchObject({ _tag: 'UnknownPlan' });
   });
 
+  it('lists the plans it holds, by id, each as it stands now', async () => {
+    const plans = await run(ledger.plans());
+    expect(plans.map((f) => [f.planId, f.periodStart, f.tasks.length])).toEqual([
+      ['harbin-2024', '2024-01-01', 20],
+      ['sample-2025', '2025-01-01', 2],
+    ]);
+  });
+
   it('answers for the plan named', async () => {
     const row = (await run(ledger.status({ planId: 'sample-2025' }))).rows.find((r) => r.metric === 't01-job-stations')!;
     expect(row).toMatchObject({ value: '30', target: '80个' });

@@ -3,10 +3,12 @@ import { boardFile, type Language } from '@minsheng/dashboard';
 import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
 import { Option, type Command } from 'commander';
 import { iterateAll, logEntryOf } from '@minsheng/event-store';
+import { readLedgerSetting } from '@minsheng/ledger';
 import { unwrap, usage } from '../failure';
 import { toCsv } from '../output/csv';
 import { checkOutFile, writeOutFile, type OutOptions } from '../output/out-file';
 import { printJson, printLines, safeJson } from '../output/print';
+import { supervisionWorkbook } from '../output/workbook';
 import { langOption } from './serve';
 import { momentQuery } from './moment';
 import { statusQuery, viewOptions } from './status';
@@ -87,10 +89,32 @@ const exportHtml = async (run: Run, o: Record<string, any>, out: OutOptions): Pr
   printLines([`wrote the city board (${view.rows.length} metrics, as of ${view.asOf}) to ${o.out}`]);
 };
 
+/** `export --format xlsx`: the supervision workbook, every view read at one moment, with the log's head. */
+const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions): Promise<void> => {
+  const input = await run.ledger(async (l) => {
+    const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
+    const city = await unwrap(l.ledger.status({ ...statusQuery(o, frame.timeZone), by: 'task' }));
+    // The other views at the city view's moment, so a record appended meanwhile is in none or all.
+    const moment = { planId: frame.planId, asOf: city.asOf, knownAt: new Date(city.knownAt) };
+    const districts = await unwrap(l.ledger.status({ ...moment, by: 'district' }));
+    const units = await unwrap(l.ledger.status({ ...moment, by: 'unit' }));
+    const { head } = await unwrap(readLedgerSetting(l.store));
+    return { frame, city, districts, units, head };
+  }, { reads: true });
+  const book = await supervisionWorkbook(input);
+  writeOutFile(o.out, book.data, out);
+  if (run.json) return printJson({ file: o.out, format: 'xlsx', sheets: book.sheets, rows: book.rows });
+  printLines([`wrote the supervision workbook (${book.sheets.length} sheets, ${book.rows} rows of the city view, as of ${input.city.asOf}) to ${o.out}`]);
+};
+
 export const registerExport = (program: Command): void => {
   const cmd = langOption(viewOptions(
-    ledgerCommand(program, 'export', 'write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON, or the city board as one HTML file')
-      .addOption(new Option('--format <format>', 'csv, json, or html (the dashboard\'s city board in one file, for e-mail)').choices(['csv', 'json', 'html']).default('csv'))
+    ledgerCommand(program, 'export', 'write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON, the city board as one HTML file, or the supervision workbook (xlsx)')
+      .addOption(
+        new Option('--format <format>', 'csv, json, html (the dashboard\'s city board in one file, for e-mail), or xlsx (the supervision workbook 督办台账: the city view, a sheet per district and per unit, and a receipt; needs --out)')
+          .choices(['csv', 'json', 'html', 'xlsx'])
+          .default('csv'),
+      )
       .option('--out <file>', 'write to this file (default: stdout); an existing file only with --force, the ledger never')
       .option('--force', 'with --out: replace the file if it exists (never the ledger or its -wal/-shm)')
       .option('--events', 'write the raw log instead of a view: JSON Lines, one event a line with its hash and link (for minsheng-verify and replay)')
@@ -101,15 +125,24 @@ export const registerExport = (program: Command): void => {
     const o = cmd.opts();
     const run = runOf(cmd);
     const out = { force: o.force === true, ...(run.location.kind === 'sqlite' ? { ledgerFile: run.location.file } : {}) };
-    if (o.format === 'html') {
+    if (o.format === 'html' || o.format === 'xlsx') {
+      const what = o.format === 'html' ? 'the city board' : 'every view (the city, each district, each unit)';
       for (const flag of ['by', 'place', 'unit'] as const)
-        if (o[flag] !== undefined) throw usage(`--${flag} is for csv and json: --format html writes the city board`);
-    } else if (o.lang !== 'zh-CN' && cmd.getOptionValueSource('lang') === 'cli')
-      throw usage('--lang is for --format html: csv and json keep the ledger\'s own words');
+        if (o[flag] !== undefined) throw usage(`--${flag} is for csv and json: --format ${o.format} writes ${what}`);
+    }
+    if (o.format !== 'html' && o.lang !== 'zh-CN' && cmd.getOptionValueSource('lang') === 'cli')
+      throw usage(
+        o.format === 'xlsx'
+          ? '--lang is for --format html: the xlsx workbook is in Chinese, as the supervision ledger is filed'
+          : '--lang is for --format html: csv and json keep the ledger\'s own words',
+      );
+    if (o.format === 'xlsx' && o.out === undefined && !o.events)
+      throw usage('--format xlsx writes a binary workbook: give --out <file> (nothing was written)');
     if (o.out !== undefined) checkOutFile(o.out, out);
     if (o.events) return exportEvents(run, o, out);
     if (o.from !== undefined || o.to !== undefined) throw usage('--from and --to go with --events');
     if (o.format === 'html') return exportHtml(run, o, out);
+    if (o.format === 'xlsx') return exportXlsx(run, o, out);
     const view = await run.ledger(async (l) => {
       const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
       return unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));

@@ -1,8 +1,10 @@
 import { createDashboard, type Language } from '@minsheng/dashboard';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { failed } from '../failure';
+import { failed, unwrap } from '../failure';
 import { reasonOf } from '../open-ledger';
 import { printJson, printLines } from '../output/print';
+import { nonEmpty } from '../parse';
+import { planIdOf } from './plan-option';
 import { ledgerCommand, runOf } from './shared';
 
 const port = (value: string): number => {
@@ -18,14 +20,18 @@ export const registerServe = (program: Command): void => {
   const cmd = langOption(
     ledgerCommand(program, 'serve', 'a read-only web dashboard of the ledger: city board, district matrix, responsible units, audit timelines')
       .option('--host <address>', 'the address to listen on (another than 127.0.0.1 opens it to the network)', '127.0.0.1')
-      .option('--port <n>', 'the port to listen on (0: any free port)', port, 8080),
+      .option('--port <n>', 'the port to listen on (0: any free port)', port, 8080)
+      .option('--plan <id>', 'the plan shown when a page names none (?plan=); left out, a ledger of several plans starts at the list of them', nonEmpty),
   );
   cmd.action(async () => {
     const o = cmd.opts<{ host: string; port: number; lang: Language }>();
     const run = runOf(cmd);
     await run.ledger(
       async (l) => {
-        const app = createDashboard(l.ledger, { lang: o.lang });
+        const { planId } = planIdOf(cmd);
+        // A plan the ledger does not hold is refused before anything listens.
+        if (planId !== undefined) await unwrap(l.ledger.plan(planId));
+        const app = createDashboard(l.ledger, { lang: o.lang, ...(planId !== undefined ? { plan: planId } : {}) });
         let address: string;
         try {
           address = await app.listen({ host: o.host, port: o.port });

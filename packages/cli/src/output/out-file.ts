@@ -47,11 +47,11 @@ export const checkOutFile = (out: string, options: OutOptions): void => {
 };
 
 /**
- * Writes `text` to `out` (an export): never over the ledger or its journals, and over any other
+ * Writes `text` (or a binary file's bytes) to `out` (an export): never over the ledger or its journals, and over any other
  * existing file only with `force`. The refusals come before anything is written; without
  * `force` the file is created exclusively, so one made meanwhile is not overwritten either.
  */
-export const writeOutFile = (out: string, text: string, options: OutOptions): void => {
+export const writeOutFile = (out: string, text: string | Uint8Array, options: OutOptions): void => {
   checkOutFile(out, options);
   try {
     writeFileSync(out, text, { encoding: 'utf8', flag: options.force ? 'w' : 'wx' });

@@ -7,6 +7,7 @@ export const zhCN = {
   'nav.board': '全市总览',
   'nav.matrix': '区县矩阵',
   'nav.units': '责任单位',
+  'nav.plans': '全部方案',
   'nav.label': '看板导航',
   'moment.asOf': '统计截至',
   'moment.knownAt': '账本记录截至',
@@ -76,6 +77,12 @@ export const zhCN = {
   'type.ProgressRetracted': '撤回',
   'type.deadline': '截止日期',
   'error.heading': '无法显示',
+  'plans.heading': '账本中的方案',
+  'plans.intro': '本账本记有 {count} 个方案。选择一个方案查看其看板；每个页面的链接都会保留所选方案。',
+  'plans.col.plan': '方案',
+  'plans.col.document': '文号',
+  'plans.col.period': '期间',
+  'plans.col.tasks': '任务数',
   'static.note': '静态导出：{asOf}，账本记录截至 {knownAt}。此文件不含时间回溯控件。',
 } as const;
 

@@ -12,15 +12,20 @@ export interface PageContext {
   readonly staticFile: boolean;
   /** The language asked for in the query, kept in links; null when the server's default applies. */
   readonly langParam: Language | null;
+  /** The plan asked for in the query (`?plan=`), kept in links; null when the server's default applies. */
+  readonly planParam?: string | null;
+  /** The ledger holds several plans: the navigation links to the list of them. */
+  readonly severalPlans?: boolean;
 }
 
-/** A link to a dashboard page that keeps the moment and language asked about. */
+/** A link to a dashboard page that keeps the moment, language and plan asked about. */
 export const href = (ctx: PageContext, path: string, params: Readonly<Record<string, string | number>> = {}): string => {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) q.set(k, String(v));
   if (ctx.asked.asOf) q.set('asOf', ctx.asked.asOf);
   if (ctx.asked.knownAt) q.set('knownAt', ctx.asked.knownAt);
   if (ctx.langParam) q.set('lang', ctx.langParam);
+  if (ctx.planParam) q.set('plan', ctx.planParam);
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 };

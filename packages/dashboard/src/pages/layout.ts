@@ -20,6 +20,7 @@ const momentForm = (ctx: PageContext, moment: ViewMoment, action: string, hidden
   <fieldset><legend>${t('moment.legend')}</legend>
   ${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${String(v)}">`)}
   ${ctx.langParam ? html`<input type="hidden" name="lang" value="${ctx.langParam}">` : ''}
+  ${ctx.planParam ? html`<input type="hidden" name="plan" value="${ctx.planParam}">` : ''}
   <label for="asOf">${t('moment.asOf')}</label>
   <input type="date" id="asOf" name="asOf" value="${ctx.asked.asOf ?? moment.asOf}">
   <label for="knownAt">${t('moment.knownAt')}</label>
@@ -48,6 +49,7 @@ export const page = (ctx: PageContext, assets: PageAssets, p: PageInput): string
 <li><a href="${href(ctx, '/')}">${t('nav.board')}</a></li>
 <li><a href="${href(ctx, '/matrix')}">${t('nav.matrix')}</a></li>
 <li><a href="${href(ctx, '/units')}">${t('nav.units')}</a></li>
+${ctx.severalPlans ? html`<li><a href="${href({ ...ctx, planParam: null }, '/plans')}">${t('nav.plans')}</a></li>` : ''}
 </ul></nav>`;
   return html`<!DOCTYPE html>
 <html lang="${ctx.lang}">

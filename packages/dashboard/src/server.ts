@@ -71,22 +71,24 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
     const ids = (await q.plans()).map((f) => f.planId);
     return ids.length > 1 ? ids : null;
   };
+  /** The plan a request is about, and whether the ledger holds several (one listing of the plans a request). */
   const planOf = async (query: Query) => {
-    const several = await severalUnchosen(query);
-    if (several) throw new BadRequest(`the ledger holds several plans (${several.join(', ')}): choose one at /plans, or add ?plan=${several[0]}`);
-    return q.plan(chosenPlan(query));
+    const ids = (await q.plans()).map((f) => f.planId);
+    if (chosenPlan(query) === undefined && ids.length > 1)
+      throw new BadRequest(`the ledger holds several plans (${ids.join(', ')}): choose one at /plans, or add ?plan=${ids[0]}`);
+    return { frame: await q.plan(chosenPlan(query)), severalPlans: ids.length > 1 };
   };
 
   /** The plan asked about and the moment, as the ledger's queries take them (planId included). */
   const moment = async (query: Query) => {
-    const frame = await planOf(query);
+    const { frame, severalPlans } = await planOf(query);
     const m = momentQuery({ ...(query.asOf ? { asOf: query.asOf } : {}), ...(query.knownAt ? { knownAt: query.knownAt } : {}) }, frame.timeZone);
-    return { frame, moment: { ...m, planId: frame.planId } };
+    return { frame, severalPlans, moment: { ...m, planId: frame.planId } };
   };
 
   const context = async (query: Query) => {
     const lang = langOf(query);
-    const { frame, moment: m } = await moment(query);
+    const { frame, severalPlans, moment: m } = await moment(query);
     const ctx: PageContext = {
       frame,
       lang,
@@ -95,7 +97,7 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
       staticFile: false,
       langParam: query.lang !== undefined ? lang : null,
       planParam: query.plan || null,
-      severalPlans: (await q.plans()).length > 1,
+      severalPlans,
     };
     return { ctx, moment: m };
   };
@@ -143,7 +145,7 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
     };
   };
 
-  apiRoute('/api/plan', (query) => planOf(query));
+  apiRoute('/api/plan', async (query) => (await planOf(query)).frame);
   apiRoute('/api/plans', () => q.plans());
   apiRoute('/api/status', async (query) => q.status(await statusQuery(query)));
   apiRoute('/api/audit', async (query) => q.audit(await auditQuery(query)));

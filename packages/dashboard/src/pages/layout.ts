@@ -40,6 +40,17 @@ export interface PageInput {
   readonly body: Html;
 }
 
+/** A page's doctype, html element and head: every dashboard page starts so. */
+export const documentHead = (lang: string, title: string, assets: PageAssets): Html => html`<!DOCTYPE html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>${title}</title>
+${assets.head}
+</head>`;
+
 export const page = (ctx: PageContext, assets: PageAssets, p: PageInput): string => {
   const { t } = ctx;
   const caption = t('moment.caption', { asOf: p.moment.asOf, knownAt: localTime(p.moment.knownAt, ctx.frame.timeZone) });
@@ -51,15 +62,7 @@ export const page = (ctx: PageContext, assets: PageAssets, p: PageInput): string
 <li><a href="${href(ctx, '/units')}">${t('nav.units')}</a></li>
 ${ctx.severalPlans ? html`<li><a href="${href({ ...ctx, planParam: null }, '/plans')}">${t('nav.plans')}</a></li>` : ''}
 </ul></nav>`;
-  return html`<!DOCTYPE html>
-<html lang="${ctx.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${p.title} · ${t('app.title')}</title>
-${assets.head}
-</head>
+  return html`${documentHead(ctx.lang, `${p.title} · ${t('app.title')}`, assets)}
 <body>
 <header>
 <p class="app">${t('app.title')} · ${ctx.frame.title}</p>

@@ -1,7 +1,7 @@
 import type { PlanFrame } from '@minsheng/core';
 import { html } from '../html';
 import type { Language, Translate } from '../messages';
-import type { PageAssets } from './layout';
+import { documentHead, type PageAssets } from './layout';
 
 export interface PlansPageInput {
   readonly lang: Language;
@@ -20,15 +20,7 @@ const boardLink = (planId: string, langParam: Language | null): string => {
 /** The plans a ledger holds, each linking to its board: where a ledger of several plans starts. */
 export const plansPage = (assets: PageAssets, p: PlansPageInput): string => {
   const { t } = p;
-  return html`<!DOCTYPE html>
-<html lang="${p.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${t('plans.heading')} · ${t('app.title')}</title>
-${assets.head}
-</head>
+  return html`${documentHead(p.lang, `${t('plans.heading')} · ${t('app.title')}`, assets)}
 <body>
 <header><p class="app">${t('app.title')}</p></header>
 <main>

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkLog, isFault, type LogEntry } from '@minsheng/verify';
 import { Workbook, type Worksheet } from 'exceljs';
 import { expectRefusal } from './testing/flows';
 import { cli, json, tempDir } from './testing/run-cli';
@@ -20,6 +21,27 @@ const body = (ws: Worksheet): unknown[][] => {
   return rows;
 };
 const header = (ws: Worksheet): unknown[] => (ws.getRow(1).values as unknown[]).slice(1);
+
+/** RFC 4180 rows: quoted fields may hold commas, quotes doubled, and newlines. */
+const parseCsv = (text: string): string[][] => {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  return rows;
+};
 
 const soffice = ['soffice', 'libreoffice'].find((c) => spawnSync('which', [c]).status === 0);
 
@@ -42,7 +64,7 @@ describe('export --format xlsx: the supervision workbook (督办台账)', () => 
 
   it('reports the file, its sheets and the city view\'s rows, and says so in one line without --json', () => {
     const city = json(cli(['status', ...at, '--as-of', AS_OF, '--json']));
-    expect(result).toEqual({ file, format: 'xlsx', sheets: wb.worksheets.map((w) => w.name), rows: city.rows.length });
+    expect(result).toEqual({ file, format: 'xlsx', sheets: wb.worksheets.map((w) => w.name), rows: city.rows.length, log: expect.any(Object) });
     expect(result.sheets[0]).toBe('督办台账');
     expect(result.sheets[result.sheets.length - 1]).toBe('凭据');
     const other = join(tmp.dir, 'again.xlsx');
@@ -124,15 +146,55 @@ describe('export --format xlsx: the supervision workbook (督办台账)', () => 
     expect(receipt.get('账本记录截至（known at）')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\+08:00\)$/);
     expect(receipt.get('日志头位置（导出时）')).toBe(verified.events);
     expect(receipt.get('日志头哈希（导出时）')).toBe(verified.head);
+    // Read now, the views were computed from the whole log.
+    expect(receipt.get('截至 known at 的事件数')).toBe(verified.events);
+    expect(receipt.get(`第 ${verified.events} 个事件的哈希`)).toBe(verified.head);
+    expect(result.log).toEqual({ size: verified.events, hash: verified.head, root: receipt.get(`前 ${verified.events} 个事件的默克尔根`) });
+  });
+
+  it('names the log as it stood at a past --known-at: its size, last hash and Merkle root, computed here from the exported events', async () => {
+    const KNOWN_AT = '2024-10-31';
+    const past = join(tmp.dir, 'past.xlsx');
+    const r = json(cli(['export', ...at, '--format', 'xlsx', '--as-of', '2024-10-31', '--known-at', KNOWN_AT, '--out', past, '--json']));
+    const wbPast = new Workbook();
+    await wbPast.xlsx.readFile(past);
+    const receipt = new Map(body(wbPast.getWorksheet('凭据')!).map((row) => [row[0], row[1]]));
+    // Independently: the exported log, the events recorded by the end of 31 October in Harbin, their tree.
+    const log = join(tmp.dir, 'events.jsonl');
+    expect(cli(['export', ...at, '--events', '--out', log]).code).toBe(0);
+    const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LogEntry);
+    const end = Date.parse('2024-10-31T23:59:59.999+08:00');
+    const known = events.filter((e) => Date.parse((e.metadata as { recordedAt: string }).recordedAt) <= end);
+    expect(known.length).toBeGreaterThan(0);
+    expect(known.length).toBeLessThan(events.length);
+    expect(known.map((e) => e.position)).toEqual(events.slice(0, known.length).map((e) => e.position));
+    const checked = checkLog(known);
+    if (isFault(checked)) throw new Error(`the exported log fails: ${checked.reason}`);
+    const n = known.length;
+    expect(r.log).toEqual({ size: n, hash: checked.headHash, root: checked.tree.root(n).toString('hex') });
+    expect(receipt.get('截至 known at 的事件数')).toBe(n);
+    expect(receipt.get(`第 ${n} 个事件的哈希`)).toBe(checked.headHash);
+    expect(receipt.get(`前 ${n} 个事件的默克尔根`)).toBe(checked.tree.root(n).toString('hex'));
+    expect(receipt.get('核验')).toContain(`minsheng export --events --to ${n}`);
+    // The head when the file was written is still the whole log's.
+    expect(receipt.get('日志头位置（导出时）')).toBe(events.length);
   });
 
   (soffice ? it : it.skip)(`opens in LibreOffice${soffice ? '' : ' (skipped: no soffice or libreoffice on this machine)'}`, () => {
     const dir = join(tmp.dir, 'lo');
-    const r = spawnSync(soffice!, ['--headless', '--convert-to', 'csv', '--outdir', dir, file], { encoding: 'utf8' });
+    // Filter options 44,34,76: comma, double quote, UTF-8 (the default is the system's 8-bit charset).
+    const r = spawnSync(soffice!, ['--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', dir, file], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    const csv = readFileSync(join(dir, 'ledger.csv'), 'utf8');
-    expect(csv.split('\n')[0]).toContain('序号');
-    expect(csv).toMatch(/改造老化燃气管道/);
+    const rows = parseCsv(readFileSync(join(dir, 'ledger.csv'), 'utf8'));
+    expect(rows[0]).toEqual(HEADERS);
+    const city = body(wb.getWorksheet('督办台账')!);
+    expect(rows.length - 1).toBe(city.length);
+    // LibreOffice reads the same cells: the task, the status word, and each percent shown with one decimal.
+    rows.slice(1).forEach((row, i) => {
+      expect([row[0], row[1], row[2], row[9]]).toEqual([String(city[i]![0]), city[i]![1], city[i]![2], city[i]![9]]);
+      for (const c of [7, 8]) if (typeof city[i]![c] === 'number') expect(row[c]).toBe(`${(city[i]![c] as number).toFixed(1)}%`);
+    });
+    expect(rows.some((row) => /改造老化燃气管道/.test(row[2]!))).toBe(true);
   });
 
   it.each([

@@ -9,3 +9,4 @@ export { createInMemoryEventStore, type InMemoryEventStoreOptions } from './in-m
 export * from './store-opener';
 export * from './log-tree';
 export * from './log-audit';
+export * from './log-at';

@@ -2,7 +2,7 @@ import { escapeControls } from '@minsheng/core';
 import { boardFile, type Language } from '@minsheng/dashboard';
 import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
 import { Option, type Command } from 'commander';
-import { iterateAll, logEntryOf } from '@minsheng/event-store';
+import { iterateAll, logAt, logEntryOf } from '@minsheng/event-store';
 import { readLedgerSetting } from '@minsheng/ledger';
 import { unwrap, usage } from '../failure';
 import { toCsv } from '../output/csv';
@@ -89,7 +89,7 @@ const exportHtml = async (run: Run, o: Record<string, any>, out: OutOptions): Pr
   printLines([`wrote the city board (${view.rows.length} metrics, as of ${view.asOf}) to ${o.out}`]);
 };
 
-/** `export --format xlsx`: the supervision workbook, every view read at one moment, with the log's head. */
+/** `export --format xlsx`: the supervision workbook, every view read at one moment, with the log as it stood then. */
 const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions): Promise<void> => {
   const input = await run.ledger(async (l) => {
     const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
@@ -99,11 +99,13 @@ const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions): Pr
     const districts = await unwrap(l.ledger.status({ ...moment, by: 'district' }));
     const units = await unwrap(l.ledger.status({ ...moment, by: 'unit' }));
     const { head } = await unwrap(readLedgerSetting(l.store));
-    return { frame, city, districts, units, head };
+    // What the views were computed from: the events recorded by known-at, a prefix of the log.
+    const known = await logAt(l.store, moment.knownAt);
+    return { frame, city, districts, units, head, known };
   }, { reads: true });
   const book = await supervisionWorkbook(input);
   writeOutFile(o.out, book.data, out);
-  if (run.json) return printJson({ file: o.out, format: 'xlsx', sheets: book.sheets, rows: book.rows });
+  if (run.json) return printJson({ file: o.out, format: 'xlsx', sheets: book.sheets, rows: book.rows, log: input.known });
   printLines([`wrote the supervision workbook (${book.sheets.length} sheets, ${book.rows} rows of the city view, as of ${input.city.asOf}) to ${o.out}`]);
 };
 

@@ -1,12 +1,14 @@
 import type { PlanFrame } from '@minsheng/core';
 import { statusWord } from '@minsheng/dashboard';
 import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
+import type { LogAt } from '@minsheng/event-store';
 import { Workbook, type Worksheet } from 'exceljs';
 import { localTimeWithZone } from './time';
 
 /**
  * The supervision workbook (督办台账): the city view by task, one sheet per district and one
- * per responsible unit, and a receipt naming the moment and the log's head it was read at.
+ * per responsible unit, and a receipt naming the moment, the log as it stood at that moment
+ * (its size, last hash and Merkle root) and the log's head when the file was written.
  * Figures are numbers where the number is the decimal exactly, else text: no digit is lost.
  */
 
@@ -24,6 +26,8 @@ export interface WorkbookInput {
   readonly units: View<UnitViewRow>;
   /** The log's head when the views were read: its position and the hash of its last event. */
   readonly head: { readonly position: number; readonly hash: string | null };
+  /** The log at the views' known-at: the events they were computed from. */
+  readonly known: LogAt;
 }
 
 export interface SupervisionWorkbook {
@@ -140,7 +144,7 @@ const groups = <R>(rows: readonly R[], key: (r: R) => string): Array<readonly [s
 };
 
 export const supervisionWorkbook = async (input: WorkbookInput): Promise<SupervisionWorkbook> => {
-  const { frame, city, districts, units, head } = input;
+  const { frame, city, districts, units, head, known } = input;
   const wb = new Workbook();
   wb.creator = 'minsheng';
   // The moment the views describe, not the clock: the same ledger and moment give the same workbook.
@@ -169,9 +173,15 @@ export const supervisionWorkbook = async (input: WorkbookInput): Promise<Supervi
     ['计划名称', frame.title],
     ['数据截至日期（as of）', city.asOf],
     ['账本记录截至（known at）', localTimeWithZone(city.knownAt, frame.timeZone)],
+    ['截至 known at 的事件数', known.size],
+    ['第 ' + known.size + ' 个事件的哈希', known.hash ?? ''],
+    ['前 ' + known.size + ' 个事件的默克尔根', known.root],
     ['日志头位置（导出时）', head.position],
     ['日志头哈希（导出时）', head.hash ?? ''],
-    ['核验', '此后未再记录事件时，`minsheng verify --json` 报告的 events 与 head 即上两行'],
+    [
+      '核验',
+      `本台账各表由前 ${known.size} 个事件算得。\`minsheng export --events --to ${known.size}\` 导出这些事件，最后一行的 hash 即上列哈希；日志为 ${known.size} 个事件时签发的检查点（checkpoint）所签之根即上列默克尔根（RFC 9162）。`,
+    ],
     ['下步措施', NEXT_STEPS_NOTE],
   ]);
   sheets.push(RECEIPT_SHEET);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { brokenChineseLines } from './testing/cjk-wrap';
 import { anchors, brokenLinks, DOCS, markdownFiles, relativeLinks, slug } from './testing/doc-links';
 
 describe('the link checker', () => {
@@ -31,6 +32,13 @@ describe('the link checker', () => {
   });
 });
 
+describe('the Chinese line-break check', () => {
+  it('names a paragraph broken between two Chinese characters, not one broken beside code, a list or a table', () => {
+    expect(brokenChineseLines('审计人员\n指南\n')).toEqual(['审计人员⏎指南']);
+    expect(brokenChineseLines('用\n`minsheng` 命令\n\n- 一\n- 二\n\n| 甲 |\n| 乙 |\n```\n代码\n代码\n```\n')).toEqual([]);
+  });
+});
+
 describe('docs/', () => {
   const files = markdownFiles(DOCS);
 
@@ -47,6 +55,10 @@ describe('docs/', () => {
       const head = (file: string) => readFileSync(file, 'utf8').split('\n').slice(0, 4).join('\n');
       expect(head(zh)).toContain(`](../${name})`);
       expect(head(en)).toContain(`](zh/${name})`);
+    });
+
+    it('keeps each paragraph on one line: a line break between Chinese characters renders as a space', () => {
+      expect(brokenChineseLines(readFileSync(zh, 'utf8'))).toEqual([]);
     });
 
     it('has as many sections as the English guide', () => {

@@ -13,7 +13,7 @@ export const markdownFiles = (dir: string): string[] =>
   });
 
 /** Markdown with its fenced code blocks blanked out: links and headings there are not links or headings. */
-const prose = (markdown: string): string => markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
+export const prose = (markdown: string): string => markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
 
 /** The anchor GitHub gives a heading: lower case, punctuation dropped (CJK letters kept), spaces to hyphens. */
 export const slug = (heading: string): string =>

@@ -36,6 +36,17 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     expect(run(['status', '--place', '道里区']).stdout.split('\n')[0]).toMatch(/^区县视图：道里区 — /);
   });
 
+  it('shows an audit trail in Chinese, its times in the plan\'s time zone', () => {
+    const r = run(['audit', '--task', '3', '--metric', 't03-child-friendly-communities']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^审计：任务 3 .* — .*（t03-child-friendly-communities）$/);
+    expect(lines[2]).toBe('时点：统计截至 2024-10-01，账本记录截至 2024-10-01 10:00 (+08:00)');
+    expect(r.stdout).toMatch(/\n  位置 +事件编号 +类型 +作用于 +区县 +数据截至 +记录时间 /);
+    expect(r.stdout).toMatch(/上报 .* 道里区 +2024-09-30 +2024-10-01 10:00 .* 有效\n/);
+    expect(lines.at(-2)).toBe('重放：事件得出 12；与所示数值一致。');
+  });
+
   it('switches to English with --lang en, before or after the command, and with $MINSHENG_LANG', () => {
     expect(run(['status', '--lang', 'en']).stdout).toMatch(/^City view — /);
     expect(run(['--lang=en', 'status']).stdout).toMatch(/^City view — /);

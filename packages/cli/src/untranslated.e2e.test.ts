@@ -32,7 +32,7 @@ describe('no English in the Chinese output (issue 18)', () => {
   });
   afterAll(() => tmp.remove());
 
-  it.each([[REPORT], [['status']], [['status', '--by', 'district']], [['status', '--by', 'unit']], [['verify']], [['audit', '--task', '3', '--metric', 't03-child-friendly-communities']]])('%j', (args) => {
+  it.each([[REPORT], [['status']], [['status', '--by', 'district']], [['status', '--by', 'unit']], [['verify']], [['plan', 'list']], [['deadlines']], [['audit', '--task', '3', '--metric', 't03-child-friendly-communities']]])('%j', (args) => {
     const r = run(args);
     expect(r.code).toBe(0);
     // The audit's rule is the read model's own sentence, in English (packages/projections), not a catalogue message.

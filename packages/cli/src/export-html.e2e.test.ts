@@ -32,7 +32,7 @@ describe('export --format html and serve: the dashboard from the command line', 
     [['--format', 'html', '--by', 'district'], /--by is for csv and json: --format html writes the city board$/],
     [['--format', 'html', '--place', '道里区'], /--place is for csv and json: --format html writes the city board$/],
     [['--format', 'csv', '--lang', 'en'], /--lang is for --format html: csv and json keep the ledger's own words$/],
-    [['--format', 'html', '--lang', 'fr'], /argument 'fr' is invalid. Allowed choices are zh-CN, en\.$/],
+    [['--format', 'html', '--lang', 'fr'], /--lang: "fr" is not a language the CLI speaks: give zh-CN or en$/],
     [['--format', 'pdf'], /argument 'pdf' is invalid. Allowed choices are csv, json, html, xlsx\.$/],
   ])('refuses export %j with one line, writing nothing', (args, line) => {
     const out = join(tmp.dir, 'refused.html');
@@ -42,7 +42,7 @@ describe('export --format html and serve: the dashboard from the command line', 
 
   it.each([
     [['--port', '70000'], /argument '70000' is invalid. It must be a port number from 0 to 65535/],
-    [['--lang', 'de'], /argument 'de' is invalid. Allowed choices are zh-CN, en\.$/],
+    [['--lang', 'de'], /--lang: "de" is not a language the CLI speaks: give zh-CN or en$/],
   ])('refuses serve %j with one line', (args, line) => {
     expectRefusal(cli(['serve', ...at, ...args]), 2, line);
   });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectRefusal } from './testing/flows';
-import { cli, MAIN, openSqlite, ROOT, SEED, tempDir } from './testing/run-cli';
+import { cli, MAIN, openSqlite, ROOT, SEED, tempDir, TEST_LANG } from './testing/run-cli';
 
 const JAN = '2024-01-02T09:00:00+08:00';
 const OCT = '2024-10-01T10:00:00+08:00';
@@ -87,7 +87,7 @@ describe('messages: one line for each bad input, and no stack traces', () => {
     const before = readFileSync(copy);
     // Root writes through file modes: run the CLI as nobody, whom the modes bind.
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const run = (args: string[]) => spawnSync(process.execPath, [MAIN, ...args, '--db', copy, '--now', OCT], { encoding: 'utf8', cwd: ROOT, ...asUser });
+    const run = (args: string[]) => spawnSync(process.execPath, [MAIN, ...args, '--db', copy, '--now', OCT], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, ...TEST_LANG }, ...asUser });
     for (const args of [['status'], ['verify'], ['plan', 'show'], ['export', '--format', 'json'], ['audit', '--task', '3', '--metric', 't03-child-friendly-communities']]) {
       const r = run(args);
       expect({ args, code: r.status, stderr: r.stderr.replace(/^verify: .*\n/, '') }).toEqual({ args, code: 0, stderr: '' });

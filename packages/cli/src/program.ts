@@ -24,6 +24,7 @@ import { registerCheckpoint } from './commands/checkpoint';
 import { registerKeys } from './commands/keys';
 import { registerProve } from './commands/prove';
 import { CliFailure } from './failure';
+import { chooseLanguage, requestedLanguage, t } from './language';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
 
@@ -37,7 +38,10 @@ export const buildProgram = (): Command => {
     .exitOverride()
     .allowExcessArguments(false)
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(`minsheng: ${oneLine(text)}\n`) });
+    .configureOutput({ outputError: (text, write) => write(`minsheng: ${oneLine(text)}\n`) })
+    // Taken out of argv before parsing (language.ts); listed here for --help.
+    .enablePositionalOptions()
+    .option('--lang <tag>', t('help.lang'));
   registerInit(program);
   registerMigrate(program);
   const plan = program.command('plan').description('the plans: check, import, show, list, compare');
@@ -67,8 +71,17 @@ export const buildProgram = (): Command => {
 
 /** Runs the CLI on `argv` (process.argv form) and returns the exit status. */
 export const run = async (argv: readonly string[]): Promise<number> => {
+  const requested = requestedLanguage(argv, process.env);
+  if (requested.refusal !== null) {
+    process.stderr.write(`minsheng: ${escapeControls(requested.refusal)}\n`);
+    return 2;
+  }
+  if (requested.lang !== null) chooseLanguage(requested.lang);
+  // serve and export take --lang for the dashboard's words too.
+  const command = requested.argv.slice(2).find((a) => !a.startsWith('-'));
+  const args = requested.flag !== null && (command === 'serve' || command === 'export') ? [...requested.argv, '--lang', requested.flag] : requested.argv;
   try {
-    await buildProgram().parseAsync([...argv]);
+    await buildProgram().parseAsync(args);
     return 0;
   } catch (e) {
     // Commander has printed its own one-line message already (or the help).

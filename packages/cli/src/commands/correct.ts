@@ -1,3 +1,4 @@
+import { t } from '../language';
 import type { Command } from 'commander';
 import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
@@ -33,6 +34,6 @@ export const registerCorrect = (program: Command): void => {
       );
     });
     if (run.json) return printJson(r);
-    printLines([`recorded correction ${r.eventId} of ${eventId} at position ${r.position}`, completionLine(r, run.project)]);
+    printLines([t('correct.recorded', { eventId: r.eventId, corrected: eventId, position: r.position }), completionLine(r, run.project)]);
   });
 };

@@ -1,3 +1,4 @@
+import { t } from '../language';
 import type { DeadlineMissedData } from '@minsheng/ledger';
 import type { Command } from 'commander';
 import { LEDGER_INDEX } from '@minsheng/projections';
@@ -14,13 +15,13 @@ import { checkWriteClock, figureContext, ledgerCommand, runOf } from './shared';
 export const missedTable = (missed: readonly DeadlineMissedData[], fc: FigureContext): string[] =>
   renderTable(
     [
-      { header: 'Task', align: 'right' },
-      { header: 'Metric', max: 30 },
-      { header: 'Deadline' },
-      { header: 'Due' },
-      { header: 'Figure', align: 'right' },
-      { header: 'Target', max: 22 },
-      { header: 'Shortfall', align: 'right' },
+      { header: t('col.task'), align: 'right' },
+      { header: t('col.metric'), max: 30 },
+      { header: t('deadlines.col.deadline') },
+      { header: t('deadlines.col.due') },
+      { header: t('col.figure'), align: 'right' },
+      { header: t('col.target'), max: 22 },
+      { header: t('deadlines.col.shortfall'), align: 'right' },
     ],
     missed.map((m) => [String(m.task), fc.targets.get(m.metric)?.metric.name ?? m.metric, m.deadline, m.due, m.value ?? '-', m.target, m.shortfall]),
   );
@@ -72,10 +73,10 @@ export const registerDeadlines = (program: Command): void => {
     const at = localTimeWithZone(now.toISOString(), fc.frame.timeZone);
     if (dryRun) {
       const why = `dry run: a production ledger records deadlines by the system clock, so ${run.now!.option} "${run.now!.text}" only shows what a check then would record; nothing was written`;
-      if (!missed.length) return printLines([`no deadline would be newly missed at ${at}`, why]);
-      return printLines([`${missed.length} missed deadline${missed.length === 1 ? '' : 's'} would be recorded at ${at}:`, ...missedTable(missed, fc), why]);
+      if (!missed.length) return printLines([t('deadlines.wouldNone', { at }), why]);
+      return printLines([t('deadlines.wouldRecord', { count: missed.length, at }), ...missedTable(missed, fc), why]);
     }
-    if (!missed.length) return printLines([`no deadline newly missed at ${at}; nothing recorded`]);
-    printLines([`recorded ${missed.length} missed deadline${missed.length === 1 ? '' : 's'} at ${at}:`, ...missedTable(missed, fc)]);
+    if (!missed.length) return printLines([t('deadlines.none', { at })]);
+    printLines([t('deadlines.recorded', { count: missed.length, at }), ...missedTable(missed, fc)]);
   });
 };

@@ -1,3 +1,4 @@
+import { t } from '../language';
 import type { Command } from 'commander';
 import { printJson, printLines } from '../output/print';
 import { renderTable } from '../output/table';
@@ -38,11 +39,18 @@ export const registerPlanList = (plan: Command): void => {
       return rows;
     }, { reads: true });
     if (run.json) return printJson(rows);
-    if (!rows.length) return printLines(['the ledger has no plan yet; import one with `minsheng plan import <file>`']);
+    if (!rows.length) return printLines([t('plans.none')]);
     printLines(
       renderTable(
-        [{ header: 'Plan' }, { header: 'Title', max: 40 }, { header: 'Document' }, { header: 'Period' }, { header: 'Tasks', align: 'right' }, { header: 'Metrics', align: 'right' }],
-        rows.map((r) => [r.planId, r.title, r.document, `${r.periodStart} to ${r.periodEnd}`, String(r.tasks), String(r.metrics)]),
+        [
+          { header: t('plans.col.plan') },
+          { header: t('plans.col.title'), max: 40 },
+          { header: t('plans.col.document') },
+          { header: t('plans.col.period') },
+          { header: t('plans.col.tasks'), align: 'right' },
+          { header: t('plans.col.metrics'), align: 'right' },
+        ],
+        rows.map((r) => [r.planId, r.title, r.document, t('plans.period', { start: r.periodStart, end: r.periodEnd }), String(r.tasks), String(r.metrics)]),
       ),
     );
   });

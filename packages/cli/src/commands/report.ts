@@ -1,4 +1,5 @@
 import type { ReportResult } from '@minsheng/ledger';
+import { t } from '../language';
 import type { Command } from 'commander';
 import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
@@ -10,10 +11,10 @@ import { checkWriteClock, ledgerCommand, runOf } from './shared';
 /** Whether the event completed its task; with --no-project the check (it reads the read model) is left to `minsheng worker`. */
 export const completionLine = (r: ReportResult, projected = true): string =>
   !projected
-    ? `task ${r.task}: its completion is checked by the worker that applies this report (--no-project)`
+    ? t('report.completionByWorker', { task: r.task })
     : r.completedTask
-    ? `task ${r.task} is complete: every target is met, and its completion was recorded`
-    : `task ${r.task} was not completed by this event`;
+    ? t('report.completed', { task: r.task })
+    : t('report.notCompleted', { task: r.task });
 
 export const registerReport = (program: Command): void => {
   const cmd = planOption(ledgerCommand(program, 'report', "record a responsible unit's cumulative figure for a task's metric in a place, as of a date"))
@@ -32,6 +33,6 @@ export const registerReport = (program: Command): void => {
       );
     });
     if (run.json) return printJson(r);
-    printLines([`recorded report ${r.eventId} at position ${r.position}`, completionLine(r, run.project)]);
+    printLines([t('report.recorded', { eventId: r.eventId, position: r.position }), completionLine(r, run.project)]);
   });
 };

@@ -1,3 +1,4 @@
+import { t } from '../language';
 import type { Command } from 'commander';
 import { unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
@@ -18,6 +19,6 @@ export const registerRetract = (program: Command): void => {
       return unwrap(l.ledger.retract({ ...planIdOf(cmd), eventId, reason: o.reason, ...actorInput(o) }));
     });
     if (run.json) return printJson(r);
-    printLines([`recorded retraction ${r.eventId} of ${eventId} at position ${r.position}`]);
+    printLines([t('retract.recorded', { eventId: r.eventId, retracted: eventId, position: r.position })]);
   });
 };

@@ -6,6 +6,7 @@ import { unwrap, usage } from '../failure';
 import { withEngine, withLedger, type Engine, type OpenLedger, type OpenOptions } from '../open-ledger';
 import { clockOf, fixedNowOf, jsonOption, ledgerLocation, ledgerOptions, projectOption, projectsInline, wantsJson, type FixedNow, type LedgerLocation } from '../options';
 import type { FigureContext } from '../output/figures';
+import { adoptLocale } from '../language';
 
 /**
  * A subcommand that works on a ledger: --db, --database-url, --now, --json and (unless
@@ -43,9 +44,29 @@ export const runOf = (cmd: Command): Run => {
     now,
     location,
     project,
-    ledger: (f, options) => withLedger(location, now ? clock : undefined, f, { project, ...options }),
+    ledger: (f, options) =>
+      withLedger(location, now ? clock : undefined, async (l) => {
+        await adoptPlanLocale(l, cmd.opts<{ plan?: string }>().plan, clock.now().getTime());
+        return f(l);
+      }, { project, ...options }),
     engine: (f, options) => withEngine(location, clock, f, options),
   };
+};
+
+/**
+ * Speaks the plan's language (language.ts): the --plan's, or the one all the ledger's plans share.
+ * Read straight from the read model, so nothing is projected or refused here: a ledger that cannot
+ * say leaves the language as it was, and the command meets the problem itself.
+ */
+const adoptPlanLocale = async (l: OpenLedger, planId: string | undefined, at: number): Promise<void> => {
+  try {
+    const ids = planId !== undefined ? [planId] : await l.readModel.reader.planIds();
+    const locales = new Set<string | undefined>();
+    for (const id of ids) locales.add((await l.readModel.reader.frame(id, at))?.data.locale);
+    if (locales.size === 1) adoptLocale([...locales][0]);
+  } catch {
+    // A read model not made yet or damaged: the command itself says so.
+  }
 };
 
 /** --threads, for a command that may read the log in threads while it writes the read model (`what`). */

@@ -1,3 +1,4 @@
+import { t } from '../language';
 import type { Command } from 'commander';
 import { integrity, unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
@@ -29,7 +30,7 @@ export const registerVerify = (program: Command): void => {
       const c = await run.engine((e) => checkLogAgainst(e.store, checkpoint), { reads: true });
       if ('reason' in c) throw integrity(`event at position ${c.position}${c.eventId ? ` (${c.eventId})` : ''} fails verification: ${c.reason}`);
     }
-    if (!run.json) printLines([`verified ${r.events} events: every hash and link holds; head hash ${r.head}`]);
+    if (!run.json) printLines([t('verify.ok', { count: r.events, head: r.head })]);
     if (checkpoint && !run.json)
       printLines([`the log extends the checkpoint of ${checkpoint.time} (${checkpoint.size} events, signed by ${checkpoint.signedBy.join(', ')}): its first ${checkpoint.size} events have the root it signs, and every event matches the Merkle tree recorded as it was appended`]);
   });

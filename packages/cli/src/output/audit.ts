@@ -1,6 +1,7 @@
 import type { Source } from '@minsheng/core';
 import type { AuditTrail, TrailEntry } from '@minsheng/projections';
 import { renderTable, type Column } from './table';
+import { statusWord, t as msg } from '../language';
 import { localTime, localTimeWithZone } from './time';
 
 export interface AuditTextOptions {
@@ -17,13 +18,7 @@ export interface AuditTextOptions {
 const sourceText = (s: Source | null): string =>
   s ? [s.document, s.note, s.attachmentSha256 ? `sha256 ${s.attachmentSha256.slice(0, 12)}…` : undefined].filter(Boolean).join('; ') : '';
 
-const TYPE: Record<TrailEntry['type'], string> = {
-  ProgressReported: 'reported',
-  ProgressCorrected: 'corrected',
-  ProgressRetracted: 'retracted',
-};
-
-const stateText = (e: TrailEntry): string => (!e.known ? 'not yet known' : e.inForce ? 'in force' : 'known');
+const stateText = (e: TrailEntry): string => msg(!e.known ? 'audit.state.notKnown' : e.inForce ? 'audit.state.inForce' : 'audit.state.known');
 
 /** The audit trail of one figure, for people: the figure, its rule, its lineage, every event, the replay. */
 export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
@@ -31,25 +26,25 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
   const positionOf = new Map(t.entries.map((e) => [e.eventId, e.position]));
   const ref = (eventId: string) => (positionOf.has(eventId) ? `#${positionOf.get(eventId)}` : ids ? eventId : '');
   const value = t.value === null ? null : o.unit === '%' ? `${t.value}%` : o.unit ? `${t.value} ${o.unit}` : t.value;
-  const figure = value === null ? 'nothing reported' : `${value}${t.percent !== null ? ` (${t.percent}% of target)` : ''}`;
+  const figure = value === null ? msg('audit.nothingReported') : t.percent !== null ? msg('audit.ofTarget', { value, percent: t.percent }) : value;
   const lines = [
-    `Audit of task ${t.task} ${t.taskTitle} — ${t.metricName} (${t.metric})`,
-    `Figure: ${t.placeName} ${figure}; target ${t.target}; ${t.met ? 'met' : 'not met'}; ${t.status}`,
-    `Moment: as of ${t.asOf}, as known at ${localTimeWithZone(t.knownAt, o.timeZone)}`,
-    `Rule: ${t.rule}`,
+    msg('audit.heading', { task: t.task, taskTitle: t.taskTitle, metricName: t.metricName, metric: t.metric }),
+    msg('audit.figure', { place: t.placeName, figure, target: t.target, met: msg(t.met ? 'audit.met' : 'audit.notMet'), status: statusWord(t.status) }),
+    msg('audit.moment', { asOf: t.asOf, knownAt: localTimeWithZone(t.knownAt, o.timeZone) }),
+    msg('audit.rule', { rule: t.rule }),
     '',
-    `Lineage: ${t.lineage.length} place figure${t.lineage.length === 1 ? '' : 's'} in force`,
+    msg('audit.lineage', { count: t.lineage.length }),
   ];
   if (t.lineage.length)
     lines.push(
       ...renderTable(
-        [{ header: 'Place' }, { header: 'Figure' }, { header: 'Value', align: 'right' }, { header: 'As of' }, { header: 'Event' }],
+        [{ header: msg('audit.col.place') }, { header: msg('audit.col.figure') }, { header: msg('audit.col.value'), align: 'right' }, { header: msg('audit.col.asOf') }, { header: msg('audit.col.event') }],
         t.lineage.map((l) => [
           l.placeName,
           l.figure,
           l.value,
           l.asOf,
-          l.eventId === l.reportId ? ref(l.eventId) : `${ref(l.eventId)} correcting ${ref(l.reportId)}`,
+          l.eventId === l.reportId ? ref(l.eventId) : msg('audit.correcting', { event: ref(l.eventId), report: ref(l.reportId) }),
         ]),
       ).map((l) => `  ${l}`),
     );
@@ -57,38 +52,38 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
   if (t.revisions.length > 1)
     lines.push(
       '',
-      `Target revisions: ${t.revisions.length - 1} (the target in force is the last)`,
+      msg('audit.revisions', { count: t.revisions.length - 1 }),
       ...renderTable(
-        [{ header: 'Pos', align: 'right' }, { header: 'Recorded at' }, { header: 'Target', max: 40 }, { header: 'Document' }, { header: 'Reason', max: 48 }],
+        [{ header: msg('audit.col.pos'), align: 'right' }, { header: msg('audit.col.recordedAt') }, { header: msg('audit.col.target'), max: 40 }, { header: msg('audit.col.document') }, { header: msg('audit.col.reason'), max: 48 }],
         t.revisions.map((r) => [`#${r.position}`, localTime(r.recordedAt, o.timeZone), r.target, r.document, r.reason]),
       ).map((l) => `  ${l}`),
     );
   const columns: Column[] = [
-    { header: 'Pos', align: 'right' },
-    ...(ids ? [{ header: 'Event id' }] : []),
-    { header: 'Type' },
-    { header: 'Acts on' },
-    { header: 'Place' },
-    { header: 'As of' },
-    { header: 'Recorded at' },
-    { header: 'Unit' },
-    { header: 'Person' },
-    { header: 'Figure' },
-    { header: 'Value', align: 'right' },
-    { header: 'Source', max: 48 },
-    { header: 'Reason', max: 48 },
-    ...(ids ? [{ header: 'Hash' }] : []),
-    { header: 'State' },
+    { header: msg('audit.col.pos'), align: 'right' },
+    ...(ids ? [{ header: msg('audit.col.eventId') }] : []),
+    { header: msg('audit.col.type') },
+    { header: msg('audit.col.actsOn') },
+    { header: msg('audit.col.place') },
+    { header: msg('audit.col.asOf') },
+    { header: msg('audit.col.recordedAt') },
+    { header: msg('audit.col.unit') },
+    { header: msg('audit.col.person') },
+    { header: msg('audit.col.figure') },
+    { header: msg('audit.col.value'), align: 'right' },
+    { header: msg('audit.col.source'), max: 48 },
+    { header: msg('audit.col.reason'), max: 48 },
+    ...(ids ? [{ header: msg('audit.col.hash') }] : []),
+    { header: msg('audit.col.state') },
   ];
   lines.push(
     '',
-    `Events: ${t.entries.length}`,
+    msg('audit.events', { count: t.entries.length }),
     ...renderTable(
       columns,
       t.entries.map((e) => [
         `#${e.position}`,
         ...(ids ? [e.eventId] : []),
-        TYPE[e.type],
+        msg(`audit.type.${e.type}`),
         e.eventId === e.reportId ? '' : ref(e.reportId),
         e.placeName,
         e.asOf,
@@ -106,7 +101,9 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
     '',
     // Never hidden: each difference between the read model and the events is a line of its own.
     ...t.faults.map((f) => `READ-MODEL FAULT: ${f}`),
-    `Replay: the events give ${t.replay.value ?? 'nothing'}; ${t.replay.matches ? 'matches the figure shown' : `DOES NOT MATCH the figure shown (${t.value ?? 'nothing'})`}.`,
+    t.replay.matches
+      ? msg('audit.replayMatches', { value: t.replay.value ?? msg('audit.nothing') })
+      : msg('audit.replayDiffers', { value: t.replay.value ?? msg('audit.nothing'), shown: t.value ?? msg('audit.nothing') }),
   );
   return lines;
 };

@@ -1,5 +1,6 @@
 import { isTopPlace, requiredPlaces, type PlanFrame, type TargetSetData } from '@minsheng/core';
 import type { ViewRow } from '@minsheng/projections';
+import { t as msg } from '../language';
 
 /** What a view needs besides its rows to show figures the way the plan writes them. */
 export interface FigureContext {
@@ -21,14 +22,14 @@ export const rowFigure = (row: ViewRow, fc: FigureContext): string => {
       return row.numerator !== null && row.denominator !== null ? `${row.value}% (${row.numerator}/${row.denominator})` : `${row.value}%`;
     case 'milestone': {
       const stages = t?.target.kind === 'milestone' ? t.target.stages : [];
-      if (!isCity) return stages[Number(row.value) - 1] ?? `stage ${row.value}`;
+      if (!isCity) return stages[Number(row.value) - 1] ?? msg('figure.stage', { stage: row.value });
       const required = t ? requiredPlaces(fc.frame, t.metric).length : 0;
-      return `${row.value}/${required} at ${stages[stages.length - 1] ?? 'the final stage'}`;
+      return msg('figure.cityStage', { count: row.value, required, stage: stages[stages.length - 1] ?? msg('figure.finalStage') });
     }
     case 'yesNo': {
       const required = t ? requiredPlaces(fc.frame, t.metric).length : 1;
-      if (!isCity || required === 1) return row.value === '0' ? 'no' : 'yes';
-      return `${row.value}/${required} yes`;
+      if (!isCity || required === 1) return row.value === '0' ? msg('figure.no') : msg('figure.yes');
+      return msg('figure.cityYes', { count: row.value, required });
     }
     default:
       return row.unit ? `${row.value} ${row.unit}` : row.value;
@@ -44,16 +45,16 @@ export const percentCell = (p: string | null): string => (p === null ? '-' : `${
  */
 export const notesCell = (row: ViewRow): string =>
   [
-    row.baseline !== null && row.progress !== null ? `from baseline ${row.baseline}: ${row.progress}% of the way` : '',
-    row.status === 'complete (late)' && row.metOn !== null && row.due !== null ? `met ${row.metOn}, due ${row.due}` : '',
-    row.status === 'provisional' ? 'annual figure due after period end' : '',
-    row.shareOfCity !== null ? `${row.shareOfCity}% of city total` : '',
+    row.baseline !== null && row.progress !== null ? msg('note.baseline', { baseline: row.baseline, progress: row.progress }) : '',
+    row.status === 'complete (late)' && row.metOn !== null && row.due !== null ? msg('note.late', { metOn: row.metOn, due: row.due }) : '',
+    row.status === 'provisional' ? msg('note.provisional') : '',
+    row.shareOfCity !== null ? msg('note.share', { share: row.shareOfCity }) : '',
     // A sum owes nothing from a place the plan gives no part of it: "2/3 places" would read as a gap.
     row.kind !== 'atLeast' && row.kind !== 'approximate' && row.placesReported < row.placesExpected && row.placesReported > 0
-      ? `${row.placesReported}/${row.placesExpected} places`
+      ? msg('note.places', { reported: row.placesReported, expected: row.placesExpected })
       : '',
-    row.completionRecorded ? `completed${row.completedOn ? ` ${row.completedOn}` : ''}` : '',
-    row.deadlinesMissed.length ? `missed ${row.deadlinesMissed.join(', ')}` : '',
+    row.completionRecorded ? (row.completedOn ? msg('note.completedOn', { date: row.completedOn }) : msg('note.completed')) : '',
+    row.deadlinesMissed.length ? msg('note.missed', { deadlines: row.deadlinesMissed.join(msg('list.separator')) }) : '',
   ]
     .filter(Boolean)
-    .join('; ');
+    .join(msg('note.separator'));

@@ -2,6 +2,7 @@ import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
 import { notesCell, percentCell, rowFigure, type FigureContext } from './figures';
 import { renderTable, type Column } from './table';
 import { localTimeWithZone } from './time';
+import { statusWord, t } from '../language';
 
 const STATUSES = [
   'complete',
@@ -23,25 +24,31 @@ const ALWAYS: ReadonlySet<string> = new Set(['complete', 'on track', 'behind', '
 const summary = (rows: readonly ViewRow[]): string =>
   STATUSES.map((s) => [s, rows.filter((r) => r.status === s).length] as const)
     .filter(([s, n]) => ALWAYS.has(s) || n > 0)
-    .map(([s, n]) => `${s} ${n}`)
+    .map(([s, n]) => t('view.count', { status: statusWord(s), count: n }))
     .join(' · ');
 
-const TITLE: Record<View['by'], string> = { task: 'City view', district: 'District view', unit: 'Responsible-unit view' };
+export const viewHeading = (view: View | View<UnitViewRow>, fc: FigureContext, scope?: string): string[] => {
+  const title = t(`view.title.${view.by}`);
+  return [
+    scope ? t('view.headingScoped', { title, scope, plan: fc.frame.title }) : t('view.heading', { title, plan: fc.frame.title }),
+    t('view.moment', {
+      asOf: view.asOf,
+      knownAt: localTimeWithZone(view.knownAt, fc.frame.timeZone),
+      count: view.rows.length,
+      summary: summary(view.rows),
+    }),
+  ];
+};
 
-export const viewHeading = (view: View | View<UnitViewRow>, fc: FigureContext, scope?: string): string[] => [
-  `${TITLE[view.by]}${scope ? `: ${scope}` : ''} — ${fc.frame.title}`,
-  `as of ${view.asOf}, as known at ${localTimeWithZone(view.knownAt, fc.frame.timeZone)}; ${view.rows.length} rows: ${summary(view.rows)}`,
-];
-
-const common: Column[] = [
-  { header: 'Task', align: 'right' },
-  { header: 'Metric', max: 30 },
-  { header: 'Target', max: 22 },
-  { header: 'Figure', max: 26 },
-  { header: '%', align: 'right' },
-  { header: 'Sched.', align: 'right' },
-  { header: 'Status' },
-  { header: 'Notes' },
+const common = (): Column[] => [
+  { header: t('col.task'), align: 'right' },
+  { header: t('col.metric'), max: 30 },
+  { header: t('col.target'), max: 22 },
+  { header: t('col.figure'), max: 26 },
+  { header: t('col.percent'), align: 'right' },
+  { header: t('col.scheduled'), align: 'right' },
+  { header: t('col.status') },
+  { header: t('col.notes') },
 ];
 
 const commonCells = (r: ViewRow, fc: FigureContext): string[] => [
@@ -51,7 +58,7 @@ const commonCells = (r: ViewRow, fc: FigureContext): string[] => [
   rowFigure(r, fc),
   percentCell(r.percent),
   percentCell(r.scheduled),
-  r.status,
+  statusWord(r.status),
   notesCell(r),
 ];
 
@@ -59,16 +66,16 @@ const commonCells = (r: ViewRow, fc: FigureContext): string[] => [
 export const viewTable = (view: View | View<UnitViewRow>, fc: FigureContext): string[] => {
   switch (view.by) {
     case 'task':
-      return renderTable(common, view.rows.map((r) => commonCells(r, fc)));
+      return renderTable(common(), view.rows.map((r) => commonCells(r, fc)));
     case 'district':
       return renderTable(
-        [{ header: 'Place' }, ...common],
+        [{ header: t('col.place') }, ...common()],
         view.rows.map((r) => [r.placeName, ...commonCells(r, fc)]),
       );
     case 'unit':
       return renderTable(
-        [{ header: 'Unit' }, { header: 'Role' }, ...common],
-        (view.rows as readonly UnitViewRow[]).map((r) => [r.responsibleUnit, r.role, ...commonCells(r, fc)]),
+        [{ header: t('col.unit') }, { header: t('col.role') }, ...common()],
+        (view.rows as readonly UnitViewRow[]).map((r) => [r.responsibleUnit, r.role === 'lead' || r.role === 'co-responsible' ? t(`role.${r.role}`) : r.role, ...commonCells(r, fc)]),
       );
   }
 };

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { MAIN, ROOT } from './run-cli';
+import { MAIN, ROOT, TEST_LANG } from './run-cli';
 
 /** Where the browser tests leave their screenshots for review. */
 export const SCREENSHOTS = join(ROOT, '.tmp', 'browser');
@@ -32,7 +32,7 @@ export interface ServeProcess {
 
 export const startServe = (args: readonly string[]): Promise<ServeProcess> =>
   new Promise((resolve, reject) => {
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...TEST_LANG };
     for (const k of ['MINSHENG_DB', 'MINSHENG_NOW', 'DATABASE_URL']) delete env[k];
     const child: ChildProcess = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--json', ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

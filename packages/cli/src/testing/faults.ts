@@ -9,7 +9,7 @@ import { openLedger } from '../open-ledger';
 import type { LedgerLocation } from '../options';
 import type { Backend } from './backends';
 import { prng } from './processes';
-import { MAIN, ROOT } from './run-cli';
+import { MAIN, ROOT, TEST_LANG } from './run-cli';
 
 /*
  * The fault suite: a child process (the built CLI, or the writer beside this file that reports
@@ -148,7 +148,7 @@ const runAndKill = async (argv: string[], delayMs: number | null): Promise<{ kil
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MINSHENG_NOW: '', MINSHENG_NO_PROJECT: '' },
+    env: { ...process.env, ...TEST_LANG, MINSHENG_NOW: '', MINSHENG_NO_PROJECT: '' },
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));

@@ -2,7 +2,7 @@ import { canonicalContentV2, canonicalEvent, linkHash, newEventId } from '@minsh
 import { spawnSync } from 'node:child_process';
 import { withClient } from './engines';
 import { JAN, OCT1, OCT5, OCT6, type LedgerUnderTest } from './flows';
-import { cli, json, MAIN, openSqlite, SEED, type CliResult } from './run-cli';
+import { cli, json, MAIN, openSqlite, SEED, TEST_LANG, type CliResult } from './run-cli';
 
 /*
  * The ledger's integrity checks, run as processes on a ledger damaged behind the library as an
@@ -79,7 +79,7 @@ const expectIntegrityRefusal = (r: CliResult, line: RegExp): void => {
 
 /** The worker run as a process until it exits by itself (at most a minute). */
 const worker = (args: readonly string[]): CliResult => {
-  const base = { ...process.env };
+  const base: NodeJS.ProcessEnv = { ...process.env, ...TEST_LANG };
   for (const k of ['MINSHENG_DB', 'MINSHENG_NOW', 'DATABASE_URL']) delete base[k];
   const r = spawnSync(process.execPath, [MAIN, 'worker', '--poll-ms', '50', ...args], { env: base, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

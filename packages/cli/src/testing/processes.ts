@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { MAIN, ROOT, type CliResult } from './run-cli';
+import { MAIN, ROOT, TEST_LANG, type CliResult } from './run-cli';
 import { seededRandom } from '../demo/prng';
 
 /** The caller's environment without the variables that name a ledger or fix the clock. */
 const cleanEnv = (env: Record<string, string>): NodeJS.ProcessEnv => {
-  const base = { ...process.env };
+  const base: NodeJS.ProcessEnv = { ...process.env, ...TEST_LANG };
   for (const k of ['MINSHENG_DB', 'MINSHENG_NOW', 'DATABASE_URL', 'MINSHENG_NO_PROJECT']) delete base[k];
   return { ...base, ...env };
 };

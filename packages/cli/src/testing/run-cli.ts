@@ -15,9 +15,15 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `minsheng args…` without the caller's MINSHENG_DB, MINSHENG_NOW and DATABASE_URL, unless `env` sets them. */
+/**
+ * The language tests expect unless they set MINSHENG_LANG: English, though the Harbin plan's
+ * locale is zh-CN, so that the tests written in English keep reading what they read.
+ */
+export const TEST_LANG = { MINSHENG_LANG: 'en' } as const;
+
+/** Runs `minsheng args…` without the caller's MINSHENG_DB, MINSHENG_NOW and DATABASE_URL, unless `env` sets them; in English unless it sets MINSHENG_LANG. */
 export const cli = (args: readonly string[], env: Record<string, string> = {}, cwd?: string): CliResult => {
-  const base = { ...process.env };
+  const base: NodeJS.ProcessEnv = { ...process.env, ...TEST_LANG };
   for (const k of ['MINSHENG_DB', 'MINSHENG_NOW', 'DATABASE_URL']) delete base[k];
   const r = spawnSync(process.execPath, [MAIN, ...args], { env: { ...base, ...env }, encoding: 'utf8', cwd: cwd ?? ROOT });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -37,6 +37,7 @@ export const planFrame = (plan: Plan): PlanFrame => ({
   // Only when the plan states it: a plan without it publishes the same frame as before.
   ...(plan.asOfGraceDays !== undefined ? { asOfGraceDays: plan.asOfGraceDays } : {}),
   timeZone: plan.timeZone,
+  ...(plan.locale !== undefined ? { locale: plan.locale } : {}),
   ...(plan.onTrackTolerance !== undefined ? { onTrackTolerance: plan.onTrackTolerance } : {}),
   ...(plan.approximateTolerance !== undefined ? { approximateTolerance: plan.approximateTolerance } : {}),
   places: plan.places,

@@ -19,6 +19,7 @@ export const PlanPublished = PlanSchema.pick({
   periodEnd: true,
   asOfGraceDays: true,
   timeZone: true,
+  locale: true,
   onTrackTolerance: true,
   approximateTolerance: true,
   places: true,

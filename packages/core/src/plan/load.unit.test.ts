@@ -16,6 +16,12 @@ describe('parsePlan', () => {
     if (isRight(r)) expect(r.right.tasks[0]!.metrics[0]!.level).toBe('district');
   });
 
+  it('takes a locale the ledger speaks, and refuses any other tag in one line', () => {
+    const r = parsePlan({ ...validPlan(), locale: 'zh-CN' }, 'sample.json');
+    expect(isRight(r) && r.right.locale).toBe('zh-CN');
+    expect(pairs({ ...validPlan(), locale: 'fr' })).toEqual([['locale', 'must be a language the ledger speaks: "zh-CN" or "en"']]);
+  });
+
   it('lists EVERY problem with its path and reason, schema and cross-checks together', () => {
     const p = draft();
     p.tasks[0].metrics[0].target.unit = '盏'; // a unit neither built in nor declared (辆 is built in since issue 15)

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { MetricLevel, TargetSchema, UnitCode } from '../kinds/schemas';
 import { MetricStatusFields, PlanStatusFields } from './status-schema';
 
+/** The languages (BCP 47 tags) a plan may name as its `locale`. */
+export const PLAN_LOCALES = ['zh-CN', 'en'] as const;
+export type PlanLocale = (typeof PLAN_LOCALES)[number];
+
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "t01-stations"');
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
@@ -93,6 +97,11 @@ export const PlanSchema = z
     asOfGraceDays: z.number().int().min(0).max(366).optional(),
     /** UTC offset of the plan's dates, e.g. "+08:00". */
     timeZone: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be a UTC offset such as "+08:00"'),
+    /**
+     * The language people read the plan's answers in (BCP 47): the CLI's words default to it.
+     * Only the languages the ledger speaks; left out, English.
+     */
+    locale: z.enum(PLAN_LOCALES, `must be a language the ledger speaks: ${PLAN_LOCALES.map((l) => `"${l}"`).join(' or ')}`).optional(),
     ...PlanStatusFields,
     places: z.array(PlaceSchema).min(1),
     /** Units of measure beyond the built-in ones (see DeclaredUnitSchema). */

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { cli, SEED, tempDir } from './testing/run-cli';
+
+/* Issue 18: the Harbin plan's locale is zh-CN, so the CLI speaks Chinese to its office unless told otherwise. */
+
+const JAN = '2024-01-02T09:00:00+08:00';
+const OCT = '2024-10-01T10:00:00+08:00';
+/** No MINSHENG_LANG: the plan's locale decides (the test runners pin English otherwise). */
+const PLAN_LANG = { MINSHENG_LANG: '' };
+const REPORT = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30', '--by', '市妇联'];
+
+describe('the CLI in the plan\'s language (issue 18)', () => {
+  const tmp = tempDir();
+  const at = ['--db', join(tmp.dir, 'ledger.db')];
+  const run = (args: string[], env: Record<string, string> = PLAN_LANG) => cli([...args, ...at, '--now', OCT], env);
+
+  beforeAll(() => {
+    expect(cli(['init', '--simulated', ...at, '--now', JAN]).code).toBe(0);
+    expect(cli(['plan', 'import', SEED, ...at, '--now', JAN]).code).toBe(0);
+  });
+  afterAll(() => tmp.remove());
+
+  it('records a report in Chinese', () => {
+    const r = run(REPORT);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^已记录上报 [0-9A-Z]{26}，位置 \d+\n任务 3 未因此事件办结\n$/);
+  });
+
+  it('shows the status in Chinese by default, with the dashboard\'s status words and Chinese headers', () => {
+    const r = run(['status']);
+    expect(r.code).toBe(0);
+    const [title, moment, , header] = r.stdout.split('\n');
+    expect(title).toMatch(/^全市视图 — 哈尔滨市/);
+    expect(moment).toMatch(/^统计截至 2024-10-01，账本记录截至 2024-10-01 10:00 \(\+08:00\)；共 50 行：已完成 \d+ · 序时推进 \d+ · 滞后 \d+ · 未完成 \d+ · 未启动 \d+/);
+    expect(header!.split(/\s+/).filter(Boolean)).toEqual(['序号', '指标', '目标', '完成值', '完成率', '序时进度', '状态', '备注']);
+    expect(run(['status', '--place', '道里区']).stdout.split('\n')[0]).toMatch(/^区县视图：道里区 — /);
+  });
+
+  it('shows an audit trail in Chinese, its times in the plan\'s time zone', () => {
+    const r = run(['audit', '--task', '3', '--metric', 't03-child-friendly-communities']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^审计：任务 3 .* — .*（t03-child-friendly-communities）$/);
+    expect(lines[2]).toBe('时点：统计截至 2024-10-01，账本记录截至 2024-10-01 10:00 (+08:00)');
+    expect(r.stdout).toMatch(/\n  位置 +事件编号 +类型 +作用于 +区县 +数据截至 +记录时间 /);
+    expect(r.stdout).toMatch(/上报 .* 道里区 +2024-09-30 +2024-10-01 10:00 .* 有效\n/);
+    expect(lines.at(-2)).toBe('重放：事件得出 12；与所示数值一致。');
+  });
+
+  it('switches to English with --lang en, before or after the command, and with $MINSHENG_LANG', () => {
+    expect(run(['status', '--lang', 'en']).stdout).toMatch(/^City view — /);
+    expect(run(['--lang=en', 'status']).stdout).toMatch(/^City view — /);
+    expect(run(['status'], { MINSHENG_LANG: 'en' }).stdout).toMatch(/^City view — /);
+    // --lang wins over the environment.
+    expect(run(['status', '--lang', 'zh-CN'], { MINSHENG_LANG: 'en' }).stdout).toMatch(/^全市视图 — /);
+  });
+
+  it('keeps --json in machine keys', () => {
+    const rows = JSON.parse(run(['status', '--json']).stdout).rows as { status: string }[];
+    expect(rows.every((row) => /^[a-z ()]+$/.test(row.status))).toBe(true);
+  });
+
+  it.each([
+    [['--lang', 'fr'], {}, '--lang: "fr" is not a language the CLI speaks: give zh-CN or en'],
+    [[], { MINSHENG_LANG: 'klingon' }, '$MINSHENG_LANG: "klingon" is not a language the CLI speaks: give zh-CN or en'],
+  ])('refuses an unknown language %j %j in one line, exit 2', (flag, env, line) => {
+    const r = run(['status', ...flag], env);
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `minsheng: ${line}\n`]);
+  });
+});

@@ -208,3 +208,19 @@ describe('plan checks: written words against the target (issue 15)', () => {
     expect(withTarget('达到80%', share('80'))).toEqual([]);
   });
 });
+
+describe('plan checks: a metric quotes its task', () => {
+  it('accepts a source that is in its task\'s description, and refuses one that is not, naming the metric', () => {
+    const ok = draft() as any;
+    ok.tasks[0].metrics[0].source = '建成10个就业服务站';
+    expect(isRight(parsePlan(ok))).toBe(true);
+    const p = draft() as any;
+    p.tasks[0].metrics[0].source = '建成12个就业服务站';
+    expect(pairs(p)).toEqual([
+      [
+        'tasks[0].metrics[0].source',
+        'metric "t01-stations": its source "建成12个就业服务站" is not in task 1\'s description: a source quotes the task\'s text exactly',
+      ],
+    ]);
+  });
+});

@@ -61,6 +61,8 @@ export const MetricSchema = z
     level: MetricLevel.default('district'),
     /** Places a milestone or yes/no must reach everywhere, or the places a metric is limited to. */
     places: z.array(Id).optional(),
+    /** The exact sentence or clause of the task's description this metric comes from. */
+    source: z.string().min(1).optional(),
     ...MetricStatusFields,
   })
   .strict();

@@ -144,6 +144,11 @@ export const statusProblems = (input: Obj): StatusProblem[] => {
           add(`${at}.allocation`, `the places' targets add up to ${total.toFixed()}, not the city's ${value}: a split of a city sum adds up to it`);
       }
 
+      const source = str(m.source);
+      const description = str(t.description);
+      if (source !== undefined && description !== undefined && !description.includes(source))
+        add(`${at}.source`, `metric "${String(m.id)}": its source "${source}" is not in task ${String(t.number)}'s description: a source quotes the task's text exactly`);
+
       if (isObj(m.sources))
         for (const k of Object.keys(m.sources))
           if (!(k in m) || k === 'sources') add(`${at}.sources.${k}`, `"${k}" is not a field of this metric: a source explains a value the metric has`);

@@ -1,5 +1,5 @@
 import type { Source } from '@minsheng/core';
-import type { AuditTrail, TrailEntry } from '@minsheng/projections';
+import type { AuditTrail, TrailEntry, TrailOutcome } from '@minsheng/projections';
 import { renderTable, type Column } from './table';
 import { localTime, localTimeWithZone } from './time';
 
@@ -24,6 +24,9 @@ const TYPE: Record<TrailEntry['type'], string> = {
 };
 
 const stateText = (e: TrailEntry): string => (!e.known ? 'not yet known' : e.inForce ? 'in force' : 'known');
+
+/** Where an outcome stands at the moment: not yet recorded, dated later, or in effect. */
+const outcomeState = (o: TrailOutcome): string => (!o.known ? 'not yet known' : !o.effective ? 'after as-of' : 'in effect');
 
 /** The audit trail of one figure, for people: the figure, its rule, its lineage, every event, the replay. */
 export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
@@ -61,6 +64,41 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
       ...renderTable(
         [{ header: 'Pos', align: 'right' }, { header: 'Recorded at' }, { header: 'Target', max: 40 }, { header: 'Document' }, { header: 'Reason', max: 48 }],
         t.revisions.map((r) => [`#${r.position}`, localTime(r.recordedAt, o.timeZone), r.target, r.document, r.reason]),
+      ).map((l) => `  ${l}`),
+    );
+  // The ledger's conclusions about the metric (its task's stream), with the moment's two axes applied.
+  const completed = t.outcomes.some((x) => x.type === 'TaskCompleted');
+  if (t.outcomes.length)
+    lines.push(
+      '',
+      `Outcomes: ${t.outcomes.length} (from the task's events)`,
+      ...renderTable(
+        [
+          { header: 'Pos', align: 'right' },
+          { header: 'Outcome' },
+          { header: 'On' },
+          { header: 'Recorded at' },
+          { header: 'Deadline', max: 40 },
+          { header: 'Figure', align: 'right' },
+          { header: 'Target' },
+          { header: 'Short' },
+          ...(completed ? [{ header: 'From' }] : []),
+          ...(ids ? [{ header: 'Hash' }] : []),
+          { header: 'State' },
+        ],
+        t.outcomes.map((x) => [
+          `#${x.position}`,
+          x.type === 'TaskCompleted' ? 'task completed' : 'deadline missed',
+          x.on,
+          localTime(x.recordedAt, o.timeZone),
+          x.deadline ? `${x.deadline.id}: ${x.deadline.description ?? x.deadline.kind}` : '',
+          x.value ?? 'nothing',
+          x.target,
+          x.shortfall,
+          ...(completed ? [x.eventPositions.map((p, i) => (p === null ? (ids ? x.events[i]! : '…') : `#${p}`)).join(' ')] : []),
+          ...(ids ? [x.hash.slice(0, 12)] : []),
+          outcomeState(x),
+        ]),
       ).map((l) => `  ${l}`),
     );
   const columns: Column[] = [

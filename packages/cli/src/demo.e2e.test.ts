@@ -31,6 +31,10 @@ describe('minsheng demo', () => {
     expect(out).toMatch(/Lineage: 3 place figures in force/);
     expect(out).toMatch(/corrected\s+#\d+\s+巴彦县 .*一座桥梁尚未通过交工验收，不应计入\s+in force/);
     expect(out).toMatch(/Replay: the events give 17; matches the figure shown\./);
+    // The trail ends in what the ledger concluded: both completion deadlines missed, each with the plan's words.
+    expect(out).toMatch(/Outcomes: 2 \(from the task's events\)/);
+    expect(out).toMatch(/#\d+\s+deadline missed\s+2024-10-31\s+2024-11-01 00:00\s+outdoor-completion: 其中涉及室外施工作…\s+18\s+20座\s+2\s+in effect/);
+    expect(out).toMatch(/#\d+\s+deadline missed\s+2024-12-31\s+2025-01-01 00:00\s+completion: 确保在12月底前全面完成民生…\s+17\s+20座\s+3\s+in effect/);
     // It ends with the dashboard: a static board beside the ledger, and how to serve the rest.
     const board = /\nThe city board at year end, one file to open or e-mail: (.*)\n/.exec(out)![1]!;
     expect(board).toBe(file.replace(/\.db$/, '-board.html'));

@@ -120,7 +120,7 @@ describe('export --format xlsx: the supervision workbook (督办台账)', () => 
     // 改造供热老旧管网 220.4 公里 stays 220.4.
     const heating = city.rows.findIndex((r: any) => r.metric === 't18-old-heating-pipes');
     expect(String(rows[heating]![6])).toBe(city.rows[heating].value);
-    expect(rows[heating]![10]).toMatch(/2024-10-31前未按期完成（outdoor-completion）/);
+    expect(rows[heating]![10]).toMatch(/2024-10-31前未按期完成：其中涉及室外施工作业的民生项目要确保在10月底前全面完工(；|$)/);
   });
 
   it('has a sheet per district and per responsible unit with that view\'s rows', () => {

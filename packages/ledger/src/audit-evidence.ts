@@ -1,5 +1,5 @@
-import { progressStream, taskStream, type PlanFrame, type StoredEvent, type TargetSetData } from '@minsheng/core';
-import { figureVersion, indexRows, retraction, targetText, type AuditEvidence, type FigureVersion, type Retraction, type TargetRevision } from '@minsheng/projections';
+import { progressStream, taskStream, type LedgerEventData, type PlanFrame, type StoredEvent, type TargetSetData } from '@minsheng/core';
+import { figureVersion, indexRows, retraction, targetText, type AuditEvidence, type FigureVersion, type Retraction, type TargetRevision, type TrailOutcome } from '@minsheng/projections';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { LedgerDeps } from './context';
@@ -34,6 +34,48 @@ const revisionsAt = (events: readonly StoredEvent[], metric: string, knownAt: nu
   });
 
 /**
+ * The metric's outcomes in its task's stream: the completion that names its figure and every
+ * deadline it missed, each marked known (recorded by `knownAt`) and effective (dated by `asOf`).
+ */
+export const outcomesOf = (
+  frame: PlanFrame,
+  events: readonly StoredEvent[],
+  metric: string,
+  asOf: string,
+  knownAt: number,
+  positionOf: ReadonlyMap<string, number> = new Map(),
+): TrailOutcome[] =>
+  events.flatMap((e): TrailOutcome[] => {
+    const at = { eventId: e.eventId, position: e.position, recordedAt: e.metadata.recordedAt, hash: e.hash, known: Date.parse(e.metadata.recordedAt) <= knownAt };
+    if (e.type === 'TaskCompleted') {
+      const data = e.data as LedgerEventData<'TaskCompleted'>;
+      const figure = data.figures.find((f) => f.metric === metric);
+      if (!figure) return [];
+      return [{ ...at, type: 'TaskCompleted', on: data.completedOn, deadline: null, value: figure.value, target: figure.target, shortfall: null, events: figure.events, eventPositions: figure.events.map((id) => positionOf.get(id) ?? null), effective: data.completedOn <= asOf }];
+    }
+    if (e.type === 'DeadlineMissed') {
+      const data = e.data as LedgerEventData<'DeadlineMissed'>;
+      if (data.metric !== metric) return [];
+      const description = frame.deadlines.find((d) => d.id === data.deadline)?.description ?? null;
+      return [
+        {
+          ...at,
+          type: 'DeadlineMissed',
+          on: data.due,
+          deadline: { id: data.deadline, kind: data.kind, description },
+          value: data.value,
+          target: data.target,
+          shortfall: data.shortfall,
+          events: [],
+          eventPositions: [],
+          effective: data.due <= asOf,
+        },
+      ];
+    }
+    return [];
+  });
+
+/**
  * What an audit replays, read from the event store alone, never from the read model: the
  * metric's target from its task's stream, and every report, correction and retraction in the
  * metric's progress streams at the places audited (one stream per place). Every event comes
@@ -46,6 +88,7 @@ export const auditEvidence = (
   metric: string,
   places: readonly string[],
   knownAt: number,
+  asOf: string,
 ): TE.TaskEither<LedgerFailure, AuditEvidence> =>
   pipe(
     TE.Do,
@@ -54,11 +97,12 @@ export const auditEvidence = (
     TE.map(({ task: taskEvents, progress }) => {
       const versions: FigureVersion[] = [];
       const retractions: Retraction[] = [];
-      for (const e of progress.flat().sort((a, b) => a.position - b.position)) {
+      const read = progress.flat().sort((a, b) => a.position - b.position);
+      for (const e of read) {
         const r = indexRows(e);
         if (r?.table === 'figures') versions.push(figureVersion(r.row));
         else if (r?.table === 'retractions') retractions.push(retraction(r.row));
       }
-      return { target: targetAt(taskEvents, metric, knownAt), versions, retractions, revisions: revisionsAt(taskEvents, metric, knownAt) };
+      return { target: targetAt(taskEvents, metric, knownAt), versions, retractions, revisions: revisionsAt(taskEvents, metric, knownAt), outcomes: outcomesOf(frame, taskEvents, metric, asOf, knownAt, new Map(read.map((e) => [e.eventId, e.position]))) };
     }),
   );

@@ -153,6 +153,19 @@ describe('the embedded ledger on the Harbin 2024 plan', () => {
     const completions = (await run(store.readStream('task-harbin-2024-3'))).filter((e) => e.type === 'TaskCompleted');
     expect(completions).toHaveLength(1);
     expect(completions[0]!.data).toMatchObject({ task: 3, figures: [{ metric: 't03-child-friendly-communities', value: '20' }] });
+    // The audit trail names the completion, the figure and the events it came from (issue 16: the audit is complete).
+    const trail = await run(ledger.audit({ task: 3, metric: 't03-child-friendly-communities' }));
+    expect(trail.outcomes).toEqual([
+      expect.objectContaining({
+        type: 'TaskCompleted', on: '2024-10-01', value: '20', position: completions[0]!.position, hash: completions[0]!.hash,
+        events: [r.eventId, done.eventId], eventPositions: [r.position, done.position], known: true, effective: true,
+      }),
+    ]);
+    // Both axes: before its recording it is not yet known; as of the day before its date (the day it was recorded) it is not in effect.
+    const before = await run(ledger.audit({ task: 3, metric: 't03-child-friendly-communities', knownAt: new Date(Date.parse(completions[0]!.metadata.recordedAt) - 1) }));
+    expect(before.outcomes.map((o) => [o.known, o.effective])).toEqual([[false, true]]);
+    const earlier = await run(ledger.audit({ task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30' }));
+    expect(earlier.outcomes.map((o) => [o.known, o.effective])).toEqual([[true, false]]);
   });
 
   it('records a missed deadline once, never before it passes', async () => {
@@ -174,6 +187,16 @@ describe('the embedded ledger on the Harbin 2024 plan', () => {
     const row13 = row((await run(ledger.status())).rows, 't13-gas-pipe-renewal');
     expect(row13.status).toBe('missed');
     expect(row13.deadlinesMissed).toEqual(['outdoor-completion', 'completion']);
+    // Each missed deadline is in the metric's audit trail, with the plan's words for it; another metric's are not.
+    const trail = await run(ledger.audit({ task: 13, metric: 't13-gas-pipe-renewal' }));
+    expect(trail.outcomes.map((o) => [o.type, o.deadline?.id, o.on, o.value, o.shortfall])).toEqual([
+      ['DeadlineMissed', 'outdoor-completion', '2024-10-31', '300', '200'],
+      ['DeadlineMissed', 'completion', '2024-12-31', '300', '200'],
+    ]);
+    expect(trail.outcomes[0]!.deadline?.description).toBe(plan.deadlines.find((d) => d.id === 'outdoor-completion')!.description);
+    expect(trail.outcomes.every((o) => o.known && o.effective)).toBe(true);
+    const july = await run(ledger.audit({ task: 13, metric: 't13-gas-pipe-renewal', asOf: '2024-07-01', knownAt: new Date('2024-11-15T00:00:00Z') }));
+    expect(july.outcomes.map((o) => [o.deadline?.id, o.known, o.effective])).toEqual([['outdoor-completion', true, false], ['completion', false, false]]);
   });
 
   it('rebuilds the read model from position 0 to exactly the live state', async () => {

@@ -301,7 +301,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.bindW('evidence', ({ frame, place, snap }) => {
           const city = place === undefined || isTopPlace(frame, place);
           const places = city ? bottomPlaces(frame).map((p) => p.id) : [place];
-          return auditEvidence(deps, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt));
+          return auditEvidence(deps, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt), snap.moment.asOf);
         }),
         TE.chainW(({ snap, evidence, place }) =>
           query(async () => auditTrail(snap, evidence, q.task, q.metric, place, { history: q.history ?? false })),

@@ -1,5 +1,5 @@
 import type { Source } from '@minsheng/core';
-import type { AuditTrail, TrailEntry } from '@minsheng/projections';
+import type { AuditTrail, TrailEntry, TrailOutcome } from '@minsheng/projections';
 import { renderTable, type Column } from './table';
 import { statusWord, t as msg } from '../language';
 import { localTime, localTimeWithZone } from './time';
@@ -19,6 +19,9 @@ const sourceText = (s: Source | null): string =>
   s ? [s.document, s.note, s.attachmentSha256 ? `sha256 ${s.attachmentSha256.slice(0, 12)}…` : undefined].filter(Boolean).join('; ') : '';
 
 const stateText = (e: TrailEntry): string => msg(!e.known ? 'audit.state.notKnown' : e.inForce ? 'audit.state.inForce' : 'audit.state.known');
+
+/** Where an outcome stands at the moment: not yet recorded, dated later, or in effect. */
+const outcomeState = (o: TrailOutcome): string => (!o.known ? 'not yet known' : !o.effective ? 'after as-of' : 'in effect');
 
 /** The audit trail of one figure, for people: the figure, its rule, its lineage, every event, the replay. */
 export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
@@ -56,6 +59,41 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
       ...renderTable(
         [{ header: msg('audit.col.pos'), align: 'right' }, { header: msg('audit.col.recordedAt') }, { header: msg('audit.col.target'), max: 40 }, { header: msg('audit.col.document') }, { header: msg('audit.col.reason'), max: 48 }],
         t.revisions.map((r) => [`#${r.position}`, localTime(r.recordedAt, o.timeZone), r.target, r.document, r.reason]),
+      ).map((l) => `  ${l}`),
+    );
+  // The ledger's conclusions about the metric (its task's stream), with the moment's two axes applied.
+  const completed = t.outcomes.some((x) => x.type === 'TaskCompleted');
+  if (t.outcomes.length)
+    lines.push(
+      '',
+      `Outcomes: ${t.outcomes.length} (from the task's events)`,
+      ...renderTable(
+        [
+          { header: 'Pos', align: 'right' },
+          { header: 'Outcome' },
+          { header: 'On' },
+          { header: 'Recorded at' },
+          { header: 'Deadline', max: 40 },
+          { header: 'Figure', align: 'right' },
+          { header: 'Target' },
+          { header: 'Short' },
+          ...(completed ? [{ header: 'From' }] : []),
+          ...(ids ? [{ header: 'Hash' }] : []),
+          { header: 'State' },
+        ],
+        t.outcomes.map((x) => [
+          `#${x.position}`,
+          x.type === 'TaskCompleted' ? 'task completed' : 'deadline missed',
+          x.on,
+          localTime(x.recordedAt, o.timeZone),
+          x.deadline ? `${x.deadline.id}: ${x.deadline.description ?? x.deadline.kind}` : '',
+          x.value ?? 'nothing',
+          x.target,
+          x.shortfall,
+          ...(completed ? [x.eventPositions.map((p, i) => (p === null ? (ids ? x.events[i]! : '…') : `#${p}`)).join(' ')] : []),
+          ...(ids ? [x.hash.slice(0, 12)] : []),
+          outcomeState(x),
+        ]),
       ).map((l) => `  ${l}`),
     );
   const columns: Column[] = [

@@ -83,7 +83,8 @@ const problems = (frame: WorkbookInput['frame'], r: ViewRow): string =>
     .map((id) => {
       const d = frame.deadlines.find((x) => x.id === id);
       if (!d) return `未达期限要求（${id}）`;
-      return `${d.due}前${d.kind === 'report' ? '未按期报送进展' : '未按期完成'}（${id}）`;
+      // The plan's own words for the deadline, so the office reads the rule it set, not an id.
+      return `${d.due}前${d.kind === 'report' ? '未按期报送进展' : '未按期完成'}：${d.description.replace(/[。．.]+$/u, '')}`;
     })
     .join('；');
 

@@ -42,6 +42,37 @@ export interface TargetRevision {
   readonly reason: string | null;
 }
 
+/**
+ * What the ledger concluded about the metric, from its task's stream: the task's completion
+ * naming the metric's figure, and each deadline the metric missed. Listed whenever recorded,
+ * marked by the moment's two axes, so a completion recorded after knownAt or dated after
+ * asOf is shown as such rather than left out.
+ */
+export interface TrailOutcome {
+  readonly eventId: string;
+  readonly position: number;
+  readonly type: 'TaskCompleted' | 'DeadlineMissed';
+  /** The day it takes effect: the completion's day, or the deadline's due day. */
+  readonly on: string;
+  readonly recordedAt: string;
+  /** For a missed deadline: its id, kind and the plan's description of it. */
+  readonly deadline: { readonly id: string; readonly kind: 'completion' | 'report'; readonly description: string | null } | null;
+  /** The metric's figure when completed or at the deadline, in the target's unit; null: nothing reported. */
+  readonly value: string | null;
+  readonly target: string;
+  /** For a missed deadline: how far short. */
+  readonly shortfall: string | null;
+  /** For a completion: the report and correction events the figure was computed from. */
+  readonly events: readonly string[];
+  /** The log position of each of `events`, null where the audit did not read it (another place's stream). */
+  readonly eventPositions: readonly (number | null)[];
+  readonly hash: string;
+  /** Recorded by the moment's knownAt. */
+  readonly known: boolean;
+  /** Dated on or before the moment's asOf. */
+  readonly effective: boolean;
+}
+
 export interface LineageItem {
   readonly place: string;
   readonly placeName: string;
@@ -78,6 +109,8 @@ export interface AuditTrail extends ViewMoment {
   readonly entries: readonly TrailEntry[];
   /** The metric's targets recorded by knownAt, the first and every revision, in log order (from the task's events). */
   readonly revisions: readonly TargetRevision[];
+  /** The task's completion naming this metric and the deadlines it missed, in log order (see TrailOutcome). */
+  readonly outcomes: readonly TrailOutcome[];
   /**
    * The value recomputed from the events alone (AuditEvidence), independently of the read
    * model; `matches` says it equals `value` and the read model shows no fault.
@@ -103,6 +136,8 @@ export interface AuditEvidence {
   readonly retractions: readonly Retraction[];
   /** The metric's targets recorded by knownAt, in log order; absent: none listed. */
   readonly revisions?: readonly TargetRevision[];
+  /** The metric's outcomes from its task's stream, every one recorded, in log order; absent: none listed. */
+  readonly outcomes?: readonly TrailOutcome[];
 }
 
 export class UnknownFigureError extends Error {}
@@ -256,6 +291,7 @@ export const auditTrail = (
     })),
     entries,
     revisions: evidence.revisions ?? [],
+    outcomes: evidence.outcomes ?? [],
     replay: { value: replayValue, matches: faults.length === 0 },
     faults,
   };

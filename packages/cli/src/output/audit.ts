@@ -21,7 +21,7 @@ const sourceText = (s: Source | null): string =>
 const stateText = (e: TrailEntry): string => msg(!e.known ? 'audit.state.notKnown' : e.inForce ? 'audit.state.inForce' : 'audit.state.known');
 
 /** Where an outcome stands at the moment: not yet recorded, dated later, or in effect. */
-const outcomeState = (o: TrailOutcome): string => (!o.known ? 'not yet known' : !o.effective ? 'after as-of' : 'in effect');
+const outcomeState = (o: TrailOutcome): string => msg(!o.known ? 'audit.state.notKnown' : !o.effective ? 'audit.outcome.afterAsOf' : 'audit.outcome.inEffect');
 
 /** The audit trail of one figure, for people: the figure, its rule, its lineage, every event, the replay. */
 export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
@@ -66,28 +66,28 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
   if (t.outcomes.length)
     lines.push(
       '',
-      `Outcomes: ${t.outcomes.length} (from the task's events)`,
+      msg('audit.outcomes', { count: t.outcomes.length }),
       ...renderTable(
         [
-          { header: 'Pos', align: 'right' },
-          { header: 'Outcome' },
-          { header: 'On' },
-          { header: 'Recorded at' },
-          { header: 'Deadline', max: 40 },
-          { header: 'Figure', align: 'right' },
-          { header: 'Target' },
-          { header: 'Short' },
-          ...(completed ? [{ header: 'From' }] : []),
-          ...(ids ? [{ header: 'Hash' }] : []),
-          { header: 'State' },
+          { header: msg('audit.col.pos'), align: 'right' },
+          { header: msg('audit.col.outcome') },
+          { header: msg('audit.col.on') },
+          { header: msg('audit.col.recordedAt') },
+          { header: msg('audit.col.deadline'), max: 40 },
+          { header: msg('audit.col.figure'), align: 'right' },
+          { header: msg('audit.col.target') },
+          { header: msg('audit.col.short') },
+          ...(completed ? [{ header: msg('audit.col.from') }] : []),
+          ...(ids ? [{ header: msg('audit.col.hash') }] : []),
+          { header: msg('audit.col.state') },
         ],
         t.outcomes.map((x) => [
           `#${x.position}`,
-          x.type === 'TaskCompleted' ? 'task completed' : 'deadline missed',
+          msg(x.type === 'TaskCompleted' ? 'audit.outcome.completed' : 'audit.outcome.missed'),
           x.on,
           localTime(x.recordedAt, o.timeZone),
           x.deadline ? `${x.deadline.id}: ${x.deadline.description ?? x.deadline.kind}` : '',
-          x.value ?? 'nothing',
+          x.value ?? msg('audit.nothing'),
           x.target,
           x.shortfall,
           ...(completed ? [x.eventPositions.map((p, i) => (p === null ? (ids ? x.events[i]! : '…') : `#${p}`)).join(' ')] : []),

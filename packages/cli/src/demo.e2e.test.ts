@@ -26,6 +26,11 @@ describe('minsheng demo', () => {
     for (const heading of ['== City view ==', '== District view: 道里区 ==', '== Responsible-unit view ==', '== Audit trail of a corrected figure =='])
       expect(out).toContain(heading);
     expect(out).toMatch(/17\s+全市PM2\.5浓度\s+不超过35微克\/立方米\s+34\.6 微克\/立方米\s+100%\s+100\.0%\s+provisional\s+annual figure due after period end/);
+    // The year ends with every status word a supervision officer signs, each where it applies.
+    expect(out).toMatch(/4\s+优质幼儿园学位\s+25000个左右\s+\d+ 个\s+1(0[6-9]|[1-9]\d)%\s+100\.0%\s+exceeded/);
+    expect(out).toMatch(/15\s+新增建设农村5G基站\s+613个\s+\d+ 个\s+\d+%\s+100\.0%\s+complete \(late\)\s+met 2024-\d\d-\d\d, due 2024-10-31/);
+    expect(out).toMatch(/19\s+危桥改造\s+20座\s+17 座\s+85%\s+100\.0%\s+missed/);
+    expect(out).toMatch(/道里区\s+\d+\s+.*\s+not expected/);
     expect(out).toMatch(/道里区\s+13\s+改造老化燃气管道/);
     expect(out).toMatch(/市住建局\s+lead\s+13\s+改造老化燃气管道/);
     expect(out).toMatch(/Lineage: 3 place figures in force/);

@@ -80,7 +80,8 @@ export const DESIGN: Readonly<Record<string, MetricDesign>> = {
   't02-wage-platform-coverage': { kind: 'ratio', from: 0.55, to: 0.86, places: EVERY_PLACE, doneBy: 11, denominator: [30, 90] },
   't03-child-friendly-communities': { kind: 'count', ratio: 1.1, places: 6, start: 3, doneBy: 9, onlyOnChange: true },
   't04-quality-kindergartens': { kind: 'count', ratio: 1, places: 10, doneBy: 12 },
-  't04-quality-kindergarten-places': { kind: 'count', ratio: 0.91, places: 9, doneBy: 12 },
+  // Above its 左右 band (±5%): the year shows an approximate target over-delivered, "exceeded".
+  't04-quality-kindergarten-places': { kind: 'count', ratio: 1.08, places: 9, doneBy: 12 },
   't04-kindergarten-pilot-areas': { kind: 'yes', months: { daoli: 9, nangang: 9, pingfang: 10, songbei: -10, shangzhi: 11, binxian: 11 } },
   't04-compulsory-education-places': { kind: 'count', ratio: 1.02, places: 10, start: 3, doneBy: 9 },
   't04-high-school-demo-zone': { kind: 'yes', months: { harbin: 12 } },

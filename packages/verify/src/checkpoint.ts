@@ -14,6 +14,11 @@ export interface Checkpoint {
   readonly root: Buffer;
   /** When it was made (ISO 8601, UTC). */
   readonly time: string;
+  /**
+   * Further lines of the signed text after the time (tlog-checkpoint extension lines), each
+   * "name value": a view receipt names the view it signs this way (receipt.ts).
+   */
+  readonly extensions?: readonly string[];
 }
 
 export interface SignedCheckpoint extends Checkpoint {
@@ -24,7 +29,12 @@ export interface SignedCheckpoint extends Checkpoint {
 
 const DASH = '\u2014';
 
-export const checkpointBody = (c: Checkpoint): string => `${c.origin}\n${c.size}\n${c.root.toString('base64')}\ntime ${c.time}\n`;
+export const checkpointBody = (c: Checkpoint): string => {
+  const extensions = c.extensions ?? [];
+  const bad = extensions.find((l) => l === '' || /[\n\r]/.test(l) || l.startsWith('time '));
+  if (bad !== undefined) throw new Error(`a checkpoint's extension is one non-empty line other than its time, not ${JSON.stringify(bad)}`);
+  return `${c.origin}\n${c.size}\n${c.root.toString('base64')}\ntime ${c.time}\n${extensions.map((l) => `${l}\n`).join('')}`;
+};
 
 export const signCheckpoint = (c: Checkpoint, key: SignerKey): string => {
   const body = checkpointBody(c);
@@ -42,7 +52,8 @@ const parseBody = (body: string): Checkpoint | string => {
   if (rootBytes.length !== 32 || rootBytes.toString('base64') !== root) return `its root hash ${JSON.stringify(root)} is not 32 bytes of base64`;
   const time = extensions.find((l) => l.startsWith('time '))?.slice(5);
   if (!time || Number.isNaN(Date.parse(time))) return 'it has no "time" line with an ISO 8601 time';
-  return { origin, size: Number(size), root: rootBytes, time };
+  const others = extensions.filter((l) => !l.startsWith('time '));
+  return { origin, size: Number(size), root: rootBytes, time, ...(others.length ? { extensions: others } : {}) };
 };
 
 /**

@@ -6,3 +6,4 @@ export * from './keys';
 export * from './checkpoint';
 export * from './log';
 export * from './proof';
+export * from './receipt';

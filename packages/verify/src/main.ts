@@ -5,11 +5,13 @@ import type { LogEntry } from './entry';
 import { parseVerifierKey, type VerifierKey } from './keys';
 import { checkLog, isFault } from './log';
 import { checkConsistency, checkInclusion, type Proof } from './proof';
+import { checkViewFile, receiptOf } from './receipt';
 
-const USAGE = `usage: minsheng-verify --key KEY.pub [--key …] --checkpoint FILE [--checkpoint FILE] [--log EVENTS.jsonl] [--proof PROOF.json]
+const USAGE = `usage: minsheng-verify --key KEY.pub [--key …] --checkpoint FILE [--checkpoint FILE] [--log EVENTS.jsonl] [--proof PROOF.json] [--view FILE]
 
 Checks, on your own machine, a Minsheng Ledger log exported with \`minsheng export --events\`,
-its signed checkpoints and proofs. Prints what holds and exits 0 (yes), or names what fails
+its signed checkpoints and proofs, and a view exported with \`minsheng export --key\` against
+its receipt (FILE.receipt, given as --checkpoint: it signs the log the view was computed from). Prints what holds and exits 0 (yes), or names what fails
 and exits 3 (no); 2 for bad arguments, 1 for a file it cannot read.`;
 
 class Exit extends Error {
@@ -26,8 +28,8 @@ const read = (file: string): string => {
   }
 };
 
-const parseArgs = (argv: readonly string[]): Record<'key' | 'checkpoint' | 'log' | 'proof', string[]> => {
-  const out = { key: [] as string[], checkpoint: [] as string[], log: [] as string[], proof: [] as string[] };
+const parseArgs = (argv: readonly string[]): Record<'key' | 'checkpoint' | 'log' | 'proof' | 'view', string[]> => {
+  const out = { key: [] as string[], checkpoint: [] as string[], log: [] as string[], proof: [] as string[], view: [] as string[] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') throw new Exit(0, USAGE);
@@ -39,8 +41,9 @@ const parseArgs = (argv: readonly string[]): Record<'key' | 'checkpoint' | 'log'
   }
   if (out.key.length === 0) throw new Exit(2, '--key: give the verifier key (.pub) of the ledger that signed the checkpoints');
   if (out.checkpoint.length === 0 || out.checkpoint.length > 2) throw new Exit(2, '--checkpoint: give one checkpoint, or two for a consistency proof');
-  if (out.log.length > 1 || out.proof.length > 1) throw new Exit(2, 'give --log and --proof at most once each');
-  if (out.log.length === 0 && out.proof.length === 0) throw new Exit(2, 'nothing to check: give --log, --proof or both');
+  if (out.log.length > 1 || out.proof.length > 1 || out.view.length > 1) throw new Exit(2, 'give --log, --proof and --view at most once each');
+  if (out.log.length + out.proof.length + out.view.length === 0) throw new Exit(2, 'nothing to check: give --log, --proof, --view or several');
+  if (out.view.length && out.checkpoint.length !== 1) throw new Exit(2, '--view: give its receipt (FILE.receipt) as the one --checkpoint');
   return out;
 };
 
@@ -72,6 +75,21 @@ export const run = (argv: readonly string[], print: (line: string) => void): num
     return c;
   });
   checkpoints.sort((a, b) => a.size - b.size);
+
+  if (args.view[0]) {
+    const file = args.view[0];
+    const receipt = receiptOf(checkpoints[0]!);
+    if (typeof receipt === 'string') throw new Exit(3, `no: checkpoint ${args.checkpoint[0]}: ${receipt}`);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      throw new Exit(1, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    const bad = checkViewFile(receipt, bytes);
+    if (bad) throw new Exit(3, `no: ${file}: ${bad}`);
+    print(`yes: ${file} is the ${receipt.format} view of plan ${receipt.plan} as of ${receipt.asOf}, known at ${receipt.knownAt}, computed from the first ${checkpoints[0]!.size} events`);
+  }
 
   if (args.log[0]) {
     const file = args.log[0];

@@ -13,6 +13,10 @@ import { langOption } from './serve';
 import { momentQuery } from './moment';
 import { statusQuery, viewOptions } from './status';
 import { ledgerCommand, runOf, type Run } from './shared';
+import { checkReceiptFile, writeReceipt } from './export-receipt';
+import { signerKeyOf } from '../key-files';
+import type { SignerKey } from '@minsheng/verify';
+import type { LogAt } from '@minsheng/event-store';
 
 const positionOf = (option: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -77,20 +81,33 @@ export const viewCsv = (view: View | View<UnitViewRow>): string => {
   return toCsv(header, rows);
 };
 
-const exportHtml = async (run: Run, o: Record<string, any>, out: OutOptions): Promise<void> => {
-  const { html, view } = await run.ledger(async (l) => {
+/** With --key, the receipt of a view written to --out: signed, beside it; the line that says so. */
+const signed = (run: Run, o: Record<string, any>, out: OutOptions, bytes: string | Uint8Array, key: SignerKey | undefined, log: LogAt | undefined, view: { planId: string; asOf: string; knownAt: string }): string[] => {
+  if (!key || !log) return [];
+  const file = writeReceipt(o.out as string, bytes, { key, log, format: o.format as string, plan: view.planId, asOf: view.asOf, knownAt: view.knownAt, time: run.clock.now() }, out);
+  return [`signed its receipt (computed from the first ${log.size} events, signed by ${key.name}) to ${file}`];
+};
+
+/** The log as it stood at a view's known-at: what its receipt signs. Read only when signing. */
+const logOfView = (store: Parameters<typeof logAt>[0], key: SignerKey | undefined, knownAt: string): Promise<LogAt | undefined> =>
+  key ? logAt(store, new Date(knownAt)) : Promise.resolve(undefined);
+
+const exportHtml = async (run: Run, o: Record<string, any>, out: OutOptions, key?: SignerKey): Promise<void> => {
+  const { html, view, log } = await run.ledger(async (l) => {
     const planId = o.plan as string | undefined;
     const frame = await unwrap(l.ledger.plan(planId));
-    return boardFile(l.ledger, { lang: o.lang as Language, ...(planId ? { planId } : {}), ...momentQuery(o, frame.timeZone) });
+    const board = await boardFile(l.ledger, { lang: o.lang as Language, ...(planId ? { planId } : {}), ...momentQuery(o, frame.timeZone) });
+    return { ...board, log: await logOfView(l.store, key, board.view.knownAt) };
   }, { reads: true });
   if (o.out === undefined) return void process.stdout.write(html);
   writeOutFile(o.out, html, out);
-  if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: 'html' });
-  printLines([`wrote the city board (${view.rows.length} metrics, as of ${view.asOf}) to ${o.out}`]);
+  const receipt = signed(run, o, out, html, key, log, view);
+  if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: 'html', ...(receipt.length ? { receipt: `${o.out}.receipt`, log } : {}) });
+  printLines([`wrote the city board (${view.rows.length} metrics, as of ${view.asOf}) to ${o.out}`, ...receipt]);
 };
 
 /** `export --format xlsx`: the supervision workbook, every view read at one moment, with the log as it stood then. */
-const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions): Promise<void> => {
+const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions, key?: SignerKey): Promise<void> => {
   const input = await run.ledger(async (l) => {
     const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
     const city = await unwrap(l.ledger.status({ ...statusQuery(o, frame.timeZone), by: 'task' }));
@@ -105,8 +122,9 @@ const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions): Pr
   }, { reads: true });
   const book = await supervisionWorkbook(input);
   writeOutFile(o.out, book.data, out);
-  if (run.json) return printJson({ file: o.out, format: 'xlsx', sheets: book.sheets, rows: book.rows, log: input.known });
-  printLines([`wrote the supervision workbook (${book.sheets.length} sheets, ${book.rows} rows of the city view, as of ${input.city.asOf}) to ${o.out}`]);
+  const receipt = signed(run, o, out, book.data, key, input.known, input.city);
+  if (run.json) return printJson({ file: o.out, format: 'xlsx', sheets: book.sheets, rows: book.rows, log: input.known, ...(receipt.length ? { receipt: `${o.out}.receipt` } : {}) });
+  printLines([`wrote the supervision workbook (${book.sheets.length} sheets, ${book.rows} rows of the city view, as of ${input.city.asOf}) to ${o.out}`, ...receipt]);
 };
 
 export const registerExport = (program: Command): void => {
@@ -119,6 +137,7 @@ export const registerExport = (program: Command): void => {
       )
       .option('--out <file>', 'write to this file (default: stdout); an existing file only with --force, the ledger never')
       .option('--force', 'with --out: replace the file if it exists (never the ledger or its -wal/-shm)')
+      .option('--key <file>', 'with --out: sign a receipt for the view (FILE.receipt: the log it was computed from, its size and Merkle root, and the file\'s SHA-256), checked by minsheng-verify --view')
       .option('--events', 'write the raw log instead of a view: JSON Lines, one event a line with its hash and link (for minsheng-verify and replay)')
       .option('--from <position>', 'with --events: the first position (default 1)')
       .option('--to <position>', 'with --events: the last position (default the head)'),
@@ -140,19 +159,24 @@ export const registerExport = (program: Command): void => {
       );
     if (o.format === 'xlsx' && o.out === undefined && !o.events)
       throw usage('--format xlsx writes a binary workbook: give --out <file> (nothing was written)');
+    if (o.events && o.key !== undefined) throw usage('--key signs a view\'s receipt; the raw log is signed by `minsheng checkpoint` (nothing was written)');
+    if (o.key !== undefined) checkReceiptFile(o.out, out);
+    const key = o.key !== undefined ? signerKeyOf(o.key as string) : undefined;
     if (o.out !== undefined) checkOutFile(o.out, out);
     if (o.events) return exportEvents(run, o, out);
     if (o.from !== undefined || o.to !== undefined) throw usage('--from and --to go with --events');
-    if (o.format === 'html') return exportHtml(run, o, out);
-    if (o.format === 'xlsx') return exportXlsx(run, o, out);
-    const view = await run.ledger(async (l) => {
+    if (o.format === 'html') return exportHtml(run, o, out, key);
+    if (o.format === 'xlsx') return exportXlsx(run, o, out, key);
+    const { view, log } = await run.ledger(async (l) => {
       const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
-      return unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
+      const v = await unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
+      return { view: v, log: await logOfView(l.store, key, v.knownAt) };
     }, { reads: true });
     const text = o.format === 'json' ? `${safeJson(view, 2)}\n` : viewCsv(view);
     if (o.out === undefined) return void process.stdout.write(text);
     writeOutFile(o.out, text, out);
-    if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: o.format });
-    printLines([`wrote ${view.rows.length} rows (${view.by} view, as of ${view.asOf}) to ${o.out}`]);
+    const receipt = signed(run, o, out, text, key, log, view);
+    if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: o.format, ...(receipt.length ? { receipt: `${o.out}.receipt`, log } : {}) });
+    printLines([`wrote ${view.rows.length} rows (${view.by} view, as of ${view.asOf}) to ${o.out}`, ...receipt]);
   });
 };

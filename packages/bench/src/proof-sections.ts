@@ -23,8 +23,8 @@ const PROOF_GOAL_US = 1_000;
  * depends on it (the bench does not, so its lockfile stays as it is); of its library, the three
  * calls that sign a checkpoint.
  */
-const verifyDist = dirname(require.resolve('@minsheng/verify', { paths: [dirname(require.resolve('@minsheng/event-store'))] }));
-interface Signing {
+export const verifyDist = dirname(require.resolve('@minsheng/verify', { paths: [dirname(require.resolve('@minsheng/event-store'))] }));
+export interface Signing {
   newSignerKey(name: string): { signer: string; verifier: string };
   parseSignerKey(text: string): object | string;
   signCheckpoint(c: { origin: string; size: number; root: Buffer; time: string }, key: object): string;
@@ -57,7 +57,7 @@ const exportLog = async (store: EventStore, file: string): Promise<void> => {
 };
 
 /** minsheng-verify in a process of its own: its answer, its wall time and its peak RSS. */
-const runVerifier = async (args: string[]): Promise<{ seconds: number; peakMb: number }> => {
+export const runVerifier = async (args: string[]): Promise<{ seconds: number; peakMb: number }> => {
   const script = `require(${JSON.stringify(join(verifyDist, 'main.js'))}).main(process.argv.slice(1)).then((code) => {
     process.stderr.write('peak-rss ' + process.resourceUsage().maxRSS + '\\n'); process.exitCode = code; });`;
   const start = process.hrtime.bigint();

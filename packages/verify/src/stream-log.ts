@@ -23,8 +23,6 @@ export const streamLog = async (file: string, checkpoints: readonly SignedCheckp
     throw cannotRead(file, err);
   }
   const input = createReadStream('', { fd, encoding: 'utf8' });
-  const failed = new Promise<never>((_, reject) => input.once('error', (err) => reject(cannotRead(file, err))));
-  failed.catch(() => undefined);
   const checker = logChecker(new RightEdge());
   const matched: string[] = [];
   let next = 0;
@@ -38,15 +36,18 @@ export const streamLog = async (file: string, checkpoints: readonly SignedCheckp
     }
   };
   const lines = createInterface({ input, crlfDelay: Infinity });
+  // A read error ends the lines; it is told after them. (Racing each line against a promise of
+  // the error would pile a reaction on that promise a line: memory growing with the log.)
+  let readError: unknown;
+  input.once('error', (err) => {
+    readError = err;
+    lines.close();
+  });
   try {
     compareDue();
     let lineNo = 0;
-    const iterator = lines[Symbol.asyncIterator]();
-    for (;;) {
-      const step = await Promise.race([iterator.next(), failed]);
-      if (step.done) break;
+    for await (const line of lines) {
       lineNo += 1;
-      const line = step.value;
       if (line.trim() === '') continue;
       let parsed: unknown;
       try {
@@ -65,6 +66,7 @@ export const streamLog = async (file: string, checkpoints: readonly SignedCheckp
     lines.close();
     input.destroy();
   }
+  if (readError !== undefined) throw cannotRead(file, readError);
   const size = checker.tree.size;
   const short = checkpoints.find((c) => c.size > size);
   if (short) throw new Exit(3, `no: ${file} has ${size} events; the checkpoint signs ${short.size}: events were removed`);

@@ -12,7 +12,20 @@ const run = promisify(execFile);
 const RUN = join(__dirname, '..', 'dist', 'run.js');
 
 /** Each table's rows, by the start of their names, in order. */
-const SQLITE_ROWS = ['single appends', 'batched appends', 'rebuild the ledger index', 'audit trail of one district figure', 'district view', 'peak RSS'];
+const SQLITE_ROWS = [
+  'single appends',
+  'batched appends',
+  'rebuild the ledger index',
+  'audit trail of one district figure',
+  'district view',
+  'inclusion proof at ',
+  'consistency proof to ',
+  'minsheng-verify of an export of ',
+  'inclusion proof at ',
+  'consistency proof to ',
+  'minsheng-verify of an export of ',
+  'peak RSS',
+];
 const POSTGRES_ROWS = [
   'PostgreSQL ',
   'single appends (1 event/call, expected revision), 1 writer',
@@ -54,7 +67,11 @@ test('BENCH_SCALE=smoke prints the SQLite table and the PostgreSQL table, every 
   });
   const [sqlite, postgres] = stdout.split('\nPostgreSQL\n');
   expect(postgres).toBeDefined();
-  inOrder(rowsOf(sqlite!).map((r) => r[0]!), SQLITE_ROWS);
+  const lite = rowsOf(sqlite!);
+  inOrder(lite.map((r) => r[0]!), SQLITE_ROWS);
+  // The proof and verifier rows say whether this run met their goals.
+  for (const [name, , , , goal] of lite.filter((r) => /^(inclusion|consistency) proof|^minsheng-verify of/.test(r[0]!) && r[4]))
+    expect({ name, verdict: /· (ok|MISS)$/.test(goal!) }).toEqual({ name, verdict: true });
   const pg = rowsOf(postgres!);
   inOrder(pg.map((r) => r[0]!), POSTGRES_ROWS);
   // A row with a goal says whether this run met it.

@@ -8,12 +8,13 @@ import Database from 'better-sqlite3';
 import { cpus } from 'node:os';
 import { postgresSection } from './postgres-section';
 import { projectionSection } from './projection-sections';
+import { proofSection } from './proof-sections';
 
 const main = async () => {
   const postgres: BenchRow[] = [];
   // BENCH_ONLY=postgres: the PostgreSQL section alone (it builds the SQLite logs it copies).
   if (process.env.BENCH_ONLY === 'postgres') sections.splice(0, sections.length, postgresSection(postgres));
-  else sections.push(projectionSection, postgresSection(postgres));
+  else sections.push(projectionSection, proofSection, postgresSection(postgres));
   const asked = process.env.BENCH_SCALE ?? (process.argv.includes('--small') ? 'small' : 'full');
   if (asked !== 'smoke' && asked !== 'small' && asked !== 'full') throw new Error(`BENCH_SCALE must be smoke, small or full, not ${asked}`);
   const scale: Scale = asked;

@@ -38,6 +38,7 @@ import {
 import { left, right, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { nodesCompletedBy } from '@minsheng/verify';
+import { rightEdge } from './right-edge';
 import { isSqliteError, openConnection, retryWhileBusy, type ConnectionOptions } from './connection';
 import { checkReadable, LATEST_SCHEMA_VERSION, migrate } from './schema';
 import { prepareStatements, storedRows, type Statements } from './statements';
@@ -96,6 +97,14 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     return broken ? left(broken) : decodeRows(rows, registry, false);
   };
 
+  /*
+   * The tree's right edge as this transaction wrote it: a leaf's new nodes pair it with the
+   * last node written at each level, so a batch reads the table only for the edge it started
+   * on (a few rows) instead of once an event. Reset when a transaction starts: nodes of one
+   * rolled back must never be read.
+   */
+  const edge = rightEdge((level, index) => q.tree!.node.get(level, index));
+
   const currentRevision = (stream: string): CurrentRevision => q.streamRevision.get(stream)?.revision ?? NO_STREAM;
 
   const storedAlready = (events: readonly EncodedEvent[]): Map<string, StoredAt> => {
@@ -126,6 +135,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
 
     let after = head;
     if (after === undefined) {
+      edge.reset();
       // Once a transaction: its later batches chain onto rows it wrote itself.
       const last = w.logHead.get();
       const broken = checkHead(last);
@@ -152,8 +162,10 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         row.storedAt,
         row.hashVersion,
       );
-      for (const n of nodesCompletedBy(row.position - 1, rowLeaf(row), (level, index) => q.tree!.node.get(level, index)!))
+      for (const n of nodesCompletedBy(row.position - 1, rowLeaf(row), edge.left)) {
         w.insertNode.run(n.level, n.index, n.hash);
+        edge.wrote(n.level, n.index, n.hash);
+      }
     }
     return right({ result: appendedRows(stream, chained.rows), head: chained.head });
   };

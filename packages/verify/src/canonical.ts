@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
@@ -30,4 +30,4 @@ export const canonicalJson = (v: unknown): string => {
   }
 };
 
-export const sha256Hex = (text: string | Uint8Array): string => createHash('sha256').update(text).digest('hex');
+export const sha256Hex = (text: string | Uint8Array): string => hash('sha256', text, 'hex');

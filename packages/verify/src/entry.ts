@@ -56,3 +56,25 @@ export const entryLeaf = (e: LogEntry): Hash | null => {
   const text = entryText(e);
   return text === null ? null : leafHash(text);
 };
+
+const FIELDS: ReadonlyArray<[keyof LogEntry, (v: unknown) => boolean, string]> = [
+  ['position', (v) => Number.isSafeInteger(v) && (v as number) >= 1, 'a whole number ≥ 1'],
+  ['stream', (v) => typeof v === 'string', 'a string'],
+  ['revision', (v) => Number.isSafeInteger(v) && (v as number) >= 0, 'a whole number ≥ 0'],
+  ['eventId', (v) => typeof v === 'string', 'a string'],
+  ['type', (v) => typeof v === 'string', 'a string'],
+  ['schemaVersion', (v) => Number.isSafeInteger(v), 'a whole number'],
+  ['data', (v) => v !== undefined, 'present'],
+  ['metadata', (v) => v !== undefined, 'present'],
+  ['storedAt', (v) => v === undefined || v === null || typeof v === 'string', 'a string or null'],
+  ['hashVersion', (v) => Number.isSafeInteger(v), 'a whole number'],
+  ['prevHash', (v) => typeof v === 'string', 'a string'],
+  ['hash', (v) => typeof v === 'string', 'a string'],
+];
+
+/** Why a parsed line is not a LogEntry (the first field that is wrong), or null. */
+export const entryShapeFault = (x: unknown): string | null => {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return 'it is not a JSON object';
+  for (const [name, ok, what] of FIELDS) if (!ok((x as Record<string, unknown>)[name])) return `its "${name}" is not ${what}`;
+  return null;
+};

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { openCheckpoint, type SignedCheckpoint } from './checkpoint';
-import type { LogEntry } from './entry';
 import { parseVerifierKey, type VerifierKey } from './keys';
-import { checkLog, isFault } from './log';
 import { checkConsistency, checkInclusion, type Proof } from './proof';
+import { cannotRead, Exit, read } from './exit';
 import { checkViewFile, receiptOf } from './receipt';
+import { streamLog } from './stream-log';
 
 const USAGE = `usage: minsheng-verify --key KEY.pub [--key …] --checkpoint FILE [--checkpoint FILE] [--log EVENTS.jsonl] [--proof PROOF.json] [--view FILE]
 
@@ -13,20 +13,6 @@ Checks, on your own machine, a Minsheng Ledger log exported with \`minsheng expo
 its signed checkpoints and proofs, and a view exported with \`minsheng export --key\` against
 its receipt (FILE.receipt, given as --checkpoint: it signs the log the view was computed from). Prints what holds and exits 0 (yes), or names what fails
 and exits 3 (no); 2 for bad arguments, 1 for a file it cannot read.`;
-
-class Exit extends Error {
-  constructor(readonly code: number, message: string) {
-    super(message);
-  }
-}
-
-const read = (file: string): string => {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Exit(1, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-};
 
 const parseArgs = (argv: readonly string[]): Record<'key' | 'checkpoint' | 'log' | 'proof' | 'view', string[]> => {
   const out = { key: [] as string[], checkpoint: [] as string[], log: [] as string[], proof: [] as string[], view: [] as string[] };
@@ -47,21 +33,9 @@ const parseArgs = (argv: readonly string[]): Record<'key' | 'checkpoint' | 'log'
   return out;
 };
 
-const parseJsonLines = (file: string): LogEntry[] =>
-  read(file)
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
-      try {
-        return JSON.parse(l) as LogEntry;
-      } catch {
-        throw new Exit(3, `no: ${file} line ${i + 1} is not JSON`);
-      }
-    });
-
 const hex = (b: Buffer): string => b.toString('hex');
 
-export const run = (argv: readonly string[], print: (line: string) => void): number => {
+export const run = async (argv: readonly string[], print: (line: string) => void): Promise<number> => {
   const args = parseArgs(argv);
   const keys: VerifierKey[] = args.key.map((f) => {
     const k = parseVerifierKey(read(f));
@@ -84,26 +58,14 @@ export const run = (argv: readonly string[], print: (line: string) => void): num
     try {
       bytes = readFileSync(file);
     } catch (err) {
-      throw new Exit(1, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw cannotRead(file, err);
     }
     const bad = checkViewFile(receipt, bytes);
     if (bad) throw new Exit(3, `no: ${file}: ${bad}`);
     print(`yes: ${file} is the ${receipt.format} view of plan ${receipt.plan} as of ${receipt.asOf}, known at ${receipt.knownAt}, computed from the first ${checkpoints[0]!.size} events`);
   }
 
-  if (args.log[0]) {
-    const file = args.log[0];
-    const checked = checkLog(parseJsonLines(file));
-    if (isFault(checked)) throw new Exit(3, `no: ${file}: event at position ${checked.position}${checked.eventId ? ` (${checked.eventId})` : ''} fails: ${checked.reason}`);
-    print(`yes: ${file}: ${checked.tree.size} events; every hash and link holds; head hash ${checked.headHash}`);
-    for (const c of checkpoints) {
-      if (checked.tree.size < c.size) throw new Exit(3, `no: ${file} has ${checked.tree.size} events; the checkpoint signs ${c.size}: events were removed`);
-      const root = checked.tree.root(c.size);
-      if (!root.equals(c.root))
-        throw new Exit(3, `no: the first ${c.size} events of ${file} have the root ${hex(root)}; the checkpoint signs ${hex(c.root)}: history was rewritten`);
-      print(`yes: the first ${c.size} events of ${file} have the root the checkpoint of ${c.time} signs`);
-    }
-  }
+  if (args.log[0]) for (const line of await streamLog(args.log[0], checkpoints)) print(line);
 
   if (args.proof[0]) {
     const file = args.proof[0];
@@ -131,9 +93,9 @@ export const run = (argv: readonly string[], print: (line: string) => void): num
   return 0;
 };
 
-export const main = (argv: readonly string[]): number => {
+export const main = async (argv: readonly string[]): Promise<number> => {
   try {
-    return run(argv, (l) => process.stdout.write(`${l}\n`));
+    return await run(argv, (l) => process.stdout.write(`${l}\n`));
   } catch (err) {
     if (!(err instanceof Exit)) throw err;
     if (err.code === 0) process.stdout.write(`${err.message}\n`);
@@ -142,4 +104,7 @@ export const main = (argv: readonly string[]): number => {
   }
 };
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module)
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });

@@ -1,4 +1,4 @@
-import { consistencyProof, inclusionProof, nodesCompletedBy, rootHash, type Hash, type NodeSource } from './merkle';
+import { consistencyProof, inclusionProof, nodeHash, nodesCompletedBy, rootHash, type Hash, type NodeSource, EMPTY_ROOT } from './merkle';
 
 /**
  * A Merkle tree held in memory: every complete subtree by level, as a store's node table
@@ -45,5 +45,38 @@ export class MemoryTree {
 
   private checkSize(size: number): void {
     if (!(Number.isSafeInteger(size) && size >= 0 && size <= this.size)) throw new RangeError(`the tree has ${this.size} leaves, not ${size}`);
+  }
+}
+
+/**
+ * Only the right edge of a tree: the root of each complete subtree the leaves so far split into
+ * (one a set bit of the size). Enough for the root at the current size, in O(log n) memory.
+ */
+export class RightEdge {
+  /** By level: the complete subtree of 2^level leaves at the edge, where the size has that bit. */
+  private readonly levels: Array<Hash | undefined> = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  append(leaf: Hash): void {
+    let h = leaf;
+    let level = 0;
+    while (this.levels[level]) {
+      h = nodeHash(this.levels[level]!, h);
+      this.levels[level] = undefined;
+      level += 1;
+    }
+    this.levels[level] = h;
+    this.count += 1;
+  }
+
+  /** The root of the leaves so far: the edge's subtrees folded from the smallest up. */
+  root(): Hash {
+    let acc: Hash | undefined;
+    for (const h of this.levels) if (h) acc = acc ? nodeHash(h, acc) : h;
+    return acc ?? EMPTY_ROOT;
   }
 }

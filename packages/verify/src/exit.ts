@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+
+/** The CLI's answer when it stops: 0 yes (or help), 1 a file it cannot read, 2 bad arguments, 3 no. */
+export class Exit extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export const cannotRead = (file: string, err: unknown): Exit =>
+  new Exit(1, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+
+export const read = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw cannotRead(file, err);
+  }
+};

@@ -1,0 +1,43 @@
+import { defineProjection } from '@minsheng/projections';
+
+/**
+ * Reports per responsible unit per month (the month of the figure's as-of date): how many each
+ * unit filed, and how many of those were later retracted. A retraction names only the report,
+ * so the projection keeps each report's unit and month to find the row it counts against.
+ */
+export const unitMonths = defineProjection({
+  name: 'unit-months',
+  version: 1,
+  eventTypes: ['ProgressReported', 'ProgressRetracted'],
+  // Progress events live in progress-<plan>-<metric>-<place> streams.
+  streamPrefix: 'progress-',
+  sqlite: {
+    schema: (t) => `
+      CREATE TABLE IF NOT EXISTS ${t('reports')} (
+        event_id TEXT PRIMARY KEY, unit TEXT NOT NULL, month TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${t('unit_months')} (
+        unit TEXT NOT NULL, month TEXT NOT NULL, reports INTEGER NOT NULL, retracted INTEGER NOT NULL,
+        PRIMARY KEY (unit, month));`,
+    handle: (events, { db, table }) => {
+      const remember = db.prepare(`INSERT INTO ${table('reports')} (event_id, unit, month) VALUES (?, ?, ?)`);
+      const count = db.prepare(
+        `INSERT INTO ${table('unit_months')} (unit, month, reports, retracted) VALUES (?, ?, 1, 0)
+         ON CONFLICT (unit, month) DO UPDATE SET reports = reports + 1`,
+      );
+      const find = db.prepare(`SELECT unit, month FROM ${table('reports')} WHERE event_id = ?`);
+      const retract = db.prepare(`UPDATE ${table('unit_months')} SET retracted = retracted + 1 WHERE unit = ? AND month = ?`);
+      for (const e of events) {
+        if (e.type === 'ProgressReported') {
+          // A report is filed by a responsible unit; one filed by a system process counts under its name.
+          const unit = e.metadata.actor.unit ?? e.metadata.actor.system ?? 'unknown';
+          const month = e.data.asOf.slice(0, 7);
+          remember.run(e.eventId, unit, month);
+          count.run(unit, month);
+        } else {
+          const report = find.get(e.data.retracts) as { unit: string; month: string } | undefined;
+          if (report) retract.run(report.unit, report.month);
+        }
+      }
+    },
+  },
+});

@@ -40,4 +40,33 @@ export const unitMonths = defineProjection({
       }
     },
   },
+  // The same rows on PostgreSQL: its handler is asynchronous and writes through the batch's client.
+  postgres: {
+    schema: (t) => `
+      CREATE TABLE IF NOT EXISTS ${t('reports')} (
+        event_id TEXT PRIMARY KEY, unit TEXT NOT NULL, month TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${t('unit_months')} (
+        unit TEXT NOT NULL, month TEXT NOT NULL, reports INTEGER NOT NULL, retracted INTEGER NOT NULL,
+        PRIMARY KEY (unit, month));`,
+    handle: async (events, { client, table }) => {
+      for (const e of events) {
+        if (e.type === 'ProgressReported') {
+          const unit = e.metadata.actor.unit ?? e.metadata.actor.system ?? 'unknown';
+          const month = e.data.asOf.slice(0, 7);
+          await client.query(`INSERT INTO ${table('reports')} (event_id, unit, month) VALUES ($1, $2, $3)`, [e.eventId, unit, month]);
+          await client.query(
+            `INSERT INTO ${table('unit_months')} AS m (unit, month, reports, retracted) VALUES ($1, $2, 1, 0)
+             ON CONFLICT (unit, month) DO UPDATE SET reports = m.reports + 1`,
+            [unit, month],
+          );
+        } else {
+          await client.query(
+            `UPDATE ${table('unit_months')} m SET retracted = m.retracted + 1
+             FROM ${table('reports')} r WHERE r.event_id = $1 AND m.unit = r.unit AND m.month = r.month`,
+            [e.data.retracts],
+          );
+        }
+      }
+    },
+  },
 });

@@ -1,5 +1,6 @@
 import type { LedgerEventData, LedgerEventType, StoredEvent } from '@minsheng/core';
 import type Database from 'better-sqlite3';
+import type { PoolClient } from 'pg';
 
 /**
  * A stored event of one of the types `T`, narrowed by its `type`: a handler that checks
@@ -19,11 +20,19 @@ export interface SqliteProjectionTx {
   table(name: string): string;
 }
 
+/** What a PostgreSQL handler writes through: a client inside the batch's transaction, and its tables' names. */
+export interface PostgresProjectionTx {
+  readonly client: PoolClient;
+  /** The schema-qualified name of one of its tables in the version being written. */
+  table(name: string): string;
+}
+
 /**
  * A projection a user defines: the events it reads and how it writes its own tables.
  * `handle` gets each batch's events of `eventTypes` (and under `streamPrefix`), in log order; a
  * batch with none of them still moves the checkpoint. better-sqlite3 transactions are
- * synchronous, so a SQLite handler is too: it returns nothing and throws to refuse a batch.
+ * synchronous, so a SQLite handler is too: it returns nothing and throws to refuse a batch. A
+ * PostgreSQL handler is asynchronous. A definition gives one engine or both.
  */
 export interface ProjectionDefinition<T extends LedgerEventType = LedgerEventType> {
   /** Its name in checkpoints and leases: lower-case letters, digits and dashes. */
@@ -33,10 +42,15 @@ export interface ProjectionDefinition<T extends LedgerEventType = LedgerEventTyp
   readonly eventTypes: readonly T[];
   /** Only events of streams whose name starts with this (e.g. 'task-'). */
   readonly streamPrefix?: string;
-  readonly sqlite: {
+  readonly sqlite?: {
     /** The DDL of its tables and indexes (each IF NOT EXISTS), naming each through `table`. */
     readonly schema: (table: (name: string) => string) => string;
     readonly handle: (events: readonly StoredEventOf<T>[], tx: SqliteProjectionTx) => void;
+  };
+  readonly postgres?: {
+    /** The DDL of its tables and indexes (each IF NOT EXISTS), naming each through `table`. */
+    readonly schema: (table: (name: string) => string) => string;
+    readonly handle: (events: readonly StoredEventOf<T>[], tx: PostgresProjectionTx) => Promise<void>;
   };
 }
 
@@ -52,6 +66,7 @@ export const defineProjection = <T extends LedgerEventType>(def: ProjectionDefin
   if (!Number.isInteger(def.version) || def.version < 1)
     throw new ProjectionDefinitionError(`projection ${def.name}: version must be a positive integer, not ${String(def.version)}`);
   if (def.eventTypes.length === 0) throw new ProjectionDefinitionError(`projection ${def.name}: eventTypes names no event type`);
+  if (!def.sqlite && !def.postgres) throw new ProjectionDefinitionError(`projection ${def.name}: gives neither a sqlite nor a postgres handler`);
   return def;
 };
 
@@ -60,3 +75,18 @@ export const handles =
   <T extends LedgerEventType>(def: ProjectionDefinition<T>) =>
   (e: StoredEvent): e is StoredEventOf<T> =>
     (def.eventTypes as readonly string[]).includes(e.type) && (def.streamPrefix === undefined || e.stream.startsWith(def.streamPrefix));
+
+/** The prefix a projection's tables have before any blue/green rebuild: its name, _ for -, then _. */
+export const defaultPrefix = (def: { readonly name: string }): string => `${def.name.replace(/-/g, '_')}_`;
+
+/** Checks a table prefix (a version's name in a blue/green rebuild). */
+export const checkPrefix = (prefix: string): string => {
+  if (!/^[a-z][a-z0-9_]*_$/.test(prefix)) throw new RangeError(`projection prefix "${prefix}" must be lower-case letters, digits and underscores, ending in _`);
+  return prefix;
+};
+
+/** The name of one of a projection's tables under `prefix`. */
+export const prefixedTable = (def: { readonly name: string }, prefix: string, name: string): string => {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new RangeError(`projection ${def.name}: table name "${name}" must be lower-case letters, digits and underscores`);
+  return `${prefix}${name}`;
+};

@@ -25,3 +25,4 @@ export * from './reader-threads';
 export * from './reader-thread-pool';
 export * from './definition';
 export * from './read-model/custom-sqlite';
+export * from './read-model/custom-postgres';

@@ -54,6 +54,12 @@ describe('createSqliteProjection', () => {
     );
     expect(() => defineProjection({ ...base, version: 0 })).toThrow('projection places: version must be a positive integer, not 0');
     expect(() => defineProjection({ ...base, eventTypes: [] })).toThrow('projection places: eventTypes names no event type');
+    const { sqlite: _, ...neither } = base;
+    expect(() => defineProjection(neither)).toThrow('projection places: gives neither a sqlite nor a postgres handler');
+    const postgresOnly = { ...neither, postgres: { schema: () => '', handle: async () => undefined } };
+    expect(() => createSqliteProjection(defineProjection(postgresOnly))).toThrow(
+      new ProjectionDefinitionError('projection places gives no sqlite handler: it cannot run on SQLite'),
+    );
   });
 
   it('commits nothing of a batch whose handler throws, and names its positions', async () => {

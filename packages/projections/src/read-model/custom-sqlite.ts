@@ -1,6 +1,6 @@
 import type { LedgerEventType, StoredEvent } from '@minsheng/core';
 import type Database from 'better-sqlite3';
-import { handles, type ProjectionDefinition, type SqliteProjectionTx } from '../definition';
+import { checkPrefix, defaultPrefix, handles, prefixedTable, ProjectionDefinitionError, type ProjectionDefinition, type SqliteProjectionTx } from '../definition';
 import { batchSpan, throughOf } from './index-rows';
 import type { ApplyOutcome, ProjectionModel, ProjectionReader, ProjectionWriter } from './projection';
 import { sqliteDriver } from './sqlite-driver';
@@ -29,9 +29,6 @@ export interface SqliteProjection extends ProjectionModel {
   close(): void;
 }
 
-/** The prefix a projection's tables have before any blue/green rebuild. */
-export const defaultPrefix = (def: { readonly name: string }): string => `${def.name.replace(/-/g, '_')}_`;
-
 /**
  * A user's projection on SQLite, as the runner runs the ledger index: each batch's handler
  * writes and the checkpoint moves in one IMMEDIATE transaction, guarded by a compare-and-set on
@@ -42,8 +39,9 @@ export const createSqliteProjection = <T extends LedgerEventType>(
   def: ProjectionDefinition<T>,
   options: SqliteProjectionOptions = {},
 ): SqliteProjection => {
-  const prefix = options.prefix ?? defaultPrefix(def);
-  if (!/^[a-z][a-z0-9_]*_$/.test(prefix)) throw new RangeError(`projection prefix "${prefix}" must be lower-case letters, digits and underscores, ending in _`);
+  const engine = def.sqlite;
+  if (!engine) throw new ProjectionDefinitionError(`projection ${def.name} gives no sqlite handler: it cannot run on SQLite`);
+  const prefix = checkPrefix(options.prefix ?? defaultPrefix(def));
   const owned = !options.db;
   const clockNow = options.now ?? Date.now;
   const db = options.db ?? new (sqliteDriver())(options.file ?? ':memory:');
@@ -52,13 +50,10 @@ export const createSqliteProjection = <T extends LedgerEventType>(
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('busy_timeout = 10000');
-  const table = (name: string) => {
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new RangeError(`projection ${def.name}: table name "${name}" must be lower-case letters, digits and underscores`);
-    return `${prefix}${name}`;
-  };
+  const table = (name: string) => prefixedTable(def, prefix, name);
   // The names the schema gives its tables and indexes: what an upgrade drops and a reset empties.
   const named = new Set<string>();
-  const ddl = def.sqlite.schema((name) => {
+  const ddl = engine.schema((name) => {
     const t = table(name);
     named.add(t);
     return t;
@@ -116,7 +111,7 @@ export const createSqliteProjection = <T extends LedgerEventType>(
     const last = events[events.length - 1];
     if (moveCheckpoint.run(throughOf(events, expected), last?.hash ?? null, now, projection, expected).changes !== 1) return 'checkpoint-moved';
     const mine = events.filter(wanted);
-    if (mine.length > 0) def.sqlite.handle(mine, tx);
+    if (mine.length > 0) engine.handle(mine, tx);
     return 'applied';
   });
 

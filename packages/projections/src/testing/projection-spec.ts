@@ -63,7 +63,9 @@ export const projectionSpec = <T extends LedgerEventType>(def: ProjectionDefinit
             await catchUpReadModel(store, model);
           }
           const sql = query.replace(/\{([a-z][a-z0-9_]*)\}/g, (_, name: string) => model.table(name));
-          const read = () => model.db.prepare(sql).all().map((r) => ({ ...(r as object) }));
+          // Copied into plain arrays and objects of this realm: under jest the driver's are another's, and
+          // deepStrictEqual compares prototypes.
+          const read = () => Array.from(model.db.prepare(sql).all(), (r) => ({ ...(r as object) }));
           deepStrictEqual(read(), rows, `${def.name}: ${query}`);
           await rebuildReadModel(store, model);
           deepStrictEqual(read(), rows, `${def.name}, rebuilt from position 0: ${query}`);

@@ -1,5 +1,13 @@
 import { defineProjection } from '@minsheng/projections';
 
+/** Its tables, the same DDL on both engines; `t` names each in the version being written. */
+const schema = (t: (name: string) => string) => `
+  CREATE TABLE IF NOT EXISTS ${t('reports')} (
+    event_id TEXT PRIMARY KEY, unit TEXT NOT NULL, month TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS ${t('unit_months')} (
+    unit TEXT NOT NULL, month TEXT NOT NULL, reports INTEGER NOT NULL, retracted INTEGER NOT NULL,
+    PRIMARY KEY (unit, month));`;
+
 /**
  * Reports per responsible unit per month (the month of the figure's as-of date): how many each
  * unit filed, and how many of those were later retracted. A retraction names only the report,
@@ -12,12 +20,7 @@ export const unitMonths = defineProjection({
   // Progress events live in progress-<plan>-<metric>-<place> streams.
   streamPrefix: 'progress-',
   sqlite: {
-    schema: (t) => `
-      CREATE TABLE IF NOT EXISTS ${t('reports')} (
-        event_id TEXT PRIMARY KEY, unit TEXT NOT NULL, month TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS ${t('unit_months')} (
-        unit TEXT NOT NULL, month TEXT NOT NULL, reports INTEGER NOT NULL, retracted INTEGER NOT NULL,
-        PRIMARY KEY (unit, month));`,
+    schema,
     handle: (events, { db, table }) => {
       const remember = db.prepare(`INSERT INTO ${table('reports')} (event_id, unit, month) VALUES (?, ?, ?)`);
       const count = db.prepare(
@@ -42,12 +45,7 @@ export const unitMonths = defineProjection({
   },
   // The same rows on PostgreSQL: its handler is asynchronous and writes through the batch's client.
   postgres: {
-    schema: (t) => `
-      CREATE TABLE IF NOT EXISTS ${t('reports')} (
-        event_id TEXT PRIMARY KEY, unit TEXT NOT NULL, month TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS ${t('unit_months')} (
-        unit TEXT NOT NULL, month TEXT NOT NULL, reports INTEGER NOT NULL, retracted INTEGER NOT NULL,
-        PRIMARY KEY (unit, month));`,
+    schema,
     handle: async (events, { client, table }) => {
       for (const e of events) {
         if (e.type === 'ProgressReported') {

@@ -174,7 +174,7 @@ export const catchUpReadModel = async (store: EventStore, model: Model, options:
   const large = run.head - run.checkpoint >= (options.largeFrom ?? LARGE_CATCH_UP);
   const load = async () => {
     // Reader threads make the ledger index's rows: only a writer that takes rows reads in them.
-    if (large && options.readers && model.writer.applyRows) await applyFromThreads(run, options.readers, model.writer.applyRows);
+    if (large && options.readers && model.writer.applyRows) await applyFromThreads(run, options.readers, model.writer.applyRows.bind(model.writer));
     if (!run.stopped) await applyHere(run);
   };
   if (large && model.writer.withBulkLoad) await model.writer.withBulkLoad(load, { fromZero: run.checkpoint === 0 });

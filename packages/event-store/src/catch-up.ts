@@ -52,6 +52,8 @@ export const catchUp = (store: LogReader, options: SubscribeOptions): Subscripti
     if (!isPositiveInteger(batchSize)) throw new StoreFailure(invalidArgument(`batchSize must be an integer ≥ 1, not ${String(batchSize)}`));
     if (!(pollIntervalMs >= 0)) throw new StoreFailure(invalidArgument(`pollIntervalMs must be ≥ 0, not ${String(pollIntervalMs)}`));
     let position = fromPosition;
+    // The position onReachedHead was last called with (null: not yet).
+    let toldAt: number | null = null;
     while (!stopping) {
       const page = await store.readAll({ fromPosition: position, maxCount: batchSize })();
       // A batch read after stop() was called is not delivered: stop means no new batch.
@@ -59,6 +61,11 @@ export const catchUp = (store: LogReader, options: SubscribeOptions): Subscripti
       if (page._tag === 'Left') throw new StoreFailure(page.left);
       const events = page.right;
       if (events.length === 0) {
+        if (toldAt !== position) {
+          toldAt = position;
+          await options.onReachedHead?.(position);
+          if (stopping) return;
+        }
         await pause(pollIntervalMs);
         continue;
       }

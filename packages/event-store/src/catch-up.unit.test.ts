@@ -38,6 +38,28 @@ describe('catchUp', () => {
     expect(batches.flat()).toEqual(Array.from({ length: 28 }, (_, i) => i + 1));
   });
 
+  it('signals once each time it reaches the head of the log, not on every poll', async () => {
+    const store = await filled(25, 5);
+    const heads: number[] = [];
+    let delivered = 0;
+    const sub = catchUp(store, {
+      fromPosition: 0,
+      batchSize: 10,
+      pollIntervalMs: 5,
+      onEvents: async (b) => void (delivered += b.length),
+      onReachedHead: (position) => void heads.push(position),
+    });
+    await waitFor(() => heads.length === 1, 'the head');
+    // Every event was delivered before the signal.
+    expect(delivered).toBe(25);
+    // About ten polls find nothing new: none of them signals again.
+    await new Promise((r) => setTimeout(r, 50));
+    await ok(store.append('progress-late', makeTestEvents(3), NO_STREAM));
+    await waitFor(() => heads.length === 2, 'the head again');
+    await sub.stop();
+    expect(heads).toEqual([25, 28]);
+  });
+
   it('rejects done with a StoreFailure carrying the read error', async () => {
     const store = await filled(10, 5);
     const reader = watched(store, 2);

@@ -64,6 +64,12 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
   /** How long to wait before polling again once caught up. */
   readonly pollIntervalMs?: number;
+  /**
+   * The caught-up signal: called with the position of the last event delivered (or fromPosition)
+   * when a read finds nothing after it, once each time the subscription gets there: when it
+   * first catches up, and again after it has delivered more. The next poll waits for it.
+   */
+  readonly onReachedHead?: (position: number) => void | Promise<void>;
 }
 
 export interface Subscription {

@@ -15,6 +15,7 @@ import {
   type CatchUpResult,
   type Moment,
   type PlanComparison,
+  type ProjectionModel,
   type ReaderThreads,
   type ReadModelReader,
   type ReadModelWriter,
@@ -56,6 +57,11 @@ export interface LedgerOptions {
    * (for SQLite: `{ opener: sqliteStoreOpener(file) }`). Without them, one thread does both.
    */
   readonly readers?: ReaderThreads;
+  /**
+   * A user's projections (createSqliteProjection), brought up to date after the ledger index
+   * whenever it is (inline); with projectInline off, run them in workers (runWorker) instead.
+   */
+  readonly projections?: readonly ProjectionModel[];
 }
 
 export interface StatusQuery extends Moment {
@@ -185,7 +191,12 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     ...(options.readers ? { readers: options.readers } : {}),
   });
   const project = (onProgress?: (c: number, h: number) => void) =>
-    TE.tryCatch(() => catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed);
+    TE.tryCatch(async () => {
+      const index = await catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress));
+      // The same runner, one projection after another: each commits its own checkpoint.
+      for (const p of options.projections ?? []) await catchUpReadModel(deps.store, p);
+      return index;
+    }, projectionFailed);
   /**
    * Brings the read model up to date and records every completion owed (inline projection; a
    * worker does both otherwise): whatever the command, a completion that a process killed between

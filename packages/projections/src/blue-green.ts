@@ -1,21 +1,23 @@
 import type { EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
-import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
+import { LEDGER_INDEX, type ProjectionModel, type ReadModelWriter } from './read-model/projection';
 import type { ReadModelReader } from './read-model/rows';
 import { nextVersionName, type ActiveVersion } from './read-model/versions';
 import type { ReaderThreads } from './reader-threads';
 import { catchUpReadModel } from './runner';
 
+/** The ledger index's read model, the default a rebuild beside opens. */
 export interface Model {
   readonly reader: ReadModelReader;
   readonly writer: ReadModelWriter;
 }
 
-export interface BesideOptions {
+/** `M`: the model each version opens as (the ledger index's by default; any projection's). */
+export interface BesideOptions<M extends ProjectionModel = Model> {
   readonly store: EventStore;
   readonly versions: ActiveVersion;
   /** Opens (creating if needed) the read model version with this name. */
-  readonly open: (name: string) => Promise<Model & { close(): Promise<void> | void }>;
+  readonly open: (name: string) => Promise<M & { close(): Promise<void> | void }>;
   readonly projection?: string;
   readonly onProgress?: (checkpoint: number, head: number) => void;
   /** Threads that read the log while the new version is built (see catchUpReadModel). */
@@ -39,7 +41,7 @@ export class SwitchLostError extends Error {}
  * the serving one, catches up with the log (which may still be growing), and only then
  * becomes the serving version. Readers of the old version keep working until they reopen.
  */
-export const rebuildBeside = async (o: BesideOptions): Promise<BesideResult> => {
+export const rebuildBeside = async <M extends ProjectionModel = Model>(o: BesideOptions<M>): Promise<BesideResult> => {
   const projection = o.projection ?? LEDGER_INDEX;
   const from = await o.versions.active(projection);
   const to = nextVersionName(from);

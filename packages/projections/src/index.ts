@@ -23,3 +23,6 @@ export * from './read-model/postgres-roles';
 export * from './blue-green';
 export * from './reader-threads';
 export * from './reader-thread-pool';
+export * from './definition';
+export * from './read-model/custom-sqlite';
+export * from './read-model/custom-postgres';

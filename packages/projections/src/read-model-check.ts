@@ -1,7 +1,6 @@
 import type { EventStore, ReadError } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
-import { LEDGER_INDEX } from './read-model/projection';
-import type { ReadModelReader } from './read-model/rows';
+import { LEDGER_INDEX, type ProjectionReader } from './read-model/projection';
 
 /** A read or projection of the log failed; `storeError` is the store's typed error when a read failed. */
 export class ProjectionError extends Error {
@@ -40,7 +39,7 @@ const short = (hash: string) => hash.slice(0, 12);
  * the log's head, and the event it applied last is the one the log holds at that position (one
  * lookup in each). Throws ReadModelMismatch, or ProjectionError when the log cannot be read.
  */
-export const checkReadModel = async (store: EventStore, reader: ReadModelReader, projection = LEDGER_INDEX): Promise<void> => {
+export const checkReadModel = async (store: EventStore, reader: ProjectionReader, projection = LEDGER_INDEX): Promise<void> => {
   const checkpoint = await reader.checkpoint(projection);
   if (checkpoint === 0) return;
   const headE = await store.headPosition()();

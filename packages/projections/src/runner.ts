@@ -1,7 +1,6 @@
 import type { EventStore } from '@minsheng/event-store';
 import { isLeft, isRight } from 'fp-ts/Either';
-import { LEDGER_INDEX, type ApplyOutcome, type ReadModelWriter } from './read-model/projection';
-import type { ReadModelReader } from './read-model/rows';
+import { LEDGER_INDEX, type ApplyOutcome, type ProjectionModel } from './read-model/projection';
 import { READER_THREAD_IDLE_MS, startReaderThreads } from './reader-thread-pool';
 import { checkReadModel, ProjectionError } from './read-model-check';
 import { readerThreadCount, readPagesInThreads, ReaderThreadError, type ReaderThreads, type ThreadReading } from './reader-threads';
@@ -53,7 +52,7 @@ export interface CatchUpResult {
 }
 
 
-type Model = { reader: ReadModelReader; writer: ReadModelWriter };
+type Model = ProjectionModel;
 
 interface Run {
   readonly store: EventStore;
@@ -107,13 +106,13 @@ const committed = (run: Run, outcome: ApplyOutcome, through: number, count: numb
 };
 
 /** Pages read in threads, applied here in log order, up to the head seen at the start. */
-const applyFromThreads = async (run: Run, readers: ReaderThreads): Promise<void> => {
+const applyFromThreads = async (run: Run, readers: ReaderThreads, applyRows: NonNullable<Model['writer']['applyRows']>): Promise<void> => {
   const reading: ThreadReading = { threadsThatRead: 0, threadsStarted: 0 };
   const pages = readPagesInThreads(run.store, readers, { after: run.checkpoint, upTo: run.head }, run.batchSize, reading);
   try {
     for await (const page of pages) {
       if (!(await mayGoOn(run))) break;
-      const outcome = await run.model.writer.applyRows(run.projection, run.checkpoint, page.through, page.rows, run.options.lease?.owner);
+      const outcome = await applyRows(run.projection, run.checkpoint, page.through, page.rows, run.options.lease?.owner);
       // Another writer moved the checkpoint: stop reading ahead, and go on from where it is.
       if (!committed(run, outcome, page.through, page.count)) break;
     }
@@ -151,7 +150,7 @@ const applyHere = async (run: Run): Promise<void> => {
  * (with `readers`) and is written as the read model writes a bulk load (withBulkLoad).
  */
 export const catchUpReadModel = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
-  const projection = options.projection ?? LEDGER_INDEX;
+  const projection = options.projection ?? model.projection ?? LEDGER_INDEX;
   // A bad thread count is refused whether or not this catch-up would have started threads.
   if (options.readers) readerThreadCount(options.readers);
   // Nothing is built on a read model that applied events the log no longer holds.
@@ -174,7 +173,8 @@ export const catchUpReadModel = async (store: EventStore, model: Model, options:
   };
   const large = run.head - run.checkpoint >= (options.largeFrom ?? LARGE_CATCH_UP);
   const load = async () => {
-    if (large && options.readers) await applyFromThreads(run, options.readers);
+    // Reader threads make the ledger index's rows: only a writer that takes rows reads in them.
+    if (large && options.readers && model.writer.applyRows) await applyFromThreads(run, options.readers, model.writer.applyRows.bind(model.writer));
     if (!run.stopped) await applyHere(run);
   };
   if (large && model.writer.withBulkLoad) await model.writer.withBulkLoad(load, { fromZero: run.checkpoint === 0 });
@@ -203,6 +203,6 @@ export const rebuildReadModel = async (store: EventStore, model: Model, options:
     if (isRight(head) && head.right >= (options.largeFrom ?? LARGE_CATCH_UP) && idleMs > 0)
       startReaderThreads(options.readers.opener, threads, idleMs);
   }
-  await model.writer.reset(options.projection ?? LEDGER_INDEX);
+  await model.writer.reset(options.projection ?? model.projection ?? LEDGER_INDEX);
   return catchUpReadModel(store, model, options);
 };

@@ -1,15 +1,15 @@
 import type { StoredEvent } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
-import { LEDGER_INDEX, type ReadModelWriter } from './read-model/projection';
-import type { ReadModelReader } from './read-model/rows';
+import { LEDGER_INDEX, type ProjectionModel } from './read-model/projection';
 import { readerThreadCount, ReaderThreadError, type ReaderThreads } from './reader-threads';
 import { checkReadModel, ProjectionError } from './read-model-check';
 import { CATCH_UP_BATCH, catchUpReadModel, LARGE_CATCH_UP, type CatchUpResult } from './runner';
 
 export interface WorkerOptions {
   readonly store: EventStore;
-  readonly model: { readonly reader: ReadModelReader; readonly writer: ReadModelWriter };
+  /** Any projection: the ledger index's read model, or one made by createSqliteProjection. */
+  readonly model: ProjectionModel;
   /** This worker's name in leases; unique per process (e.g. host:pid:random). */
   readonly owner: string;
   readonly projection?: string;
@@ -55,6 +55,12 @@ export interface WorkerOptions {
    * on); once it is paid, the next starts again at 1.
    */
   readonly onCaughtUp?: (checkpoint: number, attempt: number) => Promise<void | 'again'>;
+  /**
+   * The caught-up signal: called when this worker, holding the lease, finds nothing after its
+   * checkpoint (the head of the log), once each time it gets there: when it first catches up,
+   * and again after it has applied more. Not called while it waits for the lease.
+   */
+  readonly onReachedHead?: (checkpoint: number) => void;
   /** Told of each catch-up in threads, whether it reached the head or stopped (for logs). */
   readonly onBulkCatchUp?: (result: CatchUpResult) => void;
   /** Told why reading in threads failed; this call of runWorker then goes on batch by batch. */
@@ -88,7 +94,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * takes the lease once it expires and resumes from the committed checkpoint.
  */
 export const runWorker = async (o: WorkerOptions): Promise<void> => {
-  const projection = o.projection ?? LEDGER_INDEX;
+  const projection = o.projection ?? o.model.projection ?? LEDGER_INDEX;
   const leaseMs = o.leaseMs ?? 10_000;
   const pollMs = o.pollMs ?? 200;
   const batchSize = o.batchSize ?? 2000;
@@ -111,11 +117,13 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
   // what that one applied is owed onCaughtUp as a new tenure is.
   let leftAt: number | null = null;
   let readers = o.readers;
+  // The checkpoint onReachedHead was last called with (null: not since this worker took the lease).
+  let toldAt: number | null = null;
   const setHeld = (h: boolean) => {
     if (h !== held) o.onLease?.(h);
     held = h;
     if (!h) {
-      owedThrough = leftAt = null;
+      owedThrough = leftAt = toldAt = null;
       owedFrom = 0;
     }
   };
@@ -201,6 +209,10 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
       if (batch.right.length === 0) {
         // Idle: a log that lost its last events would otherwise look caught up for ever.
         await checkReadModel(o.store, o.model.reader, projection);
+        if (toldAt !== checkpoint) {
+          toldAt = checkpoint;
+          o.onReachedHead?.(checkpoint);
+        }
         await sleep(pollMs, o.signal);
         continue;
       }

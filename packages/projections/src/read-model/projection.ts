@@ -45,3 +45,26 @@ export interface ReadModelWriter {
    */
   ensureIndexes?(): Promise<void>;
 }
+
+/**
+ * What the runner (catchUpReadModel, runWorker, rebuildBeside) needs of any projection's read
+ * side: its checkpoint, and the hash of the event applied there (see checkReadModel).
+ */
+export interface ProjectionReader {
+  checkpoint(projection?: string): Promise<number>;
+  hashAt(position: number): Promise<string | null>;
+}
+
+/**
+ * What the runner needs of any projection's write side: the ledger index's writer, with
+ * applyRows (rows made in reader threads, the index's fast path) optional.
+ */
+export type ProjectionWriter = Omit<ReadModelWriter, 'applyRows'> & Partial<Pick<ReadModelWriter, 'applyRows'>>;
+
+/** One projection as the runner runs it: the ledger index, or one made by createSqliteProjection. */
+export interface ProjectionModel {
+  /** Its name in checkpoints and leases (default: the option given to the runner, else LEDGER_INDEX). */
+  readonly projection?: string;
+  readonly reader: ProjectionReader;
+  readonly writer: ProjectionWriter;
+}

@@ -39,6 +39,7 @@ import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
 import { ledgerNames } from './names';
 import { logHeadOf, statements, toStoredRow, type AppendState, type PgRow } from './statements';
+import { groupCommit } from './group-commit';
 import { inTransaction } from './transaction';
 
 interface CommonOptions {
@@ -75,11 +76,22 @@ export type PostgresEventStoreOptions = CommonOptions &
 /** Test seams, not part of the package's surface. */
 export interface StoreHooks {
   /**
-   * Runs inside an append's transaction after its rows are written, just before COMMIT, while
-   * the append lock is held. A rejection rolls the append back (reported as StoreUnavailable).
+   * Runs inside an append transaction after its rows are written, just before COMMIT, while
+   * the append lock is held; for a group of single appends, once, with the streams that wrote
+   * joined by commas. A rejection rolls the transaction back (reported as StoreUnavailable).
    */
   readonly beforeCommit?: (stream: string, positions: readonly number[]) => Promise<void>;
 }
+
+/** One single append waiting for its group. */
+interface PendingAppend {
+  readonly stream: string;
+  readonly events: readonly EncodedEvent[];
+  readonly expected: ExpectedRevision;
+}
+
+/** Appends in one group at most: bounds one transaction's length, and so how long the lock is held. */
+const MAX_GROUP = 64;
 
 /** A failure of the engine or the connection, as opposed to a bug in this code. */
 class EngineFailure {
@@ -92,10 +104,11 @@ const engine = <T>(p: Promise<T>): Promise<T> =>
   });
 
 /**
- * The PostgreSQL event store. One pool per store; every append is one transaction that
+ * The PostgreSQL event store. One pool per store; every append runs in a transaction that
  * first takes the ledger's append lock (pg_advisory_xact_lock), so positions are handed
  * out in commit order and each event's predecessor in the hash chain is the last committed
- * event. Readers never see position N+1 before N: see docs/postgres.md. Rejects with
+ * event. Single appends that wait on one another share one transaction (group commit).
+ * Readers never see position N+1 before N: see docs/postgres.md. Rejects with
  * PostgresSchemaError when the database's ledger schema is newer than this build.
  */
 export const createPostgresEventStore = (options: PostgresEventStoreOptions): Promise<EventStore> => openPostgresEventStore(options, {});
@@ -205,19 +218,6 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     return right({ result: appendedRows(stream, chained), head: after });
   };
 
-  const write = async (
-    client: PoolClient,
-    stream: string,
-    events: readonly EncodedEvent[],
-    expected: ExpectedRevision,
-  ): Promise<Either<AppendError, AppendResult>> => {
-    const r = await appendTo(client, stream, events, expected, undefined);
-    if (r._tag === 'Left') return r;
-    const { result } = r.right;
-    if (!result.alreadyStored && hooks.beforeCommit) await engine(hooks.beforeCommit(stream, result.positions));
-    return right(result);
-  };
-
   /** Every batch in one transaction; the first refusal ends it, and nothing is committed. */
   const writeBatches = async (client: PoolClient, batches: readonly PreparedBatch[]): Promise<Either<AppendError, readonly AppendResult[]>> => {
     let head: LogHead | undefined;
@@ -233,12 +233,34 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     return right(results);
   };
 
-  /** One transaction: COMMIT when the append stored events, ROLLBACK when it was refused, replayed or failed. */
-  const transaction = (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Promise<Either<AppendError, AppendResult>> =>
-    inTransaction(pool, sql.beginAppend, (client) => write(client, stream, events, expected), {
-      commit: (result) => result._tag === 'Right' && !result.right.alreadyStored,
-      engine,
-    });
+  /**
+   * A group of single appends in one transaction under one lock (see group-commit.ts), in the
+   * order they arrived: each is checked against its own expected revision, and a refused one
+   * writes nothing and is answered alone while the others chain on. COMMIT when any stored
+   * events; an engine failure or a rejected hook fails the whole group, nothing written.
+   */
+  const writeGroup = (group: readonly PendingAppend[]): Promise<readonly Either<AppendError, AppendResult>[]> =>
+    inTransaction(
+      pool,
+      sql.beginAppend,
+      async (client) => {
+        let head: LogHead | undefined;
+        const answers: Either<AppendError, AppendResult>[] = [];
+        for (const a of group) {
+          const r = await appendTo(client, a.stream, a.events, a.expected, head);
+          if (r._tag === 'Right') head = r.right.head;
+          answers.push(r._tag === 'Left' ? r : right(r.right.result));
+        }
+        const written = answers.flatMap((a, i) =>
+          a._tag === 'Right' && !a.right.alreadyStored ? [{ stream: group[i]!.stream, positions: a.right.positions }] : [],
+        );
+        if (written.length > 0 && hooks.beforeCommit)
+          await engine(hooks.beforeCommit(written.map((w) => w.stream).join(','), written.flatMap((w) => w.positions)));
+        return answers;
+      },
+      { commit: (answers) => answers.some((a) => a._tag === 'Right' && !a.right.alreadyStored), engine },
+    );
+  const singles = groupCommit(writeGroup, MAX_GROUP);
 
   const store: EventStore = {
     engine: 'postgres',
@@ -258,7 +280,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
         // Checking and serialising to canonical JSON happen before the append lock is taken.
         const prepared = prepareAppend(registry, stream, events, expected);
         if (prepared._tag === 'Left') return prepared;
-        return transaction(stream, prepared.right, expected);
+        return singles.submit({ stream, events: prepared.right, expected });
       }),
 
     readStream: (stream, opts) =>
@@ -308,6 +330,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       (closing ??= (async () => {
         await subscriptions.stopAll();
         closed = true;
+        await singles.idle();
         // pool.end() lets appends in flight finish before it ends their connections.
         if (owned) await pool.end();
       })()),

@@ -38,7 +38,8 @@ import type { TaskEither } from 'fp-ts/TaskEither';
 import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
 import { ledgerNames } from './names';
-import { logHeadOf, statements, toStoredRow, type AppendState, type PgRow } from './statements';
+import { logHeadOf, statements, toStoredRow, type AppendState, type GroupStateRow, type PgRow } from './statements';
+import { decideGroup, type PendingAppend } from './group-append';
 import { groupCommit } from './group-commit';
 import { inTransaction } from './transaction';
 
@@ -81,13 +82,6 @@ export interface StoreHooks {
    * joined by commas. A rejection rolls the transaction back (reported as StoreUnavailable).
    */
   readonly beforeCommit?: (stream: string, positions: readonly number[]) => Promise<void>;
-}
-
-/** One single append waiting for its group. */
-interface PendingAppend {
-  readonly stream: string;
-  readonly events: readonly EncodedEvent[];
-  readonly expected: ExpectedRevision;
 }
 
 /** Appends in one group at most: bounds one transaction's length, and so how long the lock is held. */
@@ -234,28 +228,52 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
   };
 
   /**
-   * A group of single appends in one transaction under one lock (see group-commit.ts), in the
-   * order they arrived: each is checked against its own expected revision, and a refused one
-   * writes nothing and is answered alone while the others chain on. COMMIT when any stored
-   * events; an engine failure or a rejected hook fails the whole group, nothing written.
+   * A group of single appends in one transaction under one lock (see group-commit.ts): one read
+   * of the ledger's state, the appends decided in JS in the order they arrived (decideGroup),
+   * one insert of every row. A refused append writes nothing and is answered alone. COMMIT when
+   * any stored events; an engine failure or a rejected hook fails the whole group.
    */
   const writeGroup = (group: readonly PendingAppend[]): Promise<readonly Either<AppendError, AppendResult>[]> =>
     inTransaction(
       pool,
       sql.beginAppend,
       async (client) => {
-        let head: LogHead | undefined;
-        const answers: Either<AppendError, AppendResult>[] = [];
-        for (const a of group) {
-          const r = await appendTo(client, a.stream, a.events, a.expected, head);
-          if (r._tag === 'Right') head = r.right.head;
-          answers.push(r._tag === 'Left' ? r : right(r.right.result));
-        }
-        const written = answers.flatMap((a, i) =>
-          a._tag === 'Right' && !a.right.alreadyStored ? [{ stream: group[i]!.stream, positions: a.right.positions }] : [],
+        const streams = [...new Set(group.map((a) => a.stream))];
+        const ids = group.flatMap((a) => a.events.map((e) => e.eventId));
+        const state = (await engine(client.query<GroupStateRow>(sql.groupState(streams, ids)))).rows[0]!;
+        const { answers, rows: chained, revisions } = decideGroup(
+          group,
+          {
+            head: logHeadOf(state),
+            broken: checkHead(state.head_row ? toStoredRow(state.head_row) : undefined),
+            revisions: new Map(state.revisions.map((r) => [r.stream, Number(r.revision)])),
+            found: new Map(state.found.map((at) => [at.eventId, at])),
+          },
+          clock.now().toISOString(),
         );
-        if (written.length > 0 && hooks.beforeCommit)
-          await engine(hooks.beforeCommit(written.map((w) => w.stream).join(','), written.flatMap((w) => w.positions)));
+        if (chained.length === 0) return answers;
+        const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
+        await engine(
+          client.query(
+            sql.insertGroup(
+              column('position'),
+              column('stream'),
+              column('revision'),
+              column('eventId'),
+              column('type'),
+              column('schemaVersion'),
+              column('data'),
+              column('metadata'),
+              column('prevHash'),
+              column('hash'),
+              column('storedAt'),
+              HASH_VERSION,
+              [...revisions.keys()],
+              [...revisions.values()],
+            ),
+          ),
+        );
+        if (hooks.beforeCommit) await engine(hooks.beforeCommit([...revisions.keys()].join(','), column('position')));
         return answers;
       },
       { commit: (answers) => answers.some((a) => a._tag === 'Right' && !a.right.alreadyStored), engine },

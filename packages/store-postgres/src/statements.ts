@@ -29,14 +29,8 @@ export interface HeadColumns {
   readonly head_row: PgRow | null;
 }
 
-/** What an append reads under the lock, from one snapshot. */
+/** What appends read under the lock, from one snapshot. */
 export interface AppendState extends HeadColumns {
-  readonly revision: string | null;
-  readonly found: StoredAt[];
-}
-
-/** What a group of appends reads under the lock, from one snapshot. */
-export interface GroupStateRow extends HeadColumns {
   readonly revisions: { readonly stream: string; readonly revision: number }[];
   readonly found: StoredAt[];
 }
@@ -66,7 +60,7 @@ const headOf = (n: LedgerNames) => `FROM (SELECT 1) AS one
          FROM ${n.events} ORDER BY position DESC LIMIT 1
        ) AS head ON true`;
 
-/** The head's columns, as AppendState names them. */
+/** The head's columns, as HeadColumns names them. */
 const HEAD_COLUMNS = `head.position AS head_position,
          head.hash AS head_hash,
          head.metadata AS head_metadata,
@@ -86,19 +80,9 @@ export const statements = (n: LedgerNames) => {
     /** READ COMMITTED, so each statement after the lock sees every append committed before it. */
     beginAppend: `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; SELECT pg_advisory_xact_lock(${n.appendLock})`,
 
+    /** What appends read under the lock: the head, the current revision of each stream, the ids stored already. */
     appendState: named(
       'append-state',
-      `SELECT
-         (SELECT revision FROM ${n.streams} WHERE stream = $1) AS revision,
-         ${HEAD_COLUMNS},
-         (SELECT coalesce(json_agg(json_build_object('eventId', e.event_id, 'stream', e.stream, 'revision', e.revision, 'position', e.position)), '[]')
-            FROM ${n.events} e WHERE e.event_id = ANY($2::text[])) AS found
-${headOf(n)}`,
-    ),
-
-    /** appendState for a group: the head, the current revision of each stream, the ids stored already. */
-    groupState: named(
-      'group-state',
       `SELECT
          (SELECT coalesce(json_agg(json_build_object('stream', s.stream, 'revision', s.revision)), '[]')
             FROM ${n.streams} s WHERE s.stream = ANY($1::text[])) AS revisions,
@@ -108,9 +92,9 @@ ${headOf(n)}`,
        ${headOf(n)}`,
     ),
 
-    /** A group's rows, of any streams, as parallel arrays; then each stream's new revision. */
-    insertGroup: named(
-      'insert-group',
+    /** One statement for any number of rows, of any streams, as parallel arrays; then each stream's new revision. */
+    insertRows: named(
+      'insert-rows',
       `WITH inserted AS (
          INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
          SELECT t.position, t.stream, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, t.stored_at, $12::smallint
@@ -118,19 +102,6 @@ ${headOf(n)}`,
            $11::timestamptz[]) AS t(position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at)
        )
        INSERT INTO ${n.streams} (stream, revision) SELECT * FROM unnest($13::text[], $14::bigint[])
-       ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision`,
-    ),
-
-    /** One statement for any batch size: the rows as parallel arrays, and the stream's new revision. */
-    insert: named(
-      'insert',
-      `WITH inserted AS (
-         INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
-         SELECT t.position, $1, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, $2::timestamptz, $13::smallint
-         FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::text[])
-           AS t(position, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
-       )
-       INSERT INTO ${n.streams} (stream, revision) VALUES ($1, $12)
        ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision`,
     ),
 

@@ -1,44 +1,34 @@
 import { HASH_VERSION, systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
 import {
   catchUp,
-  appendedRows,
   checkEvents,
   checkHead,
   checkLogPage,
   positionsBefore,
-  chainAfter,
   checkLogRange,
   checkStreamRange,
-  concurrencyError,
   decodeRow,
   decodeRows,
   NO_STREAM,
   prepareAppend,
   prepareBatches,
-  replayIfStored,
-  satisfies,
   storeUnavailable,
   subscriptionSet,
   type AppendError,
   type AppendResult,
   type ChainLink,
   type CurrentRevision,
-  type EncodedEvent,
   type EventStore,
-  type ExpectedRevision,
-  type LogHead,
-  type PreparedBatch,
   type ReadError,
-  type StoredAt,
   type StoredRow,
   type StoreUnavailable,
 } from '@minsheng/event-store';
-import { left, right, type Either } from 'fp-ts/Either';
+import { left, right, sequenceArray, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
 import { ledgerNames } from './names';
-import { logHeadOf, statements, toStoredRow, type AppendState, type GroupStateRow, type PgRow } from './statements';
+import { logHeadOf, statements, toStoredRow, type AppendState, type PgRow } from './statements';
 import { decideGroup, type PendingAppend } from './group-append';
 import { groupCommit } from './group-commit';
 import { inTransaction } from './transaction';
@@ -164,38 +154,35 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
   };
 
   /**
-   * One stream's append, under the lock, on one connection, inside its transaction; the log's
-   * head after the appends before it in the same transaction, when there were any.
+   * Appends under the lock, on one connection inside its transaction: one read of the ledger's
+   * state, the appends decided in JS in order (decideGroup), one insert of every row of every
+   * stream, then the hook. `allOrNothing`: on the first refusal nothing is written.
    */
-  const appendTo = async (
+  const writeAppends = async (
     client: PoolClient,
-    stream: string,
-    events: readonly EncodedEvent[],
-    expected: ExpectedRevision,
-    before: LogHead | undefined,
-  ): Promise<Either<AppendError, { result: AppendResult; head: LogHead | undefined }>> => {
-    const ids = events.map((e) => e.eventId);
-    const state = (await engine(client.query<AppendState>(sql.appendState(stream, ids)))).rows[0]!;
-    const replay = replayIfStored(stream, events, new Map(state.found.map((at: StoredAt) => [at.eventId, at])));
-    if (replay._tag === 'Left') return replay;
-    if (replay.right) return right({ result: replay.right, head: before });
-    const actual: CurrentRevision = state.revision === null ? NO_STREAM : Number(state.revision);
-    if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
-
-    if (before === undefined) {
-      // Once a transaction: its later batches chain onto rows it wrote itself.
-      const broken = checkHead(state.head_row ? toStoredRow(state.head_row) : undefined);
-      if (broken) return left(broken);
-    }
-    const head = before ?? logHeadOf(state);
-    const { rows: chained, head: after } = chainAfter(head, stream, actual, events, clock.now().toISOString());
+    appends: readonly PendingAppend[],
+    allOrNothing: boolean,
+  ): Promise<Either<AppendError, AppendResult>[]> => {
+    const streams = [...new Set(appends.map((a) => a.stream))];
+    const ids = appends.flatMap((a) => a.events.map((e) => e.eventId));
+    const state = (await engine(client.query<AppendState>(sql.appendState(streams, ids)))).rows[0]!;
+    const { answers, rows: chained, revisions } = decideGroup(
+      appends,
+      {
+        head: logHeadOf(state),
+        broken: checkHead(state.head_row ? toStoredRow(state.head_row) : undefined),
+        revisions: new Map(state.revisions.map((r) => [r.stream, Number(r.revision)])),
+        found: new Map(state.found.map((at) => [at.eventId, at])),
+      },
+      clock.now().toISOString(),
+    );
+    if (chained.length === 0 || (allOrNothing && answers.some((a) => a._tag === 'Left'))) return answers;
     const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
     await engine(
       client.query(
-        sql.insert(
-          stream,
-          after.storedAt,
+        sql.insertRows(
           column('position'),
+          column('stream'),
           column('revision'),
           column('eventId'),
           column('type'),
@@ -204,80 +191,26 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
           column('metadata'),
           column('prevHash'),
           column('hash'),
-          chained[chained.length - 1]!.revision,
+          column('storedAt'),
           HASH_VERSION,
+          [...revisions.keys()],
+          [...revisions.values()],
         ),
       ),
     );
-    return right({ result: appendedRows(stream, chained), head: after });
+    if (hooks.beforeCommit) await engine(hooks.beforeCommit([...revisions.keys()].join(','), column('position')));
+    return answers;
   };
 
-  /** Every batch in one transaction; the first refusal ends it, and nothing is committed. */
-  const writeBatches = async (client: PoolClient, batches: readonly PreparedBatch[]): Promise<Either<AppendError, readonly AppendResult[]>> => {
-    let head: LogHead | undefined;
-    const results: AppendResult[] = [];
-    for (const b of batches) {
-      const r = await appendTo(client, b.stream, b.events, b.expected, head);
-      if (r._tag === 'Left') return r;
-      results.push(r.right.result);
-      head = r.right.head;
-    }
-    const positions = results.flatMap((r) => (r.alreadyStored ? [] : r.positions));
-    if (positions.length > 0 && hooks.beforeCommit) await engine(hooks.beforeCommit(batches.map((b) => b.stream).join(','), positions));
-    return right(results);
-  };
+  const stored = (answers: readonly Either<AppendError, AppendResult>[]) => answers.some((a) => a._tag === 'Right' && !a.right.alreadyStored);
 
   /**
-   * A group of single appends in one transaction under one lock (see group-commit.ts): one read
-   * of the ledger's state, the appends decided in JS in the order they arrived (decideGroup),
-   * one insert of every row. A refused append writes nothing and is answered alone. COMMIT when
-   * any stored events; an engine failure or a rejected hook fails the whole group.
+   * A group of single appends in one transaction under one lock (see group-commit.ts). A refused
+   * append writes nothing and is answered alone; an engine failure or a rejected hook fails the
+   * whole group. COMMIT when any stored events.
    */
   const writeGroup = (group: readonly PendingAppend[]): Promise<readonly Either<AppendError, AppendResult>[]> =>
-    inTransaction(
-      pool,
-      sql.beginAppend,
-      async (client) => {
-        const streams = [...new Set(group.map((a) => a.stream))];
-        const ids = group.flatMap((a) => a.events.map((e) => e.eventId));
-        const state = (await engine(client.query<GroupStateRow>(sql.groupState(streams, ids)))).rows[0]!;
-        const { answers, rows: chained, revisions } = decideGroup(
-          group,
-          {
-            head: logHeadOf(state),
-            broken: checkHead(state.head_row ? toStoredRow(state.head_row) : undefined),
-            revisions: new Map(state.revisions.map((r) => [r.stream, Number(r.revision)])),
-            found: new Map(state.found.map((at) => [at.eventId, at])),
-          },
-          clock.now().toISOString(),
-        );
-        if (chained.length === 0) return answers;
-        const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
-        await engine(
-          client.query(
-            sql.insertGroup(
-              column('position'),
-              column('stream'),
-              column('revision'),
-              column('eventId'),
-              column('type'),
-              column('schemaVersion'),
-              column('data'),
-              column('metadata'),
-              column('prevHash'),
-              column('hash'),
-              column('storedAt'),
-              HASH_VERSION,
-              [...revisions.keys()],
-              [...revisions.values()],
-            ),
-          ),
-        );
-        if (hooks.beforeCommit) await engine(hooks.beforeCommit([...revisions.keys()].join(','), column('position')));
-        return answers;
-      },
-      { commit: (answers) => answers.some((a) => a._tag === 'Right' && !a.right.alreadyStored), engine },
-    );
+    inTransaction(pool, sql.beginAppend, (client) => writeAppends(client, group, false), { commit: stored, engine });
   const singles = groupCommit(writeGroup, MAX_GROUP);
 
   const store: EventStore = {
@@ -287,10 +220,12 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       task<AppendError, readonly AppendResult[]>(async () => {
         const prepared = prepareBatches(registry, batches);
         if (prepared._tag === 'Left') return prepared;
-        return inTransaction(pool, sql.beginAppend, (client) => writeBatches(client, prepared.right), {
-          commit: (result) => result._tag === 'Right' && result.right.some((r) => !r.alreadyStored),
+        // Every batch in one transaction; the first refusal ends it, and nothing is committed.
+        const answers = await inTransaction(pool, sql.beginAppend, (client) => writeAppends(client, prepared.right, true), {
+          commit: (answers) => answers.every((a) => a._tag === 'Right') && stored(answers),
           engine,
         });
+        return sequenceArray(answers);
       }),
 
     append: (stream, events, expected) =>

@@ -18,9 +18,8 @@ export type PgRow = Omit<StoredRow, 'position' | 'revision'> & { position: strin
 
 export const toStoredRow = (r: PgRow): StoredRow => ({ ...r, position: Number(r.position), revision: Number(r.revision) });
 
-/** What an append reads under the lock, from one snapshot. */
-export interface AppendState {
-  readonly revision: string | null;
+/** The log's head as an append reads it under the lock. */
+export interface HeadColumns {
   readonly head_position: string | null;
   readonly head_hash: string | null;
   /** The head's metadata text; its recordedAt is read in the store (a damaged row must not stop appends). */
@@ -28,6 +27,11 @@ export interface AppendState {
   readonly head_stored_at: string | null;
   /** The head's whole row (null for an empty log): an append checks its hash before chaining onto it. */
   readonly head_row: PgRow | null;
+}
+
+/** What appends read under the lock, from one snapshot. */
+export interface AppendState extends HeadColumns {
+  readonly revisions: { readonly stream: string; readonly revision: number }[];
   readonly found: StoredAt[];
 }
 
@@ -43,10 +47,28 @@ const recordedAtOf = (metadata: string | null): string | null => {
 };
 
 /** The log's head as the append read it; null for an empty log. */
-export const logHeadOf = (state: AppendState): LogHead | null =>
+export const logHeadOf = (state: HeadColumns): LogHead | null =>
   state.head_hash === null
     ? null
     : { hash: state.head_hash, position: Number(state.head_position), recordedAt: recordedAtOf(state.head_metadata), storedAt: state.head_stored_at };
+
+/** The log's last row, joined onto one row (empty columns for an empty log). */
+const headOf = (n: LedgerNames) => `FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash,
+           ${STORED_AT('stored_at')} AS stored_at, hash_version
+         FROM ${n.events} ORDER BY position DESC LIMIT 1
+       ) AS head ON true`;
+
+/** The head's columns, as HeadColumns names them. */
+const HEAD_COLUMNS = `head.position AS head_position,
+         head.hash AS head_hash,
+         head.metadata AS head_metadata,
+         head.stored_at AS head_stored_at,
+         CASE WHEN head.position IS NULL THEN NULL ELSE json_build_object('position', head.position, 'stream', head.stream,
+           'revision', head.revision, 'eventId', head.event_id, 'type', head.type, 'schemaVersion', head.schema_version,
+           'data', head.data, 'metadata', head.metadata, 'prevHash', head.prev_hash, 'hash', head.hash,
+           'storedAt', head.stored_at, 'hashVersion', head.hash_version) END AS head_row`;
 
 export type Statement = (...values: unknown[]) => QueryConfig;
 
@@ -58,38 +80,28 @@ export const statements = (n: LedgerNames) => {
     /** READ COMMITTED, so each statement after the lock sees every append committed before it. */
     beginAppend: `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; SELECT pg_advisory_xact_lock(${n.appendLock})`,
 
+    /** What appends read under the lock: the head, the current revision of each stream, the ids stored already. */
     appendState: named(
       'append-state',
       `SELECT
-         (SELECT revision FROM ${n.streams} WHERE stream = $1) AS revision,
-         head.position AS head_position,
-         head.hash AS head_hash,
-         head.metadata AS head_metadata,
-         head.stored_at AS head_stored_at,
-         CASE WHEN head.position IS NULL THEN NULL ELSE json_build_object('position', head.position, 'stream', head.stream,
-           'revision', head.revision, 'eventId', head.event_id, 'type', head.type, 'schemaVersion', head.schema_version,
-           'data', head.data, 'metadata', head.metadata, 'prevHash', head.prev_hash, 'hash', head.hash,
-           'storedAt', head.stored_at, 'hashVersion', head.hash_version) END AS head_row,
+         (SELECT coalesce(json_agg(json_build_object('stream', s.stream, 'revision', s.revision)), '[]')
+            FROM ${n.streams} s WHERE s.stream = ANY($1::text[])) AS revisions,
+         ${HEAD_COLUMNS},
          (SELECT coalesce(json_agg(json_build_object('eventId', e.event_id, 'stream', e.stream, 'revision', e.revision, 'position', e.position)), '[]')
             FROM ${n.events} e WHERE e.event_id = ANY($2::text[])) AS found
-       FROM (SELECT 1) AS one
-       LEFT JOIN LATERAL (
-         SELECT position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash,
-           ${STORED_AT('stored_at')} AS stored_at, hash_version
-         FROM ${n.events} ORDER BY position DESC LIMIT 1
-       ) AS head ON true`,
+       ${headOf(n)}`,
     ),
 
-    /** One statement for any batch size: the rows as parallel arrays, and the stream's new revision. */
-    insert: named(
-      'insert',
+    /** One statement for any number of rows, of any streams, as parallel arrays; then each stream's new revision. */
+    insertRows: named(
+      'insert-rows',
       `WITH inserted AS (
          INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
-         SELECT t.position, $1, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, $2::timestamptz, $13::smallint
-         FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::text[])
-           AS t(position, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
+         SELECT t.position, t.stream, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, t.stored_at, $12::smallint
+         FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::text[],
+           $11::timestamptz[]) AS t(position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at)
        )
-       INSERT INTO ${n.streams} (stream, revision) VALUES ($1, $12)
+       INSERT INTO ${n.streams} (stream, revision) SELECT * FROM unnest($13::text[], $14::bigint[])
        ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision`,
     ),
 

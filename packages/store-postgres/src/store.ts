@@ -1,44 +1,36 @@
 import { HASH_VERSION, systemClock, type Clock, type EventRegistry, type StoredEvent } from '@minsheng/core';
 import {
   catchUp,
-  appendedRows,
   checkEvents,
   checkHead,
   checkLogPage,
   positionsBefore,
-  chainAfter,
   checkLogRange,
   checkStreamRange,
-  concurrencyError,
   decodeRow,
   decodeRows,
   NO_STREAM,
   prepareAppend,
   prepareBatches,
-  replayIfStored,
-  satisfies,
   storeUnavailable,
   subscriptionSet,
   type AppendError,
   type AppendResult,
   type ChainLink,
   type CurrentRevision,
-  type EncodedEvent,
   type EventStore,
-  type ExpectedRevision,
-  type LogHead,
-  type PreparedBatch,
   type ReadError,
-  type StoredAt,
   type StoredRow,
   type StoreUnavailable,
 } from '@minsheng/event-store';
-import { left, right, type Either } from 'fp-ts/Either';
+import { left, right, sequenceArray, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
 import { ledgerNames } from './names';
 import { logHeadOf, statements, toStoredRow, type AppendState, type PgRow } from './statements';
+import { decideGroup, type PendingAppend } from './group-append';
+import { groupCommit } from './group-commit';
 import { inTransaction } from './transaction';
 
 interface CommonOptions {
@@ -75,11 +67,15 @@ export type PostgresEventStoreOptions = CommonOptions &
 /** Test seams, not part of the package's surface. */
 export interface StoreHooks {
   /**
-   * Runs inside an append's transaction after its rows are written, just before COMMIT, while
-   * the append lock is held. A rejection rolls the append back (reported as StoreUnavailable).
+   * Runs inside an append transaction after its rows are written, just before COMMIT, while
+   * the append lock is held; for a group of single appends, once, with the streams that wrote
+   * joined by commas. A rejection rolls the transaction back (reported as StoreUnavailable).
    */
   readonly beforeCommit?: (stream: string, positions: readonly number[]) => Promise<void>;
 }
+
+/** Appends in one group at most: bounds one transaction's length, and so how long the lock is held. */
+const MAX_GROUP = 64;
 
 /** A failure of the engine or the connection, as opposed to a bug in this code. */
 class EngineFailure {
@@ -92,10 +88,11 @@ const engine = <T>(p: Promise<T>): Promise<T> =>
   });
 
 /**
- * The PostgreSQL event store. One pool per store; every append is one transaction that
+ * The PostgreSQL event store. One pool per store; every append runs in a transaction that
  * first takes the ledger's append lock (pg_advisory_xact_lock), so positions are handed
  * out in commit order and each event's predecessor in the hash chain is the last committed
- * event. Readers never see position N+1 before N: see docs/postgres.md. Rejects with
+ * event. Single appends that wait on one another share one transaction (group commit).
+ * Readers never see position N+1 before N: see docs/postgres.md. Rejects with
  * PostgresSchemaError when the database's ledger schema is newer than this build.
  */
 export const createPostgresEventStore = (options: PostgresEventStoreOptions): Promise<EventStore> => openPostgresEventStore(options, {});
@@ -157,38 +154,35 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
   };
 
   /**
-   * One stream's append, under the lock, on one connection, inside its transaction; the log's
-   * head after the appends before it in the same transaction, when there were any.
+   * Appends under the lock, on one connection inside its transaction: one read of the ledger's
+   * state, the appends decided in JS in order (decideGroup), one insert of every row of every
+   * stream, then the hook. `allOrNothing`: on the first refusal nothing is written.
    */
-  const appendTo = async (
+  const writeAppends = async (
     client: PoolClient,
-    stream: string,
-    events: readonly EncodedEvent[],
-    expected: ExpectedRevision,
-    before: LogHead | undefined,
-  ): Promise<Either<AppendError, { result: AppendResult; head: LogHead | undefined }>> => {
-    const ids = events.map((e) => e.eventId);
-    const state = (await engine(client.query<AppendState>(sql.appendState(stream, ids)))).rows[0]!;
-    const replay = replayIfStored(stream, events, new Map(state.found.map((at: StoredAt) => [at.eventId, at])));
-    if (replay._tag === 'Left') return replay;
-    if (replay.right) return right({ result: replay.right, head: before });
-    const actual: CurrentRevision = state.revision === null ? NO_STREAM : Number(state.revision);
-    if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
-
-    if (before === undefined) {
-      // Once a transaction: its later batches chain onto rows it wrote itself.
-      const broken = checkHead(state.head_row ? toStoredRow(state.head_row) : undefined);
-      if (broken) return left(broken);
-    }
-    const head = before ?? logHeadOf(state);
-    const { rows: chained, head: after } = chainAfter(head, stream, actual, events, clock.now().toISOString());
+    appends: readonly PendingAppend[],
+    allOrNothing: boolean,
+  ): Promise<Either<AppendError, AppendResult>[]> => {
+    const streams = [...new Set(appends.map((a) => a.stream))];
+    const ids = appends.flatMap((a) => a.events.map((e) => e.eventId));
+    const state = (await engine(client.query<AppendState>(sql.appendState(streams, ids)))).rows[0]!;
+    const { answers, rows: chained, revisions } = decideGroup(
+      appends,
+      {
+        head: logHeadOf(state),
+        broken: checkHead(state.head_row ? toStoredRow(state.head_row) : undefined),
+        revisions: new Map(state.revisions.map((r) => [r.stream, Number(r.revision)])),
+        found: new Map(state.found.map((at) => [at.eventId, at])),
+      },
+      clock.now().toISOString(),
+    );
+    if (chained.length === 0 || (allOrNothing && answers.some((a) => a._tag === 'Left'))) return answers;
     const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
     await engine(
       client.query(
-        sql.insert(
-          stream,
-          after.storedAt,
+        sql.insertRows(
           column('position'),
+          column('stream'),
           column('revision'),
           column('eventId'),
           column('type'),
@@ -197,48 +191,27 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
           column('metadata'),
           column('prevHash'),
           column('hash'),
-          chained[chained.length - 1]!.revision,
+          column('storedAt'),
           HASH_VERSION,
+          [...revisions.keys()],
+          [...revisions.values()],
         ),
       ),
     );
-    return right({ result: appendedRows(stream, chained), head: after });
+    if (hooks.beforeCommit) await engine(hooks.beforeCommit([...revisions.keys()].join(','), column('position')));
+    return answers;
   };
 
-  const write = async (
-    client: PoolClient,
-    stream: string,
-    events: readonly EncodedEvent[],
-    expected: ExpectedRevision,
-  ): Promise<Either<AppendError, AppendResult>> => {
-    const r = await appendTo(client, stream, events, expected, undefined);
-    if (r._tag === 'Left') return r;
-    const { result } = r.right;
-    if (!result.alreadyStored && hooks.beforeCommit) await engine(hooks.beforeCommit(stream, result.positions));
-    return right(result);
-  };
+  const stored = (answers: readonly Either<AppendError, AppendResult>[]) => answers.some((a) => a._tag === 'Right' && !a.right.alreadyStored);
 
-  /** Every batch in one transaction; the first refusal ends it, and nothing is committed. */
-  const writeBatches = async (client: PoolClient, batches: readonly PreparedBatch[]): Promise<Either<AppendError, readonly AppendResult[]>> => {
-    let head: LogHead | undefined;
-    const results: AppendResult[] = [];
-    for (const b of batches) {
-      const r = await appendTo(client, b.stream, b.events, b.expected, head);
-      if (r._tag === 'Left') return r;
-      results.push(r.right.result);
-      head = r.right.head;
-    }
-    const positions = results.flatMap((r) => (r.alreadyStored ? [] : r.positions));
-    if (positions.length > 0 && hooks.beforeCommit) await engine(hooks.beforeCommit(batches.map((b) => b.stream).join(','), positions));
-    return right(results);
-  };
-
-  /** One transaction: COMMIT when the append stored events, ROLLBACK when it was refused, replayed or failed. */
-  const transaction = (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Promise<Either<AppendError, AppendResult>> =>
-    inTransaction(pool, sql.beginAppend, (client) => write(client, stream, events, expected), {
-      commit: (result) => result._tag === 'Right' && !result.right.alreadyStored,
-      engine,
-    });
+  /**
+   * A group of single appends in one transaction under one lock (see group-commit.ts). A refused
+   * append writes nothing and is answered alone; an engine failure or a rejected hook fails the
+   * whole group. COMMIT when any stored events.
+   */
+  const writeGroup = (group: readonly PendingAppend[]): Promise<readonly Either<AppendError, AppendResult>[]> =>
+    inTransaction(pool, sql.beginAppend, (client) => writeAppends(client, group, false), { commit: stored, engine });
+  const singles = groupCommit(writeGroup, MAX_GROUP);
 
   const store: EventStore = {
     engine: 'postgres',
@@ -247,10 +220,12 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       task<AppendError, readonly AppendResult[]>(async () => {
         const prepared = prepareBatches(registry, batches);
         if (prepared._tag === 'Left') return prepared;
-        return inTransaction(pool, sql.beginAppend, (client) => writeBatches(client, prepared.right), {
-          commit: (result) => result._tag === 'Right' && result.right.some((r) => !r.alreadyStored),
+        // Every batch in one transaction; the first refusal ends it, and nothing is committed.
+        const answers = await inTransaction(pool, sql.beginAppend, (client) => writeAppends(client, prepared.right, true), {
+          commit: (answers) => answers.every((a) => a._tag === 'Right') && stored(answers),
           engine,
         });
+        return sequenceArray(answers);
       }),
 
     append: (stream, events, expected) =>
@@ -258,7 +233,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
         // Checking and serialising to canonical JSON happen before the append lock is taken.
         const prepared = prepareAppend(registry, stream, events, expected);
         if (prepared._tag === 'Left') return prepared;
-        return transaction(stream, prepared.right, expected);
+        return singles.submit({ stream, events: prepared.right, expected });
       }),
 
     readStream: (stream, opts) =>
@@ -308,6 +283,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       (closing ??= (async () => {
         await subscriptions.stopAll();
         closed = true;
+        await singles.idle();
         // pool.end() lets appends in flight finish before it ends their connections.
         if (owned) await pool.end();
       })()),

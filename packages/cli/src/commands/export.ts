@@ -13,6 +13,7 @@ import { langOption } from './serve';
 import { momentQuery } from './moment';
 import { statusQuery, viewOptions } from './status';
 import { ledgerCommand, runOf, type Run } from './shared';
+import { t } from '../language';
 
 const positionOf = (option: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -111,17 +112,17 @@ const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions): Pr
 
 export const registerExport = (program: Command): void => {
   const cmd = langOption(viewOptions(
-    ledgerCommand(program, 'export', 'write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON, the city board as one HTML file, or the supervision workbook (xlsx)')
+    ledgerCommand(program, 'export', t('help.cmd.export'))
       .addOption(
-        new Option('--format <format>', 'csv, json, html (the dashboard\'s city board in one file, for e-mail), or xlsx (the supervision workbook 督办台账: the city view, a sheet per district and per unit, and a receipt; needs --out)')
+        new Option('--format <format>', t('help.export.format'))
           .choices(['csv', 'json', 'html', 'xlsx'])
           .default('csv'),
       )
-      .option('--out <file>', 'write to this file (default: stdout); an existing file only with --force, the ledger never')
-      .option('--force', 'with --out: replace the file if it exists (never the ledger or its -wal/-shm)')
-      .option('--events', 'write the raw log instead of a view: JSON Lines, one event a line with its hash and link (for minsheng-verify and replay)')
-      .option('--from <position>', 'with --events: the first position (default 1)')
-      .option('--to <position>', 'with --events: the last position (default the head)'),
+      .option('--out <file>', t('help.export.out'))
+      .option('--force', t('help.export.force'))
+      .option('--events', t('help.export.events'))
+      .option('--from <position>', t('help.export.from'))
+      .option('--to <position>', t('help.export.to')),
   ));
   cmd.action(async () => {
     const o = cmd.opts();

@@ -60,6 +60,44 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     expect(rows.every((row) => /^[a-z ()]+$/.test(row.status))).toBe(true);
   });
 
+  it('refuses bad input in Chinese, one line naming what was wrong, exit 2, nothing written', () => {
+    const events = () => JSON.parse(run(['verify', '--json']).stdout).events as number;
+    const before = events();
+    const refused = (args: string[], env: Record<string, string> = PLAN_LANG) => {
+      const r = run(args, env);
+      return [r.code, r.stdout, r.stderr];
+    };
+    const value = REPORT.indexOf('--value') + 1;
+    const withValue = (v: string) => [...REPORT.slice(0, value), v, ...REPORT.slice(value + 1)];
+    expect(refused(withValue('abc'))).toEqual([2, '', 'minsheng: --value："abc" 必须是十进制数，例如 "2.55"\n']);
+    expect(refused(withValue('-3'))).toEqual([2, '', 'minsheng: --value："-3" 不能为负数\n']);
+    expect(refused(REPORT.map((a) => (a === '道里区' ? '火星区' : a)))).toEqual([2, '', 'minsheng: 火星区 不是计划中的区县\n']);
+    expect(refused(REPORT.map((a) => (a === '市妇联' ? '市教育局' : a)))).toEqual([2, '', 'minsheng: 市教育局 不是任务 3 的责任单位（责任单位：市妇联、市发改委）\n']);
+    expect(refused(REPORT.map((a) => (a === '2024-09-30' ? '2024-10-02' : a)))).toEqual([2, '', 'minsheng: --as-of：2024-10-02 在未来（今天是 2024-10-01）\n']);
+    expect(refused(['audit', '--task', '99', '--metric', 't03-child-friendly-communities'])).toEqual([2, '', 'minsheng: 任务 99 不在计划中\n']);
+    expect(events()).toBe(before);
+  });
+
+  it("says commander's own refusals in Chinese when --lang or $MINSHENG_LANG asks (the plan is not read before parsing), exit 2", () => {
+    const zh = { MINSHENG_LANG: 'zh-CN' };
+    expect([cli(['status', '--bogus'], zh).code, cli(['status', '--bogus'], zh).stderr]).toEqual([2, 'minsheng: 未知选项 --bogus\n']);
+    expect(cli(['stauts', '--lang', 'zh-CN']).stderr).toBe('minsheng: 未知命令 stauts\n');
+    expect(cli(['report', '--task'], zh).stderr).toBe('minsheng: 选项 --task <n> 缺少参数\n');
+    expect(cli(['report', '--task', 'x'], zh).stderr).toBe('minsheng: 选项 --task <n> 的参数 "x" 无效。须为正整数，例如 13。\n');
+    expect(cli(['report', ...at], zh).stderr).toBe('minsheng: 缺少必需的选项 --task <n>\n');
+    expect(cli(['plan', 'import'], zh).stderr).toBe('minsheng: 缺少必需的参数 file\n');
+    expect(cli(['status', 'extra'], zh).stderr).toBe('minsheng: 参数过多（命令 status）：应有 0 个，实际 1 个。\n');
+  });
+
+  it('prints --help in Chinese with --lang zh-CN, and in English without it', () => {
+    const r = cli(['report', '--help', '--lang', 'zh-CN']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^用法： minsheng report \[options\]\n\n记录责任单位某任务某指标在某地截至某日的累计数值\n\n选项：\n/);
+    expect(r.stdout).toMatch(/\n  --task <n> +任务序号\n/);
+    expect(r.stdout).toMatch(/\n  -h, --help +显示命令帮助\n/);
+    expect(cli(['report', '--help']).stdout).toMatch(/^Usage: minsheng report \[options\]\n/);
+  });
+
   it.each([
     [['--lang', 'fr'], {}, '--lang: "fr" is not a language the CLI speaks: give zh-CN or en'],
     [[], { MINSHENG_LANG: 'klingon' }, '$MINSHENG_LANG: "klingon" is not a language the CLI speaks: give zh-CN or en'],

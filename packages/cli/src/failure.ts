@@ -1,6 +1,7 @@
 import { projectionFailed, type LedgerFailure } from '@minsheng/ledger';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
+import { fieldRefusal, refusalSentence } from './refusals';
 
 /**
  * Exit status: 2 for bad usage or input the ledger refused; 3 when the ledger fails an integrity
@@ -77,10 +78,10 @@ export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
   }
   // The figure checks are shared with plan files, where a decimal must be "written as a string"; on a command line it is.
   if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput')
-    return usage(`${optionOf(f.field)}: ${f.reason.replace(' written as a string', '')}`);
-  const message = f.message.split('\n')[0]!;
+    return usage(fieldRefusal(optionOf(f.field), f.reason.replace(' written as a string', '')));
+  const first = f.message.split('\n')[0]!;
   // The ledger lists its plans; on the command line one is named with --plan.
-  if (f._tag === 'UnknownPlan' && /several plans/.test(message)) return usage(`${message.replace(/; name one$/, '')}: name one with --plan <id>`);
+  const message = refusalSentence(f._tag, f._tag === 'UnknownPlan' && /several plans/.test(first) ? `${first.replace(/; name one$/, '')}: name one with --plan <id>` : first);
   if (f._tag === 'BrokenChain') return integrity(`${message}; nothing is read past it (run \`minsheng verify\`)`);
   if (f._tag === 'ProjectionFailed' && READ_MODEL_DAMAGED.test(message))
     return failed(`the read model is damaged (${message}); rebuild it from the events with \`minsheng rebuild\` (nothing in the log is lost)`);

@@ -2,6 +2,7 @@ import { fixedClock, systemClock, type Clock } from '@minsheng/core';
 import { Option, type Command } from 'commander';
 import { usage } from './failure';
 import { instantRangeProblem, parseInstant } from './parse';
+import { t } from './language';
 
 /**
  * Where the ledger lives. Every command reads it here and only here, so adding a
@@ -14,17 +15,17 @@ export const DEFAULT_DB = './ledger.db';
 /** Adds the options every command that touches a ledger takes. */
 export const ledgerOptions = (cmd: Command): Command =>
   cmd
-    .addOption(new Option('--db <file>', `the ledger file (default: ${DEFAULT_DB})`).env('MINSHENG_DB'))
+    .addOption(new Option('--db <file>', t('help.options.db', { file: DEFAULT_DB })).env('MINSHENG_DB'))
     .addOption(
       new Option(
         '--database-url <url>',
-        'a PostgreSQL ledger, postgres://user:password@host:port/database (event store in schema minsheng, read model in the active read-model schema)',
+        t('help.options.database-url'),
       ).env('DATABASE_URL'),
     )
     .addOption(
       new Option(
         '--now <time>',
-        'read the ledger as at this time, with its UTC offset, e.g. 2024-11-01T09:00:00+08:00 (a replay); commands that write take it on a simulated ledger only, forward only',
+        t('help.options.now'),
       ).env(
         'MINSHENG_NOW',
       ),
@@ -39,11 +40,11 @@ export const projectOption = (cmd: Command): Command =>
   cmd.addOption(
     new Option(
       '--no-project',
-      'leave the read model to `minsheng worker` processes: do not project after appending; queries read what the workers committed (or $MINSHENG_NO_PROJECT=1)',
+      t('help.options.no-project'),
     ),
   );
 
-export const jsonOption = (cmd: Command): Command => cmd.option('--json', 'print machine-readable JSON');
+export const jsonOption = (cmd: Command): Command => cmd.option('--json', t('help.options.json'));
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
 

@@ -1,5 +1,6 @@
 import { deadlineInstant, isDecimalString, isRealDate } from '@minsheng/core';
 import { InvalidArgumentError } from 'commander';
+import { t } from './language';
 
 /*
  * Option-argument parsers. Commander turns a thrown InvalidArgumentError into one line,
@@ -8,22 +9,22 @@ import { InvalidArgumentError } from 'commander';
 
 /** Text an option must carry: an empty (or blank) value is refused, not stored as nothing. */
 export const nonEmpty = (value: string): string => {
-  if (value.trim() === '') throw new InvalidArgumentError('It must not be empty: give a value, or leave the option out where it is optional.');
+  if (value.trim() === '') throw new InvalidArgumentError(t('parse.nonEmpty'));
   return value;
 };
 
 export const wholeNumber = (value: string): number => {
-  if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError('It must be a whole number, e.g. 13.');
+  if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError(t('parse.wholeNumber'));
   return Number(value);
 };
 
 export const date = (value: string): string => {
-  if (!isRealDate(value)) throw new InvalidArgumentError('It must be a real date written YYYY-MM-DD, e.g. 2024-09-30.');
+  if (!isRealDate(value)) throw new InvalidArgumentError(t('parse.date'));
   return value;
 };
 
 export const decimal = (value: string): string => {
-  if (!isDecimalString(value)) throw new InvalidArgumentError('It must be a decimal number, e.g. 12 or 2.55.');
+  if (!isDecimalString(value)) throw new InvalidArgumentError(t('parse.decimal'));
   return value;
 };
 
@@ -46,8 +47,8 @@ export const instantRangeProblem = (d: Date): string | null =>
 
 export const instant = (value: string): Date => {
   const d = parseInstant(value);
-  if (!d) throw new InvalidArgumentError('It must be a time with its UTC offset, e.g. 2024-11-01T09:00:00+08:00.');
-  if (instantRangeProblem(d)) throw new InvalidArgumentError('It must be a time from 1970 to 9998.');
+  if (!d) throw new InvalidArgumentError(t('parse.instant'));
+  if (instantRangeProblem(d)) throw new InvalidArgumentError(t('parse.range'));
   return d;
 };
 
@@ -58,8 +59,8 @@ export const timeOrDay = (value: string): TimeSpec => {
   if (isRealDate(value)) return { endOfDay: value };
   const d = parseInstant(value);
   if (!d)
-    throw new InvalidArgumentError('It must be a day (YYYY-MM-DD, meaning the end of that day) or a time with its UTC offset, e.g. 2024-10-31T18:00:00+08:00.');
-  if (instantRangeProblem(d)) throw new InvalidArgumentError('It must be a time from 1970 to 9998.');
+    throw new InvalidArgumentError(t('parse.timeOrDay'));
+  if (instantRangeProblem(d)) throw new InvalidArgumentError(t('parse.range'));
   return { at: d };
 };
 

@@ -24,6 +24,8 @@ import { registerCheckpoint } from './commands/checkpoint';
 import { registerKeys } from './commands/keys';
 import { registerProve } from './commands/prove';
 import { CliFailure } from './failure';
+import { helpInLanguage } from './help';
+import { commanderRefusal } from './refusals';
 import { chooseLanguage, requestedLanguage, t } from './language';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
@@ -32,19 +34,18 @@ const oneLine = (text: string): string => escapeControls(text.replace(/^error: /
 
 export const buildProgram = (): Command => {
   // Set before any subcommand is added: commander copies these settings into each one.
-  const program = new Command('minsheng')
-    .description("Minsheng Ledger: an event-sourced progress ledger for a city's annual livelihood-project plan")
-    .version(VERSION)
+  const program = helpInLanguage(new Command('minsheng'), VERSION)
+    .description(t('help.cmd.minsheng'))
     .exitOverride()
     .allowExcessArguments(false)
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(`minsheng: ${oneLine(text)}\n`) })
+    .configureOutput({ outputError: (text, write) => write(`minsheng: ${commanderRefusal(oneLine(text))}\n`) })
     // Taken out of argv before parsing (language.ts); listed here for --help.
     .enablePositionalOptions()
     .option('--lang <tag>', t('help.lang'));
   registerInit(program);
   registerMigrate(program);
-  const plan = program.command('plan').description('the plans: check, import, show, list, compare');
+  const plan = program.command('plan').description(t('help.cmd.plan'));
   registerPlanImport(plan);
   registerPlanShow(plan);
   registerPlanList(plan);

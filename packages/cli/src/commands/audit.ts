@@ -2,7 +2,9 @@ import { findPlace, isTopPlace, reportingPlaces, unknownMetric, unknownTask } fr
 import { measureUnit } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { integrity, unwrap, usage } from '../failure';
+import { t } from '../language';
 import { auditText } from '../output/audit';
+import { refusalSentence } from '../refusals';
 import { printJson, printLines } from '../output/print';
 import { nonEmpty, wholeNumber } from '../parse';
 import { momentOptions, momentQuery } from './moment';
@@ -16,20 +18,20 @@ import { figureContext, ledgerCommand, runOf } from './shared';
  */
 const checkAuditedPlace = (fc: FigureContext, metric: string, place: string): void => {
   const p = findPlace(fc.frame, place);
-  if (!p) throw usage(`--place "${place}" is not a place of the plan`);
+  if (!p) throw usage(t('refusal.auditPlace', { place }));
   const places = reportingPlaces(fc.frame, fc.targets.get(metric)!.metric);
   if (isTopPlace(fc.frame, p.id) || places.includes(p.id)) return;
   const names = places.map((id) => findPlace(fc.frame, id)?.name ?? id);
-  throw usage(`--place "${place}": metric ${metric} is reported for ${names.join('、')} only (or the city's figure that adds them up)`);
+  throw usage(t('refusal.auditPlaceNotReported', { place, metric, places: names.join('、') }));
 };
 
 export const registerAudit = (program: Command): void => {
   const cmd = momentOptions(
-    planOption(ledgerCommand(program, 'audit', 'every event behind one figure: who reported which value when, on what source, what was corrected and why')
-      .requiredOption('--task <n>', 'the task number', wholeNumber)
-      .requiredOption('--metric <id>', 'the metric id', nonEmpty)
-      .option('--place <name>', 'a district figure (default: the city figure and the district figures it adds up)', nonEmpty)
-      .option('--history', 'also list the earlier reports that later ones superseded (default: the events behind the figures in force)')),
+    planOption(ledgerCommand(program, 'audit', t('help.cmd.audit'))
+      .requiredOption('--task <n>', t('help.audit.task'), wholeNumber)
+      .requiredOption('--metric <id>', t('help.audit.metric'), nonEmpty)
+      .option('--place <name>', t('help.audit.place'), nonEmpty)
+      .option('--history', t('help.audit.history'))),
   );
   cmd.action(async () => {
     const o = cmd.opts();
@@ -37,8 +39,8 @@ export const registerAudit = (program: Command): void => {
     const { trail, timeZone, unit } = await run.ledger(async (l) => {
       const { planId } = planIdOf(cmd);
       const fc = await figureContext(l, run.clock.now(), planId);
-      if (!fc.frame.tasks.some((t) => t.number === o.task)) throw usage(unknownTask(o.task).message);
-      if (fc.targets.get(o.metric)?.task.number !== o.task) throw usage(unknownMetric(o.metric, o.task).message);
+      if (!fc.frame.tasks.some((t) => t.number === o.task)) throw usage(refusalSentence('UnknownTask', unknownTask(o.task).message));
+      if (fc.targets.get(o.metric)?.task.number !== o.task) throw usage(refusalSentence('UnknownMetric', unknownMetric(o.metric, o.task).message));
       if (o.place !== undefined) checkAuditedPlace(fc, o.metric, o.place);
       const trail = await unwrap(
         l.ledger.audit({

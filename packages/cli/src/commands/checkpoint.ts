@@ -7,13 +7,14 @@ import { usage } from '../failure';
 import { signerKeyOf } from '../key-files';
 import { printLines } from '../output/print';
 import { ledgerCommand, runOf } from './shared';
+import { t } from '../language';
 
 /** `minsheng checkpoint`: the log's size and Merkle root, signed, kept outside the database. */
 export const registerCheckpoint = (program: Command): void => {
-  const cmd = ledgerCommand(program, 'checkpoint', 'sign the log\'s size and Merkle root (a C2SP checkpoint) and write it outside the database: a file, a directory, or stdout', { project: false })
-    .option('--key <file>', 'the signer key made by `minsheng keys new` (default $MINSHENG_KEY)')
-    .option('--origin <name>', 'the log\'s name in the checkpoint (default: the key\'s name)')
-    .option('--out <file-or-dir>', 'a new file, or a directory to add checkpoint-SIZE.txt to (default: stdout)');
+  const cmd = ledgerCommand(program, 'checkpoint', t('help.cmd.checkpoint'), { project: false })
+    .option('--key <file>', t('help.checkpoint.key'))
+    .option('--origin <name>', t('help.checkpoint.origin'))
+    .option('--out <file-or-dir>', t('help.checkpoint.out'));
   cmd.action(async () => {
     const o = cmd.opts();
     const run = runOf(cmd);

@@ -12,10 +12,10 @@ export const registerCorrect = (program: Command): void => {
   const cmd = planOption(ledgerCommand(
     program,
     'correct <event-id>',
-    'record a corrected figure for a report (or for an earlier correction of it); both stay in the audit trail',
+    t('help.cmd.correct'),
   ))
-    .option('--as-of <date>', "a new effective date (default: the report's)", date)
-    .requiredOption('--reason <text>', 'why the figure was wrong', nonEmpty);
+    .option('--as-of <date>', t('help.correct.as-of'), date)
+    .requiredOption('--reason <text>', t('help.correct.reason'), nonEmpty);
   actorOptions(figureOptions(cmd));
   cmd.action(async (eventId: string) => {
     const o = cmd.opts<FigureOpts & ActorOpts & { reason: string; asOf?: string }>();

@@ -1,4 +1,5 @@
 import { t } from '../language';
+import { say, shapes } from '../sentences';
 import type { DeadlineMissedData } from '@minsheng/ledger';
 import type { Command } from 'commander';
 import { LEDGER_INDEX } from '@minsheng/projections';
@@ -12,6 +13,12 @@ import type { FigureContext } from '../output/figures';
 import { planIdOf, planOption } from './plan-option';
 import { checkWriteClock, figureContext, ledgerCommand, runOf } from './shared';
 
+/** A shortfall as the ledger words it (ledger/src/deadlines.ts, core/src/kinds/rules.ts); a number stays as it is. */
+const SHORTFALLS = shapes([
+  [/^no report$/, 'deadlines.noReport'],
+  [/^(?<count>\d+) places$/, 'deadlines.placesShort'],
+]);
+
 export const missedTable = (missed: readonly DeadlineMissedData[], fc: FigureContext): string[] =>
   renderTable(
     [
@@ -23,7 +30,7 @@ export const missedTable = (missed: readonly DeadlineMissedData[], fc: FigureCon
       { header: t('col.target'), max: 22 },
       { header: t('deadlines.col.shortfall'), align: 'right' },
     ],
-    missed.map((m) => [String(m.task), fc.targets.get(m.metric)?.metric.name ?? m.metric, m.deadline, m.due, m.value ?? '-', m.target, m.shortfall]),
+    missed.map((m) => [String(m.task), fc.targets.get(m.metric)?.metric.name ?? m.metric, m.deadline, m.due, m.value ?? '-', m.target, m.shortfall === null ? m.shortfall : (say(SHORTFALLS, m.shortfall) ?? m.shortfall)]),
   );
 
 /**
@@ -38,10 +45,7 @@ const waitForWorkers = async (l: OpenLedger, ms: number): Promise<void> => {
     const at = await l.readModel.reader.checkpoint(LEDGER_INDEX);
     if (at >= head) return;
     if (Date.now() >= end)
-      throw failed(
-        `the read model is ${head - at} event${head - at === 1 ? '' : 's'} behind the log after ${(ms / 1000).toFixed(1)} s; deadlines are judged on an up-to-date read model: ` +
-          'run `minsheng worker` (see `minsheng worker --status`) and try again; nothing was recorded',
-      );
+      throw failed(t('deadlines.behind', { count: head - at, seconds: (ms / 1000).toFixed(1) }));
     await new Promise((r) => setTimeout(r, 200));
   }
 };
@@ -53,8 +57,8 @@ export const registerDeadlines = (program: Command): void => {
   const cmd = planOption(ledgerCommand(
     program,
     'deadlines',
-    'record every deadline that has passed by the clock with its target unmet or no report; once each. On a production ledger --now (other than the present) is a dry run: it prints what would be recorded and writes nothing',
-  )).option('--wait-ms <n>', 'with --no-project: how long to wait for the workers to catch up with the log before judging', wholeNumber, 30_000);
+    t('help.cmd.deadlines'),
+  )).option('--wait-ms <n>', t('help.deadlines.wait-ms'), wholeNumber, 30_000);
   cmd.action(async () => {
     const run = runOf(cmd);
     const waitMs = cmd.opts<{ waitMs: number }>().waitMs;
@@ -72,7 +76,7 @@ export const registerDeadlines = (program: Command): void => {
     if (run.json) return printJson(dryRun ? { dryRun: true, at: now.toISOString(), wouldRecord: missed } : missed);
     const at = localTimeWithZone(now.toISOString(), fc.frame.timeZone);
     if (dryRun) {
-      const why = `dry run: a production ledger records deadlines by the system clock, so ${run.now!.option} "${run.now!.text}" only shows what a check then would record; nothing was written`;
+      const why = t('deadlines.dryRun', { option: run.now!.option, text: run.now!.text });
       if (!missed.length) return printLines([t('deadlines.wouldNone', { at }), why]);
       return printLines([t('deadlines.wouldRecord', { count: missed.length, at }), ...missedTable(missed, fc), why]);
     }

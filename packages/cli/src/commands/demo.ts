@@ -17,6 +17,7 @@ import { renderTable } from '../output/table';
 import { viewHeading, viewTable } from '../output/views';
 import { wholeNumber } from '../parse';
 import { figureContext } from './shared';
+import { adoptLocale, t } from '../language';
 
 const YEAR_END = new Date('2025-01-01T00:00:00+08:00');
 /** The figure whose audit trail the demo shows: its 巴彦县 part was corrected in November. */
@@ -41,14 +42,14 @@ const freshFile = (db: string | undefined, force: boolean): string => {
 const journal = (months: readonly MonthLog[]): string[] => [
   ...renderTable(
     [
-      { header: 'Month' },
-      { header: 'Reports', align: 'right' },
-      { header: 'Late', align: 'right' },
-      { header: 'Corrected', align: 'right' },
-      { header: 'Retracted', align: 'right' },
-      { header: 'Refused', align: 'right' },
-      { header: 'Tasks completed' },
-      { header: 'Deadlines missed' },
+      { header: t('demo.col.month') },
+      { header: t('demo.col.reports'), align: 'right' },
+      { header: t('demo.col.late'), align: 'right' },
+      { header: t('demo.col.corrected'), align: 'right' },
+      { header: t('demo.col.retracted'), align: 'right' },
+      { header: t('demo.col.refused'), align: 'right' },
+      { header: t('demo.col.completed') },
+      { header: t('demo.col.missed') },
     ],
     months.map((m) => [
       m.month,
@@ -58,10 +59,10 @@ const journal = (months: readonly MonthLog[]): string[] => [
       String(m.retractions),
       String(m.refused.length),
       m.completed.map((t) => `#${t}`).join(' '),
-      m.missed.length ? `${m.missed.length} (${[...new Set(m.missed.map((x) => x.deadline))].join(', ')})` : '',
+      m.missed.length ? t('demo.missed', { count: m.missed.length, deadlines: [...new Set(m.missed.map((x) => x.deadline))].join(t('list.separator')) }) : '',
     ]),
   ),
-  ...months.flatMap((m) => m.refused.map((r) => `refused in ${m.month}: ${r}`)),
+  ...months.flatMap((m) => m.refused.map((r) => t('demo.refusedIn', { month: m.month, refusal: r }))),
 ];
 
 const section = (title: string): string[] => ['', `== ${title} ==`, ''];
@@ -79,31 +80,31 @@ const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, 
   const events = await unwrap(l.store.headPosition());
   const sum = (f: (m: MonthLog) => number) => months.reduce((n, m) => n + f(m), 0);
   return [
-    `Minsheng Ledger demo: a simulated year of ${plan.title} (${plan.document}), seed ${seed}`,
-    `Ledger: ${file}`,
-    `Events: ${events} (${sum((m) => m.reports)} reports, ${sum((m) => m.late)} of them weeks late; ${sum((m) => m.corrections)} corrections; ${sum((m) => m.retractions)} retraction; ${sum((m) => m.completed.length)} tasks completed; ${sum((m) => m.missed.length)} deadlines missed)`,
-    ...section('The year as recorded, month by month'),
+    t('demo.title', { title: plan.title, document: plan.document, seed }),
+    t('demo.ledger', { file }),
+    t('demo.events', { events, reports: sum((m) => m.reports), late: sum((m) => m.late), corrections: sum((m) => m.corrections), retractions: sum((m) => m.retractions), completed: sum((m) => m.completed.length), missed: sum((m) => m.missed.length) }),
+    ...section(t('demo.section.year')),
     ...journal(months),
-    ...section('City view'),
+    ...section(t('view.title.task')),
     ...viewHeading(city, fc),
     '',
     ...viewTable(city, fc),
-    ...section('District view: 道里区'),
+    ...section(t('demo.section.district', { title: t('view.title.district'), place: '道里区' })),
     ...viewHeading(daoli, fc, '道里区'),
     '',
     ...viewTable(daoli, fc),
-    ...section('Responsible-unit view'),
+    ...section(t('view.title.unit')),
     ...viewHeading(units, fc),
     '',
     ...viewTable(units, fc),
-    ...section('Audit trail of a corrected figure'),
+    ...section(t('demo.section.audit')),
     ...auditText(trail, { timeZone: fc.frame.timeZone, ids: false, unit: measureUnit(fc.targets.get(AUDITED)!.target) }),
     '',
-    `Explore it: minsheng status --db ${file} --by district --place 南岗区`,
-    ...section('Dashboard (中文; --lang en for English)'),
-    `The city board at year end, one file to open or e-mail: ${board}`,
-    `Serve every board (全市总览, 区县矩阵, 责任单位, audit timelines): minsheng serve --db ${file}`,
-    'then open http://127.0.0.1:8080/ (or http://127.0.0.1:8080/?asOf=2024-10-31&knownAt=2024-10-31: the board as it stood on 31 Oct)',
+    t('demo.explore', { command: `minsheng status --db ${file} --by district --place 南岗区` }),
+    ...section(t('demo.section.dashboard')),
+    t('demo.board', { board }),
+    t('demo.serve', { file }),
+    t('demo.open'),
   ];
 };
 
@@ -113,11 +114,11 @@ export const boardFileOf = (ledgerFile: string): string => `${ledgerFile.replace
 export const registerDemo = (program: Command): void => {
   const cmd = program
     .command('demo')
-    .description('record a simulated year of the Harbin 2024 plan in a fresh SQLite ledger and show its views and an audit trail (SQLite only)')
-    .option('--db <file>', 'the ledger file to create (default: a new file under the OS temp folder)')
-    .option('--database-url <url>', 'not taken: the demo always writes a fresh SQLite file (load a PostgreSQL ledger with `plan import` and `report`)')
-    .option('--force', 'replace the --db file if it exists')
-    .option('--seed <n>', 'seed of the simulated year', wholeNumber, 2024);
+    .description(t('help.cmd.demo'))
+    .option('--db <file>', t('help.demo.db'))
+    .option('--database-url <url>', t('help.demo.database-url'))
+    .option('--force', t('help.demo.force'))
+    .option('--seed <n>', t('help.demo.seed'), wholeNumber, 2024);
   cmd.action(async () => {
     const o = cmd.opts<{ db?: string; databaseUrl?: string; force?: boolean; seed: number }>();
     // $DATABASE_URL is not read here: it is often set for other tools, and the demo never writes to PostgreSQL.
@@ -132,6 +133,8 @@ export const registerDemo = (program: Command): void => {
       async (l) => {
         await unwrap(l.ledger.init('simulated'));
         await unwrap(l.ledger.importPlan(plan));
+        // The demo's ledger holds this one plan: it speaks its language, as any command on it would.
+        adoptLocale(plan.locale);
         const months = await playYear(l.ledger, clock, simulatedYear(plan, o.seed));
         clock.set(YEAR_END);
         return showYear(l, months, plan, file, o.seed);

@@ -17,6 +17,7 @@ import { checkReceiptFile, writeReceipt } from './export-receipt';
 import { signerKeyOf } from '../key-files';
 import type { SignerKey } from '@minsheng/verify';
 import type { LogAt } from '@minsheng/event-store';
+import { t } from '../language';
 
 const positionOf = (option: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -129,18 +130,18 @@ const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions, key
 
 export const registerExport = (program: Command): void => {
   const cmd = langOption(viewOptions(
-    ledgerCommand(program, 'export', 'write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON, the city board as one HTML file, or the supervision workbook (xlsx)')
+    ledgerCommand(program, 'export', t('help.cmd.export'))
       .addOption(
-        new Option('--format <format>', 'csv, json, html (the dashboard\'s city board in one file, for e-mail), or xlsx (the supervision workbook 督办台账: the city view, a sheet per district and per unit, and a receipt; needs --out)')
+        new Option('--format <format>', t('help.export.format'))
           .choices(['csv', 'json', 'html', 'xlsx'])
           .default('csv'),
       )
-      .option('--out <file>', 'write to this file (default: stdout); an existing file only with --force, the ledger never')
-      .option('--force', 'with --out: replace the file if it exists (never the ledger or its -wal/-shm)')
-      .option('--key <file>', 'with --out: sign a receipt for the view (FILE.receipt: the log it was computed from, its size and Merkle root, and the file\'s SHA-256), checked by minsheng-verify --view')
-      .option('--events', 'write the raw log instead of a view: JSON Lines, one event a line with its hash and link (for minsheng-verify and replay)')
-      .option('--from <position>', 'with --events: the first position (default 1)')
-      .option('--to <position>', 'with --events: the last position (default the head)'),
+      .option('--out <file>', t('help.export.out'))
+      .option('--force', t('help.export.force'))
+      .option('--key <file>', t('help.export.key'))
+      .option('--events', t('help.export.events'))
+      .option('--from <position>', t('help.export.from'))
+      .option('--to <position>', t('help.export.to')),
   ));
   cmd.action(async () => {
     const o = cmd.opts();

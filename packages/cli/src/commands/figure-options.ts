@@ -5,26 +5,27 @@ import { createHash } from 'node:crypto';
 import { readBounded, sizeText } from '../bounded-read';
 import { usage } from '../failure';
 import { decimal, nonEmpty } from '../parse';
+import { t } from '../language';
 
 /** The figure: a value (with its unit), a numerator and denominator, or a stage, as the target's kind needs. */
 export const figureOptions = (cmd: Command): Command =>
   cmd
-    .addOption(new Option('--value <v>', 'the cumulative figure (counts, quantities, ceilings), or yes/no').argParser(nonEmpty))
-    .addOption(new Option('--unit <u>', "its unit, e.g. 万人 (default: the target's unit)").argParser(nonEmpty))
-    .addOption(new Option('--numerator <a>', 'for a share or rate: the numerator').argParser(decimal).conflicts(['value', 'stage']))
-    .addOption(new Option('--denominator <b>', 'for a share or rate: the denominator').argParser(decimal).conflicts(['value', 'stage']))
-    .addOption(new Option('--stage <s>', 'for a milestone: the stage reached').argParser(nonEmpty).conflicts(['value', 'unit']));
+    .addOption(new Option('--value <v>', t('help.figure-options.value')).argParser(nonEmpty))
+    .addOption(new Option('--unit <u>', t('help.figure-options.unit')).argParser(nonEmpty))
+    .addOption(new Option('--numerator <a>', t('help.figure-options.numerator')).argParser(decimal).conflicts(['value', 'stage']))
+    .addOption(new Option('--denominator <b>', t('help.figure-options.denominator')).argParser(decimal).conflicts(['value', 'stage']))
+    .addOption(new Option('--stage <s>', t('help.figure-options.stage')).argParser(nonEmpty).conflicts(['value', 'unit']));
 
 /** Who reported it, and on what evidence. */
 export const actorOptions = (cmd: Command, withSource = true): Command => {
   cmd
-    .requiredOption('--by <unit>', 'the responsible unit acting, by id or name (市住建局)', nonEmpty)
-    .option('--person <name>', 'the person in the unit', nonEmpty);
+    .requiredOption('--by <unit>', t('help.figure-options.by'), nonEmpty)
+    .option('--person <name>', t('help.figure-options.person'), nonEmpty);
   if (withSource)
     cmd
-      .option('--source <text>', 'a note on where the figure comes from', nonEmpty)
-      .option('--document <no>', 'the document the figure was reported in, e.g. 哈住建报〔2024〕88号', nonEmpty)
-      .option('--attachment <file>', 'a file the figure rests on; its SHA-256 is recorded', nonEmpty);
+      .option('--source <text>', t('help.figure-options.source'), nonEmpty)
+      .option('--document <no>', t('help.figure-options.document'), nonEmpty)
+      .option('--attachment <file>', t('help.figure-options.attachment'), nonEmpty);
   return cmd;
 };
 

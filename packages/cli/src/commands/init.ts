@@ -4,6 +4,7 @@ import { fromLedgerFailure, unwrap, usage } from '../failure';
 import { EVENT_STORE_SCHEMA } from '../open-ledger';
 import { printJson, printLines } from '../output/print';
 import { ledgerCommand, runOf } from './shared';
+import { t } from '../language';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -11,11 +12,11 @@ export const registerInit = (program: Command): void => {
   const cmd = ledgerCommand(
     program,
     'init',
-    'create the ledger if it does not exist (a SQLite file, or the schemas in PostgreSQL), record its mode, and print where it is',
+    t('help.cmd.init'),
     { project: false },
   ).option(
     '--simulated',
-    'create a simulated ledger (a demo, a training run): commands that write take --now, forward only. Without it the ledger is a production one: it records the system clock. A mode is fixed for good',
+    t('help.init.simulated'),
   );
   cmd.action(async () => {
     const run = runOf(cmd);

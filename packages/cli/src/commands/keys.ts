@@ -3,14 +3,15 @@ import { checkKeyName, newSignerKey } from '@minsheng/verify';
 import type { Command } from 'commander';
 import { usage } from '../failure';
 import { printLines } from '../output/print';
+import { t } from '../language';
 
 /** `minsheng keys new NAME --out FILE`: an Ed25519 signer key (mode 0600) and FILE.pub, its verifier key. */
 export const registerKeys = (program: Command): void => {
-  const keys = program.command('keys').description('Ed25519 keys that sign checkpoints');
+  const keys = program.command('keys').description(t('help.cmd.keys'));
   const cmd = keys
     .command('new <name>')
-    .description('make a signer key (kept secret, mode 0600) and its verifier key (FILE.pub, for auditors), as C2SP signed-note keys')
-    .requiredOption('--out <file>', 'where to write the signer key; the verifier key goes to FILE.pub');
+    .description(t('help.cmd.keys.new'))
+    .requiredOption('--out <file>', t('help.keys.out'));
   cmd.action((name: string) => {
     const out = cmd.opts().out as string;
     const bad = checkKeyName(name);

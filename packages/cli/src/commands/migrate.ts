@@ -2,12 +2,13 @@ import { LEDGER_INDEX } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { printJson, printLines } from '../output/print';
 import { ledgerCommand, runOf } from './shared';
+import { t } from '../language';
 
 export const registerMigrate = (program: Command): void => {
   const cmd = ledgerCommand(
     program,
     'migrate',
-    "bring the event store's schema up to date and create the serving read model if missing; prints the schema version before and after, and changes nothing when current",
+    t('help.cmd.migrate'),
     { project: false },
   );
   cmd.action(async () => {

@@ -1,15 +1,16 @@
 import type { StatusQuery } from '@minsheng/ledger';
 import { Option, type Command } from 'commander';
 import { date, resolveTime, timeOrDay, type TimeSpec } from '../parse';
+import { t } from '../language';
 
 /** --as-of (effective date) and --known-at (recorded time): two different questions, asked alone or together. */
 export const momentOptions = (cmd: Command): Command =>
   cmd
-    .addOption(new Option('--as-of <date>', 'count figures effective by this date, YYYY-MM-DD (default: today in the plan\'s time zone)').argParser(date))
+    .addOption(new Option('--as-of <date>', t('help.moment.as-of')).argParser(date))
     .addOption(
       new Option(
         '--known-at <time>',
-        'as the ledger knew it then: a time with its UTC offset, or a day meaning the end of that day in the plan\'s time zone',
+        t('help.moment.known-at'),
       ).argParser(timeOrDay),
     );
 

@@ -5,6 +5,7 @@ import { usage } from '../failure';
 import { jsonOption, wantsJson } from '../options';
 import { printJson, printLines } from '../output/print';
 import { readPlanText } from './plan-import';
+import { t } from '../language';
 
 /** A problem as editors and compilers write one: file:line:column: where in the plan: why. */
 export const problemLine = (p: PlanProblem): string =>
@@ -18,7 +19,7 @@ export const registerPlanCheck = (plan: Command): void => {
   const cmd = jsonOption(
     plan
       .command('check <file>')
-      .description('check a plan file (JSON, // comments allowed) and list every problem with its line and column; nothing is written'),
+      .description(t('help.cmd.plan.check')),
   );
   cmd.action((file: string) => {
     const parsed = parsePlanText(readPlanText(file, 'nothing was checked'), file);

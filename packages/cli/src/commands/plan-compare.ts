@@ -4,13 +4,14 @@ import { nonEmpty } from '../parse';
 import { printJson, printLines } from '../output/print';
 import { renderTable } from '../output/table';
 import { ledgerCommand, runOf } from './shared';
+import { t } from '../language';
 
 /** Year over year: `minsheng plan compare <from> <to>`, the metrics two plans share, side by side. */
 export const registerPlanCompare = (plan: Command): void => {
   const cmd = ledgerCommand(
     plan,
     'compare <from> <to>',
-    'year over year: the metrics two plans share (same metric id), each plan\'s city figure and the change',
+    t('help.cmd.plan.compare'),
   );
   cmd.action(async (from: string, to: string) => {
     nonEmpty(from);

@@ -6,6 +6,7 @@ import { readBounded, sizeText } from '../bounded-read';
 import { unwrap, usage } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
+import { t } from '../language';
 
 /** Reads a plan file's text; a file over PLAN_FILE_MAX_BYTES is refused without being read further. */
 export const readPlanText = (file: string, what = 'nothing was imported'): string => {
@@ -35,9 +36,9 @@ export const readPlanFile = (file: string): Plan => {
 };
 
 export const registerPlanImport = (plan: Command): void => {
-  const cmd = ledgerCommand(plan, 'import <file>', 'validate a plan file (JSON, see seeds/) and record its frame and targets; again, with changed targets, to revise it')
-    .option('--document <number>', "the document that revises the plan, e.g. 哈政办发〔2025〕3号 (default: the plan's own document)", nonEmpty)
-    .option('--reason <text>', 'why the plan is revised; kept with each revised target and shown by `minsheng audit`', nonEmpty);
+  const cmd = ledgerCommand(plan, 'import <file>', t('help.cmd.plan.import'))
+    .option('--document <number>', t('help.plan-import.document'), nonEmpty)
+    .option('--reason <text>', t('help.plan-import.reason'), nonEmpty);
   cmd.action(async (file: string) => {
     const o = cmd.opts<{ document?: string; reason?: string }>();
     for (const [option, value, max] of [['--document', o.document, LINE_MAX], ['--reason', o.reason, PARAGRAPH_MAX]] as const) {

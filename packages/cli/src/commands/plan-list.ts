@@ -15,7 +15,7 @@ export interface PlanListRow {
 }
 
 export const registerPlanList = (plan: Command): void => {
-  const cmd = ledgerCommand(plan, 'list', 'list the plans in the ledger, with the id --plan takes');
+  const cmd = ledgerCommand(plan, 'list', t('help.cmd.plan.list'));
   cmd.action(async () => {
     const run = runOf(cmd);
     const rows = await run.ledger(async (l) => {

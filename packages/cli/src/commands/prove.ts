@@ -4,16 +4,17 @@ import type { Command } from 'commander';
 import { integrity, unwrap, usage } from '../failure';
 import { readText, verifierKeyOf } from '../key-files';
 import { ledgerCommand, runOf } from './shared';
+import { t } from '../language';
 
 const hex = (b: Buffer): string => b.toString('hex');
 
 /** `minsheng prove EVENT_ID` (inclusion) and `minsheng prove --from A --to B` (consistency), as JSON for minsheng-verify. */
 export const registerProve = (program: Command): void => {
-  const cmd = ledgerCommand(program, 'prove [event-id]', 'print an inclusion proof of an event, or with --from/--to a consistency proof between two checkpoints (JSON, for minsheng-verify)', { project: false })
-    .option('--checkpoint <file>', 'prove the event is in the log this checkpoint signs (default: the whole log now)')
-    .option('--from <checkpoint>', 'the older checkpoint of a consistency proof')
-    .option('--to <checkpoint>', 'the newer checkpoint (default: the log now)')
-    .option('--key <file>', 'the verifier key (.pub) the checkpoints are signed with');
+  const cmd = ledgerCommand(program, 'prove [event-id]', t('help.cmd.prove'), { project: false })
+    .option('--checkpoint <file>', t('help.prove.checkpoint'))
+    .option('--from <checkpoint>', t('help.prove.from'))
+    .option('--to <checkpoint>', t('help.prove.to'))
+    .option('--key <file>', t('help.prove.key'));
   cmd.action(async (eventId: string | undefined) => {
     const o = cmd.opts();
     const run = runOf(cmd);

@@ -5,6 +5,7 @@ import { failed, unwrap, usage } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { progressOn } from '../output/progress';
 import { ledgerCommand, readerThreadsOf, runOf, threadsOption } from './shared';
+import { t } from '../language';
 
 const rate = (events: number, seconds: number) => (seconds > 0 ? Math.round(events / seconds) : events);
 const threadsNote = (n: number) => (n === 0 ? '' : `, reading in ${n} thread${n === 1 ? '' : 's'} beside this one`);
@@ -13,12 +14,12 @@ export const registerRebuild = (program: Command): void => {
   const cmd = ledgerCommand(
     program,
     'rebuild',
-    'replay the whole log into the read model from position 0: in place (the default), or beside the serving version, switching to it once it has caught up (--beside)',
+    t('help.cmd.rebuild'),
     { project: false },
   )
-    .option('--beside', 'build a new read-model version beside the serving one while it keeps serving (workers may keep running), then switch to it')
-    .option('--drop-old', 'with --beside: drop the old version once the new one serves');
-  threadsOption(cmd, 'the whole rebuild');
+    .option('--beside', t('help.rebuild.beside'))
+    .option('--drop-old', t('help.rebuild.drop-old'));
+  threadsOption(cmd, t('help.threads.rebuild'));
   cmd.action(async () => {
     const o = cmd.opts<{ beside?: boolean; dropOld?: boolean; threads?: string }>();
     if (o.dropOld && !o.beside) throw usage('--drop-old goes with --beside: a rebuild in place has no old version');

@@ -17,11 +17,11 @@ export const completionLine = (r: ReportResult, projected = true): string =>
     : t('report.notCompleted', { task: r.task });
 
 export const registerReport = (program: Command): void => {
-  const cmd = planOption(ledgerCommand(program, 'report', "record a responsible unit's cumulative figure for a task's metric in a place, as of a date"))
-    .requiredOption('--task <n>', 'the task number', wholeNumber)
-    .requiredOption('--metric <id>', 'the metric id, e.g. t13-gas-pipe-renewal (see `minsheng plan show`)', nonEmpty)
-    .requiredOption('--place <name>', 'the place, by name (道里区) or id; the city for a city-wide figure', nonEmpty)
-    .requiredOption('--as-of <date>', 'the date the cumulative figure is as of, YYYY-MM-DD', date);
+  const cmd = planOption(ledgerCommand(program, 'report', t('help.cmd.report')))
+    .requiredOption('--task <n>', t('help.audit.task'), wholeNumber)
+    .requiredOption('--metric <id>', t('help.report.metric'), nonEmpty)
+    .requiredOption('--place <name>', t('help.report.place'), nonEmpty)
+    .requiredOption('--as-of <date>', t('help.report.as-of'), date);
   actorOptions(figureOptions(cmd));
   cmd.action(async () => {
     const o = cmd.opts<FigureOpts & ActorOpts & { task: number; metric: string; place: string; asOf: string }>();

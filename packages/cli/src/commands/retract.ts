@@ -8,8 +8,8 @@ import { planIdOf, planOption } from './plan-option';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 
 export const registerRetract = (program: Command): void => {
-  const cmd = planOption(ledgerCommand(program, 'retract <event-id>', 'record that a report should not have been made; it stops counting but stays in the audit trail'))
-    .requiredOption('--reason <text>', 'why the report is withdrawn', nonEmpty);
+  const cmd = planOption(ledgerCommand(program, 'retract <event-id>', t('help.cmd.retract')))
+    .requiredOption('--reason <text>', t('help.retract.reason'), nonEmpty);
   actorOptions(cmd, false);
   cmd.action(async (eventId: string) => {
     const o = cmd.opts<ActorOpts & { reason: string }>();

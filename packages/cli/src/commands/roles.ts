@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { usage } from '../failure';
 import { printLines } from '../output/print';
 import { DEFAULT_ROLES_SQL, rolesSql } from '../roles-sql';
+import { t } from '../language';
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 const PREFIX = /^[a-z_][a-z0-9_]{0,40}$/;
@@ -15,12 +16,12 @@ export const registerRoles = (program: Command): void => {
   const cmd = program
     .command('roles')
     .description(
-      'PostgreSQL least privilege: print the SQL that creates the writer, projector and reader roles and grants them, for the owner to run (connects to nothing)',
+      t('help.cmd.roles'),
     )
-    .requiredOption('--print-sql', 'print the SQL (the only thing this command does)')
-    .addOption(new Option('--schema <schema>', "the event store's schema").default(DEFAULT_ROLES_SQL.schema))
-    .addOption(new Option('--read-model <schema>', "the serving read model's schema").default(DEFAULT_ROLES_SQL.readModel))
-    .addOption(new Option('--prefix <prefix>', 'begins the roles\' names: <prefix>writer, <prefix>projector, <prefix>reader').default(DEFAULT_ROLES_SQL.prefix));
+    .requiredOption('--print-sql', t('help.roles.print-sql'))
+    .addOption(new Option('--schema <schema>', t('help.roles.schema')).default(DEFAULT_ROLES_SQL.schema))
+    .addOption(new Option('--read-model <schema>', t('help.roles.read-model')).default(DEFAULT_ROLES_SQL.readModel))
+    .addOption(new Option('--prefix <prefix>', t('help.roles.prefix')).default(DEFAULT_ROLES_SQL.prefix));
   cmd.action(async () => {
     const o = cmd.opts<{ schema: string; readModel: string; prefix: string }>();
     const identifier = 'a lower-case SQL identifier (letters, digits, _; at most 63)';

@@ -6,6 +6,7 @@ import { printJson, printLines } from '../output/print';
 import { nonEmpty } from '../parse';
 import { planIdOf } from './plan-option';
 import { ledgerCommand, runOf } from './shared';
+import { t } from '../language';
 
 const port = (value: string): number => {
   if (!/^[0-9]+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('It must be a port number from 0 to 65535 (0: any free port).');
@@ -14,14 +15,14 @@ const port = (value: string): number => {
 
 /** --lang: the language of the words people read (zh-CN first). */
 export const langOption = (cmd: Command): Command =>
-  cmd.addOption(new Option('--lang <lang>', "the language of the dashboard's words").choices(['zh-CN', 'en']).default('zh-CN'));
+  cmd.addOption(new Option('--lang <lang>', t('help.serve.lang')).choices(['zh-CN', 'en']).default('zh-CN'));
 
 export const registerServe = (program: Command): void => {
   const cmd = langOption(
-    ledgerCommand(program, 'serve', 'a read-only web dashboard of the ledger: city board, district matrix, responsible units, audit timelines')
-      .option('--host <address>', 'the address to listen on (another than 127.0.0.1 opens it to the network)', '127.0.0.1')
-      .option('--port <n>', 'the port to listen on (0: any free port)', port, 8080)
-      .option('--plan <id>', 'the plan shown when a page names none (?plan=); left out, a ledger of several plans starts at the list of them', nonEmpty),
+    ledgerCommand(program, 'serve', t('help.cmd.serve'))
+      .option('--host <address>', t('help.serve.host'), '127.0.0.1')
+      .option('--port <n>', t('help.serve.port'), port, 8080)
+      .option('--plan <id>', t('help.serve.plan'), nonEmpty),
   );
   cmd.action(async () => {
     const o = cmd.opts<{ host: string; port: number; lang: Language }>();

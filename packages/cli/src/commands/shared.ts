@@ -6,7 +6,7 @@ import { unwrap, usage } from '../failure';
 import { withEngine, withLedger, type Engine, type OpenLedger, type OpenOptions } from '../open-ledger';
 import { clockOf, fixedNowOf, jsonOption, ledgerLocation, ledgerOptions, projectOption, projectsInline, wantsJson, type FixedNow, type LedgerLocation } from '../options';
 import type { FigureContext } from '../output/figures';
-import { adoptLocale } from '../language';
+import { adoptLocale, t } from '../language';
 
 /**
  * A subcommand that works on a ledger: --db, --database-url, --now, --json and (unless
@@ -71,7 +71,7 @@ const adoptPlanLocale = async (l: OpenLedger, planId: string | undefined, at: nu
 
 /** --threads, for a command that may read the log in threads while it writes the read model (`what`). */
 export const threadsOption = (cmd: Command, what: string): Command =>
-  cmd.option('--threads <n>', `threads that read and check the log while this one writes the read model, ${what} (SQLite; default: the cores less one, 0: none)`);
+  cmd.option('--threads <n>', t('help.threads', { when: what }));
 
 /**
  * --threads as open options: a usage error for a value that is not a whole number from 0 to 64,

@@ -6,13 +6,14 @@ import { viewHeading, viewTable } from '../output/views';
 import { momentOptions, momentQuery } from './moment';
 import { planIdOf, planOption } from './plan-option';
 import { figureContext, ledgerCommand, runOf } from './shared';
+import { t } from '../language';
 
 export const viewOptions = (cmd: Command): Command =>
   momentOptions(
     planOption(cmd)
-      .addOption(new Option('--by <view>', 'city view by task, per district, or per responsible unit').choices(['task', 'district', 'unit']))
-      .option('--place <name>', 'one place (implies --by district)')
-      .option('--unit <name>', 'one responsible unit (implies --by unit)'),
+      .addOption(new Option('--by <view>', t('help.status.by')).choices(['task', 'district', 'unit']))
+      .option('--place <name>', t('help.status.place'))
+      .option('--unit <name>', t('help.status.unit')),
   );
 
 export const statusQuery = (o: Record<string, unknown>, timeZone: string): StatusQuery => ({
@@ -24,7 +25,7 @@ export const statusQuery = (o: Record<string, unknown>, timeZone: string): Statu
 });
 
 export const registerStatus = (program: Command): void => {
-  const cmd = viewOptions(ledgerCommand(program, 'status', 'how the tasks stand: the city view, per district, or per responsible unit'));
+  const cmd = viewOptions(ledgerCommand(program, 'status', t('help.cmd.status')));
   cmd.action(async () => {
     const o = cmd.opts();
     const run = runOf(cmd);

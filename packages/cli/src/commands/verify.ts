@@ -9,11 +9,11 @@ import { readText, verifierKeyOf } from '../key-files';
 import { ledgerCommand, runOf } from './shared';
 
 export const registerVerify = (program: Command): void => {
-  const cmd = ledgerCommand(program, 'verify', 'walk the hash chain of the whole log, decode every event, and check the read model against the log; name the first failure (exit 3)', {
+  const cmd = ledgerCommand(program, 'verify', t('help.cmd.verify'), {
     project: false,
   })
-    .option('--checkpoint <file>', 'also check the log against a checkpoint kept outside the database: a history rewritten with every hash recomputed fails')
-    .option('--key <file>', 'with --checkpoint: the verifier key (.pub) it is signed with');
+    .option('--checkpoint <file>', t('help.verify.checkpoint'))
+    .option('--key <file>', t('help.verify.key'));
   cmd.action(async () => {
     const run = runOf(cmd);
     const o = cmd.opts();

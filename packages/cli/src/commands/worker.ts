@@ -10,6 +10,7 @@ import { printJson, printLines, safeJson } from '../output/print';
 import { renderTable } from '../output/table';
 import { wholeNumber } from '../parse';
 import { checkWriteClock, ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from './shared';
+import { t } from '../language';
 
 export interface ProjectionStatus {
   readonly projection: string;
@@ -369,17 +370,17 @@ export const registerWorker = (program: Command): void => {
   const cmd = ledgerCommand(
     program,
     'worker',
-    'run the ledger-index projection into the serving read model until SIGINT/SIGTERM; several may run at once (one holds the lease, the others stand by); --status shows the lag',
+    t('help.cmd.worker'),
     { project: false },
   )
-    .option('--owner <name>', "this worker's name in the lease, unique per process (default: host:pid)")
-    .option('--lease-ms <n>', 'how long a lease lasts without renewal: when its holder dies, another worker takes over within this', wholeNumber, 10_000)
-    .option('--poll-ms <n>', 'wait between polls once caught up, and between tries for a lease another worker holds', wholeNumber, 200)
-    .option('--batch-size <n>', 'events applied per transaction', wholeNumber, 2000)
-    .option('--progress-ms <n>', 'print progress at most this often while applying', wholeNumber, 5000)
-    .option('--status', "print each projection's checkpoint, the head of the log, the lag (head − checkpoint) and the lease owner and expiry, and exit")
-    .argument('[status]', '`minsheng worker status` is `minsheng worker --status`');
-  threadsOption(cmd, `when the read model is ${LARGE_CATCH_UP.toLocaleString('en')} or more events behind`);
+    .option('--owner <name>', t('help.worker.owner'))
+    .option('--lease-ms <n>', t('help.worker.lease-ms'), wholeNumber, 10_000)
+    .option('--poll-ms <n>', t('help.worker.poll-ms'), wholeNumber, 200)
+    .option('--batch-size <n>', t('help.worker.batch-size'), wholeNumber, 2000)
+    .option('--progress-ms <n>', t('help.worker.progress-ms'), wholeNumber, 5000)
+    .option('--status', t('help.worker.status'))
+    .argument('[status]', t('help.worker.status-argument'));
+  threadsOption(cmd, t('help.threads.worker', { count: LARGE_CATCH_UP.toLocaleString('en') }));
   cmd.action(async (what: string | undefined) => {
     if (what !== undefined && what !== 'status') throw usage(`unknown worker action "${what}"; did you mean \`minsheng worker status\`?`);
     const o = cmd.opts<WorkerOpts>();

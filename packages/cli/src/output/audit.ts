@@ -3,6 +3,7 @@ import type { AuditTrail, TrailEntry, TrailOutcome } from '@minsheng/projections
 import { renderTable, type Column } from './table';
 import { statusWord, t as msg } from '../language';
 import { localTime, localTimeWithZone } from './time';
+import { ruleSentence } from './rule';
 
 export interface AuditTextOptions {
   readonly timeZone: string;
@@ -34,7 +35,7 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
     msg('audit.heading', { task: t.task, taskTitle: t.taskTitle, metricName: t.metricName, metric: t.metric }),
     msg('audit.figure', { place: t.placeName, figure, target: t.target, met: msg(t.met ? 'audit.met' : 'audit.notMet'), status: statusWord(t.status) }),
     msg('audit.moment', { asOf: t.asOf, knownAt: localTimeWithZone(t.knownAt, o.timeZone) }),
-    msg('audit.rule', { rule: t.rule }),
+    msg('audit.rule', { rule: ruleSentence(t.rule) }),
     '',
     msg('audit.lineage', { count: t.lineage.length }),
   ];

@@ -1,0 +1,35 @@
+import { t } from './language';
+import type { MessageKey } from './messages';
+
+/*
+ * A sentence another package wrote in English (a refusal, an aggregation rule), said again in
+ * the reader's language. Each known sentence is matched by a shape whose named groups are its
+ * values; the catalogue's English text of the shape's key gives back the sentence word for word
+ * (the unit tests check), its Chinese text says the same. A sentence no shape knows is kept as
+ * it was written: in English, but never lost.
+ */
+
+export interface Shape {
+  readonly shape: RegExp;
+  readonly key: MessageKey;
+}
+
+export const shapes = (list: readonly (readonly [RegExp, MessageKey])[]): readonly Shape[] => list.map(([shape, key]) => ({ shape, key }));
+
+/** Groups that are words, not values: said in the reader's language too. */
+const WORDS: Readonly<Record<string, string>> = { verb: 'refusal.verb.', mode: 'refusal.mode.', asked: 'refusal.mode.' };
+/** Groups that are lists, written with the reader's separator (、 in Chinese). */
+const LISTS: ReadonlySet<string> = new Set(['units', 'plans', 'places']);
+
+const valueOf = (name: string, v: string): string | number =>
+  name === 'forCommand' ? (v === '' ? '' : t('commander.forCommand', { command: v.slice(" for '".length, -1) }))
+  : name === 'count' ? Number(v) : name in WORDS ? t(`${WORDS[name]}${v}` as MessageKey) : LISTS.has(name) ? v.split(', ').join(t('list.separator')) : v;
+
+/** The sentence from the catalogue, or null when no shape knows it. */
+export const say = (list: readonly Shape[], sentence: string): string | null => {
+  for (const { shape, key } of list) {
+    const m = shape.exec(sentence);
+    if (m) return t(key, Object.fromEntries(Object.entries(m.groups ?? {}).map(([name, v]) => [name, valueOf(name, v)])));
+  }
+  return null;
+};

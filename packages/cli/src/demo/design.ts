@@ -92,9 +92,9 @@ export const DESIGN: Readonly<Record<string, MetricDesign>> = {
   't06-county-medical-alliances': {
     kind: 'stages',
     months: {
-      hulan: [2, 6, 10], acheng: [2, 6, 11], shuangcheng: [3, 7, 11], shangzhi: [3, 7, 10], wuchang: [3, 6, 12],
-      yilan: [4, 8, 12], fangzheng: [3, 7, 11], binxian: [2, 6, 10], bayan: [4, 8, 12], mulan: [3, 8, 12],
-      tonghe: [4, 9], yanshou: [5, 9],
+      hulan: [6, 10], acheng: [6, 11], shuangcheng: [7, 11], shangzhi: [7, 10], wuchang: [6, 12],
+      yilan: [8, 12], fangzheng: [7, 11], binxian: [6, 10], bayan: [8, 12], mulan: [8, 12],
+      tonghe: [9], yanshou: [9],
     },
   },
   't07-partner-hospitals': { kind: 'count', ratio: 1, places: ['harbin'], start: 3, doneBy: 3, onlyOnChange: true },
@@ -117,7 +117,7 @@ export const DESIGN: Readonly<Record<string, MetricDesign>> = {
   't15-village-5g-coverage': { kind: 'ratio', from: 0.93, to: 1, places: EVERY_PLACE, doneBy: 12, denominator: [80, 260], every: 3 },
   't16-new-energy-buses': { kind: 'ratio', from: 0.93, to: 0.976, places: ['harbin'], doneBy: 11, denominator: [6800, 6800] },
   't16-clean-ship-infrastructure': { kind: 'none' },
-  't17-drinking-water-sources': { kind: 'yes', months: { harbin: 12 } },
+  't17-drinking-water-sources': { kind: 'yes', months: all(11, EVERY_PLACE) },
   't17-pm25': { kind: 'ceiling', monthly: ['58', '52.4', '45.1', '41', '37.2', '34', '31.5', '30', '29.8', '31', '33.5', '34.6'] },
   't17-farmland-controls': { kind: 'yes', months: { harbin: 12 } },
   't17-contaminated-land-access': { kind: 'yes', months: { harbin: 11 } },

@@ -98,7 +98,8 @@ describe('minsheng refuses bad input', () => {
     p.places[1].name = 'nangang'; // 道里区 renamed to 南岗区's id
     p.responsibleUnits[1].name = '市人社局';
     p.tasks[3].metrics[1].target.tolerance = '5';
-    p.tasks[10].metrics[0].target = { ...p.tasks[10].metrics[0].target, unit: '个' };
+    const rate = p.tasks[10].metrics.findIndex((m: { id: string }) => m.id === 't11-childcare-places-per-1000');
+    p.tasks[10].metrics[rate].target = { ...p.tasks[10].metrics[rate].target, unit: '个' };
     p.deadlines[0].due = '2025-01-15';
     p.tasks[0].title = '就业\x1b[31m';
     const file = join(tmp.dir, 'misleading.json');
@@ -113,7 +114,7 @@ describe('minsheng refuses bad input', () => {
       '  responsibleUnits[1].name: responsible unit name "市人社局" is used twice (also responsibleUnits[0])',
       "  deadlines[0].due: 2025-01-15 is outside the plan's period (2024-01-01 to 2024-12-31)",
       '  tasks[3].metrics[1].target.tolerance: "5" is not a fraction between 0 and 1: the tolerance is relative, "0.05" for ±5% (so "5" would be ±500%)',
-      '  tasks[10].metrics[0].target.unit: "个" is not a rate\'s unit: a rate is counted per so many people, in 个/千人 (per "1000") or 平方米/人 (per "1")',
+      `  tasks[10].metrics[${rate}].target.unit: "个" is not a rate's unit: a rate is counted per so many people, in 个/千人 (per "1000") or 平方米/人 (per "1")`,
       '',
     ]);
     expect(events()).toBe(before);

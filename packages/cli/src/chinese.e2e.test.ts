@@ -31,7 +31,7 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     expect(r.code).toBe(0);
     const [title, moment, , header] = r.stdout.split('\n');
     expect(title).toMatch(/^全市视图 — 哈尔滨市/);
-    expect(moment).toMatch(/^统计截至 2024-10-01，账本记录截至 2024-10-01 10:00 \(\+08:00\)；共 50 行：已完成 \d+ · 序时推进 \d+ · 滞后 \d+ · 未完成 \d+ · 未启动 \d+/);
+    expect(moment).toMatch(/^统计截至 2024-10-01，账本记录截至 2024-10-01 10:00 \(\+08:00\)；共 89 行：已完成 \d+ · 序时推进 \d+ · 滞后 \d+ · 未完成 \d+ · 未启动 \d+/);
     expect(header!.split(/\s+/).filter(Boolean)).toEqual(['序号', '指标', '目标', '完成值', '完成率', '序时进度', '状态', '备注']);
     expect(run(['status', '--place', '道里区']).stdout.split('\n')[0]).toMatch(/^区县视图：道里区 — /);
   });

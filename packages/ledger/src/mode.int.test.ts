@@ -112,7 +112,7 @@ describe('a failure after the append says what was written', () => {
     expect((await run(store.readEvent(e.written[0]!.eventId)))?.type).toBe('ProgressReported');
     db.exec('DROP TRIGGER disk_full');
     await run(full.project());
-    expect((await run(full.status({ by: 'district', place: 'daoli' }))).rows.find((r) => r.task === 3)?.value).toBe('12');
+    expect((await run(full.status({ by: 'district', place: 'daoli' }))).rows.find((r) => r.metric === daoli.metric)?.value).toBe('12');
     expect(await run(store.headPosition())).toBe(head);
   });
 });

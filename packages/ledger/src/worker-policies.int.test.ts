@@ -4,7 +4,7 @@ import { createSqliteReadModel, runWorker, type ReadModelReader } from '@minshen
 import { isLeft } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { createLedger, SWEEP_FAILING_IN_A_ROW, type Ledger } from './ledger';
-import { loadHarbinPlan, manualClock, run } from './testing';
+import { loadHarbinPlan, manualClock, run, TASK3_DUTIES } from './testing';
 
 const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30', planId: 'harbin-2024' };
 
@@ -70,6 +70,7 @@ describe('policies in worker mode (projectInline: false)', () => {
     };
     const caughtUp = async () => (await model.reader.checkpoint()) === (await run(store.headPosition()));
     await until(caughtUp);
+    for (const duty of TASK3_DUTIES) await run(ledger.report(duty));
     await run(ledger.report({ ...friendly, place: 'daoli', value: '12', by: '市妇联' }));
     await run(ledger.report({ ...friendly, place: 'nangang', value: '8', by: 'ndrc' }));
     await until(async () => completed.length > 0 && (await caughtUp()));
@@ -85,6 +86,7 @@ describe('policies in worker mode (projectInline: false)', () => {
   it('completes, in a sweep of every task (applyPoliciesToAll), a task whose completing report no per-batch check saw, once', async () => {
     const { store, model, ledger, reportsDue } = await harbinInWorkerMode();
     reportsDue();
+    for (const duty of TASK3_DUTIES) await run(ledger().report(duty));
     await run(ledger().report({ ...friendly, place: 'daoli', value: '12', by: '市妇联' }));
     await run(ledger().report({ ...friendly, place: 'nangang', value: '8', by: 'ndrc' }));
     // Projected without its policies (a catch-up in threads, or a worker that died before checking).
@@ -101,6 +103,7 @@ describe('policies in worker mode (projectInline: false)', () => {
   it('goes on with the other tasks when one task cannot be checked, and lists it', async () => {
     const { model, ledger, reportsDue, cannotRead } = await harbinInWorkerMode();
     reportsDue();
+    for (const duty of TASK3_DUTIES) await run(ledger().report(duty));
     await run(ledger().report({ ...friendly, place: 'daoli', value: '20', by: '市妇联' }));
     await run(ledger().report({ task: 9, metric: 't09-elderly-home-adaptations', asOf: '2024-09-30', planId: 'harbin-2024', place: 'daoli', value: '4700', by: 'civil-affairs' }));
     await run(ledger().project());

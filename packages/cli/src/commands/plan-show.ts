@@ -30,7 +30,11 @@ export const registerPlanShow = (plan: Command): void => {
     for (const task of frame.tasks) {
       const ts = [...targets.values()].filter((x) => x.task.number === task.number);
       const first = ts[0];
-      const units = first ? first.responsibleUnits.map((u, i) => (i === 0 ? t('planShow.lead', { unit: unit(u) }) : unit(u))).join('、') : '';
+      // The ledger keeps units per metric; a metric without a duty of its own carries all the task's,
+      // lead first, so the longest list is the task's (any other unit a metric names follows it).
+      const byLength = [...ts].sort((a, b) => b.responsibleUnits.length - a.responsibleUnits.length);
+      const taskUnits = [...new Set(byLength.flatMap((x) => x.responsibleUnits))];
+      const units = taskUnits.map((u, i) => (i === 0 ? t('planShow.lead', { unit: unit(u) }) : unit(u))).join('、');
       const dues = first ? first.deadlines.map((id) => `${id} ${deadline(id)?.due ?? '?'}`).join(t('list.separator')) : '';
       lines.push(
         '',

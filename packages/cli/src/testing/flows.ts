@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, json, SEED, tempDir, type CliResult } from './run-cli';
+import { cli, json, SEED, TASK3_DUTIES, tempDir, type CliResult } from './run-cli';
 
 /*
  * The CLI's main flows, run as processes against one ledger per test file. Each engine
@@ -161,12 +161,13 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
       expect(text).toMatch(/t13-gas-pipe-renewal\s+改造老化燃气管道\s+atLeast\s+district\s+500公里/);
       const shown = json(run(['plan', 'show', '--json']));
       expect(shown.frame.planId).toBe('harbin-2024');
-      expect(shown.targets).toHaveLength(50);
+      expect(shown.targets).toHaveLength(89);
     });
 
     it('records a report and prints its event id, position and whether it completed the task', () => {
       const attachment = join(tmp.dir, 'scan.pdf');
       writeFileSync(attachment, 'scanned report');
+      for (const duty of TASK3_DUTIES) expect(run([...duty], OCT1).code).toBe(0);
       const r = run(
         ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30',
           '--by', '市妇联', '--person', '刘芳', '--document', '哈妇联报〔2024〕9号', '--attachment', attachment],
@@ -325,9 +326,14 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
     });
   });
 
-/** Changes one digit of a figure's value in the canonical JSON of an event, keeping its length. */
+/**
+ * Changes one digit of a figure's value in the canonical JSON of an event, keeping its length; a
+ * yes/no report's value has no digit, so a digit of its as-of date instead.
+ */
 export const tamperedData = (data: string): string => {
-  const at = data.indexOf('"value":"') + '"value":"'.length;
+  const found = /"value":"\d/.exec(data) ?? /"asOf":"\d/.exec(data);
+  if (!found) throw new Error('no digit to tamper with');
+  const at = found.index + found[0].length - 1;
   const digit = data[at]!;
   const tampered = data.slice(0, at) + (digit === '9' ? '8' : String(Number(digit) + 1)) + data.slice(at + 1);
   if (tampered.length !== data.length) throw new Error('tampering changed the length');

@@ -48,3 +48,12 @@ export const openSqlite = (file: string): any => {
   const Database = createRequire(join(ROOT, 'packages/store-sqlite/package.json'))('better-sqlite3');
   return new Database(file);
 };
+
+/**
+ * Task 3's two duties with no figure (儿童友好理念, 重点项目) as `report` arguments: reported
+ * done, they leave the count of child-friendly communities to decide the task's completion.
+ */
+export const TASK3_DUTIES: readonly (readonly string[])[] = [
+  ['report', '--task', '3', '--metric', 't03-child-friendly-concept', '--place', 'harbin', '--as-of', '2024-09-30', '--value', 'yes', '--by', 'womens-federation'],
+  ['report', '--task', '3', '--metric', 't03-child-friendly-key-projects', '--place', 'harbin', '--as-of', '2024-09-30', '--value', 'yes', '--by', 'ndrc'],
+];

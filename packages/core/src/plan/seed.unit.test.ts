@@ -132,7 +132,8 @@ describe('the Harbin 2024 seed plan', () => {
     if (m.target.kind !== 'atLeast') throw new Error('kind');
     expect(decToString(toBase(dec(m.target.value), m.target.unit))).toBe('25500');
     expect(decToString(convert(dec(m.target.value), m.target.unit, '人'))).toBe('25500');
-    expect(task(1).metrics.map((x) => x.written)).toEqual(['73个', '250个', '不低于2.55万人', '4.16万人以上', '1.2万人以上']);
+    const figures = task(1).metrics.filter((x) => x.target.kind !== 'yesNo');
+    expect(figures.map((x) => x.written)).toEqual(['73个', '250个', '不低于2.55万人', '4.16万人以上', '1.2万人以上']);
   });
 
   it('task 4: about 25000 kindergarten places, approximate within the plan\'s 左右 band of 5%, with its reason', () => {
@@ -162,7 +163,7 @@ describe('the Harbin 2024 seed plan', () => {
     });
   });
 
-  it('task 17: PM2.5 is a city-level ceiling of 35 µg/m³, and drinking water is a yes/no', () => {
+  it('task 17: PM2.5 is a city-level ceiling of 35 µg/m³, and drinking water is a yes/no for each place', () => {
     const kinds = task(17).metrics.map((m) => m.target.kind);
     expect(kinds).toContain('ceiling');
     expect(kinds).toContain('yesNo');
@@ -171,7 +172,12 @@ describe('the Harbin 2024 seed plan', () => {
     expect(pm.level).toBe('city');
     expect(pm.written).toBe('不超过35微克/立方米');
     expect(reportingPlaces(plan, pm)).toEqual(['harbin']);
-    expect(metric('t17-drinking-water-sources').target).toEqual({ kind: 'yesNo' });
+    const water = metric('t17-drinking-water-sources');
+    expect(water.target).toEqual({ kind: 'yesNo' });
+    // 县级及以上城市: every qualifying place says yes or no on its own, not one city flag.
+    expect(water.level).toBe('district');
+    expect(requiredPlaces(plan, water)).toHaveLength(18);
+    expect(metric('t17-water-source-campaign').places).toEqual(water.places);
   });
 
   it('task 12: the 220 kV substation is a milestone at 木兰县 alone', () => {
@@ -182,7 +188,8 @@ describe('the Harbin 2024 seed plan', () => {
 
   it('task 6: county medical alliances are a milestone in 呼兰, 阿城, 双城 and the 9 counties (cities)', () => {
     const m = metric('t06-county-medical-alliances');
-    expect(m.target.kind).toBe('milestone');
+    // The text names 全面推开 and 基本建成; a 启动 stage before them is not in it.
+    expect(m.target).toEqual({ kind: 'milestone', stages: ['全面推开', '基本建成'] });
     expect(requiredPlaces(plan, m)).toEqual([
       'hulan',
       'acheng',
@@ -223,8 +230,13 @@ describe('the Harbin seed: statuses a supervision officer signs (issue 14)', () 
   it('gives each duty the text makes clear to its own unit, lead first', () => {
     expect(m('t08-respiratory-centre-funding').responsibleUnits).toEqual(['finance', 'health']);
     expect(m('t17-farmland-controls').responsibleUnits).toEqual(['agriculture']);
-    expect(m('t17-pm25').responsibleUnits?.[0]).toBe('eco-env');
     expect(m('t16-new-energy-buses').responsibleUnits).toEqual(['transport']);
+    expect(m('t03-child-friendly-key-projects').responsibleUnits).toEqual(['ndrc']);
+    expect(m('t13-national-support-sought').responsibleUnits).toEqual(['ndrc']);
+    expect(m('t13-high-rise-gas-opening').responsibleUnits).toEqual(['housing']);
+    expect(m('t17-heavy-pollution-response').responsibleUnits).toEqual(['eco-env']);
+    // The text gives PM2.5 to no unit in particular: it stays with the task's five units.
+    expect(m('t17-pm25').responsibleUnits).toBeUndefined();
   });
 
   it('says where every status value comes from, and invents no baseline', () => {
@@ -236,5 +248,77 @@ describe('the Harbin seed: statuses a supervision officer signs (issue 14)', () 
       }
     expect(m('t17-pm25').measuredAtPeriodEnd).toBe(true);
     expect(m('t13-gas-pipe-renewal').schedule).toEqual({ profile: 'season', start: '2024-04-01', end: '2024-10-31' });
+  });
+});
+
+/**
+ * The seed against the source text (issue 15): the plan's own paragraphs, kept beside the seed,
+ * are read here, so that a duty added to or dropped from either shows.
+ */
+describe('the Harbin seed against its source text', () => {
+  const SOURCE = path.join(path.dirname(SEED), 'sources', 'harbin-2024-livelihood-plan.zh.txt');
+  // "1.加大困难群体就业帮扶力度。全市建成…(责任单位:市人社局)"
+  const sourceTasks = fs
+    .readFileSync(SOURCE, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      const m = /^(\d+)\.([^。]+)。(.*)\(责任单位:(.*)\)$/.exec(line.trim());
+      return m ? [{ number: Number(m[1]), title: m[2]!, description: m[3]!, units: m[4]!.split(/[,、]/) }] : [];
+    });
+  const unitsOf = (t: Task, x: Metric) => x.responsibleUnits ?? t.responsibleUnits;
+  // Sentences that set the frame of a task and state no duty of their own, with why.
+  const FRAMING: Record<number, string[]> = {
+    9: ['以“百村(社区)示范'], // the action the 4700 households belong to; its duty is the next sentence
+  };
+
+  it('holds the 20 tasks of the text: title, paragraph and responsible units, lead first', () => {
+    expect(sourceTasks.map((s) => s.number)).toEqual(plan.tasks.map((t) => t.number));
+    for (const s of sourceTasks) {
+      const t = task(s.number);
+      expect([t.title, t.description]).toEqual([s.title, s.description]);
+      expect(t.responsibleUnits.map((u) => findUnit(plan, u)?.name)).toEqual(s.units);
+    }
+  });
+
+  it('quotes the clause of its task each metric comes from, or says what it assumes', () => {
+    for (const t of plan.tasks)
+      for (const x of t.metrics) {
+        if (x.source === undefined) expect(x.sources?.target).toMatch(/^assumption: /);
+        else expect(t.description).toContain(x.source);
+        for (const why of Object.values(x.sources ?? {})) expect(why).toMatch(/^(source|assumption): /);
+      }
+  });
+
+  it('has a metric for every sentence of every paragraph that states a duty', () => {
+    const missing: string[] = [];
+    for (const t of plan.tasks) {
+      let start = 0;
+      for (const sentence of t.description.split('。').filter((s) => s.length > 0)) {
+        start = t.description.indexOf(sentence, start);
+        const end = start + sentence.length;
+        const quoted = t.metrics.some((x) => x.source !== undefined && t.description.indexOf(x.source) >= start && t.description.indexOf(x.source) < end);
+        const framing = (FRAMING[t.number] ?? []).some((f) => sentence.startsWith(f));
+        if (quoted === framing) missing.push(`task ${t.number}: ${quoted ? 'framing sentence is quoted' : 'no metric quotes'} "${sentence}"`);
+        start = end;
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('gives every unit the text makes responsible for a task at least one metric of that task', () => {
+    const idle: string[] = [];
+    for (const s of sourceTasks) {
+      const t = task(s.number);
+      for (const name of s.units) {
+        const id = findUnit(plan, name)?.id;
+        if (!t.metrics.some((x) => id !== undefined && unitsOf(t, x).includes(id))) idle.push(`task ${s.number}: ${name}`);
+      }
+    }
+    expect(idle).toEqual([]);
+  });
+
+  it('judges a duty the text sets for each place (各区县(市), 县级及以上城市) place by place', () => {
+    for (const id of ['t04-school-construction', 't10-meal-standard-operation', 't17-drinking-water-sources', 't17-water-source-campaign'])
+      expect(requiredPlaces(plan, metric(id))).toHaveLength(18);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { postgresBackend, sqliteBackend, type Backend } from './testing/backends';
 import { cliAsync, jsonOf, prng, sleep, until, WorkerProcess } from './testing/processes';
 import { corruptStoredEvent } from '@minsheng/store-sqlite/testing';
-import { openSqlite, SEED, tempDir } from './testing/run-cli';
+import { cityDutiesDone, openSqlite, SEED, TASK3_DUTIES, tempDir } from './testing/run-cli';
 import { startWriter, type Writer } from './testing/writer';
 
 const pg = usePostgres();
@@ -238,6 +238,8 @@ describe('minsheng worker on PostgreSQL', () => {
     // The writer and the workers drive the clock: a simulated ledger (an empty migrated one takes its mode at init).
     expect((await cliAsync(['init', '--simulated', '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
     expect((await cliAsync(['plan', 'import', SEED, '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
+    // Task 19's five mechanisms done, so that the writer's roads and bridges can meet it.
+    for (const duty of cityDutiesDone(19, '2024-01-01')) expect((await cliAsync([...duty, '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
   });
 
   it('three workers SIGKILLed at random and restarted while a writer appends: equals a rebuild, no event applied twice, takeover within the lease', async () => {
@@ -331,6 +333,8 @@ describe('minsheng worker on SQLite', () => {
   beforeAll(async () => {
     expect((await cliAsync(['init', '--simulated', '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
     expect((await cliAsync(['plan', 'import', SEED, '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
+    // Task 19's five mechanisms done, so that the writer's roads and bridges can meet it.
+    for (const duty of cityDutiesDone(19, '2024-01-01')) expect((await cliAsync([...duty, '--now', '2024-01-02T09:00:00+08:00', ...b.args()])).code).toBe(0);
   });
 
   it('three workers SIGKILLed at random and restarted while a writer appends: equals a rebuild, no event applied twice, takeover within the lease', async () => {
@@ -354,6 +358,7 @@ describe('minsheng worker when its completion sweep keeps failing', () => {
     // Tasks 3 and 9 met by reports that are appended only, then indexed by a rebuild, which checks
     // no task: both completions are owed. (A check of a task recorded complete reads nothing.)
     const task3 = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--as-of', '2024-09-30', ...now, ...b.args()];
+    for (const duty of TASK3_DUTIES) expect((await cliAsync([...duty, '--no-project', ...now, ...b.args()])).code).toBe(0);
     expect((await cliAsync([...task3, '--place', '道里区', '--value', '12', '--by', '市妇联', '--no-project'])).code).toBe(0);
     expect((await cliAsync([...task3, '--place', 'nangang', '--value', '8', '--by', 'ndrc', '--no-project'])).code).toBe(0);
     const task9 = ['report', '--task', '9', '--metric', 't09-elderly-home-adaptations', '--as-of', '2024-09-30', '--place', 'daoli', '--value', '4700'];

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,3 +57,22 @@ export const TASK3_DUTIES: readonly (readonly string[])[] = [
   ['report', '--task', '3', '--metric', 't03-child-friendly-concept', '--place', 'harbin', '--as-of', '2024-09-30', '--value', 'yes', '--by', 'womens-federation'],
   ['report', '--task', '3', '--metric', 't03-child-friendly-key-projects', '--place', 'harbin', '--as-of', '2024-09-30', '--value', 'yes', '--by', 'ndrc'],
 ];
+
+interface SeedMetric {
+  readonly id: string;
+  readonly level?: string;
+  readonly target: { readonly kind: string };
+  readonly responsibleUnits?: readonly string[];
+}
+
+/**
+ * `report` arguments marking done, for the city, each city-level yes/no duty of a task of the
+ * Harbin seed, by its lead unit: a test that needs the task met leaves its figures to decide it.
+ */
+export const cityDutiesDone = (task: number, asOf: string): string[][] => {
+  const plan = JSON.parse(readFileSync(SEED, 'utf8')) as { tasks: { number: number; responsibleUnits: string[]; metrics: SeedMetric[] }[] };
+  const t = plan.tasks.find((x) => x.number === task)!;
+  return t.metrics
+    .filter((m) => m.target.kind === 'yesNo' && m.level === 'city')
+    .map((m) => ['report', '--task', String(task), '--metric', m.id, '--place', 'harbin', '--as-of', asOf, '--value', 'yes', '--by', (m.responsibleUnits ?? t.responsibleUnits)[0]!]);
+};

@@ -73,6 +73,11 @@ const cityRow = async (app: FastifyInstance, metric: string): Promise<Row> => {
 const gas = { task: 13, metric: 't13-gas-pipe-renewal', asOf: '2024-09-30' };
 const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', by: '市民政局' };
 const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30' };
+/** Task 3's two yes/no duties besides its communities: the concept (市妇联) and the key projects (市发改委). */
+const task3Duties = [
+  { task: 3, metric: 't03-child-friendly-concept', place: 'harbin', asOf: '2024-09-30', value: 'yes', by: 'womens-federation' },
+  { task: 3, metric: 't03-child-friendly-key-projects', place: 'harbin', asOf: '2024-09-30', value: 'yes', by: 'ndrc' },
+];
 
 describe('the HTTP service with a projection worker in process', () => {
   let app: FastifyInstance;
@@ -89,7 +94,7 @@ describe('the HTTP service with a projection worker in process', () => {
   it('imports the plan once (201, then 200 writing nothing) and lists every problem of a bad one (400)', async () => {
     const first = await post('/plans', plan);
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toEqual({ planId: 'harbin-2024', written: 51 });
+    expect(first.json()).toEqual({ planId: 'harbin-2024', written: 90 });
     const again = await post('/plans', plan);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ planId: 'harbin-2024', written: 0 });
@@ -103,7 +108,7 @@ describe('the HTTP service with a projection worker in process', () => {
         { path: 'periodEnd', reason: 'must be after periodStart' },
       ]),
     });
-    expect((await caughtUp(app)).head).toBe(51);
+    expect((await caughtUp(app)).head).toBe(90);
   });
 
   it('records a report: 201 with its event id and global position', async () => {
@@ -231,7 +236,8 @@ describe('the HTTP service with a projection worker in process', () => {
   });
 
   it('records TaskCompleted from the worker once every target of a task is met', async () => {
-    // Task 3 has one target, at least 20 child-friendly communities, summed over the districts.
+    // Task 3: its two yes/no duties, and at least 20 child-friendly communities summed over the districts.
+    for (const duty of task3Duties) expect((await post('/reports', duty)).statusCode).toBe(201);
     expect((await post('/reports', { ...friendly, place: '道里区', value: '12', by: '市妇联' })).statusCode).toBe(201);
     await caughtUp(app);
     expect(await cityRow(app, friendly.metric)).toMatchObject({ value: '12', met: false, completionRecorded: false });
@@ -253,6 +259,10 @@ describe('the HTTP service with a projection worker in process', () => {
   it('completes a task with a city share only once every district has reported it', async () => {
     const districts = plan.places.filter((p: { id: string; kind: string }) => p.kind !== 'city' && !['daoli', 'nangang'].includes(p.id));
     expect(districts).toHaveLength(16);
+    // Task 10's yes/no duties: standard operation in every district and county, the network extended.
+    for (const p of plan.places.filter((x: { kind: string }) => x.kind !== 'city'))
+      expect((await post('/reports', { ...meals, metric: 't10-meal-standard-operation', place: p.id, value: 'yes' })).statusCode).toBe(201);
+    expect((await post('/reports', { ...meals, metric: 't10-meal-network-extension', place: 'harbin', value: 'yes' })).statusCode).toBe(201);
     for (const d of districts) expect((await post('/reports', { ...meals, place: d.id, numerator: '30', denominator: '60' })).statusCode).toBe(201);
     const row = await eventually(async () => {
       const r = await cityRow(app, meals.metric);
@@ -292,7 +302,8 @@ describe('the HTTP service with the projection worker in another process', () =>
       // A report that meets task 3's target: recorded, but no worker has checked the task yet.
       const friendlyReport = { planId: 'harbin-2024', ...friendly, place: 'songbei', value: '20', by: 'womens-federation' };
       expect((await app.inject({ method: 'POST', url: '/reports', payload: friendlyReport })).statusCode).toBe(201);
-      expect(await health(app)).toMatchObject({ head: 53, lag: 53 });
+      for (const duty of task3Duties) expect((await app.inject({ method: 'POST', url: '/reports', payload: { planId: 'harbin-2024', ...duty } })).statusCode).toBe(201);
+      expect(await health(app)).toMatchObject({ head: 94, lag: 94 });
 
       // What `node dist/worker.js` runs, beside the server.
       const opened = await openLedger(url);
@@ -330,6 +341,7 @@ describe('the HTTP service with the projection worker in another process', () =>
       expect((await app.inject({ method: 'POST', url: '/plans', payload: plan })).statusCode).toBe(201);
       const friendlyReport = { planId: 'harbin-2024', ...friendly, place: 'songbei', value: '20', by: 'womens-federation' };
       expect((await app.inject({ method: 'POST', url: '/reports', payload: friendlyReport })).statusCode).toBe(201);
+      for (const duty of task3Duties) expect((await app.inject({ method: 'POST', url: '/reports', payload: { planId: 'harbin-2024', ...duty } })).statusCode).toBe(201);
       // A worker committed the batch and died before its completion check: indexed, not checked.
       const projected = await opened.ledger.project()();
       if (isLeft(projected)) throw new Error(projected.left.message);

@@ -191,8 +191,8 @@ describe('the packages, packed and installed outside the repository', () => {
 
     // The CLI from its tarball: its demo reads the seed plan it carries.
     const demo = runIn(dir, join(dir, 'node_modules/.bin/minsheng'), ['demo', '--db', join(dir, 'demo.db')]);
-    expect(demo).toContain('== City view ==');
-    expect(demo).toMatch(/Replay: the events give 17; matches the figure shown\./);
+    expect(demo).toContain('== 全市视图 =='); // the demo speaks its plan's language, zh-CN
+    expect(demo).toMatch(/重放：事件得出 17；与所示数值一致。/);
   });
 
   it('serve a PostgreSQL-only service without better-sqlite3, and a SQLite-only embed without pg', () => {

@@ -1,5 +1,6 @@
 import { dateIn, taskDecider, taskStream, type PlanFrame } from '@minsheng/core';
-import { metricFigure, targetText, valueText, type MetricFigure, type ReadModelReader } from '@minsheng/projections';
+import { inForce, LEDGER_INDEX, metricFigure, targetText, valueText, type FigureVersion, type MetricFigure, type ReadModelReader } from '@minsheng/projections';
+import { auditEvidence } from './audit-evidence';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { metadataFor, type LedgerDeps } from './context';
@@ -44,6 +45,60 @@ const causeOf = async (reader: ReadModelReader, planId: string, metrics: readonl
   }
   return candidates.reduce((a, b) => (b.position > a.position ? b : a));
 };
+
+/** What a completion rests on, in words that compare equal exactly when the figures are the same. */
+const versionKey = (v: FigureVersion): string => `${v.eventId} ${v.place} ${v.asOf} ${JSON.stringify(v.figure)}`;
+
+/**
+ * A completion is an event for good, so it must rest on the log, not on the read model alone:
+ * before one is recorded, each of its metrics' figures in force is replayed from the events of
+ * its progress streams (checked reads, every place of the plan) and compared with the read
+ * model's. A read model whose rows were changed, added or dropped by hand would otherwise make
+ * a status or an audit record a completion the events never earned; it is refused instead, and
+ * nothing is written.
+ */
+const confirmFromEvents = (deps: LedgerDeps, owed: OwedCompletion, onMismatch: OnMismatch): TE.TaskEither<LedgerFailure, OwedCompletion | null> =>
+  pipe(
+    TE.sequenceSeqArray(
+      owed.metrics.map((m) =>
+        pipe(
+          auditEvidence(deps, owed.frame, owed.task, m.target.metric.id, owed.frame.places.map((p) => p.id), PRESENT.knownAt.getTime(), PRESENT.asOf),
+          TE.map((e) => {
+            const fromEvents = inForce(e.versions, e.retractions, { asOf: PRESENT.asOf, knownAt: PRESENT.knownAt.getTime() }).map(versionKey).sort();
+            const shown = m.versions.map(versionKey).sort();
+            return fromEvents.join('\n') === shown.join('\n') ? null : m.target.metric.id;
+          }),
+        ),
+      ),
+    ),
+    TE.chainW((mismatched) => {
+      const metrics = mismatched.filter((x): x is string => x !== null);
+      if (!metrics.length) return TE.right(owed);
+      if (onMismatch === 'skip') return TE.right(null);
+      return TE.left<LedgerFailure>({
+        _tag: 'ReadModelMismatch',
+        checkpoint: 0,
+        head: 0,
+        message:
+          `the read model does not match the events behind task ${owed.task}'s figures (${metrics.join(', ')}): ` +
+          `its completion was not recorded; the read model (${LEDGER_INDEX}) refuses to serve until rebuilt from the log (run \`minsheng verify\`, then \`minsheng rebuild\`)`,
+      });
+    }),
+  );
+
+/**
+ * What a completion the events do not back does to the call: 'refuse' fails it (a view, a
+ * report, a worker); 'skip' records nothing and lets it go on (an audit, whose trail names each
+ * row the read model holds differently from the events).
+ */
+export type OnMismatch = 'refuse' | 'skip';
+
+interface OwedCompletion {
+  readonly task: number;
+  readonly metrics: readonly MetricFigure[];
+  readonly cause: CompletionCause;
+  readonly frame: PlanFrame;
+}
 
 const CONCURRENCY_TRIES = 3;
 
@@ -119,6 +174,7 @@ export const recordOwedCompletions = (
   planId: string,
   tasks?: readonly number[],
   writer: () => TE.TaskEither<LedgerFailure, LedgerDeps> = () => TE.right(deps),
+  onMismatch: OnMismatch = 'refuse',
 ): TE.TaskEither<LedgerFailure, CompletionRecorded[]> =>
   pipe(
     TE.tryCatch(async () => {
@@ -134,7 +190,7 @@ export const recordOwedCompletions = (
       // reader answers the calls made in one tick with one query, so each round of metrics is one
       // round trip, where a task at a time made one a metric (23 a command on the Harbin plan).
       const checked = await Promise.all(
-        [...open].map(async (task) => {
+        [...open].map(async (task): Promise<OwedCompletion | null> => {
           const of = targets.filter((t) => t.data.task.number === task);
           const metrics: MetricFigure[] = [];
           for (const t of of) {
@@ -148,6 +204,8 @@ export const recordOwedCompletions = (
       );
       return checked.filter((o) => o !== null);
     }, projectionFailed),
+    TE.chainW((owed) => TE.sequenceSeqArray(owed.map((o) => confirmFromEvents(deps, o, onMismatch)))),
+    TE.map((owed) => owed.filter((o) => o !== null)),
     TE.chainW((owed) =>
       owed.length === 0
         ? TE.right([])

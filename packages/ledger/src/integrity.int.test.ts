@@ -53,6 +53,31 @@ describe('the ledger refuses to serve what its events do not say', () => {
     expect(trail.entries.map((e) => [e.value, e.inForce])).toEqual([['4', true], ['4', true]]);
   });
 
+  it('records no completion from a read-model row changed behind the ledger: the figures are replayed from the events first', async () => {
+    const ADAPTATIONS = { task: 9, metric: 't09-elderly-home-adaptations' };
+    await run(ledger.report({ ...ADAPTATIONS, place: '道里区', asOf: '2024-09-30', value: '700', by: 'civil-affairs' }));
+    expect((await run(ledger.status())).rows.find((r) => r.metric === ADAPTATIONS.metric)).toMatchObject({ value: '700', met: false });
+    const head = rows().length;
+    // 700 of 4700 households becomes 7000 in the read model alone: task 9 would look met.
+    const db = new Database(join(dir, 'read.db'));
+    db.prepare(`UPDATE rm_figures SET figure = replace(figure, '"value":"700"', '"value":"7000"') WHERE position = ?`).run(head);
+    db.close();
+    expect(await fail(ledger.status())).toMatchObject({
+      _tag: 'ReadModelMismatch',
+      message: expect.stringMatching(/^the read model does not match the events behind task 9's figures \(t09-elderly-home-adaptations\): its completion was not recorded; .*run `minsheng verify`, then `minsheng rebuild`/),
+    });
+    // The audit goes on, records nothing, and names the row at fault.
+    const trail = await run(ledger.audit({ ...ADAPTATIONS, place: '道里区' }));
+    expect(trail.replay).toEqual({ value: '700', matches: false });
+    expect(trail.faults[0]).toBe(`#${head}: the read model has the figure 7000 户, the event says 700 户`);
+    expect(trail.outcomes).toEqual([]);
+    expect(rows()).toHaveLength(head);
+    // Rebuilt from the events, the figure is 700 again, and nothing is owed.
+    await run(ledger.rebuild());
+    expect((await run(ledger.status())).rows.find((r) => r.metric === ADAPTATIONS.metric)).toMatchObject({ value: '700', met: false });
+    expect(rows()).toHaveLength(head);
+  });
+
   it('refuses to serve a read model whose checkpoint is past the log’s head; verify says so', async () => {
     const head = rows().length;
     // The last two events gone, as an owner with the triggers off could do on an SQL store.

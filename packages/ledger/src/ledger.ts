@@ -26,7 +26,7 @@ import { isLeft, right } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { auditEvidence } from './audit-evidence';
-import { recordOwedCompletions, checkCompletion, type CompletionRecorded } from './completion';
+import { recordOwedCompletions, checkCompletion, type CompletionRecorded, type OnMismatch } from './completion';
 import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
 import { projectionFailed, queryFailed, writtenButNotProjected, type LedgerFailure } from './failure';
@@ -203,7 +203,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
    * its report and the check never made is recorded first, dated by that report. `tasks` limits
    * the check to those task numbers (after an append: the command's first settle checked the rest).
    */
-  const settle = (tasks?: readonly number[]): TE.TaskEither<LedgerFailure, CompletionRecorded[]> =>
+  const settle = (tasks?: readonly number[], onMismatch: OnMismatch = 'refuse'): TE.TaskEither<LedgerFailure, CompletionRecorded[]> =>
     !inline
       ? TE.right([])
       : pipe(
@@ -212,7 +212,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           // Owed completions are recorded as any write is (writingDeps): by the system clock on a
           // production ledger, at the head's time on a simulated one; they are dated by their cause.
           // The mode is read only when a completion is owed, not on every command.
-          TE.chainW((planIds) => TE.sequenceSeqArray(planIds.map((id) => recordOwedCompletions(deps, id, tasks, () => writingDeps(deps))))),
+          TE.chainW((planIds) => TE.sequenceSeqArray(planIds.map((id) => recordOwedCompletions(deps, id, tasks, () => writingDeps(deps), onMismatch)))),
           TE.map((recorded) => recorded.flat()),
           TE.chainFirstW((recorded) => (recorded.length ? project() : TE.right(undefined))),
         );
@@ -233,8 +233,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
    * Before a view is served: the read model brought up to date (inline), or else checked against
    * the log, so a read model that applied events the log no longer holds never serves.
    */
-  const serve = (): TE.TaskEither<LedgerFailure, void> =>
-    inline ? pipe(settle(), TE.map(() => undefined)) : TE.tryCatch(() => checkReadModel(deps.store, deps.readModel.reader), projectionFailed);
+  const serve = (onMismatch: OnMismatch = 'refuse'): TE.TaskEither<LedgerFailure, void> =>
+    inline ? pipe(settle(undefined, onMismatch), TE.map(() => undefined)) : TE.tryCatch(() => checkReadModel(deps.store, deps.readModel.reader), projectionFailed);
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> => TE.tryCatch(f, queryFailed);
 
   /** Runs a write with the deps its ledger's mode allows (see writingDeps). */
@@ -301,7 +301,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       )) as Ledger['status'],
     audit: (q) =>
       pipe(
-        serve(),
+        // A completion the events do not back is not recorded, and the audit goes on: its trail names the rows at fault.
+        serve('skip'),
         TE.chainW(() => resolveQueryFrame(deps, q.planId)),
         TE.bindTo('frame'),
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),

@@ -19,7 +19,7 @@ describe('a command whose event was written but whose projection failed', () => 
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^minsheng: recorded event ([0-9A-Z]{26}) at position 53, but the read model was not updated: .*database or disk is full$/);
+    expect(lines[0]).toMatch(/^minsheng: recorded event ([0-9A-Z]{26}) at position 92, but the read model was not updated: .*database or disk is full$/);
     expect(lines.slice(1)).toEqual([
       '  the event is in the ledger: do not record it again',
       '  next: run `minsheng rebuild` (or let `minsheng worker` catch up), then check with `minsheng status`',

@@ -49,6 +49,26 @@ const causeOf = async (reader: ReadModelReader, planId: string, metrics: readonl
 /** What a completion rests on, in words that compare equal exactly when the figures are the same. */
 const versionKey = (v: FigureVersion): string => `${v.eventId} ${v.place} ${v.asOf} ${JSON.stringify(v.figure)}`;
 
+/** The metrics of an owed completion whose figures in force the events, up to the read model's checkpoint, give differently. */
+const mismatchedMetrics = (deps: LedgerDeps, owed: OwedCompletion): TE.TaskEither<LedgerFailure, string[]> =>
+  pipe(
+    TE.sequenceSeqArray(
+      owed.metrics.map((m) =>
+        pipe(
+          auditEvidence(deps, owed.frame, owed.task, m.target.metric.id, owed.frame.places.map((p) => p.id), PRESENT.knownAt.getTime(), PRESENT.asOf),
+          TE.map((e) => {
+            // The events the read model had applied when it was judged: a writer may have appended more since.
+            const applied = <T extends { readonly position: number }>(xs: readonly T[]) => xs.filter((x) => x.position <= owed.checkpoint);
+            const fromEvents = inForce(applied(e.versions), applied(e.retractions), { asOf: PRESENT.asOf, knownAt: PRESENT.knownAt.getTime() });
+            const same = fromEvents.map(versionKey).sort().join('\n') === m.versions.map(versionKey).sort().join('\n');
+            return same ? [] : [m.target.metric.id];
+          }),
+        ),
+      ),
+    ),
+    TE.map((xs) => xs.flat()),
+  );
+
 /**
  * A completion is an event for good, so it must rest on the log, not on the read model alone:
  * before one is recorded, each of its metrics' figures in force is replayed from the events of
@@ -58,33 +78,28 @@ const versionKey = (v: FigureVersion): string => `${v.eventId} ${v.place} ${v.as
  * nothing is written.
  */
 const confirmFromEvents = (deps: LedgerDeps, owed: OwedCompletion, onMismatch: OnMismatch): TE.TaskEither<LedgerFailure, OwedCompletion | null> =>
-  pipe(
-    TE.sequenceSeqArray(
-      owed.metrics.map((m) =>
-        pipe(
-          auditEvidence(deps, owed.frame, owed.task, m.target.metric.id, owed.frame.places.map((p) => p.id), PRESENT.knownAt.getTime(), PRESENT.asOf),
-          TE.map((e) => {
-            const fromEvents = inForce(e.versions, e.retractions, { asOf: PRESENT.asOf, knownAt: PRESENT.knownAt.getTime() }).map(versionKey).sort();
-            const shown = m.versions.map(versionKey).sort();
-            return fromEvents.join('\n') === shown.join('\n') ? null : m.target.metric.id;
-          }),
+  // The read model moved while it was judged (another worker applied a batch): the figures read may
+  // straddle two checkpoints, so nothing is recorded now; the completion stays owed, and the next
+  // command or sweep judges it again.
+  !owed.stable
+    ? TE.right(null)
+    : pipe(
+        mismatchedMetrics(deps, owed),
+        TE.chainW((metrics) =>
+          metrics.length === 0
+            ? TE.right(owed)
+            : onMismatch === 'skip'
+            ? TE.right(null)
+            : TE.left<LedgerFailure>({
+                _tag: 'ReadModelMismatch',
+                checkpoint: owed.checkpoint,
+                head: owed.checkpoint,
+                message:
+                  `the read model does not match the events behind task ${owed.task}'s figures (${metrics.join(', ')}): ` +
+                  `its completion was not recorded; the read model (${LEDGER_INDEX}) refuses to serve until rebuilt from the log (run \`minsheng verify\`, then \`minsheng rebuild\`)`,
+              }),
         ),
-      ),
-    ),
-    TE.chainW((mismatched) => {
-      const metrics = mismatched.filter((x): x is string => x !== null);
-      if (!metrics.length) return TE.right(owed);
-      if (onMismatch === 'skip') return TE.right(null);
-      return TE.left<LedgerFailure>({
-        _tag: 'ReadModelMismatch',
-        checkpoint: 0,
-        head: 0,
-        message:
-          `the read model does not match the events behind task ${owed.task}'s figures (${metrics.join(', ')}): ` +
-          `its completion was not recorded; the read model (${LEDGER_INDEX}) refuses to serve until rebuilt from the log (run \`minsheng verify\`, then \`minsheng rebuild\`)`,
-      });
-    }),
-  );
+      );
 
 /**
  * What a completion the events do not back does to the call: 'refuse' fails it (a view, a
@@ -98,6 +113,10 @@ interface OwedCompletion {
   readonly metrics: readonly MetricFigure[];
   readonly cause: CompletionCause;
   readonly frame: PlanFrame;
+  /** The read model's checkpoint when the task was judged: the events its figures come from. */
+  readonly checkpoint: number;
+  /** Whether that checkpoint held from before the figures were read until after. */
+  readonly stable: boolean;
 }
 
 const CONCURRENCY_TRIES = 3;
@@ -179,6 +198,7 @@ export const recordOwedCompletions = (
   pipe(
     TE.tryCatch(async () => {
       const { reader } = deps.readModel;
+      const checkpoint = await reader.checkpoint(LEDGER_INDEX);
       const frame = await reader.frame(planId, PRESENT.knownAt.getTime());
       if (!frame) return [];
       const done = new Set((await reader.completions(planId, PRESENT.knownAt.getTime())).map((c) => c.data.task));
@@ -199,10 +219,12 @@ export const recordOwedCompletions = (
             if (!m.met) break;
             metrics.push(m);
           }
-          return of.length && metrics.length === of.length ? { task, metrics, cause: await causeOf(reader, planId, metrics), frame: frame.data } : null;
+          return of.length && metrics.length === of.length ? { task, metrics, cause: await causeOf(reader, planId, metrics), frame: frame.data, checkpoint, stable: true } : null;
         }),
       );
-      return checked.filter((o) => o !== null);
+      const owed = checked.filter((o) => o !== null);
+      const stable = owed.length === 0 || (await reader.checkpoint(LEDGER_INDEX)) === checkpoint;
+      return owed.map((o) => ({ ...o, stable }));
     }, projectionFailed),
     TE.chainW((owed) => TE.sequenceSeqArray(owed.map((o) => confirmFromEvents(deps, o, onMismatch)))),
     TE.map((owed) => owed.filter((o) => o !== null)),

@@ -49,6 +49,9 @@ const BY_TAG: Readonly<Record<string, readonly Shape[]>> = {
   ModeRefused: shapes([
     [/^the ledger is a (?<mode>\w+) ledger \((?<count>\d+) events?\); its mode was fixed when it was created and cannot become (?<asked>\w+)$/, 'refusal.modeRefused'],
   ]),
+  ReadModelMismatch: shapes([
+    [/^the read model does not match the events behind task (?<task>\d+)'s figures \((?<metrics>.*)\): its completion was not recorded; the read model \((?<projection>\S+)\) refuses to serve until rebuilt from the log \(run `minsheng verify`, then `minsheng rebuild`\)$/, 'refusal.completionNotBacked'],
+  ]),
 };
 
 /** Why a field's value was refused (InvalidFigure, InvalidInput): core/src/text.ts, kinds/schemas.ts, deciders/progress.ts, ledger/src/figure-input.ts. */

@@ -32,6 +32,7 @@ const SENTENCES: readonly (readonly [string, string])[] = [
   ['ClockBehindLedger', "the clock reads 2024-01-01T00:00:00.000Z, before the ledger's latest event (position 5, recorded at 2024-01-02T01:00:00.000Z); a simulated ledger's clock moves forward only"],
   ['ModeRefused', 'the ledger is a simulated ledger (1 event); its mode was fixed when it was created and cannot become production'],
   ['ModeRefused', 'the ledger is a production ledger (7 events); its mode was fixed when it was created and cannot become simulated'],
+  ['ReadModelMismatch', "the read model does not match the events behind task 19's figures (t19-dangerous-bridges): its completion was not recorded; the read model (ledger-index) refuses to serve until rebuilt from the log (run `minsheng verify`, then `minsheng rebuild`)"],
 ];
 
 const REASONS: readonly string[] = [

@@ -152,6 +152,7 @@ export const en = {
   },
   'refusal.mode.production': 'production',
   'refusal.mode.simulated': 'simulated',
+  'refusal.completionNotBacked': "the read model does not match the events behind task {task}'s figures ({metrics}): its completion was not recorded; the read model ({projection}) refuses to serve until rebuilt from the log (run `minsheng verify`, then `minsheng rebuild`)",
   'refusal.reason.decimal': '"{value}" must be a decimal number, e.g. "2.55"',
   'refusal.reason.negative': '"{value}" must not be negative',
   'refusal.reason.date': '"{value}" is not a date written YYYY-MM-DD',

@@ -151,6 +151,7 @@ export const zhCN = {
   'refusal.modeRefused': { other: '账本是{mode}账本（{count} 个事件）；模式在创建时已确定，不能改为{asked}' },
   'refusal.mode.production': '正式',
   'refusal.mode.simulated': '模拟',
+  'refusal.completionNotBacked': '读模型与任务 {task} 的数字背后的事件不符（{metrics}）：未记录办结；读模型（{projection}）在从日志重建之前拒绝提供视图（先运行 `minsheng verify`，再运行 `minsheng rebuild`）',
   'refusal.reason.decimal': '"{value}" 必须是十进制数，例如 "2.55"',
   'refusal.reason.negative': '"{value}" 不能为负数',
   'refusal.reason.date': '"{value}" 不是 YYYY-MM-DD 格式的日期',

@@ -37,11 +37,15 @@ export const main = async (file: string, print: (line: string) => void = console
     // A share: communities with meals / all communities. Two districts of eighteen do not meet
     // the city's target, however high their share: a share is met once every place has reported.
     const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', by: '市民政局' };
-    // A sum: task 3's only target is 20 child-friendly communities, reported by either of its units.
+    // Task 3: two yes/no duties, each its own unit's (市妇联, 市发改委), and a sum, 20 child-friendly
+    // communities reported by either unit; the task is met once all three are.
     const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30' };
+    const duties = { task: 3, place: 'harbin', asOf: '2024-09-30', value: 'yes' };
     const more = [
       await must(ledger.report({ ...meals, place: 'daoli', numerator: '61', denominator: '112' })),
       await must(ledger.report({ ...meals, place: 'nangang', numerator: '80', denominator: '130' })),
+      await must(ledger.report({ ...duties, metric: 't03-child-friendly-concept', by: '市妇联' })),
+      await must(ledger.report({ ...duties, metric: 't03-child-friendly-key-projects', by: '市发改委' })),
       await must(ledger.report({ ...friendly, place: '道里区', value: '12', by: '市妇联' })),
       await must(ledger.report({ ...friendly, place: 'nangang', value: '8', by: 'ndrc' })),
     ];

@@ -186,7 +186,8 @@ const recordCompletion = (
  * figures in force and not recorded complete yet: a completion owed. Needs the read model to be
  * up to date. Returns the completions this call recorded. `writer` gives the deps to write with
  * (a ledger's mode decides its clock); it is asked only when a completion is owed, so a command
- * with nothing owed reads no more than the read model.
+ * with nothing owed reads no more than the read model. An owed completion is first confirmed
+ * from the events (confirmFromEvents); `onMismatch` says what a read model they contradict does.
  */
 export const recordOwedCompletions = (
   deps: LedgerDeps,

@@ -81,6 +81,28 @@ export const outcomesOf = (
  * metric's progress streams at the places audited (one stream per place). Every event comes
  * through a checked read, so its hash and its link to the event before it hold.
  */
+/** Every report, correction and retraction of the metric at `places`, from its progress streams (checked reads), in log order. */
+export const progressEvidence = (
+  deps: LedgerDeps,
+  planId: string,
+  metric: string,
+  places: readonly string[],
+): TE.TaskEither<LedgerFailure, { readonly read: readonly StoredEvent[]; readonly versions: FigureVersion[]; readonly retractions: Retraction[] }> =>
+  pipe(
+    TE.sequenceSeqArray(places.map((place) => deps.store.readStream(progressStream(planId, metric, place)))),
+    TE.map((progress) => {
+      const versions: FigureVersion[] = [];
+      const retractions: Retraction[] = [];
+      const read = progress.flat().sort((a, b) => a.position - b.position);
+      for (const e of read) {
+        const r = indexRows(e);
+        if (r?.table === 'figures') versions.push(figureVersion(r.row));
+        else if (r?.table === 'retractions') retractions.push(retraction(r.row));
+      }
+      return { read, versions, retractions };
+    }),
+  );
+
 export const auditEvidence = (
   deps: LedgerDeps,
   frame: PlanFrame,
@@ -93,16 +115,12 @@ export const auditEvidence = (
   pipe(
     TE.Do,
     TE.bind('task', () => deps.store.readStream(taskStream(frame.planId, task))),
-    TE.bind('progress', () => TE.sequenceSeqArray(places.map((place) => deps.store.readStream(progressStream(frame.planId, metric, place))))),
-    TE.map(({ task: taskEvents, progress }) => {
-      const versions: FigureVersion[] = [];
-      const retractions: Retraction[] = [];
-      const read = progress.flat().sort((a, b) => a.position - b.position);
-      for (const e of read) {
-        const r = indexRows(e);
-        if (r?.table === 'figures') versions.push(figureVersion(r.row));
-        else if (r?.table === 'retractions') retractions.push(retraction(r.row));
-      }
-      return { target: targetAt(taskEvents, metric, knownAt), versions, retractions, revisions: revisionsAt(taskEvents, metric, knownAt), outcomes: outcomesOf(frame, taskEvents, metric, asOf, knownAt, new Map(read.map((e) => [e.eventId, e.position]))) };
-    }),
+    TE.bind('progress', () => progressEvidence(deps, frame.planId, metric, places)),
+    TE.map(({ task: taskEvents, progress: { read, versions, retractions } }) => ({
+      target: targetAt(taskEvents, metric, knownAt),
+      versions,
+      retractions,
+      revisions: revisionsAt(taskEvents, metric, knownAt),
+      outcomes: outcomesOf(frame, taskEvents, metric, asOf, knownAt, new Map(read.map((e) => [e.eventId, e.position]))),
+    })),
   );

@@ -1,6 +1,6 @@
 import { dateIn, taskDecider, taskStream, type PlanFrame } from '@minsheng/core';
 import { inForce, LEDGER_INDEX, metricFigure, targetText, valueText, type FigureVersion, type MetricFigure, type ReadModelReader } from '@minsheng/projections';
-import { auditEvidence } from './audit-evidence';
+import { progressEvidence } from './audit-evidence';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { metadataFor, type LedgerDeps } from './context';
@@ -55,7 +55,7 @@ const mismatchedMetrics = (deps: LedgerDeps, owed: OwedCompletion): TE.TaskEithe
     TE.sequenceSeqArray(
       owed.metrics.map((m) =>
         pipe(
-          auditEvidence(deps, owed.frame, owed.task, m.target.metric.id, owed.frame.places.map((p) => p.id), PRESENT.knownAt.getTime(), PRESENT.asOf),
+          progressEvidence(deps, owed.frame.planId, m.target.metric.id, owed.frame.places.map((p) => p.id)),
           TE.map((e) => {
             // The events the read model had applied when it was judged: a writer may have appended more since.
             const applied = <T extends { readonly position: number }>(xs: readonly T[]) => xs.filter((x) => x.position <= owed.checkpoint);

@@ -1,4 +1,4 @@
-import { ledgerRegistry, newEventId } from '@minsheng/core';
+import { ledgerRegistry } from '@minsheng/core';
 import { createInMemoryEventStore, NO_STREAM, type EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,14 +7,9 @@ import { join } from 'node:path';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
 import { runWorker } from './worker';
 import { stopAfter } from './testing/stop-after';
+import { sampleReport } from './testing/sample-report';
 
-const report = (place: string, i: number) => ({
-  eventId: newEventId(),
-  type: 'ProgressReported',
-  schemaVersion: 2,
-  data: { planId: 'p', task: 1, metric: 'm', place, asOf: '2024-03-01', figure: { kind: 'quantity', value: String(i), unit: '个' } },
-  metadata: { actor: { unit: 'u' }, recordedAt: new Date(Date.UTC(2024, 2, 1, 0, 0, i)).toISOString(), correlationId: 'c' },
-});
+const report = sampleReport;
 
 const until = async (cond: () => Promise<boolean>, ms = 10_000) => {
   const end = Date.now() + ms;

@@ -13,7 +13,7 @@ import { langOption } from './serve';
 import { momentQuery } from './moment';
 import { statusQuery, viewOptions } from './status';
 import { ledgerCommand, runOf, type Run } from './shared';
-import { checkReceiptFile, writeReceipt } from './export-receipt';
+import { checkReceiptFile, receiptFile, writeReceipt } from './export-receipt';
 import { signerKeyOf } from '../key-files';
 import type { SignerKey } from '@minsheng/verify';
 import type { LogAt } from '@minsheng/event-store';
@@ -103,7 +103,7 @@ const exportHtml = async (run: Run, o: Record<string, any>, out: OutOptions, key
   if (o.out === undefined) return void process.stdout.write(html);
   writeOutFile(o.out, html, out);
   const receipt = signed(run, o, out, html, key, log, view);
-  if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: 'html', ...(receipt.length ? { receipt: `${o.out}.receipt`, log } : {}) });
+  if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: 'html', ...(receipt.length ? { receipt: receiptFile(o.out), log } : {}) });
   printLines([`wrote the city board (${view.rows.length} metrics, as of ${view.asOf}) to ${o.out}`, ...receipt]);
 };
 
@@ -124,7 +124,7 @@ const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions, key
   const book = await supervisionWorkbook(input);
   writeOutFile(o.out, book.data, out);
   const receipt = signed(run, o, out, book.data, key, input.known, input.city);
-  if (run.json) return printJson({ file: o.out, format: 'xlsx', sheets: book.sheets, rows: book.rows, log: input.known, ...(receipt.length ? { receipt: `${o.out}.receipt` } : {}) });
+  if (run.json) return printJson({ file: o.out, format: 'xlsx', sheets: book.sheets, rows: book.rows, log: input.known, ...(receipt.length ? { receipt: receiptFile(o.out) } : {}) });
   printLines([`wrote the supervision workbook (${book.sheets.length} sheets, ${book.rows} rows of the city view, as of ${input.city.asOf}) to ${o.out}`, ...receipt]);
 };
 
@@ -177,7 +177,7 @@ export const registerExport = (program: Command): void => {
     if (o.out === undefined) return void process.stdout.write(text);
     writeOutFile(o.out, text, out);
     const receipt = signed(run, o, out, text, key, log, view);
-    if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: o.format, ...(receipt.length ? { receipt: `${o.out}.receipt`, log } : {}) });
+    if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: o.format, ...(receipt.length ? { receipt: receiptFile(o.out), log } : {}) });
     printLines([`wrote ${view.rows.length} rows (${view.by} view, as of ${view.asOf}) to ${o.out}`, ...receipt]);
   });
 };

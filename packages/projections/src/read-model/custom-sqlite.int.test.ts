@@ -1,4 +1,4 @@
-import { ledgerRegistry, newEventId } from '@minsheng/core';
+import { ledgerRegistry } from '@minsheng/core';
 import { ANY, createInMemoryEventStore, type EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,16 +9,11 @@ import { ReadModelMismatch } from '../read-model-check';
 import { catchUpReadModel } from '../runner';
 import { runWorker } from '../worker';
 import { stopAfter } from '../testing/stop-after';
+import { sampleReport } from '../testing/sample-report';
 import { createSqliteProjection } from './custom-sqlite';
 import { ReadModelError, ReadModelVersionError } from './sqlite';
 
-const report = (place: string, i: number) => ({
-  eventId: newEventId(),
-  type: 'ProgressReported',
-  schemaVersion: 2,
-  data: { planId: 'p', task: 1, metric: 'm', place, asOf: '2024-03-01', figure: { kind: 'quantity', value: String(i), unit: '个' } },
-  metadata: { actor: { unit: 'u' }, recordedAt: new Date(Date.UTC(2024, 2, 1, 0, 0, i)).toISOString(), correlationId: 'c' },
-});
+const report = sampleReport;
 const storeWith = async (n: number): Promise<EventStore> => {
   const store = createInMemoryEventStore({ registry: ledgerRegistry });
   for (let i = 0; i < n; i++) await store.append(`progress-p-m-x${i % 2}`, [report(`x${i % 2}`, i)], ANY)();

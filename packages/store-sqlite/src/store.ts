@@ -14,7 +14,6 @@ import {
   decodeRows,
   brokenChain,
   NO_STREAM,
-  rowLeaf,
   prepareAppend,
   prepareBatches,
   replayIfStored,
@@ -147,7 +146,8 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
       after = last ?? null;
     }
     const chained = chainAfter(after, stream, actual, events, clock.now().toISOString());
-    for (const row of chained.rows) {
+    for (let i = 0; i < chained.rows.length; i++) {
+      const row = chained.rows[i]!;
       w.insert.run(
         row.position,
         row.eventId,
@@ -162,7 +162,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         row.storedAt,
         row.hashVersion,
       );
-      for (const n of nodesCompletedBy(row.position - 1, rowLeaf(row), edge.left)) {
+      for (const n of nodesCompletedBy(row.position - 1, chained.leaves[i]!, edge.left)) {
         w.insertNode.run(n.level, n.index, n.hash);
         edge.wrote(n.level, n.index, n.hash);
       }

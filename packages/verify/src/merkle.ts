@@ -19,7 +19,23 @@ const NODE = Buffer.from([1]);
 const sha256 = (data: string | Uint8Array): Hash => hash('sha256', data, 'buffer');
 
 export const leafHash = (entry: Uint8Array | string): Hash => sha256(typeof entry === 'string' ? `\0${entry}` : Buffer.concat([LEAF, entry]));
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Hash => sha256(Buffer.concat([NODE, left, right]));
+/**
+ * An entry's own SHA-256 (hex) and its leaf hash, from one UTF-8 encoding of it: an append
+ * needs both of the same bytes (the chain hash and the Merkle leaf). Equal to
+ * sha256(entry) and leafHash(entry).
+ */
+export const entryAndLeafHash = (entry: string): { readonly hash: string; readonly leaf: Hash } => {
+  const bytes = Buffer.from(`\0${entry}`, 'utf8');
+  return { hash: hash('sha256', bytes.subarray(1), 'hex'), leaf: sha256(bytes) };
+};
+/* crypto.hash reads its input before returning, so one scratch buffer serves every node (no concat a node). */
+const nodeInput = Buffer.alloc(65, 1);
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Hash => {
+  if (left.length !== 32 || right.length !== 32) return sha256(Buffer.concat([NODE, left, right]));
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return sha256(nodeInput);
+};
 /** The root of the empty tree: SHA-256 of nothing. */
 export const EMPTY_ROOT: Hash = sha256('');
 

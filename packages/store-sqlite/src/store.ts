@@ -28,6 +28,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type LogHead,
+  type NodeKey,
   type PreparedBatch,
   type ReadError,
   type StoredAt,
@@ -103,6 +104,14 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
    * rolled back must never be read.
    */
   const edge = rightEdge((level, index) => q.tree!.node.get(level, index));
+
+  /** The Merkle nodes at these keys, in order (undefined where the table has none). */
+  const nodesAt = (keys: readonly NodeKey[]): Array<Buffer | undefined> => {
+    const found: Array<Buffer | undefined> = new Array(keys.length).fill(undefined);
+    if (keys.length === 0) return found;
+    for (const [i, hash] of q.tree!.nodesAt.all(JSON.stringify(keys.map((k) => [k.level, k.index])))) if (hash) found[i] = hash;
+    return found;
+  };
 
   const currentRevision = (stream: string): CurrentRevision => q.streamRevision.get(stream)?.revision ?? NO_STREAM;
 
@@ -252,7 +261,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),
 
-    ...(q.tree ? { tree: { leafCount: async () => q.tree!.leafCount.get()!, nodes: async (keys) => keys.map((k) => q.tree!.node.get(k.level, k.index)) } } : {}),
+    ...(q.tree ? { tree: { leafCount: async () => q.tree!.leafCount.get()!, nodes: async (keys) => nodesAt(keys) } } : {}),
 
     close: async () => {
       if (closed) return;

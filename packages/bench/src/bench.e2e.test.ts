@@ -15,6 +15,7 @@ const RUN = join(__dirname, '..', 'dist', 'run.js');
 const SQLITE_ROWS = [
   'single appends',
   'batched appends',
+  '  the same, in CPU time',
   'rebuild the ledger index',
   'audit trail of one district figure',
   'district view',

@@ -7,7 +7,7 @@
 import { ledgerRegistry } from '@minsheng/core';
 import { iterateBatches, logEntryOf, storedTreeView, type EventStore } from '@minsheng/event-store';
 import { createSqliteEventStore } from '@minsheng/store-sqlite';
-import { fmt, judged, latencies, latencyRow, noteRow, type BenchRow, type BenchSection, type Latency } from '@minsheng/store-sqlite/bench';
+import { fmt, judged, latenciesWithCpu, latencyRow, noteRow, type BenchRow, type BenchSection, type Latency } from '@minsheng/store-sqlite/bench';
 import { execFile } from 'node:child_process';
 import { createWriteStream, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -35,15 +35,23 @@ const verifyLib = require(join(verifyDist, 'index.js')) as Signing;
 /** A pseudo-random sequence, the same every run. */
 const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
-const proofRows = async (store: EventStore, samples: number): Promise<{ size: number; inclusion: Latency; consistency: Latency }> => {
+type Timed = { wall: Latency; cpuP99: number };
+
+const proofRows = async (store: EventStore, samples: number): Promise<{ size: number; inclusion: Timed; consistency: Timed }> => {
   const tree = store.tree;
   if (!tree) throw new Error('the SQLite store keeps no Merkle node table');
   const size = await tree.leafCount();
   const view = storedTreeView(tree, size);
   const random = lcg(size);
-  const inclusion = await latencies(samples, () => view.inclusion(Math.floor(random() * size)));
-  const consistency = await latencies(samples, () => view.consistency(1 + Math.floor(random() * (size - 1))));
+  const inclusion = await latenciesWithCpu(samples, () => view.inclusion(Math.floor(random() * size)));
+  const consistency = await latenciesWithCpu(samples, () => view.consistency(1 + Math.floor(random() * (size - 1))));
   return { size, inclusion, consistency };
+};
+
+/** A proof's row, judged by its wall p99, with its CPU p99 beside it (the machine may be shared). */
+const proofRow = (name: string, t: Timed): BenchRow => {
+  const row = latencyRow(name, t.wall, undefined, `p99 < ${fmt(PROOF_GOAL_US)} µs`);
+  return judged({ ...row, ours: `${row.ours}, CPU p99 ${fmt(t.cpuP99, 1)} µs` }, t.wall.p99 < PROOF_GOAL_US);
 };
 
 /** `minsheng export --events` of the whole log, as JSON Lines. */
@@ -76,8 +84,8 @@ export const proofSection: BenchSection = async (ctx) => {
   for (const [, file] of [...builtLedgerLogs].sort((a, b) => a[0] - b[0])) {
     const store = createSqliteEventStore({ file, registry: ledgerRegistry, readOnly: true });
     const { size, inclusion, consistency } = await proofRows(store, SAMPLES[ctx.scale]);
-    rows.push(judged(latencyRow(`inclusion proof at ${fmt(size)} events (SQLite node table)`, inclusion, undefined, `p99 < ${fmt(PROOF_GOAL_US)} µs`), inclusion.p99 < PROOF_GOAL_US));
-    rows.push(judged(latencyRow(`consistency proof to ${fmt(size)} events`, consistency, undefined, `p99 < ${fmt(PROOF_GOAL_US)} µs`), consistency.p99 < PROOF_GOAL_US));
+    rows.push(proofRow(`inclusion proof at ${fmt(size)} events (SQLite node table)`, inclusion));
+    rows.push(proofRow(`consistency proof to ${fmt(size)} events`, consistency));
 
     const events = join(ctx.dir, `export-${size}.jsonl`);
     await exportLog(store, events);

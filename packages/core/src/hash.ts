@@ -1,46 +1,9 @@
 import { hash } from 'node:crypto';
 import type { EventEnvelope, StoredEvent } from './events/envelope';
 
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+import { canonicalJson } from './canonical-json';
 
-/**
- * Canonical JSON: object keys sorted by UTF-16 code unit (as RFC 8785 does), no whitespace,
- * undefined members left out (undefined in an array is null). Figures are decimal strings,
- * so no float formatting enters a hash. Written for the append path: no intermediate
- * arrays, and strings that need no escaping are quoted directly.
- */
-export const canonicalJson = (v: unknown): string => {
-  switch (typeof v) {
-    case 'string':
-      return quote(v);
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'number':
-      if (!Number.isFinite(v)) throw new TypeError('canonicalJson: non-finite number');
-      return JSON.stringify(v);
-    case 'bigint':
-      throw new TypeError('canonicalJson: bigint is not JSON');
-    case 'object': {
-      if (v === null) return 'null';
-      if (Array.isArray(v)) {
-        let out = '[';
-        for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (v[i] === undefined ? 'null' : canonicalJson(v[i]));
-        return `${out}]`;
-      }
-      const o = v as Record<string, unknown>;
-      let out = '{';
-      for (const k of Object.keys(o).sort()) {
-        const x = o[k];
-        if (x === undefined) continue;
-        out += `${out.length > 1 ? ',' : ''}${quote(k)}:${canonicalJson(x)}`;
-      }
-      return `${out}}`;
-    }
-    default:
-      return JSON.stringify(v);
-  }
-};
+export { canonicalJson };
 
 export const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 

@@ -8,7 +8,6 @@ import { NO_STREAM, satisfies, type CurrentRevision, type ExpectedRevision } fro
 import type { AppendResult, EventStore } from './port';
 import { checkLogRange, checkStreamRange, prepareAppend, prepareBatches, replayIfStored, type StoredAt } from './rules';
 import { MemoryTree } from '@minsheng/verify';
-import { rowLeaf } from './log-tree';
 import { appendedRows, chainAfter, decodeRow, decodeRows, type EncodedEvent, type LogHead, type StoredRow } from './stored-row';
 
 export interface InMemoryEventStoreOptions {
@@ -88,12 +87,12 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     const broken = checkHead(last);
     if (broken) return left(broken);
     const head: LogHead | null = last ? { position: last.position, hash: last.hash, recordedAt: headRecordedAt, storedAt: last.storedAt } : null;
-    const { rows: chained, head: after } = chainAfter(head, stream, actual, events, clock.now().toISOString());
+    const { rows: chained, leaves, head: after } = chainAfter(head, stream, actual, events, clock.now().toISOString());
     headRecordedAt = after.recordedAt;
     const streamPositions = streams.get(stream) ?? [];
-    for (const row of chained) {
+    for (const [i, row] of chained.entries()) {
       rows.push(row);
-      tree.append(rowLeaf(row));
+      tree.append(leaves[i]!);
       byId.set(row.eventId, row.position);
       streamPositions.push(row.position);
     }

@@ -1,12 +1,14 @@
 import { canonicalContent, canonicalContentV2, type StoredEvent } from '@minsheng/core';
 import {
-  consistencyProof,
+  consistencyRanges,
   entryLeaf,
-  inclusionProof,
+  inclusionRanges,
   leafHash,
   MemoryTree,
-  rootHash,
+  rangeHash,
+  rangeNodes,
   type Hash,
+  type LeafRange,
   type LogEntry,
   type NodeSource,
 } from '@minsheng/verify';
@@ -68,29 +70,26 @@ export const logEntryOf = (e: StoredEvent): LogEntry => ({
 export const eventLeaf = (e: StoredEvent): Hash | null => entryLeaf(logEntryOf(e));
 
 /**
- * Runs `compute` over a stored tree: first with placeholder nodes to learn which keys it reads
- * (the keys a proof needs depend only on sizes and indexes), then again with those nodes
- * fetched in one call. Throws when the table lacks a node it needs.
+ * The roots of these leaf ranges, from a stored tree: the complete subtrees they are made of are
+ * known from the ranges alone, so they are fetched in one call (each once) and then combined.
+ * Throws when the table lacks a node it needs.
  */
-export const withStoredNodes = async <A>(tree: StoredTree, compute: (node: NodeSource) => A): Promise<A> => {
+export const storedRangeHashes = async (tree: StoredTree, ranges: readonly LeafRange[]): Promise<Hash[]> => {
   const keys: NodeKey[] = [];
-  const seen = new Set<string>();
-  const placeholder = Buffer.alloc(32);
-  compute((level, index) => {
-    const k = `${level}/${index}`;
-    if (!seen.has(k)) {
-      seen.add(k);
-      keys.push({ level, index });
-    }
-    return placeholder;
-  });
+  for (const r of ranges) rangeNodes(r.start, r.end, keys);
   const found = await tree.nodes(keys);
-  const byKey = new Map(keys.map((k, i) => [`${k.level}/${k.index}`, found[i]]));
-  return compute((level, index) => {
-    const h = byKey.get(`${level}/${index}`);
+  // By level, then index: a handful of levels, a few nodes each.
+  const byLevel: Array<Map<number, Hash>> = [];
+  for (let i = 0; i < keys.length; i++) {
+    const h = found[i];
+    if (h) (byLevel[keys[i]!.level] ??= new Map()).set(keys[i]!.index, h);
+  }
+  const node: NodeSource = (level, index) => {
+    const h = byLevel[level]?.get(index);
     if (!h) throw new RangeError(`the store's Merkle tree has no node at level ${level}, index ${index}`);
     return h;
-  });
+  };
+  return ranges.map((r) => rangeHash(node, r.start, r.end));
 };
 
 /** Proofs and roots over a tree, whether stored or computed. */
@@ -108,9 +107,9 @@ export const storedTreeView = (tree: StoredTree, size: number): TreeView => {
   };
   return {
     size,
-    root: (n = size) => withStoredNodes(tree, (node) => rootHash(node, check(n))),
-    inclusion: (index, n = size) => withStoredNodes(tree, (node) => inclusionProof(node, index, check(n))),
-    consistency: (from, to = size) => withStoredNodes(tree, (node) => consistencyProof(node, from, check(to))),
+    root: async (n = size) => (await storedRangeHashes(tree, [{ start: 0, end: check(n) }]))[0]!,
+    inclusion: async (index, n = size) => storedRangeHashes(tree, inclusionRanges(index, check(n))),
+    consistency: async (from, to = size) => storedRangeHashes(tree, consistencyRanges(from, check(to))),
   };
 };
 

@@ -11,6 +11,7 @@ import {
   type EventRegistry,
   type StoredEvent,
 } from '@minsheng/core';
+import { entryAndLeafHash, type Hash } from '@minsheng/verify';
 import { left, right, type Either } from 'fp-ts/Either';
 import { corruptEvent, type ReadError } from './errors';
 import { NO_STREAM, type CurrentRevision } from './expected-revision';
@@ -56,25 +57,46 @@ export const encodeEvent = (e: EventEnvelope): EncodedEvent => {
   };
 };
 
-/** Places an encoded event in the log with a version 2 hash: its revision, position, stored_at and link to the event before it. */
-export const chainRow = (prevHash: string, position: number, stream: string, revision: number, e: CanonicalEvent, storedAt: string): StoredRow => ({
-  position,
-  stream,
-  revision,
-  eventId: e.eventId,
-  type: e.type,
-  schemaVersion: e.schemaVersion,
-  data: e.data,
-  metadata: e.metadata,
-  prevHash,
-  hash: linkHash(prevHash, canonicalContentV2(stream, revision, position, storedAt, e)),
-  storedAt,
-  hashVersion: HASH_VERSION,
-});
+/**
+ * Places an encoded event in the log with a version 2 hash: its revision, position, stored_at
+ * and link to the event before it; and its Merkle leaf, hashed from the same encoding of the
+ * same entry text as the chain hash (the text is built and encoded once an event).
+ */
+const chainEntry = (
+  prevHash: string,
+  position: number,
+  stream: string,
+  revision: number,
+  e: CanonicalEvent,
+  storedAt: string,
+): { readonly row: StoredRow; readonly leaf: Hash } => {
+  const hashed = entryAndLeafHash(`${prevHash}\n${canonicalContentV2(stream, revision, position, storedAt, e)}`);
+  return {
+    row: {
+      position,
+      stream,
+      revision,
+      eventId: e.eventId,
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      data: e.data,
+      metadata: e.metadata,
+      prevHash,
+      hash: hashed.hash,
+      storedAt,
+      hashVersion: HASH_VERSION,
+    },
+    leaf: hashed.leaf,
+  };
+};
+
+/** An encoded event placed in the log with a version 2 hash (see chainEntry). */
+export const chainRow = (prevHash: string, position: number, stream: string, revision: number, e: CanonicalEvent, storedAt: string): StoredRow =>
+  chainEntry(prevHash, position, stream, revision, e, storedAt).row;
 
 /** A row hashed as releases before hash v2 wrote it: for tests of logs written then. */
 export const chainRowV1 = (prevHash: string, position: number, stream: string, revision: number, e: CanonicalEvent, storedAt: string): StoredRow => ({
-  ...chainRow(prevHash, position, stream, revision, e, storedAt),
+  ...chainEntry(prevHash, position, stream, revision, e, storedAt).row,
   hash: linkHash(prevHash, canonicalContent(stream, revision, e)),
   hashVersion: 1,
 });
@@ -98,8 +120,8 @@ const recordedAtHead = (e: EncodedEvent, recordedAt: string): EncodedEvent => {
 
 /**
  * The rows of a decided append: the events chained after the log's head (null: an empty log),
- * at the next revisions of a stream now at `actual`, stored at `now` (the store's clock), and
- * the log's head after them.
+ * at the next revisions of a stream now at `actual`, stored at `now` (the store's clock), their
+ * Merkle leaves (in order), and the log's head after them.
  *
  * Recorded time never goes backwards along positions (docs/concepts.md): writers decide a few
  * milliseconds apart and commit in either order, and a report must never fail on that race, so
@@ -112,23 +134,26 @@ export const chainAfter = (
   actual: CurrentRevision,
   events: readonly EncodedEvent[],
   now: string,
-): { readonly rows: StoredRow[]; readonly head: LogHead } => {
+): { readonly rows: StoredRow[]; readonly leaves: Hash[]; readonly head: LogHead } => {
   let prevHash = head?.hash ?? GENESIS_HASH;
   let position = head?.position ?? 0;
   let revision = actual === NO_STREAM ? -1 : actual;
   let recordedAt = head?.recordedAt ?? null;
   const storedAt = head?.storedAt && isEarlier(now, head.storedAt) ? head.storedAt : now;
   const rows: StoredRow[] = new Array(events.length);
+  const leaves: Hash[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     let e = events[i]!;
     if (e.recordedAt !== undefined) {
       if (recordedAt !== null && isEarlier(e.recordedAt, recordedAt)) e = recordedAtHead(e, recordedAt);
       recordedAt = e.recordedAt!;
     }
-    rows[i] = chainRow(prevHash, ++position, stream, ++revision, e, storedAt);
-    prevHash = rows[i]!.hash;
+    const chained = chainEntry(prevHash, ++position, stream, ++revision, e, storedAt);
+    rows[i] = chained.row;
+    leaves[i] = chained.leaf;
+    prevHash = chained.row.hash;
   }
-  return { rows, head: { position, hash: prevHash, recordedAt, storedAt } };
+  return { rows, leaves, head: { position, hash: prevHash, recordedAt, storedAt } };
 };
 
 /** What an append that stored `rows` (in order, at least one) returns. */

@@ -14,7 +14,6 @@ import {
   decodeRows,
   brokenChain,
   NO_STREAM,
-  rowLeaf,
   prepareAppend,
   prepareBatches,
   replayIfStored,
@@ -29,6 +28,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type LogHead,
+  type NodeKey,
   type PreparedBatch,
   type ReadError,
   type StoredAt,
@@ -105,6 +105,14 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
    */
   const edge = rightEdge((level, index) => q.tree!.node.get(level, index));
 
+  /** The Merkle nodes at these keys, in order (undefined where the table has none). */
+  const nodesAt = (keys: readonly NodeKey[]): Array<Buffer | undefined> => {
+    const found: Array<Buffer | undefined> = new Array(keys.length).fill(undefined);
+    if (keys.length === 0) return found;
+    for (const [i, hash] of q.tree!.nodesAt.all(JSON.stringify(keys.map((k) => [k.level, k.index])))) if (hash) found[i] = hash;
+    return found;
+  };
+
   const currentRevision = (stream: string): CurrentRevision => q.streamRevision.get(stream)?.revision ?? NO_STREAM;
 
   const storedAlready = (events: readonly EncodedEvent[]): Map<string, StoredAt> => {
@@ -147,7 +155,8 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
       after = last ?? null;
     }
     const chained = chainAfter(after, stream, actual, events, clock.now().toISOString());
-    for (const row of chained.rows) {
+    for (let i = 0; i < chained.rows.length; i++) {
+      const row = chained.rows[i]!;
       w.insert.run(
         row.position,
         row.eventId,
@@ -162,7 +171,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         row.storedAt,
         row.hashVersion,
       );
-      for (const n of nodesCompletedBy(row.position - 1, rowLeaf(row), edge.left)) {
+      for (const n of nodesCompletedBy(row.position - 1, chained.leaves[i]!, edge.left)) {
         w.insertNode.run(n.level, n.index, n.hash);
         edge.wrote(n.level, n.index, n.hash);
       }
@@ -252,7 +261,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),
 
-    ...(q.tree ? { tree: { leafCount: async () => q.tree!.leafCount.get()!, nodes: async (keys) => keys.map((k) => q.tree!.node.get(k.level, k.index)) } } : {}),
+    ...(q.tree ? { tree: { leafCount: async () => q.tree!.leafCount.get()!, nodes: async (keys) => nodesAt(keys) } } : {}),
 
     close: async () => {
       if (closed) return;

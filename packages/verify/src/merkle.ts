@@ -19,7 +19,23 @@ const NODE = Buffer.from([1]);
 const sha256 = (data: string | Uint8Array): Hash => hash('sha256', data, 'buffer');
 
 export const leafHash = (entry: Uint8Array | string): Hash => sha256(typeof entry === 'string' ? `\0${entry}` : Buffer.concat([LEAF, entry]));
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Hash => sha256(Buffer.concat([NODE, left, right]));
+/**
+ * An entry's own SHA-256 (hex) and its leaf hash, from one UTF-8 encoding of it: an append
+ * needs both of the same bytes (the chain hash and the Merkle leaf). Equal to
+ * sha256(entry) and leafHash(entry).
+ */
+export const entryAndLeafHash = (entry: string): { readonly hash: string; readonly leaf: Hash } => {
+  const bytes = Buffer.from(`\0${entry}`, 'utf8');
+  return { hash: hash('sha256', bytes.subarray(1), 'hex'), leaf: sha256(bytes) };
+};
+/* crypto.hash reads its input before returning, so one scratch buffer serves every node (no concat a node). */
+const nodeInput = Buffer.alloc(65, 1);
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Hash => {
+  if (left.length !== 32 || right.length !== 32) return sha256(Buffer.concat([NODE, left, right]));
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return sha256(nodeInput);
+};
 /** The root of the empty tree: SHA-256 of nothing. */
 export const EMPTY_ROOT: Hash = sha256('');
 
@@ -51,48 +67,81 @@ export const rangeHash = (nodes: NodeSource, start: number, end: number): Hash =
 
 export const rootHash = (nodes: NodeSource, size: number): Hash => rangeHash(nodes, 0, size);
 
-/** RFC 9162 §2.1.3.1 PATH(m, D[n]): the inclusion proof of leaf `index` in the tree of `size` leaves. */
-export const inclusionProof = (nodes: NodeSource, index: number, size: number): Hash[] => {
+/** A run of leaves, D[start:end]: each hash of a proof is the root of one. */
+export interface LeafRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A complete subtree: 2^level leaves from leaf index × 2^level (a row of a store's node table). */
+export interface SubtreeKey {
+  readonly level: number;
+  readonly index: number;
+}
+
+/** The complete subtrees rangeHash reads for D[start:end], in its order: what a store fetches for it. */
+export const rangeNodes = (start: number, end: number, out: SubtreeKey[] = []): SubtreeKey[] => {
+  const size = end - start;
+  if (size <= 0) return out;
+  if (isPowerOfTwo(size) && start % size === 0) {
+    out.push({ level: Math.log2(size), index: start / size });
+    return out;
+  }
+  const k = splitPoint(size);
+  rangeNodes(start, start + k, out);
+  return rangeNodes(start + k, end, out);
+};
+
+/** The ranges whose roots make RFC 9162 §2.1.3.1 PATH(m, D[n]), in order. */
+export const inclusionRanges = (index: number, size: number): LeafRange[] => {
   if (!(index >= 0 && index < size)) throw new RangeError(`inclusionProof: leaf ${index} is not in a tree of ${size}`);
-  const path: Hash[] = [];
+  const path: LeafRange[] = [];
   const walk = (m: number, start: number, end: number): void => {
     if (end - start <= 1) return;
     const k = splitPoint(end - start);
     if (m < k) {
       walk(m, start, start + k);
-      path.push(rangeHash(nodes, start + k, end));
+      path.push({ start: start + k, end });
     } else {
       walk(m - k, start + k, end);
-      path.push(rangeHash(nodes, start, start + k));
+      path.push({ start, end: start + k });
     }
   };
   walk(index, 0, size);
   return path;
 };
 
-/** RFC 9162 §2.1.4.1 PROOF(m, D[n]): the consistency proof from the tree of `from` leaves to the tree of `to`. */
-export const consistencyProof = (nodes: NodeSource, from: number, to: number): Hash[] => {
+/** The ranges whose roots make RFC 9162 §2.1.4.1 PROOF(m, D[n]), in order. */
+export const consistencyRanges = (from: number, to: number): LeafRange[] => {
   if (!(from >= 0 && from <= to)) throw new RangeError(`consistencyProof: ${from} is not between 0 and ${to}`);
   if (from === 0 || from === to) return [];
-  const path: Hash[] = [];
+  const path: LeafRange[] = [];
   const sub = (m: number, start: number, end: number, whole: boolean): void => {
     const n = end - start;
     if (m === n) {
-      if (!whole) path.push(rangeHash(nodes, start, end));
+      if (!whole) path.push({ start, end });
       return;
     }
     const k = splitPoint(n);
     if (m <= k) {
       sub(m, start, start + k, whole);
-      path.push(rangeHash(nodes, start + k, end));
+      path.push({ start: start + k, end });
     } else {
       sub(m - k, start + k, end, false);
-      path.push(rangeHash(nodes, start, start + k));
+      path.push({ start, end: start + k });
     }
   };
   sub(from, 0, to, true);
   return path;
 };
+
+/** RFC 9162 §2.1.3.1 PATH(m, D[n]): the inclusion proof of leaf `index` in the tree of `size` leaves. */
+export const inclusionProof = (nodes: NodeSource, index: number, size: number): Hash[] =>
+  inclusionRanges(index, size).map((r) => rangeHash(nodes, r.start, r.end));
+
+/** RFC 9162 §2.1.4.1 PROOF(m, D[n]): the consistency proof from the tree of `from` leaves to the tree of `to`. */
+export const consistencyProof = (nodes: NodeSource, from: number, to: number): Hash[] =>
+  consistencyRanges(from, to).map((r) => rangeHash(nodes, r.start, r.end));
 
 const is32 = (h: Uint8Array): boolean => h.length === 32;
 

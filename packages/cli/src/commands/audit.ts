@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { integrity, unwrap, usage } from '../failure';
 import { t } from '../language';
 import { auditText } from '../output/audit';
+import { signaturesText } from '../output/signatures';
 import { refusalSentence } from '../refusals';
 import { printJson, printLines } from '../output/print';
 import { nonEmpty, wholeNumber } from '../parse';
@@ -36,7 +37,7 @@ export const registerAudit = (program: Command): void => {
   cmd.action(async () => {
     const o = cmd.opts();
     const run = runOf(cmd);
-    const { trail, timeZone, unit } = await run.ledger(async (l) => {
+    const { trail, timeZone, unit, unitName } = await run.ledger(async (l) => {
       const { planId } = planIdOf(cmd);
       const fc = await figureContext(l, run.clock.now(), planId);
       if (!fc.frame.tasks.some((t) => t.number === o.task)) throw usage(refusalSentence('UnknownTask', unknownTask(o.task).message));
@@ -52,14 +53,17 @@ export const registerAudit = (program: Command): void => {
           ...momentQuery(o, fc.frame.timeZone),
         }),
       );
-      return { trail, timeZone: fc.frame.timeZone, unit: measureUnit(fc.targets.get(o.metric)!.target) };
+      const unitName = (id: string) => fc.frame.responsibleUnits.find((u) => u.id === id)?.name ?? id;
+      return { trail, timeZone: fc.frame.timeZone, unit: measureUnit(fc.targets.get(o.metric)!.target), unitName };
     }, { reads: true });
     if (run.json) printJson(trail);
-    else printLines(auditText(trail, { timeZone, unit }));
+    else printLines([...auditText(trail, { timeZone, unit }), ...signaturesText(trail, unitName)]);
     if (!trail.replay.matches)
       throw integrity(
         `the read model does not match the events behind this figure (${trail.faults.length} READ-MODEL FAULT${trail.faults.length === 1 ? '' : 'S'}; ` +
           `the events give ${trail.replay.value ?? 'nothing'}, the read model shows ${trail.value ?? 'nothing'}): run \`minsheng rebuild\``,
       );
+    const failing = trail.signatures.filter((s) => s.status !== 'verified' && s.status !== 'unsigned').length;
+    if (failing) throw integrity(t('audit.signaturesFail', { count: failing }));
   });
 };

@@ -51,7 +51,7 @@ describe('signed reports through the CLI', () => {
 
   it('refuses an unsigned report and another unit\'s signature, and records a signed one', () => {
     refused([...REPORT, '--value', '12'], /^minsheng: the ledger is in signed mode: a ProgressReported needs the signature of a registered key/);
-    refused([...REPORT, '--value', '12', '--sign-with', file('ndrc.key')], /is ndrc's, but the ProgressReported is by womens-federation; nothing was written/);
+    refused([...REPORT, '--value', '12', '--sign-with', file('ndrc.key')], /is 市发改委's, but the ProgressReported is by 市妇联; nothing was written/);
     refused([...REPORT, '--value', '12', '--sign-with', file('fed2.key')], /is not registered in the ledger/);
     const r = json(run([...REPORT, '--value', '12', '--sign-with', file('fed.key'), '--json']));
     const c = run(['correct', r.eventId, '--value', '13', '--reason', 'recount', '--by', '市妇联', '--sign-with', file('fed.key')]);
@@ -64,10 +64,10 @@ describe('signed reports through the CLI', () => {
     const fedId = keys.find((k) => k.name === 'womens-federation-2024')!.keyId;
     expect(run(['keys', 'register', '--unit', '市妇联', '--key', file('fed2.key.pub'), '--admin', file('admin.key')], NOV).code).toBe(0);
     expect(run(['keys', 'revoke', '--unit', '市妇联', '--key-id', fedId, '--reason', 'rotated', '--admin', file('admin.key')], NOV).stdout).toMatch(`revoked key ${fedId} of 市妇联`);
-    refused([...REPORT, '--value', '15', '--sign-with', file('fed.key')], new RegExp(`key ${fedId} of womens-federation was revoked at position \\d+`), NOV);
+    refused([...REPORT, '--value', '15', '--sign-with', file('fed.key')], new RegExp(`key ${fedId} of 市妇联 was revoked at position \\d+`), NOV);
     expect(run([...REPORT, '--value', '15', '--sign-with', file('fed2.key')], NOV).code).toBe(0);
     const status = cli(['signing', 'status', ...at]).stdout;
-    expect(status).toMatch(new RegExp(`womens-federation: key ${fedId} \\(womens-federation-2024\\), registered at position \\d+, ended at position \\d+`));
+    expect(status).toMatch(new RegExp(`市妇联: key ${fedId} \\(womens-federation-2024\\), registered at position \\d+, ended at position \\d+`));
     const audit = run(AUDIT, NOV);
     expect(audit.code).toBe(0);
     expect(audit.stdout).toMatch(/Signatures: 3 of 4 events verified/);

@@ -8,6 +8,7 @@ import {
   type EventEnvelope,
   type KeyEventType,
   type LedgerEventData,
+  type PlanFrame,
   type UnitVerifierKey,
 } from '@minsheng/core';
 import { NO_STREAM } from '@minsheng/event-store';
@@ -61,6 +62,8 @@ export interface KeyEventRecorded {
   readonly keyId: string;
 }
 
+const unitName = (frame: PlanFrame, id: string): string => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id;
+
 const refuse = (message: string): TE.TaskEither<LedgerFailure, never> => TE.left(keyEventRefused(`${message}; nothing was written`));
 
 const appendKeyEvent = <T extends KeyEventType>(
@@ -113,12 +116,13 @@ export const registerUnitKey = (deps: LedgerDeps, input: RegisterKeyInput): TE.T
   pipe(
     signedRecord(deps),
     TE.bindTo('record'),
-    TE.bindW('unit', () => pipe(resolvePlan(deps, input.planId), TE.chainW((frame) => resolveUnitId(frame, input.unit)))),
-    TE.chainW(({ record, unit }) => {
+    TE.bindW('frame', () => resolvePlan(deps, input.planId)),
+    TE.bindW('unit', ({ frame }) => resolveUnitId(frame, input.unit)),
+    TE.chainW(({ record, frame, unit }) => {
       const key = parseUnitVerifierKey(input.key);
       if (typeof key === 'string') return refuse(`the unit's key: ${key}`);
       const before = record.keys.find((k) => k.keyId === key.keyId);
-      if (before) return refuse(`key id ${key.keyId} was registered already (for ${before.unit}, at position ${before.from}); make a new key`);
+      if (before) return refuse(`key id ${key.keyId} was registered already (for ${unitName(frame, before.unit)}, at position ${before.from}); make a new key`);
       return appendKeyEvent(deps, record, 'UnitKeyRegistered', { unit, key: key.text, keyId: key.keyId }, record.admin, input.admin, key.keyId);
     }),
   );
@@ -128,10 +132,11 @@ export const revokeUnitKey = (deps: LedgerDeps, input: RevokeKeyInput): TE.TaskE
   pipe(
     signedRecord(deps),
     TE.bindTo('record'),
-    TE.bindW('unit', () => pipe(resolvePlan(deps, input.planId), TE.chainW((frame) => resolveUnitId(frame, input.unit)))),
-    TE.chainW(({ record, unit }) => {
+    TE.bindW('frame', () => resolvePlan(deps, input.planId)),
+    TE.bindW('unit', ({ frame }) => resolveUnitId(frame, input.unit)),
+    TE.chainW(({ record, frame, unit }) => {
       if (!record.keys.some((k) => k.keyId === input.keyId && k.unit === unit && k.until === null))
-        return refuse(`${unit} has no registered, unrevoked key ${input.keyId}`);
+        return refuse(`${unitName(frame, unit)} has no registered, unrevoked key ${input.keyId}`);
       const data = { unit, keyId: input.keyId, ...(input.reason !== undefined ? { reason: input.reason } : {}) };
       return appendKeyEvent(deps, record, 'UnitKeyRevoked', data, record.admin, input.admin, input.keyId);
     }),

@@ -56,7 +56,7 @@ const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput,
   return pipe(
     // Signed mode is read before every progress write; no write of a report, correction or retraction goes without its seal.
     readSigningRecord(deps.store),
-    TE.map((record) => sealProgress(record, target.responsibleUnits, actor.signature)),
+    TE.map((record) => sealProgress(record, target.responsibleUnits, actor.signature, (id) => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id)),
     TE.chainW((seal) =>
       command.type === 'ReportProgress' ? appendReport(deps, stream, command, metadata, seal) : appendAmendment(deps, stream, command, metadata, seal),
     ),

@@ -76,7 +76,7 @@ describe('signed reports (SQLite)', () => {
     // 市发改委's registered key signing 市妇联's report.
     const ndrc = testKey('ndrc-2024');
     await run(ledger.registerKey({ unit: 'ndrc', key: ndrc.text, admin: admin.signer() }));
-    await refusedWithNothingWritten(() => ledger.report({ ...daoli, signature: ndrc.signer() }), 'SignatureRefused', /is ndrc's, but the ProgressReported is by womens-federation/);
+    await refusedWithNothingWritten(() => ledger.report({ ...daoli, signature: ndrc.signer() }), 'SignatureRefused', /is 市发改委's, but the ProgressReported is by 市妇联/);
     // 市交通局 signing its own report of a metric it is not responsible for: the decider refuses it first.
     const transport = testKey('transport-2024');
     await run(ledger.registerKey({ unit: 'transport', key: transport.text, admin: admin.signer() }));
@@ -123,7 +123,7 @@ describe('signed reports (SQLite)', () => {
     const next = testKey('womens-federation-2025');
     await run(ledger.registerKey({ unit: '市妇联', key: next.text, admin: admin.signer() }));
     await run(ledger.revokeKey({ unit: '市妇联', keyId: federation.keyId, reason: 'rotated', admin: admin.signer() }));
-    await refusedWithNothingWritten(() => ledger.report({ ...daoli, value: '15', signature: federation.signer() }), 'SignatureRefused', new RegExp(`key ${federation.keyId} of womens-federation was revoked at position \\d+`));
+    await refusedWithNothingWritten(() => ledger.report({ ...daoli, value: '15', signature: federation.signer() }), 'SignatureRefused', new RegExp(`key ${federation.keyId} of 市妇联 was revoked at position \\d+`));
     const fresh = await run(ledger.report({ ...daoli, value: '15', signature: next.signer() }));
     const trail = await run(ledger.audit({ task: 3, metric: daoli.metric, place: 'daoli', history: true }));
     const byId = new Map(trail.signatures.map((s) => [s.eventId, s]));

@@ -20,7 +20,7 @@ export const signatureFor = (sign: SignWith, content: string): Signature => (typ
  * On an unsigned ledger a signature is refused: nothing could check it.
  */
 export const sealProgress =
-  (record: SigningRecord, responsibleUnits: readonly string[], sign: SignWith | undefined) =>
+  (record: SigningRecord, responsibleUnits: readonly string[], sign: SignWith | undefined, nameOf: (unit: string) => string = (u) => u) =>
   (events: readonly LedgerEvent[], metadata: Metadata): Either<LedgerFailure, Metadata> => {
     if (!record.on)
       return sign === undefined
@@ -37,15 +37,15 @@ export const sealProgress =
       const past = record.keys.find((k) => k.keyId === s.keyId);
       return left(
         past
-          ? signatureRefused('revoked', `key ${s.keyId} of ${past.unit} was revoked at position ${past.until}; nothing was written`)
+          ? signatureRefused('revoked', `key ${s.keyId} of ${nameOf(past.unit)} was revoked at position ${past.until}; nothing was written`)
           : signatureRefused('unknownKey', `key ${s.keyId} is not registered in the ledger; nothing was written`),
       );
     }
     const by = metadata.actor.unit;
     if (key.unit !== by || (s.unit !== undefined && s.unit !== key.unit))
-      return left(signatureRefused('otherUnit', `key ${s.keyId} is ${key.unit}'s, but the ${e.type} is by ${by ?? 'no unit'}; nothing was written`));
+      return left(signatureRefused('otherUnit', `key ${s.keyId} is ${nameOf(key.unit)}'s, but the ${e.type} is by ${by === undefined ? 'no unit' : nameOf(by)}; nothing was written`));
     if (!responsibleUnits.includes(key.unit))
-      return left(signatureRefused('notResponsible', `${key.unit} is not responsible for metric ${(e.data as { metric: string }).metric}; nothing was written`));
+      return left(signatureRefused('notResponsible', `${nameOf(key.unit)} is not responsible for metric ${(e.data as { metric: string }).metric}; nothing was written`));
     if (!verifiesContent(key.key, content, s.signature))
       return left(signatureRefused('bad', `the signature by key ${s.keyId} does not verify over this ${e.type}'s content (altered after signing, or not made by that key); nothing was written`));
     return right({ ...metadata, signature: { keyId: key.keyId, unit: key.unit, signature: s.signature } });

@@ -36,15 +36,22 @@ export const registerSigning = (program: Command): void => {
   const status = ledgerCommand(signing, 'status', t('help.cmd.signing.status'), { project: false });
   status.action(async () => {
     const run = runOf(status);
-    const record = await run.ledger((l) => unwrap(l.ledger.signing()), { reads: true });
-    const keys = record.keys.map((k) => ({ unit: k.unit, keyId: k.keyId, name: k.key.name, from: k.from, until: k.until }));
+    const { record, names } = await run.ledger(
+      async (l) => ({
+        record: await unwrap(l.ledger.signing()),
+        // Units by their names in the plans held (a key event names the unit by id).
+        names: new Map((await unwrap(l.ledger.plans())).flatMap((f) => f.responsibleUnits.map((u) => [u.id, u.name] as const))),
+      }),
+      { reads: true },
+    );
+    const keys = record.keys.map((k) => ({ unit: k.unit, unitName: names.get(k.unit) ?? k.unit, keyId: k.keyId, name: k.key.name, from: k.from, until: k.until }));
     if (run.json) return printJson({ on: record.on, adminKeyId: record.admin?.keyId ?? null, keys });
     printLines([
       record.on ? t('signing.statusOn', { keyId: record.admin!.keyId }) : t('signing.statusOff'),
       ...keys.map((k) =>
         k.until === null
-          ? t('signing.keyActive', { unit: k.unit, keyId: k.keyId, name: k.name, from: k.from })
-          : t('signing.keyEnded', { unit: k.unit, keyId: k.keyId, name: k.name, from: k.from, until: k.until }),
+          ? t('signing.keyActive', { unit: k.unitName, keyId: k.keyId, name: k.name, from: k.from })
+          : t('signing.keyEnded', { unit: k.unitName, keyId: k.keyId, name: k.name, from: k.from, until: k.until }),
       ),
     ]);
   });

@@ -8,3 +8,4 @@ export * from './log';
 export * from './proof';
 export * from './receipt';
 export * from './sign-content';
+export * from './unit-signatures';

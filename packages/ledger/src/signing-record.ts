@@ -102,9 +102,30 @@ export const foldSigningRecord = (events: readonly StoredEvent[]): Either<Signin
   return right({ on: admin !== null, admin, keys, periods, revision: last ? last.revision : NO_STREAM });
 };
 
-/** Reads the ledger stream (a handful of events) and folds it: done before every write that signed mode governs. */
+/**
+ * Folded records by the hash of the ledger stream's last event. That hash chains every event
+ * before it, so an unchanged hash is an unchanged stream: its key events' signatures (one
+ * Ed25519 check each) are not checked again on every report. Bounded: a process serves few ledgers.
+ */
+const folded = new Map<string, SigningRecord>();
+const FOLDED_MAX = 64;
+
+const foldOnce = (events: readonly StoredEvent[]): Either<SigningRecordDamaged, SigningRecord> => {
+  const last = events[events.length - 1];
+  const key = last ? `${last.revision}:${last.hash}` : null;
+  const known = key === null ? undefined : folded.get(key);
+  if (known) return right(known);
+  const r = foldSigningRecord(events);
+  if (key !== null && r._tag === 'Right') {
+    if (folded.size >= FOLDED_MAX) folded.clear();
+    folded.set(key, r.right);
+  }
+  return r;
+};
+
+/** Reads the ledger stream (a handful of events, a checked read) and folds it: done before every write that signed mode governs. */
 export const readSigningRecord = (store: EventStore): TE.TaskEither<LedgerFailure, SigningRecord> =>
-  pipe(store.readStream(LEDGER_STREAM), TE.chainEitherKW(foldSigningRecord));
+  pipe(store.readStream(LEDGER_STREAM), TE.chainEitherKW(foldOnce));
 
 /** The key `keyId` signed with at log position `position`, if it was registered then and not yet revoked. */
 export const keyAt = (record: SigningRecord, keyId: string, position: number): KeyPeriod | undefined =>

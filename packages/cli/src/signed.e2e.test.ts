@@ -73,6 +73,11 @@ describe('signed reports through the CLI', () => {
     expect(audit.stdout).toMatch(/Signatures: 3 of 4 events verified/);
     expect(audit.stdout).toMatch(/unsigned \(signed mode off\)/);
     expect((audit.stdout.match(/ 市妇联 +[0-9a-f]{8} +verified/g) ?? []).length).toBe(3);
+    // The administrator key the auditor pinned: the right one passes, another fails the audit.
+    expect(run([...AUDIT, '--admin-key', file('admin.key.pub')], NOV).code).toBe(0);
+    const pinnedOther = run([...AUDIT, '--admin-key', file('fed2.key.pub')], NOV);
+    expect(pinnedOther.code).toBe(3);
+    expect(pinnedOther.stderr).toMatch(/signed mode from position \d+ names administrator key [0-9a-f]{8}, not the one given with --admin-key/);
   });
 
   it('switches signing off only with the administrator key; unsigned reports pass after it', () => {

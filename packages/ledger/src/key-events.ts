@@ -76,9 +76,10 @@ const appendKeyEvent = <T extends KeyEventType>(
   keyId: string,
 ): TE.TaskEither<LedgerFailure, KeyEventRecorded> => {
   const sequence = record.revision === NO_STREAM ? 0 : (record.revision as number) + 1;
-  const s = signatureFor(sign, keyEventSignedContent({ type, data }, sequence));
+  const content = keyEventSignedContent({ type, data }, sequence);
+  const s = signatureFor(sign, content);
   if (s.keyId !== admin.keyId) return refuse(`${type} must be signed by the administrator's key ${admin.keyId}, not by key ${s.keyId}`);
-  if (!verifiesContent(admin, keyEventSignedContent({ type, data }, sequence), s.signature))
+  if (!verifiesContent(admin, content, s.signature))
     return refuse(`the administrator's signature of ${type} does not verify`);
   const event: EventEnvelope = {
     eventId: newEventId(deps.clock.now()),

@@ -5,6 +5,7 @@ import { integrity, unwrap, usage } from '../failure';
 import { t } from '../language';
 import { auditText } from '../output/audit';
 import { signaturesText } from '../output/signatures';
+import { verifierKeyText } from './keys';
 import { refusalSentence } from '../refusals';
 import { printJson, printLines } from '../output/print';
 import { nonEmpty, wholeNumber } from '../parse';
@@ -32,7 +33,8 @@ export const registerAudit = (program: Command): void => {
       .requiredOption('--task <n>', t('help.audit.task'), wholeNumber)
       .requiredOption('--metric <id>', t('help.audit.metric'), nonEmpty)
       .option('--place <name>', t('help.audit.place'), nonEmpty)
-      .option('--history', t('help.audit.history'))),
+      .option('--history', t('help.audit.history'))
+      .option('--admin-key <file>', t('help.audit.admin-key'), nonEmpty)),
   );
   cmd.action(async () => {
     const o = cmd.opts();
@@ -53,6 +55,15 @@ export const registerAudit = (program: Command): void => {
           ...momentQuery(o, fc.frame.timeZone),
         }),
       );
+      // The signatures are checked against the keys the ledger's record names; that record is
+      // only as good as its administrator key, which the auditor pins out of band.
+      if (o.adminKey !== undefined) {
+        const pinned = verifierKeyText('--admin-key', o.adminKey);
+        const record = await unwrap(l.ledger.signing());
+        const other = record.periods.find((p) => p.admin.text !== pinned);
+        if (other) throw integrity(t('audit.adminKeyDiffers', { keyId: other.admin.keyId, position: other.from }));
+        if (!record.periods.length) throw integrity(t('audit.neverSigned'));
+      }
       const unitName = (id: string) => fc.frame.responsibleUnits.find((u) => u.id === id)?.name ?? id;
       return { trail, timeZone: fc.frame.timeZone, unit: measureUnit(fc.targets.get(o.metric)!.target), unitName };
     }, { reads: true });

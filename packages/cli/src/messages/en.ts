@@ -399,6 +399,9 @@ export const en = {
   "audit.signature.otherUnit": "ANOTHER UNIT'S KEY",
   "audit.signature.bad": "DOES NOT VERIFY",
   "audit.signaturesFail": "{count} of this figure's events fail their signature check (see Signatures): they were not written through the ledger as signed",
+  "help.audit.admin-key": "the plan administrator's verifier key (.pub) you keep: the audit fails unless every signed period of the ledger names it",
+  "audit.adminKeyDiffers": "the ledger's signed mode from position {position} names administrator key {keyId}, not the one given with --admin-key: its unit keys cannot be trusted",
+  "audit.neverSigned": "--admin-key was given, but the ledger was never in signed mode: no event of it is signed",
 } as const;
 
 export type MessageKey = keyof typeof en;

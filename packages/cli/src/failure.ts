@@ -35,7 +35,7 @@ export const failed = (message: string): CliFailure => new CliFailure(message, 1
 export const integrity = (message: string): CliFailure => new CliFailure(message, 3);
 
 /** Failures of the ledger's integrity checks: exit 3. */
-const INTEGRITY: ReadonlySet<string> = new Set(['BrokenChain', 'ReadModelMismatch']);
+const INTEGRITY: ReadonlySet<string> = new Set(['BrokenChain', 'ReadModelMismatch', 'SigningRecordDamaged']);
 
 /** Refusals of what the user asked: exit 2. Store and read-model failures: exit 1. */
 const REFUSALS: ReadonlySet<string> = new Set([
@@ -54,6 +54,8 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'ModeRefused',
   'ClockBehindLedger',
   'TargetRevisionRefused',
+  'SignatureRefused',
+  'KeyEventRefused',
 ]);
 
 /** A read model whose tables were dropped or changed by hand: a rebuild from the events mends it. */

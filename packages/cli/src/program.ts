@@ -22,6 +22,7 @@ import { registerVerify } from './commands/verify';
 import { registerWorker } from './commands/worker';
 import { registerCheckpoint } from './commands/checkpoint';
 import { registerKeys } from './commands/keys';
+import { registerSigning } from './commands/signing';
 import { registerProve } from './commands/prove';
 import { CliFailure } from './failure';
 import { helpInLanguage } from './help';
@@ -63,6 +64,7 @@ export const buildProgram = (): Command => {
   registerCheckpoint(program);
   registerProve(program);
   registerKeys(program);
+  registerSigning(program);
   registerExport(program);
   registerRoles(program);
   registerServe(program);

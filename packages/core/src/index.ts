@@ -18,6 +18,8 @@ export * from './events/envelope';
 export * from './events/events';
 export * from './events/registry';
 export * from './events/upcasting';
+export * from './events/signed-content';
+export * from './events/unit-keys';
 export * from './errors';
 export * from './text';
 export * from './streams';

@@ -19,6 +19,7 @@ import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { projectionFailed, queryFailed, type LedgerFailure } from './failure';
 import { loadFrame, loadTask, type Loaded } from './streams';
+import type { SignWith } from './unit-signature';
 
 /** What the ledger is built from. Time is injected: nothing reads the system clock behind its back. */
 export interface LedgerDeps {
@@ -35,6 +36,8 @@ export interface ActorInput {
   readonly source?: Source;
   readonly correlationId?: string;
   readonly causationId?: string;
+  /** On a ledger in signed mode: the acting unit's signature of the event's content, or its signer (see unit-signature.ts). */
+  readonly signature?: SignWith;
 }
 
 export const metadataFor = (clock: Clock, actor: { unit?: string; person?: string; system?: string }, input: Partial<ActorInput> = {}): Metadata => ({

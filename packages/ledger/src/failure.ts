@@ -2,6 +2,7 @@ import { invalidInput, type LedgerError } from '@minsheng/core';
 import { InvalidMomentError, NoPlanError, ProjectionError, ReadModelMismatch, UnknownFigureError } from '@minsheng/projections';
 import type { StoreError } from '@minsheng/event-store';
 import type { ClockBehindLedger, ModeRefused } from './mode';
+import type { SigningFailure } from './signing-failure';
 
 /** A read model could not be brought up to date or queried. */
 export interface ProjectionFailed {
@@ -46,7 +47,8 @@ export type LedgerFailure =
   | ReadModelMismatchFailure
   | WrittenButNotProjected
   | ModeRefused
-  | ClockBehindLedger;
+  | ClockBehindLedger
+  | SigningFailure;
 
 export const writtenButNotProjected =
   (written: readonly WrittenEvent[]) =>

@@ -10,3 +10,8 @@ export * from './verify';
 export * from './mode';
 export * from './ledger';
 export * from './promises';
+export * from './signing-failure';
+export * from './signing-record';
+export * from './unit-signature';
+export * from './key-events';
+export * from './audit-signatures';

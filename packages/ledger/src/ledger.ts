@@ -10,7 +10,6 @@ import {
   viewByDistrict,
   viewByTask,
   viewByUnit,
-  type AuditTrail,
   type CatchUpOptions,
   type CatchUpResult,
   type Moment,
@@ -35,6 +34,19 @@ import { correct, report, retract, type CorrectInput, type Recorded, type Report
 import { verifyChain, type VerifyResult } from './verify';
 import { initLedger, readLedgerSetting, writingDeps, type InitResult, type LedgerSetting } from './mode';
 import type { LedgerMode } from '@minsheng/core';
+import { withSignatures, type SignedAuditTrail } from './audit-signatures';
+import {
+  disableSigning,
+  enableSigning,
+  registerUnitKey,
+  revokeUnitKey,
+  type DisableSigningInput,
+  type EnableSigningInput,
+  type KeyEventRecorded,
+  type RegisterKeyInput,
+  type RevokeKeyInput,
+} from './key-events';
+import { readSigningRecord, type SigningRecord } from './signing-record';
 
 export interface LedgerOptions {
   readonly store: EventStore;
@@ -158,7 +170,8 @@ export interface Ledger {
   status(query: StatusQuery & { readonly by: 'task' | 'district' }): TE.TaskEither<LedgerFailure, View>;
   /** Without `by`: per district when `place` is given, else per unit when `unit` is, else by task. */
   status(query?: StatusQuery): TE.TaskEither<LedgerFailure, View | View<UnitViewRow>>;
-  audit(query: AuditQuery): TE.TaskEither<LedgerFailure, AuditTrail>;
+  /** The figure's trail, each event with who signed it and whether the signature verifies (signatures). */
+  audit(query: AuditQuery): TE.TaskEither<LedgerFailure, SignedAuditTrail>;
   /** Year over year: the metrics two plans share, each plan's figure and the change. */
   compare(query: CompareQuery): TE.TaskEither<LedgerFailure, PlanComparison>;
   project(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
@@ -181,6 +194,16 @@ export interface Ledger {
   applyPoliciesToAll(signal?: AbortSignal): TE.TaskEither<LedgerFailure, SweepResult>;
   rebuild(onProgress?: (checkpoint: number, head: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult>;
   verify(onProgress?: (checked: number, head: number) => void): TE.TaskEither<LedgerFailure, VerifyResult>;
+  /** Signed mode as the ledger stream records it, every key event's administrator signature checked. */
+  signing(): TE.TaskEither<LedgerFailure, SigningRecord>;
+  /** Turns signed mode on, naming the administrator's key (it signs this event too). */
+  enableSigning(input: EnableSigningInput): TE.TaskEither<LedgerFailure, KeyEventRecorded>;
+  /** Registers a responsible unit's verifier key, signed by the administrator. */
+  registerKey(input: RegisterKeyInput): TE.TaskEither<LedgerFailure, KeyEventRecorded>;
+  /** Revokes a unit's key, signed by the administrator; what it signed before still verifies. */
+  revokeKey(input: RevokeKeyInput): TE.TaskEither<LedgerFailure, KeyEventRecorded>;
+  /** Turns signed mode off, signed by the administrator. */
+  disableSigning(input: DisableSigningInput): TE.TaskEither<LedgerFailure, KeyEventRecorded>;
 }
 
 export const createLedger = (options: LedgerOptions): Ledger => {
@@ -319,6 +342,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.chainW(({ snap, evidence, place }) =>
           query(async () => auditTrail(snap, evidence, q.task, q.metric, place, { history: q.history ?? false })),
         ),
+        TE.chainW((trail) => withSignatures(deps, trail)),
       ),
     compare: (q) =>
       pipe(
@@ -396,5 +420,10 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
     verify: (onProgress) =>
       TE.tryCatch(() => verifyChain(deps.store, { ...(onProgress ? { onProgress } : {}), readModel: deps.readModel.reader }), projectionFailed),
+    signing: () => readSigningRecord(deps.store),
+    enableSigning: (input) => writing((w) => enableSigning(w, input)),
+    registerKey: (input) => pipe(settle(), TE.chainW(() => writing((w) => registerUnitKey(w, input)))),
+    revokeKey: (input) => pipe(settle(), TE.chainW(() => writing((w) => revokeUnitKey(w, input)))),
+    disableSigning: (input) => writing((w) => disableSigning(w, input)),
   };
 };

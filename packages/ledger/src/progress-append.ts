@@ -5,7 +5,7 @@ import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { LedgerDeps } from './context';
 import type { LedgerFailure } from './failure';
-import { appendDecided, loadProgress, type Appended } from './streams';
+import { appendDecided, loadProgress, type Appended, type Seal } from './streams';
 
 /*
  * How a progress command lands on its (metric, place) stream when other writers append to
@@ -22,10 +22,11 @@ export const appendReport = (
   stream: string,
   command: ProgressCommand & { readonly type: 'ReportProgress' },
   metadata: Metadata,
+  seal?: Seal,
 ): TE.TaskEither<LedgerFailure, Appended | null> =>
   pipe(
     TE.fromEither(progressDecider.decide(command, progressDecider.initialState())),
-    TE.chainW((events) => appendDecided(deps.store, stream, events, ANY, metadata, deps.clock)),
+    TE.chainW((events) => appendDecided(deps.store, stream, events, ANY, metadata, deps.clock, seal)),
   );
 
 /** Tries of a correction or retraction whose stream keeps moving, and the wait before each retry. */
@@ -78,6 +79,7 @@ export const appendAmendment = (
   stream: string,
   command: ProgressCommand & { readonly type: 'CorrectProgress' | 'RetractProgress' },
   metadata: Metadata,
+  seal?: Seal,
 ): TE.TaskEither<LedgerFailure, Appended | null> => async () => {
   const amends = command.type === 'CorrectProgress' ? command.corrects : command.retracts;
   const kind = command.type === 'CorrectProgress' ? 'correction' : 'retraction';
@@ -94,7 +96,7 @@ export const appendAmendment = (
     }
     const decided = progressDecider.decide(command, state);
     if (isLeft(decided)) return decided;
-    const appended = await appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock)();
+    const appended = await appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock, seal)();
     if (!isLeft(appended) || appended.left._tag !== 'ConcurrencyError' || attempt >= AMEND_ATTEMPTS) return appended;
     await sleep(amendBackoffMs(attempt));
   }

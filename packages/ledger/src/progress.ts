@@ -10,6 +10,8 @@ import { metadataFor, resolvePlaceId, resolvePlan, resolveTarget, resolveUnitId,
 import { figureFrom, type FigureInput } from './figure-input';
 import { projectionFailed, type LedgerFailure } from './failure';
 import { appendAmendment, appendReport } from './progress-append';
+import { readSigningRecord } from './signing-record';
+import { sealProgress } from './unit-signature';
 
 export interface ReportInput extends ActorInput, FigureInput {
   readonly planId?: string;
@@ -52,7 +54,12 @@ const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput,
   const stream = progressStream(frame.planId, target.metric.id, command.place);
   const metadata = metadataFor(deps.clock, { unit: command.by, person: actor.person }, actor);
   return pipe(
-    command.type === 'ReportProgress' ? appendReport(deps, stream, command, metadata) : appendAmendment(deps, stream, command, metadata),
+    // Signed mode is read before every progress write; no write of a report, correction or retraction goes without its seal.
+    readSigningRecord(deps.store),
+    TE.map((record) => sealProgress(record, target.responsibleUnits, actor.signature, (id) => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id)),
+    TE.chainW((seal) =>
+      command.type === 'ReportProgress' ? appendReport(deps, stream, command, metadata, seal) : appendAmendment(deps, stream, command, metadata, seal),
+    ),
     TE.map((r) => ({
       eventId: r!.eventIds[r!.eventIds.length - 1]!,
       stream,

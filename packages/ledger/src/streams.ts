@@ -15,6 +15,7 @@ import {
   type StoredEvent,
 } from '@minsheng/core';
 import { NO_STREAM, type AppendResult, type EventStore, type ExpectedRevision } from '@minsheng/event-store';
+import { isLeft, right, type Either } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { LedgerFailure } from './failure';
@@ -56,6 +57,9 @@ export const envelopes = (events: readonly LedgerEvent[], metadata: Metadata, cl
     metadata,
   }));
 
+/** Checks decided events before they are appended and gives their final metadata (a progress event's signature: unit-signature.ts). */
+export type Seal = (events: readonly LedgerEvent[], metadata: Metadata) => Either<LedgerFailure, Metadata>;
+
 export interface Appended {
   readonly result: AppendResult;
   readonly eventIds: readonly string[];
@@ -68,9 +72,12 @@ export const appendDecided = (
   revision: ExpectedRevision,
   metadata: Metadata,
   clock: Clock,
+  seal?: Seal,
 ): TE.TaskEither<LedgerFailure, Appended | null> => {
   if (events.length === 0) return TE.right(null);
-  const batch = envelopes(events, metadata, clock);
+  const sealed = seal ? seal(events, metadata) : right(metadata);
+  if (isLeft(sealed)) return TE.left(sealed.left);
+  const batch = envelopes(events, sealed.right, clock);
   return pipe(
     store.append(stream, batch, revision),
     TE.map((result) => ({ result, eventIds: batch.map((e) => e.eventId) })),

@@ -7,3 +7,5 @@ export * from './checkpoint';
 export * from './log';
 export * from './proof';
 export * from './receipt';
+export * from './sign-content';
+export * from './unit-signatures';

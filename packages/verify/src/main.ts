@@ -6,16 +6,19 @@ import { checkConsistency, checkInclusion, type Proof } from './proof';
 import { cannotRead, Exit, read } from './exit';
 import { checkViewFile, receiptOf } from './receipt';
 import { streamLog } from './stream-log';
+import { unitSignatureChecker } from './unit-signatures';
 
-const USAGE = `usage: minsheng-verify --key KEY.pub [--key …] --checkpoint FILE [--checkpoint FILE] [--log EVENTS.jsonl] [--proof PROOF.json] [--view FILE]
+const USAGE = `usage: minsheng-verify --key KEY.pub [--key …] --checkpoint FILE [--checkpoint FILE] [--log EVENTS.jsonl [--admin-key ADMIN.pub]] [--proof PROOF.json] [--view FILE]
 
 Checks, on your own machine, a Minsheng Ledger log exported with \`minsheng export --events\`,
 its signed checkpoints and proofs, and a view exported with \`minsheng export --key\` against
-its receipt (FILE.receipt, given as --checkpoint: it signs the log the view was computed from). Prints what holds and exits 0 (yes), or names what fails
+its receipt (FILE.receipt, given as --checkpoint: it signs the log the view was computed from). With
+--admin-key, the plan administrator's verifier key you pinned, it also checks every key event and
+every unit's signature of a report, correction or retraction in the log. Prints what holds and exits 0 (yes), or names what fails
 and exits 3 (no); 2 for bad arguments, 1 for a file it cannot read.`;
 
-const parseArgs = (argv: readonly string[]): Record<'key' | 'checkpoint' | 'log' | 'proof' | 'view', string[]> => {
-  const out = { key: [] as string[], checkpoint: [] as string[], log: [] as string[], proof: [] as string[], view: [] as string[] };
+const parseArgs = (argv: readonly string[]): Record<'key' | 'checkpoint' | 'log' | 'proof' | 'view' | 'admin-key', string[]> => {
+  const out = { key: [] as string[], checkpoint: [] as string[], log: [] as string[], proof: [] as string[], view: [] as string[], 'admin-key': [] as string[] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') throw new Exit(0, USAGE);
@@ -29,6 +32,7 @@ const parseArgs = (argv: readonly string[]): Record<'key' | 'checkpoint' | 'log'
   if (out.checkpoint.length === 0 || out.checkpoint.length > 2) throw new Exit(2, '--checkpoint: give one checkpoint, or two for a consistency proof');
   if (out.log.length > 1 || out.proof.length > 1 || out.view.length > 1) throw new Exit(2, 'give --log, --proof and --view at most once each');
   if (out.log.length + out.proof.length + out.view.length === 0) throw new Exit(2, 'nothing to check: give --log, --proof, --view or several');
+  if (out['admin-key'].length > 1 || (out['admin-key'].length && !out.log.length)) throw new Exit(2, '--admin-key: give it once, with --log');
   if (out.view.length && out.checkpoint.length !== 1) throw new Exit(2, '--view: give its receipt (FILE.receipt) as the one --checkpoint');
   return out;
 };
@@ -65,7 +69,10 @@ export const run = async (argv: readonly string[], print: (line: string) => void
     print(`yes: ${file} is the ${receipt.format} view of plan ${receipt.plan} as of ${receipt.asOf}, known at ${receipt.knownAt}, computed from the first ${checkpoints[0]!.size} events`);
   }
 
-  if (args.log[0]) for (const line of await streamLog(args.log[0], checkpoints)) print(line);
+  const adminFile = args['admin-key'][0];
+  const admin = adminFile === undefined ? undefined : parseVerifierKey(read(adminFile));
+  if (typeof admin === 'string') throw new Exit(2, `--admin-key ${adminFile}: ${admin}`);
+  if (args.log[0]) for (const line of await streamLog(args.log[0], checkpoints, admin ? unitSignatureChecker(admin) : undefined)) print(line);
 
   if (args.proof[0]) {
     const file = args.proof[0];

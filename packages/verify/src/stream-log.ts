@@ -15,7 +15,11 @@ const hex = (b: Buffer): string => b.toString('hex');
  * Returns the lines to print for a yes; throws an Exit naming the first line, event or
  * checkpoint that fails.
  */
-export const streamLog = async (file: string, checkpoints: readonly SignedCheckpoint[]): Promise<string[]> => {
+export const streamLog = async (
+  file: string,
+  checkpoints: readonly SignedCheckpoint[],
+  signatures?: { add(e: LogEntry): string | null; summary(): string },
+): Promise<string[]> => {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -60,6 +64,11 @@ export const streamLog = async (file: string, checkpoints: readonly SignedCheckp
       const fault = checker.add(parsed as LogEntry);
       if (fault)
         throw new Exit(3, `no: ${file}: event at position ${fault.position}${fault.eventId ? ` (${fault.eventId})` : ''} fails: ${fault.reason}`);
+      const unsigned = signatures?.add(parsed as LogEntry);
+      if (unsigned) {
+        const e = parsed as LogEntry;
+        throw new Exit(3, `no: ${file}: event at position ${e.position} (${e.eventId}, ${e.type}) fails its signature check: ${unsigned}`);
+      }
       compareDue();
     }
   } finally {
@@ -70,5 +79,5 @@ export const streamLog = async (file: string, checkpoints: readonly SignedCheckp
   const size = checker.tree.size;
   const short = checkpoints.find((c) => c.size > size);
   if (short) throw new Exit(3, `no: ${file} has ${size} events; the checkpoint signs ${short.size}: events were removed`);
-  return [`yes: ${file}: ${size} events; every hash and link holds; head hash ${checker.headHash}`, ...matched];
+  return [`yes: ${file}: ${size} events; every hash and link holds; head hash ${checker.headHash}`, ...matched, ...(signatures ? [`yes: ${file}: ${signatures.summary()}`] : [])];
 };

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { integrity, unwrap, usage } from '../failure';
 import { t } from '../language';
 import { auditText } from '../output/audit';
+import { signaturesText } from '../output/signatures';
+import { verifierKeyText } from './keys';
 import { refusalSentence } from '../refusals';
 import { printJson, printLines } from '../output/print';
 import { nonEmpty, wholeNumber } from '../parse';
@@ -31,12 +33,13 @@ export const registerAudit = (program: Command): void => {
       .requiredOption('--task <n>', t('help.audit.task'), wholeNumber)
       .requiredOption('--metric <id>', t('help.audit.metric'), nonEmpty)
       .option('--place <name>', t('help.audit.place'), nonEmpty)
-      .option('--history', t('help.audit.history'))),
+      .option('--history', t('help.audit.history'))
+      .option('--admin-key <file>', t('help.audit.admin-key'), nonEmpty)),
   );
   cmd.action(async () => {
     const o = cmd.opts();
     const run = runOf(cmd);
-    const { trail, timeZone, unit } = await run.ledger(async (l) => {
+    const { trail, timeZone, unit, unitName } = await run.ledger(async (l) => {
       const { planId } = planIdOf(cmd);
       const fc = await figureContext(l, run.clock.now(), planId);
       if (!fc.frame.tasks.some((t) => t.number === o.task)) throw usage(refusalSentence('UnknownTask', unknownTask(o.task).message));
@@ -52,14 +55,26 @@ export const registerAudit = (program: Command): void => {
           ...momentQuery(o, fc.frame.timeZone),
         }),
       );
-      return { trail, timeZone: fc.frame.timeZone, unit: measureUnit(fc.targets.get(o.metric)!.target) };
+      // The signatures are checked against the keys the ledger's record names; that record is
+      // only as good as its administrator key, which the auditor pins out of band.
+      if (o.adminKey !== undefined) {
+        const pinned = verifierKeyText('--admin-key', o.adminKey);
+        const record = await unwrap(l.ledger.signing());
+        const other = record.periods.find((p) => p.admin.text !== pinned);
+        if (other) throw integrity(t('audit.adminKeyDiffers', { keyId: other.admin.keyId, position: other.from }));
+        if (!record.periods.length) throw integrity(t('audit.neverSigned'));
+      }
+      const unitName = (id: string) => fc.frame.responsibleUnits.find((u) => u.id === id)?.name ?? id;
+      return { trail, timeZone: fc.frame.timeZone, unit: measureUnit(fc.targets.get(o.metric)!.target), unitName };
     }, { reads: true });
     if (run.json) printJson(trail);
-    else printLines(auditText(trail, { timeZone, unit }));
+    else printLines([...auditText(trail, { timeZone, unit }), ...signaturesText(trail, unitName)]);
     if (!trail.replay.matches)
       throw integrity(
         `the read model does not match the events behind this figure (${trail.faults.length} READ-MODEL FAULT${trail.faults.length === 1 ? '' : 'S'}; ` +
           `the events give ${trail.replay.value ?? 'nothing'}, the read model shows ${trail.value ?? 'nothing'}): run \`minsheng rebuild\``,
       );
+    const failing = trail.signatures.filter((s) => s.status !== 'verified' && s.status !== 'unsigned').length;
+    if (failing) throw integrity(t('audit.signaturesFail', { count: failing }));
   });
 };

@@ -7,6 +7,7 @@ import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, t
 import { completionLine } from './report';
 import { planIdOf, planOption } from './plan-option';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
+import { signatureInput, signOption } from './sign-option';
 
 export const registerCorrect = (program: Command): void => {
   const cmd = planOption(ledgerCommand(
@@ -16,9 +17,9 @@ export const registerCorrect = (program: Command): void => {
   ))
     .option('--as-of <date>', t('help.correct.as-of'), date)
     .requiredOption('--reason <text>', t('help.correct.reason'), nonEmpty);
-  actorOptions(figureOptions(cmd));
+  signOption(actorOptions(figureOptions(cmd)));
   cmd.action(async (eventId: string) => {
-    const o = cmd.opts<FigureOpts & ActorOpts & { reason: string; asOf?: string }>();
+    const o = cmd.opts<FigureOpts & ActorOpts & { signWith?: string; reason: string; asOf?: string }>();
     const run = runOf(cmd);
     const r = await run.ledger(async (l) => {
       await checkWriteClock(run, l.store, 'correct');
@@ -30,6 +31,7 @@ export const registerCorrect = (program: Command): void => {
           ...(o.asOf !== undefined ? { asOf: o.asOf } : {}),
           ...figureInput(o),
           ...actorInput(o),
+          ...signatureInput(o),
         }),
       );
     });

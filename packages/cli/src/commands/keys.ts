@@ -1,25 +1,79 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { checkKeyName, newSignerKey } from '@minsheng/verify';
+import type { KeyEventRecorded } from '@minsheng/ledger';
+import { checkKeyName, newSignerKey, parseVerifierKey, signWith } from '@minsheng/verify';
 import type { Command } from 'commander';
-import { usage } from '../failure';
-import { printLines } from '../output/print';
+import { unwrap, usage } from '../failure';
+import { readText } from '../key-files';
+import { printJson, printLines } from '../output/print';
+import { nonEmpty } from '../parse';
 import { t } from '../language';
+import { planIdOf, planOption } from './plan-option';
+import { signerKeyFile } from './sign-option';
+import { ledgerCommand, runOf } from './shared';
 
-/** `minsheng keys new NAME --out FILE`: an Ed25519 signer key (mode 0600) and FILE.pub, its verifier key. */
+/** A verifier key file (.pub), as its text; a signer key file is refused here: a unit's secret never enters the ledger's host by mistake. */
+export const verifierKeyText = (option: string, file: string): string => {
+  const text = readText(option, file).trim();
+  const k = parseVerifierKey(text);
+  if (typeof k === 'string') throw usage(t('signing.badVerifierKey', { option, file, reason: text.startsWith('PRIVATE+KEY+') ? t('signing.secretNotPublic') : k }));
+  return k.text;
+};
+
+/** The administrator's signer, from the signer key file given to --admin. */
+export const adminSigner = (file: string) => signWith(signerKeyFile('--admin', file));
+
+export const printKeyEvent = (json: boolean, r: KeyEventRecorded, line: string): void => (json ? printJson(r) : printLines([line]));
+
+/** `minsheng keys new NAME --out FILE [--unit U]`, `keys register`, `keys revoke`. */
 export const registerKeys = (program: Command): void => {
   const keys = program.command('keys').description(t('help.cmd.keys'));
   const cmd = keys
     .command('new <name>')
     .description(t('help.cmd.keys.new'))
-    .requiredOption('--out <file>', t('help.keys.out'));
+    .requiredOption('--out <file>', t('help.keys.out'))
+    .option('--unit <unit>', t('help.keys.unit'), nonEmpty);
   cmd.action((name: string) => {
-    const out = cmd.opts().out as string;
+    const { out, unit } = cmd.opts<{ out: string; unit?: string }>();
     const bad = checkKeyName(name);
     if (bad) throw usage(`<name>: ${bad}`);
     for (const f of [out, `${out}.pub`]) if (existsSync(f)) throw usage(`--out: "${f}" exists already; nothing was written (a key is never replaced)`);
     const k = newSignerKey(name);
     writeFileSync(out, `${k.signer}\n`, { mode: 0o600, flag: 'wx' });
     writeFileSync(`${out}.pub`, `${k.verifier}\n`, { flag: 'wx' });
-    printLines([`wrote the signer key ${name} to ${out} (keep it secret) and its verifier key to ${out}.pub:`, k.verifier]);
+    printLines([
+      `wrote the signer key ${name} to ${out} (keep it secret) and its verifier key to ${out}.pub:`,
+      k.verifier,
+      ...(unit !== undefined ? [t('keys.registerNext', { unit, pub: `${out}.pub` })] : []),
+    ]);
+  });
+
+  const register = planOption(ledgerCommand(keys, 'register', t('help.cmd.keys.register')))
+    .requiredOption('--unit <unit>', t('help.keys.register.unit'), nonEmpty)
+    .requiredOption('--key <file>', t('help.keys.register.key'), nonEmpty)
+    .requiredOption('--admin <keyfile>', t('help.signing.admin'), nonEmpty);
+  register.action(async () => {
+    const o = register.opts<{ unit: string; key: string; admin: string }>();
+    const run = runOf(register);
+    const key = verifierKeyText('--key', o.key);
+    const admin = adminSigner(o.admin);
+    const r = await run.ledger((l) => unwrap(l.ledger.registerKey({ ...planIdOf(register), unit: o.unit, key, admin })));
+    printKeyEvent(run.json, r, t('keys.registered', { keyId: r.keyId, unit: o.unit, position: r.position }));
+  });
+
+  const revoke = planOption(ledgerCommand(keys, 'revoke', t('help.cmd.keys.revoke')))
+    .requiredOption('--unit <unit>', t('help.keys.register.unit'), nonEmpty)
+    .requiredOption('--key-id <id>', t('help.keys.revoke.key-id'), nonEmpty)
+    .option('--reason <text>', t('help.keys.revoke.reason'), nonEmpty)
+    .requiredOption('--admin <keyfile>', t('help.signing.admin'), nonEmpty);
+  revoke.action(async () => {
+    const o = revoke.opts<{ unit: string; keyId: string; reason?: string; admin: string }>();
+    const run = runOf(revoke);
+    const admin = adminSigner(o.admin);
+    const r = await run.ledger((l) =>
+      unwrap(l.ledger.revokeKey({ ...planIdOf(revoke), unit: o.unit, keyId: o.keyId, ...(o.reason !== undefined ? { reason: o.reason } : {}), admin })),
+    );
+    printKeyEvent(run.json, r, t('keys.revoked', { keyId: r.keyId, unit: o.unit, position: r.position }));
   });
 };
+
+

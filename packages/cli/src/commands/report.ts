@@ -7,6 +7,7 @@ import { date, nonEmpty, wholeNumber } from '../parse';
 import { actorInput, actorOptions, figureInput, figureOptions, type ActorOpts, type FigureOpts } from './figure-options';
 import { planIdOf, planOption } from './plan-option';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
+import { signatureInput, signOption } from './sign-option';
 
 /** Whether the event completed its task; with --no-project the check (it reads the read model) is left to `minsheng worker`. */
 export const completionLine = (r: ReportResult, projected = true): string =>
@@ -22,14 +23,14 @@ export const registerReport = (program: Command): void => {
     .requiredOption('--metric <id>', t('help.report.metric'), nonEmpty)
     .requiredOption('--place <name>', t('help.report.place'), nonEmpty)
     .requiredOption('--as-of <date>', t('help.report.as-of'), date);
-  actorOptions(figureOptions(cmd));
+  signOption(actorOptions(figureOptions(cmd)));
   cmd.action(async () => {
-    const o = cmd.opts<FigureOpts & ActorOpts & { task: number; metric: string; place: string; asOf: string }>();
+    const o = cmd.opts<FigureOpts & ActorOpts & { signWith?: string; task: number; metric: string; place: string; asOf: string }>();
     const run = runOf(cmd);
     const r = await run.ledger(async (l) => {
       await checkWriteClock(run, l.store, 'report');
       return unwrap(
-        l.ledger.report({ ...planIdOf(cmd), task: o.task, metric: o.metric, place: o.place, asOf: o.asOf, ...figureInput(o), ...actorInput(o) }),
+        l.ledger.report({ ...planIdOf(cmd), task: o.task, metric: o.metric, place: o.place, asOf: o.asOf, ...figureInput(o), ...actorInput(o), ...signatureInput(o) }),
       );
     });
     if (run.json) return printJson(r);

@@ -147,6 +147,26 @@ export const DeadlineMissed = z
  */
 export const LedgerCreated = z.object({ mode: LedgerModeSchema }).strict();
 
+const KeyId = z.string().regex(/^[0-9a-f]{8}$/, 'must be a key id: 8 lower-case hex digits');
+/** A verifier key in the C2SP note encoding, name+keyid+base64; the ledger parses it before writing. */
+const VerifierKeyText = z.string().min(1).max(400);
+
+/**
+ * Signed mode begins: from here on a report, correction or retraction needs the signature of a
+ * registered key of a responsible unit. Names the plan administrator's verifier key, which signs
+ * this event and every key event after it, up to SigningDisabled. On the ledger stream.
+ */
+export const SigningEnabled = z.object({ adminKey: VerifierKeyText }).strict();
+
+/** A responsible unit's verifier key, registered by the administrator (its signature in the metadata). */
+export const UnitKeyRegistered = z.object({ unit: z.string().min(1), key: VerifierKeyText, keyId: KeyId }).strict();
+
+/** A unit's key no longer signs: events it signed before stay valid; new ones are refused. */
+export const UnitKeyRevoked = z.object({ unit: z.string().min(1), keyId: KeyId, reason: z.string().min(1).optional() }).strict();
+
+/** Signed mode ends, by the administrator's signed word; unsigned writes are accepted again. */
+export const SigningDisabled = z.object({ reason: z.string().min(1).optional() }).strict();
+
 export const EVENT_SCHEMAS = {
   LedgerCreated,
   PlanPublished,
@@ -156,6 +176,10 @@ export const EVENT_SCHEMAS = {
   ProgressRetracted,
   TaskCompleted,
   DeadlineMissed,
+  SigningEnabled,
+  UnitKeyRegistered,
+  UnitKeyRevoked,
+  SigningDisabled,
 } as const;
 
 export type LedgerEventType = keyof typeof EVENT_SCHEMAS;
@@ -181,4 +205,8 @@ export const CURRENT_VERSION: Readonly<Record<LedgerEventType, number>> = {
   ProgressRetracted: 1,
   TaskCompleted: 1,
   DeadlineMissed: 1,
+  SigningEnabled: 1,
+  UnitKeyRegistered: 1,
+  UnitKeyRevoked: 1,
+  SigningDisabled: 1,
 };

@@ -36,6 +36,21 @@ export const LedgerModeSchema = z.literal(['production', 'simulated']);
 export type LedgerMode = z.infer<typeof LedgerModeSchema>;
 
 /**
+ * A signature kept with the event it signs (signed mode, see signed-content.ts): the signing key's
+ * id (C2SP key id, 8 hex digits), the responsible unit whose key it is (absent when the plan
+ * administrator signed a key event), and the Ed25519 signature in base64. It sits in the
+ * metadata, so the event's hash and Merkle leaf cover it.
+ */
+export const SignatureSchema = z
+  .object({
+    keyId: z.string().regex(/^[0-9a-f]{8}$/, 'must be a key id: 8 lower-case hex digits'),
+    unit: z.string().min(1).optional(),
+    signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be an Ed25519 signature: 64 bytes in base64'),
+  })
+  .strict();
+export type Signature = z.infer<typeof SignatureSchema>;
+
+/**
  * Metadata every event carries. `recordedAt` is when the ledger recorded it (from the
  * injected clock); the effective date of a figure is in the event's data (`asOf`).
  * The schema version lives on the envelope beside the type (see EventEnvelope).
@@ -49,6 +64,8 @@ export const MetadataSchema = z
     source: SourceSchema.optional(),
     /** The mode of the ledger that recorded it; absent on events of ledgers from before modes (production). */
     mode: LedgerModeSchema.optional(),
+    /** Who signed the event, on a ledger in signed mode (absent on unsigned events). */
+    signature: SignatureSchema.optional(),
   })
   .strict();
 export type Metadata = z.infer<typeof MetadataSchema>;

@@ -25,7 +25,7 @@ export const harbinPlan = (): Plan => {
   return p.right;
 };
 
-const figureFor = (m: Metric, i: number): Figure => {
+export const figureFor = (m: Metric, i: number): Figure => {
   const t = m.target;
   switch (t.kind) {
     case 'atLeast':

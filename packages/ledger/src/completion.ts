@@ -181,21 +181,34 @@ const recordCompletion = (
     ),
   );
 
+/** What one pass of the completion policy over a plan did. */
+export interface OwedCompletions {
+  /** The completions this pass recorded. */
+  readonly recorded: CompletionRecorded[];
+  /**
+   * How many tasks the read model showed owed a completion, recorded or not (an unstable read,
+   * a read model the events contradict with onMismatch 'skip'): 0 means none was owed, so the
+   * same pass over the same read model would find none either.
+   */
+  readonly owed: number;
+}
+
 /**
  * Records TaskCompleted for each of `tasks` (default: every task of the plan) that is met by the
  * figures in force and not recorded complete yet: a completion owed. Needs the read model to be
- * up to date. Returns the completions this call recorded. `writer` gives the deps to write with
- * (a ledger's mode decides its clock); it is asked only when a completion is owed, so a command
- * with nothing owed reads no more than the read model. An owed completion is first confirmed
- * from the events (confirmFromEvents); `onMismatch` says what a read model they contradict does.
+ * up to date. Returns the completions this call recorded, and how many were owed. `writer` gives
+ * the deps to write with (a ledger's mode decides its clock); it is asked only when a completion
+ * is owed, so a command with nothing owed reads no more than the read model. An owed completion
+ * is first confirmed from the events (confirmFromEvents); `onMismatch` says what a read model
+ * they contradict does.
  */
-export const recordOwedCompletions = (
+export const judgeOwedCompletions = (
   deps: LedgerDeps,
   planId: string,
   tasks?: readonly number[],
   writer: () => TE.TaskEither<LedgerFailure, LedgerDeps> = () => TE.right(deps),
   onMismatch: OnMismatch = 'refuse',
-): TE.TaskEither<LedgerFailure, CompletionRecorded[]> =>
+): TE.TaskEither<LedgerFailure, OwedCompletions> =>
   pipe(
     TE.tryCatch(async () => {
       const { reader } = deps.readModel;
@@ -227,17 +240,34 @@ export const recordOwedCompletions = (
       const stable = owed.length === 0 || (await reader.checkpoint(LEDGER_INDEX)) === checkpoint;
       return owed.map((o) => ({ ...o, stable }));
     }, projectionFailed),
-    TE.chainW((owed) => TE.sequenceSeqArray(owed.map((o) => confirmFromEvents(deps, o, onMismatch)))),
-    TE.map((owed) => owed.filter((o) => o !== null)),
-    TE.chainW((owed) =>
-      owed.length === 0
-        ? TE.right([])
-        : pipe(
-            writer(),
-            TE.chainW((w) => TE.sequenceSeqArray(owed.map((o) => recordCompletion(w, o.frame, o.task, o.metrics, o.cause)))),
-          ),
+    TE.chainW((found) =>
+      pipe(
+        TE.sequenceSeqArray(found.map((o) => confirmFromEvents(deps, o, onMismatch))),
+        TE.map((owed) => owed.filter((o) => o !== null)),
+        TE.chainW((owed) =>
+          owed.length === 0
+            ? TE.right([])
+            : pipe(
+                writer(),
+                TE.chainW((w) => TE.sequenceSeqArray(owed.map((o) => recordCompletion(w, o.frame, o.task, o.metrics, o.cause)))),
+              ),
+        ),
+        TE.map((recorded) => ({ recorded: recorded.filter((r): r is CompletionRecorded => r !== null), owed: found.length })),
+      ),
     ),
-    TE.map((recorded) => recorded.filter((r): r is CompletionRecorded => r !== null)),
+  );
+
+/** judgeOwedCompletions, for the completions it recorded. */
+export const recordOwedCompletions = (
+  deps: LedgerDeps,
+  planId: string,
+  tasks?: readonly number[],
+  writer: () => TE.TaskEither<LedgerFailure, LedgerDeps> = () => TE.right(deps),
+  onMismatch: OnMismatch = 'refuse',
+): TE.TaskEither<LedgerFailure, CompletionRecorded[]> =>
+  pipe(
+    judgeOwedCompletions(deps, planId, tasks, writer, onMismatch),
+    TE.map((r) => r.recorded),
   );
 
 /**

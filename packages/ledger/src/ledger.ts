@@ -25,7 +25,7 @@ import { isLeft, right } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { auditEvidence } from './audit-evidence';
-import { recordOwedCompletions, checkCompletion, type CompletionRecorded, type OnMismatch } from './completion';
+import { judgeOwedCompletions, checkCompletion, type CompletionRecorded, type OnMismatch } from './completion';
 import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
 import { projectionFailed, queryFailed, writtenButNotProjected, type LedgerFailure } from './failure';
@@ -221,6 +221,21 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       return index;
     }, projectionFailed);
   /**
+   * The log's head, the read model's checkpoint and its change mark when a pass of the completion
+   * policy over every plan last found nothing owed. While all three stay the same, the read model
+   * holds the same rows and the same pass would find nothing again (it judges at PRESENT, not by
+   * the clock): the next settle skips it. A view then costs the catch-up's few reads instead of
+   * the policy's (four queries and a round of figures a plan). A row changed by hand moves the
+   * mark, so a read model that would show a completion the events never earned is still refused.
+   */
+  let nothingOwedAt: string | null = null;
+  const stateKey = (index: CatchUpResult): TE.TaskEither<LedgerFailure, string | null> => {
+    const { reader } = deps.readModel;
+    return !reader.changeMark
+      ? TE.right(null)
+      : TE.tryCatch(async () => `${index.head} ${index.checkpoint} ${await reader.changeMark!()}`, projectionFailed);
+  };
+  /**
    * Brings the read model up to date and records every completion owed (inline projection; a
    * worker does both otherwise): whatever the command, a completion that a process killed between
    * its report and the check never made is recorded first, dated by that report. `tasks` limits
@@ -231,12 +246,24 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       ? TE.right([])
       : pipe(
           project(),
-          TE.chainW(() => TE.tryCatch(() => deps.readModel.reader.planIds(), projectionFailed)),
-          // Owed completions are recorded as any write is (writingDeps): by the system clock on a
-          // production ledger, at the head's time on a simulated one; they are dated by their cause.
-          // The mode is read only when a completion is owed, not on every command.
-          TE.chainW((planIds) => TE.sequenceSeqArray(planIds.map((id) => recordOwedCompletions(deps, id, tasks, () => writingDeps(deps), onMismatch)))),
-          TE.map((recorded) => recorded.flat()),
+          TE.chainW(stateKey),
+          TE.chainW((key) =>
+            key !== null && key === nothingOwedAt
+              ? TE.right([])
+              : pipe(
+                  TE.tryCatch(() => deps.readModel.reader.planIds(), projectionFailed),
+                  // Owed completions are recorded as any write is (writingDeps): by the system clock on a
+                  // production ledger, at the head's time on a simulated one; they are dated by their cause.
+                  // The mode is read only when a completion is owed, not on every command.
+                  TE.chainW((planIds) =>
+                    TE.sequenceSeqArray(planIds.map((id) => judgeOwedCompletions(deps, id, tasks, () => writingDeps(deps), onMismatch))),
+                  ),
+                  TE.map((passes) => {
+                    if (tasks === undefined && passes.every((p) => p.owed === 0)) nothingOwedAt = key;
+                    return passes.flatMap((p) => p.recorded);
+                  }),
+                ),
+          ),
           TE.chainFirstW((recorded) => (recorded.length ? project() : TE.right(undefined))),
         );
   /** Once the event is in the log, a failure of what follows must say so (WrittenButNotProjected), so nobody records it again. */
@@ -416,8 +443,11 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       return right({ checked, completed, failed, stopped });
     },
     // No completion check: a rebuild runs as a role that writes the read model only (docs/postgres.md).
-    rebuild: (onProgress) =>
-      TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
+    rebuild: (onProgress) => {
+      // A rebuild rewrites every row through this ledger's own connection, which moves no mark.
+      nothingOwedAt = null;
+      return TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed);
+    },
     verify: (onProgress) =>
       TE.tryCatch(() => verifyChain(deps.store, { ...(onProgress ? { onProgress } : {}), readModel: deps.readModel.reader }), projectionFailed),
     signing: () => readSigningRecord(deps.store),

@@ -22,6 +22,21 @@ describe('PostgreSQL read model', () => {
     await pool.end();
   });
 
+  // Whether it holds while nobody writes is not asserted: autovacuum may write at any moment.
+  it('moves its change mark when another session changes a row', async () => {
+    const rm = await createPostgresReadModel({ connectionString: pg.databaseUrl(), schema: 'rm_mark' });
+    const pool = new Pool({ connectionString: pg.databaseUrl() });
+    try {
+      await pool.query(`INSERT INTO rm_mark.meta (key, value) VALUES ('note', 'a')`);
+      const before = await rm.reader.changeMark!();
+      await pool.query(`UPDATE rm_mark.meta SET value = 'b' WHERE key = 'note'`);
+      expect(await rm.reader.changeMark!()).not.toBe(before);
+    } finally {
+      await pool.end();
+      await rm.close();
+    }
+  });
+
   it('creates its schema once when several workers start at the same moment', async () => {
     const models = await Promise.all([1, 2, 3, 4].map(() => createPostgresReadModel({ connectionString: pg.databaseUrl(), schema: 'rm_race' })));
     expect(await Promise.all(models.map((m) => m.reader.checkpoint()))).toEqual([0, 0, 0, 0]);

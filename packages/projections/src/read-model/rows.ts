@@ -88,4 +88,11 @@ export interface ReadModelReader {
   hashAt(position: number): Promise<string | null>;
   /** Position, stream and event id of one figure version, to find the stream of a report for a correction. */
   findReport(eventId: string): Promise<FigureVersion | null>;
+  /**
+   * A cheap mark that changes whenever the read model's rows may have been written by someone
+   * other than this reader's own writer (SQLite: another connection's commit; PostgreSQL: any
+   * write to the server), so that a result judged on its rows may be kept while the mark, the
+   * checkpoint and the log's head all stay the same. Without it, nothing judged is kept.
+   */
+  changeMark?(): Promise<string>;
 }

@@ -349,6 +349,9 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
       const r = q.findReport.get(eventId) as Row | undefined;
       return r ? figureVersion(r) : null;
     },
+    // data_version moves when another connection commits to the file (a hand edit, another
+    // process's worker), not for this connection's own writes, which move the checkpoint.
+    changeMark: async () => String(db.pragma('data_version', { simple: true })),
   };
 
   return {

@@ -1,5 +1,5 @@
 import type { EventStore } from '@minsheng/event-store';
-import { createLedger } from '@minsheng/ledger';
+import { createLedger, must } from '@minsheng/ledger';
 import {
   CATCH_UP_BATCH,
   createSqliteReadModel,
@@ -30,10 +30,12 @@ const rebuild = async (store: EventStore, logFile: string, dir: string, size: nu
   const rssBefore = process.memoryUsage.rss();
   let rssPeak = rssBefore;
   const start = nowNs();
-  const r = await rebuildReadModel(store, model, {
-    ...(threads ? { readers: { opener: sqliteStoreOpener(logFile) } } : {}),
-    onProgress: () => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())),
-  });
+  const r = await must(
+    rebuildReadModel(store, model, {
+      ...(threads ? { readers: { opener: sqliteStoreOpener(logFile) } } : {}),
+      onProgress: () => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())),
+    }),
+  );
   const ours = r.checkpoint / secondsSince(start);
   model.close();
   return { ours, events: r.checkpoint, readerThreads: r.readerThreads, growthMb: (rssPeak - rssBefore) / 2 ** 20 };

@@ -10,3 +10,4 @@ export * from './verify';
 export * from './mode';
 export * from './ledger';
 export * from './promises';
+export * from './opening';

@@ -190,13 +190,12 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     ...(onProgress ? { onProgress } : {}),
     ...(options.readers ? { readers: options.readers } : {}),
   });
-  const project = (onProgress?: (c: number, h: number) => void) =>
-    TE.tryCatch(async () => {
-      const index = await catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress));
+  const project = (onProgress?: (c: number, h: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult> =>
+    pipe(
+      catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)),
       // The same runner, one projection after another: each commits its own checkpoint.
-      for (const p of options.projections ?? []) await catchUpReadModel(deps.store, p);
-      return index;
-    }, projectionFailed);
+      TE.chainFirstW(() => TE.sequenceSeqArray((options.projections ?? []).map((p) => catchUpReadModel(deps.store, p)))),
+    );
   /**
    * Brings the read model up to date and records every completion owed (inline projection; a
    * worker does both otherwise): whatever the command, a completion that a process killed between
@@ -293,11 +292,13 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
         TE.bindW('unit', ({ frame }) => (q.unit === undefined ? TE.right(undefined) : resolveUnitId(frame, q.unit))),
         TE.chainW(({ frame, place, unit }) =>
-          query(async () => {
-            const snap = await takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now());
-            const by = q.by ?? (place !== undefined ? 'district' : unit !== undefined ? 'unit' : 'task');
-            return by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
-          }),
+          pipe(
+            takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now()),
+            TE.map((snap) => {
+              const by = q.by ?? (place !== undefined ? 'district' : unit !== undefined ? 'unit' : 'task');
+              return by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
+            }),
+          ),
         ),
       )) as Ledger['status'],
     audit: (q) =>
@@ -308,7 +309,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.bindTo('frame'),
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
         TE.bindW('snap', ({ frame }) =>
-          query(() => takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now(), { metrics: [q.metric] })),
+          takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now(), { metrics: [q.metric] }),
         ),
         // The events behind the figure, from the store: the audit replays them, not the read model's rows.
         TE.bindW('evidence', ({ frame, place, snap }) => {
@@ -316,24 +317,23 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           const places = city ? bottomPlaces(frame).map((p) => p.id) : [place];
           return auditEvidence(deps, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt), snap.moment.asOf);
         }),
-        TE.chainW(({ snap, evidence, place }) =>
-          query(async () => auditTrail(snap, evidence, q.task, q.metric, place, { history: q.history ?? false })),
-        ),
+        TE.chainW(({ snap, evidence, place }) => TE.fromEither(auditTrail(snap, evidence, q.task, q.metric, place, { history: q.history ?? false }))),
       ),
     compare: (q) =>
       pipe(
         serve(),
         TE.chainW(() => resolveQueryFrame(deps, q.from)),
         TE.chainW(() => resolveQueryFrame(deps, q.to)),
-        TE.chainW(() =>
-          query(async () => {
-            const now = deps.clock.now();
-            const at = (planId: string) => ({ planId, ...(q.knownAt !== undefined ? { knownAt: q.knownAt } : {}) });
-            const from = viewByTask(await takeSnapshot(deps.readModel.reader, at(q.from), now));
-            const to = viewByTask(await takeSnapshot(deps.readModel.reader, at(q.to), now));
-            return comparePlans(from, to);
-          }),
-        ),
+        TE.chainW(() => {
+          const now = deps.clock.now();
+          const at = (planId: string) => ({ planId, ...(q.knownAt !== undefined ? { knownAt: q.knownAt } : {}) });
+          return pipe(
+            takeSnapshot(deps.readModel.reader, at(q.from), now),
+            TE.bindTo('from'),
+            TE.bindW('to', () => takeSnapshot(deps.readModel.reader, at(q.to), now)),
+            TE.map(({ from, to }) => comparePlans(viewByTask(from), viewByTask(to))),
+          );
+        }),
       ),
     project,
     applyPolicies: (events) => {
@@ -392,8 +392,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       return right({ checked, completed, failed, stopped });
     },
     // No completion check: a rebuild runs as a role that writes the read model only (docs/postgres.md).
-    rebuild: (onProgress) =>
-      TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed),
+    rebuild: (onProgress) => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)),
     verify: (onProgress) =>
       TE.tryCatch(() => verifyChain(deps.store, { ...(onProgress ? { onProgress } : {}), readModel: deps.readModel.reader }), projectionFailed),
   };

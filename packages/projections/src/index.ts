@@ -26,3 +26,4 @@ export * from './reader-thread-pool';
 export * from './definition';
 export * from './read-model/custom-sqlite';
 export * from './read-model/custom-postgres';
+export * from './failure';

@@ -14,7 +14,8 @@ import { endKeptReaderThreads, keptReaderThreads, READER_THREAD_CLOSE_WAIT_MS, s
 import type { IndexRow } from './read-model/index-rows';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
 import { READ_MODEL_TABLES } from './read-model/sqlite-schema';
-import { catchUpReadModel, rebuildReadModel, type CatchUpOptions, type CatchUpResult } from './runner';
+// The throwing steps the package runs inside: these tests drive the runner itself.
+import { runCatchUp as catchUpReadModel, runRebuild as rebuildReadModel, type CatchUpOptions, type CatchUpResult } from './runner';
 import { runWorker, type WorkerOptions } from './worker';
 import { stopAfter } from './testing/stop-after';
 

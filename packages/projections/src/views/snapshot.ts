@@ -1,4 +1,6 @@
 import { dateIn, type PlanFrame, type TargetSetData } from '@minsheng/core';
+import { tryCatch, type TaskEither } from 'fp-ts/TaskEither';
+import { toQueryFailure, type QueryFailure } from '../failure';
 import type { ReadModelReader } from '../read-model/rows';
 import { metricFigure, type MetricFigure } from './metric-figure';
 import type { ViewMoment } from './rows';
@@ -53,7 +55,8 @@ export interface SnapshotScope {
   readonly metrics?: readonly string[];
 }
 
-export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): Promise<Snapshot> => {
+/** Everything a view needs at one moment (throwing NoPlanError, InvalidMomentError: the package's own step; users call takeSnapshot). */
+export const readSnapshot = async (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): Promise<Snapshot> => {
   const planId = await resolvePlanId(reader, at.planId);
   const knownAt = at.knownAt ?? now;
   if (Number.isNaN(knownAt.getTime())) throw new InvalidMomentError('knownAt', 'is not a valid time');
@@ -87,3 +90,10 @@ export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Dat
     if (m.data.due < asOf) missed.set(m.data.metric, [...(missed.get(m.data.metric) ?? []), m.data.deadline]);
   return { moment: { planId, asOf, knownAt: knownAt.toISOString() }, frame, metrics, completed, missed };
 };
+
+/**
+ * Everything a view needs at one moment: a failure is a Left, never a throw (UnknownPlan,
+ * InvalidInput naming asOf or knownAt, or the read model's failure).
+ */
+export const takeSnapshot = (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): TaskEither<QueryFailure, Snapshot> =>
+  tryCatch(() => readSnapshot(reader, at, now, scope), toQueryFailure);

@@ -11,3 +11,4 @@ export * from './mode';
 export * from './ledger';
 export * from './promises';
 export * from './opening';
+export * from './names';

@@ -1,8 +1,9 @@
 import { makeTestEvent } from '@minsheng/event-store/testing';
 import { ANY, type EventStore } from '@minsheng/event-store';
 import { createLedger, must } from '@minsheng/ledger';
-import { CATCH_UP_BATCH, createPostgresReadModel, pgReadModelDdl, rebuildReadModel, runWorker, type PostgresReadModel } from '@minsheng/projections';
-import { fmt, judged, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow } from '@minsheng/store-sqlite/bench';
+import { CATCH_UP_BATCH, createPostgresReadModel, rebuildReadModel, runWorker, type PostgresReadModel } from '@minsheng/projections';
+import { pgReadModelDdl } from '@minsheng/projections/internal';
+import { fmt, judged, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow } from '@minsheng/store-sqlite/internal';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import type { Pool } from 'pg';

@@ -1,16 +1,9 @@
 import type { EventStore } from '@minsheng/event-store';
 import { createLedger, must } from '@minsheng/ledger';
-import {
-  CATCH_UP_BATCH,
-  createSqliteReadModel,
-  keptReaderThreads,
-  READ_MODEL_DDL,
-  READ_MODEL_PAGE_SIZE,
-  readModelCheckpointPages,
-  rebuildReadModel,
-} from '@minsheng/projections';
+import { CATCH_UP_BATCH, createSqliteReadModel, rebuildReadModel } from '@minsheng/projections';
+import { keptReaderThreads, READ_MODEL_DDL, READ_MODEL_PAGE_SIZE, readModelCheckpointPages } from '@minsheng/projections/internal';
 import { sqliteStoreOpener } from '@minsheng/store-sqlite';
-import { fmt, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow, type BenchSection } from '@minsheng/store-sqlite/bench';
+import { fmt, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow, type BenchSection } from '@minsheng/store-sqlite/internal';
 import Database from 'better-sqlite3';
 import { isLeft } from 'fp-ts/Either';
 import { join } from 'node:path';

@@ -502,7 +502,7 @@ describe('catching up with reader threads', () => {
 
     it('does not keep a process alive', () => {
       const script = `
-        const { readPagesInThreads } = require(${JSON.stringify(compiledBeside(__dirname, 'index.js'))});
+        const { readPagesInThreads } = require(${JSON.stringify(compiledBeside(__dirname, 'internal.js'))});
         const { createSqliteEventStore, sqliteStoreOpener } = require('@minsheng/store-sqlite');
         const { ledgerRegistry } = require('@minsheng/core');
         (async () => {
@@ -511,7 +511,7 @@ describe('catching up with reader threads', () => {
           let n = 0;
           for await (const page of readPagesInThreads(slow, { opener: sqliteStoreOpener(${JSON.stringify(file)}), threads: 1, idleMs: 600000 }, { after: 0, upTo: 1000 }, 100)) n += page.count;
           await store.close();
-          console.log('read', n, 'kept', require(${JSON.stringify(compiledBeside(__dirname, 'index.js'))}).keptReaderThreads());
+          console.log('read', n, 'kept', require(${JSON.stringify(compiledBeside(__dirname, 'internal.js'))}).keptReaderThreads());
         })();`;
       // Killed after 50 s (status null) if it waited for the kept thread's ten minutes.
       const r = spawnSync(process.execPath, ['-e', script], { cwd: __dirname, encoding: 'utf8', timeout: 50_000 });

@@ -10,6 +10,7 @@ const transform = {
 };
 const moduleNameMapper = {
   '^@minsheng/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
+  '^@minsheng/([a-z-]+)/internal$': '<rootDir>/packages/$1/src/internal.ts',
   '^@minsheng/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
 };
 const project = (displayName, pattern) => ({

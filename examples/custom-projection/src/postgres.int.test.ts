@@ -79,7 +79,7 @@ describe('examples/custom-projection on PostgreSQL', () => {
     expect(await a.reader.checkpoint()).toBe(201);
 
     const sqlite = createSqliteProjection(unitMonths);
-    await catchUpReadModel(store, sqlite);
+    expect((await catchUpReadModel(store, sqlite)())._tag).toBe('Right');
     const expected = sqlite.db.prepare(ROWS(sqlite.table('unit_months'))).all();
     sqlite.close();
     expect(await pgRows(a)).toEqual(expected);

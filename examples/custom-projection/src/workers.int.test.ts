@@ -92,7 +92,7 @@ describe('examples/custom-projection: competing workers', () => {
     expect(applied.b + applied.c).toBe(REPORTS - killedAt);
     // The rows are those of one catch-up from position 0: nothing a committed was applied again.
     const fresh = createSqliteProjection(unitMonths, { file: ':memory:' });
-    await catchUpReadModel(store, fresh);
+    expect((await catchUpReadModel(store, fresh)())._tag).toBe('Right');
     expect(rows(b)).toEqual(rows(fresh));
     expect(rows(b).reduce((n, r) => n + r.reports, 0)).toBe(REPORTS);
     for (const m of [b, c, fresh]) m.close();

@@ -30,13 +30,13 @@ export const main = async (file: string, print: (line: string) => void = console
     print(`imported plan ${imported.planId}: ${imported.written} events written`);
 
     // Places and units by id (daoli, housing) or by the names people use (道里区, 市住建局).
-    const gas = { task: 13, metric: 't13-gas-pipe-renewal', asOf: '2024-09-30', by: '市住建局' };
+    const gas = { task: 13, metric: 't13-gas-pipe-renewal', asOf: '2024-09-30', responsibleUnit: '市住建局' };
     const daoli = await must(ledger.report({ ...gas, place: '道里区', value: '120', source: { document: '哈住建报〔2024〕88号' } }));
     await must(ledger.report({ ...gas, place: 'nangang', value: '95.5' }));
-    const fixed = await must(ledger.correct({ eventId: daoli.eventId, by: 'housing', value: '112', reason: '复核扣除重复计算的8公里' }));
+    const fixed = await must(ledger.correct({ eventId: daoli.eventId, responsibleUnit: 'housing', value: '112', reason: '复核扣除重复计算的8公里' }));
     // A share: communities with meals / all communities. Two districts of eighteen do not meet
     // the city's target, however high their share: a share is met once every place has reported.
-    const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', by: '市民政局' };
+    const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', responsibleUnit: '市民政局' };
     // Task 3: two yes/no duties, each its own unit's (市妇联, 市发改委), and a sum, 20 child-friendly
     // communities reported by either unit; the task is met once all three are.
     const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30' };
@@ -44,16 +44,16 @@ export const main = async (file: string, print: (line: string) => void = console
     const more = [
       await must(ledger.report({ ...meals, place: 'daoli', numerator: '61', denominator: '112' })),
       await must(ledger.report({ ...meals, place: 'nangang', numerator: '80', denominator: '130' })),
-      await must(ledger.report({ ...duties, metric: 't03-child-friendly-concept', by: '市妇联' })),
-      await must(ledger.report({ ...duties, metric: 't03-child-friendly-key-projects', by: '市发改委' })),
-      await must(ledger.report({ ...friendly, place: '道里区', value: '12', by: '市妇联' })),
-      await must(ledger.report({ ...friendly, place: 'nangang', value: '8', by: 'ndrc' })),
+      await must(ledger.report({ ...duties, metric: 't03-child-friendly-concept', responsibleUnit: '市妇联' })),
+      await must(ledger.report({ ...duties, metric: 't03-child-friendly-key-projects', responsibleUnit: '市发改委' })),
+      await must(ledger.report({ ...friendly, place: '道里区', value: '12', responsibleUnit: '市妇联' })),
+      await must(ledger.report({ ...friendly, place: 'nangang', value: '8', responsibleUnit: 'ndrc' })),
     ];
     print(`reported ${daoli.eventId} at position ${daoli.position}; corrected by ${fixed.eventId} at position ${fixed.position}`);
     for (const r of more) if (r.completedTask) print(`task ${r.task} met every target with ${r.eventId}: TaskCompleted recorded`);
 
     // An expected refusal is a value, not an exception: switch on its tag. Nothing was written.
-    const refused = await ledger.report({ ...gas, place: '道里区', value: '5', by: '市教育局' })();
+    const refused = await ledger.report({ ...gas, place: '道里区', value: '5', responsibleUnit: '市教育局' })();
     if (isLeft(refused)) {
       const f = refused.left;
       if (f._tag === 'NotResponsible') print(`refused ${f._tag} (unit ${f.unit}, task ${f.task}): ${f.message}`);
@@ -62,7 +62,7 @@ export const main = async (file: string, print: (line: string) => void = console
 
     // Today's view. A view as of 2024-09-30 would show the figures of that day but not the
     // completion: it is dated the day it was recorded (today, on this clock), after that as-of date.
-    const view = await must(ledger.status({ by: 'task' }));
+    const view = await must(ledger.status({ groupBy: 'task' }));
     for (const r of view.rows.filter((row) => [friendly.metric, meals.metric, gas.metric].includes(row.metric))) {
       const ratio = r.numerator !== null ? ` (${r.numerator}/${r.denominator})` : '';
       const task = r.completionRecorded ? 'task completed' : 'task open';

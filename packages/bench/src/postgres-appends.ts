@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { NO_STREAM, type EventStore, type ExpectedRevision } from '@minsheng/event-store';
 import { makeTestEvent } from '@minsheng/event-store/testing';
 import type { EventEnvelope } from '@minsheng/core';
-import { interleaved, judged, nowNs, rateRow, secondsSince, type BenchRow, type Scale } from '@minsheng/store-sqlite/bench';
+import { interleaved, judged, nowNs, rateRow, secondsSince, type BenchRow, type Scale } from '@minsheng/store-sqlite/internal';
 import { Pool } from 'pg';
 import { openLedgerStore, rawEventsDdl } from './postgres-log';
 

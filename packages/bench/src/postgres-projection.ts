@@ -1,8 +1,9 @@
 import { makeTestEvent } from '@minsheng/event-store/testing';
 import { ANY, type EventStore } from '@minsheng/event-store';
-import { createLedger } from '@minsheng/ledger';
-import { CATCH_UP_BATCH, createPostgresReadModel, pgReadModelDdl, rebuildReadModel, runWorker, type PostgresReadModel } from '@minsheng/projections';
-import { fmt, judged, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow } from '@minsheng/store-sqlite/bench';
+import { createLedger, must } from '@minsheng/ledger';
+import { CATCH_UP_BATCH, createPostgresReadModel, rebuildReadModel, runWorker, type PostgresReadModel } from '@minsheng/projections';
+import { pgReadModelDdl } from '@minsheng/projections/internal';
+import { fmt, judged, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow } from '@minsheng/store-sqlite/internal';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import type { Pool } from 'pg';
@@ -37,7 +38,7 @@ const rawRebuild = async (pool: Pool, events: number): Promise<number> => {
 export const rebuildRow = async (store: EventStore, pool: Pool, url: string, size: number): Promise<{ row: BenchRow; model: PostgresReadModel }> => {
   const model = await createPostgresReadModel({ connectionString: url });
   const start = nowNs();
-  const r = await rebuildReadModel(store, model);
+  const r = await must(rebuildReadModel(store, model));
   const ours = r.checkpoint / secondsSince(start);
   const raw = await rawRebuild(pool, r.checkpoint);
   await pool.query('DROP SCHEMA raw_rm CASCADE');

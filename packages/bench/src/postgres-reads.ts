@@ -1,5 +1,5 @@
 import type { EventStore } from '@minsheng/event-store';
-import { fmt, judged, latencies, latencyRow, nowNs, rateRow, secondsSince, type BenchRow, type Latency } from '@minsheng/store-sqlite/bench';
+import { fmt, judged, latencies, latencyRow, nowNs, rateRow, secondsSince, type BenchRow, type Latency } from '@minsheng/store-sqlite/internal';
 import type { Pool } from 'pg';
 import { RAW_ROW_COLUMNS } from './postgres-log';
 

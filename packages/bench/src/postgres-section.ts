@@ -1,5 +1,5 @@
 import { startTestPostgres } from '@minsheng/store-postgres/testing';
-import { fmt, noteRow, type BenchRow, type BenchSection } from '@minsheng/store-sqlite/bench';
+import { fmt, noteRow, type BenchRow, type BenchSection } from '@minsheng/store-sqlite/internal';
 import { Pool } from 'pg';
 import { postgresAppends } from './postgres-appends';
 import { copyLedgerLog, openLedgerStore } from './postgres-log';

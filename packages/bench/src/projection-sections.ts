@@ -1,16 +1,9 @@
 import type { EventStore } from '@minsheng/event-store';
-import { createLedger } from '@minsheng/ledger';
-import {
-  CATCH_UP_BATCH,
-  createSqliteReadModel,
-  keptReaderThreads,
-  READ_MODEL_DDL,
-  READ_MODEL_PAGE_SIZE,
-  readModelCheckpointPages,
-  rebuildReadModel,
-} from '@minsheng/projections';
+import { createLedger, must } from '@minsheng/ledger';
+import { CATCH_UP_BATCH, createSqliteReadModel, rebuildReadModel } from '@minsheng/projections';
+import { keptReaderThreads, READ_MODEL_DDL, READ_MODEL_PAGE_SIZE, readModelCheckpointPages } from '@minsheng/projections/internal';
 import { sqliteStoreOpener } from '@minsheng/store-sqlite';
-import { fmt, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow, type BenchSection } from '@minsheng/store-sqlite/bench';
+import { fmt, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow, type BenchSection } from '@minsheng/store-sqlite/internal';
 import Database from 'better-sqlite3';
 import { isLeft } from 'fp-ts/Either';
 import { join } from 'node:path';
@@ -30,10 +23,12 @@ const rebuild = async (store: EventStore, logFile: string, dir: string, size: nu
   const rssBefore = process.memoryUsage.rss();
   let rssPeak = rssBefore;
   const start = nowNs();
-  const r = await rebuildReadModel(store, model, {
-    ...(threads ? { readers: { opener: sqliteStoreOpener(logFile) } } : {}),
-    onProgress: () => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())),
-  });
+  const r = await must(
+    rebuildReadModel(store, model, {
+      ...(threads ? { readers: { opener: sqliteStoreOpener(logFile) } } : {}),
+      onProgress: () => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())),
+    }),
+  );
   const ours = r.checkpoint / secondsSince(start);
   model.close();
   return { ours, events: r.checkpoint, readerThreads: r.readerThreads, growthMb: (rssPeak - rssBefore) / 2 ** 20 };

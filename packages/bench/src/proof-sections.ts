@@ -7,7 +7,7 @@
 import { ledgerRegistry } from '@minsheng/core';
 import { iterateBatches, logEntryOf, storedTreeView, type EventStore } from '@minsheng/event-store';
 import { createSqliteEventStore } from '@minsheng/store-sqlite';
-import { fmt, judged, latenciesWithCpu, latencyRow, noteRow, type BenchRow, type BenchSection, type Latency } from '@minsheng/store-sqlite/bench';
+import { fmt, judged, latenciesWithCpu, latencyRow, noteRow, type BenchRow, type BenchSection, type Latency } from '@minsheng/store-sqlite/internal';
 import { execFile } from 'node:child_process';
 import { createWriteStream, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';

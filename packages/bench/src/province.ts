@@ -7,9 +7,10 @@
  */
 import type { AppendBatch, EventStore } from '@minsheng/event-store';
 import { createLedger } from '@minsheng/ledger';
-import { createPostgresReadModel, rebuildReadModel } from '@minsheng/projections';
+import { createPostgresReadModel } from '@minsheng/projections';
+import { runRebuild } from '@minsheng/projections/internal';
 import { startTestPostgres } from '@minsheng/store-postgres/testing';
-import { fmt, formatTable, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow } from '@minsheng/store-sqlite/bench';
+import { fmt, formatTable, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow } from '@minsheng/store-sqlite/internal';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { Pool } from 'pg';
@@ -91,7 +92,7 @@ export const provinceRun = async (shape: ProvinceShape, writers: number, samples
       const model = await createPostgresReadModel({ connectionString: url });
       try {
         const start = nowNs();
-        const r = await rebuildReadModel(store, model);
+        const r = await runRebuild(store, model);
         const seconds = secondsSince(start);
         rows.push(rateRow(`rebuild the ledger index at ${fmt(r.checkpoint)} events (${fmt(seconds, 1)} s)`, r.checkpoint / seconds, undefined, 'ev/s'));
         const allBytes = Number((await pool.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b);
@@ -102,12 +103,12 @@ export const provinceRun = async (shape: ProvinceShape, writers: number, samples
         const planId = plans[plans.length - 1]!.plan.id;
         const metric = { planId, task: 13, metric: 't13-gas-pipe-renewal' };
         const places = ['daoli', 'nangang', 'bayan', 'mulan'];
-        await must(ledger.status({ planId, by: 'district' }));
+        await must(ledger.status({ planId, groupBy: 'district' }));
         const few = Math.max(5, Math.floor(samples / 4));
         const district = await latencies(samples, (i) => must(ledger.audit({ ...metric, place: places[i % 4]! })));
         const city = await latencies(few, () => must(ledger.audit(metric)));
-        const byDistrict = await latencies(few, () => must(ledger.status({ planId, by: 'district' })));
-        const byTask = await latencies(few, () => must(ledger.status({ planId, by: 'task' })));
+        const byDistrict = await latencies(few, () => must(ledger.status({ planId, groupBy: 'district' })));
+        const byTask = await latencies(few, () => must(ledger.status({ planId, groupBy: 'task' })));
         rows.push(latencyRow(`audit trail of one district figure (${planId})`, district, undefined, 'p99 < 5,000 µs'));
         rows.push(latencyRow(`audit trail of one city figure`, city, undefined, 'p99 < 5,000 µs'));
         rows.push(latencyRow(`district view (all tasks, every place)`, byDistrict, undefined, 'p99 < 5,000 µs'));

@@ -3,7 +3,7 @@
  * audit trail (this package), each beside raw better-sqlite3 doing the same I/O in the same
  * run; then PostgreSQL (postgres-section.ts), each row beside raw pg. BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
  */
-import { formatTable, runBench, sections, type BenchRow, type Scale } from '@minsheng/store-sqlite/bench';
+import { formatTable, runBench, sections, type BenchRow, type Scale } from '@minsheng/store-sqlite/internal';
 import Database from 'better-sqlite3';
 import { cpus } from 'node:os';
 import { postgresSection } from './postgres-section';

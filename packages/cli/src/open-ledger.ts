@@ -9,15 +9,14 @@ import {
   DEFAULT_PREFIX,
   LEDGER_INDEX,
   postgresActiveVersion,
-  READ_MODEL_DDL,
   ReadModelVersionError,
   sqliteActiveVersion,
-  withPrefix,
   type ActiveVersion,
   type ReaderThreads,
   type ReadModelReader,
   type ReadModelWriter,
 } from '@minsheng/projections';
+import { READ_MODEL_DDL, withPrefix } from '@minsheng/projections/internal';
 import { createSqliteEventStore, LATEST_SCHEMA_VERSION as SQLITE_SCHEMA_VERSION, SqliteSchemaError, sqliteSchemaVersion, sqliteStoreOpener } from '@minsheng/store-sqlite';
 import Database from 'better-sqlite3';
 import type { Pool } from 'pg';

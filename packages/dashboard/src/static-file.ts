@@ -15,8 +15,8 @@ export interface BoardFileInput {
   readonly planId?: string;
   /** The effective date (YYYY-MM-DD); default today in the plan's time zone. */
   readonly asOf?: string;
-  /** What the ledger had recorded by then; default now. */
-  readonly knownAt?: Date;
+  /** What the ledger had recorded by then (a Date, or a time with its UTC offset); default now. */
+  readonly knownAt?: Date | string;
 }
 
 /** Text inlined into an element that must not end it early. */

@@ -133,7 +133,10 @@ export async function* iterateBatches(store: LogReader, options: IterateOptions 
   }
 }
 
-/** The global log one event at a time, paged as iterateBatches pages it. */
+/**
+ * The global log one event at a time, paged as iterateBatches pages it. A read that fails is
+ * thrown as a StoreFailure (its `error` the StoreError): an async iterator has no Left.
+ */
 export async function* iterateAll(store: LogReader, options: IterateOptions = {}): AsyncGenerator<StoredEvent> {
   for await (const batch of iterateBatches(store, options)) yield* batch;
 }

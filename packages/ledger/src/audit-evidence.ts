@@ -1,5 +1,6 @@
 import { progressStream, taskStream, type LedgerEventData, type PlanFrame, type StoredEvent, type TargetSetData } from '@minsheng/core';
-import { figureVersion, indexRows, retraction, targetText, type AuditEvidence, type FigureVersion, type Retraction, type TargetRevision, type TrailOutcome } from '@minsheng/projections';
+import { targetText, type AuditEvidence, type FigureVersion, type Retraction, type TargetRevision, type TrailOutcome } from '@minsheng/projections';
+import { figureVersion, indexRows, retraction } from '@minsheng/projections/internal';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { LedgerDeps } from './context';

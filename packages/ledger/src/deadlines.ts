@@ -32,7 +32,11 @@ export const checkDeadlines = (deps: LedgerDeps, frame: PlanFrame, options: { wr
     const correlationId = newEventId(now);
     const snapshots = new Map<string, Snapshot>();
     const snapshotAt = async (due: string) => {
-      if (!snapshots.has(due)) snapshots.set(due, await takeSnapshot(deps.readModel.reader, { planId: frame.planId, asOf: due }, now));
+      if (!snapshots.has(due)) {
+        const snap = await takeSnapshot(deps.readModel.reader, { planId: frame.planId, asOf: due }, now)();
+        if (isLeft(snap)) throw snap.left;
+        snapshots.set(due, snap.right);
+      }
       return snapshots.get(due)!;
     };
     const recorded: DeadlineMissedData[] = [];

@@ -32,6 +32,7 @@ import { projectionFailed, queryFailed, writtenButNotProjected, type LedgerFailu
 import { importPlan, type ImportOptions, type ImportResult } from './import-plan';
 import { correct, report, retract, type CorrectInput, type Recorded, type ReportInput, type RetractInput } from './progress';
 import { verifyChain, type VerifyResult } from './verify';
+import { aliased, commandInput, type CorrectRequest, type ReportRequest, type RetractRequest } from './names';
 import { initLedger, readLedgerSetting, writingDeps, type InitResult, type LedgerSetting } from './mode';
 import type { LedgerMode } from '@minsheng/core';
 import { withSignatures, type SignedAuditTrail } from './audit-signatures';
@@ -76,13 +77,25 @@ export interface LedgerOptions {
   readonly projections?: readonly ProjectionModel[];
 }
 
+/** How a status view is grouped: by task (the city's, or one district's), per district, per responsible unit. */
+export type StatusGrouping = 'task' | 'district' | 'unit';
+
 export interface StatusQuery extends Moment {
-  readonly by?: 'task' | 'district' | 'unit';
-  /** Place id or name, for `by: 'district'`. */
+  readonly groupBy?: StatusGrouping;
+  /** @deprecated use groupBy (the same values) */
+  readonly by?: StatusGrouping;
+  /** Place id or name, for `groupBy: 'district'`. */
   readonly place?: string;
-  /** Responsible unit id or name, for `by: 'unit'`. */
+  /** Responsible unit id or name, for `groupBy: 'unit'`. */
+  readonly responsibleUnit?: string;
+  /** @deprecated use responsibleUnit (the same value: a responsible unit's id or name) */
   readonly unit?: string;
 }
+
+/** A query grouped per responsible unit, under either name of the grouping. */
+type ByUnit = { readonly groupBy: 'unit' } | { readonly by: 'unit'; readonly groupBy?: undefined };
+/** A query grouped by task or per district, under either name of the grouping. */
+type ByPlace = { readonly groupBy: 'task' | 'district' } | { readonly by: 'task' | 'district'; readonly groupBy?: undefined };
 
 export interface AuditQuery extends Moment {
   readonly task: number;
@@ -99,8 +112,11 @@ export interface CompareQuery {
   readonly from: string;
   /** The later plan's id. */
   readonly to: string;
-  /** What the ledger had recorded by then (default: now); each plan's figures are effective by that date in its time zone. */
-  readonly knownAt?: Date;
+  /**
+   * What the ledger had recorded by then (default: now): a Date or an ISO 8601 time with its UTC
+   * offset; each plan's figures are effective by that date in its time zone.
+   */
+  readonly knownAt?: Date | string;
 }
 
 export interface ReportResult extends Recorded {
@@ -157,18 +173,19 @@ export interface Ledger {
    * revising document and why (kept with every TargetSet it writes, shown in the audit trail).
    */
   importPlan(plan: Plan, options?: ImportOptions): TE.TaskEither<LedgerFailure, ImportResult>;
-  report(input: ReportInput): TE.TaskEither<LedgerFailure, ReportResult>;
-  correct(input: CorrectInput): TE.TaskEither<LedgerFailure, ReportResult>;
-  retract(input: RetractInput): TE.TaskEither<LedgerFailure, ReportResult>;
+  /** Records a figure; `responsibleUnit` reports it (`by` is its deprecated alias, `unit` that of `measure`). */
+  report(input: ReportRequest): TE.TaskEither<LedgerFailure, ReportResult>;
+  correct(input: CorrectRequest): TE.TaskEither<LedgerFailure, ReportResult>;
+  retract(input: RetractRequest): TE.TaskEither<LedgerFailure, ReportResult>;
   checkDeadlines(planId?: string, options?: DeadlineCheckOptions): TE.TaskEither<LedgerFailure, DeadlineMissedData[]>;
   plan(planId?: string): TE.TaskEither<LedgerFailure, PlanFrame>;
   /** Every plan the read model holds, by id, as each stands now (its latest revision). */
   plans(): TE.TaskEither<LedgerFailure, PlanFrame[]>;
   /** The responsible-unit view: its rows are unit rows, with no narrowing needed. */
-  status(query: StatusQuery & { readonly by: 'unit' }): TE.TaskEither<LedgerFailure, View<UnitViewRow>>;
+  status(query: StatusQuery & ByUnit): TE.TaskEither<LedgerFailure, View<UnitViewRow>>;
   /** The city view by task, or one district's. */
-  status(query: StatusQuery & { readonly by: 'task' | 'district' }): TE.TaskEither<LedgerFailure, View>;
-  /** Without `by`: per district when `place` is given, else per unit when `unit` is, else by task. */
+  status(query: StatusQuery & ByPlace): TE.TaskEither<LedgerFailure, View>;
+  /** Without `groupBy`: per district when `place` is given, else per unit when `responsibleUnit` is, else by task. */
   status(query?: StatusQuery): TE.TaskEither<LedgerFailure, View | View<UnitViewRow>>;
   /** The figure's trail, each event with who signed it and whether the signature verifies (signatures). */
   audit(query: AuditQuery): TE.TaskEither<LedgerFailure, SignedAuditTrail>;
@@ -213,13 +230,12 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     ...(onProgress ? { onProgress } : {}),
     ...(options.readers ? { readers: options.readers } : {}),
   });
-  const project = (onProgress?: (c: number, h: number) => void) =>
-    TE.tryCatch(async () => {
-      const index = await catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress));
+  const project = (onProgress?: (c: number, h: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult> =>
+    pipe(
+      catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)),
       // The same runner, one projection after another: each commits its own checkpoint.
-      for (const p of options.projections ?? []) await catchUpReadModel(deps.store, p);
-      return index;
-    }, projectionFailed);
+      TE.chainFirstW(() => TE.sequenceSeqArray((options.projections ?? []).map((p) => catchUpReadModel(deps.store, p)))),
+    );
   /**
    * The log's head, the read model's checkpoint and its change mark when a pass of the completion
    * policy over every plan last found nothing owed. While all three stay the same, the read model
@@ -301,9 +317,25 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.chainFirstW((r) => pipe(settle(), TE.mapLeft(writtenButNotProjected(r.events)))),
         TE.map(({ planId, written }) => ({ planId, written })),
       ),
-    report: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(report(w, input), TE.chainW(afterProgress))))),
-    correct: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(correct(w, input), TE.chainW(afterProgress))))),
-    retract: (input) => pipe(settle(), TE.chainW(() => writing((w) => pipe(retract(w, input), TE.chainW(afterProgress))))),
+    // The names are checked before anything is read: a request naming two different units writes nothing.
+    report: (request) =>
+      pipe(
+        TE.fromEither(commandInput<ReportInput>(request)),
+        TE.chainFirstW(() => settle()),
+        TE.chainW((input) => writing((w) => pipe(report(w, input), TE.chainW(afterProgress)))),
+      ),
+    correct: (request) =>
+      pipe(
+        TE.fromEither(commandInput<CorrectInput>(request)),
+        TE.chainFirstW(() => settle()),
+        TE.chainW((input) => writing((w) => pipe(correct(w, input), TE.chainW(afterProgress)))),
+      ),
+    retract: (request) =>
+      pipe(
+        TE.fromEither(commandInput<RetractInput>(request)),
+        TE.chainFirstW(() => settle()),
+        TE.chainW((input) => writing((w) => pipe(retract(w, input), TE.chainW(afterProgress)))),
+      ),
     checkDeadlines: (planId, options = {}) =>
       options.dryRun
         ? pipe(
@@ -334,20 +366,24 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           }),
         ),
       ),
-    // One implementation behind the overloads above: `by` picks the view, and so its rows.
+    // One implementation behind the overloads above: `groupBy` picks the view, and so its rows.
     status: ((q: StatusQuery = {}) =>
       pipe(
-        serve(),
-        TE.chainW(() => resolveQueryFrame(deps, q.planId)),
-        TE.bindTo('frame'),
+        TE.fromEither(aliased('groupBy', q.groupBy, 'by', q.by)),
+        TE.bindTo('groupBy'),
+        TE.bindW('unitName', () => TE.fromEither(aliased('responsibleUnit', q.responsibleUnit, 'unit', q.unit))),
+        TE.chainFirstW(() => serve()),
+        TE.bindW('frame', () => resolveQueryFrame(deps, q.planId)),
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
-        TE.bindW('unit', ({ frame }) => (q.unit === undefined ? TE.right(undefined) : resolveUnitId(frame, q.unit))),
-        TE.chainW(({ frame, place, unit }) =>
-          query(async () => {
-            const snap = await takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now());
-            const by = q.by ?? (place !== undefined ? 'district' : unit !== undefined ? 'unit' : 'task');
-            return by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
-          }),
+        TE.bindW('unit', ({ frame, unitName }) => (unitName === undefined ? TE.right(undefined) : resolveUnitId(frame, unitName))),
+        TE.chainW(({ frame, place, unit, groupBy }) =>
+          pipe(
+            takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now()),
+            TE.map((snap) => {
+              const by = groupBy ?? (place !== undefined ? 'district' : unit !== undefined ? 'unit' : 'task');
+              return by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
+            }),
+          ),
         ),
       )) as Ledger['status'],
     audit: (q) =>
@@ -358,7 +394,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.bindTo('frame'),
         TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
         TE.bindW('snap', ({ frame }) =>
-          query(() => takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now(), { metrics: [q.metric] })),
+          takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now(), { metrics: [q.metric] }),
         ),
         // The events behind the figure, from the store: the audit replays them, not the read model's rows.
         TE.bindW('evidence', ({ frame, place, snap }) => {
@@ -366,9 +402,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           const places = city ? bottomPlaces(frame).map((p) => p.id) : [place];
           return auditEvidence(deps, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt), snap.moment.asOf);
         }),
-        TE.chainW(({ snap, evidence, place }) =>
-          query(async () => auditTrail(snap, evidence, q.task, q.metric, place, { history: q.history ?? false })),
-        ),
+        TE.chainW(({ snap, evidence, place }) => TE.fromEither(auditTrail(snap, evidence, q.task, q.metric, place, { history: q.history ?? false }))),
         TE.chainW((trail) => withSignatures(deps, trail)),
       ),
     compare: (q) =>
@@ -376,15 +410,16 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         serve(),
         TE.chainW(() => resolveQueryFrame(deps, q.from)),
         TE.chainW(() => resolveQueryFrame(deps, q.to)),
-        TE.chainW(() =>
-          query(async () => {
-            const now = deps.clock.now();
-            const at = (planId: string) => ({ planId, ...(q.knownAt !== undefined ? { knownAt: q.knownAt } : {}) });
-            const from = viewByTask(await takeSnapshot(deps.readModel.reader, at(q.from), now));
-            const to = viewByTask(await takeSnapshot(deps.readModel.reader, at(q.to), now));
-            return comparePlans(from, to);
-          }),
-        ),
+        TE.chainW(() => {
+          const now = deps.clock.now();
+          const at = (planId: string) => ({ planId, ...(q.knownAt !== undefined ? { knownAt: q.knownAt } : {}) });
+          return pipe(
+            takeSnapshot(deps.readModel.reader, at(q.from), now),
+            TE.bindTo('from'),
+            TE.bindW('to', () => takeSnapshot(deps.readModel.reader, at(q.to), now)),
+            TE.map(({ from, to }) => comparePlans(viewByTask(from), viewByTask(to))),
+          );
+        }),
       ),
     project,
     applyPolicies: (events) => {
@@ -444,9 +479,17 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     },
     // No completion check: a rebuild runs as a role that writes the read model only (docs/postgres.md).
     rebuild: (onProgress) => {
-      // A rebuild rewrites every row through this ledger's own connection, which moves no mark.
-      nothingOwedAt = null;
-      return TE.tryCatch(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)), projectionFailed);
+      // A rebuild rewrites every row through this ledger's own connection, which moves no mark:
+      // forget the idle state when it starts and again when it ends.
+      const forget = <A>(a: A): A => {
+        nothingOwedAt = null;
+        return a;
+      };
+      return pipe(
+        TE.rightIO(() => forget(undefined)),
+        TE.chainW(() => rebuildReadModel(deps.store, deps.readModel, catchUpOptions(onProgress))),
+        TE.map(forget),
+      );
     },
     verify: (onProgress) =>
       TE.tryCatch(() => verifyChain(deps.store, { ...(onProgress ? { onProgress } : {}), readModel: deps.readModel.reader }), projectionFailed),

@@ -4,7 +4,7 @@ import { LEDGER_INDEX, type ProjectionModel, type ReadModelWriter } from './read
 import type { ReadModelReader } from './read-model/rows';
 import { nextVersionName, type ActiveVersion } from './read-model/versions';
 import type { ReaderThreads } from './reader-threads';
-import { catchUpReadModel } from './runner';
+import { runCatchUp } from './runner';
 
 /** The ledger index's read model, the default a rebuild beside opens. */
 export interface Model {
@@ -48,7 +48,7 @@ export const rebuildBeside = async <M extends ProjectionModel = Model>(o: Beside
   const next = await o.open(to);
   try {
     await next.writer.reset(projection);
-    const first = await catchUpReadModel(o.store, next, {
+    const first = await runCatchUp(o.store, next, {
       projection,
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       ...(o.readers ? { readers: o.readers } : {}),
@@ -57,7 +57,7 @@ export const rebuildBeside = async <M extends ProjectionModel = Model>(o: Beside
     await o.beforeSwitch?.();
     // Catch up until a round finds nothing new, so the switch happens with no lag to speak of.
     for (;;) {
-      const r = await catchUpReadModel(o.store, next, { projection });
+      const r = await runCatchUp(o.store, next, { projection });
       checkpoint = r.checkpoint;
       const head = await o.store.headPosition()();
       if (isLeft(head)) throw new Error(head.left.message);

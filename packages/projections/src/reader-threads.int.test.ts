@@ -14,7 +14,8 @@ import { endKeptReaderThreads, keptReaderThreads, READER_THREAD_CLOSE_WAIT_MS, s
 import type { IndexRow } from './read-model/index-rows';
 import { createSqliteReadModel, type SqliteReadModel } from './read-model/sqlite';
 import { READ_MODEL_TABLES } from './read-model/sqlite-schema';
-import { catchUpReadModel, rebuildReadModel, type CatchUpOptions, type CatchUpResult } from './runner';
+// The throwing steps the package runs inside: these tests drive the runner itself.
+import { runCatchUp as catchUpReadModel, runRebuild as rebuildReadModel, type CatchUpOptions, type CatchUpResult } from './runner';
 import { runWorker, type WorkerOptions } from './worker';
 import { stopAfter } from './testing/stop-after';
 
@@ -501,7 +502,7 @@ describe('catching up with reader threads', () => {
 
     it('does not keep a process alive', () => {
       const script = `
-        const { readPagesInThreads } = require(${JSON.stringify(compiledBeside(__dirname, 'index.js'))});
+        const { readPagesInThreads } = require(${JSON.stringify(compiledBeside(__dirname, 'internal.js'))});
         const { createSqliteEventStore, sqliteStoreOpener } = require('@minsheng/store-sqlite');
         const { ledgerRegistry } = require('@minsheng/core');
         (async () => {
@@ -510,7 +511,7 @@ describe('catching up with reader threads', () => {
           let n = 0;
           for await (const page of readPagesInThreads(slow, { opener: sqliteStoreOpener(${JSON.stringify(file)}), threads: 1, idleMs: 600000 }, { after: 0, upTo: 1000 }, 100)) n += page.count;
           await store.close();
-          console.log('read', n, 'kept', require(${JSON.stringify(compiledBeside(__dirname, 'index.js'))}).keptReaderThreads());
+          console.log('read', n, 'kept', require(${JSON.stringify(compiledBeside(__dirname, 'internal.js'))}).keptReaderThreads());
         })();`;
       // Killed after 50 s (status null) if it waited for the kept thread's ten minutes.
       const r = spawnSync(process.execPath, ['-e', script], { cwd: __dirname, encoding: 'utf8', timeout: 50_000 });

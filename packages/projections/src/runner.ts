@@ -1,5 +1,7 @@
 import type { EventStore } from '@minsheng/event-store';
 import { isLeft, isRight } from 'fp-ts/Either';
+import { tryCatch, type TaskEither } from 'fp-ts/TaskEither';
+import { toProjectionFailure, type ProjectionFailure } from './failure';
 import { LEDGER_INDEX, type ApplyOutcome, type ProjectionModel } from './read-model/projection';
 import { READER_THREAD_IDLE_MS, startReaderThreads } from './reader-thread-pool';
 import { checkReadModel, ProjectionError } from './read-model-check';
@@ -143,13 +145,14 @@ const applyHere = async (run: Run): Promise<void> => {
 };
 
 /**
- * Brings a read model up to the head of the log: reads a batch after the checkpoint,
+ * Brings a read model up to the head of the log (throwing: the package's own steps; users call
+ * catchUpReadModel): reads a batch after the checkpoint,
  * and commits its rows with the moved checkpoint in one transaction. If another worker
  * moved the checkpoint first, the batch is dropped and reading resumes from the new
  * checkpoint, so no event is applied twice or skipped. A large catch-up reads in threads
  * (with `readers`) and is written as the read model writes a bulk load (withBulkLoad).
  */
-export const catchUpReadModel = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
+export const runCatchUp = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
   const projection = options.projection ?? model.projection ?? LEDGER_INDEX;
   // A bad thread count is refused whether or not this catch-up would have started threads.
   if (options.readers) readerThreadCount(options.readers);
@@ -193,7 +196,7 @@ export const catchUpReadModel = async (store: EventStore, model: Model, options:
  * Drops the read model's rows and replays the whole log into it. A log large enough to read in
  * threads has them start (see startReaderThreads) while the old rows are deleted.
  */
-export const rebuildReadModel = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
+export const runRebuild = async (store: EventStore, model: Model, options: CatchUpOptions = {}): Promise<CatchUpResult> => {
   if (options.readers) {
     // A bad thread count is refused before the read model is touched.
     const threads = readerThreadCount(options.readers);
@@ -204,5 +207,16 @@ export const rebuildReadModel = async (store: EventStore, model: Model, options:
       startReaderThreads(options.readers.opener, threads, idleMs);
   }
   await model.writer.reset(options.projection ?? model.projection ?? LEDGER_INDEX);
-  return catchUpReadModel(store, model, options);
+  return runCatchUp(store, model, options);
 };
+
+/**
+ * Brings a read model up to the head of the log (see runCatchUp): a failure is a Left, never a
+ * throw. A bad option (a thread count out of range) is a ProjectionFailed naming it.
+ */
+export const catchUpReadModel = (store: EventStore, model: Model, options: CatchUpOptions = {}): TaskEither<ProjectionFailure, CatchUpResult> =>
+  tryCatch(() => runCatchUp(store, model, options), toProjectionFailure);
+
+/** Drops the read model's rows and replays the whole log into it (see runRebuild); a failure is a Left. */
+export const rebuildReadModel = (store: EventStore, model: Model, options: CatchUpOptions = {}): TaskEither<ProjectionFailure, CatchUpResult> =>
+  tryCatch(() => runRebuild(store, model, options), toProjectionFailure);

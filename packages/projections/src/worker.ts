@@ -4,7 +4,7 @@ import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ProjectionModel } from './read-model/projection';
 import { readerThreadCount, ReaderThreadError, type ReaderThreads } from './reader-threads';
 import { checkReadModel, ProjectionError } from './read-model-check';
-import { CATCH_UP_BATCH, catchUpReadModel, LARGE_CATCH_UP, type CatchUpResult } from './runner';
+import { CATCH_UP_BATCH, runCatchUp, LARGE_CATCH_UP, type CatchUpResult } from './runner';
 
 export interface WorkerOptions {
   readonly store: EventStore;
@@ -174,7 +174,7 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
         if (head - checkpoint >= largeFrom) {
           let caughtUp: CatchUpResult;
           try {
-            caughtUp = await catchUpReadModel(o.store, o.model, {
+            caughtUp = await runCatchUp(o.store, o.model, {
               projection,
               batchSize: o.batchSize ?? CATCH_UP_BATCH,
               readers,

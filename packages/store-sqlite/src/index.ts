@@ -1,4 +1,4 @@
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './store';
 export { type Synchronous } from './connection';
 export { LATEST_SCHEMA_VERSION, SqliteSchemaError, schemaVersion as sqliteSchemaVersion } from './schema';
-export { sqliteStoreOpener, openEventStore as openSqliteEventStore, type SqliteOpenerArgs } from './opener';
+export { sqliteStoreOpener } from './opener';

@@ -11,6 +11,7 @@ import { renderTable } from '../output/table';
 import { wholeNumber } from '../parse';
 import { checkWriteClock, ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from './shared';
 import { t } from '../language';
+import { workProjection } from './projection-worker';
 
 export interface ProjectionStatus {
   readonly projection: string;
@@ -114,6 +115,7 @@ interface WorkerOpts {
   progressMs: number;
   threads?: string;
   status?: boolean;
+  projection?: string;
 }
 
 /**
@@ -379,6 +381,7 @@ export const registerWorker = (program: Command): void => {
     .option('--batch-size <n>', t('help.worker.batch-size'), wholeNumber, 2000)
     .option('--progress-ms <n>', t('help.worker.progress-ms'), wholeNumber, 5000)
     .option('--status', t('help.worker.status'))
+    .option('--projection <module>', t('help.worker.projection'))
     .argument('[status]', t('help.worker.status-argument'));
   threadsOption(cmd, t('help.threads.worker', { count: LARGE_CATCH_UP.toLocaleString('en') }));
   cmd.action(async (what: string | undefined) => {
@@ -395,6 +398,11 @@ export const registerWorker = (program: Command): void => {
     }
     if (o.pollMs * 2 >= o.leaseMs) throw usage(`--lease-ms (${o.leaseMs}) must be more than twice --poll-ms (${o.pollMs})`);
     if (o.owner !== undefined && !o.owner.trim()) throw usage('--owner must not be empty');
+    if (o.projection !== undefined) {
+      if (o.threads !== undefined) throw usage('--threads is for the ledger index: a --projection worker reads on this thread');
+      const { leaseMs, pollMs, batchSize } = o;
+      return workProjection(run, o.projection, { owner: o.owner ?? `${hostname()}:${process.pid}`, leaseMs, pollMs, batchSize });
+    }
     await work(run, o);
   });
 };

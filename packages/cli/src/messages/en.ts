@@ -275,6 +275,7 @@ export const en = {
   'help.worker.batch-size': "events applied per transaction",
   'help.worker.progress-ms': "print progress at most this often while applying",
   'help.worker.status': "print each projection's checkpoint, the head of the log, the lag (head − checkpoint) and the lease owner and expiry, and exit",
+  'help.worker.projection': "run this module's projection (defineProjection, its default or only export) instead of the ledger index, with the same leases",
   'help.worker.status-argument': "`minsheng worker status` is `minsheng worker --status`",
   'help.options.database-url': "a PostgreSQL ledger, postgres://user:password@host:port/database (event store in schema minsheng, read model in the active read-model schema)",
   'help.options.now': "read the ledger as at this time, with its UTC offset, e.g. 2024-11-01T09:00:00+08:00 (a replay); commands that write take it on a simulated ledger only, forward only",

@@ -274,6 +274,7 @@ export const zhCN = {
   'help.worker.batch-size': "每个事务应用的事件数",
   'help.worker.progress-ms': "应用期间打印进度的最短间隔",
   'help.worker.status': "打印每个投影的检查点、日志最新位置、滞后（最新位置 − 检查点）及租约持有者和到期时间，然后退出",
+  'help.worker.projection': "运行此模块导出的投影（defineProjection，默认导出或唯一导出）而非账本索引，租约机制相同",
   'help.worker.status-argument': "`minsheng worker status` 即 `minsheng worker --status`",
   'help.options.database-url': "PostgreSQL 账本，postgres://user:password@host:port/database（事件存储在 minsheng 模式，读模型在当前读模型模式）",
   'help.options.now': "按此时间读取账本，带 UTC 偏移，例如 2024-11-01T09:00:00+08:00（重放）；写入命令仅在模拟账本上接受，且只能向前",

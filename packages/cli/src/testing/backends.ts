@@ -1,4 +1,4 @@
-import { PG_ROW_TABLES } from '@minsheng/projections';
+import { PG_ROW_TABLES } from '@minsheng/projections/internal';
 import Database from 'better-sqlite3';
 import { Pool } from 'pg';
 import type { WriterTarget } from './writer';

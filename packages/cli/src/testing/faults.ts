@@ -184,7 +184,7 @@ export const checkAfterKill = async (l: FaultLedger): Promise<{ events: number; 
     const live = await open.versions.active('ledger-index');
     const scratch = open.kind === 'sqlite' ? 'fault_' : 'fault_rebuilt';
     const fresh = await open.openReadModel(scratch);
-    await rebuildReadModel(open.store, fresh);
+    expect((await rebuildReadModel(open.store, fresh)())._tag).toBe('Right');
     await fresh.close();
     expect(await l.backend.rows(scratch)).toEqual(await l.backend.rows(live));
     const completions = Object.values(await l.backend.completions()).reduce((n, c) => n + c, 0);

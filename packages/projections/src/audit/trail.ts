@@ -1,4 +1,6 @@
 import { canonicalJson, cityOf, figureValue, type Figure, type Source, type TargetSetData } from '@minsheng/core';
+import { tryCatch, type Either } from 'fp-ts/Either';
+import { toQueryFailure, type QueryFailure } from '../failure';
 import type { FigureVersion, Retraction } from '../read-model/rows';
 import { metricFigure } from '../views/metric-figure';
 import { figureText, percentText, targetText, valueText } from '../views/format';
@@ -166,9 +168,20 @@ const rowFaults = (shown: FigureVersion, event: FigureVersion): string[] => {
 
 /**
  * The figure as the read model shows it, its lineage, and the events behind it with the figure
- * replayed from them (`evidence`, read from the store). Every difference is a fault.
+ * replayed from them (`evidence`, read from the store). Every difference is a fault. A metric
+ * or place the plan does not have is a Left (UnknownMetric), never a throw.
  */
 export const auditTrail = (
+  s: Snapshot,
+  evidence: AuditEvidence,
+  task: number,
+  metricId: string,
+  place?: string,
+  options: AuditOptions = {},
+): Either<QueryFailure, AuditTrail> => tryCatch(() => buildAuditTrail(s, evidence, task, metricId, place, options), toQueryFailure);
+
+/** auditTrail's work, throwing UnknownFigureError for a metric or place the plan does not have. */
+const buildAuditTrail = (
   s: Snapshot,
   evidence: AuditEvidence,
   task: number,

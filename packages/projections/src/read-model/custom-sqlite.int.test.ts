@@ -1,12 +1,12 @@
 import { ledgerRegistry } from '@minsheng/core';
 import { ANY, createInMemoryEventStore, type EventStore } from '@minsheng/event-store';
-import { isLeft } from 'fp-ts/Either';
+import { isLeft, isRight, left, right } from 'fp-ts/Either';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineProjection, ProjectionDefinitionError, type ProjectionDefinition } from '../definition';
 import { ReadModelMismatch } from '../read-model-check';
-import { catchUpReadModel } from '../runner';
+import { catchUpReadModel, runCatchUp } from '../runner';
 import { runWorker } from '../worker';
 import { stopAfter } from '../testing/stop-after';
 import { sampleReport } from '../testing/sample-report';
@@ -60,9 +60,11 @@ describe('createSqliteProjection', () => {
   it('commits nothing of a batch whose handler throws, and names its positions', async () => {
     const store = await storeWith(6);
     const model = createSqliteProjection(places(1, '4'), { file: join(dir, 'p.db') });
-    const failed = catchUpReadModel(store, model, { batchSize: 3 });
-    await expect(failed).rejects.toThrow(ReadModelError);
-    await expect(failed).rejects.toThrow('places: applying positions 4..6 failed: refused figure 4');
+    // A failure is a Left, not a throw.
+    expect(await catchUpReadModel(store, model, { batchSize: 3 })()).toEqual(
+      left({ _tag: 'ProjectionFailed', message: 'places: applying positions 4..6 failed: refused figure 4' }),
+    );
+    await expect(runCatchUp(store, model, { batchSize: 3 })).rejects.toThrow(ReadModelError);
     expect(await model.reader.checkpoint()).toBe(3);
     expect(model.db.prepare(`SELECT place, n FROM ${model.table('places')} ORDER BY place`).all()).toEqual([
       { place: 'x0', n: 2 },
@@ -75,11 +77,11 @@ describe('createSqliteProjection', () => {
     const file = join(dir, 'p.db');
     const store = await storeWith(4);
     const v1 = createSqliteProjection(places(1), { file });
-    await catchUpReadModel(store, v1);
+    await catchUpReadModel(store, v1)();
     v1.close();
     const v2 = createSqliteProjection(places(2), { file });
     expect(await v2.reader.checkpoint()).toBe(0);
-    expect(await catchUpReadModel(store, v2)).toMatchObject({ applied: 4, checkpoint: 4 });
+    expect(await catchUpReadModel(store, v2)()).toMatchObject(right({ applied: 4, checkpoint: 4 }));
     v2.close();
     expect(() => createSqliteProjection(places(1), { file })).toThrow(
       new ReadModelVersionError("projection places (places_) was built by its version 2, newer than this definition's 1; upgrade the code that defines it"),
@@ -89,9 +91,11 @@ describe('createSqliteProjection', () => {
   it('refuses to go on from a checkpoint whose event the log no longer holds there', async () => {
     const file = join(dir, 'p.db');
     const model = createSqliteProjection(places(), { file });
-    await catchUpReadModel(await storeWith(4), model);
+    expect(isRight(await catchUpReadModel(await storeWith(4), model)())).toBe(true);
     // Another log of the same length: the event at the checkpoint is not the one applied.
-    await expect(catchUpReadModel(await storeWith(4), model)).rejects.toThrow(ReadModelMismatch);
+    const r = await catchUpReadModel(await storeWith(4), model)();
+    expect(r).toEqual(left(expect.objectContaining({ _tag: 'ReadModelMismatch', checkpoint: 4, head: 4 })));
+    await expect(runCatchUp(await storeWith(4), model)).rejects.toThrow(ReadModelMismatch);
     model.close();
   });
 

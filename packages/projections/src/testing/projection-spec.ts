@@ -3,7 +3,7 @@ import { ANY, createInMemoryEventStore, type EventStore } from '@minsheng/event-
 import { deepStrictEqual } from 'node:assert';
 import type { ProjectionDefinition } from '../definition';
 import { createSqliteProjection, type SqliteProjection } from '../read-model/custom-sqlite';
-import { catchUpReadModel, rebuildReadModel } from '../runner';
+import { runCatchUp, runRebuild } from '../runner';
 
 /** An event as a spec gives it: a ledger event, the stream it is appended to, and what of its metadata matters. */
 export type SpecEvent = LedgerEvent & { readonly stream: string; readonly metadata?: Partial<Metadata> };
@@ -60,14 +60,14 @@ export const projectionSpec = <T extends LedgerEventType>(def: ProjectionDefinit
         try {
           for (const events of steps) {
             await append(store, events);
-            await catchUpReadModel(store, model);
+            await runCatchUp(store, model);
           }
           const sql = query.replace(/\{([a-z][a-z0-9_]*)\}/g, (_, name: string) => model.table(name));
           // Copied into plain arrays and objects of this realm: under jest the driver's are another's, and
           // deepStrictEqual compares prototypes.
           const read = () => Array.from(model.db.prepare(sql).all(), (r) => ({ ...(r as object) }));
           deepStrictEqual(read(), rows, `${def.name}: ${query}`);
-          await rebuildReadModel(store, model);
+          await runRebuild(store, model);
           deepStrictEqual(read(), rows, `${def.name}, rebuilt from position 0: ${query}`);
         } finally {
           model.close();

@@ -1,14 +1,22 @@
 import { dateIn, type PlanFrame, type TargetSetData } from '@minsheng/core';
+import { tryCatch, type TaskEither } from 'fp-ts/TaskEither';
+import { toQueryFailure, type QueryFailure } from '../failure';
 import type { ReadModelReader } from '../read-model/rows';
 import { metricFigure, type MetricFigure } from './metric-figure';
 import type { ViewMoment } from './rows';
 
 export interface Moment {
   readonly planId?: string;
-  /** Effective date (YYYY-MM-DD). Default: the date of `knownAt` in the plan's time zone. */
+  /**
+   * Effective date (YYYY-MM-DD). Default: the date of `knownAt` in the plan's time zone. A
+   * calendar day in the plan's time zone, not an instant: so a string, never a Date.
+   */
   readonly asOf?: string;
-  /** What the ledger had recorded by then. Default: now. */
-  readonly knownAt?: Date;
+  /**
+   * What the ledger had recorded by then: a Date, or an ISO 8601 time with its UTC offset
+   * (2024-10-01T09:00:00+08:00). Default: now.
+   */
+  readonly knownAt?: Date | string;
 }
 
 /** Everything a view needs at one moment, read once. */
@@ -35,6 +43,17 @@ export class InvalidMomentError extends Error {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A time with a UTC offset: without one, JavaScript reads a date as UTC and a time as local. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** knownAt as a Date, whichever way it was given. */
+const instant = (knownAt: Date | string): Date => {
+  if (typeof knownAt === 'string' && !INSTANT.test(knownAt))
+    throw new InvalidMomentError('knownAt', `"${knownAt}" is not a time with its UTC offset, e.g. 2024-10-01T09:00:00+08:00`);
+  const at = typeof knownAt === 'string' ? new Date(knownAt) : knownAt;
+  if (Number.isNaN(at.getTime())) throw new InvalidMomentError('knownAt', `${typeof knownAt === 'string' ? `"${knownAt}"` : 'the date'} is not a valid time`);
+  return at;
+};
 
 export const resolvePlanId = async (reader: ReadModelReader, planId?: string): Promise<string> => {
   const ids = await reader.planIds();
@@ -53,10 +72,10 @@ export interface SnapshotScope {
   readonly metrics?: readonly string[];
 }
 
-export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): Promise<Snapshot> => {
+/** Everything a view needs at one moment (throwing NoPlanError, InvalidMomentError: the package's own step; users call takeSnapshot). */
+export const readSnapshot = async (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): Promise<Snapshot> => {
   const planId = await resolvePlanId(reader, at.planId);
-  const knownAt = at.knownAt ?? now;
-  if (Number.isNaN(knownAt.getTime())) throw new InvalidMomentError('knownAt', 'is not a valid time');
+  const knownAt = instant(at.knownAt ?? now);
   const frameRec = await reader.frame(planId, knownAt.getTime());
   if (!frameRec) throw new InvalidMomentError('knownAt', `${knownAt.toISOString()} is before plan ${planId} was recorded`);
   const frame = frameRec.data;
@@ -87,3 +106,10 @@ export const takeSnapshot = async (reader: ReadModelReader, at: Moment, now: Dat
     if (m.data.due < asOf) missed.set(m.data.metric, [...(missed.get(m.data.metric) ?? []), m.data.deadline]);
   return { moment: { planId, asOf, knownAt: knownAt.toISOString() }, frame, metrics, completed, missed };
 };
+
+/**
+ * Everything a view needs at one moment: a failure is a Left, never a throw (UnknownPlan,
+ * InvalidInput naming asOf or knownAt, or the read model's failure).
+ */
+export const takeSnapshot = (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): TaskEither<QueryFailure, Snapshot> =>
+  tryCatch(() => readSnapshot(reader, at, now, scope), toQueryFailure);

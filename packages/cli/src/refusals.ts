@@ -37,6 +37,21 @@ const REASONS: readonly Shape[] = shapes([
   [/^a milestone target needs a stage \((?<stages>.*)\)$/, 'refusal.reason.stage'],
 ]);
 
+/** Why an event breaks the log's hash chain (event-store/src/checked-log.ts): a BrokenChain's reason. */
+const CHAIN_REASONS: readonly Shape[] = shapes([
+  [/^the event before it, at position (?<position>\d+), is missing$/, 'refusal.chain.missingBefore'],
+  [/^position (?<position>\d+) does not follow (?<before>\d+)$/, 'refusal.chain.notFollowing'],
+  [/^hash version (?<version>.+) is not one this build knows \(1 or 2\)$/, 'refusal.chain.unknownVersion'],
+  [/^hash version (?<version>\d+) after version (?<before>\d+): versions never go down along positions$/, 'refusal.chain.versionDown'],
+  [/^prev_hash does not match the hash of the event before it$/, 'refusal.chain.prevHash'],
+  [/^stored_at "(?<storedAt>.*)" is before the previous event's "(?<before>.*)"$/, 'refusal.chain.storedAt'],
+  [/^stored hash does not match the event's content$/, 'refusal.chain.hash'],
+  [/^stored hash does not match the event's content; nothing is appended after it$/, 'refusal.chain.hashHead'],
+]);
+
+/** Why an event breaks the chain, in the reader's language; a reason no shape knows, as the store wrote it. */
+export const chainReason = (reason: string): string => say(CHAIN_REASONS, reason) ?? reason;
+
 /** Commander's own errors (commander/lib/command.js), after its "error: ". */
 const COMMANDER: readonly Shape[] = shapes([
   [/^unknown option '(?<option>.+)'$/, 'commander.unknownOption'],
@@ -60,6 +75,7 @@ const revisionText = (r: Revision): string =>
 export const refusalOf = (f: LedgerFailure): string => {
   if (f._tag === 'TargetRevisionRefused') return t('refusal.targetRevision', { revisions: f.revisions.map(revisionText).join(t('note.separator')) });
   if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput') return fieldRefusal(f.field, f.reason);
+  if (f._tag === 'BrokenChain') return reasonSentence(f.code, { ...f.fields, reason: chainReason(f.reason) });
   if ('code' in f) return reasonSentence(f.code, f.fields);
   return f.message.split('\n')[0]!;
 };

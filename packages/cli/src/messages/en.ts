@@ -459,6 +459,18 @@ export const en = {
   'failure.written.positions': '  written: positions {from}–{to}',
   'failure.written.doNotRepeat': '  the event is in the ledger: do not record it again',
   'failure.written.next': '  next: run `minsheng rebuild` (or let `minsheng worker` catch up), then check with `minsheng status`',
+  // Why an event breaks the log's hash chain (event-store/src/checked-log.ts), said by shape: the reason has no code.
+  'refusal.chain.missingBefore': 'the event before it, at position {position}, is missing',
+  'refusal.chain.notFollowing': 'position {position} does not follow {before}',
+  'refusal.chain.unknownVersion': 'hash version {version} is not one this build knows (1 or 2)',
+  'refusal.chain.versionDown': 'hash version {version} after version {before}: versions never go down along positions',
+  'refusal.chain.prevHash': 'prev_hash does not match the hash of the event before it',
+  'refusal.chain.storedAt': 'stored_at "{storedAt}" is before the previous event\'s "{before}"',
+  'refusal.chain.hash': "stored hash does not match the event's content",
+  'refusal.chain.hashHead': "stored hash does not match the event's content; nothing is appended after it",
+  'integrity.verifyEvent': 'event at position {position} ({eventId}) fails verification: {reason}',
+  'integrity.verifyPosition': 'event at position {position} fails verification: {reason}',
+  'verify.checkpointOk': { one: 'the log extends the checkpoint of {time} ({count} event, signed by {signers}): its first {count} event has the root it signs, and every event matches the Merkle tree recorded as it was appended', other: 'the log extends the checkpoint of {time} ({count} events, signed by {signers}): its first {count} events have the root it signs, and every event matches the Merkle tree recorded as it was appended' },
 } as const;
 
 export type MessageKey = keyof typeof en;

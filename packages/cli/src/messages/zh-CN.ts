@@ -449,4 +449,16 @@ export const zhCN = {
   'failure.written.positions': '  已写入：位置 {from}–{to}',
   'failure.written.doNotRepeat': '  事件已在账本中：请勿重复记录',
   'failure.written.next': '  下一步：运行 `minsheng rebuild`（或由 `minsheng worker` 追上），再用 `minsheng status` 核对',
+  // 事件破坏日志哈希链的原因（event-store/src/checked-log.ts），按句式转述：原因没有原因码。
+  'refusal.chain.missingBefore': '其前一个事件（位置 {position}）缺失',
+  'refusal.chain.notFollowing': '位置 {position} 未紧接 {before}',
+  'refusal.chain.unknownVersion': '哈希版本 {version} 不是本程序所知的版本（1 或 2）',
+  'refusal.chain.versionDown': '哈希版本 {version} 出现在版本 {before} 之后：版本沿位置只升不降',
+  'refusal.chain.prevHash': 'prev_hash 与前一个事件的哈希不符',
+  'refusal.chain.storedAt': 'stored_at "{storedAt}" 早于前一个事件的 "{before}"',
+  'refusal.chain.hash': '存储的哈希与事件内容不符',
+  'refusal.chain.hashHead': '存储的哈希与事件内容不符；其后不再追加任何事件',
+  'integrity.verifyEvent': '位置 {position} 的事件（{eventId}）未通过核验：{reason}',
+  'integrity.verifyPosition': '位置 {position} 的事件未通过核验：{reason}',
+  'verify.checkpointOk': { other: '日志延续了 {time} 的检查点（{count} 个事件，由 {signers} 签署）：其前 {count} 个事件的根与检查点签署的一致，且每个事件都与追加时记录的默克尔树相符' },
 } as const satisfies Catalogue;

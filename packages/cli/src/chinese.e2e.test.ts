@@ -92,24 +92,23 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
 
   // The CLI's own refusals (issue 18): a sample across the commands that build them, each one line, exit 2, nothing written.
   it.each([
-    [['export', '--format', 'xlsx'], '--format xlsx 输出二进制工作簿：请给出 --out <file>（未写入任何内容）'],
-    [['export', '--events', '--from', '5', '--to', '2'], '--from 5 在 --to 2 之后'],
-    [['export', '--events', '--from', 'x'], '--from 必须是位置（从 1 起的整数），而不是 "x"'],
-    [['export', '--from', '2'], '--from 和 --to 须与 --events 同用'],
-    [['export', '--key', 'k'], '--key 签署的回执保存在导出文件旁：请给出 --out <file>（未写入任何内容）'],
-    [['status', '--threads', '99'], '--threads 必须是 0 到 64 之间的整数，而不是 "99"'],
-    [['rebuild', '--drop-old'], '--drop-old 须与 --beside 同用：原地重建没有旧版本'],
-    [['worker', 'stat'], '未知的 worker 操作 "stat"；是否想用 `minsheng worker status`？'],
-    [['worker', '--lease-ms', '100', '--poll-ms', '100'], '--lease-ms（100）必须大于 --poll-ms（100）的两倍'],
-    [['prove'], '请给出事件编号（包含证明）或 --from CHECKPOINT（一致性证明），二者只能给出其一'],
-    [['prove', '01J92WWJ80C33YMQ4WV37YHANF'], '日志中没有事件 01J92WWJ80C33YMQ4WV37YHANF'],
-    [['checkpoint', '--origin', ''], '--key：请给出 `minsheng keys new` 生成的签名密钥文件（或设置 $MINSHENG_KEY）'],
+    [['export', '--format', 'xlsx', ...at], '--format xlsx 输出二进制工作簿：请给出 --out <file>（未写入任何内容）'],
+    [['export', '--events', '--from', '5', '--to', '2', ...at], '--from 5 在 --to 2 之后'],
+    [['export', '--events', '--from', 'x', ...at], '--from 必须是位置（从 1 起的整数），而不是 "x"'],
+    [['export', '--from', '2', ...at], '--from 和 --to 须与 --events 同用'],
+    [['export', '--key', 'k', ...at], '--key 签署的回执保存在导出文件旁：请给出 --out <file>（未写入任何内容）'],
+    [['rebuild', '--drop-old', ...at], '--drop-old 须与 --beside 同用：原地重建没有旧版本'],
+    [['worker', 'stat', ...at], '未知的 worker 操作 "stat"；是否想用 `minsheng worker status`？'],
+    [['worker', '--lease-ms', '100', '--poll-ms', '100', ...at], '--lease-ms（100）必须大于 --poll-ms（100）的两倍'],
+    [['prove', ...at], '请给出事件编号（包含证明）或 --from CHECKPOINT（一致性证明），二者只能给出其一'],
+    [['prove', '01J92WWJ80C33YMQ4WV37YHANF', ...at], '日志中没有事件 01J92WWJ80C33YMQ4WV37YHANF'],
+    [['checkpoint', '--origin', '', ...at], '--key：请给出 `minsheng keys new` 生成的签名密钥文件（或设置 $MINSHENG_KEY）'],
     [['roles', '--print-sql', '--schema', 'Bad'], '--schema："Bad" 不是小写 SQL 标识符（字母、数字、_；至多 63 个字符）'],
     [['roles', '--print-sql', '--read-model', 'minsheng'], '--read-model："minsheng" 是事件库的模式；读模型须有自己的模式'],
     [['plan', 'check', 'no-such-plan.json'], '无法读取计划文件 no-such-plan.json：ENOENT'],
-    [['plan', 'import', SEED, '--reason', 'a\x01b'], '--reason："a\\u0001b" 第 2 个字符是控制字符 U+0001；文字须可打印且在一行内'],
+    [['plan', 'import', SEED, '--reason', 'a\x01b', ...at], '--reason："a\\u0001b" 第 2 个字符是控制字符 U+0001；文字须可打印且在一行内'],
   ])('says the CLI\'s own refusal %j in Chinese', (args, line) => {
-    const r = cli([...args, ...at], { MINSHENG_LANG: 'zh-CN', MINSHENG_KEY: '' });
+    const r = cli(args, { MINSHENG_LANG: 'zh-CN', MINSHENG_KEY: '' });
     expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `minsheng: ${line}\n`]);
   });
 

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, SEED, tempDir } from './testing/run-cli';
 
@@ -87,6 +88,40 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     expect(cli(['report', ...at], zh).stderr).toBe('minsheng: 缺少必需的选项 --task <n>\n');
     expect(cli(['plan', 'import'], zh).stderr).toBe('minsheng: 缺少必需的参数 file\n');
     expect(cli(['status', 'extra'], zh).stderr).toBe('minsheng: 参数过多（命令 status）：应有 0 个，实际 1 个。\n');
+  });
+
+  // The CLI's own refusals (issue 18): a sample across the commands that build them, each one line, exit 2, nothing written.
+  it.each([
+    [['export', '--format', 'xlsx', ...at], '--format xlsx 输出二进制工作簿：请给出 --out <file>（未写入任何内容）'],
+    [['export', '--events', '--from', '5', '--to', '2', ...at], '--from 5 在 --to 2 之后'],
+    [['export', '--events', '--from', 'x', ...at], '--from 必须是位置（从 1 起的整数），而不是 "x"'],
+    [['export', '--from', '2', ...at], '--from 和 --to 须与 --events 同用'],
+    [['export', '--key', 'k', ...at], '--key 签署的回执保存在导出文件旁：请给出 --out <file>（未写入任何内容）'],
+    [['rebuild', '--drop-old', ...at], '--drop-old 须与 --beside 同用：原地重建没有旧版本'],
+    [['worker', 'stat', ...at], '未知的 worker 操作 "stat"；是否想用 `minsheng worker status`？'],
+    [['worker', '--lease-ms', '100', '--poll-ms', '100', ...at], '--lease-ms（100）必须大于 --poll-ms（100）的两倍'],
+    [['prove', ...at], '请给出事件编号（包含证明）或 --from CHECKPOINT（一致性证明），二者只能给出其一'],
+    [['prove', '01J92WWJ80C33YMQ4WV37YHANF', ...at], '日志中没有事件 01J92WWJ80C33YMQ4WV37YHANF'],
+    [['checkpoint', '--origin', '', ...at], '--key：请给出 `minsheng keys new` 生成的签名密钥文件（或设置 $MINSHENG_KEY）'],
+    [['roles', '--print-sql', '--schema', 'Bad'], '--schema："Bad" 不是小写 SQL 标识符（字母、数字、_；至多 63 个字符）'],
+    [['roles', '--print-sql', '--read-model', 'minsheng'], '--read-model："minsheng" 是事件库的模式；读模型须有自己的模式'],
+    [['plan', 'check', 'no-such-plan.json'], '无法读取计划文件 no-such-plan.json：ENOENT'],
+    [['plan', 'import', SEED, '--reason', 'a\x01b', ...at], '--reason："a\\u0001b" 第 2 个字符是控制字符 U+0001；文字须可打印且在一行内'],
+  ])('says the CLI\'s own refusal %j in Chinese', (args, line) => {
+    const r = cli(args, { MINSHENG_LANG: 'zh-CN', MINSHENG_KEY: '' });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `minsheng: ${line}\n`]);
+  });
+
+  it('says the ledger\'s coded refusals in Chinese: a target revision under reports, an event of no plan', () => {
+    const revised = join(tmp.dir, 'revised.json');
+    const plan = JSON.parse(readFileSync(SEED, 'utf8'));
+    const metric = plan.tasks[2].metrics.find((m: { id: string }) => m.id === 't03-child-friendly-communities');
+    Object.assign(metric, { target: { kind: 'share', value: '20', unit: '%', numerator: '儿童友好社区', denominator: '社区' }, written: '20%' });
+    writeFileSync(revised, JSON.stringify(plan));
+    const r = run(['plan', 'import', revised, '--document', '哈政办发〔2024〕9号', '--reason', '改为占比']);
+    expect([r.code, r.stderr]).toEqual([2, 'minsheng: 该计划修改了已有上报所依据的目标：t03-child-friendly-communities 的目标类型由 atLeast 改为 share（按 atLeast 已记录 1 条上报）；请为新目标另设指标编号，或先撤回这些上报；未导入任何内容\n']);
+    const retract = run(['retract', '01J92WWJ80C33YMQ4WV37YHANF', '--reason', '错报', '--by', '市妇联']);
+    expect([retract.code, retract.stderr]).toEqual([2, 'minsheng: 事件 01J92WWJ80C33YMQ4WV37YHANF 不是账本中的进度上报或更正\n']);
   });
 
   it('prints --help in Chinese with --lang zh-CN, and in English without it', () => {

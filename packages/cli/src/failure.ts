@@ -1,7 +1,9 @@
 import { projectionFailed, type LedgerFailure } from '@minsheng/ledger';
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
-import { fieldRefusal, refusalSentence } from './refusals';
+import { fieldRefusal, refusalOf } from './refusals';
+import { t } from './language';
+import type { MessageKey, Values } from './messages';
 
 /**
  * Exit status: 2 for bad usage or input the ledger refused; 3 when the ledger fails an integrity
@@ -33,6 +35,11 @@ export class CliFailure extends Error {
 export const usage = (message: string, details: readonly string[] = []): CliFailure => new CliFailure(message, 2, details);
 export const failed = (message: string): CliFailure => new CliFailure(message, 1);
 export const integrity = (message: string): CliFailure => new CliFailure(message, 3);
+
+/* The CLI's own refusals and failures, said from the catalogue in the reader's language. */
+export const refusal = (key: MessageKey, values?: Values, details: readonly string[] = []): CliFailure => usage(t(key, values), details);
+export const failure = (key: MessageKey, values?: Values): CliFailure => failed(t(key, values));
+export const integrityFailure = (key: MessageKey, values?: Values): CliFailure => integrity(t(key, values));
 
 /** Failures of the ledger's integrity checks: exit 3. */
 const INTEGRITY: ReadonlySet<string> = new Set(['BrokenChain', 'ReadModelMismatch', 'SigningRecordDamaged']);
@@ -67,26 +74,26 @@ const optionOf = (field: string): string =>
 
 export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
   if (f._tag === 'WrittenButNotProjected') {
-    const where = f.written.map((e) => `${e.eventId} at position ${e.position}`);
+    const [first, last] = [f.written[0]!, f.written[f.written.length - 1]!];
+    const cause = refusalOf(f.cause);
     return new CliFailure(
-      `${f.written.length === 1 ? `recorded event ${where[0]}` : `recorded ${f.written.length} events`}, but the read model was not updated: ${f.cause.message.split('\n')[0]}`,
+      f.written.length === 1
+        ? t('failure.writtenOne', { eventId: first.eventId, position: first.position, cause })
+        : t('failure.writtenMany', { count: f.written.length, cause }),
       WRITTEN_NOT_PROJECTED,
       [
-        ...(f.written.length > 1 ? [`  written: positions ${f.written[0]!.position}–${f.written[f.written.length - 1]!.position}`] : []),
-        '  the event is in the ledger: do not record it again',
-        '  next: run `minsheng rebuild` (or let `minsheng worker` catch up), then check with `minsheng status`',
+        ...(f.written.length > 1 ? [t('failure.written.positions', { from: first.position, to: last.position })] : []),
+        t('failure.written.doNotRepeat'),
+        t('failure.written.next'),
       ],
     );
   }
   // The figure checks are shared with plan files, where a decimal must be "written as a string"; on a command line it is.
   if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput')
     return usage(fieldRefusal(optionOf(f.field), f.reason.replace(' written as a string', '')));
-  const first = f.message.split('\n')[0]!;
-  // The ledger lists its plans; on the command line one is named with --plan.
-  const message = refusalSentence(f._tag, f._tag === 'UnknownPlan' && /several plans/.test(first) ? `${first.replace(/; name one$/, '')}: name one with --plan <id>` : first);
-  if (f._tag === 'BrokenChain') return integrity(`${message}; nothing is read past it (run \`minsheng verify\`)`);
-  if (f._tag === 'ProjectionFailed' && READ_MODEL_DAMAGED.test(message))
-    return failed(`the read model is damaged (${message}); rebuild it from the events with \`minsheng rebuild\` (nothing in the log is lost)`);
+  const message = refusalOf(f);
+  if (f._tag === 'BrokenChain') return integrity(t('integrity.nothingReadPast', { sentence: message }));
+  if (f._tag === 'ProjectionFailed' && READ_MODEL_DAMAGED.test(message)) return failure('failure.readModelDamaged', { reason: message });
   return new CliFailure(message, REFUSALS.has(f._tag) ? 2 : INTEGRITY.has(f._tag) ? 3 : 1);
 };
 

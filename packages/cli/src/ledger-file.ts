@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { usage } from './failure';
+import { refusal } from './failure';
+import { t } from './language';
+import type { MessageKey, Values } from './messages';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
@@ -62,8 +64,7 @@ const tablesOf = (file: string): string[] => {
   }
 };
 
-const notALedger = (file: string, what: string) =>
-  usage(`${file} is ${what}, not a Minsheng ledger; nothing was changed (give --db another file, or a path where none exists to create one)`);
+const notALedger = (file: string, what: MessageKey, values?: Values) => refusal('usage.notALedger', { file, what: t(what, values) });
 
 /**
  * Refuses an existing file that is not a Minsheng ledger (an empty file, a text file, another
@@ -76,21 +77,20 @@ export const checkLedgerFile = (file: string): void => {
     bytes = head(file, SQLITE_HEADER.length);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw notALedger(file, 'a folder');
+    if (code === 'EISDIR') throw notALedger(file, 'usage.notALedger.folder');
     // Unreadable: the store's own open says why (permissions, a vanished file).
     return;
   }
-  if (bytes.length === 0) throw notALedger(file, 'an empty file (0 bytes)');
-  if (bytes.toString('latin1') !== SQLITE_HEADER) throw notALedger(file, 'not a SQLite database');
+  if (bytes.length === 0) throw notALedger(file, 'usage.notALedger.empty');
+  if (bytes.toString('latin1') !== SQLITE_HEADER) throw notALedger(file, 'usage.notALedger.notSqlite');
   let tables: string[];
   try {
     tables = tablesOf(file);
   } catch (e) {
-    throw notALedger(file, `a damaged or unreadable SQLite file (${(e as Error).message.split('\n')[0]})`);
+    throw notALedger(file, 'usage.notALedger.damaged', { reason: (e as Error).message.split('\n')[0]! });
   }
   if (!tables.includes('events') || !tables.includes('schema_migrations'))
-    throw notALedger(
-      file,
-      tables.length ? `a SQLite database of another program (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''})` : 'an empty SQLite database',
-    );
+    throw tables.length
+      ? notALedger(file, 'usage.notALedger.otherProgram', { tables: `${tables.slice(0, 5).join(t('list.separator'))}${tables.length > 5 ? `${t('list.separator')}…` : ''}` })
+      : notALedger(file, 'usage.notALedger.emptySqlite');
 };

@@ -22,7 +22,7 @@ import Database from 'better-sqlite3';
 import type { Pool } from 'pg';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CliFailure, failed, usage } from './failure';
+import { CliFailure, failed, failure, refusal } from './failure';
 import { checkLedgerFile, isWritable, openReadOnly } from './ledger-file';
 import type { LedgerLocation } from './options';
 
@@ -115,7 +115,7 @@ const openFailure = (where: string, e: unknown): CliFailure => {
   // By name: @minsheng/store-postgres is loaded only when a PostgreSQL ledger is opened.
   if ((e instanceof Error && e.name === 'PostgresSchemaError') || e instanceof SqliteSchemaError || e instanceof ReadModelVersionError)
     return failed(reasonOf(e));
-  return failed(`cannot open the ledger at ${where}: ${reasonOf(e)}`);
+  return failure('failure.cannotOpenLedger', { where, reason: reasonOf(e) });
 };
 
 /** Every table of one SQLite read-model version, from the read model's own DDL. */
@@ -125,14 +125,11 @@ const sqliteTables = (prefix: string): string[] =>
 const openSqlite = async (location: { file: string }, clock: Clock, options: OpenOptions): Promise<Engine> => {
   const file = resolve(location.file);
   const existed = existsSync(file);
-  if (!existed && !options.create) throw usage(`no ledger at ${file}; create one with \`minsheng init\``);
+  if (!existed && !options.create) throw refusal('usage.noLedgerFile', { file });
   if (existed) checkLedgerFile(file);
   const readOnly = existed && !isWritable(file);
   if (readOnly && !options.reads)
-    throw failed(
-      `the ledger at ${file} cannot be written by this process (the file or its folder is read-only), and this command writes to it; ` +
-        'status, audit, plan show, verify and export read a read-only ledger as it is',
-    );
+    throw failure('failure.ledgerReadOnly', { file });
   let store: EventStore | undefined;
   let db: Database.Database | undefined;
   try {
@@ -200,7 +197,7 @@ const openPostgres = async (location: { url: string }, clock: Clock, options: Op
   try {
     const before = await schemaVersion(pool, EVENT_STORE_SCHEMA);
     if (before === 0 && !options.create)
-      throw usage(`no ledger in schema ${EVENT_STORE_SCHEMA} at ${where}; create one with \`minsheng init\` (or \`minsheng migrate\`)`);
+      throw refusal('usage.noLedgerSchema', { schema: EVENT_STORE_SCHEMA, where });
     // Only init and migrate change the schema; other commands refuse a ledger that is not current.
     const store = await createPostgresEventStore({ pool, registry: ledgerRegistry, clock: systemClock, schema: EVENT_STORE_SCHEMA, migrate: options.create === true });
     const versions = postgresActiveVersion(pool, DEFAULT_PG_SCHEMA);
@@ -262,13 +259,8 @@ export const openLedger = async (location: LedgerLocation, clock: Clock | undefi
     const readModelVersion = await engine.versions.active(LEDGER_INDEX);
     const project = options.project ?? true;
     // Refused before anything is written: a command that appends and then cannot project would exit 1 after its event.
-    const refusal = project ? await engine.readModelRefusal(readModelVersion) : null;
-    if (refusal !== null)
-      throw usage(
-        `the role "${refusal}" may not write the read model ${readModelVersion}, which this command brings up to date itself: ` +
-          'run it with --no-project (or $MINSHENG_NO_PROJECT=1) and leave the read model to `minsheng worker`, ' +
-          'or as a role that is also a projector (`minsheng roles --print-sql`); nothing was written',
-      );
+    const deniedRole = project ? await engine.readModelRefusal(readModelVersion) : null;
+    if (deniedRole !== null) throw refusal('usage.roleMayNotProject', { role: deniedRole, version: readModelVersion });
     const readModel = await engine.openReadModel(readModelVersion);
     return {
       ...engine,

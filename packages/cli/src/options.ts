@@ -1,6 +1,6 @@
 import { fixedClock, systemClock, type Clock } from '@minsheng/core';
 import { Option, type Command } from 'commander';
-import { usage } from './failure';
+import { refusal } from './failure';
 import { instantRangeProblem, parseInstant } from './parse';
 import { t } from './language';
 
@@ -55,10 +55,10 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
 export const ledgerLocation = (cmd: Command): LedgerLocation => {
   const o = cmd.opts<{ db?: string; databaseUrl?: string }>();
   const from = (k: string) => cmd.getOptionValueSource(k);
-  if (from('db') === 'cli' && from('databaseUrl') === 'cli') throw usage('give --db or --database-url, not both');
+  if (from('db') === 'cli' && from('databaseUrl') === 'cli') throw refusal('usage.dbAndDatabaseUrl');
   if (o.databaseUrl !== undefined && o.databaseUrl !== '' && (from('databaseUrl') === 'cli' || o.db === undefined || o.db === '')) {
     if (!POSTGRES_URL.test(o.databaseUrl))
-      throw usage(`${from('databaseUrl') === 'cli' ? '--database-url' : '$DATABASE_URL'}: it must be a postgres:// URL, e.g. postgres://minsheng@localhost:5432/ledger`);
+      throw refusal('usage.databaseUrl', { option: from('databaseUrl') === 'cli' ? '--database-url' : '$DATABASE_URL' });
     return { kind: 'postgres', url: o.databaseUrl };
   }
   return { kind: 'sqlite', file: o.db || DEFAULT_DB };
@@ -83,9 +83,8 @@ export const fixedNowOf = (cmd: Command): FixedNow | null => {
   if (text === undefined || text === '') return null;
   const option = cmd.getOptionValueSource('now') === 'env' ? '$MINSHENG_NOW' : '--now';
   const at = parseInstant(text);
-  if (!at) throw usage(`${option}: "${text}" is not a time with its UTC offset, e.g. 2024-11-01T09:00:00+08:00`);
-  const range = instantRangeProblem(at);
-  if (range) throw usage(`${option}: "${text}" ${range}`);
+  if (!at) throw refusal('usage.nowNotInstant', { option, text });
+  if (instantRangeProblem(at)) throw refusal('usage.nowOutOfRange', { option, text });
   return { at, text, option };
 };
 

@@ -1,57 +1,23 @@
+import type { LedgerFailure } from '@minsheng/ledger';
 import { t } from './language';
-import { say, shapes, type Shape } from './sentences';
+import { reasonSentence } from './reasons';
+import { say, sayFields, shapes, type Shape } from './sentences';
 
 /*
- * The ledger's refusals in the reader's language. A typed error carries its tag and the ids it
- * names (task, place, event), but the rest of what it says (the responsible units, the reason a
- * figure was refused) only in its English sentence: each known sentence is said again from the
- * catalogue (sentences.ts). refusals.unit.test.ts checks the shapes on sentences made by the
- * ledger's own functions.
+ * The ledger's refusals in the reader's language. An error with a reason code is said from the
+ * catalogue by its code and fields (reasons.ts). What has no code is said again from its English
+ * sentence by shape (sentences.ts): a refused field's reason (InvalidFigure, InvalidInput: their
+ * reasons come from several checks in core and the ledger) and commander's errors. A store's or
+ * read model's failure other than a broken chain stays as written: it names a system's error.
  */
 
-/** The sentences of each tag, as the ledger writes them (core/src/errors.ts, deciders, ledger/src/context.ts and mode.ts). */
+/**
+ * Until commands/audit.ts says its two refusals by code (refusalOf), the sentences of the two
+ * errors it builds; nothing else reads them.
+ */
 const BY_TAG: Readonly<Record<string, readonly Shape[]>> = {
-  NotResponsible: shapes([[/^(?<unit>.+) is not a responsible unit of task (?<task>\d+) \(responsible: (?<units>.*)\)$/, 'refusal.notResponsible']]),
-  NotReportingUnit: shapes([
-    [/^(?<unit>.+) may not (?<verb>correct|retract) report (?<eventId>\S+): only the unit that reported it \((?<reporter>.+)\) or the lead unit of task (?<task>\d+) \((?<lead>.+)\) may$/, 'refusal.notReportingUnit'],
-    [/^(?<unit>.+) may not (?<verb>correct|retract) report (?<eventId>\S+): only the lead unit of task (?<task>\d+) \((?<lead>.+)\) may$/, 'refusal.notLeadUnit'],
-  ]),
-  UnknownPlan: shapes([
-    [/^the ledger holds several plans \((?<plans>.*)\): name one with --plan <id>$/, 'refusal.severalPlans'],
-    [/^the ledger has no plan yet; import one first$/, 'refusal.noPlan'],
-    [/^plan (?<plan>\S+) is not in the ledger \(plans: (?<plans>.*)\)$/, 'refusal.unknownPlan'],
-  ]),
-  UnknownTask: shapes([[/^task (?<task>\S+) is not in the plan$/, 'refusal.unknownTask']]),
-  UnknownMetric: shapes([
-    [/^metric (?<metric>\S+) is not in the plan$/, 'refusal.unknownMetric'],
-    [/^task (?<task>\d+) has no metric (?<metric>\S+)$/, 'refusal.taskHasNoMetric'],
-  ]),
-  UnknownPlace: shapes([
-    [/^place (?<place>.+) is not a place of the plan$/, 'refusal.unknownPlace'],
-    [/^place (?<place>.+) cannot report (?<metric>\S+): it is measured once for the whole city$/, 'refusal.placeCityOnly'],
-    [/^place (?<place>.+) cannot report (?<metric>\S+): it is reported per district and rolled up to the city$/, 'refusal.placeRolledUp'],
-    [/^place (?<place>.+) is not one of the places of (?<metric>\S+) \((?<places>.*)\)$/, 'refusal.placeNotOf'],
-  ]),
-  UnknownUnit: shapes([[/^responsible unit (?<unit>.+) is not in the plan$/, 'refusal.unknownUnit']]),
-  UnknownEvent: shapes([
-    [/^event (?<eventId>\S+) is not a progress report of the ledger$/, 'refusal.unknownEvent'],
-    [/^event (?<eventId>\S+) is not a progress report or correction in the ledger$/, 'refusal.notReportOrCorrection'],
-    [/^event (?<eventId>\S+) is not a report of (?<metric>\S+) at (?<place>.+)$/, 'refusal.eventNotReportOf'],
-  ]),
-  AlreadyRetracted: shapes([
-    [/^report (?<eventId>\S+) was retracted; report a new figure instead$/, 'refusal.correctRetracted'],
-    [/^report (?<eventId>\S+) is retracted already$/, 'refusal.retractedAlready'],
-  ]),
-  DeadlineNotPassed: shapes([[/^deadline (?<deadline>.+) \(due (?<due>\S+)\) has not passed at (?<at>\S+)$/, 'refusal.deadlineNotPassed']]),
-  ClockBehindLedger: shapes([
-    [/^the clock reads (?<at>\S+), before the ledger's latest event \(position (?<position>\d+), recorded at (?<recordedAt>\S+)\); a simulated ledger's clock moves forward only$/, 'refusal.clockBehind'],
-  ]),
-  ModeRefused: shapes([
-    [/^the ledger is a (?<mode>\w+) ledger \((?<count>\d+) events?\); its mode was fixed when it was created and cannot become (?<asked>\w+)$/, 'refusal.modeRefused'],
-  ]),
-  ReadModelMismatch: shapes([
-    [/^the read model does not match the events behind task (?<task>\d+)'s figures \((?<metrics>.*)\): its completion was not recorded; the read model \((?<projection>\S+)\) refuses to serve until rebuilt from the log \(run `minsheng verify`, then `minsheng rebuild`\)$/, 'refusal.completionNotBacked'],
-  ]),
+  UnknownTask: shapes([[/^task (?<task>\d+) is not in the plan$/, 'refusal.unknownTask']]),
+  UnknownMetric: shapes([[/^task (?<task>\d+) has no metric (?<metric>\S+)$/, 'refusal.taskHasNoMetric']]),
 };
 
 /** Why a field's value was refused (InvalidFigure, InvalidInput): core/src/text.ts, kinds/schemas.ts, deciders/progress.ts, ledger/src/figure-input.ts. */
@@ -71,6 +37,21 @@ const REASONS: readonly Shape[] = shapes([
   [/^a milestone target needs a stage \((?<stages>.*)\)$/, 'refusal.reason.stage'],
 ]);
 
+/** Why an event breaks the log's hash chain (event-store/src/checked-log.ts): a BrokenChain's reason. */
+const CHAIN_REASONS: readonly Shape[] = shapes([
+  [/^the event before it, at position (?<position>\d+), is missing$/, 'refusal.chain.missingBefore'],
+  [/^position (?<position>\d+) does not follow (?<before>\d+)$/, 'refusal.chain.notFollowing'],
+  [/^hash version (?<version>.+) is not one this build knows \(1 or 2\)$/, 'refusal.chain.unknownVersion'],
+  [/^hash version (?<version>\d+) after version (?<before>\d+): versions never go down along positions$/, 'refusal.chain.versionDown'],
+  [/^prev_hash does not match the hash of the event before it$/, 'refusal.chain.prevHash'],
+  [/^stored_at "(?<storedAt>.*)" is before the previous event's "(?<before>.*)"$/, 'refusal.chain.storedAt'],
+  [/^stored hash does not match the event's content$/, 'refusal.chain.hash'],
+  [/^stored hash does not match the event's content; nothing is appended after it$/, 'refusal.chain.hashHead'],
+]);
+
+/** Why an event breaks the chain, in the reader's language; a reason no shape knows, as the store wrote it. */
+export const chainReason = (reason: string): string => say(CHAIN_REASONS, reason) ?? reason;
+
 /** Commander's own errors (commander/lib/command.js), after its "error: ". */
 const COMMANDER: readonly Shape[] = shapes([
   [/^unknown option '(?<option>.+)'$/, 'commander.unknownOption'],
@@ -83,8 +64,21 @@ const COMMANDER: readonly Shape[] = shapes([
   [/^(?<option>.+) cannot be used with (?<other>.+)$/, 'commander.conflictingOption'],
 ]);
 
-/** A refusal's sentence in the reader's language; one no shape knows, as the ledger wrote it. */
+/** A refusal's sentence by shape (commands/audit.ts); one no shape knows, as the ledger wrote it. */
 export const refusalSentence = (tag: string, sentence: string): string => say(BY_TAG[tag] ?? [], sentence) ?? sentence;
+
+type Revision = Extract<LedgerFailure, { _tag: 'TargetRevisionRefused' }>['revisions'][number];
+const revisionText = (r: Revision): string =>
+  sayFields('refusal.targetRevision.item', { metric: r.metric, change: r.change, from: r.from, to: r.to, count: r.reports });
+
+/** A ledger failure's first line in the reader's language: by its code where it has one. */
+export const refusalOf = (f: LedgerFailure): string => {
+  if (f._tag === 'TargetRevisionRefused') return t('refusal.targetRevision', { revisions: f.revisions.map(revisionText).join(t('note.separator')) });
+  if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput') return fieldRefusal(f.field, f.reason);
+  if (f._tag === 'BrokenChain') return reasonSentence(f.code, { ...f.fields, reason: chainReason(f.reason) });
+  if ('code' in f) return reasonSentence(f.code, f.fields);
+  return f.message.split('\n')[0]!;
+};
 
 /** A refused field's value: `--value: "abc" must be a decimal number…`, the reason in the reader's language. */
 export const fieldRefusal = (option: string, reason: string): string => t('refusal.field', { option, reason: say(REASONS, reason) ?? reason });

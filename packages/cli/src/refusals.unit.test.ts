@@ -1,39 +1,116 @@
-import { checkText, notResponsible, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit } from '@minsheng/core';
+import { checkText, notResponsible, REASON_CODES, targetRevisionRefused, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit, type LedgerError } from '@minsheng/core';
+import { brokenChain } from '@minsheng/event-store';
+import { clockBehindLedger, projectionFailed, queryFailed, type LedgerFailure } from '@minsheng/ledger';
+import { NoPlanError, ReadModelMismatch, UnknownFigureError } from '@minsheng/projections';
 import { chooseLanguage } from './language';
-import { commanderRefusal, fieldRefusal, refusalSentence } from './refusals';
+import { CATALOGUES } from './messages';
+import { REASON_KEYS } from './reasons';
+import { chainReason, commanderRefusal, fieldRefusal, refusalOf, refusalSentence } from './refusals';
 
 /*
- * Each refusal the ledger writes, made where possible by the ledger's own functions: in English
- * the catalogue gives back the ledger's sentence word for word (so a shape and its English text
- * agree, and a sentence the ledger rewords is noticed here); in Chinese no English word is left.
+ * Each coded error the ledger makes, made where possible by the ledger's own functions (the rest
+ * as its deciders build them): in English the catalogue says the ledger's own sentence word for
+ * word (so a code's message and the ledger's sentence agree, and a sentence the ledger rewords
+ * is noticed here); in Chinese no English word is left. Together they cover every reason code.
  */
 
-const SENTENCES: readonly (readonly [string, string])[] = [
-  ['NotResponsible', notResponsible('edu', 3, ['women', 'ndrc'], (id) => ({ edu: '市教育局', women: '市妇联', ndrc: '市发改委' })[id] ?? id).message],
-  ['NotReportingUnit', 'housing may not correct report 01J92WWJ80C33YMQ4WV37YHANF: only the unit that reported it (市妇联) or the lead unit of task 3 (市妇联) may'],
-  ['NotReportingUnit', 'housing may not retract report 01J92WWJ80C33YMQ4WV37YHANF: only the lead unit of task 3 (市妇联) may'],
-  ['UnknownPlan', 'the ledger holds several plans (harbin-2024, harbin-2025): name one with --plan <id>'],
-  ['UnknownPlan', 'the ledger has no plan yet; import one first'],
-  ['UnknownPlan', 'plan nope is not in the ledger (plans: harbin-2024)'],
-  ['UnknownTask', unknownTask(99).message],
-  ['UnknownMetric', unknownMetric('t99-x').message],
-  ['UnknownMetric', unknownMetric('t99-x', 3).message],
-  ['UnknownPlace', unknownPlace('火星区').message],
-  ['UnknownPlace', unknownPlace('道里区', 'cannot report t01-x: it is measured once for the whole city').message],
-  ['UnknownPlace', unknownPlace('哈尔滨市', 'cannot report t01-x: it is reported per district and rolled up to the city').message],
-  ['UnknownPlace', unknownPlace('道里区', 'is not one of the places of t01-x (南岗区, 香坊区)').message],
-  ['UnknownUnit', unknownUnit('nobody').message],
-  ['UnknownEvent', unknownEvent('01J92WWJ80C33YMQ4WV37YHANF').message],
-  ['UnknownEvent', unknownEvent('01J92WWJ80C33YMQ4WV37YHANF', 'is not a report of t03-x at 道里区').message],
-  ['UnknownEvent', 'event 01J92WWJ80C33YMQ4WV37YHANF is not a progress report or correction in the ledger'],
-  ['AlreadyRetracted', 'report 01J92WWJ80C33YMQ4WV37YHANF was retracted; report a new figure instead'],
-  ['AlreadyRetracted', 'report 01J92WWJ80C33YMQ4WV37YHANF is retracted already'],
-  ['DeadlineNotPassed', 'deadline t03-d1 (due 2024-12-31) has not passed at 2024-10-01T02:00:00.000Z'],
-  ['ClockBehindLedger', "the clock reads 2024-01-01T00:00:00.000Z, before the ledger's latest event (position 5, recorded at 2024-01-02T01:00:00.000Z); a simulated ledger's clock moves forward only"],
-  ['ModeRefused', 'the ledger is a simulated ledger (1 event); its mode was fixed when it was created and cannot become production'],
-  ['ModeRefused', 'the ledger is a production ledger (7 events); its mode was fixed when it was created and cannot become simulated'],
-  ['ReadModelMismatch', "the read model does not match the events behind task 19's figures (t19-dangerous-bridges): its completion was not recorded; the read model (ledger-index) refuses to serve until rebuilt from the log (run `minsheng verify`, then `minsheng rebuild`)"],
+const ID = '01J92WWJ80C33YMQ4WV37YHANF';
+const coded = <T extends LedgerFailure>(e: T): T => e;
+
+const ERRORS: readonly LedgerFailure[] = [
+  notResponsible('edu', 3, ['women', 'ndrc'], (id) => ({ edu: '市教育局', women: '市妇联', ndrc: '市发改委' })[id] ?? id),
+  coded<LedgerError>({
+    _tag: 'NotResponsible', unit: 'housing', task: 2, code: 'unit.notLeadSignOff', fields: { lead: '市发改委', metric: 't02-x', unit: '市住建局' },
+    message: 'only the lead unit 市发改委 signs off t02-x as met; 市住建局 may report "no" only',
+  }),
+  coded<LedgerError>({
+    _tag: 'NotReportingUnit', unit: 'housing', eventId: ID, reportedBy: 'women', lead: 'women', code: 'report.notReportingUnit',
+    fields: { unit: '市住建局', verb: 'correct', eventId: ID, reporter: '市妇联', task: 3, lead: '市妇联' },
+    message: `市住建局 may not correct report ${ID}: only the unit that reported it (市妇联) or the lead unit of task 3 (市妇联) may`,
+  }),
+  coded<LedgerError>({
+    _tag: 'NotReportingUnit', unit: 'housing', eventId: ID, reportedBy: null, lead: 'women', code: 'report.notLeadUnit',
+    fields: { unit: '市住建局', verb: 'retract', eventId: ID, task: 3, lead: '市妇联' },
+    message: `市住建局 may not retract report ${ID}: only the lead unit of task 3 (市妇联) may`,
+  }),
+  coded<LedgerError>({ _tag: 'UnknownPlan', planId: '', code: 'plan.none', fields: { plans: [] }, message: 'the ledger has no plan yet; import one first' }),
+  coded<LedgerError>({ _tag: 'UnknownPlan', planId: 'nope', code: 'plan.unknown', fields: { plan: 'nope', plans: ['harbin-2024'] }, message: 'plan nope is not in the ledger (plans: harbin-2024)' }),
+  unknownTask(99),
+  unknownMetric('t99-x'),
+  unknownMetric('t99-x', 3),
+  unknownPlace('火星区'),
+  unknownPlace('道里区', { code: 'place.cityOnly', metric: 't01-x' }),
+  unknownPlace('哈尔滨市', { code: 'place.rolledUp', metric: 't01-x' }),
+  unknownPlace('道里区', { code: 'place.notOfMetric', metric: 't01-x', places: ['南岗区', '香坊区'] }),
+  unknownUnit('nobody'),
+  unknownEvent(ID),
+  unknownEvent(ID, { metric: 't03-x', place: '道里区' }),
+  coded<LedgerError>({ _tag: 'UnknownEvent', eventId: ID, code: 'event.notReportOrCorrection', fields: { eventId: ID }, message: `event ${ID} is not a progress report or correction in the ledger` }),
+  coded<LedgerError>({ _tag: 'UnknownEvent', eventId: ID, code: 'event.otherPlan', fields: { eventId: ID, plan: 'harbin-2024', other: 'harbin-2025' }, message: `event ${ID} is a report of plan harbin-2024, not of plan harbin-2025` }),
+  coded<LedgerError>({ _tag: 'AlreadyRetracted', eventId: ID, code: 'report.retracted', fields: { eventId: ID }, message: `report ${ID} was retracted; report a new figure instead` }),
+  coded<LedgerError>({ _tag: 'AlreadyRetracted', eventId: ID, code: 'report.retractedAlready', fields: { eventId: ID }, message: `report ${ID} is retracted already` }),
+  coded<LedgerError>({
+    _tag: 'DeadlineNotPassed', deadline: 't03-d1', code: 'deadline.notPassed', fields: { deadline: 't03-d1', due: '2024-12-31', at: '2024-10-01T02:00:00.000Z' },
+    message: 'deadline t03-d1 (due 2024-12-31) has not passed at 2024-10-01T02:00:00.000Z',
+  }),
+  targetRevisionRefused([
+    { metric: 't05-x', change: 'kind', from: 'atLeast', to: 'share', reports: 1 },
+    { metric: 't06-y', change: 'unit base', from: '个', to: '公里', reports: 3 },
+  ]),
+  clockBehindLedger(new Date('2024-01-01T00:00:00Z'), { position: 5, recordedAt: '2024-01-02T01:00:00.000Z' }),
+  { _tag: 'ModeRefused', mode: 'simulated', asked: 'production', code: 'mode.fixed', fields: { mode: 'simulated', count: 1, asked: 'production' },
+    message: 'the ledger is a simulated ledger (1 event); its mode was fixed when it was created and cannot become production' },
+  { _tag: 'ModeRefused', mode: 'production', asked: 'simulated', code: 'mode.fixed', fields: { mode: 'production', count: 7, asked: 'simulated' },
+    message: 'the ledger is a production ledger (7 events); its mode was fixed when it was created and cannot become simulated' },
+  { _tag: 'ReadModelMismatch', checkpoint: 40, head: 40, code: 'readModel.completionNotBacked', fields: { task: 19, metrics: ['t19-dangerous-bridges'], projection: 'ledger-index' },
+    message: "the read model does not match the events behind task 19's figures (t19-dangerous-bridges): its completion was not recorded; the read model (ledger-index) refuses to serve until rebuilt from the log (run `minsheng verify`, then `minsheng rebuild`)" },
+  projectionFailed(new ReadModelMismatch(
+    'the read model (ledger-index) has applied events up to position 12 but the log ends at 9: events it applied are no longer in the log; it refuses to serve until rebuilt from the log (run `minsheng verify`, then `minsheng rebuild`)',
+    'ledger-index', 12, 9, 'readModel.aheadOfLog', { projection: 'ledger-index', checkpoint: 12, head: 9 },
+  )),
+  projectionFailed(new ReadModelMismatch(
+    'the read model (ledger-index) applied another event at position 9 than the log holds there now (hash 0123456789ab… applied, ba9876543210… in the log): events were removed from the log and others took their positions; it refuses to serve until rebuilt from the log (run `minsheng verify`, then `minsheng rebuild`)',
+    'ledger-index', 9, 9, 'readModel.otherEvent', { projection: 'ledger-index', checkpoint: 9, applied: '0123456789ab…', logged: 'ba9876543210…' },
+  )),
+  brokenChain(7, ID, "stored hash does not match the event's content"),
+  queryFailed(new UnknownFigureError('metric t03-x belongs to task 3, not task 4', 'metric.otherTask', { metric: 't03-x', owner: 3, task: 4 })),
 ];
+
+/** Said by the CLI otherwise than the ledger: it names the option that chooses a plan, and a broken chain's reason is the store's. */
+const CLI_WORDS: readonly (readonly [LedgerFailure, string])[] = [
+  [queryFailed(new NoPlanError('the ledger holds several plans (harbin-2024, harbin-2025); name one', 'plan.several', { plans: ['harbin-2024', 'harbin-2025'] })),
+    'the ledger holds several plans (harbin-2024, harbin-2025): name one with --plan <id>'],
+  [queryFailed(new NoPlanError('the ledger has no plan yet; import one with `minsheng plan import <file>`', 'plan.none', { plans: [] })), 'the ledger has no plan yet; import one first'],
+  [queryFailed(new NoPlanError('plan x is not in the ledger (plans: none)', 'plan.unknown', { plan: 'x', plans: [] })), 'plan x is not in the ledger (plans: none)'],
+];
+
+const ENGLISH_WORD = /(^|[^A-Za-z-])(the|is|not|of|in|a|must|needs|may|only|report|task|plan|ledger|event|place|none)([^A-Za-z-]|$)/;
+
+describe('the ledger\'s coded errors in the reader\'s language', () => {
+  afterAll(() => chooseLanguage('en'));
+  const codeOf = (e: LedgerFailure) => ('code' in e ? e.code : e._tag);
+
+  it('has a message in both catalogues for every reason code, and a sample error of each here', () => {
+    for (const code of REASON_CODES) for (const lang of ['en', 'zh-CN'] as const) expect([code, REASON_KEYS[code] in CATALOGUES[lang]]).toEqual([code, true]);
+    expect([...new Set([...ERRORS, ...CLI_WORDS.map(([e]) => e)].map(codeOf))].sort()).toEqual([...REASON_CODES].sort());
+  });
+
+  it.each(ERRORS.map((e) => [codeOf(e), e] as const))('%s: in English the ledger\'s own sentence, in Chinese no English word', (_, e) => {
+    chooseLanguage('en');
+    expect(refusalOf(e)).toBe(e.message);
+    chooseLanguage('zh-CN');
+    const zh = refusalOf(e);
+    expect(zh).not.toBe(e.message);
+    expect(zh).not.toMatch(ENGLISH_WORD);
+  });
+
+  it.each(CLI_WORDS)('%j: said as the CLI names it', (e, en) => {
+    chooseLanguage('en');
+    expect(refusalOf(e)).toBe(en);
+    chooseLanguage('zh-CN');
+    expect(refusalOf(e)).not.toMatch(ENGLISH_WORD);
+  });
+});
 
 const REASONS: readonly string[] = [
   '"abc" must be a decimal number, e.g. "2.55"',
@@ -51,19 +128,33 @@ const REASONS: readonly string[] = [
   'a milestone target needs a stage (立项 → 开工 → 完工)',
 ];
 
-const ENGLISH_WORD = /(^|[^A-Za-z-])(the|is|not|of|in|a|must|needs|may|only|report|task|plan|ledger|event|place)([^A-Za-z-]|$)/;
+/** A broken chain's reasons, as event-store/src/checked-log.ts writes them. */
+const CHAIN_REASONS: readonly string[] = [
+  'the event before it, at position 6, is missing',
+  'position 9 does not follow 7',
+  'hash version 3 is not one this build knows (1 or 2)',
+  'hash version 1 after version 2: versions never go down along positions',
+  'prev_hash does not match the hash of the event before it',
+  'stored_at "2024-01-01T00:00:00.000Z" is before the previous event\'s "2024-01-02T00:00:00.000Z"',
+  "stored hash does not match the event's content",
+  "stored hash does not match the event's content; nothing is appended after it",
+];
 
-describe('the ledger\'s refusals in the reader\'s language', () => {
+describe('a broken chain\'s reason in the reader\'s language', () => {
   afterAll(() => chooseLanguage('en'));
 
-  it.each(SENTENCES)('%s: in English the ledger\'s own sentence, in Chinese no English word: %s', (tag, sentence) => {
+  it.each(CHAIN_REASONS)('%s', (reason) => {
     chooseLanguage('en');
-    expect(refusalSentence(tag, sentence)).toBe(sentence);
+    expect(chainReason(reason)).toBe(reason);
+    expect(refusalOf(brokenChain(7, ID, reason))).toBe(brokenChain(7, ID, reason).message);
     chooseLanguage('zh-CN');
-    const zh = refusalSentence(tag, sentence);
-    expect(zh).not.toBe(sentence);
-    expect(zh).not.toMatch(ENGLISH_WORD);
+    expect(chainReason(reason)).not.toMatch(ENGLISH_WORD);
+    expect(refusalOf(brokenChain(7, ID, reason))).not.toMatch(ENGLISH_WORD);
   });
+});
+
+describe('refused fields and commander in the reader\'s language', () => {
+  afterAll(() => chooseLanguage('en'));
 
   it.each(REASONS)('a refused field: %s', (reason) => {
     chooseLanguage('en');
@@ -77,6 +168,7 @@ describe('the ledger\'s refusals in the reader\'s language', () => {
   it('keeps a sentence no shape knows as the ledger wrote it, rather than lose it', () => {
     chooseLanguage('zh-CN');
     expect(refusalSentence('UnknownTask', 'task 3 is somewhere else')).toBe('task 3 is somewhere else');
+    expect(refusalSentence('UnknownTask', unknownTask(3).message)).toBe('任务 3 不在计划中');
     expect(fieldRefusal('--value', 'is odd')).toBe('--value：is odd');
   });
 

@@ -1,3 +1,4 @@
+import type { ReasonFields } from '@minsheng/core';
 import { t } from './language';
 import type { MessageKey } from './messages';
 
@@ -17,7 +18,7 @@ export interface Shape {
 export const shapes = (list: readonly (readonly [RegExp, MessageKey])[]): readonly Shape[] => list.map(([shape, key]) => ({ shape, key }));
 
 /** Groups that are words, not values: said in the reader's language too. */
-const WORDS: Readonly<Record<string, string>> = { verb: 'refusal.verb.', mode: 'refusal.mode.', asked: 'refusal.mode.' };
+const WORDS: Readonly<Record<string, string>> = { verb: 'refusal.verb.', mode: 'refusal.mode.', asked: 'refusal.mode.', change: 'refusal.change.' };
 /** Groups that are lists, written with the reader's separator (、 in Chinese). */
 const LISTS: ReadonlySet<string> = new Set(['units', 'plans', 'places']);
 
@@ -33,3 +34,10 @@ export const say = (list: readonly Shape[], sentence: string): string | null => 
   }
   return null;
 };
+
+/** A coded error's message: its fields as values, its words and lists in the reader's language (a list empty: "none"). */
+export const sayFields = (key: MessageKey, fields: ReasonFields): string =>
+  t(key, Object.fromEntries(Object.entries(fields).map(([name, v]) => [
+    name,
+    typeof v === 'number' ? v : typeof v === 'string' ? valueOf(name, v) : v.length ? v.join(t('list.separator')) : t('list.none'),
+  ])));

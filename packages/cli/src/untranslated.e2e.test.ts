@@ -45,6 +45,18 @@ describe('no English in the Chinese output (issue 18)', () => {
     expect(englishIn(r.stdout)).toEqual([]);
   });
 
+  // The CLI's own refusals once the plan is read (issue 18): one line, exit 2, no English catalogue text.
+  it.each([
+    [['init'], /^minsheng: .* 处的账本是模拟账本（\d+ 个事件）；账本的模式在创建时即已确定\n$/],
+    [[...REPORT, '--now', JAN], /^minsheng: --now "2024-01-02T09:00:00\+08:00" 早于账本最新事件/],
+    [['plan', 'import', SEED, '--now', JAN], /^minsheng: --now "2024-01-02T09:00:00\+08:00" 早于账本最新事件/],
+  ])('refuses %j in the plan\'s language', (args, line) => {
+    const r = cli([...args, ...at], PLAN_LANG);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(line);
+    expect(englishIn(r.stderr)).toEqual([]);
+  });
+
   it('a deadline check on a production ledger at another time (a dry run)', () => {
     const prod = ['--db', join(tmp.dir, 'production.db')];
     expect(cli(['init', ...prod]).code).toBe(0);

@@ -1,4 +1,4 @@
-import type { SchemaViolation } from '@minsheng/core';
+import type { ReasonFields, SchemaViolation } from '@minsheng/core';
 import { describeRevision, type CurrentRevision, type ExpectedRevision } from './expected-revision';
 
 /** The stream was not at the expected revision. `actual` is its real current revision. Nothing was written. */
@@ -43,6 +43,8 @@ export interface BrokenChain {
   readonly position: number;
   readonly eventId: string;
   readonly reason: string;
+  readonly code: 'chain.broken';
+  readonly fields: ReasonFields;
   readonly message: string;
 }
 
@@ -86,6 +88,8 @@ export const brokenChain = (position: number, eventId: string, reason: string): 
   position,
   eventId,
   reason,
+  code: 'chain.broken',
+  fields: { position, eventId, reason },
   message: `the log's hash chain is broken at position ${position} (${eventId}): ${reason}`,
 });
 

@@ -94,6 +94,8 @@ const confirmFromEvents = (deps: LedgerDeps, owed: OwedCompletion, onMismatch: O
                 _tag: 'ReadModelMismatch',
                 checkpoint: owed.checkpoint,
                 head: owed.checkpoint,
+                code: 'readModel.completionNotBacked',
+                fields: { task: owed.task, metrics, projection: LEDGER_INDEX },
                 message:
                   `the read model does not match the events behind task ${owed.task}'s figures (${metrics.join(', ')}): ` +
                   `its completion was not recorded; the read model (${LEDGER_INDEX}) refuses to serve until rebuilt from the log (run \`minsheng verify\`, then \`minsheng rebuild\`)`,

@@ -65,6 +65,8 @@ export const resolvePlan = (deps: LedgerDeps, planId?: string): TE.TaskEither<Le
               : TE.left({
                   _tag: 'UnknownPlan',
                   planId: '',
+                  code: ids.length ? 'plan.several' : 'plan.none',
+                  fields: { plans: ids },
                   message: ids.length ? `the ledger holds several plans (${ids.join(', ')}); name one` : 'the ledger has no plan yet; import one first',
                 }),
           ),
@@ -78,7 +80,7 @@ export const resolvePlan = (deps: LedgerDeps, planId?: string): TE.TaskEither<Le
             : pipe(
                 TE.tryCatch(() => deps.readModel.reader.planIds(), projectionFailed),
                 TE.chainW((ids) =>
-                  TE.left<LedgerFailure>({ _tag: 'UnknownPlan', planId: id, message: `plan ${id} is not in the ledger (plans: ${ids.join(', ') || 'none'})` }),
+                  TE.left<LedgerFailure>({ _tag: 'UnknownPlan', planId: id, code: 'plan.unknown', fields: { plan: id, plans: ids }, message: `plan ${id} is not in the ledger (plans: ${ids.join(', ') || 'none'})` }),
                 ),
               ),
         ),

@@ -1,4 +1,4 @@
-import { invalidInput, type LedgerError } from '@minsheng/core';
+import { invalidInput, type LedgerError, type ReasonCode, type ReasonFields } from '@minsheng/core';
 import { InvalidMomentError, NoPlanError, ProjectionError, ReadModelMismatch, UnknownFigureError } from '@minsheng/projections';
 import type { StoreError } from '@minsheng/event-store';
 import type { ClockBehindLedger, ModeRefused } from './mode';
@@ -18,6 +18,8 @@ export interface ReadModelMismatchFailure {
   readonly _tag: 'ReadModelMismatch';
   readonly checkpoint: number;
   readonly head: number;
+  readonly code: ReasonCode;
+  readonly fields: ReasonFields;
   readonly message: string;
 }
 /** An event the ledger wrote: its id and global position. */
@@ -68,7 +70,7 @@ export const writtenButNotProjected =
  * a read-model failure.
  */
 export const projectionFailed = (e: unknown): LedgerFailure => {
-  if (e instanceof ReadModelMismatch) return { _tag: 'ReadModelMismatch', checkpoint: e.checkpoint, head: e.head, message: e.message };
+  if (e instanceof ReadModelMismatch) return { _tag: 'ReadModelMismatch', checkpoint: e.checkpoint, head: e.head, code: e.code, fields: e.fields, message: e.message };
   if (e instanceof ProjectionError && e.storeError && e.storeError._tag !== 'StoreUnavailable') return e.storeError;
   return { _tag: 'ProjectionFailed', message: e instanceof Error ? e.message : String(e) };
 };
@@ -78,8 +80,8 @@ export const projectionFailed = (e: unknown): LedgerFailure => {
  * plan, metric, or a moment before the plan existed) is a refusal, not a read-model failure.
  */
 export const queryFailed = (e: unknown): LedgerFailure => {
-  if (e instanceof NoPlanError) return { _tag: 'UnknownPlan', planId: '', message: e.message };
-  if (e instanceof UnknownFigureError) return { _tag: 'UnknownMetric', metric: '', message: e.message };
+  if (e instanceof NoPlanError) return { _tag: 'UnknownPlan', planId: '', code: e.code, fields: e.fields, message: e.message };
+  if (e instanceof UnknownFigureError) return { _tag: 'UnknownMetric', metric: '', code: e.code, fields: e.fields, message: e.message };
   if (e instanceof InvalidMomentError) return invalidInput(e.field, e.reason);
   return projectionFailed(e);
 };

@@ -18,7 +18,7 @@ export * from './promises';
 export * from './opening';
 export * from './failure';
 export * from './completion-retries';
-export { readLedgerSetting } from './mode';
+export { clockBehindLedger, readLedgerSetting } from './mode';
 // The types the calls above take and give; the functions behind them (report(deps, …),
 // resolvePlan, writingDeps, …) are the ledger's own and stay out.
 export type * from './mode';

@@ -1,4 +1,4 @@
-import { CURRENT_VERSION, fixedClock, isEarlier, LEDGER_STREAM, newEventId, systemClock, type Clock, type EventEnvelope, type LedgerMode } from '@minsheng/core';
+import { CURRENT_VERSION, fixedClock, isEarlier, LEDGER_STREAM, newEventId, systemClock, type Clock, type EventEnvelope, type LedgerMode, type ReasonFields } from '@minsheng/core';
 import { NO_STREAM, type EventStore } from '@minsheng/event-store';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
@@ -19,6 +19,8 @@ export interface ModeRefused {
   readonly _tag: 'ModeRefused';
   readonly mode: LedgerMode;
   readonly asked: LedgerMode;
+  readonly code: 'mode.fixed';
+  readonly fields: ReasonFields;
   readonly message: string;
 }
 
@@ -28,6 +30,8 @@ export interface ClockBehindLedger {
   /** The clock's time, ISO 8601. */
   readonly at: string;
   readonly head: { readonly position: number; readonly recordedAt: string };
+  readonly code: 'clock.behindLedger';
+  readonly fields: ReasonFields;
   readonly message: string;
 }
 
@@ -73,6 +77,8 @@ export const clockBehindLedger = (at: Date, head: { position: number; recordedAt
   _tag: 'ClockBehindLedger',
   at: at.toISOString(),
   head,
+  code: 'clock.behindLedger',
+  fields: { at: at.toISOString(), position: head.position, recordedAt: head.recordedAt },
   message: `the clock reads ${at.toISOString()}, before the ledger's latest event (position ${head.position}, recorded at ${head.recordedAt}); a simulated ledger's clock moves forward only`,
 });
 
@@ -120,6 +126,8 @@ export const initLedger = (deps: LedgerDeps, mode: LedgerMode): TE.TaskEither<Le
           _tag: 'ModeRefused',
           mode: s.mode,
           asked: mode,
+          code: 'mode.fixed',
+          fields: { mode: s.mode, count: s.head.position, asked: mode },
           message: `the ledger is a ${s.mode} ledger (${s.head.position} event${s.head.position === 1 ? '' : 's'}); its mode was fixed when it was created and cannot become ${mode}`,
         } satisfies ModeRefused);
       }

@@ -101,7 +101,7 @@ const locate = (deps: LedgerDeps, eventId: string): TE.TaskEither<LedgerFailure,
     TE.chainW((v) =>
       v
         ? TE.right({ task: v.task, metric: v.metric, place: v.place, planId: v.planId })
-        : TE.left<LedgerFailure>({ _tag: 'UnknownEvent', eventId, message: `event ${eventId} is not a progress report or correction in the ledger` }),
+        : TE.left<LedgerFailure>({ _tag: 'UnknownEvent', eventId, code: 'event.notReportOrCorrection', fields: { eventId }, message: `event ${eventId} is not a progress report or correction in the ledger` }),
     ),
   );
 
@@ -113,7 +113,7 @@ const aboutReport = (deps: LedgerDeps, eventId: string, by: string, planId?: str
     TE.chainW((at) =>
       planId === undefined || planId === at.planId
         ? TE.right(at)
-        : TE.left<LedgerFailure>({ _tag: 'UnknownEvent', eventId, message: `event ${eventId} is a report of plan ${at.planId}, not of plan ${planId}` }),
+        : TE.left<LedgerFailure>({ _tag: 'UnknownEvent', eventId, code: 'event.otherPlan', fields: { eventId, plan: at.planId, other: planId }, message: `event ${eventId} is a report of plan ${at.planId}, not of plan ${planId}` }),
     ),
     TE.bindTo('at'),
     TE.bindW('frame', ({ at }) => resolvePlan(deps, at.planId)),

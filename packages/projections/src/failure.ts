@@ -1,4 +1,4 @@
-import type { LedgerError } from '@minsheng/core';
+import type { LedgerError, ReasonCode, ReasonFields } from '@minsheng/core';
 import { invalidArgument, type ReadError } from '@minsheng/event-store';
 import { InvalidMomentError, NoPlanError } from './views/snapshot';
 import { UnknownFigureError } from './audit/trail';
@@ -23,6 +23,8 @@ export interface ReadModelMismatchFailure {
   readonly _tag: 'ReadModelMismatch';
   readonly checkpoint: number;
   readonly head: number;
+  readonly code: ReasonCode;
+  readonly fields: ReasonFields;
   readonly message: string;
 }
 
@@ -36,7 +38,7 @@ export type QueryFailure = ProjectionFailure | Refusal;
 
 /** A thrown projection error as its tagged value (anything else thrown is a ProjectionFailed with its message). */
 export const toProjectionFailure = (e: unknown): ProjectionFailure => {
-  if (e instanceof ReadModelMismatch) return { _tag: 'ReadModelMismatch', checkpoint: e.checkpoint, head: e.head, message: e.message };
+  if (e instanceof ReadModelMismatch) return { _tag: 'ReadModelMismatch', checkpoint: e.checkpoint, head: e.head, code: e.code, fields: e.fields, message: e.message };
   if (e instanceof ProjectionError && e.storeError && e.storeError._tag !== 'StoreUnavailable') return e.storeError;
   // An option out of range (a thread count, a timeout): asking again would be refused again.
   if (e instanceof RangeError) return invalidArgument(e.message);
@@ -45,8 +47,8 @@ export const toProjectionFailure = (e: unknown): ProjectionFailure => {
 
 /** A thrown query error as its tagged value: a question that cannot be answered is a refusal, not a failure. */
 export const toQueryFailure = (e: unknown): QueryFailure => {
-  if (e instanceof NoPlanError) return { _tag: 'UnknownPlan', planId: '', message: e.message };
-  if (e instanceof UnknownFigureError) return { _tag: 'UnknownMetric', metric: '', message: e.message };
+  if (e instanceof NoPlanError) return { _tag: 'UnknownPlan', planId: '', message: e.message, code: e.code, fields: e.fields };
+  if (e instanceof UnknownFigureError) return { _tag: 'UnknownMetric', metric: '', message: e.message, code: e.code, fields: e.fields };
   if (e instanceof InvalidMomentError) return { _tag: 'InvalidInput', field: e.field, reason: e.reason, message: `${e.field}: ${e.reason}` };
   return toProjectionFailure(e);
 };

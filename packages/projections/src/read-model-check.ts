@@ -1,4 +1,5 @@
 import type { EventStore, ReadError } from '@minsheng/event-store';
+import type { ReasonCode, ReasonFields } from '@minsheng/core';
 import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ProjectionReader } from './read-model/projection';
 
@@ -27,6 +28,8 @@ export class ReadModelMismatch extends Error {
     readonly projection: string,
     readonly checkpoint: number,
     readonly head: number,
+    readonly code: ReasonCode,
+    readonly fields: ReasonFields,
   ) {
     super(message);
   }
@@ -53,6 +56,8 @@ export const checkReadModel = async (store: EventStore, reader: ProjectionReader
       projection,
       checkpoint,
       head,
+      'readModel.aheadOfLog',
+      { projection, checkpoint, head },
     );
   const applied = await reader.hashAt(checkpoint);
   if (applied === null) return;
@@ -66,5 +71,7 @@ export const checkReadModel = async (store: EventStore, reader: ProjectionReader
       projection,
       checkpoint,
       head,
+      'readModel.otherEvent',
+      { projection, checkpoint, applied: `${short(applied)}…`, logged: logHash ? `${short(logHash)}…` : '—' },
     );
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { logTreeView } from '@minsheng/event-store';
 import { signCheckpoint } from '@minsheng/verify';
 import type { Command } from 'commander';
-import { usage } from '../failure';
+import { refusal } from '../failure';
 import { signerKeyOf } from '../key-files';
 import { printLines } from '../output/print';
 import { ledgerCommand, runOf } from './shared';
@@ -20,7 +20,7 @@ export const registerCheckpoint = (program: Command): void => {
     const run = runOf(cmd);
     const key = signerKeyOf(o.key ?? process.env.MINSHENG_KEY);
     const origin = (o.origin as string | undefined) ?? key.name;
-    if (/[\n\r]/.test(origin) || origin === '') throw usage('--origin: one line of text');
+    if (/[\n\r]/.test(origin) || origin === '') throw refusal('usage.originOneLine');
     const text = await run.engine(async (e) => {
       const tree = await logTreeView(e.store);
       return signCheckpoint({ origin, size: tree.size, root: await tree.root(), time: run.clock.now().toISOString() }, key);
@@ -28,7 +28,7 @@ export const registerCheckpoint = (program: Command): void => {
     if (o.out === undefined) return void process.stdout.write(text);
     const size = text.split('\n')[1]!;
     const file = existsSync(o.out) && statSync(o.out).isDirectory() ? join(o.out, `checkpoint-${size}.txt`) : (o.out as string);
-    if (existsSync(file)) throw usage(`--out: "${file}" exists already; nothing was written (a checkpoint is never replaced)`);
+    if (existsSync(file)) throw refusal('usage.checkpointExists', { file });
     writeFileSync(file, text, { flag: 'wx' });
     printLines([`wrote a checkpoint of ${size} events to ${file}`]);
   });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { playYear, type MonthLog } from '../demo/play';
 import { simulatedYear } from '../demo/script';
-import { failed, unwrap, usage } from '../failure';
+import { failed, refusal, unwrap } from '../failure';
 import { withLedger, type OpenLedger } from '../open-ledger';
 import { auditText } from '../output/audit';
 import { printLines } from '../output/print';
@@ -34,7 +34,7 @@ const freshFile = (db: string | undefined, force: boolean): string => {
   if (db === undefined) return join(mkdtempSync(join(tmpdir(), 'minsheng-demo-')), 'ledger.db');
   const file = resolve(db);
   for (const existing of [file, boardFileOf(file)])
-    if (existsSync(existing) && !force) throw usage(`${existing} exists; the demo writes a fresh ledger: pass --force to replace it, or name another file`);
+    if (existsSync(existing) && !force) throw refusal('usage.demoFileExists', { file: existing });
   for (const f of [file, `${file}-wal`, `${file}-shm`, boardFileOf(file)]) rmSync(f, { force: true });
   return file;
 };
@@ -122,7 +122,7 @@ export const registerDemo = (program: Command): void => {
   cmd.action(async () => {
     const o = cmd.opts<{ db?: string; databaseUrl?: string; force?: boolean; seed: number }>();
     // $DATABASE_URL is not read here: it is often set for other tools, and the demo never writes to PostgreSQL.
-    if (o.databaseUrl !== undefined) throw usage('the demo writes a fresh SQLite file, not a PostgreSQL ledger: give --db <file> or nothing');
+    if (o.databaseUrl !== undefined) throw refusal('usage.demoNotPostgres');
     const plan = loadSeed();
     const file = freshFile(o.db, o.force === true);
     let now = new Date('2024-01-02T09:00:00+08:00');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { LogAt } from '@minsheng/event-store';
 import { sha256Hex, signCheckpoint, viewReceipt, type SignerKey } from '@minsheng/verify';
-import { usage } from '../failure';
+import { refusal } from '../failure';
 import { writeOutFile, type OutOptions } from '../output/out-file';
 
 /** Where `export --key` writes the receipt of the file it exported. */
@@ -9,9 +9,9 @@ export const receiptFile = (out: string): string => `${out}.receipt`;
 
 /** The refusals of writeReceipt, checked before the export reads anything. */
 export const checkReceiptFile = (out: string | undefined, options: OutOptions): void => {
-  if (out === undefined) throw usage('--key signs a receipt kept beside the exported file: give --out <file> (nothing was written)');
+  if (out === undefined) throw refusal('usage.receiptNeedsOut');
   if (!options.force && existsSync(receiptFile(out)))
-    throw usage(`--key: the receipt "${receiptFile(out)}" exists already; nothing was written (give --force to replace it)`);
+    throw refusal('usage.receiptExists', { file: receiptFile(out) });
 };
 
 export interface ReceiptInput {

@@ -4,7 +4,7 @@ import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
 import { Option, type Command } from 'commander';
 import { iterateAll, logAt, logEntryOf } from '@minsheng/event-store';
 import { readLedgerSetting } from '@minsheng/ledger';
-import { unwrap, usage } from '../failure';
+import { refusal, unwrap } from '../failure';
 import { toCsv } from '../output/csv';
 import { checkOutFile, writeOutFile, type OutOptions } from '../output/out-file';
 import { printJson, printLines, safeJson } from '../output/print';
@@ -21,7 +21,7 @@ import { t } from '../language';
 
 const positionOf = (option: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
-  if (!/^[1-9][0-9]{0,15}$/.test(text)) throw usage(`${option} must be a position (a whole number from 1), not "${text}"`);
+  if (!/^[1-9][0-9]{0,15}$/.test(text)) throw refusal('usage.notPosition', { option, text });
   return Number(text);
 };
 
@@ -29,7 +29,7 @@ const positionOf = (option: string, text: string | undefined, fallback: number):
 const exportEvents = async (run: Run, o: Record<string, string | boolean | undefined>, out: { force: boolean; ledgerFile?: string }): Promise<void> => {
   const from = positionOf('--from', o.from as string | undefined, 1);
   const to = positionOf('--to', o.to as string | undefined, Number.MAX_SAFE_INTEGER);
-  if (from > to) throw usage(`--from ${from} is after --to ${to}`);
+  if (from > to) throw refusal('usage.fromAfterToPosition', { from, to });
   const lines: string[] = [];
   await run.engine(async (e) => {
     for await (const ev of iterateAll(e.store, { raw: true, fromPosition: from - 1, batchSize: 1000 })) {
@@ -148,24 +148,19 @@ export const registerExport = (program: Command): void => {
     const run = runOf(cmd);
     const out = { force: o.force === true, ...(run.location.kind === 'sqlite' ? { ledgerFile: run.location.file } : {}) };
     if (o.format === 'html' || o.format === 'xlsx') {
-      const what = o.format === 'html' ? 'the city board' : 'every view (the city, each district, each unit)';
       for (const flag of ['by', 'place', 'unit'] as const)
-        if (o[flag] !== undefined) throw usage(`--${flag} is for csv and json: --format ${o.format} writes ${what}`);
+        if (o[flag] !== undefined) throw refusal(o.format === 'html' ? 'usage.viewOptionHtml' : 'usage.viewOptionXlsx', { flag });
     }
     if (o.format !== 'html' && o.lang !== 'zh-CN' && cmd.getOptionValueSource('lang') === 'cli')
-      throw usage(
-        o.format === 'xlsx'
-          ? '--lang is for --format html: the xlsx workbook is in Chinese, as the supervision ledger is filed'
-          : '--lang is for --format html: csv and json keep the ledger\'s own words',
-      );
+      throw refusal(o.format === 'xlsx' ? 'usage.langXlsx' : 'usage.langCsvJson');
     if (o.format === 'xlsx' && o.out === undefined && !o.events)
-      throw usage('--format xlsx writes a binary workbook: give --out <file> (nothing was written)');
-    if (o.events && o.key !== undefined) throw usage('--key signs a view\'s receipt; the raw log is signed by `minsheng checkpoint` (nothing was written)');
+      throw refusal('usage.xlsxNeedsOut');
+    if (o.events && o.key !== undefined) throw refusal('usage.keyWithEvents');
     if (o.key !== undefined) checkReceiptFile(o.out, out);
     const key = o.key !== undefined ? signerKeyOf(o.key as string) : undefined;
     if (o.out !== undefined) checkOutFile(o.out, out);
     if (o.events) return exportEvents(run, o, out);
-    if (o.from !== undefined || o.to !== undefined) throw usage('--from and --to go with --events');
+    if (o.from !== undefined || o.to !== undefined) throw refusal('usage.fromToWithoutEvents');
     if (o.format === 'html') return exportHtml(run, o, out, key);
     if (o.format === 'xlsx') return exportXlsx(run, o, out, key);
     const { view, log } = await run.ledger(async (l) => {

@@ -3,7 +3,7 @@ import type { FigureInput } from '@minsheng/ledger';
 import { Option, type Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { readBounded, sizeText } from '../bounded-read';
-import { usage } from '../failure';
+import { refusal } from '../failure';
 import { decimal, nonEmpty } from '../parse';
 import { t } from '../language';
 
@@ -55,10 +55,10 @@ const sha256Of = (file: string): string => {
   try {
     read = readBounded(file, ATTACHMENT_MAX_BYTES, (c) => hash.update(c));
   } catch (e) {
-    throw usage(`--attachment: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw refusal('usage.attachmentUnreadable', { file, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
   if (read === 'too large')
-    throw usage(`--attachment: ${quote(file)} is larger than ${sizeText(ATTACHMENT_MAX_BYTES)}, the limit for an attachment; nothing was recorded`);
+    throw refusal('usage.attachmentTooLarge', { file: quote(file), size: sizeText(ATTACHMENT_MAX_BYTES) });
   return hash.digest('hex');
 };
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/Either';
-import { fromLedgerFailure, unwrap, usage } from '../failure';
+import { fromLedgerFailure, refusal, unwrap } from '../failure';
 import { EVENT_STORE_SCHEMA } from '../open-ledger';
 import { printJson, printLines } from '../output/print';
 import { ledgerCommand, runOf } from './shared';
@@ -22,16 +22,17 @@ export const registerInit = (program: Command): void => {
     const run = runOf(cmd);
     const simulated = cmd.opts<{ simulated?: boolean }>().simulated === true;
     if (run.now && !simulated)
-      throw usage(`${run.now.option} "${run.now.text}" goes with --simulated: a production ledger records the time from the system clock`);
+      throw refusal('usage.nowNeedsSimulated', { option: run.now.option, text: run.now.text });
     const mode = simulated ? 'simulated' : 'production';
     const r = await run.ledger(
       async (l) => {
         const init = await l.ledger.init(mode)();
         if (isLeft(init) && init.left._tag === 'ModeRefused')
-          throw usage(
-            `the ledger at ${l.where} is a ${init.left.mode} ledger (${plural(await unwrap(l.store.headPosition()), "event")}); a ledger's mode is fixed when it is created` +
-              (init.left.mode === 'production' ? ': a simulated ledger is a new one (`minsheng init --simulated --db <new file>`)' : ''),
-          );
+          throw refusal(init.left.mode === 'production' ? 'usage.modeFixedProduction' : 'usage.modeFixed', {
+            where: l.where,
+            mode: t(`refusal.mode.${init.left.mode}`),
+            count: await unwrap(l.store.headPosition()),
+          });
         if (isLeft(init)) throw fromLedgerFailure(init.left);
         const created = init.right;
         return { where: l.where, created: created.created, events: created.head, mode, kind: l.kind, readModel: l.readModelVersion };

@@ -1,7 +1,7 @@
 import { parsePlanText, type PlanProblem } from '@minsheng/core';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/Either';
-import { usage } from '../failure';
+import { refusal } from '../failure';
 import { jsonOption, wantsJson } from '../options';
 import { printJson, printLines } from '../output/print';
 import { readPlanText } from './plan-import';
@@ -22,12 +22,12 @@ export const registerPlanCheck = (plan: Command): void => {
       .description(t('help.cmd.plan.check')),
   );
   cmd.action((file: string) => {
-    const parsed = parsePlanText(readPlanText(file, 'nothing was checked'), file);
+    const parsed = parsePlanText(readPlanText(file, 'usage.planTooLarge.check'), file);
     if (isLeft(parsed)) {
       const problems = parsed.left.problems;
       if (wantsJson(cmd)) printJson({ file, valid: false, problems });
       else printLines(problems.map(problemLine));
-      throw usage(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+      throw refusal('usage.planProblems', { file, count: problems.length });
     }
     const p = parsed.right;
     const metrics = p.tasks.reduce((n, t) => n + t.metrics.length, 0);

@@ -3,22 +3,23 @@ import { nonEmpty } from '../parse';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/Either';
 import { readBounded, sizeText } from '../bounded-read';
-import { unwrap, usage } from '../failure';
+import { refusal, unwrap, usage } from '../failure';
+import { fieldRefusal } from '../refusals';
 import { printJson, printLines } from '../output/print';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
 import { t } from '../language';
 
 /** Reads a plan file's text; a file over PLAN_FILE_MAX_BYTES is refused without being read further. */
-export const readPlanText = (file: string, what = 'nothing was imported'): string => {
+export const readPlanText = (file: string, tooLarge: 'usage.planTooLarge.import' | 'usage.planTooLarge.check' = 'usage.planTooLarge.import'): string => {
   const chunks: Buffer[] = [];
   let read: 'read' | 'too large';
   try {
     read = readBounded(file, PLAN_FILE_MAX_BYTES, (c) => chunks.push(Buffer.from(c)));
   } catch (e) {
-    throw usage(`cannot read the plan file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw refusal('usage.planUnreadable', { file, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
   if (read === 'too large')
-    throw usage(`the plan file ${quote(file)} is larger than ${sizeText(PLAN_FILE_MAX_BYTES)}, the limit for a plan; ${what}`);
+    throw refusal(tooLarge, { file: quote(file), size: sizeText(PLAN_FILE_MAX_BYTES) });
   return Buffer.concat(chunks).toString('utf8');
 };
 
@@ -26,11 +27,8 @@ export const readPlanText = (file: string, what = 'nothing was imported'): strin
 export const readPlanFile = (file: string): Plan => {
   const parsed = parsePlanText(readPlanText(file), file);
   if (isLeft(parsed)) {
-    const n = parsed.left.problems.length;
-    throw usage(
-      `${file}: ${n} problem${n === 1 ? '' : 's'}; nothing was imported`,
-      parsed.left.problems.map((p) => `  ${p.path}: ${p.reason}`),
-    );
+    const problems = parsed.left.problems;
+    throw refusal('usage.planProblemsNotImported', { file, count: problems.length }, problems.map((p) => `  ${p.path}: ${p.reason}`));
   }
   return parsed.right;
 };
@@ -43,7 +41,7 @@ export const registerPlanImport = (plan: Command): void => {
     const o = cmd.opts<{ document?: string; reason?: string }>();
     for (const [option, value, max] of [['--document', o.document, LINE_MAX], ['--reason', o.reason, PARAGRAPH_MAX]] as const) {
       const problem = value === undefined ? null : textProblem(value, max);
-      if (problem) throw usage(`${option}: ${problem}`);
+      if (problem) throw usage(fieldRefusal(option, problem));
     }
     const run = runOf(cmd);
     const p = readPlanFile(file);

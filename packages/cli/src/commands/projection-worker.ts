@@ -2,7 +2,7 @@ import { escapeControls } from '@minsheng/core';
 import { createPostgresProjection, createSqliteProjection, defineProjection, runWorker, type ProjectionDefinition } from '@minsheng/projections';
 import { Pool } from 'pg';
 import { resolve } from 'node:path';
-import { usage } from '../failure';
+import { refusal } from '../failure';
 import { openEngine, reasonOf } from '../open-ledger';
 import { safeJson } from '../output/print';
 import type { Run } from './shared';
@@ -28,15 +28,15 @@ export const loadProjection = (module: string): ProjectionDefinition => {
   try {
     exported = require(path) as Record<string, unknown>;
   } catch (e) {
-    throw usage(`--projection ${module}: cannot load it: ${reasonOf(e).split('\n')[0]}`);
+    throw refusal('usage.projectionLoad', { module, reason: reasonOf(e).split('\n')[0] ?? '' });
   }
   const found = isDefinition(exported.default) ? [exported.default] : Object.values(exported).filter(isDefinition);
   if (found.length !== 1)
-    throw usage(`--projection ${module}: export one projection definition (defineProjection), as its default or its only export; it exports ${found.length}`);
+    throw refusal('usage.projectionExports', { module, count: found.length });
   try {
     return defineProjection(found[0]!);
   } catch (e) {
-    throw usage(`--projection ${module}: ${reasonOf(e)}`);
+    throw refusal('usage.projectionRefused', { module, reason: reasonOf(e) });
   }
 };
 

@@ -1,7 +1,7 @@
 import { logEntryOf, logTreeView } from '@minsheng/event-store';
 import { openCheckpoint, type ConsistencyProof, type InclusionProof } from '@minsheng/verify';
 import type { Command } from 'commander';
-import { integrity, unwrap, usage } from '../failure';
+import { integrityFailure, refusal, unwrap } from '../failure';
 import { readText, verifierKeyOf } from '../key-files';
 import { ledgerCommand, runOf } from './shared';
 import { t } from '../language';
@@ -20,31 +20,31 @@ export const registerProve = (program: Command): void => {
     const run = runOf(cmd);
     const open = (file: string) => {
       const c = openCheckpoint(readText('--checkpoint', file), [verifierKeyOf(o.key)]);
-      if (typeof c === 'string') throw integrity(`checkpoint "${file}": ${c}`);
+      if (typeof c === 'string') throw integrityFailure('integrity.checkpointRefused', { file, reason: c });
       return c;
     };
-    if ((eventId === undefined) === (o.from === undefined)) throw usage('give an event id (an inclusion proof) or --from CHECKPOINT (a consistency proof), not both');
+    if ((eventId === undefined) === (o.from === undefined)) throw refusal('usage.proveEventOrFrom');
     const proof = await run.engine(async (e) => {
       const tree = await logTreeView(e.store);
       const sizeOf = (file: string | undefined): { size: number; root: Buffer | null } => {
         if (!file) return { size: tree.size, root: null };
         const c = open(file);
-        if (c.size > tree.size) throw integrity(`checkpoint "${file}" signs ${c.size} events; the log holds ${tree.size}: events were removed`);
+        if (c.size > tree.size) throw integrityFailure('integrity.checkpointLonger', { file, count: c.size, held: tree.size });
         return { size: c.size, root: c.root };
       };
       if (eventId !== undefined) {
         const event = await unwrap(e.store.readEvent(eventId, { raw: true }));
-        if (!event) throw usage(`no event ${eventId} in the log`);
+        if (!event) throw refusal('usage.noEventInLog', { eventId });
         const at = sizeOf(o.checkpoint);
-        if (event.position > at.size) throw usage(`event ${eventId} is at position ${event.position}, after the checkpoint's ${at.size} events`);
+        if (event.position > at.size) throw refusal('usage.eventAfterCheckpoint', { eventId, position: event.position, count: at.size });
         const root = await tree.root(at.size);
-        if (at.root && !at.root.equals(root)) throw integrity(`the log's first ${at.size} events do not have the root the checkpoint signs: history was rewritten`);
+        if (at.root && !at.root.equals(root)) throw integrityFailure('integrity.rootDiffers', { count: at.size });
         const p: InclusionProof = { kind: 'inclusion', treeSize: at.size, root: hex(root), event: logEntryOf(event), path: (await tree.inclusion(event.position - 1, at.size)).map(hex) };
         return p;
       }
       const from = sizeOf(o.from);
       const to = sizeOf(o.to);
-      if (from.size > to.size) throw usage(`--from signs ${from.size} events, more than --to's ${to.size}: give the older checkpoint first`);
+      if (from.size > to.size) throw refusal('usage.fromAfterTo', { count: from.size, to: to.size });
       const p: ConsistencyProof = {
         kind: 'consistency',
         from: { size: from.size, root: hex(await tree.root(from.size)) },

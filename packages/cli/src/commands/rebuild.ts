@@ -1,7 +1,7 @@
 import { rebuildBeside, SwitchLostError } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
-import { failed, unwrap, usage } from '../failure';
+import { failed, failure, refusal, unwrap } from '../failure';
 import { printJson, printLines } from '../output/print';
 import { progressOn } from '../output/progress';
 import { ledgerCommand, readerThreadsOf, runOf, threadsOption } from './shared';
@@ -22,7 +22,7 @@ export const registerRebuild = (program: Command): void => {
   threadsOption(cmd, t('help.threads.rebuild'));
   cmd.action(async () => {
     const o = cmd.opts<{ beside?: boolean; dropOld?: boolean; threads?: string }>();
-    if (o.dropOld && !o.beside) throw usage('--drop-old goes with --beside: a rebuild in place has no old version');
+    if (o.dropOld && !o.beside) throw refusal('usage.dropOldWithoutBeside');
     const run = runOf(cmd);
     const open = readerThreadsOf(o.threads, run);
     const progress = progressOn('rebuild');
@@ -48,7 +48,7 @@ export const registerRebuild = (program: Command): void => {
           onProgress: (done, total) => progress.update(done, total),
         }).catch((err: unknown) => {
           if (err instanceof SwitchLostError) throw failed(err.message);
-          throw failed(`rebuilding beside the serving read model failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+          throw failure('failure.rebuildBeside', { reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
         });
         if (o.dropOld) await e.dropReadModel(result.from);
         return { ...result, dropped: o.dropOld === true, dropHint: e.dropHint(result.from) };

@@ -1,6 +1,6 @@
 import { createDashboard, type Language } from '@minsheng/dashboard';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { failed, unwrap } from '../failure';
+import { failure, unwrap } from '../failure';
 import { reasonOf } from '../open-ledger';
 import { printJson, printLines } from '../output/print';
 import { nonEmpty } from '../parse';
@@ -37,7 +37,7 @@ export const registerServe = (program: Command): void => {
         try {
           address = await app.listen({ host: o.host, port: o.port });
         } catch (e) {
-          throw failed(`cannot listen on ${o.host}:${o.port}: ${reasonOf(e)}`);
+          throw failure('failure.cannotListen', { host: o.host, port: o.port, reason: reasonOf(e) });
         }
         const url = `${address.replace('://[::1]', '://localhost')}/`;
         if (run.json) printJson({ url, ledger: l.where, lang: o.lang });

@@ -2,7 +2,7 @@ import type { Clock, TargetSetData } from '@minsheng/core';
 import { readLedgerSetting, type LedgerSetting } from '@minsheng/ledger';
 import type { EventStore } from '@minsheng/event-store';
 import type { Command } from 'commander';
-import { unwrap, usage } from '../failure';
+import { refusal, unwrap } from '../failure';
 import { withEngine, withLedger, type Engine, type OpenLedger, type OpenOptions } from '../open-ledger';
 import { clockOf, fixedNowOf, jsonOption, ledgerLocation, ledgerOptions, projectOption, projectsInline, wantsJson, type FixedNow, type LedgerLocation } from '../options';
 import type { FigureContext } from '../output/figures';
@@ -81,9 +81,9 @@ export const readerThreadsOf = (text: string | undefined, run: Run): OpenOptions
   if (text === undefined) return {};
   const threads = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
   if (!(threads >= 0 && threads <= 64))
-    throw usage(`--threads must be a whole number from 0 to 64, not "${text}"`);
+    throw refusal('usage.threads', { text });
   if (threads && run.location.kind === 'postgres')
-    throw usage('--threads is for a SQLite ledger: a PostgreSQL ledger is read on this thread, and the server does the writing');
+    throw refusal('usage.threadsPostgres');
   return { readerThreads: threads };
 };
 
@@ -104,14 +104,9 @@ export const checkWriteClock = async (run: Run, store: EventStore, what: string)
   const now = run.now;
   if (now === null) return setting;
   if (setting.mode === 'production')
-    throw usage(
-      `${now.option} "${now.text}" is refused on a production ledger: ${what} records the time from the system clock ` +
-        '(a settable clock is for a ledger made with `minsheng init --simulated`; status, audit, plan show, verify and export take --now as a replay)',
-    );
+    throw refusal('usage.nowOnProduction', { option: now.option, text: now.text, command: what });
   const { position, recordedAt } = setting.head;
   if (recordedAt !== null && now.at.getTime() < Date.parse(recordedAt))
-    throw usage(
-      `${now.option} "${now.text}" is before the ledger's latest event (position ${position}, recorded at ${recordedAt}); a simulated ledger's clock moves forward only`,
-    );
+    throw refusal('usage.nowBeforeLatest', { option: now.option, text: now.text, position, recordedAt });
   return setting;
 };

@@ -4,7 +4,7 @@ import { againWaitMs, checkReadModel, LARGE_CATCH_UP, LEDGER_INDEX, ReadModelMis
 import type { Command } from 'commander';
 import type { Either } from 'fp-ts/Either';
 import { hostname } from 'node:os';
-import { integrity, integrityFailureOf, unwrap, usage } from '../failure';
+import { integrity, integrityFailureOf, refusal, unwrap } from '../failure';
 import { openEngine, reasonOf, type Engine, type ReadModel } from '../open-ledger';
 import { printJson, printLines, safeJson } from '../output/print';
 import { renderTable } from '../output/table';
@@ -385,7 +385,7 @@ export const registerWorker = (program: Command): void => {
     .argument('[status]', t('help.worker.status-argument'));
   threadsOption(cmd, t('help.threads.worker', { count: LARGE_CATCH_UP.toLocaleString('en') }));
   cmd.action(async (what: string | undefined) => {
-    if (what !== undefined && what !== 'status') throw usage(`unknown worker action "${what}"; did you mean \`minsheng worker status\`?`);
+    if (what !== undefined && what !== 'status') throw refusal('usage.workerAction', { action: what });
     const o = cmd.opts<WorkerOpts>();
     const run = runOf(cmd);
     if (o.status || what === 'status') {
@@ -396,10 +396,10 @@ export const registerWorker = (program: Command): void => {
       if (s.mismatch) throw integrity(s.mismatch);
       return;
     }
-    if (o.pollMs * 2 >= o.leaseMs) throw usage(`--lease-ms (${o.leaseMs}) must be more than twice --poll-ms (${o.pollMs})`);
-    if (o.owner !== undefined && !o.owner.trim()) throw usage('--owner must not be empty');
+    if (o.pollMs * 2 >= o.leaseMs) throw refusal('usage.leaseMs', { leaseMs: o.leaseMs, pollMs: o.pollMs });
+    if (o.owner !== undefined && !o.owner.trim()) throw refusal('usage.ownerEmpty');
     if (o.projection !== undefined) {
-      if (o.threads !== undefined) throw usage('--threads is for the ledger index: a --projection worker reads on this thread');
+      if (o.threads !== undefined) throw refusal('usage.projectionThreads');
       const { leaseMs, pollMs, batchSize } = o;
       return workProjection(run, o.projection, { owner: o.owner ?? `${hostname()}:${process.pid}`, leaseMs, pollMs, batchSize });
     }

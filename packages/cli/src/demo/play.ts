@@ -2,7 +2,7 @@ import type { DeadlineMissedData, Ledger, LedgerFailure } from '@minsheng/ledger
 import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import type { Timed } from './script';
-import { refusalSentence } from '../refusals';
+import { refusalOf } from '../refusals';
 
 /** What happened in one month of the simulated year, by recording time. */
 export interface MonthLog {
@@ -58,7 +58,7 @@ export const playYear = async (ledger: Ledger, clock: { set(at: Date): void }, y
       case 'refused': {
         const r = await ledger.report(step.input)();
         if (!isLeft(r)) throw new Error('demo: a report from a unit not responsible for the task was accepted');
-        log.refused.push(refusalSentence(r.left._tag, r.left.message));
+        log.refused.push(refusalOf(r.left));
         break;
       }
       case 'deadlines':

@@ -1,6 +1,6 @@
 import { realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { failed, usage } from '../failure';
+import { failure, refusal } from '../failure';
 
 /** The files a SQLite ledger lives in: the file itself and the journals beside it. */
 const ledgerFiles = (ledger: string): string[] => ['', '-wal', '-shm', '-journal'].map((s) => `${ledger}${s}`);
@@ -42,8 +42,8 @@ const exists = (file: string): boolean => identity(file) !== null;
 /** The refusals of writeOutFile, checked before the export reads anything. */
 export const checkOutFile = (out: string, options: OutOptions): void => {
   if (options.ledgerFile !== undefined && isLedgerFile(out, options.ledgerFile))
-    throw usage(`--out "${out}" is the ledger (or its journal) at ${resolve(options.ledgerFile)}; export never writes over it, not even with --force`);
-  if (!options.force && exists(out)) throw usage(`--out "${out}" exists already; nothing was written (give --force to replace it)`);
+    throw refusal('usage.outIsLedger', { out, ledger: resolve(options.ledgerFile) });
+  if (!options.force && exists(out)) throw refusal('usage.outExists', { out });
 };
 
 /**
@@ -57,7 +57,7 @@ export const writeOutFile = (out: string, text: string | Uint8Array, options: Ou
     writeFileSync(out, text, { encoding: 'utf8', flag: options.force ? 'w' : 'wx' });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw usage(`--out "${out}" exists already; nothing was written (give --force to replace it)`);
-    throw failed(`cannot write "${out}": ${code ?? (e as Error).message}`);
+    if (code === 'EEXIST') throw refusal('usage.outExists', { out });
+    throw failure('failure.cannotWrite', { file: out, reason: code ?? (e as Error).message });
   }
 };

@@ -101,13 +101,13 @@ const checkPlace = (c: Common): Either<LedgerError, string> => {
   const place = frame.places.find((p) => p.id === c.place);
   if (!place) return left(unknownPlace(c.place));
   if (target.metric.level === 'city' && !isTopPlace(frame, place.id))
-    return left(unknownPlace(c.place, `cannot report ${target.metric.id}: it is measured once for the whole city`));
+    return left(unknownPlace(c.place, { code: 'place.cityOnly', metric: target.metric.id }));
   if (target.metric.level === 'district' && holdsPlaces(place))
     return left(
-      unknownPlace(c.place, `cannot report ${target.metric.id}: it is reported per district and rolled up to the city`),
+      unknownPlace(c.place, { code: 'place.rolledUp', metric: target.metric.id }),
     );
   if (target.metric.places && !target.metric.places.includes(c.place))
-    return left(unknownPlace(c.place, `is not one of the places of ${target.metric.id} (${target.metric.places.join(', ')})`));
+    return left(unknownPlace(c.place, { code: 'place.notOfMetric', metric: target.metric.id, places: target.metric.places }));
   return right(c.place);
 };
 
@@ -122,6 +122,8 @@ const checkFigure = (c: Common, figure: Figure): Either<LedgerError, Figure> => 
       _tag: 'NotResponsible',
       unit: c.by,
       task: target.task.number,
+      code: 'unit.notLeadSignOff',
+      fields: { lead: nameOf(c.context.frame, lead ?? ''), metric: target.metric.id, unit: nameOf(c.context.frame, c.by) },
       message: `only the lead unit ${nameOf(c.context.frame, lead ?? '')} signs off ${target.metric.id} as met; ${nameOf(c.context.frame, c.by)} may report "no" only`,
     });
   return right(figure);
@@ -147,6 +149,8 @@ const checkMayChange = (c: Common, reportId: string, report: ReportState, verb: 
     eventId: reportId,
     reportedBy: report.by ?? null,
     lead,
+    code: report.by !== undefined ? 'report.notReportingUnit' : 'report.notLeadUnit',
+    fields: { unit: name(c.by), verb, eventId: reportId, ...(report.by !== undefined ? { reporter: name(report.by) } : {}), task: target.task.number, lead: name(lead) },
     message: `${name(c.by)} may not ${verb} report ${reportId}: only ${who}the lead unit of task ${target.task.number} (${name(lead)}) may`,
   });
 };
@@ -206,12 +210,12 @@ export const progressDecider: Decider<ProgressCommand, ProgressState, ProgressEv
       }
       case 'CorrectProgress': {
         const reportId = resolveReport(state, command.corrects);
-        if (!reportId) return left(unknownEvent(command.corrects, `is not a report of ${target.metric.id} at ${command.place}`));
+        if (!reportId) return left(unknownEvent(command.corrects, { metric: target.metric.id, place: command.place }));
         const report = state.reports[reportId]!;
         const may = checkMayChange(command, reportId, report, 'correct');
         if (isLeft(may)) return may;
         if (report.retracted)
-          return left({ _tag: 'AlreadyRetracted', eventId: reportId, message: `report ${reportId} was retracted; report a new figure instead` });
+          return left({ _tag: 'AlreadyRetracted', eventId: reportId, code: 'report.retracted', fields: { eventId: reportId }, message: `report ${reportId} was retracted; report a new figure instead` });
         const reason = checkReason(command.reason, 'a correction');
         if (isLeft(reason)) return reason;
         const asOf = checkAsOf(command.asOf ?? report.asOf, command);
@@ -227,11 +231,11 @@ export const progressDecider: Decider<ProgressCommand, ProgressState, ProgressEv
       }
       case 'RetractProgress': {
         const reportId = resolveReport(state, command.retracts);
-        if (!reportId) return left(unknownEvent(command.retracts, `is not a report of ${target.metric.id} at ${command.place}`));
+        if (!reportId) return left(unknownEvent(command.retracts, { metric: target.metric.id, place: command.place }));
         const may = checkMayChange(command, reportId, state.reports[reportId]!, 'retract');
         if (isLeft(may)) return may;
         if (state.reports[reportId]!.retracted)
-          return left({ _tag: 'AlreadyRetracted', eventId: reportId, message: `report ${reportId} is retracted already` });
+          return left({ _tag: 'AlreadyRetracted', eventId: reportId, code: 'report.retractedAlready', fields: { eventId: reportId }, message: `report ${reportId} is retracted already` });
         const reason = checkReason(command.reason, 'a retraction');
         if (isLeft(reason)) return reason;
         return right([

@@ -425,6 +425,8 @@ describe('progressDecider: corrections and retractions', () => {
       eventId: R1,
       reportedBy: 'hrss',
       lead: 'hrss',
+      code: 'report.notReportingUnit',
+      fields: { unit: '市财政局', verb: 'retract', eventId: R1, reporter: '市人社局', task: 1, lead: '市人社局' },
       message: `市财政局 may not retract report ${R1}: only the unit that reported it (市人社局) or the lead unit of task 1 (市人社局) may`,
     });
     progress.given([byLead, correction]).when(correct(C1, '笔误', qty('21', '个'), 'finance')).thenFails('NotReportingUnit', 'may not correct report');

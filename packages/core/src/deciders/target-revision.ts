@@ -55,6 +55,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export const targetRevisionRefused = (refused: readonly (Reinterpretation & { readonly reports: number })[]): LedgerError => ({
   _tag: 'TargetRevisionRefused',
   revisions: refused,
+  code: 'target.revisionBehind',
+  fields: {},
   message:
     `the plan changes targets that reports were recorded under: ${refused
       .map((r) => `${r.metric} changes its ${r.change} from ${r.from} to ${r.to} (${plural(r.reports, 'report')} recorded under ${r.from})`)

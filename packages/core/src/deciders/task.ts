@@ -126,6 +126,8 @@ export const taskDecider: Decider<TaskCommand, TaskState, TaskEvent> = {
           return left({
             _tag: 'DeadlineNotPassed',
             deadline: data.deadline,
+            code: 'deadline.notPassed',
+            fields: { deadline: data.deadline, due: data.due, at: command.now.toISOString() },
             message: `deadline ${data.deadline} (due ${data.due}) has not passed at ${command.now.toISOString()}`,
           });
         return right([{ type: 'DeadlineMissed' as const, data }]);

@@ -1,4 +1,4 @@
-import { canonicalJson, cityOf, figureValue, type Figure, type Source, type TargetSetData } from '@minsheng/core';
+import { canonicalJson, cityOf, type ReasonCode, type ReasonFields, figureValue, type Figure, type Source, type TargetSetData } from '@minsheng/core';
 import { tryCatch, type Either } from 'fp-ts/Either';
 import { toQueryFailure, type QueryFailure } from '../failure';
 import type { FigureVersion, Retraction } from '../read-model/rows';
@@ -142,7 +142,16 @@ export interface AuditEvidence {
   readonly outcomes?: readonly TrailOutcome[];
 }
 
-export class UnknownFigureError extends Error {}
+/** A figure the plan does not have; `code` and `fields` say why. */
+export class UnknownFigureError extends Error {
+  constructor(
+    message: string,
+    readonly code: ReasonCode,
+    readonly fields: ReasonFields,
+  ) {
+    super(message);
+  }
+}
 
 export interface AuditOptions {
   /**
@@ -190,12 +199,12 @@ const buildAuditTrail = (
   options: AuditOptions = {},
 ): AuditTrail => {
   const m = s.metrics.find((x) => x.target.metric.id === metricId);
-  if (!m) throw new UnknownFigureError(`metric ${metricId} is not in plan ${s.moment.planId}`);
-  if (m.target.task.number !== task) throw new UnknownFigureError(`metric ${metricId} belongs to task ${m.target.task.number}, not task ${task}`);
+  if (!m) throw new UnknownFigureError(`metric ${metricId} is not in plan ${s.moment.planId}`, 'metric.unknown', { metric: metricId });
+  if (m.target.task.number !== task) throw new UnknownFigureError(`metric ${metricId} belongs to task ${m.target.task.number}, not task ${task}`, 'metric.otherTask', { metric: metricId, owner: m.target.task.number, task });
   const city = cityOf(s.frame);
   const focus = place === undefined || place === city.id ? null : place;
   if (focus !== null && !s.frame.places.some((p) => p.id === focus))
-    throw new UnknownFigureError(`place ${focus} is not a place of plan ${s.moment.planId}`);
+    throw new UnknownFigureError(`place ${focus} is not a place of plan ${s.moment.planId}`, 'place.unknown', { place: focus });
   const inFocus = <T extends { readonly place: string }>(xs: readonly T[]) => xs.filter((v) => focus === null || v.place === focus);
   const at = { asOf: s.moment.asOf, knownAt: Date.parse(s.moment.knownAt) };
   const replayed = inFocus(inForce(evidence.versions, evidence.retractions, at));

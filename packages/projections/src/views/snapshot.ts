@@ -1,4 +1,4 @@
-import { dateIn, type PlanFrame, type TargetSetData } from '@minsheng/core';
+import { dateIn, type PlanFrame, type ReasonCode, type ReasonFields, type TargetSetData } from '@minsheng/core';
 import { tryCatch, type TaskEither } from 'fp-ts/TaskEither';
 import { toQueryFailure, type QueryFailure } from '../failure';
 import type { ReadModelReader } from '../read-model/rows';
@@ -30,7 +30,16 @@ export interface Snapshot {
   readonly missed: ReadonlyMap<string, string[]>;
 }
 
-export class NoPlanError extends Error {}
+/** A plan the question names (or leaves out) that the ledger cannot answer for; `code` and `fields` say which. */
+export class NoPlanError extends Error {
+  constructor(
+    message: string,
+    readonly code: ReasonCode,
+    readonly fields: ReasonFields,
+  ) {
+    super(message);
+  }
+}
 
 /** An asOf or knownAt that cannot be answered. */
 export class InvalidMomentError extends Error {
@@ -58,11 +67,11 @@ const instant = (knownAt: Date | string): Date => {
 export const resolvePlanId = async (reader: ReadModelReader, planId?: string): Promise<string> => {
   const ids = await reader.planIds();
   if (planId !== undefined) {
-    if (!ids.includes(planId)) throw new NoPlanError(`plan ${planId} is not in the ledger (plans: ${ids.join(', ') || 'none'})`);
+    if (!ids.includes(planId)) throw new NoPlanError(`plan ${planId} is not in the ledger (plans: ${ids.join(', ') || 'none'})`, 'plan.unknown', { plan: planId, plans: ids });
     return planId;
   }
-  if (ids.length === 0) throw new NoPlanError('the ledger has no plan yet; import one with `minsheng plan import <file>`');
-  if (ids.length > 1) throw new NoPlanError(`the ledger holds several plans (${ids.join(', ')}); name one`);
+  if (ids.length === 0) throw new NoPlanError('the ledger has no plan yet; import one with `minsheng plan import <file>`', 'plan.none', {});
+  if (ids.length > 1) throw new NoPlanError(`the ledger holds several plans (${ids.join(', ')}); name one`, 'plan.several', { plans: ids });
   return ids[0]!;
 };
 

@@ -402,6 +402,7 @@ export const en = {
   "help.audit.admin-key": "the plan administrator's verifier key (.pub) you keep: the audit fails unless every signed period of the ledger names it",
   "audit.adminKeyDiffers": "the ledger's signed mode from position {position} names administrator key {keyId}, not the one given with --admin-key: its unit keys cannot be trusted",
   "audit.neverSigned": "--admin-key was given, but the ledger was never in signed mode: no event of it is signed",
+  "audit.signature.replayed": "REPLAYED (its signature was used by an earlier event)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -115,6 +115,20 @@ describe('signed reports (SQLite)', () => {
     await run(ledger.report({ ...daoli, asOf: '2024-10-01', value: '11', signature: federation.signer() }));
   });
 
+  it('refuses a signed correction copied in again after a later correction', async () => {
+    const { ledger, federation } = open;
+    const r = await run(ledger.report({ ...daoli, signature: federation.signer() }));
+    let signed = '';
+    const c = await run(ledger.correct({ eventId: r.eventId, value: '11', reason: 'recount', by: 'womens-federation', signature: (x) => ((signed = x), federation.signer()(x)) }));
+    await run(ledger.correct({ eventId: r.eventId, value: '10', reason: 'second recount', by: 'womens-federation', signature: federation.signer() }));
+    await refusedWithNothingWritten(
+      () => ledger.correct({ eventId: r.eventId, value: '11', reason: 'recount', by: 'womens-federation', signature: federation.signer()(signed) }),
+      'SignatureRefused',
+      new RegExp(`^this signed ProgressCorrected was already recorded at position ${c.position}; a signature is accepted once`),
+    );
+    expect((await run(ledger.audit({ task: 3, metric: daoli.metric, place: 'daoli' }))).value).toBe('10');
+  });
+
   it('two identical signed reports racing: exactly one lands', async () => {
     const { ledger, store, federation } = open;
     const outcomes = await Promise.all([1, 2, 3].map(() => ledger.report({ ...daoli, signature: federation.signer() })()));

@@ -31,11 +31,13 @@ export const appendReport = (
 ): TE.TaskEither<LedgerFailure, Appended | null> =>
   signed
     ? retried(async () => {
-        const loaded = await loadProgress(deps.store, stream)();
-        if (isLeft(loaded)) return loaded;
+        // The stream as stored, not folded: a report's decision reads nothing of its state.
+        const read = await deps.store.readStream(stream)();
+        if (isLeft(read)) return read;
         const decided = progressDecider.decide(command, progressDecider.initialState());
         if (isLeft(decided)) return decided;
-        return appendDecided(deps.store, stream, decided.right, loaded.right.revision, metadata, deps.clock, seal, loaded.right.events)();
+        const revision = read.right.length ? read.right[read.right.length - 1]!.revision : NO_STREAM;
+        return appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock, seal, read.right)();
       })
     : pipe(
         TE.fromEither(progressDecider.decide(command, progressDecider.initialState())),

@@ -56,6 +56,8 @@ describe('signed reports through the CLI', () => {
     const r = json(run([...REPORT, '--value', '12', '--sign-with', file('fed.key'), '--json']));
     const c = run(['correct', r.eventId, '--value', '13', '--reason', 'recount', '--by', '市妇联', '--sign-with', file('fed.key')]);
     expect(c.code).toBe(0);
+    // The first signed report submitted again after its correction: a signature is accepted once.
+    refused([...REPORT, '--value', '12', '--sign-with', file('fed.key')], new RegExp(`^minsheng: this signed ProgressReported was already recorded at position ${r.position}; a signature is accepted once; nothing was written`));
     refused(['retract', r.eventId, '--reason', 'duplicate', '--by', '市妇联'], /a ProgressRetracted needs the signature/);
   });
 

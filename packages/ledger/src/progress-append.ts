@@ -1,6 +1,6 @@
 import { progressDecider, type Metadata, type ProgressCommand, type ProgressState } from '@minsheng/core';
 import { ANY, NO_STREAM, concurrencyError, type ExpectedRevision } from '@minsheng/event-store';
-import { isLeft, left } from 'fp-ts/Either';
+import { isLeft, left, type Either } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { LedgerDeps } from './context';
@@ -14,8 +14,12 @@ import { appendDecided, loadProgress, type Appended, type Seal } from './streams
 
 /**
  * A report depends on no earlier event of its stream (the decider reads nothing of the
- * stream's state for it), so it is decided on its own and appended at whatever revision the
- * stream has reached: a report never fails because another one landed first.
+ * stream's state for it), so unsigned it is decided on its own and appended at whatever
+ * revision the stream has reached: a report never fails because another one landed first.
+ * Signed (`signed`), it is checked against the stream's signatures (a signature is accepted
+ * once: unit-signature.ts, replayOf), so it is appended at the revision it was checked
+ * against and checked again when another writer moved the stream first: two copies of one
+ * signed report racing cannot both land.
  */
 export const appendReport = (
   deps: LedgerDeps,
@@ -23,11 +27,22 @@ export const appendReport = (
   command: ProgressCommand & { readonly type: 'ReportProgress' },
   metadata: Metadata,
   seal?: Seal,
+  signed = false,
 ): TE.TaskEither<LedgerFailure, Appended | null> =>
-  pipe(
-    TE.fromEither(progressDecider.decide(command, progressDecider.initialState())),
-    TE.chainW((events) => appendDecided(deps.store, stream, events, ANY, metadata, deps.clock, seal)),
-  );
+  signed
+    ? retried(async () => {
+        // The stream as stored, not folded: a report's decision reads nothing of its state.
+        const read = await deps.store.readStream(stream)();
+        if (isLeft(read)) return read;
+        const decided = progressDecider.decide(command, progressDecider.initialState());
+        if (isLeft(decided)) return decided;
+        const revision = read.right.length ? read.right[read.right.length - 1]!.revision : NO_STREAM;
+        return appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock, seal, read.right)();
+      })
+    : pipe(
+        TE.fromEither(progressDecider.decide(command, progressDecider.initialState())),
+        TE.chainW((events) => appendDecided(deps.store, stream, events, ANY, metadata, deps.clock, seal)),
+      );
 
 /** Tries of a correction or retraction whose stream keeps moving, and the wait before each retry. */
 export const AMEND_ATTEMPTS = 10;
@@ -39,6 +54,17 @@ export const amendBackoffMs = (attempt: number, random: () => number = Math.rand
   Math.floor(random() * Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (attempt - 1)));
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs `attempt` again after amendBackoffMs while another writer moved the stream first, up to AMEND_ATTEMPTS times. */
+const retried =
+  <A>(attempt: (n: number) => Promise<Either<LedgerFailure, A>>): TE.TaskEither<LedgerFailure, A> =>
+  async () => {
+    for (let n = 1; ; n++) {
+      const result = await attempt(n);
+      if (!isLeft(result) || result.left._tag !== 'ConcurrencyError' || n >= AMEND_ATTEMPTS) return result;
+      await sleep(amendBackoffMs(n));
+    }
+  };
 
 /** What has amended report `reportId` in `state`: its corrections' ids and whether it is retracted. */
 const amendmentsOf = (state: ProgressState, reportId: string): string =>
@@ -87,7 +113,7 @@ export const appendAmendment = (
   for (let attempt = 1; ; attempt++) {
     const loaded = await loadProgress(deps.store, stream)();
     if (isLeft(loaded)) return loaded;
-    const { state, revision } = loaded.right;
+    const { state, revision, events } = loaded.right;
     const reportId = reportOf(state, amends);
     if (first === undefined) {
       if (reportId !== undefined) first = { revision, reportId, amendments: amendmentsOf(state, reportId) };
@@ -96,7 +122,7 @@ export const appendAmendment = (
     }
     const decided = progressDecider.decide(command, state);
     if (isLeft(decided)) return decided;
-    const appended = await appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock, seal)();
+    const appended = await appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock, seal, events)();
     if (!isLeft(appended) || appended.left._tag !== 'ConcurrencyError' || attempt >= AMEND_ATTEMPTS) return appended;
     await sleep(amendBackoffMs(attempt));
   }

@@ -46,8 +46,8 @@ export interface Recorded {
 }
 
 /**
- * Appends a progress command on its (metric, place) stream: a report at any revision, a
- * correction or retraction decided again while other writers move the stream (progress-append.ts).
+ * Appends a progress command on its (metric, place) stream: a report at any revision (signed:
+ * at the revision its signature was checked against), a correction or retraction decided again while other writers move the stream (progress-append.ts).
  */
 const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput, command: ProgressCommand): TE.TaskEither<LedgerFailure, Recorded> => {
   const { target } = command.context;
@@ -56,9 +56,9 @@ const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput,
   return pipe(
     // Signed mode is read before every progress write; no write of a report, correction or retraction goes without its seal.
     readSigningRecord(deps.store),
-    TE.map((record) => sealProgress(record, target.responsibleUnits, actor.signature, (id) => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id)),
-    TE.chainW((seal) =>
-      command.type === 'ReportProgress' ? appendReport(deps, stream, command, metadata, seal) : appendAmendment(deps, stream, command, metadata, seal),
+    TE.map((record) => ({ on: record.on, seal: sealProgress(record, target.responsibleUnits, actor.signature, (id) => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id) })),
+    TE.chainW(({ on, seal }) =>
+      command.type === 'ReportProgress' ? appendReport(deps, stream, command, metadata, seal, on) : appendAmendment(deps, stream, command, metadata, seal),
     ),
     TE.map((r) => ({
       eventId: r!.eventIds[r!.eventIds.length - 1]!,

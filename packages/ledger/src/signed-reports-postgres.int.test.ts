@@ -18,7 +18,7 @@ const daoli = { task: 3, metric: 't03-child-friendly-communities', place: 'daoli
 describe('signed reports (PostgreSQL)', () => {
   const pg = usePostgres();
 
-  it('refuses missing, other-unit and revoked signatures with nothing written; verifies the rest in the audit', async () => {
+  it('refuses missing, other-unit, replayed and revoked signatures with nothing written; verifies the rest in the audit', async () => {
     const clock = manualClock('2024-01-05T02:00:00Z');
     const store = await createPostgresEventStore({ connectionString: pg.databaseUrl(), registry: ledgerRegistry, clock });
     const readModel = await createPostgresReadModel({ connectionString: pg.databaseUrl() });
@@ -40,8 +40,16 @@ describe('signed reports (PostgreSQL)', () => {
       expect(await fail(ledger.registerKey({ unit: '市妇联', key: testKey('x').text, admin: federation.signer() }))).toMatchObject({ _tag: 'KeyEventRefused' });
       expect(await fail(ledger.disableSigning({ admin: ndrc.signer() }))).toMatchObject({ _tag: 'KeyEventRefused' });
       expect(await head()).toBe(before);
-      const signed = await run(ledger.report({ ...daoli, signature: federation.signer() }));
+      // Two copies of one signed report at once: exactly one lands, the other is refused as replayed.
+      const racing = await Promise.all([1, 2].map(() => ledger.report({ ...daoli, signature: federation.signer() })()));
+      const landed = racing.flatMap((o) => (o._tag === 'Right' ? [o.right] : []));
+      expect(landed).toHaveLength(1);
+      expect(racing.find((o) => o._tag === 'Left')).toMatchObject({ left: { _tag: 'SignatureRefused', problem: 'replayed' } });
+      const signed = landed[0]!;
       expect((await run(store.readEvent(signed.eventId)))!.metadata.signature).toMatchObject({ keyId: federation.keyId, unit: 'womens-federation' });
+      const signedAt = await head();
+      expect(await fail(ledger.report({ ...daoli, signature: federation.signer() }))).toMatchObject({ _tag: 'SignatureRefused', problem: 'replayed' });
+      expect(await head()).toBe(signedAt);
       await run(ledger.revokeKey({ unit: '市妇联', keyId: federation.keyId, admin: admin.signer() }));
       const revokedAt = await head();
       expect(await fail(ledger.report({ ...daoli, value: '13', signature: federation.signer() }))).toMatchObject({ _tag: 'SignatureRefused', problem: 'revoked' });

@@ -90,8 +90,67 @@ describe('signed reports (SQLite)', () => {
     const bytes = Buffer.from(sig12.signature, 'base64');
     bytes[0] = bytes[0]! ^ 1;
     await refusedWithNothingWritten(() => ledger.report({ ...daoli, signature: { ...sig12, signature: bytes.toString('base64') } }), 'SignatureRefused', /does not verify/);
-    // The same signature as it was made is accepted: the content matches.
-    await run(ledger.report({ ...daoli, signature: sig12 }));
+    // The same signature as it was made is refused now: the report it signed is recorded already
+    // (this line used to accept it, which was the replay hole of issue 16).
+    await refusedWithNothingWritten(() => ledger.report({ ...daoli, signature: sig12 }), 'SignatureRefused', /this signed ProgressReported was already recorded at position \d+; a signature is accepted once/);
+  });
+
+  it('refuses a signed report copied in again: the correction made after it stays in force', async () => {
+    const { ledger, federation } = open;
+    // 市妇联 reports 12 as of 09-30, then corrects it to 11; someone holding the first signed command submits it again.
+    let first = '';
+    const r = await run(ledger.report({ ...daoli, signature: (c) => ((first = c), federation.signer()(c)) }));
+    await run(ledger.correct({ eventId: r.eventId, value: '11', reason: 'recount', by: 'womens-federation', signature: federation.signer() }));
+    const copied = federation.signer()(first);
+    await refusedWithNothingWritten(
+      () => ledger.report({ ...daoli, signature: copied }),
+      'SignatureRefused',
+      new RegExp(`^this signed ProgressReported was already recorded at position ${r.position}; a signature is accepted once; nothing was written`),
+    );
+    expect(await fail(ledger.report({ ...daoli, signature: copied }))).toMatchObject({ problem: 'replayed' });
+    // Signed again by the unit's key (the same content): still the same report.
+    await refusedWithNothingWritten(() => ledger.report({ ...daoli, signature: federation.signer() }), 'SignatureRefused', /already recorded at position/);
+    expect((await run(ledger.audit({ task: 3, metric: daoli.metric, place: 'daoli' }))).value).toBe('11');
+    // Another figure, or the same one as of another date, is another report.
+    await run(ledger.report({ ...daoli, asOf: '2024-10-01', value: '11', signature: federation.signer() }));
+  });
+
+  it('refuses a signed correction copied in again after a later correction', async () => {
+    const { ledger, federation } = open;
+    const r = await run(ledger.report({ ...daoli, signature: federation.signer() }));
+    let signed = '';
+    const c = await run(ledger.correct({ eventId: r.eventId, value: '11', reason: 'recount', by: 'womens-federation', signature: (x) => ((signed = x), federation.signer()(x)) }));
+    await run(ledger.correct({ eventId: r.eventId, value: '10', reason: 'second recount', by: 'womens-federation', signature: federation.signer() }));
+    await refusedWithNothingWritten(
+      () => ledger.correct({ eventId: r.eventId, value: '11', reason: 'recount', by: 'womens-federation', signature: federation.signer()(signed) }),
+      'SignatureRefused',
+      new RegExp(`^this signed ProgressCorrected was already recorded at position ${c.position}; a signature is accepted once`),
+    );
+    expect((await run(ledger.audit({ task: 3, metric: daoli.metric, place: 'daoli' }))).value).toBe('10');
+  });
+
+  it('two identical signed reports racing: exactly one lands', async () => {
+    const { ledger, store, federation } = open;
+    const outcomes = await Promise.all([1, 2, 3].map(() => ledger.report({ ...daoli, signature: federation.signer() })()));
+    const landed = outcomes.filter((o) => o._tag === 'Right');
+    expect(landed).toHaveLength(1);
+    for (const o of outcomes.filter((x) => x._tag === 'Left')) expect(o).toMatchObject({ left: { _tag: 'SignatureRefused', problem: 'replayed' } });
+    const reports = (await logOf(store)).filter((e) => e.type === 'ProgressReported');
+    expect(reports).toHaveLength(1);
+  });
+
+  it('the audit flags a signed report copied into the store past the ledger as replayed', async () => {
+    const { ledger, store, federation } = open;
+    const r = await run(ledger.report({ ...daoli, signature: federation.signer() }));
+    const original = (await run(store.readEvent(r.eventId)))!;
+    const last = (await run(store.readStream(original.stream))).at(-1)!;
+    const copy = { eventId: '01JBBBBBBBBBBBBBBBBBBBBBBB', type: original.type, schemaVersion: original.schemaVersion, data: original.data, metadata: original.metadata };
+    await run(store.append(original.stream, [copy], last.revision));
+    await run(ledger.project());
+    const trail = await run(ledger.audit({ task: 3, metric: daoli.metric, place: 'daoli', history: true }));
+    const byId = new Map(trail.signatures.map((s) => [s.eventId, s.status]));
+    expect(byId.get(r.eventId)).toBe('verified');
+    expect(byId.get(copy.eventId)).toBe('replayed');
   });
 
   it('needs the signature on corrections and retractions too', async () => {

@@ -1,5 +1,5 @@
 /** Why a signature was refused; each has its own sentence (SignatureRefused.message). */
-export type SignatureProblem = 'missing' | 'unknownKey' | 'revoked' | 'otherUnit' | 'notResponsible' | 'bad' | 'unsignedLedger';
+export type SignatureProblem = 'missing' | 'unknownKey' | 'revoked' | 'otherUnit' | 'notResponsible' | 'bad' | 'unsignedLedger' | 'replayed';
 
 /** A report, correction or retraction whose signature the ledger in signed mode does not accept. Nothing is written. */
 export interface SignatureRefused {

@@ -27,6 +27,8 @@ const asDomain = (e: StoredEvent): LedgerEvent =>
 export interface Loaded<S> {
   readonly state: S;
   readonly revision: ExpectedRevision;
+  /** The stream's events as stored, the state's source (a signed event is checked against them: unit-signature.ts). */
+  readonly events: readonly StoredEvent[];
 }
 
 export const load = <C, S>(store: EventStore, stream: string, decider: Decider<C, S>): TE.TaskEither<LedgerFailure, Loaded<S>> =>
@@ -35,6 +37,7 @@ export const load = <C, S>(store: EventStore, stream: string, decider: Decider<C
     TE.map((events) => ({
       state: foldState(decider, events.map(asDomain)),
       revision: events.length ? events[events.length - 1]!.revision : NO_STREAM,
+      events,
     })),
   );
 
@@ -57,8 +60,12 @@ export const envelopes = (events: readonly LedgerEvent[], metadata: Metadata, cl
     metadata,
   }));
 
-/** Checks decided events before they are appended and gives their final metadata (a progress event's signature: unit-signature.ts). */
-export type Seal = (events: readonly LedgerEvent[], metadata: Metadata) => Either<LedgerFailure, Metadata>;
+/**
+ * Checks decided events before they are appended and gives their final metadata (a progress
+ * event's signature: unit-signature.ts). `earlier` is the stream as read at the revision the
+ * events will be appended at: a signature already among them is refused.
+ */
+export type Seal = (events: readonly LedgerEvent[], metadata: Metadata, earlier: readonly StoredEvent[]) => Either<LedgerFailure, Metadata>;
 
 export interface Appended {
   readonly result: AppendResult;
@@ -73,9 +80,10 @@ export const appendDecided = (
   metadata: Metadata,
   clock: Clock,
   seal?: Seal,
+  earlier: readonly StoredEvent[] = [],
 ): TE.TaskEither<LedgerFailure, Appended | null> => {
   if (events.length === 0) return TE.right(null);
-  const sealed = seal ? seal(events, metadata) : right(metadata);
+  const sealed = seal ? seal(events, metadata, earlier) : right(metadata);
   if (isLeft(sealed)) return TE.left(sealed.left);
   const batch = envelopes(events, sealed.right, clock);
   return pipe(

@@ -38,6 +38,9 @@ export const unitSignatureChecker = (admin: VerifierKey) => {
   const keys: UnitKey[] = [];
   let on = false;
   let signed = 0;
+  // Where each verified signature, and the content it signs, was first seen: a signature is
+  // accepted once (Ed25519 is deterministic and the content has no id nor time, so a copy verifies).
+  const used = new Map<string, number>();
   let unsigned = 0;
   const keyEvent = (e: LogEntry, meta: Meta): string | null => {
     const data = e.data as Record<string, unknown>;
@@ -77,6 +80,9 @@ export const unitSignatureChecker = (admin: VerifierKey) => {
       if (key.unit !== s.unit || key.unit !== meta.actor?.unit) return `its key is ${key.unit}'s, not the acting unit's`;
       const content = `minsheng signed progress v1\n${canonicalJson({ type: e.type, data: e.data, actor: meta.actor, source: meta.source })}`;
       if (!signedBy(key.key, content, s)) return 'its unit signature does not verify';
+      const first = used.get(`s:${String(s.signature)}`) ?? used.get(`c:${content}`);
+      if (first !== undefined) return `replayed: its signature was already used at position ${first} (a signature is accepted once)`;
+      used.set(`s:${String(s.signature)}`, e.position).set(`c:${content}`, e.position);
       signed++;
       return null;
     },

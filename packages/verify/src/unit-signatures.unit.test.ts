@@ -73,6 +73,17 @@ describe('unit signatures in an exported log', () => {
     expect(run(missing.admin.verifier, missing.entries)).toBe('position 3: recorded in signed mode without a signature');
     const other = base();
     expect(run(signer('other').verifier, other.entries)).toMatch(/^position 1: signed mode names an administrator key other than the pinned one/);
+    // A signed report copied in again (Ed25519 gives the same signature): the first copy verifies, the second is named.
+    const replayed = base();
+    const original = replayed.report('120');
+    replayed.report('110');
+    replayed.entries.push({ ...original, position: 5, eventId: 'E5' });
+    expect(run(replayed.admin.verifier, replayed.entries)).toBe('position 5: replayed: its signature was already used at position 3 (a signature is accepted once)');
+    // The same content signed again by the unit's key is the same signature.
+    const resigned = base();
+    resigned.report('120');
+    resigned.report('120');
+    expect(run(resigned.admin.verifier, resigned.entries)).toBe('position 4: replayed: its signature was already used at position 3 (a signature is accepted once)');
     const byUnit = base();
     byUnit.keyEvent('SigningDisabled', {}, byUnit.unit.signer);
     expect(run(byUnit.admin.verifier, byUnit.entries)).toBe("position 3: the administrator's signature does not verify");

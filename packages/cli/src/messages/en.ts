@@ -403,6 +403,7 @@ export const en = {
   "help.audit.admin-key": "the plan administrator's verifier key (.pub) you keep: the audit fails unless every signed period of the ledger names it",
   "audit.adminKeyDiffers": "the ledger's signed mode from position {position} names administrator key {keyId}, not the one given with --admin-key: its unit keys cannot be trusted",
   "audit.neverSigned": "--admin-key was given, but the ledger was never in signed mode: no event of it is signed",
+  "audit.signature.replayed": "REPLAYED (its signature was used by an earlier event)",
   // The CLI's own refusals (exit 2) and failures (exit 1, 3): said from here, not written in the commands.
   'usage.signerKeyMissing': '--key: give the signer key file made by `minsheng keys new` (or set $MINSHENG_KEY)',
   'usage.verifierKeyMissing': '--key: give the verifier key (.pub) of the key that signed the checkpoint',

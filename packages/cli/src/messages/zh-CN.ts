@@ -399,6 +399,7 @@ export const zhCN = {
   "help.audit.admin-key": "您保存的方案管理员验证密钥（.pub）：台账每一段签名模式都须指明该密钥，否则审计失败",
   "audit.adminKeyDiffers": "台账自位置 {position} 起的签名模式指明的管理员密钥为 {keyId}，并非 --admin-key 所给的密钥：其单位密钥不可信",
   "audit.neverSigned": "给出了 --admin-key，但台账从未处于签名模式：其中没有任何签名事件",
+  "audit.signature.replayed": "重放（签名已被更早的事件使用）",
   // 命令行自身的拒绝（退出码 2）与失败（退出码 1、3）。
   'usage.signerKeyMissing': '--key：请给出 `minsheng keys new` 生成的签名密钥文件（或设置 $MINSHENG_KEY）',
   'usage.verifierKeyMissing': '--key：请给出签署该检查点的密钥的验证密钥（.pub）',

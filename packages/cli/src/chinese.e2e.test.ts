@@ -136,6 +136,17 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     expect([signed.code, signed.stderr]).toEqual([2, 'minsheng: 台账未处于签名模式，无法核验签名；未写入任何内容（请开启签名模式，或不附签名）\n']);
     const register = run(['keys', 'register', '--unit', '市妇联', '--key', `${key}.pub`, '--admin', key]);
     expect([register.code, register.stderr]).toEqual([2, 'minsheng: 台账未处于签名模式（minsheng signing on）；未写入任何内容\n']);
+    // A ledger in signed mode, the plan's locale speaking: a report without a signature, a key event not signed by the administrator.
+    const signedAt = ['--db', join(tmp.dir, 'signed.db')];
+    expect(cli(['init', '--simulated', ...signedAt, '--now', JAN]).code).toBe(0);
+    expect(cli(['plan', 'import', SEED, ...signedAt, '--now', JAN]).code).toBe(0);
+    const admin = join(tmp.dir, 'admin.key');
+    expect(cli(['keys', 'new', 'harbin-admin', '--out', admin]).code).toBe(0);
+    expect(cli(['signing', 'on', '--admin-key', `${admin}.pub`, '--admin', admin, ...signedAt, '--now', JAN]).code).toBe(0);
+    const unsigned = cli([...REPORT, ...signedAt, '--now', OCT], PLAN_LANG);
+    expect([unsigned.code, unsigned.stderr]).toEqual([2, 'minsheng: 台账处于签名模式：ProgressReported 须由责任单位已登记的密钥签名；未写入任何内容\n']);
+    const byUnit = cli(['keys', 'register', '--unit', '市妇联', '--key', `${key}.pub`, '--admin', key, ...signedAt, '--now', OCT], PLAN_LANG);
+    expect([byUnit.code, byUnit.stderr]).toMatchObject([2, expect.stringMatching(/^minsheng: UnitKeyRegistered 须由管理员密钥 [0-9a-f]{8} 签名，而非密钥 [0-9a-f]{8}；未写入任何内容\n$/)]);
   });
 
   it('prints --help in Chinese with --lang zh-CN, and in English without it', () => {

@@ -124,6 +124,31 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     expect([retract.code, retract.stderr]).toEqual([2, 'minsheng: 事件 01J92WWJ80C33YMQ4WV37YHANF 不是账本中的进度上报或更正\n']);
   });
 
+  it('says signed mode\'s refusals and `keys new` in Chinese, nothing written', () => {
+    const zh = { MINSHENG_LANG: 'zh-CN' };
+    const key = join(tmp.dir, 'fed.key');
+    const made = cli(['keys', 'new', 'fed', '--out', key], zh);
+    expect([made.code, made.stdout.split('\n')[0]]).toEqual([0, `已将签名密钥 fed 写入 ${key}（请保密），其验证密钥写入 ${key}.pub：`]);
+    const again = cli(['keys', 'new', 'fed', '--out', key], zh);
+    expect([again.code, again.stderr]).toEqual([2, `minsheng: --out："${key}" 已存在；未写入任何内容（密钥从不覆盖）\n`]);
+    expect(cli(['keys', 'new', 'f ed', '--out', join(tmp.dir, 'x.key')], zh).stderr).toBe('minsheng: <name>：密钥名称 "f ed" 不得含空格、“+”或控制字符\n');
+    const signed = run([...REPORT, '--sign-with', key]);
+    expect([signed.code, signed.stderr]).toEqual([2, 'minsheng: 台账未处于签名模式，无法核验签名；未写入任何内容（请开启签名模式，或不附签名）\n']);
+    const register = run(['keys', 'register', '--unit', '市妇联', '--key', `${key}.pub`, '--admin', key]);
+    expect([register.code, register.stderr]).toEqual([2, 'minsheng: 台账未处于签名模式（minsheng signing on）；未写入任何内容\n']);
+    // A ledger in signed mode, the plan's locale speaking: a report without a signature, a key event not signed by the administrator.
+    const signedAt = ['--db', join(tmp.dir, 'signed.db')];
+    expect(cli(['init', '--simulated', ...signedAt, '--now', JAN]).code).toBe(0);
+    expect(cli(['plan', 'import', SEED, ...signedAt, '--now', JAN]).code).toBe(0);
+    const admin = join(tmp.dir, 'admin.key');
+    expect(cli(['keys', 'new', 'harbin-admin', '--out', admin]).code).toBe(0);
+    expect(cli(['signing', 'on', '--admin-key', `${admin}.pub`, '--admin', admin, ...signedAt, '--now', JAN]).code).toBe(0);
+    const unsigned = cli([...REPORT, ...signedAt, '--now', OCT], PLAN_LANG);
+    expect([unsigned.code, unsigned.stderr]).toEqual([2, 'minsheng: 台账处于签名模式：ProgressReported 须由责任单位已登记的密钥签名；未写入任何内容\n']);
+    const byUnit = cli(['keys', 'register', '--unit', '市妇联', '--key', `${key}.pub`, '--admin', key, ...signedAt, '--now', OCT], PLAN_LANG);
+    expect([byUnit.code, byUnit.stderr]).toMatchObject([2, expect.stringMatching(/^minsheng: UnitKeyRegistered 须由管理员密钥 [0-9a-f]{8} 签名，而非密钥 [0-9a-f]{8}；未写入任何内容\n$/)]);
+  });
+
   it('prints --help in Chinese with --lang zh-CN, and in English without it', () => {
     const r = cli(['report', '--help', '--lang', 'zh-CN']);
     expect(r.code).toBe(0);

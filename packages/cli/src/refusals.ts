@@ -1,4 +1,6 @@
+import type { ReasonFields } from '@minsheng/core';
 import type { LedgerFailure } from '@minsheng/ledger';
+import type { MessageKey } from './messages';
 import { t } from './language';
 import { reasonSentence } from './reasons';
 import { say, sayFields, shapes, type Shape } from './sentences';
@@ -49,6 +51,20 @@ const CHAIN_REASONS: readonly Shape[] = shapes([
   [/^stored hash does not match the event's content; nothing is appended after it$/, 'refusal.chain.hashHead'],
 ]);
 
+/** Why a verifier key or a key name is refused (core/src/events/unit-keys.ts, verify/src/keys.ts checkKeyName): a reason in a signing refusal's fields. */
+const KEY_REASONS: readonly Shape[] = shapes([
+  [/^a verifier key is name\+keyid\+key$/, 'keys.reason.parts'],
+  [/^key name (?<name>".*") may not be empty or hold spaces or control characters$/, 'keys.reason.name'],
+  [/^its key is not base64$/, 'keys.reason.base64'],
+  [/^it is not an Ed25519 key \(algorithm byte 0x01 and 32 bytes\)$/, 'keys.reason.notEd25519'],
+  [/^its key id (?<id>\S*) does not match its key \((?<keyId>[0-9a-f]+)\)$/, 'keys.reason.keyId'],
+  [/^a key name may not be empty$/, 'keys.reason.nameEmpty'],
+  [/^key name (?<name>".*") may not hold spaces, '\+' or control characters$/, 'keys.reason.nameChars'],
+]);
+
+/** Why a key or key name is refused, in the reader's language; a reason no shape knows, as written. */
+export const keyReason = (reason: string): string => say(KEY_REASONS, reason) ?? reason;
+
 /** Why an event breaks the chain, in the reader's language; a reason no shape knows, as the store wrote it. */
 export const chainReason = (reason: string): string => say(CHAIN_REASONS, reason) ?? reason;
 
@@ -71,11 +87,18 @@ type Revision = Extract<LedgerFailure, { _tag: 'TargetRevisionRefused' }>['revis
 const revisionText = (r: Revision): string =>
   sayFields('refusal.targetRevision.item', { metric: r.metric, change: r.change, from: r.from, to: r.to, count: r.reports });
 
+/** A signing refusal's fields said in the reader's language: a key's reason, and a damaged record's why (its `damage`). */
+const signingFields = (fields: ReasonFields): ReasonFields => {
+  const said = typeof fields.reason === 'string' ? { ...fields, reason: keyReason(fields.reason) } : fields;
+  return typeof said.damage === 'string' ? { ...said, damage: sayFields(`refusal.signingDamage.${said.damage}` as MessageKey, said) } : said;
+};
+
 /** A ledger failure's first line in the reader's language: by its code where it has one. */
 export const refusalOf = (f: LedgerFailure): string => {
   if (f._tag === 'TargetRevisionRefused') return t('refusal.targetRevision', { revisions: f.revisions.map(revisionText).join(t('note.separator')) });
   if (f._tag === 'InvalidFigure' || f._tag === 'InvalidInput') return fieldRefusal(f.field, f.reason);
   if (f._tag === 'BrokenChain') return reasonSentence(f.code, { ...f.fields, reason: chainReason(f.reason) });
+  if (f._tag === 'KeyEventRefused' || f._tag === 'SigningRecordDamaged') return reasonSentence(f.code, signingFields(f.fields));
   if ('code' in f) return reasonSentence(f.code, f.fields);
   return f.message.split('\n')[0]!;
 };

@@ -1,11 +1,12 @@
-import { checkText, notResponsible, REASON_CODES, targetRevisionRefused, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit, type LedgerError } from '@minsheng/core';
+import { checkText, notResponsible, parseUnitVerifierKey, REASON_CODES, targetRevisionRefused, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit, type LedgerError } from '@minsheng/core';
 import { brokenChain } from '@minsheng/event-store';
-import { clockBehindLedger, projectionFailed, queryFailed, type LedgerFailure } from '@minsheng/ledger';
+import { clockBehindLedger, keyEventRefused, projectionFailed, queryFailed, signatureRefused, type LedgerFailure } from '@minsheng/ledger';
 import { NoPlanError, ReadModelMismatch, UnknownFigureError } from '@minsheng/projections';
 import { chooseLanguage } from './language';
 import { CATALOGUES } from './messages';
 import { REASON_KEYS } from './reasons';
-import { chainReason, commanderRefusal, fieldRefusal, refusalOf, refusalSentence } from './refusals';
+import { checkKeyName } from '@minsheng/verify';
+import { chainReason, commanderRefusal, fieldRefusal, keyReason, refusalOf, refusalSentence } from './refusals';
 
 /*
  * Each coded error the ledger makes, made where possible by the ledger's own functions (the rest
@@ -73,6 +74,33 @@ const ERRORS: readonly LedgerFailure[] = [
     'ledger-index', 9, 9, 'readModel.otherEvent', { projection: 'ledger-index', checkpoint: 9, applied: '0123456789ab…', logged: 'ba9876543210…' },
   )),
   brokenChain(7, ID, "stored hash does not match the event's content"),
+  signatureRefused('unsignedLedger', 'signature.unsignedLedger', {}, 'the ledger is not in signed mode, so a signature cannot be checked; nothing was written (turn signing on, or leave the signature out)'),
+  signatureRefused('missing', 'signature.missing', { type: 'ProgressReported' }, 'the ledger is in signed mode: a ProgressReported needs the signature of a registered key of a responsible unit; nothing was written'),
+  signatureRefused('unknownKey', 'signature.unknownKey', { keyId: 'c4f7e2b9' }, 'key c4f7e2b9 is not registered in the ledger; nothing was written'),
+  signatureRefused('revoked', 'signature.revoked', { keyId: 'c4f7e2b9', unit: '市住建局', position: 12 }, 'key c4f7e2b9 of 市住建局 was revoked at position 12; nothing was written'),
+  signatureRefused('otherUnit', 'signature.otherUnit', { keyId: 'c4f7e2b9', unit: '市住建局', type: 'ProgressCorrected', by: '市妇联' },
+    "key c4f7e2b9 is 市住建局's, but the ProgressCorrected is by 市妇联; nothing was written"),
+  signatureRefused('otherUnit', 'signature.noUnit', { keyId: 'c4f7e2b9', unit: '市住建局', type: 'ProgressReported' },
+    "key c4f7e2b9 is 市住建局's, but the ProgressReported is by no unit; nothing was written"),
+  signatureRefused('notResponsible', 'signature.notResponsible', { unit: '市住建局', metric: 't03-x' }, '市住建局 is not responsible for metric t03-x; nothing was written'),
+  signatureRefused('bad', 'signature.bad', { keyId: 'c4f7e2b9', type: 'ProgressReported' },
+    "the signature by key c4f7e2b9 does not verify over this ProgressReported's content (altered after signing, or not made by that key); nothing was written"),
+  signatureRefused('replayed', 'signature.replayed', { type: 'ProgressReported', position: 9 },
+    'this signed ProgressReported was already recorded at position 9; a signature is accepted once; nothing was written (to state the same figure again, sign a correction)'),
+  keyEventRefused('keyEvent.notAdminKey', { type: 'UnitKeyRegistered', adminKeyId: 'd3e5f1b8', keyId: 'c4f7e2b9' },
+    "UnitKeyRegistered must be signed by the administrator's key d3e5f1b8, not by key c4f7e2b9; nothing was written"),
+  keyEventRefused('keyEvent.badSignature', { type: 'SigningDisabled' }, "the administrator's signature of SigningDisabled does not verify; nothing was written"),
+  keyEventRefused('keyEvent.onAlready', { adminKeyId: 'd3e5f1b8' }, 'signed mode is on already, with administrator key d3e5f1b8; nothing was written'),
+  keyEventRefused('keyEvent.badAdminKey', { reason: 'its key is not base64' }, 'the administrator key: its key is not base64; nothing was written'),
+  keyEventRefused('keyEvent.notSignedMode', {}, 'the ledger is not in signed mode (minsheng signing on); nothing was written'),
+  keyEventRefused('keyEvent.badUnitKey', { reason: 'its key id 00000000 does not match its key (c4f7e2b9)' },
+    "the unit's key: its key id 00000000 does not match its key (c4f7e2b9); nothing was written"),
+  keyEventRefused('keyEvent.registeredAlready', { keyId: 'c4f7e2b9', unit: '市住建局', position: 4 },
+    'key id c4f7e2b9 was registered already (for 市住建局, at position 4); make a new key; nothing was written'),
+  keyEventRefused('keyEvent.noSuchKey', { unit: '市住建局', keyId: 'c4f7e2b9' }, '市住建局 has no registered, unrevoked key c4f7e2b9; nothing was written'),
+  { _tag: 'SigningRecordDamaged', position: 5, eventId: ID, code: 'signing.recordDamaged',
+    fields: { position: 5, type: 'UnitKeyRegistered', eventId: ID, damage: 'otherKey', keyId: 'c4f7e2b9', adminKeyId: 'd3e5f1b8' },
+    message: `the ledger's signing record is damaged at position 5 (UnitKeyRegistered ${ID}): it is signed by key c4f7e2b9, not by the administrator's key d3e5f1b8; nothing that needs it is written until it is examined` },
   queryFailed(new UnknownFigureError('metric t03-x belongs to task 3, not task 4', 'metric.otherTask', { metric: 't03-x', owner: 3, task: 4 })),
 ];
 
@@ -150,6 +178,53 @@ describe('a broken chain\'s reason in the reader\'s language', () => {
     chooseLanguage('zh-CN');
     expect(chainReason(reason)).not.toMatch(ENGLISH_WORD);
     expect(refusalOf(brokenChain(7, ID, reason))).not.toMatch(ENGLISH_WORD);
+  });
+});
+
+/** Why a key or key name is refused, as core's parseUnitVerifierKey and verify's checkKeyName say it. */
+/** A verifier key made once by newSignerKey, fixed so its key id is the same on every run. */
+const VERIFIER = 'edu+66df5883+Ade8XWnMMfbckmP8VWX7UC+hBFy1bQYp6U/FpNZ51SnO';
+const KEY_REASONS: readonly string[] = [
+  parseUnitVerifierKey('edu+c4f7e2b9') as string,
+  parseUnitVerifierKey(' +c4f7e2b9+AAAA') as string,
+  parseUnitVerifierKey('edu+c4f7e2b9+!!!') as string,
+  parseUnitVerifierKey('edu+c4f7e2b9+AAAA') as string,
+  parseUnitVerifierKey(VERIFIER.replace('+66df5883+', '+00000000+')) as string,
+  checkKeyName('')!,
+  checkKeyName('edu key')!,
+];
+
+/** Why a key event of the stream does not verify (ledger/src/signing-record.ts), each with the values it names. */
+const DAMAGES: readonly (readonly [Readonly<Record<string, string>>, string])[] = [
+  [{ damage: 'onAlready' }, 'signed mode is on already'],
+  [{ damage: 'adminKey', reason: 'its key is not base64' }, 'its administrator key: its key is not base64'],
+  [{ damage: 'noSignature' }, 'it carries no administrator signature'],
+  [{ damage: 'otherKey', keyId: 'c4f7e2b9', adminKeyId: 'd3e5f1b8' }, "it is signed by key c4f7e2b9, not by the administrator's key d3e5f1b8"],
+  [{ damage: 'badSignature' }, 'its administrator signature does not verify'],
+  [{ damage: 'notOn' }, 'signed mode is not on'],
+  [{ damage: 'keyMismatch', keyId: 'c4f7e2b9' }, 'its key does not match key id c4f7e2b9'],
+];
+
+describe('a signing refusal\'s reason in the reader\'s language', () => {
+  afterAll(() => chooseLanguage('en'));
+
+  it.each(KEY_REASONS)('a key: %s', (reason) => {
+    chooseLanguage('en');
+    expect(keyReason(reason)).toBe(reason);
+    chooseLanguage('zh-CN');
+    expect(keyReason(reason)).not.toBe(reason);
+    expect(keyReason(reason)).not.toMatch(ENGLISH_WORD);
+  });
+
+  it.each(DAMAGES)('a damaged signing record: %j', (why, sentence) => {
+    const e: LedgerFailure = {
+      _tag: 'SigningRecordDamaged', position: 5, eventId: ID, code: 'signing.recordDamaged', fields: { position: 5, type: 'UnitKeyRevoked', eventId: ID, ...why },
+      message: `the ledger's signing record is damaged at position 5 (UnitKeyRevoked ${ID}): ${sentence}; nothing that needs it is written until it is examined`,
+    };
+    chooseLanguage('en');
+    expect(refusalOf(e)).toBe(e.message);
+    chooseLanguage('zh-CN');
+    expect(refusalOf(e)).not.toMatch(ENGLISH_WORD);
   });
 });
 

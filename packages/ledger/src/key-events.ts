@@ -9,6 +9,8 @@ import {
   type KeyEventType,
   type LedgerEventData,
   type PlanFrame,
+  type ReasonCode,
+  type ReasonFields,
   type UnitVerifierKey,
 } from '@minsheng/core';
 import { NO_STREAM } from '@minsheng/event-store';
@@ -64,7 +66,8 @@ export interface KeyEventRecorded {
 
 const unitName = (frame: PlanFrame, id: string): string => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id;
 
-const refuse = (message: string): TE.TaskEither<LedgerFailure, never> => TE.left(keyEventRefused(`${message}; nothing was written`));
+const refuse = (code: ReasonCode, fields: ReasonFields, message: string): TE.TaskEither<LedgerFailure, never> =>
+  TE.left(keyEventRefused(code, fields, `${message}; nothing was written`));
 
 const appendKeyEvent = <T extends KeyEventType>(
   deps: LedgerDeps,
@@ -78,9 +81,9 @@ const appendKeyEvent = <T extends KeyEventType>(
   const sequence = record.revision === NO_STREAM ? 0 : (record.revision as number) + 1;
   const content = keyEventSignedContent({ type, data }, sequence);
   const s = signatureFor(sign, content);
-  if (s.keyId !== admin.keyId) return refuse(`${type} must be signed by the administrator's key ${admin.keyId}, not by key ${s.keyId}`);
+  if (s.keyId !== admin.keyId) return refuse('keyEvent.notAdminKey', { type, adminKeyId: admin.keyId, keyId: s.keyId }, `${type} must be signed by the administrator's key ${admin.keyId}, not by key ${s.keyId}`);
   if (!verifiesContent(admin, content, s.signature))
-    return refuse(`the administrator's signature of ${type} does not verify`);
+    return refuse('keyEvent.badSignature', { type }, `the administrator's signature of ${type} does not verify`);
   const event: EventEnvelope = {
     eventId: newEventId(deps.clock.now()),
     type,
@@ -99,9 +102,9 @@ export const enableSigning = (deps: LedgerDeps, input: EnableSigningInput): TE.T
   pipe(
     readSigningRecord(deps.store),
     TE.chainW((record) => {
-      if (record.on) return refuse(`signed mode is on already, with administrator key ${record.admin!.keyId}`);
+      if (record.on) return refuse('keyEvent.onAlready', { adminKeyId: record.admin!.keyId }, `signed mode is on already, with administrator key ${record.admin!.keyId}`);
       const admin = parseUnitVerifierKey(input.adminKey);
-      if (typeof admin === 'string') return refuse(`the administrator key: ${admin}`);
+      if (typeof admin === 'string') return refuse('keyEvent.badAdminKey', { reason: admin }, `the administrator key: ${admin}`);
       return appendKeyEvent(deps, record, 'SigningEnabled', { adminKey: admin.text }, admin, input.admin, admin.keyId);
     }),
   );
@@ -109,7 +112,7 @@ export const enableSigning = (deps: LedgerDeps, input: EnableSigningInput): TE.T
 const signedRecord = (deps: LedgerDeps): TE.TaskEither<LedgerFailure, SigningRecord & { admin: UnitVerifierKey }> =>
   pipe(
     readSigningRecord(deps.store),
-    TE.chainW((record) => (record.on && record.admin ? TE.right({ ...record, admin: record.admin }) : refuse('the ledger is not in signed mode (minsheng signing on)'))),
+    TE.chainW((record) => (record.on && record.admin ? TE.right({ ...record, admin: record.admin }) : refuse('keyEvent.notSignedMode', {}, 'the ledger is not in signed mode (minsheng signing on)'))),
   );
 
 /** Registers a responsible unit's verifier key; a key id ever registered before is refused, so a key id names one key. */
@@ -121,9 +124,9 @@ export const registerUnitKey = (deps: LedgerDeps, input: RegisterKeyInput): TE.T
     TE.bindW('unit', ({ frame }) => resolveUnitId(frame, input.unit)),
     TE.chainW(({ record, frame, unit }) => {
       const key = parseUnitVerifierKey(input.key);
-      if (typeof key === 'string') return refuse(`the unit's key: ${key}`);
+      if (typeof key === 'string') return refuse('keyEvent.badUnitKey', { reason: key }, `the unit's key: ${key}`);
       const before = record.keys.find((k) => k.keyId === key.keyId);
-      if (before) return refuse(`key id ${key.keyId} was registered already (for ${unitName(frame, before.unit)}, at position ${before.from}); make a new key`);
+      if (before) return refuse('keyEvent.registeredAlready', { keyId: key.keyId, unit: unitName(frame, before.unit), position: before.from }, `key id ${key.keyId} was registered already (for ${unitName(frame, before.unit)}, at position ${before.from}); make a new key`);
       return appendKeyEvent(deps, record, 'UnitKeyRegistered', { unit, key: key.text, keyId: key.keyId }, record.admin, input.admin, key.keyId);
     }),
   );
@@ -137,7 +140,7 @@ export const revokeUnitKey = (deps: LedgerDeps, input: RevokeKeyInput): TE.TaskE
     TE.bindW('unit', ({ frame }) => resolveUnitId(frame, input.unit)),
     TE.chainW(({ record, frame, unit }) => {
       if (!record.keys.some((k) => k.keyId === input.keyId && k.unit === unit && k.until === null))
-        return refuse(`${unitName(frame, unit)} has no registered, unrevoked key ${input.keyId}`);
+        return refuse('keyEvent.noSuchKey', { unit: unitName(frame, unit), keyId: input.keyId }, `${unitName(frame, unit)} has no registered, unrevoked key ${input.keyId}`);
       const data = { unit, keyId: input.keyId, ...(input.reason !== undefined ? { reason: input.reason } : {}) };
       return appendKeyEvent(deps, record, 'UnitKeyRevoked', data, record.admin, input.admin, input.keyId);
     }),

@@ -107,7 +107,7 @@ describe('signed reports (SQLite)', () => {
       'SignatureRefused',
       new RegExp(`^this signed ProgressReported was already recorded at position ${r.position}; a signature is accepted once; nothing was written`),
     );
-    expect(await fail(ledger.report({ ...daoli, signature: copied }))).toMatchObject({ problem: 'replayed' });
+    expect(await fail(ledger.report({ ...daoli, signature: copied }))).toMatchObject({ problem: 'replayed', code: 'signature.replayed', fields: { type: 'ProgressReported' } });
     // Signed again by the unit's key (the same content): still the same report.
     await refusedWithNothingWritten(() => ledger.report({ ...daoli, signature: federation.signer() }), 'SignatureRefused', /already recorded at position/);
     expect((await run(ledger.audit({ task: 3, metric: daoli.metric, place: 'daoli' }))).value).toBe('11');
@@ -208,7 +208,7 @@ describe('signed reports (SQLite)', () => {
     const forged = { eventId: '01JAAAAAAAAAAAAAAAAAAAAAAA', type: 'SigningDisabled', schemaVersion: 1, data: {}, metadata: { ...last.metadata, signature: { keyId: open.admin.keyId, signature: last.metadata.signature!.signature } } };
     await run(store.append(LEDGER_STREAM, [forged], last.revision));
     const e = await fail(ledger.report(daoli));
-    expect(e).toMatchObject({ _tag: 'SigningRecordDamaged' });
+    expect(e).toMatchObject({ _tag: 'SigningRecordDamaged', code: 'signing.recordDamaged', fields: { type: 'SigningDisabled', eventId: forged.eventId, damage: 'badSignature' } });
     expect(e.message).toMatch(/signing record is damaged at position \d+ \(SigningDisabled .*\): its administrator signature does not verify/);
     expect((await fail(ledger.report({ ...daoli, signature: federation.signer() })))._tag).toBe('SigningRecordDamaged');
   });
@@ -225,7 +225,7 @@ describe('signed reports (SQLite)', () => {
       const r = await run(ledger.report(daoli));
       expect((await run(store.readEvent(r.eventId)))!.metadata.signature).toBeUndefined();
       const before = await head(store);
-      expect(await fail(ledger.report({ ...daoli, signature: open.federation.signer() }))).toMatchObject({ _tag: 'SignatureRefused', problem: 'unsignedLedger' });
+      expect(await fail(ledger.report({ ...daoli, signature: open.federation.signer() }))).toMatchObject({ _tag: 'SignatureRefused', problem: 'unsignedLedger', code: 'signature.unsignedLedger' });
       expect(await head(store)).toBe(before);
       expect((await logOf(store)).some((e) => e.type === 'SigningEnabled')).toBe(false);
     } finally {

@@ -1,3 +1,5 @@
+import type { ReasonCode, ReasonFields } from '@minsheng/core';
+
 /** Why a signature was refused; each has its own sentence (SignatureRefused.message). */
 export type SignatureProblem = 'missing' | 'unknownKey' | 'revoked' | 'otherUnit' | 'notResponsible' | 'bad' | 'unsignedLedger' | 'replayed';
 
@@ -5,12 +7,16 @@ export type SignatureProblem = 'missing' | 'unknownKey' | 'revoked' | 'otherUnit
 export interface SignatureRefused {
   readonly _tag: 'SignatureRefused';
   readonly problem: SignatureProblem;
+  readonly code: ReasonCode;
+  readonly fields: ReasonFields;
   readonly message: string;
 }
 
 /** A key event (signing on or off, a key registered or revoked) refused: its administrator's signature or its content. Nothing is written. */
 export interface KeyEventRefused {
   readonly _tag: 'KeyEventRefused';
+  readonly code: ReasonCode;
+  readonly fields: ReasonFields;
   readonly message: string;
 }
 
@@ -23,10 +29,22 @@ export interface SigningRecordDamaged {
   readonly _tag: 'SigningRecordDamaged';
   readonly position: number;
   readonly eventId: string;
+  /** 'signing.recordDamaged'; fields: position, type, eventId, and `damage` (why, a SigningDamage) with the values it names. */
+  readonly code: ReasonCode;
+  readonly fields: ReasonFields;
   readonly message: string;
 }
 
 export type SigningFailure = SignatureRefused | KeyEventRefused | SigningRecordDamaged;
 
-export const signatureRefused = (problem: SignatureProblem, message: string): SignatureRefused => ({ _tag: 'SignatureRefused', problem, message });
-export const keyEventRefused = (message: string): KeyEventRefused => ({ _tag: 'KeyEventRefused', message });
+/** Why a key event of the stream does not verify (SigningRecordDamaged's `damage` field), for a translation to say it. */
+export type SigningDamage = 'onAlready' | 'adminKey' | 'noSignature' | 'otherKey' | 'badSignature' | 'notOn' | 'keyMismatch';
+
+export const signatureRefused = (problem: SignatureProblem, code: ReasonCode, fields: ReasonFields, message: string): SignatureRefused => ({
+  _tag: 'SignatureRefused',
+  problem,
+  code,
+  fields,
+  message,
+});
+export const keyEventRefused = (code: ReasonCode, fields: ReasonFields, message: string): KeyEventRefused => ({ _tag: 'KeyEventRefused', code, fields, message });

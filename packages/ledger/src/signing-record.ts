@@ -13,7 +13,7 @@ import { left, right, type Either } from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { LedgerFailure } from './failure';
-import type { SigningRecordDamaged } from './signing-failure';
+import type { SigningDamage, SigningRecordDamaged } from './signing-failure';
 
 /** A unit's key and the log positions between which it signs: registered at `from`, until revoked (or signing turned off) at `until`. */
 export interface KeyPeriod {
@@ -44,20 +44,35 @@ export interface SigningRecord {
   readonly revision: ExpectedRevision;
 }
 
-const damaged = (e: StoredEvent, why: string): SigningRecordDamaged => ({
+/** Why a key event does not verify: a SigningDamage and the values its sentence names. */
+type Damage = { readonly damage: SigningDamage; readonly keyId?: string; readonly adminKeyId?: string; readonly reason?: string };
+
+const DAMAGE: Readonly<Record<SigningDamage, (d: Damage) => string>> = {
+  onAlready: () => 'signed mode is on already',
+  adminKey: (d) => `its administrator key: ${d.reason}`,
+  noSignature: () => 'it carries no administrator signature',
+  otherKey: (d) => `it is signed by key ${d.keyId}, not by the administrator's key ${d.adminKeyId}`,
+  badSignature: () => 'its administrator signature does not verify',
+  notOn: () => 'signed mode is not on',
+  keyMismatch: (d) => `its key does not match key id ${d.keyId}`,
+};
+
+const damaged = (e: StoredEvent, why: Damage): SigningRecordDamaged => ({
   _tag: 'SigningRecordDamaged',
   position: e.position,
   eventId: e.eventId,
-  message: `the ledger's signing record is damaged at position ${e.position} (${e.type} ${e.eventId}): ${why}; nothing that needs it is written until it is examined`,
+  code: 'signing.recordDamaged',
+  fields: { position: e.position, type: e.type, eventId: e.eventId, ...why },
+  message: `the ledger's signing record is damaged at position ${e.position} (${e.type} ${e.eventId}): ${DAMAGE[why.damage](why)}; nothing that needs it is written until it is examined`,
 });
 
 /** Whether the key event carries `admin`'s valid signature for its place in the ledger stream. */
-const adminSigned = (e: StoredEvent, admin: UnitVerifierKey): string | null => {
+const adminSigned = (e: StoredEvent, admin: UnitVerifierKey): Damage | null => {
   const s = e.metadata.signature;
-  if (!s) return 'it carries no administrator signature';
-  if (s.keyId !== admin.keyId) return `it is signed by key ${s.keyId}, not by the administrator's key ${admin.keyId}`;
+  if (!s) return { damage: 'noSignature' };
+  if (s.keyId !== admin.keyId) return { damage: 'otherKey', keyId: s.keyId, adminKeyId: admin.keyId };
   if (!isKeyEventType(e.type) || !verifiesContent(admin, keyEventSignedContent({ type: e.type, data: e.data }, e.revision), s.signature))
-    return `its administrator signature does not verify`;
+    return { damage: 'badSignature' };
   return null;
 };
 
@@ -72,22 +87,22 @@ export const foldSigningRecord = (events: readonly StoredEvent[]): Either<Signin
   for (const e of events) {
     if (!isKeyEventType(e.type)) continue;
     if (e.type === 'SigningEnabled') {
-      if (admin) return left(damaged(e, 'signed mode is on already'));
+      if (admin) return left(damaged(e, { damage: 'onAlready' }));
       const key = parseUnitVerifierKey((e.data as LedgerEventData<'SigningEnabled'>).adminKey);
-      if (typeof key === 'string') return left(damaged(e, `its administrator key: ${key}`));
+      if (typeof key === 'string') return left(damaged(e, { damage: 'adminKey', reason: key }));
       const bad = adminSigned(e, key);
       if (bad) return left(damaged(e, bad));
       admin = key;
       periods.push({ admin, from: e.position, until: null });
       continue;
     }
-    if (!admin) return left(damaged(e, 'signed mode is not on'));
+    if (!admin) return left(damaged(e, { damage: 'notOn' }));
     const bad = adminSigned(e, admin);
     if (bad) return left(damaged(e, bad));
     if (e.type === 'UnitKeyRegistered') {
       const d = e.data as LedgerEventData<'UnitKeyRegistered'>;
       const key = parseUnitVerifierKey(d.key);
-      if (typeof key === 'string' || key.keyId !== d.keyId) return left(damaged(e, `its key does not match key id ${d.keyId}`));
+      if (typeof key === 'string' || key.keyId !== d.keyId) return left(damaged(e, { damage: 'keyMismatch', keyId: d.keyId }));
       keys.push({ unit: d.unit, keyId: d.keyId, key, from: e.position, until: null });
     } else if (e.type === 'UnitKeyRevoked') {
       const d = e.data as LedgerEventData<'UnitKeyRevoked'>;

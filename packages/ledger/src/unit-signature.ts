@@ -42,11 +42,11 @@ export const sealProgress =
     if (!record.on)
       return sign === undefined
         ? right(metadata)
-        : left(signatureRefused('unsignedLedger', 'the ledger is not in signed mode, so a signature cannot be checked; nothing was written (turn signing on, or leave the signature out)'));
+        : left(signatureRefused('unsignedLedger', 'signature.unsignedLedger', {}, 'the ledger is not in signed mode, so a signature cannot be checked; nothing was written (turn signing on, or leave the signature out)'));
     const e = events[0];
     if (events.length !== 1 || !e || !isProgressSignedType(e.type)) throw new Error(`sealProgress: one progress event expected, got ${events.map((x) => x.type).join(', ')}`);
     if (sign === undefined)
-      return left(signatureRefused('missing', `the ledger is in signed mode: a ${e.type} needs the signature of a registered key of a responsible unit; nothing was written`));
+      return left(signatureRefused('missing', 'signature.missing', { type: e.type }, `the ledger is in signed mode: a ${e.type} needs the signature of a registered key of a responsible unit; nothing was written`));
     const content = progressSignedContent({ type: e.type, data: e.data, metadata });
     const s = signatureFor(sign, content);
     const key = record.keys.find((k) => k.keyId === s.keyId && k.until === null);
@@ -54,21 +54,21 @@ export const sealProgress =
       const past = record.keys.find((k) => k.keyId === s.keyId);
       return left(
         past
-          ? signatureRefused('revoked', `key ${s.keyId} of ${nameOf(past.unit)} was revoked at position ${past.until}; nothing was written`)
-          : signatureRefused('unknownKey', `key ${s.keyId} is not registered in the ledger; nothing was written`),
+          ? signatureRefused('revoked', 'signature.revoked', { keyId: s.keyId, unit: nameOf(past.unit), position: past.until ?? '' }, `key ${s.keyId} of ${nameOf(past.unit)} was revoked at position ${past.until}; nothing was written`)
+          : signatureRefused('unknownKey', 'signature.unknownKey', { keyId: s.keyId }, `key ${s.keyId} is not registered in the ledger; nothing was written`),
       );
     }
     const by = metadata.actor.unit;
     if (key.unit !== by || (s.unit !== undefined && s.unit !== key.unit))
-      return left(signatureRefused('otherUnit', `key ${s.keyId} is ${nameOf(key.unit)}'s, but the ${e.type} is by ${by === undefined ? 'no unit' : nameOf(by)}; nothing was written`));
+      return left(signatureRefused('otherUnit', by === undefined ? 'signature.noUnit' : 'signature.otherUnit', { keyId: s.keyId, unit: nameOf(key.unit), type: e.type, ...(by === undefined ? {} : { by: nameOf(by) }) }, `key ${s.keyId} is ${nameOf(key.unit)}'s, but the ${e.type} is by ${by === undefined ? 'no unit' : nameOf(by)}; nothing was written`));
     if (!responsibleUnits.includes(key.unit))
-      return left(signatureRefused('notResponsible', `${nameOf(key.unit)} is not responsible for metric ${(e.data as { metric: string }).metric}; nothing was written`));
+      return left(signatureRefused('notResponsible', 'signature.notResponsible', { unit: nameOf(key.unit), metric: (e.data as { metric: string }).metric }, `${nameOf(key.unit)} is not responsible for metric ${(e.data as { metric: string }).metric}; nothing was written`));
     if (!verifiesContent(key.key, content, s.signature))
-      return left(signatureRefused('bad', `the signature by key ${s.keyId} does not verify over this ${e.type}'s content (altered after signing, or not made by that key); nothing was written`));
+      return left(signatureRefused('bad', 'signature.bad', { keyId: s.keyId, type: e.type }, `the signature by key ${s.keyId} does not verify over this ${e.type}'s content (altered after signing, or not made by that key); nothing was written`));
     const original = replayOf(earlier, content, s.signature);
     if (original !== undefined)
       return left(
-        signatureRefused('replayed', `this signed ${e.type} was already recorded at position ${original}; a signature is accepted once; nothing was written (to state the same figure again, sign a correction)`),
+        signatureRefused('replayed', 'signature.replayed', { type: e.type, position: original }, `this signed ${e.type} was already recorded at position ${original}; a signature is accepted once; nothing was written (to state the same figure again, sign a correction)`),
       );
     return right({ ...metadata, signature: { keyId: key.keyId, unit: key.unit, signature: s.signature } });
   };

@@ -7,6 +7,7 @@ import { readText } from '../key-files';
 import { printJson, printLines } from '../output/print';
 import { nonEmpty } from '../parse';
 import { t } from '../language';
+import { keyReason } from '../refusals';
 import { planIdOf, planOption } from './plan-option';
 import { signerKeyFile } from './sign-option';
 import { ledgerCommand, runOf } from './shared';
@@ -35,13 +36,13 @@ export const registerKeys = (program: Command): void => {
   cmd.action((name: string) => {
     const { out, unit } = cmd.opts<{ out: string; unit?: string }>();
     const bad = checkKeyName(name);
-    if (bad) throw usage(`<name>: ${bad}`);
-    for (const f of [out, `${out}.pub`]) if (existsSync(f)) throw usage(`--out: "${f}" exists already; nothing was written (a key is never replaced)`);
+    if (bad) throw usage(t('keys.badName', { reason: keyReason(bad) }));
+    for (const f of [out, `${out}.pub`]) if (existsSync(f)) throw usage(t('keys.outExists', { file: f }));
     const k = newSignerKey(name);
     writeFileSync(out, `${k.signer}\n`, { mode: 0o600, flag: 'wx' });
     writeFileSync(`${out}.pub`, `${k.verifier}\n`, { flag: 'wx' });
     printLines([
-      `wrote the signer key ${name} to ${out} (keep it secret) and its verifier key to ${out}.pub:`,
+      t('keys.wrote', { name, out }),
       k.verifier,
       ...(unit !== undefined ? [t('keys.registerNext', { unit, pub: `${out}.pub` })] : []),
     ]);

@@ -1,27 +1,12 @@
-import { invalidInput, type LedgerError, type ReasonCode, type ReasonFields } from '@minsheng/core';
-import { InvalidMomentError, NoPlanError, ProjectionError, ReadModelMismatch, UnknownFigureError } from '@minsheng/projections';
+import type { LedgerError } from '@minsheng/core';
+import { toProjectionFailure, toQueryFailure, type ProjectionFailed, type ReadModelMismatchFailure } from '@minsheng/projections';
 import type { StoreError } from '@minsheng/event-store';
 import type { ClockBehindLedger, ModeRefused } from './mode';
 import type { SigningFailure } from './signing-failure';
 
-/** A read model could not be brought up to date or queried. */
-export interface ProjectionFailed {
-  readonly _tag: 'ProjectionFailed';
-  readonly message: string;
-}
-
-/**
- * The read model applied events the log no longer holds (see checkReadModel): it refuses to
- * serve until rebuilt.
- */
-export interface ReadModelMismatchFailure {
-  readonly _tag: 'ReadModelMismatch';
-  readonly checkpoint: number;
-  readonly head: number;
-  readonly code: ReasonCode;
-  readonly fields: ReasonFields;
-  readonly message: string;
-}
+// A read model that cannot be brought up to date or queried fails as the projections package says
+// (its failure values are the ledger's: one definition, passed on as they are).
+export type { ProjectionFailed, ReadModelMismatchFailure } from '@minsheng/projections';
 /** An event the ledger wrote: its id and global position. */
 export interface WrittenEvent {
   readonly eventId: string;
@@ -67,24 +52,15 @@ export const writtenButNotProjected =
 /**
  * A projection's exception as a typed failure: the store's own error when a read of the log
  * failed (a BrokenChain stays one, whoever read it), a mismatch of read model and log, or else
- * a read-model failure.
+ * a read-model failure (projections' toProjectionFailure).
  */
-export const projectionFailed = (e: unknown): LedgerFailure => {
-  if (e instanceof ReadModelMismatch) return { _tag: 'ReadModelMismatch', checkpoint: e.checkpoint, head: e.head, code: e.code, fields: e.fields, message: e.message };
-  if (e instanceof ProjectionError && e.storeError && e.storeError._tag !== 'StoreUnavailable') return e.storeError;
-  return { _tag: 'ProjectionFailed', message: e instanceof Error ? e.message : String(e) };
-};
+export const projectionFailed = (e: unknown): LedgerFailure => toProjectionFailure(e);
 
 /**
  * A query's exception as a typed failure: a question the ledger cannot answer (no such
  * plan, metric, or a moment before the plan existed) is a refusal, not a read-model failure.
  */
-export const queryFailed = (e: unknown): LedgerFailure => {
-  if (e instanceof NoPlanError) return { _tag: 'UnknownPlan', planId: '', code: e.code, fields: e.fields, message: e.message };
-  if (e instanceof UnknownFigureError) return { _tag: 'UnknownMetric', metric: '', code: e.code, fields: e.fields, message: e.message };
-  if (e instanceof InvalidMomentError) return invalidInput(e.field, e.reason);
-  return projectionFailed(e);
-};
+export const queryFailed = (e: unknown): LedgerFailure => toQueryFailure(e);
 
 /**
  * Whether a failure may pass if the same call is made again later: the store or the read model

@@ -1,6 +1,5 @@
 import { escapeControls } from '@minsheng/core';
 import { createPostgresProjection, createSqliteProjection, defineProjection, runWorker, type ProjectionDefinition } from '@minsheng/projections';
-import { Pool } from 'pg';
 import { resolve } from 'node:path';
 import { refusal } from '../failure';
 import { openEngine, reasonOf } from '../open-ledger';
@@ -56,7 +55,8 @@ export const workProjection = async (run: Run, module: string, o: ProjectionWork
     process.stdout.write(run.json ? `${safeJson({ at, event, owner: o.owner, projection: def.name, ...fields })}\n` : `${escapeControls(`${at} ${o.owner}: ${text}`)}\n`);
   };
   const engine = await openEngine(run.location, run.clock, {});
-  const pool = run.location.kind === 'postgres' ? new Pool({ connectionString: run.location.url, max: 2 }) : null;
+  // pg only when the ledger is on PostgreSQL: a command on SQLite never loads it (cli.e2e checks).
+  const pool = run.location.kind === 'postgres' ? new (await import('pg')).Pool({ connectionString: run.location.url, max: 2 }) : null;
   try {
     const model = pool ? await createPostgresProjection(def, { pool }) : createSqliteProjection(def, { file: engine.where });
     try {

@@ -51,10 +51,9 @@ const CHAIN_REASONS: readonly Shape[] = shapes([
   [/^stored hash does not match the event's content; nothing is appended after it$/, 'refusal.chain.hashHead'],
 ]);
 
-/** Why a verifier key or a key name is refused (core/src/events/unit-keys.ts, verify/src/keys.ts checkKeyName): a reason in a signing refusal's fields. */
+/** Why a verifier key or a key name is refused (verify/src/keys.ts: parseVerifierKey and checkKeyName, which core's parseUnitVerifierKey calls): a reason in a signing refusal's fields. */
 const KEY_REASONS: readonly Shape[] = shapes([
   [/^a verifier key is name\+keyid\+key$/, 'keys.reason.parts'],
-  [/^key name (?<name>".*") may not be empty or hold spaces or control characters$/, 'keys.reason.name'],
   [/^its key is not base64$/, 'keys.reason.base64'],
   [/^it is not an Ed25519 key \(algorithm byte 0x01 and 32 bytes\)$/, 'keys.reason.notEd25519'],
   [/^its key id (?<id>\S*) does not match its key \((?<keyId>[0-9a-f]+)\)$/, 'keys.reason.keyId'],

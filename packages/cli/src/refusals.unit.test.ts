@@ -181,7 +181,7 @@ describe('a broken chain\'s reason in the reader\'s language', () => {
   });
 });
 
-/** Why a key or key name is refused, as core's parseUnitVerifierKey and verify's checkKeyName say it. */
+/** Why a key or key name is refused, as core's parseUnitVerifierKey (verify's parser) and verify's checkKeyName say it. */
 /** A verifier key made once by newSignerKey, fixed so its key id is the same on every run. */
 const VERIFIER = 'edu+66df5883+Ade8XWnMMfbckmP8VWX7UC+hBFy1bQYp6U/FpNZ51SnO';
 const KEY_REASONS: readonly string[] = [

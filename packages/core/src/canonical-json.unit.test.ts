@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { StoredEvent } from './events/envelope';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@minsheng/verify';
 import { storedEventHash } from './hash';
 
 /*

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { EventEnvelope, StoredEvent } from './events/envelope';
 
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@minsheng/verify';
 
 export { canonicalJson };
 

@@ -8,4 +8,5 @@ export * from './log';
 export * from './proof';
 export * from './receipt';
 export * from './sign-content';
+export * from './signed-text';
 export * from './unit-signatures';

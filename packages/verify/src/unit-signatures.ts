@@ -1,12 +1,12 @@
-import { canonicalJson } from './canonical';
 import type { LogEntry } from './entry';
 import { parseVerifierKey, verifyBytes, type VerifierKey } from './keys';
+import { keyEventSignedText, progressSignedText } from './signed-text';
 
 /*
  * Signed reports checked in an exported log, given the plan administrator's verifier key that
  * the auditor pinned out of band. The same rules as the ledger's (ledger/src/signing-record.ts,
- * unit-signature.ts), written again here so this package depends on nothing of the ledger: the
- * signed texts are those of core/src/events/signed-content.ts.
+ * unit-signature.ts), written again here so this package depends on nothing of the ledger; the
+ * signed texts are one definition for both (signed-text.ts).
  */
 
 const PROGRESS = new Set(['ProgressReported', 'ProgressCorrected', 'ProgressRetracted']);
@@ -44,7 +44,7 @@ export const unitSignatureChecker = (admin: VerifierKey) => {
   let unsigned = 0;
   const keyEvent = (e: LogEntry, meta: Meta): string | null => {
     const data = e.data as Record<string, unknown>;
-    const content = `minsheng signed key event v1\n${canonicalJson({ type: e.type, data: e.data, sequence: e.revision })}`;
+    const content = keyEventSignedText(e, e.revision);
     if (e.type === 'SigningEnabled') {
       if (on) return 'signed mode is on already';
       const named = parseVerifierKey(String(data.adminKey));
@@ -78,7 +78,7 @@ export const unitSignatureChecker = (admin: VerifierKey) => {
       const key = keys.find((k) => k.key.keyId.toString('hex') === s.keyId && k.until === null);
       if (!key) return `its key ${String(s.keyId)} was not registered and unrevoked when it was recorded`;
       if (key.unit !== s.unit || key.unit !== meta.actor?.unit) return `its key is ${key.unit}'s, not the acting unit's`;
-      const content = `minsheng signed progress v1\n${canonicalJson({ type: e.type, data: e.data, actor: meta.actor, source: meta.source })}`;
+      const content = progressSignedText({ type: e.type, data: e.data, actor: meta.actor, source: meta.source });
       if (!signedBy(key.key, content, s)) return 'its unit signature does not verify';
       const first = used.get(`s:${String(s.signature)}`) ?? used.get(`c:${content}`);
       if (first !== undefined) return `replayed: its signature was already used at position ${first} (a signature is accepted once)`;

@@ -394,7 +394,6 @@ export const en = {
   "keys.wrote": "wrote the signer key {name} to {out} (keep it secret) and its verifier key to {out}.pub:",
   // Why a key or key name is refused (core/src/events/unit-keys.ts, verify/src/keys.ts checkKeyName), said by shape.
   "keys.reason.parts": "a verifier key is name+keyid+key",
-  "keys.reason.name": "key name {name} may not be empty or hold spaces or control characters",
   "keys.reason.base64": "its key is not base64",
   "keys.reason.notEd25519": "it is not an Ed25519 key (algorithm byte 0x01 and 32 bytes)",
   "keys.reason.keyId": "its key id {id} does not match its key ({keyId})",

@@ -390,7 +390,6 @@ export const zhCN = {
   "keys.wrote": "已将签名密钥 {name} 写入 {out}（请保密），其验证密钥写入 {out}.pub：",
   // 密钥或密钥名称被拒的原因（core/src/events/unit-keys.ts、verify/src/keys.ts checkKeyName），按句式转述。
   "keys.reason.parts": "验证密钥的格式为 名称+密钥编号+密钥",
-  "keys.reason.name": "密钥名称 {name} 不得为空，也不得含空格或控制字符",
   "keys.reason.base64": "其密钥不是 base64 编码",
   "keys.reason.notEd25519": "它不是 Ed25519 密钥（算法字节 0x01 加 32 字节）",
   "keys.reason.keyId": "其密钥编号 {id} 与密钥不符（应为 {keyId}）",

@@ -1,11 +1,11 @@
-import { canonicalJson } from '../hash';
+import { keyEventSignedText, progressSignedText } from '@minsheng/verify';
 import type { Actor, Source } from './metadata';
 
 /*
- * What a signature covers, as text. Each kind starts with its own line, so a signature made for
- * one kind can never be taken for another (domain separation), then the canonical JSON of the
- * content. Both are pure functions of the stored event, so an auditor checks a signature from
- * the event alone: nothing but the signature is kept beside it.
+ * What a signature covers, as text (@minsheng/verify's signed-text.ts, which the independent
+ * verifier checks with too), for the ledger's own event types. Both are pure functions of the
+ * stored event, so an auditor checks a signature from the event alone: nothing but the signature
+ * is kept beside it.
  */
 
 export const PROGRESS_SIGNED_TYPES = ['ProgressReported', 'ProgressCorrected', 'ProgressRetracted'] as const;
@@ -24,7 +24,7 @@ export interface ProgressAssertion {
 }
 
 export const progressSignedContent = (e: ProgressAssertion): string =>
-  `minsheng signed progress v1\n${canonicalJson({ type: e.type, data: e.data, actor: e.metadata.actor, source: e.metadata.source })}`;
+  progressSignedText({ type: e.type, data: e.data, actor: e.metadata.actor, source: e.metadata.source });
 
 /**
  * What the administrator signs for a key event: its type and data, and `sequence`, the revision
@@ -32,4 +32,4 @@ export const progressSignedContent = (e: ProgressAssertion): string =>
  * registration copied in again after its key was revoked does not verify.
  */
 export const keyEventSignedContent = (e: { readonly type: KeyEventType; readonly data: unknown }, sequence: number): string =>
-  `minsheng signed key event v1\n${canonicalJson({ type: e.type, data: e.data, sequence })}`;
+  keyEventSignedText(e, sequence);

@@ -115,36 +115,38 @@ const signedRecord = (deps: LedgerDeps): TE.TaskEither<LedgerFailure, SigningRec
     TE.chainW((record) => (record.on && record.admin ? TE.right({ ...record, admin: record.admin }) : refuse('keyEvent.notSignedMode', {}, 'the ledger is not in signed mode (minsheng signing on)'))),
   );
 
-/** Registers a responsible unit's verifier key; a key id ever registered before is refused, so a key id names one key. */
-export const registerUnitKey = (deps: LedgerDeps, input: RegisterKeyInput): TE.TaskEither<LedgerFailure, KeyEventRecorded> =>
+/** A key event about one unit: signed mode on, the plan, and the unit resolved, then `then`. */
+const forUnit = <A>(
+  deps: LedgerDeps,
+  input: { readonly planId?: string | undefined; readonly unit: string },
+  then: (at: { record: SigningRecord & { admin: UnitVerifierKey }; frame: PlanFrame; unit: string }) => TE.TaskEither<LedgerFailure, A>,
+): TE.TaskEither<LedgerFailure, A> =>
   pipe(
     signedRecord(deps),
     TE.bindTo('record'),
     TE.bindW('frame', () => resolvePlan(deps, input.planId)),
     TE.bindW('unit', ({ frame }) => resolveUnitId(frame, input.unit)),
-    TE.chainW(({ record, frame, unit }) => {
-      const key = parseUnitVerifierKey(input.key);
-      if (typeof key === 'string') return refuse('keyEvent.badUnitKey', { reason: key }, `the unit's key: ${key}`);
-      const before = record.keys.find((k) => k.keyId === key.keyId);
-      if (before) return refuse('keyEvent.registeredAlready', { keyId: key.keyId, unit: unitName(frame, before.unit), position: before.from }, `key id ${key.keyId} was registered already (for ${unitName(frame, before.unit)}, at position ${before.from}); make a new key`);
-      return appendKeyEvent(deps, record, 'UnitKeyRegistered', { unit, key: key.text, keyId: key.keyId }, record.admin, input.admin, key.keyId);
-    }),
+    TE.chainW(then),
   );
+
+/** Registers a responsible unit's verifier key; a key id ever registered before is refused, so a key id names one key. */
+export const registerUnitKey = (deps: LedgerDeps, input: RegisterKeyInput): TE.TaskEither<LedgerFailure, KeyEventRecorded> =>
+  forUnit(deps, input, ({ record, frame, unit }) => {
+    const key = parseUnitVerifierKey(input.key);
+    if (typeof key === 'string') return refuse('keyEvent.badUnitKey', { reason: key }, `the unit's key: ${key}`);
+    const before = record.keys.find((k) => k.keyId === key.keyId);
+    if (before) return refuse('keyEvent.registeredAlready', { keyId: key.keyId, unit: unitName(frame, before.unit), position: before.from }, `key id ${key.keyId} was registered already (for ${unitName(frame, before.unit)}, at position ${before.from}); make a new key`);
+    return appendKeyEvent(deps, record, 'UnitKeyRegistered', { unit, key: key.text, keyId: key.keyId }, record.admin, input.admin, key.keyId);
+  });
 
 /** Revokes a unit's registered key: what it signed before stays valid, nothing new may be signed with it. */
 export const revokeUnitKey = (deps: LedgerDeps, input: RevokeKeyInput): TE.TaskEither<LedgerFailure, KeyEventRecorded> =>
-  pipe(
-    signedRecord(deps),
-    TE.bindTo('record'),
-    TE.bindW('frame', () => resolvePlan(deps, input.planId)),
-    TE.bindW('unit', ({ frame }) => resolveUnitId(frame, input.unit)),
-    TE.chainW(({ record, frame, unit }) => {
-      if (!record.keys.some((k) => k.keyId === input.keyId && k.unit === unit && k.until === null))
-        return refuse('keyEvent.noSuchKey', { unit: unitName(frame, unit), keyId: input.keyId }, `${unitName(frame, unit)} has no registered, unrevoked key ${input.keyId}`);
-      const data = { unit, keyId: input.keyId, ...(input.reason !== undefined ? { reason: input.reason } : {}) };
-      return appendKeyEvent(deps, record, 'UnitKeyRevoked', data, record.admin, input.admin, input.keyId);
-    }),
-  );
+  forUnit(deps, input, ({ record, frame, unit }) => {
+    if (!record.keys.some((k) => k.keyId === input.keyId && k.unit === unit && k.until === null))
+      return refuse('keyEvent.noSuchKey', { unit: unitName(frame, unit), keyId: input.keyId }, `${unitName(frame, unit)} has no registered, unrevoked key ${input.keyId}`);
+    const data = { unit, keyId: input.keyId, ...(input.reason !== undefined ? { reason: input.reason } : {}) };
+    return appendKeyEvent(deps, record, 'UnitKeyRevoked', data, record.admin, input.admin, input.keyId);
+  });
 
 /** Turns signed mode off: only by the administrator's signature, never by leaving a signature out. */
 export const disableSigning = (deps: LedgerDeps, input: DisableSigningInput): TE.TaskEither<LedgerFailure, KeyEventRecorded> =>

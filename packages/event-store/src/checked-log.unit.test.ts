@@ -10,7 +10,7 @@ describe('checked rows', () => {
     makeTestEvent(),
     makeTestEvent({ figure: { kind: 'stage', stage: '施工中 🏗️ 𠀀 "q" \\ \u0000 \ud800' }, note: '附件' }),
     { ...makeTestEvent(), type: 'Odd "type" 名\u2028', data: { z: [1, { b: null, a: [true, 'x'] }], ü: 2 } },
-    // Larger than the scratch buffer rowHash starts with, in three-byte characters.
+    // A large row, in three-byte characters.
     makeTestEvent({ note: '长'.repeat(40_000) }),
   ];
 

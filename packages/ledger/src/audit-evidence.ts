@@ -104,10 +104,7 @@ export const progressEvidence = (
   places: readonly string[],
 ): TE.TaskEither<LedgerFailure, { readonly read: readonly StoredEvent[]; readonly versions: FigureVersion[]; readonly retractions: Retraction[] }> =>
   pipe(
-    readStreams(
-      deps,
-      places.map((place) => progressStream(planId, metric, place)),
-    ),
+    readStreams(deps, places.map((place) => progressStream(planId, metric, place))),
     TE.map(figureRows),
   );
 

@@ -7,7 +7,6 @@ import {
   checkLogRange,
   linkOf,
   checkStreamRange,
-  decodeRow,
   decodeRows,
   NO_STREAM,
   prepareAppend,
@@ -264,9 +263,8 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
         const { fromPosition, maxCount = null, raw } = range.right;
         // A checked page after position n > 0 starts at n itself: that row is the link before the rest.
         const withLink = !raw && fromPosition > 0;
-        const found = (await arrayRows(sql.logPage(withLink ? fromPosition : fromPosition + 1, withLink && maxCount !== null ? maxCount + 1 : maxCount))).map(
-          storedRowOf,
-        );
+        const limit = withLink && maxCount !== null ? maxCount + 1 : maxCount;
+        const found = (await arrayRows(sql.logPage(withLink ? fromPosition : fromPosition + 1, limit))).map(storedRowOf);
         const before = withLink && found[0]?.position === fromPosition ? linkOf(found.shift()!) : undefined;
         if (raw || found.length === 0) return decodeRows(found, registry, raw);
         const broken = checkLogPage(fromPosition, before, found);

@@ -43,6 +43,8 @@ const POSTGRES_ROWS = [
   'audit trail of one city figure',
   'district view',
   'city view',
+  "  the audit's store reads, a district figure",
+  "  the audit's store reads, a city figure",
   '  event table with its indexes, per million events',
 ];
 

@@ -83,3 +83,29 @@ export const streamReadRow = async (store: EventStore, pool: Pool, size: number,
   );
   return latencyRow(`read one stream whole (${fmt(events)} events) at ${fmt(size)}, checked`, ours, raw, 'recorded');
 };
+
+/**
+ * The store reads an audit makes for one figure, p50/p99: its task's stream and one progress
+ * stream a place (all at once, as the ledger asks), beside raw pg selecting the same rows in one
+ * query. The district figure reads two streams, the city figure one a place besides.
+ */
+export const evidenceReadRows = async (store: EventStore, pool: Pool, size: number, samples: number): Promise<BenchRow[]> => {
+  const metric = 't13-gas-pipe-renewal';
+  const { rows } = await pool.query(`SELECT stream FROM minsheng.streams WHERE stream LIKE $1 ORDER BY stream`, [`progress-%-${metric}-%`]);
+  const places: string[] = rows.map((r: { stream: string }) => r.stream);
+  const task = (await pool.query(`SELECT stream FROM minsheng.streams WHERE stream LIKE 'task-%-13'`)).rows[0].stream as string;
+  const row = async (label: string, pick: (i: number) => string[], n: number): Promise<BenchRow> => {
+    const ours = await latencies(n, async (i) => {
+      const read = await Promise.all(pick(i).map((s) => store.readStream(s)()));
+      for (const r of read) if (r._tag === 'Left') throw new Error(r.left.message);
+    });
+    const raw = await latencies(n, (i) =>
+      pool.query({ name: 'raw-streams', text: `SELECT ${RAW_ROW_COLUMNS} FROM minsheng.events WHERE stream = ANY($1) ORDER BY position`, values: [pick(i)] }),
+    );
+    return judged(latencyRow(label, ours, raw, 'p99 < 5,000 µs'), ours.p99 < 5000);
+  };
+  return [
+    await row(`  the audit's store reads, a district figure (2 streams) at ${fmt(size)}`, (i) => [task, places[i % places.length]!], samples),
+    await row(`  the audit's store reads, a city figure (${places.length + 1} streams) at ${fmt(size)}`, () => [task, ...places], Math.floor(samples / 4)),
+  ];
+};

@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { postgresAppends } from './postgres-appends';
 import { copyLedgerLog, openLedgerStore } from './postgres-log';
 import { queryRows, rebuildRow, workerRows } from './postgres-projection';
-import { logReadRows, readLog, streamReadRow, type LogReads } from './postgres-reads';
+import { evidenceReadRows, logReadRows, readLog, streamReadRow, type LogReads } from './postgres-reads';
 
 /** The log sizes, as the SQLite sections build them (the larger one is read, rebuilt and queried). */
 const SIZES = { smoke: [2_000, 10_000], small: [20_000, 100_000], full: [100_000, 1_000_000] } as const;
@@ -53,6 +53,7 @@ export const postgresSection =
               const samples = ctx.scale === 'full' ? 1000 : ctx.scale === 'small' ? 200 : 50;
               into.push(await streamReadRow(store, pool, events, samples));
               into.push(...(await queryRows(store, model, pool, events, samples)));
+              into.push(...(await evidenceReadRows(store, pool, events, samples)));
               const bytes = Number((await pool.query(`SELECT pg_total_relation_size('minsheng.events') AS b`)).rows[0].b);
               into.push(noteRow(`  event table with its indexes, per million events`, `${fmt(((bytes / events) * 1e6) / 2 ** 20)} MB`));
             }

@@ -6,9 +6,9 @@ import type { StoredRow } from './stored-row';
  * Checked reads: every read that returns events to be projected or audited checks, as it
  * reads, each row's hash and its link to the event before it. The previous hash is at hand
  * (the row before in the page), or one lookup away for the first row of a page or an event
- * read alone (each store's linksAt). One SHA-256 over text the store already holds: no JSON
- * is parsed or written again. `verify` walks the whole log with more checks (core's
- * chainVerifier); these are the ones cheap enough for every read.
+ * read alone (each store's linksAt; PostgreSQL selects it with the rows). One SHA-256 over
+ * text the store already holds: no JSON is parsed or written again. `verify` walks the whole
+ * log with more checks (core's chainVerifier); these are the ones cheap enough for every read.
  */
 
 /** What a checked read needs of the event before a row. */

@@ -76,12 +76,26 @@ export const outcomesOf = (
     return [];
   });
 
+/** The report, correction and retraction rows of progress streams' events, in log order. */
+const figureRows = (progress: readonly (readonly StoredEvent[])[]) => {
+  const versions: FigureVersion[] = [];
+  const retractions: Retraction[] = [];
+  const read = progress.flat().sort((a, b) => a.position - b.position);
+  for (const e of read) {
+    const r = indexRows(e);
+    if (r?.table === 'figures') versions.push(figureVersion(r.row));
+    else if (r?.table === 'retractions') retractions.push(retraction(r.row));
+  }
+  return { read, versions, retractions };
+};
+
 /**
- * What an audit replays, read from the event store alone, never from the read model: the
- * metric's target from its task's stream, and every report, correction and retraction in the
- * metric's progress streams at the places audited (one stream per place). Every event comes
- * through a checked read, so its hash and its link to the event before it hold.
+ * Streams read whole, checked, all at once: a store that gathers the reads of one tick (the
+ * PostgreSQL store) answers them with one query, where one after another cost a round trip each.
  */
+const readStreams = (deps: LedgerDeps, streams: readonly string[]): TE.TaskEither<LedgerFailure, readonly (readonly StoredEvent[])[]> =>
+  TE.sequenceArray(streams.map((stream) => deps.store.readStream(stream)));
+
 /** Every report, correction and retraction of the metric at `places`, from its progress streams (checked reads), in log order. */
 export const progressEvidence = (
   deps: LedgerDeps,
@@ -90,20 +104,16 @@ export const progressEvidence = (
   places: readonly string[],
 ): TE.TaskEither<LedgerFailure, { readonly read: readonly StoredEvent[]; readonly versions: FigureVersion[]; readonly retractions: Retraction[] }> =>
   pipe(
-    TE.sequenceSeqArray(places.map((place) => deps.store.readStream(progressStream(planId, metric, place)))),
-    TE.map((progress) => {
-      const versions: FigureVersion[] = [];
-      const retractions: Retraction[] = [];
-      const read = progress.flat().sort((a, b) => a.position - b.position);
-      for (const e of read) {
-        const r = indexRows(e);
-        if (r?.table === 'figures') versions.push(figureVersion(r.row));
-        else if (r?.table === 'retractions') retractions.push(retraction(r.row));
-      }
-      return { read, versions, retractions };
-    }),
+    readStreams(deps, places.map((place) => progressStream(planId, metric, place))),
+    TE.map(figureRows),
   );
 
+/**
+ * What an audit replays, read from the event store alone, never from the read model: the
+ * metric's target from its task's stream, and every report, correction and retraction in the
+ * metric's progress streams at the places audited (one stream per place), all read at once.
+ * Every event comes through a checked read, so its hash and its link to the event before it hold.
+ */
 export const auditEvidence = (
   deps: LedgerDeps,
   frame: PlanFrame,
@@ -114,14 +124,15 @@ export const auditEvidence = (
   asOf: string,
 ): TE.TaskEither<LedgerFailure, AuditEvidence> =>
   pipe(
-    TE.Do,
-    TE.bind('task', () => deps.store.readStream(taskStream(frame.planId, task))),
-    TE.bind('progress', () => progressEvidence(deps, frame.planId, metric, places)),
-    TE.map(({ task: taskEvents, progress: { read, versions, retractions } }) => ({
-      target: targetAt(taskEvents, metric, knownAt),
-      versions,
-      retractions,
-      revisions: revisionsAt(taskEvents, metric, knownAt),
-      outcomes: outcomesOf(frame, taskEvents, metric, asOf, knownAt, new Map(read.map((e) => [e.eventId, e.position]))),
-    })),
+    readStreams(deps, [taskStream(frame.planId, task), ...places.map((place) => progressStream(frame.planId, metric, place))]),
+    TE.map(([taskEvents = [], ...progress]) => {
+      const { read, versions, retractions } = figureRows(progress);
+      return {
+        target: targetAt(taskEvents, metric, knownAt),
+        versions,
+        retractions,
+        revisions: revisionsAt(taskEvents, metric, knownAt),
+        outcomes: outcomesOf(frame, taskEvents, metric, asOf, knownAt, new Map(read.map((e) => [e.eventId, e.position]))),
+      };
+    }),
   );

@@ -1,5 +1,6 @@
 import type { ChainLink, LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
-import type { QueryConfig } from 'pg';
+import type { QueryArrayConfig, QueryConfig } from 'pg';
+import { EVENT_COLUMNS, JOIN_LINK, LINK_COLUMNS, STORED_AT } from './event-rows';
 import type { LedgerNames } from './names';
 
 /*
@@ -7,16 +8,10 @@ import type { LedgerNames } from './names';
  * the schema (as a digest): one pool may serve ledgers in several schemas.
  */
 
-/** stored_at as toISOString writes it (stores write milliseconds), whatever type parser the pool has. */
-const STORED_AT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-const ROW_COLUMNS = `position, stream, revision, event_id AS "eventId", type, schema_version AS "schemaVersion",
-  data, metadata, prev_hash AS "prevHash", hash, ${STORED_AT('stored_at')} AS "storedAt", hash_version AS "hashVersion"`;
-
-/** A row as pg returns it: bigint columns arrive as strings. */
+/** The head row as the append state's JSON holds it. */
 export type PgRow = Omit<StoredRow, 'position' | 'revision'> & { position: string; revision: string };
 
-export const toStoredRow = (r: PgRow): StoredRow => ({ ...r, position: Number(r.position), revision: Number(r.revision) });
+export const headRowOf = (r: PgRow): StoredRow => ({ ...r, position: Number(r.position), revision: Number(r.revision) });
 
 /** The log's head as an append reads it under the lock. */
 export interface HeadColumns {
@@ -71,11 +66,17 @@ const HEAD_COLUMNS = `head.position AS head_position,
            'storedAt', head.stored_at, 'hashVersion', head.hash_version) END AS head_row`;
 
 export type Statement = (...values: unknown[]) => QueryConfig;
+export type ArrayStatement = (...values: unknown[]) => QueryArrayConfig;
 
 export const statements = (n: LedgerNames) => {
   const named =
     (name: string, text: string): Statement =>
     (...values) => ({ name: `${n.statementPrefix}${name}`, text, values });
+  /** A statement whose rows come as arrays (see event-rows.ts). */
+  const arrays =
+    (name: string, text: string): ArrayStatement =>
+    (...values) => ({ name: `${n.statementPrefix}${name}`, text, values, rowMode: 'array' });
+  const withLinks = `SELECT ${EVENT_COLUMNS}, ${LINK_COLUMNS} FROM ${n.events} e ${JOIN_LINK(n.events)}`;
   return {
     /** READ COMMITTED, so each statement after the lock sees every append committed before it. */
     beginAppend: `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; SELECT pg_advisory_xact_lock(${n.appendLock})`,
@@ -105,23 +106,18 @@ export const statements = (n: LedgerNames) => {
        ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision`,
     ),
 
-    streamForward: named(
-      'stream-forward',
-      `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
-    ),
-    streamBackward: named(
-      'stream-backward',
-      `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE stream = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
-    ),
-    logPage: named('log-page', `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE position > $1 ORDER BY position LIMIT $2`),
-    event: named('event', `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE event_id = $1`),
+    /** A stream's rows from a revision on, each with the link before it. */
+    streamForward: arrays('stream-forward', `${withLinks} WHERE e.stream = $1 AND e.revision >= $2 ORDER BY e.revision LIMIT $3`),
+    streamBackward: arrays('stream-backward', `${withLinks} WHERE e.stream = $1 AND e.revision <= $2 ORDER BY e.revision DESC LIMIT $3`),
+    /** Whole streams at once, each row with the link before it, in log order (gathered-streams.ts). */
+    streamsWhole: arrays('streams-whole', `${withLinks} WHERE e.stream = ANY($1::text[]) ORDER BY e.position`),
+    /**
+     * The log from a position on, inclusive: a checked read asks from the position it reads after,
+     * so the page's first row is the link before the rest (one round trip, no lookup).
+     */
+    logPage: arrays('log-page', `SELECT ${EVENT_COLUMNS} FROM ${n.events} e WHERE e.position >= $1 ORDER BY e.position LIMIT $2`),
+    event: arrays('event', `${withLinks} WHERE e.event_id = $1`),
     streamRevision: named('stream-revision', `SELECT revision FROM ${n.streams} WHERE stream = $1`),
-    /** The links checked reads need: the events at these positions. */
-    linksAt: named(
-      'links-at',
-      `SELECT position, hash, hash_version AS "hashVersion", ${STORED_AT('stored_at')} AS "storedAt"
-       FROM ${n.events} WHERE position = ANY($1::bigint[])`,
-    ),
     headPosition: named('head-position', `SELECT coalesce(max(position), 0) AS head FROM ${n.events}`),
   };
 };

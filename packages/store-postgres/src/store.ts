@@ -4,10 +4,9 @@ import {
   checkEvents,
   checkHead,
   checkLogPage,
-  positionsBefore,
   checkLogRange,
+  linkOf,
   checkStreamRange,
-  decodeRow,
   decodeRows,
   NO_STREAM,
   prepareAppend,
@@ -16,7 +15,6 @@ import {
   subscriptionSet,
   type AppendError,
   type AppendResult,
-  type ChainLink,
   type CurrentRevision,
   type EventStore,
   type ReadError,
@@ -25,10 +23,12 @@ import {
 } from '@minsheng/event-store';
 import { left, right, sequenceArray, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
-import { Pool, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type QueryArrayConfig, type QueryConfig, type QueryResultRow } from 'pg';
+import { rowsWithLinks, storedRowOf, type PgArrayRow } from './event-rows';
+import { gatheredStreams } from './gathered-streams';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
 import { ledgerNames } from './names';
-import { logHeadOf, statements, toStoredRow, type AppendState, type PgRow } from './statements';
+import { headRowOf, logHeadOf, statements, type AppendState } from './statements';
 import { decideGroup, type PendingAppend } from './group-append';
 import { groupCommit } from './group-commit';
 import { inTransaction } from './transaction';
@@ -138,20 +138,26 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     };
 
   const rows = async <R extends QueryResultRow>(query: QueryConfig): Promise<R[]> => (await engine(pool.query<R>(query))).rows;
-  const eventRows = async (query: QueryConfig): Promise<StoredRow[]> => (await rows<PgRow>(query)).map(toStoredRow);
+  const arrayRows = async (query: QueryArrayConfig): Promise<PgArrayRow[]> => (await engine(pool.query(query))).rows;
 
-  const linksAt = async (positions: readonly number[]): Promise<Map<number, ChainLink>> =>
-    positions.length === 0
-      ? new Map()
-      : new Map(
-          (await rows<ChainLink & { position: string }>(sql.linksAt(positions))).map((l) => [Number(l.position), { ...l, position: Number(l.position) }]),
-        );
-
-  /** Rows read alone or by stream, each checked against the event before it. */
-  const checkedEvents = async (found: readonly StoredRow[]): Promise<Either<ReadError, readonly StoredEvent[]>> => {
-    const broken = checkEvents(await linksAt(positionsBefore(found)), found);
-    return broken ? left(broken) : decodeRows(found, registry, false);
+  /** Rows read by stream or by id, each with the link before it (see event-rows.ts), checked. */
+  const checkedEvents = (found: readonly PgArrayRow[]): Either<ReadError, readonly StoredEvent[]> => {
+    const { rows, links } = rowsWithLinks(found);
+    const broken = checkEvents(links, rows);
+    return broken ? left(broken) : decodeRows(rows, registry, false);
   };
+
+  /** Whole streams, forward: the reads of one tick share one query. */
+  const wholeStream = gatheredStreams<PgArrayRow>(async (streams) => {
+    const byStream = new Map<string, PgArrayRow[]>();
+    for (const row of await arrayRows(sql.streamsWhole(streams))) {
+      const stream = row[1] as string;
+      const found = byStream.get(stream);
+      if (found) found.push(row);
+      else byStream.set(stream, [row]);
+    }
+    return byStream;
+  });
 
   /**
    * Appends under the lock, on one connection inside its transaction: one read of the ledger's
@@ -170,7 +176,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       appends,
       {
         head: logHeadOf(state),
-        broken: checkHead(state.head_row ? toStoredRow(state.head_row) : undefined),
+        broken: checkHead(state.head_row ? headRowOf(state.head_row) : undefined),
         revisions: new Map(state.revisions.map((r) => [r.stream, Number(r.revision)])),
         found: new Map(state.found.map((at) => [at.eventId, at])),
       },
@@ -242,10 +248,12 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
         if (range._tag === 'Left') return range;
         const { direction, fromRevision, maxCount = null, raw } = range.right;
         const found =
-          direction === 'forward'
-            ? await eventRows(sql.streamForward(stream, fromRevision ?? 0, maxCount))
-            : await eventRows(sql.streamBackward(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount));
-        return raw ? decodeRows(found, registry, true) : checkedEvents(found);
+          direction === 'backward'
+            ? await arrayRows(sql.streamBackward(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount))
+            : (fromRevision ?? 0) === 0 && maxCount === null
+              ? await wholeStream(stream)
+              : await arrayRows(sql.streamForward(stream, fromRevision ?? 0, maxCount));
+        return raw ? decodeRows(found.map(storedRowOf), registry, true) : checkedEvents(found);
       }),
 
     readAll: (opts) =>
@@ -253,11 +261,14 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
         const range = checkLogRange(opts);
         if (range._tag === 'Left') return range;
         const { fromPosition, maxCount = null, raw } = range.right;
-        const page = await eventRows(sql.logPage(fromPosition, maxCount));
-        if (raw || page.length === 0) return decodeRows(page, registry, raw);
-        const before = fromPosition === 0 ? undefined : (await linksAt([fromPosition])).get(fromPosition);
-        const broken = checkLogPage(fromPosition, before, page);
-        return broken ? left(broken) : decodeRows(page, registry, false);
+        // A checked page after position n > 0 starts at n itself: that row is the link before the rest.
+        const withLink = !raw && fromPosition > 0;
+        const limit = withLink && maxCount !== null ? maxCount + 1 : maxCount;
+        const found = (await arrayRows(sql.logPage(withLink ? fromPosition : fromPosition + 1, limit))).map(storedRowOf);
+        const before = withLink && found[0]?.position === fromPosition ? linkOf(found.shift()!) : undefined;
+        if (raw || found.length === 0) return decodeRows(found, registry, raw);
+        const broken = checkLogPage(fromPosition, before, found);
+        return broken ? left(broken) : decodeRows(found, registry, false);
       }),
 
     streamRevision: (stream) =>
@@ -270,11 +281,10 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
 
     readEvent: (eventId, opts) =>
       task<ReadError, StoredEvent | null>(async () => {
-        const [row] = await eventRows(sql.event(eventId));
-        if (!row) return right(null);
-        if (opts?.raw) return decodeRow(row, registry, true);
-        const checked = await checkedEvents([row]);
-        return checked._tag === 'Left' ? checked : right(checked.right[0]!);
+        const found = await arrayRows(sql.event(eventId));
+        if (found.length === 0) return right(null);
+        const read = opts?.raw ? decodeRows(found.map(storedRowOf), registry, true) : checkedEvents(found);
+        return read._tag === 'Left' ? read : right(read.right[0]!);
       }),
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),

@@ -40,21 +40,23 @@ describe('examples/custom-projection: inline and blue/green', () => {
 
     const versions = sqliteActiveVersion(months.db, defaultPrefix(unitMonths));
     const opened: SqliteProjection[] = [];
-    const result = await rebuildBeside({
-      store,
-      versions,
-      projection: unitMonths.name,
-      open: async (prefix) => {
-        const m = createSqliteProjection(unitMonths, { file, prefix });
-        opened.push(m);
-        return m;
-      },
-      beforeSwitch: async () => {
-        // The serving version still serves, and is kept up to date, while the new one is built.
-        clock.set('2024-05-02T02:00:00Z');
-        await run(ledger.report({ ...roads, place: 'daoli', asOf: '2024-04-30', value: '9' }));
-      },
-    });
+    const result = await run(
+      rebuildBeside({
+        store,
+        versions,
+        projection: unitMonths.name,
+        open: async (prefix) => {
+          const m = createSqliteProjection(unitMonths, { file, prefix });
+          opened.push(m);
+          return m;
+        },
+        beforeSwitch: async () => {
+          // The serving version still serves, and is kept up to date, while the new one is built.
+          clock.set('2024-05-02T02:00:00Z');
+          await run(ledger.report({ ...roads, place: 'daoli', asOf: '2024-04-30', value: '9' }));
+        },
+      }),
+    );
     expect(result).toMatchObject({ from: 'unit_months_', to: 'unit_months_v2_' });
     expect(await versions.active(unitMonths.name)).toBe('unit_months_v2_');
     const after = [...before, { unit: 'transport', month: '2024-04', reports: 1, retracted: 0 }];

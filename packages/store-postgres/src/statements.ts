@@ -114,6 +114,13 @@ export const statements = (n: LedgerNames) => {
       `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE stream = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
     ),
     logPage: named('log-page', `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE position > $1 ORDER BY position LIMIT $2`),
+    /** A bounded or filtered page (log-filter.ts): a NULL type list or prefix keeps every event; the prefix is a LIKE pattern escaped with a backslash. */
+    logFiltered: named(
+      'log-filtered',
+      `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE position > $1 AND position <= $2
+       AND ($3::text[] IS NULL OR type = ANY($3::text[])) AND ($4::text IS NULL OR stream LIKE $4::text)
+       ORDER BY position LIMIT $5`,
+    ),
     event: named('event', `SELECT ${ROW_COLUMNS} FROM ${n.events} WHERE event_id = $1`),
     streamRevision: named('stream-revision', `SELECT revision FROM ${n.streams} WHERE stream = $1`),
     /** The links checked reads need: the events at these positions. */

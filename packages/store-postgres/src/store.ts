@@ -6,6 +6,7 @@ import {
   checkLogPage,
   positionsBefore,
   checkLogRange,
+  filterParams,
   checkStreamRange,
   decodeRow,
   decodeRows,
@@ -252,7 +253,18 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       task<ReadError, readonly StoredEvent[]>(async () => {
         const range = checkLogRange(opts);
         if (range._tag === 'Left') return range;
-        const { fromPosition, maxCount = null, raw } = range.right;
+        const { fromPosition, toPosition, maxCount = null, raw, filter } = range.right;
+        if (filter || toPosition !== undefined) {
+          const { prefix } = filterParams(filter);
+          const to = toPosition ?? Number.MAX_SAFE_INTEGER;
+          const found = await eventRows(sql.logFiltered(fromPosition, to, filter?.eventTypes ?? null, prefix, maxCount));
+          // A filtered page is not dense: each event is checked against the one before it, as a stream's are.
+          if (raw || found.length === 0) return decodeRows(found, registry, raw);
+          if (filter) return checkedEvents(found);
+          const before = fromPosition === 0 ? undefined : (await linksAt([fromPosition])).get(fromPosition);
+          const broken = checkLogPage(fromPosition, before, found);
+          return broken ? left(broken) : decodeRows(found, registry, false);
+        }
         const page = await eventRows(sql.logPage(fromPosition, maxCount));
         if (raw || page.length === 0) return decodeRows(page, registry, raw);
         const before = fromPosition === 0 ? undefined : (await linksAt([fromPosition])).get(fromPosition);

@@ -25,13 +25,13 @@ describe('examples/custom-projection: inline and blue/green', () => {
     const ledger = createLedger({ store, readModel, clock, projections: [months] });
     await run(ledger.init('simulated'));
     await run(ledger.importPlan(loadHarbinPlan()));
-    const roads = { task: 19, metric: 't19-rural-roads', by: 'transport' };
+    const roads = { task: 19, metric: 't19-rural-roads', responsibleUnit: 'transport' };
     const first = await run(ledger.report({ ...roads, place: 'daoli', asOf: '2024-03-28', value: '3' }));
     // No catch-up called: the command brought the projection up to date.
     expect(rows(months)).toEqual([{ unit: 'transport', month: '2024-03', reports: 1, retracted: 0 }]);
     await run(ledger.report({ ...roads, place: 'nangang', asOf: '2024-03-31', value: '4' }));
-    await run(ledger.report({ task: 2, metric: 't02-wage-platform-coverage', place: 'daoli', asOf: '2024-04-01', numerator: '3', denominator: '20', by: 'hrss' }));
-    await run(ledger.retract({ eventId: first.eventId, by: 'transport', reason: '重复上报' }));
+    await run(ledger.report({ task: 2, metric: 't02-wage-platform-coverage', place: 'daoli', asOf: '2024-04-01', numerator: '3', denominator: '20', responsibleUnit: 'hrss' }));
+    await run(ledger.retract({ eventId: first.eventId, responsibleUnit: 'transport', reason: '重复上报' }));
     const before = [
       { unit: 'hrss', month: '2024-04', reports: 1, retracted: 0 },
       { unit: 'transport', month: '2024-03', reports: 2, retracted: 1 },
@@ -40,21 +40,23 @@ describe('examples/custom-projection: inline and blue/green', () => {
 
     const versions = sqliteActiveVersion(months.db, defaultPrefix(unitMonths));
     const opened: SqliteProjection[] = [];
-    const result = await rebuildBeside({
-      store,
-      versions,
-      projection: unitMonths.name,
-      open: async (prefix) => {
-        const m = createSqliteProjection(unitMonths, { file, prefix });
-        opened.push(m);
-        return m;
-      },
-      beforeSwitch: async () => {
-        // The serving version still serves, and is kept up to date, while the new one is built.
-        clock.set('2024-05-02T02:00:00Z');
-        await run(ledger.report({ ...roads, place: 'daoli', asOf: '2024-04-30', value: '9' }));
-      },
-    });
+    const result = await run(
+      rebuildBeside({
+        store,
+        versions,
+        projection: unitMonths.name,
+        open: async (prefix) => {
+          const m = createSqliteProjection(unitMonths, { file, prefix });
+          opened.push(m);
+          return m;
+        },
+        beforeSwitch: async () => {
+          // The serving version still serves, and is kept up to date, while the new one is built.
+          clock.set('2024-05-02T02:00:00Z');
+          await run(ledger.report({ ...roads, place: 'daoli', asOf: '2024-04-30', value: '9' }));
+        },
+      }),
+    );
     expect(result).toMatchObject({ from: 'unit_months_', to: 'unit_months_v2_' });
     expect(await versions.active(unitMonths.name)).toBe('unit_months_v2_');
     const after = [...before, { unit: 'transport', month: '2024-04', reports: 1, retracted: 0 }];

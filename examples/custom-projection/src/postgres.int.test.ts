@@ -11,6 +11,7 @@ import {
   type PostgresProjection,
 } from '@minsheng/projections';
 import { stopAfter } from '@minsheng/projections/testing';
+import { run } from '@minsheng/ledger/testing';
 import { usePostgres } from '@minsheng/store-postgres/testing';
 import { Pool } from 'pg';
 import { unitMonths } from './unit-months';
@@ -86,13 +87,15 @@ describe('examples/custom-projection on PostgreSQL', () => {
     expect(expected).toContainEqual({ unit: 'transport', month: '2024-04', reports: 22, retracted: 1 });
 
     const versions = postgresActiveVersion(pool, defaultPrefix(unitMonths), schema);
-    const result = await rebuildBeside({
-      store,
-      versions,
-      projection: unitMonths.name,
-      open: (prefix) => createPostgresProjection(unitMonths, { pool, schema, prefix }),
-      beforeSwitch: async () => void (await appendReports(store, 200, 201)),
-    });
+    const result = await run(
+      rebuildBeside({
+        store,
+        versions,
+        projection: unitMonths.name,
+        open: (prefix) => createPostgresProjection(unitMonths, { pool, schema, prefix }),
+        beforeSwitch: async () => void (await appendReports(store, 200, 201)),
+      }),
+    );
     expect(result).toMatchObject({ from: 'unit_months_', to: 'unit_months_v2_', checkpoint: 202 });
     expect(await versions.active(unitMonths.name)).toBe('unit_months_v2_');
     const v2 = await createPostgresProjection(unitMonths, { pool, schema, prefix: result.to });

@@ -76,7 +76,7 @@ describe('the HTTP service under 200 concurrent reports', () => {
               place: places[i % places.length],
               asOf: '2024-09-30',
               value: String(i + 1),
-              by: 'transport',
+              responsibleUnit: 'transport',
               source: { document: `load-${i}` },
             }),
           ),
@@ -93,7 +93,7 @@ describe('the HTTP service under 200 concurrent reports', () => {
 
       await caughtUp();
       await worker.stop();
-      const view = `status?by=district&asOf=2024-09-30&knownAt=${new Date().toISOString()}`;
+      const view = `status?groupBy=district&asOf=2024-09-30&knownAt=${new Date().toISOString()}`;
       const live = await get(`${urls[0]}/${view}`);
       expect(live.rows?.length).toBeGreaterThan(0);
       await run(opened.ledger.rebuild());

@@ -71,12 +71,12 @@ const cityRow = async (app: FastifyInstance, metric: string): Promise<Row> => {
 };
 
 const gas = { task: 13, metric: 't13-gas-pipe-renewal', asOf: '2024-09-30' };
-const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', by: '市民政局' };
+const meals = { task: 10, metric: 't10-elderly-meal-coverage', asOf: '2024-09-30', responsibleUnit: '市民政局' };
 const friendly = { task: 3, metric: 't03-child-friendly-communities', asOf: '2024-09-30' };
 /** Task 3's two yes/no duties besides its communities: the concept (市妇联) and the key projects (市发改委). */
 const task3Duties = [
-  { task: 3, metric: 't03-child-friendly-concept', place: 'harbin', asOf: '2024-09-30', value: 'yes', by: 'womens-federation' },
-  { task: 3, metric: 't03-child-friendly-key-projects', place: 'harbin', asOf: '2024-09-30', value: 'yes', by: 'ndrc' },
+  { task: 3, metric: 't03-child-friendly-concept', place: 'harbin', asOf: '2024-09-30', value: 'yes', responsibleUnit: 'womens-federation' },
+  { task: 3, metric: 't03-child-friendly-key-projects', place: 'harbin', asOf: '2024-09-30', value: 'yes', responsibleUnit: 'ndrc' },
 ];
 
 describe('the HTTP service with a projection worker in process', () => {
@@ -112,7 +112,7 @@ describe('the HTTP service with a projection worker in process', () => {
   });
 
   it('records a report: 201 with its event id and global position', async () => {
-    const res = await post('/reports', { ...gas, place: '道里区', value: '120', by: '市住建局', source: { document: '哈住建报〔2024〕88号' } });
+    const res = await post('/reports', { ...gas, place: '道里区', value: '120', responsibleUnit: '市住建局', source: { document: '哈住建报〔2024〕88号' } });
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(body).toEqual({ eventId: expect.stringMatching(ULID), position: 91, stream: expect.any(String), task: 13 });
@@ -121,34 +121,46 @@ describe('the HTTP service with a projection worker in process', () => {
 
   it('refuses a unit not responsible for the task: 403 with the typed failure, and writes nothing', async () => {
     const before = (await health(app)).head;
-    const res = await post('/reports', { ...gas, place: '道里区', value: '5', by: '市教育局' });
+    const res = await post('/reports', { ...gas, place: '道里区', value: '5', responsibleUnit: '市教育局' });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({
       error: 'NotResponsible',
       message: '市教育局 is not a responsible unit of task 13 (responsible: 市住建局, 市发改委)',
     });
+    // `by`, the deprecated alias, names the acting unit too.
+    expect((await post('/reports', { ...gas, place: '道里区', value: '5', by: '市教育局' })).json()).toEqual(res.json());
+    const both = await post('/reports', { ...gas, place: '道里区', value: '5', responsibleUnit: '市住建局', by: '市教育局' });
+    expect(both.statusCode).toBe(400);
+    expect(both.json()).toEqual({
+      error: 'InvalidInput',
+      field: 'responsibleUnit',
+      message: 'responsibleUnit: "市住建局" and by (its deprecated alias) "市教育局" differ; give responsibleUnit alone',
+    });
+    const none = await post('/reports', { ...gas, place: '道里区', value: '5' });
+    expect(none.json()).toEqual({ error: 'InvalidInput', field: 'responsibleUnit', message: 'responsibleUnit: is required' });
     expect((await health(app)).head).toBe(before);
   });
 
   it.each([
     ['a figure that is not a number', { value: 'abc' }, 'InvalidFigure', 'value'],
     ['a negative figure', { value: '-3' }, 'InvalidFigure', 'value'],
-    ['a unit that is not the target\'s', { value: '3', unit: '个' }, 'InvalidFigure', 'unit'],
+    ['a unit that is not the target\'s', { value: '3', measure: '个' }, 'InvalidFigure', 'unit'],
+    ['a unit that is not the target\'s, under the deprecated alias', { value: '3', unit: '个' }, 'InvalidFigure', 'unit'],
     ['a JSON number instead of a decimal string', { value: 120 }, 'InvalidInput', 'value'],
     ['a misspelt field', { valeu: '120' }, 'InvalidInput', 'valeu'],
   ])('answers 400 naming the field for %s, writing nothing', async (_, figure, error, field) => {
     const before = (await health(app)).head;
-    const res = await post('/reports', { ...gas, place: 'daoli', by: 'housing', ...figure });
+    const res = await post('/reports', { ...gas, place: 'daoli', responsibleUnit: 'housing', ...figure });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error, field, message: expect.stringMatching(new RegExp(`^${field}: `)) });
     expect((await health(app)).head).toBe(before);
   });
 
   it('answers 404 for what the plan does not have', async () => {
-    const metric = await post('/reports', { ...gas, metric: 't13-no-such-metric', place: 'daoli', value: '1', by: 'housing' });
+    const metric = await post('/reports', { ...gas, metric: 't13-no-such-metric', place: 'daoli', value: '1', responsibleUnit: 'housing' });
     expect(metric.statusCode).toBe(404);
     expect(metric.json()).toEqual({ error: 'UnknownMetric', message: 'task 13 has no metric t13-no-such-metric' });
-    const place = await post('/reports', { ...gas, place: '北京', value: '1', by: 'housing' });
+    const place = await post('/reports', { ...gas, place: '北京', value: '1', responsibleUnit: 'housing' });
     expect(place.statusCode).toBe(404);
     expect(place.json()).toMatchObject({ error: 'UnknownPlace' });
   });
@@ -163,13 +175,13 @@ describe('the HTTP service with a projection worker in process', () => {
 
   it('corrects a report once the worker has indexed it', async () => {
     await caughtUp(app);
-    const res = await post(`/reports/${reportId}/corrections`, { by: 'housing', value: '112', reason: '复核扣除重复计算的8公里' });
+    const res = await post(`/reports/${reportId}/corrections`, { responsibleUnit: 'housing', value: '112', reason: '复核扣除重复计算的8公里' });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ eventId: expect.stringMatching(ULID), position: 94, task: 13 });
-    const unknown = await post('/reports/01ARZ3NDEKTSV4RRFFQ69G5FAV/corrections', { by: 'housing', value: '1', reason: 'x' });
+    const unknown = await post('/reports/01ARZ3NDEKTSV4RRFFQ69G5FAV/corrections', { responsibleUnit: 'housing', value: '1', reason: 'x' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ error: 'UnknownEvent' });
-    const noReason = await post(`/reports/${reportId}/corrections`, { by: 'housing', value: '1' });
+    const noReason = await post(`/reports/${reportId}/corrections`, { responsibleUnit: 'housing', value: '1' });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json()).toEqual({ error: 'InvalidInput', field: 'reason', message: 'reason: is required' });
   });
@@ -196,17 +208,23 @@ describe('the HTTP service with a projection worker in process', () => {
       completionRecorded: false,
     });
 
-    const district = await get('/status', { by: 'district', place: '道里区', asOf: '2024-09-30' });
+    const district = await get('/status', { groupBy: 'district', place: '道里区', asOf: '2024-09-30' });
     expect(district.statusCode).toBe(200);
     expect(district.json().rows.find((r: Row) => r.metric === gas.metric)).toMatchObject({ place: 'daoli', value: '112', status: 'reported' });
 
-    const unit = await get('/status', { by: 'unit', unit: 'housing', asOf: '2024-09-30' });
+    // One knownAt for both views below, so that they can be compared.
+    const knownAt = new Date().toISOString();
+    const unit = await get('/status', { groupBy: 'unit', responsibleUnit: 'housing', asOf: '2024-09-30', knownAt });
     expect(unit.statusCode).toBe(200);
     expect(unit.json().rows.map((r: Row) => r.metric)).toContain(gas.metric);
+    // `by` and `unit`, the deprecated aliases, give the same view.
+    expect((await get('/status', { by: 'unit', unit: 'housing', asOf: '2024-09-30', knownAt })).json()).toEqual(unit.json());
 
-    const bad = await get('/status', { by: 'city' });
+    const bad = await get('/status', { groupBy: 'city' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ error: 'InvalidInput', field: 'by' });
+    expect(bad.json()).toEqual({ error: 'InvalidInput', field: 'groupBy', message: 'groupBy: Invalid option: expected one of "task"|"district"|"unit"' });
+    const both = await get('/status', { groupBy: 'task', by: 'unit' });
+    expect(both.json()).toMatchObject({ error: 'InvalidInput', field: 'groupBy' });
     const badTime = await get('/status', { knownAt: 'yesterday' });
     expect(badTime.json()).toMatchObject({ error: 'InvalidInput', field: 'knownAt' });
   });
@@ -238,13 +256,13 @@ describe('the HTTP service with a projection worker in process', () => {
   it('records TaskCompleted from the worker once every target of a task is met', async () => {
     // Task 3: its two yes/no duties, and at least 20 child-friendly communities summed over the districts.
     for (const duty of task3Duties) expect((await post('/reports', duty)).statusCode).toBe(201);
-    expect((await post('/reports', { ...friendly, place: '道里区', value: '12', by: '市妇联' })).statusCode).toBe(201);
+    expect((await post('/reports', { ...friendly, place: '道里区', value: '12', responsibleUnit: '市妇联' })).statusCode).toBe(201);
     await caughtUp(app);
     expect(await cityRow(app, friendly.metric)).toMatchObject({ value: '12', met: false, completionRecorded: false });
     const head = (await health(app)).head;
 
     // The service does not complete the task (projectInline: false): the worker does, after it indexes this report.
-    expect((await post('/reports', { ...friendly, place: 'nangang', value: '8', by: 'ndrc' })).statusCode).toBe(201);
+    expect((await post('/reports', { ...friendly, place: 'nangang', value: '8', responsibleUnit: 'ndrc' })).statusCode).toBe(201);
     const row = await eventually(async () => {
       const r = await cityRow(app, friendly.metric);
       return r.completionRecorded ? r : undefined;
@@ -292,15 +310,15 @@ describe('the HTTP service with the projection worker in another process', () =>
       const noPlan = await app.inject({ method: 'GET', url: '/status' });
       expect(noPlan.statusCode).toBe(404);
       expect(noPlan.json()).toMatchObject({ error: 'UnknownPlan' });
-      const report = await app.inject({ method: 'POST', url: '/reports', payload: { planId: 'harbin-2024', ...gas, place: 'daoli', value: '7', by: 'housing' } });
+      const report = await app.inject({ method: 'POST', url: '/reports', payload: { planId: 'harbin-2024', ...gas, place: 'daoli', value: '7', responsibleUnit: 'housing' } });
       expect(report.statusCode).toBe(201);
-      const correction = { planId: 'harbin-2024', by: 'housing', value: '8', reason: '漏报' };
+      const correction = { planId: 'harbin-2024', responsibleUnit: 'housing', value: '8', reason: '漏报' };
       const early = await app.inject({ method: 'POST', url: `/reports/${report.json().eventId}/corrections`, payload: correction });
       expect(early.statusCode).toBe(503);
       expect(early.headers['retry-after']).toBe('1');
       expect(early.json()).toMatchObject({ error: 'NotYetProjected' });
       // A report that meets task 3's target: recorded, but no worker has checked the task yet.
-      const friendlyReport = { planId: 'harbin-2024', ...friendly, place: 'songbei', value: '20', by: 'womens-federation' };
+      const friendlyReport = { planId: 'harbin-2024', ...friendly, place: 'songbei', value: '20', responsibleUnit: 'womens-federation' };
       expect((await app.inject({ method: 'POST', url: '/reports', payload: friendlyReport })).statusCode).toBe(201);
       for (const duty of task3Duties) expect((await app.inject({ method: 'POST', url: '/reports', payload: { planId: 'harbin-2024', ...duty } })).statusCode).toBe(201);
       expect(await health(app)).toMatchObject({ head: 94, lag: 94 });
@@ -339,7 +357,7 @@ describe('the HTTP service with the projection worker in another process', () =>
     const opened = await openLedger(url);
     try {
       expect((await app.inject({ method: 'POST', url: '/plans', payload: plan })).statusCode).toBe(201);
-      const friendlyReport = { planId: 'harbin-2024', ...friendly, place: 'songbei', value: '20', by: 'womens-federation' };
+      const friendlyReport = { planId: 'harbin-2024', ...friendly, place: 'songbei', value: '20', responsibleUnit: 'womens-federation' };
       expect((await app.inject({ method: 'POST', url: '/reports', payload: friendlyReport })).statusCode).toBe(201);
       for (const duty of task3Duties) expect((await app.inject({ method: 'POST', url: '/reports', payload: { planId: 'harbin-2024', ...duty } })).statusCode).toBe(201);
       // A worker committed the batch and died before its completion check: indexed, not checked.

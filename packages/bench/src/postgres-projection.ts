@@ -120,8 +120,8 @@ export const queryRows = async (store: EventStore, model: PostgresReadModel, poo
   await must(ledger.audit({ ...metric, place: 'daoli' }));
   const district = await latencies(samples, (i) => must(ledger.audit({ ...metric, place: places[i % 4]! })));
   const city = await latencies(Math.floor(samples / 4), () => must(ledger.audit(metric)));
-  const byDistrict = await latencies(Math.floor(samples / 4), () => must(ledger.status({ by: 'district' })));
-  const byTask = await latencies(Math.floor(samples / 4), () => must(ledger.status({ by: 'task' })));
+  const byDistrict = await latencies(Math.floor(samples / 4), () => must(ledger.status({ groupBy: 'district' })));
+  const byTask = await latencies(Math.floor(samples / 4), () => must(ledger.status({ groupBy: 'task' })));
   const raw = await latencies(samples, (i) =>
     pool.query({
       name: 'raw-trail',

@@ -146,7 +146,7 @@ export const projectionSection: BenchSection = async (ctx) => {
     if (isLeft(r) || !r.right.replay.matches) throw new Error('audit failed');
   });
   const status = await latencies(Math.floor(samples / 20), async () => {
-    const r = await ledger.status({ by: 'district' })();
+    const r = await ledger.status({ groupBy: 'district' })();
     if (isLeft(r)) throw new Error(r.left.message);
   });
   // Raw: the same figure's rows by index, without the as-of logic.

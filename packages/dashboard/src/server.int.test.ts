@@ -73,7 +73,13 @@ describe('the dashboard over a SQLite read model', () => {
 
   it('draws the district matrix, a place, the units scoreboard and a unit, and speaks English when asked', async () => {
     const matrix = (await get('/matrix')).body;
-    const districts = (await get('/api/status?by=district')).json().rows as Array<{ place: string; task: number; status: string }>;
+    const districts = (await get('/api/status?groupBy=district')).json().rows as Array<{ place: string; task: number; status: string }>;
+    // `by` and `unit` are the deprecated aliases of `groupBy` and `responsibleUnit`, and still work.
+    expect((await get('/api/status?by=district')).json().rows).toEqual(districts);
+    const unit = (await get(`/api/status?groupBy=unit&responsibleUnit=${encodeURIComponent('市交通运输局')}`)).json();
+    expect(unit.rows.length).toBeGreaterThan(0);
+    expect(new Set(unit.rows.map((r: { responsibleUnit: string }) => r.responsibleUnit))).toEqual(new Set(['市交通运输局']));
+    expect((await get(`/api/status?by=unit&unit=${encodeURIComponent('市交通运输局')}`)).json()).toEqual(unit);
     for (const place of ['daoli', 'bayan']) {
       const row = new RegExp(`<tr data-place="${place}">[\\s\\S]*?</tr>`).exec(matrix)![0];
       for (const task of [1, 19]) {
@@ -92,7 +98,9 @@ describe('the dashboard over a SQLite read model', () => {
   it.each([
     ['/api/status?asOf=2024-13-01', 400, 'asOf "2024-13-01" must be a real date written YYYY-MM-DD, e.g. 2024-10-31'],
     ['/api/status?knownAt=yesterday', 400, 'knownAt "yesterday" must be a day'],
-    ['/api/status?by=street', 400, 'by "street" must be task, district or unit'],
+    ['/api/status?groupBy=street', 400, 'groupBy "street" must be task, district or unit'],
+    ['/api/status?by=street', 400, 'groupBy "street" must be task, district or unit'],
+    ['/api/status?groupBy=task&by=unit', 400, 'groupBy "task" and by (its deprecated alias) "unit" differ; give groupBy alone'],
     ['/api/status?place=松花江区', 400, '松花江区'],
     ['/api/audit?task=x&metric=t19-dangerous-bridges', 400, 'task must be a whole number, e.g. 13, not "x"'],
     ['/api/audit?task=19', 400, 'metric is required'],

@@ -32,6 +32,14 @@ type Query = Record<string, string | undefined>;
 const statusOf = (e: unknown): number => (e instanceof BadRequest ? 400 : e instanceof QueryRefused ? e.statusCode : 500);
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 
+/** A parameter under its name or its deprecated alias; both given and different is refused. */
+const aliasedParam = (query: Query, name: string, alias: string): string | undefined => {
+  const [value, old] = [query[name] || undefined, query[alias] || undefined];
+  if (value !== undefined && old !== undefined && value !== old)
+    throw new BadRequest(`${name} "${value}" and ${alias} (its deprecated alias) "${old}" differ; give ${name} alone`);
+  return value ?? old;
+};
+
 const whole = (name: string, text: string | undefined): number => {
   if (text === undefined || !/^[1-9][0-9]*$/.test(text)) throw new BadRequest(`${name} must be a whole number, e.g. 13, not "${text ?? ''}"`);
   return Number(text);
@@ -128,11 +136,13 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
       }
     });
 
+  // `groupBy` and `responsibleUnit`, as the ledger names them; `by` and `unit` are their deprecated aliases.
   const statusQuery = async (query: Query): Promise<StatusQuery> => {
     const { moment: m } = await moment(query);
-    const by = query.by ?? (query.place ? 'district' : query.unit ? 'unit' : 'task');
-    if (by !== 'task' && by !== 'district' && by !== 'unit') throw new BadRequest(`by "${by}" must be task, district or unit`);
-    return { by, ...(query.place ? { place: query.place } : {}), ...(query.unit ? { unit: query.unit } : {}), ...m };
+    const unit = aliasedParam(query, 'responsibleUnit', 'unit');
+    const groupBy = aliasedParam(query, 'groupBy', 'by') ?? (query.place ? 'district' : unit ? 'unit' : 'task');
+    if (groupBy !== 'task' && groupBy !== 'district' && groupBy !== 'unit') throw new BadRequest(`groupBy "${groupBy}" must be task, district or unit`);
+    return { groupBy, ...(query.place ? { place: query.place } : {}), ...(unit ? { responsibleUnit: unit } : {}), ...m };
   };
   const auditQuery = async (query: Query): Promise<AuditQuery> => {
     const { moment: m } = await moment(query);
@@ -153,7 +163,7 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
 
   const cityBoardPage = htmlPage(async (query) => {
     const { ctx, moment: m } = await context(query);
-    return cityBoard(ctx, serverAssets, (await q.status({ by: 'task', ...m })) as View);
+    return cityBoard(ctx, serverAssets, (await q.status({ groupBy: 'task', ...m })) as View);
   });
   app.get('/', async (req, reply) => {
     const query = req.query as Query;
@@ -167,19 +177,19 @@ export const createDashboard = (source: DashboardSource, options: DashboardOptio
   });
   htmlRoute('/place/:place', async (query, params) => {
     const { ctx, moment: m } = await context(query);
-    return placeBoard(ctx, serverAssets, (await q.status({ by: 'district', place: params.place!, ...m })) as View, params.place!);
+    return placeBoard(ctx, serverAssets, (await q.status({ groupBy: 'district', place: params.place!, ...m })) as View, params.place!);
   });
   htmlRoute('/matrix', async (query) => {
     const { ctx, moment: m } = await context(query);
-    return districtMatrix(ctx, serverAssets, (await q.status({ by: 'district', ...m })) as View);
+    return districtMatrix(ctx, serverAssets, (await q.status({ groupBy: 'district', ...m })) as View);
   });
   htmlRoute('/units', async (query) => {
     const { ctx, moment: m } = await context(query);
-    return unitScoreboard(ctx, serverAssets, (await q.status({ by: 'unit', ...m })) as View<UnitViewRow>);
+    return unitScoreboard(ctx, serverAssets, (await q.status({ groupBy: 'unit', ...m })) as View<UnitViewRow>);
   });
   htmlRoute('/unit/:unit', async (query, params) => {
     const { ctx, moment: m } = await context(query);
-    return unitBoard(ctx, serverAssets, (await q.status({ by: 'unit', unit: params.unit!, ...m })) as View, params.unit!);
+    return unitBoard(ctx, serverAssets, (await q.status({ groupBy: 'unit', responsibleUnit: params.unit!, ...m })) as View, params.unit!);
   });
   htmlRoute('/figure', async (query) => {
     const { ctx } = await context(query);

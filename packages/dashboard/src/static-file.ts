@@ -31,7 +31,7 @@ export const boardFile = async (source: DashboardSource, input: BoardFileInput =
   const q = queriesOf(source);
   const frame = await q.plan(input.planId);
   const lang = input.lang ?? 'zh-CN';
-  const query: StatusQuery = { by: 'task', ...(input.planId ? { planId: input.planId } : {}), ...(input.asOf ? { asOf: input.asOf } : {}), ...(input.knownAt ? { knownAt: input.knownAt } : {}) };
+  const query: StatusQuery = { groupBy: 'task', ...(input.planId ? { planId: input.planId } : {}), ...(input.asOf ? { asOf: input.asOf } : {}), ...(input.knownAt ? { knownAt: input.knownAt } : {}) };
   const view = (await q.status(query)) as View;
   const a = loadAssets();
   const scripts = [inlineSafe(a.echarts, 'script'), inlineSafe(a.script, 'script')];

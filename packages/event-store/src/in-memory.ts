@@ -6,6 +6,7 @@ import { checkEvents, checkHead, checkLogPage, linkOf, positionsBefore, type Cha
 import { concurrencyError, storeUnavailable, type AppendError, type ReadError, type StoreUnavailable } from './errors';
 import { NO_STREAM, satisfies, type CurrentRevision, type ExpectedRevision } from './expected-revision';
 import type { AppendResult, EventStore } from './port';
+import { passes } from './log-filter';
 import { checkLogRange, checkStreamRange, prepareAppend, prepareBatches, replayIfStored, type StoredAt } from './rules';
 import { MemoryTree } from '@minsheng/verify';
 import { appendedRows, chainAfter, decodeRow, decodeRows, type EncodedEvent, type LogHead, type StoredRow } from './stored-row';
@@ -174,8 +175,14 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
       ifOpen<ReadError, readonly StoredEvent[]>(() => {
         const range = checkLogRange(opts);
         if (range._tag === 'Left') return range;
-        const { fromPosition, maxCount, raw } = range.right;
-        const page = rows.slice(fromPosition, maxCount === undefined ? undefined : fromPosition + maxCount);
+        const { fromPosition, toPosition, maxCount, raw, filter } = range.right;
+        if (filter) {
+          const kept = rows.slice(fromPosition, toPosition).filter((r) => passes(filter, r.type, r.stream));
+          const page = kept.slice(0, maxCount);
+          return raw ? decodeRows(page, registry, true) : checkedEvents(page);
+        }
+        const end = Math.min(toPosition ?? rows.length, maxCount === undefined ? rows.length : fromPosition + maxCount);
+        const page = rows.slice(fromPosition, Math.max(fromPosition, end));
         if (raw || page.length === 0) return decodeRows(page, registry, raw);
         const before = rows[fromPosition - 1];
         const broken = checkLogPage(fromPosition, before && linkOf(before), page);

@@ -2,6 +2,7 @@ export * from './expected-revision';
 export * from './errors';
 export * from './port';
 export * from './rules';
+export * from './log-filter';
 export * from './stored-row';
 export * from './checked-log';
 export * from './catch-up';

@@ -47,7 +47,19 @@ export interface ReadEventOptions {
 export interface ReadAllOptions {
   /** Exclusive: events with a position greater than this. Default 0 (from the start). */
   readonly fromPosition?: number;
+  /** Inclusive: events with a position at most this. Default: to the head. */
+  readonly toPosition?: number;
+  /** With a filter, counts the events that match. */
   readonly maxCount?: number;
+  /**
+   * Only events of these types, in the store's query where the engine allows it (see
+   * log-filter.ts). A filtered page is not dense: each event is checked against the event before
+   * it in the log, as readStream checks. A reader that must know how far it looked (a projection's
+   * checkpoint) bounds the read with toPosition: every position up to it was scanned.
+   */
+  readonly eventTypes?: readonly string[];
+  /** Only events of streams whose name starts with this (taken literally: % and _ are no wildcards). */
+  readonly streamPrefix?: string;
   /**
    * Return events exactly as stored: no upcasting, no schema check, no chain check. For hash
    * verification. Otherwise the page is checked as it is read: positions follow `fromPosition`

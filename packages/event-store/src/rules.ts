@@ -4,6 +4,7 @@ import { idempotencyConflict, invalidArgument, type IdempotencyConflict, type In
 import { isExpectedRevision, type ExpectedRevision } from './expected-revision';
 import type { AppendBatch, AppendResult, ReadAllOptions, ReadStreamOptions } from './port';
 import { encodeEvent, type EncodedEvent } from './stored-row';
+import { checkLogFilter, type LogFilter } from './log-filter';
 
 /*
  * The checks every adapter makes in the same order, so they refuse the same calls with
@@ -172,13 +173,20 @@ export const checkStreamRange = (options: ReadStreamOptions = {}): Either<Invali
 
 export interface LogRange {
   readonly fromPosition: number;
+  /** Undefined: to the head. */
+  readonly toPosition: number | undefined;
   readonly maxCount: number | undefined;
   readonly raw: boolean;
+  /** Undefined: every event (see log-filter.ts). */
+  readonly filter: LogFilter | undefined;
 }
 
 export const checkLogRange = (options: ReadAllOptions = {}): Either<InvalidArgument, LogRange> => {
-  const { fromPosition = 0, maxCount, raw = false } = options;
+  const { fromPosition = 0, toPosition, maxCount, raw = false } = options;
   if (!isCount(fromPosition)) return left(invalidArgument(`fromPosition must be an integer ≥ 0, not ${String(fromPosition)}`));
+  if (toPosition !== undefined && !isCount(toPosition)) return left(invalidArgument(`toPosition must be an integer ≥ 0, not ${String(toPosition)}`));
   if (maxCount !== undefined && !isPositiveInteger(maxCount)) return left(invalidArgument(`maxCount must be an integer ≥ 1, not ${String(maxCount)}`));
-  return right({ fromPosition, maxCount, raw });
+  const filter = checkLogFilter(options);
+  if (filter._tag === 'Left') return filter;
+  return right({ fromPosition, toPosition, maxCount, raw, filter: filter.right });
 };

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { createLedger } from './ledger';
-import { loadHarbinPlan, manualClock, run } from './testing';
+import { fail, loadHarbinPlan, manualClock, run } from './testing';
 
 const plan = loadHarbinPlan();
 const pg = usePostgres();
@@ -47,17 +47,19 @@ const scenario = (name: string, setup: () => Promise<{ open: Open; versions: Act
     const { clock, ledger, model } = await populate(store, open, first);
     const before = await run(ledger.status({ by: 'district', asOf: '2024-09-30' }));
     let servedDuring: unknown;
-    const result = await rebuildBeside({
-      store,
-      versions,
-      open,
-      beforeSwitch: async () => {
-        // The old version still serves while the new one is built, and the log keeps growing.
-        servedDuring = await run(ledger.status({ by: 'district', asOf: '2024-09-30' }));
-        clock.set('2024-10-03T02:00:00Z');
-        await run(ledger.report({ task: 19, metric: 't19-rural-roads', place: 'daoli', asOf: '2024-10-01', value: '40', by: 'transport' }));
-      },
-    });
+    const result = await run(
+      rebuildBeside({
+        store,
+        versions,
+        open,
+        beforeSwitch: async () => {
+          // The old version still serves while the new one is built, and the log keeps growing.
+          servedDuring = await run(ledger.status({ by: 'district', asOf: '2024-09-30' }));
+          clock.set('2024-10-03T02:00:00Z');
+          await run(ledger.report({ task: 19, metric: 't19-rural-roads', place: 'daoli', asOf: '2024-10-01', value: '40', by: 'transport' }));
+        },
+      }),
+    );
     expect(servedDuring).toEqual(before);
     expect(result.from).toBe(first);
     expect(await versions.active('ledger-index')).toBe(result.to);
@@ -88,6 +90,38 @@ describe('rebuild without downtime (blue/green)', () => {
         rmSync(dir, { recursive: true, force: true });
       },
     };
+  });
+
+  it('SQLite: a rebuild another rebuild switched away from first is a SwitchLost Left, and the other one serves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'minsheng-bg-'));
+    const file = join(dir, 'ledger.db');
+    const db = new Database(file);
+    try {
+      const versions = sqliteActiveVersion(db);
+      const open: Open = async (prefix) => {
+        const m = createSqliteReadModel({ file, prefix });
+        return { ...m, close: async () => m.close() };
+      };
+      const store = createInMemoryEventStore({ registry: ledgerRegistry });
+      const { model } = await populate(store, open, 'rm_');
+      let won = '';
+      // The second rebuild runs to its switch while the first waits at its own: the first loses.
+      const lost = await fail(
+        rebuildBeside({ store, versions, open, beforeSwitch: async () => void (won = (await run(rebuildBeside({ store, versions, open }))).to) }),
+      );
+      expect(lost).toEqual({
+        _tag: 'SwitchLost',
+        projection: 'ledger-index',
+        from: 'rm_',
+        to: 'rm_v2_',
+        message: 'another rebuild switched ledger-index away from rm_ first; rm_v2_ was not put in service',
+      });
+      expect(await versions.active('ledger-index')).toBe(won);
+      await model.close();
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   scenario('PostgreSQL', async () => {

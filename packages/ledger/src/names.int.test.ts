@@ -60,6 +60,8 @@ describe('the names a ledger call takes, and their deprecated aliases', () => {
     const named: View<UnitViewRow> = await run(opened.ledger.status({ groupBy: 'unit', responsibleUnit: '市住建局' }));
     const aliased: View<UnitViewRow> = await run(opened.ledger.status({ by: 'unit', unit: '市住建局' }));
     expect(named).toEqual(aliased);
+    // The view names its grouping `groupBy`; `by`, deprecated, still carries the same value.
+    expect([named.groupBy, named.by]).toEqual(['unit', 'unit']);
     expect(named.rows.length).toBeGreaterThan(0);
     expect(new Set(named.rows.map((r) => r.responsibleUnit))).toEqual(new Set(['市住建局']));
     expect(await run(opened.ledger.status({ groupBy: 'district', place: '道里区' }))).toEqual(await run(opened.ledger.status({ by: 'district', place: '道里区' })));

@@ -76,6 +76,12 @@ export const handles =
   (e: StoredEvent): e is StoredEventOf<T> =>
     (def.eventTypes as readonly string[]).includes(e.type) && (def.streamPrefix === undefined || e.stream.startsWith(def.streamPrefix));
 
+/** The filter its events are read with, in the store's query: its event types, and its stream prefix if any. */
+export const filterOf = (def: Pick<ProjectionDefinition, 'eventTypes' | 'streamPrefix'>): { readonly eventTypes: readonly string[]; readonly streamPrefix?: string } => ({
+  eventTypes: def.eventTypes,
+  ...(def.streamPrefix !== undefined ? { streamPrefix: def.streamPrefix } : {}),
+});
+
 /** The prefix a projection's tables have before any blue/green rebuild: its name, _ for -, then _. */
 export const defaultPrefix = (def: { readonly name: string }): string => `${def.name.replace(/-/g, '_')}_`;
 

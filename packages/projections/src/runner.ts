@@ -1,6 +1,7 @@
 import type { EventStore } from '@minsheng/event-store';
 import { isLeft, isRight } from 'fp-ts/Either';
 import { tryCatch, type TaskEither } from 'fp-ts/TaskEither';
+import { readBatch } from './batch-read';
 import { toProjectionFailure, type ProjectionFailure } from './failure';
 import { LEDGER_INDEX, type ApplyOutcome, type ProjectionModel } from './read-model/projection';
 import { READER_THREAD_IDLE_MS, startReaderThreads } from './reader-thread-pool';
@@ -131,16 +132,14 @@ const applyFromThreads = async (run: Run, readers: ReaderThreads, applyRows: Non
 /** Batches read and applied on this thread until the log has no more. */
 const applyHere = async (run: Run): Promise<void> => {
   while (await mayGoOn(run)) {
-    const batch = await run.store.readAll({ fromPosition: run.checkpoint, maxCount: run.batchSize })();
-    if (isLeft(batch))
-      throw new ProjectionError(`${run.projection}: reading after position ${run.checkpoint} failed: ${batch.left.message}`, { storeError: batch.left });
-    if (batch.right.length === 0) return;
-    const outcome = await run.model.writer.applyBatch(run.projection, run.checkpoint, batch.right, run.options.lease?.owner);
+    const batch = await readBatch(run.store, run.model, run.projection, run.checkpoint, run.batchSize);
+    if (!batch) return;
+    const outcome = await run.model.writer.applyBatch(run.projection, run.checkpoint, batch.events, run.options.lease?.owner, batch.through);
     if (outcome === 'checkpoint-moved') {
       run.checkpoint = await run.model.reader.checkpoint(run.projection);
       continue;
     }
-    committed(run, outcome, batch.right[batch.right.length - 1]!.position, batch.right.length);
+    committed(run, outcome, batch.through.position, batch.scanned);
   }
 };
 

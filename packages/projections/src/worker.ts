@@ -3,6 +3,7 @@ import type { EventStore } from '@minsheng/event-store';
 import { isLeft } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ProjectionModel } from './read-model/projection';
 import { readerThreadCount, ReaderThreadError, type ReaderThreads } from './reader-threads';
+import { readBatch } from './batch-read';
 import { checkReadModel, ProjectionError } from './read-model-check';
 import { CATCH_UP_BATCH, runCatchUp, LARGE_CATCH_UP, type CatchUpResult } from './runner';
 
@@ -203,10 +204,8 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
           continue;
         }
       }
-      const batch = await o.store.readAll({ fromPosition: checkpoint, maxCount: batchSize })();
-      if (isLeft(batch))
-        throw new ProjectionError(`${projection}: reading after position ${checkpoint} failed: ${batch.left.message}`, { storeError: batch.left });
-      if (batch.right.length === 0) {
+      const batch = await readBatch(o.store, o.model, projection, checkpoint, batchSize);
+      if (!batch) {
         // Idle: a log that lost its last events would otherwise look caught up for ever.
         await checkReadModel(o.store, o.model.reader, projection);
         if (toldAt !== checkpoint) {
@@ -216,14 +215,14 @@ export const runWorker = async (o: WorkerOptions): Promise<void> => {
         await sleep(pollMs, o.signal);
         continue;
       }
-      const outcome = await o.model.writer.applyBatch(projection, checkpoint, batch.right, o.owner);
+      const outcome = await o.model.writer.applyBatch(projection, checkpoint, batch.events, o.owner, batch.through);
       if (outcome === 'lease-lost') setHeld(false);
       else if (outcome === 'applied') {
-        const through: number = batch.right[batch.right.length - 1]!.position;
+        const through = batch.through.position;
         leftAt = through;
-        o.onBatch?.(through, batch.right.length);
+        o.onBatch?.(through, batch.scanned);
         // Its checks could not be made: onCaughtUp, which looks at the whole state, is owed for them.
-        if ((await o.onApplied?.(batch.right)) === 'unchecked') owe(through);
+        if ((await o.onApplied?.(batch.events)) === 'unchecked') owe(through);
       }
     }
   } finally {

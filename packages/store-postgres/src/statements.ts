@@ -117,6 +117,13 @@ export const statements = (n: LedgerNames) => {
      */
     logPage: arrays('log-page', `SELECT ${EVENT_COLUMNS} FROM ${n.events} e WHERE e.position >= $1 ORDER BY e.position LIMIT $2`),
     event: arrays('event', `${withLinks} WHERE e.event_id = $1`),
+    /** A filtered page (log-filter.ts): a NULL type list or prefix keeps every event; the prefix is a LIKE pattern escaped with a backslash. Each row carries its own link: a filtered page is not dense. */
+    logFiltered: arrays(
+      'log-filtered',
+      `${withLinks} WHERE e.position > $1 AND e.position <= $2
+       AND ($3::text[] IS NULL OR e.type = ANY($3::text[])) AND ($4::text IS NULL OR e.stream LIKE $4::text)
+       ORDER BY e.position LIMIT $5`,
+    ),
     streamRevision: named('stream-revision', `SELECT revision FROM ${n.streams} WHERE stream = $1`),
     headPosition: named('head-position', `SELECT coalesce(max(position), 0) AS head FROM ${n.events}`),
   };

@@ -5,6 +5,7 @@ import {
   checkHead,
   checkLogPage,
   checkLogRange,
+  filterParams,
   linkOf,
   checkStreamRange,
   decodeRows,
@@ -260,11 +261,23 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       task<ReadError, readonly StoredEvent[]>(async () => {
         const range = checkLogRange(opts);
         if (range._tag === 'Left') return range;
-        const { fromPosition, maxCount = null, raw } = range.right;
+        const { fromPosition, toPosition, maxCount = null, raw, filter } = range.right;
+        if (filter) {
+          const { prefix } = filterParams(filter);
+          const to = toPosition ?? Number.MAX_SAFE_INTEGER;
+          const found = await arrayRows(sql.logFiltered(fromPosition, to, filter.eventTypes ?? null, prefix, maxCount));
+          // A filtered page is not dense: each event is checked against the one before it, as a stream's are.
+          return raw ? decodeRows(found.map(storedRowOf), registry, true) : checkedEvents(found);
+        }
+        // Positions are dense, so a page bounded by toPosition is the next (toPosition - fromPosition) rows at most.
+        const count = toPosition === undefined ? maxCount : Math.max(0, Math.min(maxCount ?? Number.MAX_SAFE_INTEGER, toPosition - fromPosition));
+        if (count === 0) return decodeRows([], registry, raw);
         // A checked page after position n > 0 starts at n itself: that row is the link before the rest.
         const withLink = !raw && fromPosition > 0;
-        const limit = withLink && maxCount !== null ? maxCount + 1 : maxCount;
-        const found = (await arrayRows(sql.logPage(withLink ? fromPosition : fromPosition + 1, limit))).map(storedRowOf);
+        const limit = withLink && count !== null ? count + 1 : count;
+        const found = (await arrayRows(sql.logPage(withLink ? fromPosition : fromPosition + 1, limit)))
+          .map(storedRowOf)
+          .filter((row) => toPosition === undefined || row.position <= toPosition);
         const before = withLink && found[0]?.position === fromPosition ? linkOf(found.shift()!) : undefined;
         if (raw || found.length === 0) return decodeRows(found, registry, raw);
         const broken = checkLogPage(fromPosition, before, found);

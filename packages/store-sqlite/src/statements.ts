@@ -60,6 +60,19 @@ export const prepareStatements = (db: Database, schema = LATEST_SCHEMA_VERSION) 
       RowTuple
     >,
     logPage: db.prepare(`SELECT ${ROW} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true) as Statement<[number, number], RowTuple>,
+    /**
+     * A bounded or filtered page (log-filter.ts): NULL types or prefix keeps every event. The
+     * position range is the primary key's; the prefix is compared exactly, since SQLite's LIKE
+     * ignores the case of ASCII letters.
+     */
+    logFiltered: db
+      .prepare(
+        `SELECT ${ROW} FROM events WHERE position > @from AND position <= @to
+         AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+         AND (@prefix IS NULL OR substr(stream, 1, length(@prefix)) = @prefix)
+         ORDER BY position LIMIT @limit`,
+      )
+      .raw(true) as Statement<[{ from: number; to: number; types: string | null; prefix: string | null; limit: number }], RowTuple>,
     event: db.prepare(`SELECT ${ROW} FROM events WHERE event_id = ?`) as Statement<[string], StoredRow>,
     /** The links checked reads need: the events at these positions (a JSON array). */
     linksAt: db.prepare(

@@ -8,6 +8,7 @@ import {
   positionsBefore,
   chainAfter,
   checkLogRange,
+  filterParams,
   checkStreamRange,
   concurrencyError,
   decodeRow,
@@ -239,7 +240,17 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
       task<ReadError, readonly StoredEvent[]>(() => {
         const range = checkLogRange(opts);
         if (range._tag === 'Left') return range;
-        const { fromPosition, maxCount = NO_LIMIT, raw } = range.right;
+        const { fromPosition, toPosition, maxCount = NO_LIMIT, raw, filter } = range.right;
+        if (filter || toPosition !== undefined) {
+          const { types } = filterParams(filter);
+          const to = toPosition ?? Number.MAX_SAFE_INTEGER;
+          const found = storedRows(q.logFiltered.all({ from: fromPosition, to, types, prefix: filter?.streamPrefix ?? null, limit: maxCount }));
+          // A filtered page is not dense: each event is checked against the one before it, as a stream's are.
+          if (raw || found.length === 0) return decodeRows(found, registry, raw);
+          if (filter) return checkedEvents(found);
+          const broken = checkLogPage(fromPosition, fromPosition === 0 ? undefined : linksAt([fromPosition]).get(fromPosition), found);
+          return broken ? left(broken) : decodeRows(found, registry, false);
+        }
         const page = storedRows(q.logPage.all(fromPosition, maxCount));
         if (raw || page.length === 0) return decodeRows(page, registry, raw);
         const broken = checkLogPage(fromPosition, fromPosition === 0 ? undefined : linksAt([fromPosition]).get(fromPosition), page);

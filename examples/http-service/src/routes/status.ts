@@ -6,7 +6,8 @@ import { StatusQuery } from '../schemas';
 import { validate } from '../validate';
 
 /**
- * GET /status?by=task|district|unit&place=&unit=&asOf=&knownAt=&planId=
+ * GET /status?groupBy=task|district|unit&place=&responsibleUnit=&asOf=&knownAt=&planId=
+ * (`by` and `unit` are deprecated aliases of groupBy and responsibleUnit.)
  * The view as of an effective date (asOf) and as the ledger knew it at a time (knownAt).
  * It reads the read model, so it shows what the projection worker has indexed (see /health).
  */

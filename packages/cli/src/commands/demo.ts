@@ -73,9 +73,9 @@ const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, 
   // As the ledger stands when the year is over: figures effective by then, as known then.
   const moment = { knownAt: YEAR_END };
   const fc = await figureContext(l, YEAR_END);
-  const city = await unwrap(l.ledger.status({ ...moment, by: 'task' }));
-  const daoli = await unwrap(l.ledger.status({ ...moment, by: 'district', place: '道里区' }));
-  const units = await unwrap(l.ledger.status({ ...moment, by: 'unit' }));
+  const city = await unwrap(l.ledger.status({ ...moment, groupBy: 'task' }));
+  const daoli = await unwrap(l.ledger.status({ ...moment, groupBy: 'district', place: '道里区' }));
+  const units = await unwrap(l.ledger.status({ ...moment, groupBy: 'unit' }));
   const trail = await unwrap(l.ledger.audit({ ...moment, task: 19, metric: AUDITED }));
   const events = await unwrap(l.store.headPosition());
   const sum = (f: (m: MonthLog) => number) => months.reduce((n, m) => n + f(m), 0);

@@ -71,7 +71,7 @@ const COLUMNS: ReadonlyArray<readonly [string, (r: ViewRow) => string | boolean 
 
 /** A view as CSV. Its fields are one-line texts: a control character in one (an older plan's) is escaped, as in every output. */
 export const viewCsv = (view: View | View<UnitViewRow>): string => {
-  const unitView = view.by === 'unit';
+  const unitView = view.groupBy === 'unit';
   const header = [...(unitView ? ['responsible_unit', 'role'] : []), ...COLUMNS.map(([h]) => h), 'as_of', 'known_at'];
   const rows = view.rows.map((r) => [
     ...(unitView ? [(r as UnitViewRow).responsibleUnit, (r as UnitViewRow).role] : []),
@@ -111,11 +111,11 @@ const exportHtml = async (run: Run, o: Record<string, any>, out: OutOptions, key
 const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions, key?: SignerKey): Promise<void> => {
   const input = await run.ledger(async (l) => {
     const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
-    const city = await unwrap(l.ledger.status({ ...statusQuery(o, frame.timeZone), by: 'task' }));
+    const city = await unwrap(l.ledger.status({ ...statusQuery(o, frame.timeZone), groupBy: 'task' }));
     // The other views at the city view's moment, so a record appended meanwhile is in none or all.
     const moment = { planId: frame.planId, asOf: city.asOf, knownAt: new Date(city.knownAt) };
-    const districts = await unwrap(l.ledger.status({ ...moment, by: 'district' }));
-    const units = await unwrap(l.ledger.status({ ...moment, by: 'unit' }));
+    const districts = await unwrap(l.ledger.status({ ...moment, groupBy: 'district' }));
+    const units = await unwrap(l.ledger.status({ ...moment, groupBy: 'unit' }));
     const { head } = await unwrap(readLedgerSetting(l.store));
     // What the views were computed from: the events recorded by known-at, a prefix of the log.
     const known = await logAt(l.store, moment.knownAt);
@@ -173,6 +173,6 @@ export const registerExport = (program: Command): void => {
     writeOutFile(o.out, text, out);
     const receipt = signed(run, o, out, text, key, log, view);
     if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: o.format, ...(receipt.length ? { receipt: receiptFile(o.out), log } : {}) });
-    printLines([`wrote ${view.rows.length} rows (${view.by} view, as of ${view.asOf}) to ${o.out}`, ...receipt]);
+    printLines([`wrote ${view.rows.length} rows (${view.groupBy} view, as of ${view.asOf}) to ${o.out}`, ...receipt]);
   });
 };

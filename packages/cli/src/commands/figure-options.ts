@@ -1,5 +1,5 @@
 import { quote, type Source } from '@minsheng/core';
-import type { FigureInput } from '@minsheng/ledger';
+import type { FigureInput, Measured } from '@minsheng/ledger';
 import { Option, type Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { readBounded, sizeText } from '../bounded-read';
@@ -37,9 +37,10 @@ export interface FigureOpts {
   stage?: string;
 }
 
-export const figureInput = (o: FigureOpts): FigureInput => ({
+/** The figure in the ledger's names: the --unit flag is its unit of measure (`measure`). */
+export const figureInput = (o: FigureOpts): Omit<FigureInput, 'unit'> & Measured => ({
   ...(o.value !== undefined ? { value: o.value } : {}),
-  ...(o.unit !== undefined ? { unit: o.unit } : {}),
+  ...(o.unit !== undefined ? { measure: o.unit } : {}),
   ...(o.numerator !== undefined ? { numerator: o.numerator } : {}),
   ...(o.denominator !== undefined ? { denominator: o.denominator } : {}),
   ...(o.stage !== undefined ? { stage: o.stage } : {}),
@@ -77,7 +78,7 @@ export const actorInput = (o: ActorOpts) => {
     ...(o.source !== undefined ? { note: o.source } : {}),
   };
   return {
-    by: o.by,
+    responsibleUnit: o.by,
     ...(o.person !== undefined ? { person: o.person } : {}),
     ...(Object.keys(source).length ? { source } : {}),
   };

@@ -1,4 +1,4 @@
-import { rebuildBeside, SwitchLostError } from '@minsheng/projections';
+import { rebuildBeside } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
 import { failed, failure, refusal, unwrap } from '../failure';
@@ -46,12 +46,13 @@ export const registerRebuild = (program: Command): void => {
           open: (name) => e.openReadModel(name),
           ...(e.readers ? { readers: e.readers } : {}),
           onProgress: (done, total) => progress.update(done, total),
-        }).catch((err: unknown) => {
-          if (err instanceof SwitchLostError) throw failed(err.message);
-          throw failure('failure.rebuildBeside', { reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
-        });
-        if (o.dropOld) await e.dropReadModel(result.from);
-        return { ...result, dropped: o.dropOld === true, dropHint: e.dropHint(result.from) };
+        })();
+        if (result._tag === 'Left') {
+          if (result.left._tag === 'SwitchLost') throw failed(result.left.message);
+          throw failure('failure.rebuildBeside', { reason: result.left.message.split('\n')[0]! });
+        }
+        if (o.dropOld) await e.dropReadModel(result.right.from);
+        return { ...result.right, dropped: o.dropOld === true, dropHint: e.dropHint(result.right.from) };
       }, open)
       .finally(() => progress.finish());
     const seconds = (performance.now() - started) / 1000;

@@ -18,9 +18,9 @@ export const viewOptions = (cmd: Command): Command =>
 
 export const statusQuery = (o: Record<string, unknown>, timeZone: string): StatusQuery => ({
   ...(o.plan !== undefined ? { planId: o.plan as string } : {}),
-  ...(o.by !== undefined ? { by: o.by as StatusQuery['by'] } : {}),
+  ...(o.by !== undefined ? { groupBy: o.by as StatusQuery['groupBy'] } : {}),
   ...(o.place !== undefined ? { place: o.place as string } : {}),
-  ...(o.unit !== undefined ? { unit: o.unit as string } : {}),
+  ...(o.unit !== undefined ? { responsibleUnit: o.unit as string } : {}),
   ...momentQuery(o, timeZone),
 });
 

@@ -28,7 +28,7 @@ const summary = (rows: readonly ViewRow[]): string =>
     .join(' · ');
 
 export const viewHeading = (view: View | View<UnitViewRow>, fc: FigureContext, scope?: string): string[] => {
-  const title = t(`view.title.${view.by}`);
+  const title = t(`view.title.${view.groupBy}`);
   return [
     scope ? t('view.headingScoped', { title, scope, plan: fc.frame.title }) : t('view.heading', { title, plan: fc.frame.title }),
     t('view.moment', {
@@ -62,9 +62,9 @@ const commonCells = (r: ViewRow, fc: FigureContext): string[] => [
   notesCell(r),
 ];
 
-/** A view as a table for people; `view.by` picks the leading columns. */
+/** A view as a table for people; `view.groupBy` picks the leading columns. */
 export const viewTable = (view: View | View<UnitViewRow>, fc: FigureContext): string[] => {
-  switch (view.by) {
+  switch (view.groupBy) {
     case 'task':
       return renderTable(common(), view.rows.map((r) => commonCells(r, fc)));
     case 'district':

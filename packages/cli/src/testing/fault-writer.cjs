@@ -37,7 +37,7 @@ const clock = { now: () => new Date((t += 1000)) };
     const r = REPORTS[Math.floor(rnd() * REPORTS.length)];
     const place = DISTRICTS[Math.floor(rnd() * DISTRICTS.length)];
     const value = String(Math.floor(rnd() * r.max));
-    const result = await l.ledger.report({ task: r.task, metric: r.metric, place, asOf: '2024-10-01', value, by: r.by })();
+    const result = await l.ledger.report({ task: r.task, metric: r.metric, place, asOf: '2024-10-01', value, responsibleUnit: r.by })();
     if (result._tag === 'Left') {
       process.stderr.write(`fault-writer: ${result.left.message}\n`);
       process.exit(1);

@@ -57,7 +57,7 @@ const filler = (i: number) => ({
   place: DISTRICTS[Math.floor(i / 2) % DISTRICTS.length]!,
   asOf: '2024-09-30',
   value: String(i % 4),
-  by: 'hrss',
+  responsibleUnit: 'hrss',
 });
 export const FILLER = 1500;
 
@@ -241,14 +241,14 @@ export const buildTemplates = async (engine: FaultEngine): Promise<Record<FaultK
   // Task 3 one report short of complete and task 13 well short: the writer completes them.
   await build(projected, false, async (ledger) => {
     for (const duty of TASK3_DUTIES) await run(ledger.report(duty));
-    await run(ledger.report({ task: 3, metric: 't03-child-friendly-communities', place: 'hulan', asOf: '2024-09-30', value: '12', by: 'womens-federation' }));
+    await run(ledger.report({ task: 3, metric: 't03-child-friendly-communities', place: 'hulan', asOf: '2024-09-30', value: '12', responsibleUnit: 'womens-federation' }));
   });
   const behind = await engine.template('behind');
   // Task 3 completed by reports the read model has not seen: a worker's (or the next command's) to record.
   await build(behind, true, async (ledger) => {
     for (const duty of TASK3_DUTIES) await run(ledger.report(duty));
-    await run(ledger.report({ task: 3, metric: 't03-child-friendly-communities', place: 'hulan', asOf: '2024-09-30', value: '12', by: 'womens-federation' }));
-    await run(ledger.report({ task: 3, metric: 't03-child-friendly-communities', place: 'acheng', asOf: '2024-09-30', value: '8', by: 'womens-federation' }));
+    await run(ledger.report({ task: 3, metric: 't03-child-friendly-communities', place: 'hulan', asOf: '2024-09-30', value: '12', responsibleUnit: 'womens-federation' }));
+    await run(ledger.report({ task: 3, metric: 't03-child-friendly-communities', place: 'acheng', asOf: '2024-09-30', value: '8', responsibleUnit: 'womens-federation' }));
   });
   return { projected, behind };
 };

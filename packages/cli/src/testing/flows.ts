@@ -266,7 +266,7 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
       expect(daoli).toMatch(/^District view: 道里区/);
       expect(daoli).toMatch(/道里区\s+3\s+儿童友好社区\s+20个\s+12 个/);
       const unit = json(run(['status', '--by', 'unit', '--unit', '市住建局', '--json'], OCT6));
-      expect(unit.by).toBe('unit');
+      expect(unit.groupBy).toBe('unit');
       expect(new Set(unit.rows.map((r: any) => r.responsibleUnit))).toEqual(new Set(['市住建局']));
       for (const key of ['task', 'metric', 'place', 'unit', 'target', 'value', 'percent', 'met', 'status']) expect(unit.rows[0]).toHaveProperty(key);
     });
@@ -307,7 +307,7 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
       expect(text.replace(/\r\n/g, '')).not.toContain('\n');
       expect(text).toMatch(/"“社银合作”网点\(设“社保服务专区”\)"|,“社银合作”网点/);
       const stdout = run(['export', '--format', 'json'], OCT6);
-      expect(JSON.parse(stdout.stdout).by).toBe('task');
+      expect(JSON.parse(stdout.stdout).groupBy).toBe('task');
     });
 
     it('verifies the hash chain, and names the first event changed behind the library', async () => {

@@ -127,13 +127,13 @@ export const startWriter = async (target: WriterTarget, seed: number, loops = 2)
     let result: Either<LedgerFailure, { eventId: string }>;
     let isReport = false;
     if (roll < 0.1 && target) {
-      result = await ledger.correct({ eventId: target.id, value, reason: `复核更正 ${value}`, by: target.by })();
+      result = await ledger.correct({ eventId: target.id, value, reason: `复核更正 ${value}`, responsibleUnit: target.by })();
     } else if (roll < 0.13 && target && !retracted.has(target.id)) {
       retracted.add(target.id);
-      result = await ledger.retract({ eventId: target.id, reason: '误报', by: target.by })();
+      result = await ledger.retract({ eventId: target.id, reason: '误报', responsibleUnit: target.by })();
     } else {
       isReport = true;
-      result = await ledger.report({ task: m.task, metric: m.metric, place: pick(DISTRICTS), asOf: asOf(), value, by: m.by, person: '张伟' })();
+      result = await ledger.report({ task: m.task, metric: m.metric, place: pick(DISTRICTS), asOf: asOf(), value, responsibleUnit: m.by, person: '张伟' })();
     }
     if (result._tag === 'Right') {
       written += 1;

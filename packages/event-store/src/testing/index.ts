@@ -4,6 +4,7 @@ import { chainContract } from './contract-chain';
 import { checkedReadContract } from './contract-checked';
 import { idempotencyContract } from './contract-idempotency';
 import { readContract } from './contract-read';
+import { filterContract } from './contract-filter';
 import { schemaContract } from './contract-schema';
 import { subscribeContract } from './contract-subscribe';
 import { contractBatches } from './contract-batches';
@@ -67,6 +68,7 @@ export const runEventStoreContract = <H extends { readonly store: EventStore }>(
     appendContract(kit);
     idempotencyContract(kit);
     readContract(kit);
+    filterContract(kit);
     schemaContract(kit);
     chainContract(kit);
     treeContract(kit);

@@ -42,6 +42,6 @@ export { statusPlan } from './status-plan';
  * tests that complete task 3 leave the count of child-friendly communities to decide it.
  */
 export const TASK3_DUTIES = [
-  { task: 3, metric: 't03-child-friendly-concept', place: 'harbin', asOf: '2024-09-30', value: 'yes', by: 'womens-federation' },
-  { task: 3, metric: 't03-child-friendly-key-projects', place: 'harbin', asOf: '2024-09-30', value: 'yes', by: 'ndrc' },
+  { task: 3, metric: 't03-child-friendly-concept', place: 'harbin', asOf: '2024-09-30', value: 'yes', responsibleUnit: 'womens-federation' },
+  { task: 3, metric: 't03-child-friendly-key-projects', place: 'harbin', asOf: '2024-09-30', value: 'yes', responsibleUnit: 'ndrc' },
 ] as const;

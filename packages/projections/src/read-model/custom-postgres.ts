@@ -1,6 +1,6 @@
 import type { LedgerEventType, StoredEvent } from '@minsheng/core';
 import type { Pool, PoolClient } from 'pg';
-import { checkPrefix, defaultPrefix, handles, prefixedTable, ProjectionDefinitionError, type PostgresProjectionTx, type ProjectionDefinition } from '../definition';
+import { checkPrefix, defaultPrefix, filterOf, handles, prefixedTable, ProjectionDefinitionError, type PostgresProjectionTx, type ProjectionDefinition } from '../definition';
 import { batchSpan, throughOf } from './index-rows';
 import type { ApplyOutcome, ProjectionModel, ProjectionReader, ProjectionWriter } from './projection';
 import { ReadModelError, ReadModelVersionError } from './sqlite';
@@ -105,8 +105,9 @@ export const createPostgresProjection = async <T extends LedgerEventType>(
 
   const wanted = handles(def);
   const writer: ProjectionWriter = {
-    applyBatch: async (projection, expected, events: readonly StoredEvent[], owner) => {
-      const through = throughOf(events, expected);
+    applyBatch: async (projection, expected, events: readonly StoredEvent[], owner, scanned) => {
+      const through = scanned?.position ?? throughOf(events, expected);
+      const hash = scanned ? scanned.hash : (events[events.length - 1]?.hash ?? null);
       try {
         return await inTransaction(pool, async (client) => {
           if (owner !== undefined) {
@@ -120,7 +121,7 @@ export const createPostgresProjection = async <T extends LedgerEventType>(
           await client.query(`INSERT INTO ${checkpoints} (projection, position, updated_at) VALUES ($1, 0, now()) ON CONFLICT DO NOTHING`, [projection]);
           const moved = await client.query(
             `UPDATE ${checkpoints} SET position = $1, hash = $2, updated_at = now() WHERE projection = $3 AND position = $4`,
-            [through, events[events.length - 1]?.hash ?? null, projection, expected],
+            [through, hash, projection, expected],
           );
           if (moved.rowCount !== 1) throw new Refused('checkpoint-moved');
           const mine = events.filter(wanted);
@@ -160,5 +161,5 @@ export const createPostgresProjection = async <T extends LedgerEventType>(
       (await pool.query<{ hash: string | null }>(`SELECT hash FROM ${checkpoints} WHERE position = $1 AND position > 0`, [position])).rows[0]?.hash ??
       null,
   };
-  return { projection: def.name, reader, writer, prefix, table, close: async () => undefined };
+  return { projection: def.name, filter: filterOf(def), reader, writer, prefix, table, close: async () => undefined };
 };

@@ -1,8 +1,8 @@
 import type { LedgerEventType, StoredEvent } from '@minsheng/core';
 import type Database from 'better-sqlite3';
-import { checkPrefix, defaultPrefix, handles, prefixedTable, ProjectionDefinitionError, type ProjectionDefinition, type SqliteProjectionTx } from '../definition';
+import { checkPrefix, defaultPrefix, filterOf, handles, prefixedTable, ProjectionDefinitionError, type ProjectionDefinition, type SqliteProjectionTx } from '../definition';
 import { batchSpan, throughOf } from './index-rows';
-import type { ApplyOutcome, ProjectionModel, ProjectionReader, ProjectionWriter } from './projection';
+import type { ApplyOutcome, ProjectionModel, ProjectionReader, ProjectionWriter, ScannedThrough } from './projection';
 import { sqliteDriver } from './sqlite-driver';
 import { ReadModelError, ReadModelVersionError } from './sqlite';
 
@@ -104,23 +104,24 @@ export const createSqliteProjection = <T extends LedgerEventType>(
   const tx: SqliteProjectionTx = { db, table };
   const wanted = handles(def);
 
-  const applyTx = db.transaction((projection: string, expected: number, events: readonly StoredEvent[], owner?: string): ApplyOutcome => {
+  const applyTx = db.transaction((projection: string, expected: number, events: readonly StoredEvent[], owner?: string, through?: ScannedThrough): ApplyOutcome => {
     if (owner !== undefined && leaseHeld.get(projection, owner, clockNow()) === undefined) return 'lease-lost';
     const now = new Date().toISOString();
     initCheckpoint.run(projection, now);
     const last = events[events.length - 1];
-    if (moveCheckpoint.run(throughOf(events, expected), last?.hash ?? null, now, projection, expected).changes !== 1) return 'checkpoint-moved';
+    const [position, hash] = through ? [through.position, through.hash] : [throughOf(events, expected), last?.hash ?? null];
+    if (moveCheckpoint.run(position, hash, now, projection, expected).changes !== 1) return 'checkpoint-moved';
     const mine = events.filter(wanted);
     if (mine.length > 0) engine.handle(mine, tx);
     return 'applied';
   });
 
   const writer: ProjectionWriter = {
-    applyBatch: async (projection, expected, events, owner) => {
+    applyBatch: async (projection, expected, events, owner, through) => {
       try {
-        return applyTx.immediate(projection, expected, events, owner);
+        return applyTx.immediate(projection, expected, events, owner, through);
       } catch (e) {
-        throw new ReadModelError(`${projection}: applying ${batchSpan(expected, throughOf(events, expected))} failed: ${(e as Error).message}`, {
+        throw new ReadModelError(`${projection}: applying ${batchSpan(expected, through?.position ?? throughOf(events, expected))} failed: ${(e as Error).message}`, {
           cause: e,
         });
       }
@@ -145,6 +146,7 @@ export const createSqliteProjection = <T extends LedgerEventType>(
   };
   return {
     projection: def.name,
+    filter: filterOf(def),
     reader,
     writer,
     prefix,

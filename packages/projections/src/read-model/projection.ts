@@ -18,7 +18,7 @@ export interface ReadModelWriter {
    * With `owner`, the batch commits only while `owner` holds a live lease on the projection
    * (checked in the same transaction): a worker whose lease expired can never commit.
    */
-  applyBatch(projection: string, expectedCheckpoint: number, events: readonly StoredEvent[], owner?: string): Promise<ApplyOutcome>;
+  applyBatch(projection: string, expectedCheckpoint: number, events: readonly StoredEvent[], owner?: string, through?: ScannedThrough): Promise<ApplyOutcome>;
   /**
    * The same for rows already made from the events (see indexRows), as a parallel catch-up
    * makes them in reader threads: `through` is the position of the batch's last event, where
@@ -61,8 +61,19 @@ export interface ProjectionReader {
  */
 export type ProjectionWriter = Omit<ReadModelWriter, 'applyRows'> & Partial<Pick<ReadModelWriter, 'applyRows'>>;
 
+/**
+ * Where a filtered batch ends (see ProjectionModel.filter): the last position read, and the hash
+ * of the event there, which the batch need not hold. Without it, the batch's last event.
+ */
+export interface ScannedThrough {
+  readonly position: number;
+  readonly hash: string | null;
+}
+
 /** One projection as the runner runs it: the ledger index, or one made by createSqliteProjection. */
 export interface ProjectionModel {
+  /** The events it handles, read with this filter in the store's query (a custom projection's eventTypes and streamPrefix). */
+  readonly filter?: { readonly eventTypes?: readonly string[]; readonly streamPrefix?: string };
   /** Its name in checkpoints and leases (default: the option given to the runner, else LEDGER_INDEX). */
   readonly projection?: string;
   readonly reader: ProjectionReader;

@@ -47,6 +47,7 @@ const cityRow = (s: Snapshot, m: MetricFigure): ViewRow => {
 /** City level, one row per task and metric. */
 export const viewByTask = (s: Snapshot): View => ({
   ...s.moment,
+  groupBy: 'task',
   by: 'task',
   rows: s.metrics.map((m) => cityRow(s, m)),
 });
@@ -142,7 +143,7 @@ export const viewByDistrict = (s: Snapshot, place?: string): View => {
         deadlinesMissed: [],
       });
     }
-  return { ...s.moment, by: 'district', rows };
+  return { ...s.moment, groupBy: 'district', by: 'district', rows };
 };
 
 /** For each responsible unit, the metrics whose duty it leads or shares, one row per metric. */
@@ -156,7 +157,7 @@ export const viewByUnit = (s: Snapshot, unit?: string): View<UnitViewRow> => {
       rows.push({ ...cityRow(s, m), responsibleUnit: u.name, role: i === 0 ? 'lead' : 'co-responsible' });
     }
   }
-  return { ...s.moment, by: 'unit', rows };
+  return { ...s.moment, groupBy: 'unit', by: 'unit', rows };
 };
 
 export { placeName };

@@ -58,6 +58,9 @@ export interface ViewMoment {
 }
 
 export interface View<R extends ViewRow = ViewRow> extends ViewMoment {
+  /** How the view is grouped: by task (the city's), per district, per responsible unit. */
+  readonly groupBy: 'task' | 'district' | 'unit';
+  /** @deprecated use groupBy (the same value; kept so that readers of older output go on working) */
   readonly by: 'task' | 'district' | 'unit';
   readonly rows: readonly R[];
 }

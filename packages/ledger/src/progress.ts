@@ -1,17 +1,19 @@
 import {
   checkActorText,
+  LEDGER_STREAM,
   progressStream,
   type PlanFrame,
   type ProgressCommand,
 } from '@minsheng/core';
 import { isLeft } from 'fp-ts/Either';
+import type { EventStore } from '@minsheng/event-store';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { metadataFor, resolvePlaceId, resolvePlan, resolveTarget, resolveUnitId, type ActorInput, type LedgerDeps } from './context';
 import { figureFrom, type FigureInput } from './figure-input';
 import { projectionFailed, type LedgerFailure } from './failure';
 import { AMEND_ATTEMPTS, appendAmendment, appendReport } from './progress-append';
-import { readSigningRecord, recordMoved, underRecord } from './signing-record';
+import { readSigningRecord, type SigningRecord } from './signing-record';
 import type { Appended } from './streams';
 import { sealProgress } from './unit-signature';
 
@@ -46,6 +48,20 @@ export interface Recorded {
   readonly position: number;
   readonly task: number;
 }
+
+/**
+ * The store a write decided under `record` appends through: each append is conditioned on the
+ * ledger stream still being at the record's revision, checked in the store's write transaction.
+ * A report decided unsigned cannot land after a SigningEnabled that came meanwhile (nor a signed
+ * one after its key's UnitKeyRevoked); it fails with a ConcurrencyError on the ledger stream.
+ */
+const underRecord = (store: EventStore, record: SigningRecord): EventStore => {
+  const condition = { stream: LEDGER_STREAM, expected: record.revision };
+  return { ...store, append: (stream, events, expected) => store.append(stream, events, expected, condition) };
+};
+
+/** Whether a write failed because the signing record it was decided under moved: decide it again on the record as it is now. */
+const recordMoved = (e: LedgerFailure): boolean => e._tag === 'ConcurrencyError' && e.stream === LEDGER_STREAM;
 
 /**
  * Appends a progress command on its (metric, place) stream: a report at any revision (signed:

@@ -142,20 +142,6 @@ const foldOnce = (events: readonly StoredEvent[]): Either<SigningRecordDamaged, 
 export const readSigningRecord = (store: EventStore): TE.TaskEither<LedgerFailure, SigningRecord> =>
   pipe(store.readStream(LEDGER_STREAM), TE.chainEitherKW(foldOnce));
 
-/**
- * The store a write decided under `record` appends through: each append is conditioned on the
- * ledger stream still being at the record's revision, checked in the store's write transaction.
- * A report decided unsigned cannot land after a SigningEnabled that came meanwhile (nor a signed
- * one after its key's UnitKeyRevoked); it fails with a ConcurrencyError on the ledger stream.
- */
-export const underRecord = (store: EventStore, record: SigningRecord): EventStore => {
-  const condition = { stream: LEDGER_STREAM, expected: record.revision };
-  return { ...store, append: (stream, events, expected) => store.append(stream, events, expected, condition) };
-};
-
-/** Whether a write failed because the signing record it was decided under moved: decide it again on the record as it is now. */
-export const recordMoved = (e: LedgerFailure): boolean => e._tag === 'ConcurrencyError' && e.stream === LEDGER_STREAM;
-
 /** The key `keyId` signed with at log position `position`, if it was registered then and not yet revoked. */
 export const keyAt = (record: SigningRecord, keyId: string, position: number): KeyPeriod | undefined =>
   record.keys.find((k) => k.keyId === keyId && k.from < position && (k.until === null || position < k.until));

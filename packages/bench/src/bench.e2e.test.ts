@@ -48,6 +48,8 @@ const POSTGRES_ROWS = [
   '  event table with its indexes, per million events',
 ];
 
+const SIGNED_ROWS = ['single reports (ledger.report, sign + verify + append', 'batched reports (100 streams/appendBatches, sign + verify each'];
+
 const rowsOf = (table: string): string[][] =>
   table
     .split('\n')
@@ -63,13 +65,18 @@ const inOrder = (names: readonly string[], expected: readonly string[]) => {
   }
 };
 
-test('BENCH_SCALE=smoke prints the SQLite table and the PostgreSQL table, every row with a goal where it has one', async () => {
+test('BENCH_SCALE=smoke prints the SQLite, PostgreSQL and signed-reports tables, every row with a goal where it has one', async () => {
   const { stdout } = await run(process.execPath, ['--max-semi-space-size=64', RUN], {
     env: { ...process.env, BENCH_SCALE: 'smoke' },
     maxBuffer: 16 * 2 ** 20,
   });
-  const [sqlite, postgres] = stdout.split('\nPostgreSQL\n');
+  const [sqlite, rest] = stdout.split('\nPostgreSQL\n');
+  const [postgres, signed] = (rest ?? '').split('\nSigned reports (SQLite)\n');
   expect(postgres).toBeDefined();
+  // Signed beside unsigned, each cell a rate.
+  const signedRows = rowsOf(signed ?? '');
+  inOrder(signedRows.map((r) => r[0]!), SIGNED_ROWS);
+  for (const [name, ours, unsigned] of signedRows) expect({ name, cells: /\d/.test(ours ?? '') && /\d/.test(unsigned ?? '') }).toEqual({ name, cells: true });
   const lite = rowsOf(sqlite!);
   inOrder(lite.map((r) => r[0]!), SQLITE_ROWS);
   // The proof and verifier rows say whether this run met their goals.

@@ -1,7 +1,8 @@
 /*
  * `pnpm bench`: the stores (store-sqlite's sections), then the projection rebuild and the
  * audit trail (this package), each beside raw better-sqlite3 doing the same I/O in the same
- * run; then PostgreSQL (postgres-section.ts), each row beside raw pg. BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
+ * run; then PostgreSQL (postgres-section.ts), each row beside raw pg; then signed reports beside
+ * unsigned ones (signed-reports.ts; BENCH_ONLY=signed runs it alone). BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
  */
 import { formatTable, runBench, sections, type BenchRow, type Scale } from '@minsheng/store-sqlite/internal';
 import Database from 'better-sqlite3';
@@ -9,12 +10,16 @@ import { cpus } from 'node:os';
 import { postgresSection } from './postgres-section';
 import { projectionSection } from './projection-sections';
 import { proofSection } from './proof-sections';
+import { signedReportSection } from './signed-reports';
 
 const main = async () => {
   const postgres: BenchRow[] = [];
   // BENCH_ONLY=postgres: the PostgreSQL section alone (it builds the SQLite logs it copies).
+  const signed: BenchRow[] = [];
+  const signedRows = async (ctx: Parameters<typeof signedReportSection>[0]) => (signed.push(...(await signedReportSection(ctx))), []);
   if (process.env.BENCH_ONLY === 'postgres') sections.splice(0, sections.length, postgresSection(postgres));
-  else sections.push(projectionSection, proofSection, postgresSection(postgres));
+  else if (process.env.BENCH_ONLY === 'signed') sections.splice(0, sections.length, signedRows);
+  else sections.push(projectionSection, proofSection, postgresSection(postgres), signedRows);
   const asked = process.env.BENCH_SCALE ?? (process.argv.includes('--small') ? 'small' : 'full');
   if (asked !== 'smoke' && asked !== 'small' && asked !== 'full') throw new Error(`BENCH_SCALE must be smoke, small or full, not ${asked}`);
   const scale: Scale = asked;
@@ -26,6 +31,8 @@ const main = async () => {
   console.log(formatTable(rows));
   console.log('\nPostgreSQL\n');
   console.log(formatTable(postgres, 'raw pg'));
+  console.log('\nSigned reports (SQLite)\n');
+  console.log(formatTable(signed, 'unsigned', 'signed'));
 };
 
 main().catch((err) => {

@@ -40,6 +40,19 @@ describe('minsheng demo', () => {
     expect(out).toMatch(/Outcomes: 2 \(from the task's events\)/);
     expect(out).toMatch(/#\d+\s+deadline missed\s+2024-10-31\s+2024-11-01 00:00\s+outdoor-completion: 其中涉及室外施工作…\s+18\s+20座\s+2\s+in effect/);
     expect(out).toMatch(/#\d+\s+deadline missed\s+2024-12-31\s+2025-01-01 00:00\s+completion: 确保在12月底前全面完成民生…\s+17\s+20座\s+3\s+in effect/);
+    // After the year, signed mode: keys beside the ledger, an unsigned report refused, a signed one audited with its signer.
+    const signed = out.slice(out.indexOf('== Signed reports, after the year =='), out.indexOf('== Dashboard'));
+    const keys = /keys made for the demo from its seed, beside the ledger: (.*)\n/.exec(signed)![1]!;
+    expect(keys).toBe(file.replace(/\.db$/, '-keys'));
+    expect(readFileSync(`${keys}/housing.key.pub`, 'utf8')).toMatch(/^housing-2025\+[0-9a-f]{8}\+/);
+    expect(signed).toMatch(/signed mode is on at position \d+, administrator key [0-9a-f]{8}:/);
+    expect(signed).toMatch(/registered key [0-9a-f]{8} for 市住建局 at position \d+/);
+    expect(signed).toContain('an unsigned report is refused (the command exits 2): the ledger is in signed mode: a ProgressReported needs the signature of a registered key of a responsible unit; nothing was written');
+    const position = /recorded a report signed by 市住建局 with key ([0-9a-f]{8}) at position (\d+)/.exec(signed)!;
+    expect(signed).toMatch(new RegExp(`Signatures: 1 of 1 events verified .*\\n.*\\n.*\\n\\s+#${position[2]}\\s+市住建局\\s+${position[1]}\\s+verified`));
+    // The year's views are as known when it ended: the signed events come after every line above.
+    expect(out.indexOf('== Signed reports')).toBeGreaterThan(out.indexOf('Explore it'));
+
     // It ends with the dashboard: a static board beside the ledger, and how to serve the rest.
     const board = /\nThe city board at year end, one file to open or e-mail: (.*)\n/.exec(out)![1]!;
     expect(board).toBe(file.replace(/\.db$/, '-board.html'));

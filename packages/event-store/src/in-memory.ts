@@ -5,9 +5,9 @@ import { catchUp, subscriptionSet } from './catch-up';
 import { checkEvents, checkHead, checkLogPage, linkOf, positionsBefore, type ChainLink } from './checked-log';
 import { concurrencyError, storeUnavailable, type AppendError, type ReadError, type StoreUnavailable } from './errors';
 import { NO_STREAM, satisfies, type CurrentRevision, type ExpectedRevision } from './expected-revision';
-import type { AppendResult, EventStore } from './port';
+import type { AppendCondition, AppendResult, EventStore } from './port';
 import { passes } from './log-filter';
-import { checkLogRange, checkStreamRange, prepareAppend, prepareBatches, replayIfStored, type StoredAt } from './rules';
+import { checkLogRange, checkStreamRange, conditionRefused, prepareAppend, prepareBatches, replayIfStored, type StoredAt } from './rules';
 import { MemoryTree } from '@minsheng/verify';
 import { appendedRows, chainAfter, decodeRow, decodeRows, type EncodedEvent, type LogHead, type StoredRow } from './stored-row';
 
@@ -69,7 +69,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     return positions ? positions.length - 1 : NO_STREAM;
   };
 
-  const insert = (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Either<AppendError, AppendResult> => {
+  const insert = (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision, condition?: AppendCondition): Either<AppendError, AppendResult> => {
     const found = new Map<string, StoredAt>();
     for (const e of events) {
       const position = byId.get(e.eventId);
@@ -81,6 +81,8 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
     const replay = replayIfStored(stream, events, found);
     if (replay._tag === 'Left') return replay;
     if (replay.right) return right(replay.right);
+    const refused = conditionRefused(condition, currentRevision);
+    if (refused) return left(refused);
     const actual = currentRevision(stream);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
@@ -129,10 +131,10 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
       nodes: async (keys) => keys.map((k) => tryNode(tree, k.level, k.index)),
     },
 
-    append: (stream, events, expected) =>
+    append: (stream, events, expected, condition) =>
       ifOpen<AppendError, AppendResult>(() => {
-        const prepared = prepareAppend(registry, stream, events, expected);
-        return prepared._tag === 'Left' ? prepared : insert(stream, prepared.right, expected);
+        const prepared = prepareAppend(registry, stream, events, expected, condition);
+        return prepared._tag === 'Left' ? prepared : insert(stream, prepared.right, expected, condition);
       }),
 
     appendBatches: (batches) =>

@@ -18,6 +18,17 @@ export interface AppendResult {
   readonly alreadyStored: boolean;
 }
 
+/**
+ * Another stream that must be at `expected` when an append is written: checked with the
+ * append's own revision, inside its transaction (under the write lock), so an append decided on
+ * what that stream held (a report on the ledger's signing record) is not written once it moved.
+ * Refused with a ConcurrencyError naming that stream; nothing is written.
+ */
+export interface AppendCondition {
+  readonly stream: string;
+  readonly expected: ExpectedRevision;
+}
+
 /** One stream's part of a multi-stream append: its events and the revision it is expected at. */
 export interface AppendBatch {
   readonly stream: string;
@@ -101,8 +112,10 @@ export interface EventStore {
   /**
    * Appends all events or none. Events whose ids are stored already are not stored again. A
    * head whose hash does not match its content is refused (BrokenChain): nothing chains onto it.
+   * `condition`: another stream's revision the append also needs (a repeated append is answered
+   * as stored whatever it says now).
    */
-  append(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): TaskEither<AppendError, AppendResult>;
+  append(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision, condition?: AppendCondition): TaskEither<AppendError, AppendResult>;
   /**
    * Appends batches to several streams, all or nothing (one transaction; on EventStoreDB one
    * after another, see docs/eventstoredb.md), in the order given, one result per batch. Each

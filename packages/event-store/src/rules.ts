@@ -1,8 +1,8 @@
 import type { EventEnvelope, EventRegistry, SchemaViolation } from '@minsheng/core';
 import { left, right, type Either } from 'fp-ts/Either';
-import { idempotencyConflict, invalidArgument, type IdempotencyConflict, type InvalidArgument } from './errors';
-import { isExpectedRevision, type ExpectedRevision } from './expected-revision';
-import type { AppendBatch, AppendResult, ReadAllOptions, ReadStreamOptions } from './port';
+import { concurrencyError, idempotencyConflict, invalidArgument, type ConcurrencyError, type IdempotencyConflict, type InvalidArgument } from './errors';
+import { isExpectedRevision, satisfies, type CurrentRevision, type ExpectedRevision } from './expected-revision';
+import type { AppendBatch, AppendCondition, AppendResult, ReadAllOptions, ReadStreamOptions } from './port';
 import { encodeEvent, type EncodedEvent } from './stored-row';
 import { checkLogFilter, type LogFilter } from './log-filter';
 
@@ -71,9 +71,16 @@ export const prepareAppend = (
   stream: string,
   events: readonly EventEnvelope[],
   expected: ExpectedRevision,
+  condition?: AppendCondition,
 ): Either<InvalidArgument | SchemaViolation, readonly EncodedEvent[]> => {
   const args = checkAppendArgs(stream, events, expected);
   if (args._tag === 'Left') return args;
+  if (condition !== undefined) {
+    const name = checkStreamName(condition.stream);
+    if (name._tag === 'Left') return left(invalidArgument(`the append's condition: ${name.left.message}`));
+    if (!isExpectedRevision(condition.expected))
+      return left(invalidArgument(`the append's condition on ${condition.stream}: expected revision ${JSON.stringify(condition.expected)} is not no_stream, stream_exists, any or a revision ≥ 0`));
+  }
   const checked = checkBatchSchema(registry, events);
   if (checked._tag === 'Left') return checked;
   return right(checked.right.map(encodeEvent));
@@ -111,6 +118,13 @@ export const prepareBatches = (
     prepared.push({ stream: b.stream, events: events.right, expected: b.expected });
   }
   return right(prepared);
+};
+
+/** An append's condition against its stream's current revision, checked in the write transaction: null when it holds. */
+export const conditionRefused = (condition: AppendCondition | undefined, actual: (stream: string) => CurrentRevision): ConcurrencyError | null => {
+  if (condition === undefined) return null;
+  const now = actual(condition.stream);
+  return satisfies(condition.expected, now) ? null : concurrencyError(condition.stream, condition.expected, now);
 };
 
 /** Where an event id is stored already. */

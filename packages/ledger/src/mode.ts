@@ -61,7 +61,7 @@ export const markedStore = (store: EventStore, mode: LedgerMode): EventStore => 
   const mark = (e: EventEnvelope): EventEnvelope => ({ ...e, metadata: { ...e.metadata, mode } });
   return {
     engine: store.engine,
-    append: (stream, events, expected) => store.append(stream, events.map(mark), expected),
+    append: (stream, events, expected, condition) => store.append(stream, events.map(mark), expected, condition),
     appendBatches: (batches) => store.appendBatches(batches.map((b) => ({ ...b, events: b.events.map(mark) }))),
     readStream: (stream, options) => store.readStream(stream, options),
     readAll: (options) => store.readAll(options),

@@ -30,7 +30,7 @@ export const appendReport = (
   signed = false,
 ): TE.TaskEither<LedgerFailure, Appended | null> =>
   signed
-    ? retried(async () => {
+    ? retried(stream, async () => {
         // The stream as stored, not folded: a report's decision reads nothing of its state.
         const read = await deps.store.readStream(stream)();
         if (isLeft(read)) return read;
@@ -55,13 +55,16 @@ export const amendBackoffMs = (attempt: number, random: () => number = Math.rand
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Runs `attempt` again after amendBackoffMs while another writer moved the stream first, up to AMEND_ATTEMPTS times. */
+/** Whether another writer moved `stream` itself; a conflict on the ledger stream (the append's condition) is its caller's to decide again. */
+const movedStream = (e: LedgerFailure, stream: string): boolean => e._tag === 'ConcurrencyError' && e.stream === stream;
+
+/** Runs `attempt` again after amendBackoffMs while another writer moved `stream` first, up to AMEND_ATTEMPTS times. */
 const retried =
-  <A>(attempt: (n: number) => Promise<Either<LedgerFailure, A>>): TE.TaskEither<LedgerFailure, A> =>
+  <A>(stream: string, attempt: (n: number) => Promise<Either<LedgerFailure, A>>): TE.TaskEither<LedgerFailure, A> =>
   async () => {
     for (let n = 1; ; n++) {
       const result = await attempt(n);
-      if (!isLeft(result) || result.left._tag !== 'ConcurrencyError' || n >= AMEND_ATTEMPTS) return result;
+      if (!isLeft(result) || !movedStream(result.left, stream) || n >= AMEND_ATTEMPTS) return result;
       await sleep(amendBackoffMs(n));
     }
   };
@@ -123,7 +126,7 @@ export const appendAmendment = (
     const decided = progressDecider.decide(command, state);
     if (isLeft(decided)) return decided;
     const appended = await appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock, seal, events)();
-    if (!isLeft(appended) || appended.left._tag !== 'ConcurrencyError' || attempt >= AMEND_ATTEMPTS) return appended;
+    if (!isLeft(appended) || !movedStream(appended.left, stream) || attempt >= AMEND_ATTEMPTS) return appended;
     await sleep(amendBackoffMs(attempt));
   }
 };

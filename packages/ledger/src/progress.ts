@@ -1,16 +1,20 @@
 import {
   checkActorText,
+  LEDGER_STREAM,
   progressStream,
   type PlanFrame,
   type ProgressCommand,
 } from '@minsheng/core';
+import { isLeft } from 'fp-ts/Either';
+import type { EventStore } from '@minsheng/event-store';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { metadataFor, resolvePlaceId, resolvePlan, resolveTarget, resolveUnitId, type ActorInput, type LedgerDeps } from './context';
 import { figureFrom, type FigureInput } from './figure-input';
 import { projectionFailed, type LedgerFailure } from './failure';
-import { appendAmendment, appendReport } from './progress-append';
-import { readSigningRecord } from './signing-record';
+import { AMEND_ATTEMPTS, appendAmendment, appendReport } from './progress-append';
+import { readSigningRecord, type SigningRecord } from './signing-record';
+import type { Appended } from './streams';
 import { sealProgress } from './unit-signature';
 
 export interface ReportInput extends ActorInput, FigureInput {
@@ -46,20 +50,47 @@ export interface Recorded {
 }
 
 /**
+ * The store a write decided under `record` appends through: each append is conditioned on the
+ * ledger stream still being at the record's revision, checked in the store's write transaction.
+ * A report decided unsigned cannot land after a SigningEnabled that came meanwhile (nor a signed
+ * one after its key's UnitKeyRevoked); it fails with a ConcurrencyError on the ledger stream.
+ */
+const underRecord = (store: EventStore, record: SigningRecord): EventStore => {
+  const condition = { stream: LEDGER_STREAM, expected: record.revision };
+  return { ...store, append: (stream, events, expected) => store.append(stream, events, expected, condition) };
+};
+
+/** Whether a write failed because the signing record it was decided under moved: decide it again on the record as it is now. */
+const recordMoved = (e: LedgerFailure): boolean => e._tag === 'ConcurrencyError' && e.stream === LEDGER_STREAM;
+
+/**
  * Appends a progress command on its (metric, place) stream: a report at any revision (signed:
  * at the revision its signature was checked against), a correction or retraction decided again while other writers move the stream (progress-append.ts).
+ * It is decided under the ledger's signing record as read, and written only while the ledger stream
+ * is still there (underRecord): when a key event landed meanwhile, it is decided again on the new
+ * record, so a report sealed as unsigned is refused once signing is on, and nothing is written.
  */
 const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput, command: ProgressCommand): TE.TaskEither<LedgerFailure, Recorded> => {
   const { target } = command.context;
   const stream = progressStream(frame.planId, target.metric.id, command.place);
   const metadata = metadataFor(deps.clock, { unit: command.by, person: actor.person }, actor);
-  return pipe(
+  const decided: TE.TaskEither<LedgerFailure, Appended | null> = pipe(
     // Signed mode is read before every progress write; no write of a report, correction or retraction goes without its seal.
     readSigningRecord(deps.store),
-    TE.map((record) => ({ on: record.on, seal: sealProgress(record, target.responsibleUnits, actor.signature, (id) => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id) })),
-    TE.chainW(({ on, seal }) =>
-      command.type === 'ReportProgress' ? appendReport(deps, stream, command, metadata, seal, on) : appendAmendment(deps, stream, command, metadata, seal),
-    ),
+    TE.chainW((record) => {
+      const seal = sealProgress(record, target.responsibleUnits, actor.signature, (id) => frame.responsibleUnits.find((u) => u.id === id)?.name ?? id);
+      const under = { ...deps, store: underRecord(deps.store, record) };
+      return command.type === 'ReportProgress' ? appendReport(under, stream, command, metadata, seal, record.on) : appendAmendment(under, stream, command, metadata, seal);
+    }),
+  );
+  return pipe(
+    async () => {
+      for (let attempt = 1; ; attempt++) {
+        const r = await decided();
+        // Key events are rare and few: the record is read again at once.
+        if (!isLeft(r) || !recordMoved(r.left) || attempt >= AMEND_ATTEMPTS) return r;
+      }
+    },
     TE.map((r) => ({
       eventId: r!.eventIds[r!.eventIds.length - 1]!,
       stream,

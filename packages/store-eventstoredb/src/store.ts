@@ -11,6 +11,7 @@ import {
   passes,
   checkStreamRange,
   concurrencyError,
+  conditionRefused,
   decodeRow,
   NO_STREAM,
   prepareAppend,
@@ -19,6 +20,7 @@ import {
   satisfies,
   storeUnavailable,
   subscriptionSet,
+  type AppendCondition,
   type AppendError,
   type AppendResult,
   type CorruptEvent,
@@ -126,7 +128,12 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
       }
     };
 
-  const appendOnce = async (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Promise<Either<AppendError, AppendResult> | 'retry'> => {
+  const appendOnce = async (
+    stream: string,
+    events: readonly EncodedEvent[],
+    expected: ExpectedRevision,
+    condition?: AppendCondition,
+  ): Promise<Either<AppendError, AppendResult> | 'retry'> => {
     const tail = await io.logTail();
     if (tail) await io.settle(tail);
     const found = await io.storedAt(events.map((e) => e.eventId));
@@ -136,6 +143,12 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
     if (found.size > 0 && found.size < events.length && (await io.logTail())?.position !== tail?.position) return 'retry';
     if (replay._tag === 'Left') return replay;
     if (replay.right) return right(replay.right);
+    // Exact as the expected revision is: the log was settled up to its tail, and the write below lands only on that tail.
+    if (condition) {
+      const now = await io.linkedRevision(condition.stream, true);
+      const refused = conditionRefused(condition, () => now);
+      if (refused) return left(refused);
+    }
     const actual: CurrentRevision = await io.linkedRevision(stream, true);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
 
@@ -150,10 +163,15 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
     return right(appendedRows(stream, rows));
   };
 
-  const appendUntilDecided = async (stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Promise<Either<AppendError, AppendResult>> => {
+  const appendUntilDecided = async (
+    stream: string,
+    events: readonly EncodedEvent[],
+    expected: ExpectedRevision,
+    condition?: AppendCondition,
+  ): Promise<Either<AppendError, AppendResult>> => {
     const giveUpAt = Date.now() + appendTimeoutMs;
     for (let attempt = 1; ; attempt++) {
-      const r = await appendOnce(stream, events, expected);
+      const r = await appendOnce(stream, events, expected, condition);
       if (r !== 'retry') return r;
       if (Date.now() > giveUpAt)
         return left(storeUnavailable(new Error(`the ledger log kept moving under ${attempt} attempts to append to ${stream}; nothing was written`)));
@@ -212,11 +230,11 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
         });
       }),
 
-    append: (stream, events, expected) =>
+    append: (stream, events, expected, condition) =>
       task<AppendError, AppendResult>(async () => {
-        const prepared = prepareAppend(registry, stream, events, expected);
+        const prepared = prepareAppend(registry, stream, events, expected, condition);
         if (prepared._tag === 'Left') return prepared;
-        return oneAtATime(() => appendUntilDecided(stream, prepared.right, expected));
+        return oneAtATime(() => appendUntilDecided(stream, prepared.right, expected, condition));
       }),
 
     readStream: (stream, opts) =>

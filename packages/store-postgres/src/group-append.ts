@@ -2,9 +2,11 @@ import {
   appendedRows,
   chainAfter,
   concurrencyError,
+  conditionRefused,
   NO_STREAM,
   replayIfStored,
   satisfies,
+  type AppendCondition,
   type AppendError,
   type AppendResult,
   type BrokenChain,
@@ -21,6 +23,7 @@ export interface PendingAppend {
   readonly stream: string;
   readonly events: readonly EncodedEvent[];
   readonly expected: ExpectedRevision;
+  readonly condition?: AppendCondition;
 }
 
 /** What a group reads under the lock, in one statement, before deciding its appends. */
@@ -29,7 +32,7 @@ export interface GroupState {
   readonly head: LogHead | null;
   /** The head row's damage, when its hash does not match its content: nothing is appended after it. */
   readonly broken: BrokenChain | null;
-  /** The current revision of each of the group's streams that exists. */
+  /** The current revision of each of the group's streams (and of their conditions' streams) that exists. */
   readonly revisions: ReadonlyMap<string, number>;
   /** Those of the group's event ids that are stored already. */
   readonly found: ReadonlyMap<string, StoredAt>;
@@ -61,6 +64,9 @@ export const decideGroup = (
     const replay = replayIfStored(a.stream, a.events, found);
     if (replay._tag === 'Left') return replay;
     if (replay.right) return right(replay.right);
+    // Against the revisions the appends before it in the group left: a key event earlier in the group refuses it.
+    const refused = conditionRefused(a.condition, (s) => current.get(s) ?? NO_STREAM);
+    if (refused) return left(refused);
     const actual = current.get(a.stream) ?? NO_STREAM;
     if (!satisfies(a.expected, actual)) return left(concurrencyError(a.stream, a.expected, actual));
     if (state.broken) return left(state.broken);

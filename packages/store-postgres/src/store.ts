@@ -170,7 +170,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     appends: readonly PendingAppend[],
     allOrNothing: boolean,
   ): Promise<Either<AppendError, AppendResult>[]> => {
-    const streams = [...new Set(appends.map((a) => a.stream))];
+    const streams = [...new Set(appends.flatMap((a) => (a.condition ? [a.stream, a.condition.stream] : [a.stream])))];
     const ids = appends.flatMap((a) => a.events.map((e) => e.eventId));
     const state = (await engine(client.query<AppendState>(sql.appendState(streams, ids)))).rows[0]!;
     const { answers, rows: chained, revisions } = decideGroup(
@@ -235,12 +235,12 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
         return sequenceArray(answers);
       }),
 
-    append: (stream, events, expected) =>
+    append: (stream, events, expected, condition) =>
       task<AppendError, AppendResult>(async () => {
         // Checking and serialising to canonical JSON happen before the append lock is taken.
-        const prepared = prepareAppend(registry, stream, events, expected);
+        const prepared = prepareAppend(registry, stream, events, expected, condition);
         if (prepared._tag === 'Left') return prepared;
-        return singles.submit({ stream, events: prepared.right, expected });
+        return singles.submit({ stream, events: prepared.right, expected, ...(condition ? { condition } : {}) });
       }),
 
     readStream: (stream, opts) =>

@@ -11,6 +11,7 @@ import {
   filterParams,
   checkStreamRange,
   concurrencyError,
+  conditionRefused,
   decodeRow,
   decodeRows,
   brokenChain,
@@ -21,6 +22,7 @@ import {
   satisfies,
   storeUnavailable,
   subscriptionSet,
+  type AppendCondition,
   type AppendError,
   type AppendResult,
   type ChainLink,
@@ -133,10 +135,13 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     events: readonly EncodedEvent[],
     expected: ExpectedRevision,
     head: LogHead | null | undefined,
+    condition?: AppendCondition,
   ): Either<AppendError, { result: AppendResult; head: LogHead | null | undefined }> => {
     const replay = replayIfStored(stream, events, storedAlready(events));
     if (replay._tag === 'Left') return replay;
     if (replay.right) return right({ result: replay.right, head });
+    const refused = conditionRefused(condition, currentRevision);
+    if (refused) return left(refused);
     const actual = currentRevision(stream);
     if (!satisfies(expected, actual)) return left(concurrencyError(stream, expected, actual));
     const w = q.writes;
@@ -180,8 +185,8 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     return right({ result: appendedRows(stream, chained.rows), head: chained.head });
   };
 
-  const write = db.transaction((stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision): Either<AppendError, AppendResult> => {
-    const r = appendTo(stream, events, expected, undefined);
+  const write = db.transaction((stream: string, events: readonly EncodedEvent[], expected: ExpectedRevision, condition?: AppendCondition): Either<AppendError, AppendResult> => {
+    const r = appendTo(stream, events, expected, undefined, condition);
     return r._tag === 'Left' ? r : right(r.right.result);
   });
 
@@ -205,11 +210,11 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
   const store: EventStore = {
     engine: 'sqlite',
 
-    append: (stream, events, expected) =>
+    append: (stream, events, expected, condition) =>
       task<AppendError, AppendResult>(() => {
         // Checking and serialising happen before the write lock is taken.
-        const prepared = prepareAppend(registry, stream, events, expected);
-        return prepared._tag === 'Left' ? prepared : write.immediate(stream, prepared.right, expected);
+        const prepared = prepareAppend(registry, stream, events, expected, condition);
+        return prepared._tag === 'Left' ? prepared : write.immediate(stream, prepared.right, expected, condition);
       }),
 
     appendBatches: (batches) =>

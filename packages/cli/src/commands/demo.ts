@@ -1,4 +1,5 @@
 import { parsePlanText, type Plan } from '@minsheng/core';
+import type { ReportInput } from '@minsheng/ledger';
 import { measureUnit } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/Either';
@@ -7,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { playYear, type MonthLog } from '../demo/play';
-import { simulatedYear } from '../demo/script';
+import { simulatedYear, type Timed } from '../demo/script';
+import { signedEpilogue } from '../demo/signed';
 import { failed, refusal, unwrap } from '../failure';
 import { withLedger, type OpenLedger } from '../open-ledger';
 import { auditText } from '../output/audit';
@@ -22,6 +24,14 @@ import { adoptLocale, t } from '../language';
 const YEAR_END = new Date('2025-01-01T00:00:00+08:00');
 /** The figure whose audit trail the demo shows: its 巴彦县 part was corrected in November. */
 const AUDITED = 't19-dangerous-bridges';
+
+/** The year's last report of 道里区's gas pipes: the figure 市住建局 states again, signed. */
+const lastGasReport = (year: readonly Timed[]): ReportInput => {
+  const found = year.filter((x) => x.step.type === 'report' && x.step.input.metric === 't13-gas-pipe-renewal' && x.step.input.place === 'daoli');
+  const step = found[found.length - 1]?.step;
+  if (step?.type !== 'report') throw new Error('demo: the year has no report of 道里区 gas pipes');
+  return step.input;
+};
 
 const loadSeed = (): Plan => {
   const parsed = parsePlanText(readFileSync(SEED_PLAN, 'utf8'), SEED_PLAN);
@@ -67,7 +77,10 @@ const journal = (months: readonly MonthLog[]): string[] => [
 
 const section = (title: string): string[] => ['', `== ${title} ==`, ''];
 
-const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, file: string, seed: number): Promise<string[]> => {
+/** What the demo does after the year is shown (signed reports), given the year's figure context; its lines go before the dashboard. */
+type Epilogue = (fc: Awaited<ReturnType<typeof figureContext>>) => Promise<string[]>;
+
+const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, file: string, seed: number, epilogue: Epilogue): Promise<string[]> => {
   const board = boardFileOf(file);
   writeFileSync(board, (await boardFile(l.ledger, { knownAt: YEAR_END })).html);
   // As the ledger stands when the year is over: figures effective by then, as known then.
@@ -78,6 +91,7 @@ const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, 
   const units = await unwrap(l.ledger.status({ ...moment, groupBy: 'unit' }));
   const trail = await unwrap(l.ledger.audit({ ...moment, task: 19, metric: AUDITED }));
   const events = await unwrap(l.store.headPosition());
+  const signed = await epilogue(fc);
   const sum = (f: (m: MonthLog) => number) => months.reduce((n, m) => n + f(m), 0);
   return [
     t('demo.title', { title: plan.title, document: plan.document, seed }),
@@ -101,6 +115,8 @@ const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, 
     ...auditText(trail, { timeZone: fc.frame.timeZone, ids: false, unit: measureUnit(fc.targets.get(AUDITED)!.target) }),
     '',
     t('demo.explore', { command: `minsheng status --db ${file} --by district --place 南岗区` }),
+    ...section(t('demo.section.signed')),
+    ...signed,
     ...section(t('demo.section.dashboard')),
     t('demo.board', { board }),
     t('demo.serve', { file }),
@@ -135,9 +151,10 @@ export const registerDemo = (program: Command): void => {
         await unwrap(l.ledger.importPlan(plan));
         // The demo's ledger holds this one plan: it speaks its language, as any command on it would.
         adoptLocale(plan.locale);
-        const months = await playYear(l.ledger, clock, simulatedYear(plan, o.seed));
+        const year = simulatedYear(plan, o.seed);
+        const months = await playYear(l.ledger, clock, year);
         clock.set(YEAR_END);
-        return showYear(l, months, plan, file, o.seed);
+        return showYear(l, months, plan, file, o.seed, (fc) => signedEpilogue(l, clock, file, o.seed, fc, lastGasReport(year)));
       },
       { create: true, synchronous: 'normal' },
     );

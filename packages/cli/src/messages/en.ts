@@ -359,6 +359,11 @@ export const en = {
   'demo.board': 'The city board at year end, one file to open or e-mail: {board}',
   'demo.serve': 'Serve every board (全市总览, 区县矩阵, 责任单位, audit timelines): minsheng serve --db {file}',
   'demo.open': 'then open http://127.0.0.1:8080/ (or http://127.0.0.1:8080/?asOf=2024-10-31&knownAt=2024-10-31: the board as it stood on 31 Oct)',
+  // The demo's signed-reports section (signedfin): one block, kept together.
+  'demo.section.signed': 'Signed reports, after the year',
+  'demo.signed.keys': 'keys made for the demo from its seed, beside the ledger: {dir}',
+  'demo.signed.refused': 'an unsigned report is refused (the command exits 2): {refusal}',
+  'demo.signed.recorded': 'recorded a report signed by 市住建局 with key {keyId} at position {position}',
   'deadlines.noReport': 'no report',
   'deadlines.placesShort': { one: '{count} places', other: '{count} places' },
   'help.lang': 'the language of the words printed for people: zh-CN or en (default: $MINSHENG_LANG, else the plan\'s locale, else en)',

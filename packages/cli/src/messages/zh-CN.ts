@@ -355,6 +355,11 @@ export const zhCN = {
   'demo.board': '年末的全市看板，单个文件，可直接打开或邮件发送：{board}',
   'demo.serve': '提供全部看板（全市总览、区县矩阵、责任单位、审计时间线）：minsheng serve --db {file}',
   'demo.open': '然后打开 http://127.0.0.1:8080/（或 http://127.0.0.1:8080/?asOf=2024-10-31&knownAt=2024-10-31：10 月 31 日时的看板）',
+  // 演示的签名上报部分（signedfin）：一个块，放在一起。
+  'demo.section.signed': '年度之后：签名上报',
+  'demo.signed.keys': '演示按其种子生成的密钥，放在账本旁边：{dir}',
+  'demo.signed.refused': '未签名的上报被拒绝（命令退出码 2）：{refusal}',
+  'demo.signed.recorded': '已记录市住建局用密钥 {keyId} 签名的上报，位置 {position}',
   'deadlines.noReport': '未上报',
   'deadlines.placesShort': { other: '{count} 个区县' },
   'help.lang': '面向人的输出所用语言：zh-CN 或 en（默认：$MINSHENG_LANG，其次方案的 locale，再次 en）',

@@ -1,6 +1,7 @@
 import type { EventStore } from '../port';
 import { appendContract } from './contract-append';
 import { chainContract } from './contract-chain';
+import { conditionContract } from './contract-condition';
 import { checkedReadContract } from './contract-checked';
 import { idempotencyContract } from './contract-idempotency';
 import { readContract } from './contract-read';
@@ -66,6 +67,7 @@ export const runEventStoreContract = <H extends { readonly store: EventStore }>(
     });
 
     appendContract(kit);
+    conditionContract(kit);
     idempotencyContract(kit);
     readContract(kit);
     filterContract(kit);

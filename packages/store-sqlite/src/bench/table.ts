@@ -56,9 +56,9 @@ export const noteRow = (name: string, ours: string, goal = ''): BenchRow => ({ n
 /** A row's goal with its verdict: "≥ 70% of raw · ok", or "· MISS" when the run fell short. */
 export const judged = (row: BenchRow, met: boolean): BenchRow => ({ ...row, goal: `${row.goal} · ${met ? 'ok' : 'MISS'}` });
 
-/** The table; `raw` names the column of the engine alone (raw better-sqlite3 unless told). */
-export const formatTable = (rows: readonly BenchRow[], raw = 'raw better-sqlite3'): string => {
-  const header: BenchRow = { name: 'measure', ours: 'minsheng store', raw, ratio: 'ratio', goal: 'goal' };
+/** The table; `raw` names the column of the engine alone (raw better-sqlite3 unless told), `ours` the measured one. */
+export const formatTable = (rows: readonly BenchRow[], raw = 'raw better-sqlite3', ours = 'minsheng store'): string => {
+  const header: BenchRow = { name: 'measure', ours, raw, ratio: 'ratio', goal: 'goal' };
   const all = [header, ...rows];
   const keys = ['name', 'ours', 'raw', 'ratio', 'goal'] as const;
   const width = keys.map((k) => Math.max(...all.map((r) => [...r[k]].length)));

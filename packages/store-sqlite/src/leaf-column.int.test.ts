@@ -96,8 +96,11 @@ describe('a schema 3 file (every Merkle node a row) opened by this release', () 
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(LATEST_SCHEMA_VERSION);
     expect(db.prepare('SELECT count(*) FROM merkle_nodes WHERE level < ?').pluck().get(STORED_FROM_LEVEL)).toBe(0);
-    // Levels 4 and 5 of 37 leaves: the blocks 0–15 and 16–31, and the subtree 0–31.
-    expect(db.prepare('SELECT level, idx FROM merkle_nodes ORDER BY level, idx').raw().all()).toEqual([[4, 0], [4, 1], [5, 0]]);
+    // The complete subtrees of 37 leaves from STORED_FROM_LEVEL up, and no others.
+    const expected: number[][] = [];
+    for (let level = STORED_FROM_LEVEL; 2 ** level <= EVENTS; level++)
+      for (let idx = 0; (idx + 1) * 2 ** level <= EVENTS; idx++) expected.push([level, idx]);
+    expect(db.prepare('SELECT level, idx FROM merkle_nodes ORDER BY level, idx').raw().all()).toEqual(expected);
     const leaves = db.prepare('SELECT leaf FROM events ORDER BY position').pluck().all() as Buffer[];
     expect(leaves.map((l) => l.toString('hex'))).toEqual(chainedRows().map((r) => rowLeaf(r).toString('hex')));
     db.close();

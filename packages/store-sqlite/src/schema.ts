@@ -69,6 +69,14 @@ const backfillMerkleTree = (db: Database): void => {
   }
 };
 
+/**
+ * Merkle nodes below this level are not stored (schema 4 on): a leaf is a column of its event's
+ * row. Level 4 (one node row in eight events, the nodes of a 16-leaf block hashed again from its
+ * leaves when read) was tried: no gain in append CPU that runs could resolve, and proofs 100-200
+ * µs slower at p99 (docs/performance.md). tree.ts reads any level; changing this needs a migration.
+ */
+export const STORED_FROM_LEVEL = 1;
+
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -127,6 +135,31 @@ const MIGRATIONS: readonly Migration[] = [
     ],
     then: backfillMerkleTree,
   },
+  {
+    version: 4,
+    name: `Merkle leaves in the events row (column leaf); nodes stored from level ${STORED_FROM_LEVEL} up`,
+    sql: [
+      // Nullable: a row slipped in by hand before this version had no leaf, and must keep none.
+      `ALTER TABLE events ADD COLUMN leaf BLOB CHECK (leaf IS NULL OR length(leaf) = 32)`,
+      // The leaf the tree recorded at append is moved, not recomputed: verify --checkpoint
+      // compares each event with it, so a row changed before this migration is still named.
+      `DROP TRIGGER events_no_update`,
+      `UPDATE events SET leaf = (SELECT hash FROM merkle_nodes WHERE level = 0 AND idx = events.position - 1)`,
+      TRIGGER_NO_UPDATE,
+      // The size the tree reached at each append: the leaves now go with their rows, so a log cut
+      // at its head would otherwise leave no trace, and an append would chain onto the cut log.
+      `CREATE TABLE merkle_sizes (size INTEGER PRIMARY KEY CHECK (size >= 0)) STRICT`,
+      `CREATE TRIGGER merkle_sizes_no_update BEFORE UPDATE ON merkle_sizes
+       BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: a recorded size is never updated'); END`,
+      `CREATE TRIGGER merkle_sizes_no_delete BEFORE DELETE ON merkle_sizes
+       BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: a recorded size is never deleted'); END`,
+      `INSERT INTO merkle_sizes (size) SELECT coalesce(max(idx) + 1, 0) FROM merkle_nodes WHERE level = 0`,
+      `DROP TRIGGER merkle_nodes_no_delete`,
+      `DELETE FROM merkle_nodes WHERE level < ${STORED_FROM_LEVEL}`,
+      `CREATE TRIGGER merkle_nodes_no_delete BEFORE DELETE ON merkle_nodes
+       BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: a node is never deleted'); END`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -177,6 +210,9 @@ export const migrate = (db: Database, now: () => string, target = LATEST_SCHEMA_
 
 /** The first schema version with a Merkle node table; on older files opened read-only, proofs compute the tree on read. */
 export const MERKLE_SCHEMA = 3;
+
+/** The first schema version with leaves in the events row and no node rows below STORED_FROM_LEVEL. */
+export const LEAF_COLUMN_SCHEMA = 4;
 
 /** The first schema version with a hash_version column; files before it hold only version 1 rows. */
 export const HASH_VERSION_SCHEMA = 2;

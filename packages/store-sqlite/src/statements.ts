@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ChainLink, LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
 import { HASH_VERSION_SCHEMA, LATEST_SCHEMA_VERSION, MERKLE_SCHEMA } from './schema';
+import { sqliteTree } from './tree';
 
 /** The columns of a StoredRow; a file from before hash v2 (read-only) has no hash_version column: its rows are version 1. */
 const rowColumns = (hashVersionColumn: boolean) => `position, stream, revision, event_id AS eventId, type, schema_version AS schemaVersion,
@@ -13,24 +14,12 @@ const writeStatements = (db: Database) => ({
        FROM events ORDER BY position DESC LIMIT 1`,
   ) as Statement<[], StoredRow & LogHead>,
   insert: db.prepare(`INSERT INTO events
-    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<
-    [number, string, string, number, string, number, string, string, string, string, string, number]
+    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version, leaf)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<
+    [number, string, string, number, string, number, string, string, string, string, string, number, Buffer]
   >,
+  insertSize: db.prepare('INSERT INTO merkle_sizes (size) VALUES (?)') as Statement<[number]>,
   insertNode: db.prepare('INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)') as Statement<[number, number, Buffer]>,
-});
-
-/** The Merkle node table's reads; none on a file from before it (read-only). */
-const treeStatements = (db: Database) => ({
-  node: db.prepare('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?').pluck(true) as Statement<[number, number], Buffer>,
-  // Every node a proof needs in one statement (a JSON array of [level, idx]), each found by
-  // the primary key: one statement a node cost p50 205-275 µs an inclusion proof at 1M events,
-  // this 129-180 µs. Rows say which key they answer (no ORDER BY: it would sort in a temp B-tree).
-  nodesAt: db.prepare(
-    `SELECT j.key, m.hash FROM json_each(?) j LEFT JOIN merkle_nodes m ON m.level = j.value ->> 0 AND m.idx = j.value ->> 1`,
-  ).raw(true) as Statement<[string], [number, Buffer | null]>,
-  // max, not count: an index seek, however long the log.
-  leafCount: db.prepare('SELECT coalesce(max(idx) + 1, 0) FROM merkle_nodes WHERE level = 0').pluck(true) as Statement<[], number>,
 });
 
 /** Every statement the store runs, prepared once per connection; those that write only on a file at the latest schema. */
@@ -46,7 +35,7 @@ export const prepareStatements = (db: Database, schema = LATEST_SCHEMA_VERSION) 
       [string],
       { revision: number }
     >,
-    tree: schema >= MERKLE_SCHEMA ? treeStatements(db) : undefined,
+    tree: schema >= MERKLE_SCHEMA ? sqliteTree(db, schema) : undefined,
     /** What an append needs; none on an older file opened read-only. */
     writes: latest ? writeStatements(db) : undefined,
     // LIMIT -1 is SQLite's "no limit".

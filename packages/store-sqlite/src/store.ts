@@ -31,7 +31,6 @@ import {
   type EventStore,
   type ExpectedRevision,
   type LogHead,
-  type NodeKey,
   type PreparedBatch,
   type ReadError,
   type StoredAt,
@@ -43,7 +42,7 @@ import type { TaskEither } from 'fp-ts/TaskEither';
 import { nodesCompletedBy } from '@minsheng/verify';
 import { rightEdge } from './right-edge';
 import { isSqliteError, openConnection, retryWhileBusy, type ConnectionOptions } from './connection';
-import { checkReadable, LATEST_SCHEMA_VERSION, migrate } from './schema';
+import { checkReadable, LATEST_SCHEMA_VERSION, migrate, STORED_FROM_LEVEL } from './schema';
 import { prepareStatements, storedRows, type Statements } from './statements';
 
 export interface SqliteEventStoreOptions extends ConnectionOptions {
@@ -106,15 +105,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
    * on (a few rows) instead of once an event. Reset when a transaction starts: nodes of one
    * rolled back must never be read.
    */
-  const edge = rightEdge((level, index) => q.tree!.node.get(level, index));
-
-  /** The Merkle nodes at these keys, in order (undefined where the table has none). */
-  const nodesAt = (keys: readonly NodeKey[]): Array<Buffer | undefined> => {
-    const found: Array<Buffer | undefined> = new Array(keys.length).fill(undefined);
-    if (keys.length === 0) return found;
-    for (const [i, hash] of q.tree!.nodesAt.all(JSON.stringify(keys.map((k) => [k.level, k.index])))) if (hash) found[i] = hash;
-    return found;
-  };
+  const edge = rightEdge((level, index) => q.tree!.node(level, index));
 
   const currentRevision = (stream: string): CurrentRevision => q.streamRevision.get(stream)?.revision ?? NO_STREAM;
 
@@ -155,9 +146,11 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
       const broken = checkHead(last);
       if (broken) return left(broken);
       // A row slipped into the log by hand has no leaf: nothing chains onto a log the tree does not cover.
-      const leaves = q.tree!.leafCount.get()!;
+      // Nor onto a log cut at its head, which the tree's recorded size still covers.
+      const leaves = q.tree!.leafCount();
       if (last && leaves !== last.position)
         return left(brokenChain(last.position, last.eventId, `the Merkle tree covers ${leaves} events but the log holds ${last.position}`));
+      if (!last && leaves > 0) return left(brokenChain(1, 'none', `the Merkle tree covers ${leaves} events but the log holds none`));
       after = last ?? null;
     }
     const chained = chainAfter(after, stream, actual, events, clock.now().toISOString());
@@ -176,12 +169,15 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         row.hash,
         row.storedAt,
         row.hashVersion,
+        chained.leaves[i]!,
       );
+      // The leaf is in the row; the nodes it completes are kept in the edge, stored from STORED_FROM_LEVEL up.
       for (const n of nodesCompletedBy(row.position - 1, chained.leaves[i]!, edge.left)) {
-        w.insertNode.run(n.level, n.index, n.hash);
+        if (n.level >= STORED_FROM_LEVEL) w.insertNode.run(n.level, n.index, n.hash);
         edge.wrote(n.level, n.index, n.hash);
       }
     }
+    w.insertSize.run(chained.head.position);
     return right({ result: appendedRows(stream, chained.rows), head: chained.head });
   };
 
@@ -277,7 +273,7 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),
 
-    ...(q.tree ? { tree: { leafCount: async () => q.tree!.leafCount.get()!, nodes: async (keys) => nodesAt(keys) } } : {}),
+    ...(q.tree ? { tree: { leafCount: async () => q.tree!.leafCount(), nodes: async (keys) => q.tree!.nodes(keys) } } : {}),
 
     close: async () => {
       if (closed) return;

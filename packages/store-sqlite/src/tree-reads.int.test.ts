@@ -46,14 +46,20 @@ describe('the Merkle node table read a proof at a time', () => {
     const leaves = treeOfEvents(await ok(store.readAll({ raw: true })));
     for (let i = 0; i < 21; i++) expect(verifyInclusion(i, 21, leaves.node(0, i), await view.inclusion(i), root)).toBe(true);
 
-    // A node removed behind the store's back (its trigger dropped first).
+    // A leaf removed behind the store's back (its trigger dropped first).
     const raw = new Database(file);
-    raw.exec('DROP TRIGGER merkle_nodes_no_delete');
-    raw.prepare('DELETE FROM merkle_nodes WHERE level = 0 AND idx = 5').run();
+    raw.exec('DROP TRIGGER events_no_update');
+    raw.prepare('UPDATE events SET leaf = NULL WHERE position = 6').run();
     raw.close();
     await expect(view.inclusion(4)).rejects.toThrow("the store's Merkle tree has no node at level 0, index 5");
     // Proofs that do not need it still hold.
     expect(verifyInclusion(20, 21, leaves.node(0, 20), await view.inclusion(20), root)).toBe(true);
+    // And a node of the table, which the leaves under it cannot stand in for.
+    const again = new Database(file);
+    again.exec('DROP TRIGGER merkle_nodes_no_delete');
+    again.prepare('DELETE FROM merkle_nodes WHERE level = 4 AND idx = 0').run();
+    again.close();
+    await expect(view.inclusion(17)).rejects.toThrow("the store's Merkle tree has no node at level 4, index 0");
     await store.close();
   });
 });

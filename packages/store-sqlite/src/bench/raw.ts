@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { GENESIS_HASH, ledgerRegistry, type EventEnvelope } from '@minsheng/core';
-import { chainRow, encodeEvent, type StoredRow } from '@minsheng/event-store';
+import { chainRow, encodeEvent, rowLeaf, type StoredRow } from '@minsheng/event-store';
 import { createSqliteEventStore } from '../store';
 
 /*
@@ -15,8 +15,11 @@ export const rawDatabase = (file: string, synchronous: 'full' | 'normal' = 'full
   return db;
 };
 
+/** A row with its Merkle leaf, which the store writes in the same INSERT. */
+export type RawRow = StoredRow & { readonly leaf: Buffer };
+
 /** Rows as the store would write them for these appends (stream and event, in order). */
-export const chainedRows = (appends: readonly { stream: string; event: EventEnvelope }[]): StoredRow[] => {
+export const chainedRows = (appends: readonly { stream: string; event: EventEnvelope }[]): RawRow[] => {
   const revisions = new Map<string, number>();
   let prevHash = GENESIS_HASH;
   const storedAt = new Date().toISOString();
@@ -25,16 +28,16 @@ export const chainedRows = (appends: readonly { stream: string; event: EventEnve
     revisions.set(stream, revision);
     const row = chainRow(prevHash, i + 1, stream, revision, encodeEvent(event), storedAt);
     prevHash = row.hash;
-    return row;
+    return { ...row, leaf: rowLeaf(row) };
   });
 };
 
-export const rawInsert = (db: Database.Database): Database.Transaction<(rows: readonly StoredRow[]) => void> => {
+export const rawInsert = (db: Database.Database): Database.Transaction<(rows: readonly RawRow[]) => void> => {
   const insert = db.prepare(`INSERT INTO events
-    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  return db.transaction((rows: readonly StoredRow[]) => {
+    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version, leaf)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  return db.transaction((rows: readonly RawRow[]) => {
     for (const r of rows)
-      insert.run(r.position, r.eventId, r.stream, r.revision, r.type, r.schemaVersion, r.data, r.metadata, r.prevHash, r.hash, r.storedAt, r.hashVersion);
+      insert.run(r.position, r.eventId, r.stream, r.revision, r.type, r.schemaVersion, r.data, r.metadata, r.prevHash, r.hash, r.storedAt, r.hashVersion, r.leaf);
   });
 };

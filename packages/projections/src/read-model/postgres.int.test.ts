@@ -10,6 +10,23 @@ let n = 0;
 runReadModelContract('PostgreSQL', {
   create: async () => createPostgresReadModel({ connectionString: pg.databaseUrl(), schema: `rm_contract_${++n}` }),
   dispose: async (m) => (m as PostgresReadModel).close(),
+  inForce: async (m) => {
+    const schema = (m as PostgresReadModel).schema;
+    const reference = await createPostgresReadModel({ connectionString: pg.databaseUrl(), schema, inForceRows: false });
+    const pool = new Pool({ connectionString: pg.databaseUrl(), max: 1 });
+    return {
+      rows: async () =>
+        (await pool.query(`SELECT plan_id AS plan, metric, place, in_force_position AS position FROM ${schema}.pairs ORDER BY place`)).rows.map((r) => ({
+          ...r,
+          position: r.position === null ? null : Number(r.position),
+        })),
+      reference: reference.reader,
+      close: async () => {
+        await pool.end();
+        await reference.close();
+      },
+    };
+  },
 });
 
 describe('PostgreSQL read model', () => {

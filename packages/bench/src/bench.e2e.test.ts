@@ -19,6 +19,7 @@ const SQLITE_ROWS = [
   'rebuild the ledger index',
   'audit trail of one district figure',
   'district view',
+  "  the same, each pair's figure by the query",
   'inclusion proof at ',
   'consistency proof to ',
   'minsheng-verify of an export of ',
@@ -42,7 +43,9 @@ const POSTGRES_ROWS = [
   'audit trail of one district figure',
   'audit trail of one city figure',
   'district view',
+  "  the same, each pair's figure by the query",
   'city view',
+  "  the same, each pair's figure by the query",
   '  event table with its indexes, per million events',
 ];
 

@@ -2,7 +2,8 @@
  * The ledger index in PostgreSQL, one schema per read-model version (default
  * minsheng_rm), so a new version can be built beside the serving one.
  */
-export const PG_READ_MODEL_SCHEMA_VERSION = 1;
+/** Version 2: a pair's row holds its figure in force at the head (in_force_*, see in-force.ts) and its last event. */
+export const PG_READ_MODEL_SCHEMA_VERSION = 2;
 export const DEFAULT_PG_SCHEMA = 'minsheng_rm';
 
 export const pgReadModelDdl = (s: string): string => `
@@ -30,6 +31,8 @@ CREATE INDEX IF NOT EXISTS figures_lookup ON ${s}.figures (plan_id, metric, plac
 CREATE INDEX IF NOT EXISTS figures_report ON ${s}.figures (report_id, position);
 CREATE TABLE IF NOT EXISTS ${s}.pairs (
   plan_id TEXT NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL, first_recorded_at BIGINT NOT NULL,
+  in_force_position BIGINT, in_force_as_of TEXT, in_force_report_position BIGINT,
+  last_position BIGINT NOT NULL DEFAULT 0, last_recorded_at BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (plan_id, metric, place));
 CREATE TABLE IF NOT EXISTS ${s}.retractions (
   position BIGINT PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, report_id TEXT NOT NULL,

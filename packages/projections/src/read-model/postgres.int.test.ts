@@ -1,7 +1,8 @@
 import { usePostgres } from '@minsheng/store-postgres/testing';
 import { Pool } from 'pg';
-import { runReadModelContract } from '../testing';
+import { randomHistory, runReadModelContract } from '../testing';
 import { createPostgresReadModel, type PostgresReadModel } from './postgres';
+import { PG_READ_MODEL_SCHEMA_VERSION } from './postgres-schema';
 import { ReadModelVersionError } from './sqlite';
 
 const pg = usePostgres();
@@ -10,6 +11,23 @@ let n = 0;
 runReadModelContract('PostgreSQL', {
   create: async () => createPostgresReadModel({ connectionString: pg.databaseUrl(), schema: `rm_contract_${++n}` }),
   dispose: async (m) => (m as PostgresReadModel).close(),
+  inForce: async (m) => {
+    const schema = (m as PostgresReadModel).schema;
+    const reference = await createPostgresReadModel({ connectionString: pg.databaseUrl(), schema, inForceRows: false });
+    const pool = new Pool({ connectionString: pg.databaseUrl(), max: 1 });
+    return {
+      rows: async () =>
+        (await pool.query(`SELECT plan_id AS plan, metric, place, in_force_position AS position FROM ${schema}.pairs ORDER BY place`)).rows.map((r) => ({
+          ...r,
+          position: r.position === null ? null : Number(r.position),
+        })),
+      reference: reference.reader,
+      close: async () => {
+        await pool.end();
+        await reference.close();
+      },
+    };
+  },
 });
 
 describe('PostgreSQL read model', () => {
@@ -20,6 +38,24 @@ describe('PostgreSQL read model', () => {
     await pool.query(`UPDATE rm_newer.meta SET value = '99' WHERE key = 'schema_version'`);
     await expect(createPostgresReadModel({ pool, schema: 'rm_newer' })).rejects.toThrow(ReadModelVersionError);
     await pool.end();
+  });
+
+  it('drops a read model of an older schema version and starts it again from position 0', async () => {
+    const rm = await createPostgresReadModel({ connectionString: pg.databaseUrl(), schema: 'rm_older' });
+    expect(await rm.writer.applyBatch('ledger-index', 0, randomHistory(2, 10))).toBe('applied');
+    await rm.close();
+    const pool = new Pool({ connectionString: pg.databaseUrl() });
+    try {
+      // Version 1 had no in-force columns: a batch of this release could not write its pairs.
+      await pool.query(`UPDATE rm_older.meta SET value = '1' WHERE key = 'schema_version'; ALTER TABLE rm_older.pairs DROP COLUMN in_force_position`);
+      const again = await createPostgresReadModel({ pool, schema: 'rm_older' });
+      expect(await again.reader.checkpoint()).toBe(0);
+      expect((await pool.query(`SELECT value FROM rm_older.meta WHERE key = 'schema_version'`)).rows[0].value).toBe(String(PG_READ_MODEL_SCHEMA_VERSION));
+      expect(await again.writer.applyBatch('ledger-index', 0, randomHistory(2, 10))).toBe('applied');
+      expect((await pool.query(`SELECT count(*)::int AS n FROM rm_older.pairs WHERE in_force_position IS NOT NULL`)).rows[0].n).toBeGreaterThan(0);
+    } finally {
+      await pool.end();
+    }
   });
 
   // Whether it holds while nobody writes is not asserted: autovacuum may write at any moment.

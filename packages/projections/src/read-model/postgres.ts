@@ -4,6 +4,7 @@ import { batchSpan, rowsOf, throughOf, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import { gatheredByMoment } from './gathered-figures';
+import { keepInForce, pgEffectiveFiguresSql } from './postgres-in-force';
 import type { FigureVersion, ReadModelReader } from './rows';
 import { DEFAULT_PG_SCHEMA, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgReadModelDdl } from './postgres-schema';
 import { ReadModelError, ReadModelVersionError } from './sqlite';
@@ -14,6 +15,8 @@ export interface PostgresReadModelOptions {
   readonly pool?: Pool;
   /** Schema of this read-model version (default minsheng_rm). */
   readonly schema?: string;
+  /** Whether views of the present read each pair's figure in force from its row (default true; see SqliteReadModelOptions). */
+  readonly inForceRows?: boolean;
 }
 
 export interface PostgresReadModel {
@@ -90,6 +93,15 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   if (version === undefined || Number(version) < PG_READ_MODEL_SCHEMA_VERSION) {
     await inTransaction(pool, async (c) => {
       await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`minsheng-read-model:${s}`]);
+      // Read again under the lock: another worker may have upgraded it meanwhile. An older read
+      // model holds nothing the log does not: dropped, it is rebuilt from position 0 by the next catch-up.
+      // (A failed statement would abort the transaction: the table's existence is asked first.)
+      const hasMeta = (await c.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`${s}.meta`])).rows[0].exists as boolean;
+      const found = hasMeta
+        ? ((await c.query(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`)).rows[0]?.value as string | undefined)
+        : undefined;
+      if (found !== undefined && Number(found) < PG_READ_MODEL_SCHEMA_VERSION)
+        await c.query(`DROP TABLE ${['meta', 'checkpoints', 'leases', ...PG_ROW_TABLES].map((t) => `${s}.${t}`).join(', ')}`);
       await c.query(pgReadModelDdl(s));
       await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO NOTHING`, [
         String(PG_READ_MODEL_SCHEMA_VERSION),
@@ -162,6 +174,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
                    SELECT * FROM ${rowsFromJson(PAIR_COLUMNS)} ON CONFLICT DO NOTHING`,
             values: [JSON.stringify([...pairs.values()])],
           });
+        await keepInForce(client, s, indexed);
         return { value: 'applied', commit: true };
       });
     } catch (e) {
@@ -207,24 +220,17 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   /**
    * A snapshot asks for every metric's effective figures at once (one call a metric, in the same
    * tick): the calls made for the same plan and moment before the next microtask are answered by
-   * one query, one round trip instead of one a metric. "Not superseded" and "not retracted" are
-   * scalar sub-selects, not NOT EXISTS: the planner turns NOT EXISTS into an anti-join, and with
-   * stale statistics (any catch-up too small to ANALYZE) it hashed every figure of a pair and
-   * sorted them (384 ms for 693 pairs at 20k events); a sub-select stays a filter on the backward
-   * walk of figures_lookup, which stops at the first figure in force whatever the statistics say.
+   * one prepared statement, one round trip for every pair of the plan (see pgEffectiveFiguresSql).
    */
+  const useRows = options.inForceRows ?? true;
   const effectiveFigures = gatheredByMoment(async (plan, metrics, at) => {
-    const found = await rows(
-      `SELECT p.metric AS effective_metric, e.* FROM ${s}.pairs p CROSS JOIN LATERAL (
-         SELECT v.* FROM ${s}.figures v
-         WHERE v.plan_id = p.plan_id AND v.metric = p.metric AND v.place = p.place
-           AND v.as_of <= $3 AND v.recorded_at <= $4
-           AND (SELECT 1 FROM ${s}.figures w WHERE w.report_id = v.report_id AND w.position > v.position AND w.recorded_at <= $4 LIMIT 1) IS NULL
-           AND (SELECT 1 FROM ${s}.retractions x WHERE x.report_id = v.report_id AND x.recorded_at <= $4 LIMIT 1) IS NULL
-         ORDER BY v.as_of DESC, v.report_position DESC LIMIT 1) e
-       WHERE p.plan_id = $1 AND p.metric = ANY($2::text[]) ORDER BY p.place`,
-      [plan, metrics, at.asOf, at.knownAt],
-    );
+    const found = (
+      await pool.query({
+        name: `rm-${s}-effective-${useRows ? 'rows' : 'query'}`,
+        text: pgEffectiveFiguresSql(s, useRows),
+        values: [plan, metrics, at.asOf, at.knownAt],
+      })
+    ).rows as Row[];
     const byMetric = new Map<string, FigureVersion[]>(metrics.map((m) => [m, []]));
     for (const r of found) byMetric.get(r.effective_metric as string)!.push(figureVersion(r));
     return byMetric;

@@ -9,8 +9,11 @@
  * 60% of the time (measured 28 → 17 µs a row at 2,000 rows a batch, 12 → 8 µs at 20,000).
  * A process of an older release still running after the upgrade cannot add a figure here (the
  * columns it names are gone): its next batch fails instead of writing rows no query finds.
+ *
+ * Since version 4 a pair's row holds its figure in force at the head (in_force_*, see in-force.ts),
+ * and its last event: a view of the present reads it instead of walking the pair's figures.
  */
-export const READ_MODEL_SCHEMA_VERSION = 3;
+export const READ_MODEL_SCHEMA_VERSION = 4;
 
 export const READ_MODEL_DDL = `
 CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,7 +31,10 @@ CREATE TABLE IF NOT EXISTS rm_targets (
 CREATE INDEX IF NOT EXISTS rm_targets_plan ON rm_targets (plan_id, metric, recorded_at);
 CREATE TABLE IF NOT EXISTS rm_pairs (
   id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL,
-  first_recorded_at INTEGER NOT NULL, UNIQUE (plan_id, metric, place));
+  first_recorded_at INTEGER NOT NULL,
+  in_force_position INTEGER, in_force_as_of TEXT, in_force_report_position INTEGER,
+  last_position INTEGER NOT NULL DEFAULT 0, last_recorded_at INTEGER NOT NULL DEFAULT 0,
+  in_force_stale INTEGER NOT NULL DEFAULT 0, UNIQUE (plan_id, metric, place));
 CREATE TABLE IF NOT EXISTS rm_figures (
   position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
   report_id TEXT NOT NULL, report_position INTEGER NOT NULL, pair INTEGER NOT NULL, task INTEGER NOT NULL,

@@ -11,9 +11,29 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const pragma = (db: Database.Database, name: string) => db.pragma(name, { simple: true });
 
+const files = new WeakMap<object, string>();
 runReadModelContract('SQLite file', {
-  create: async () => createSqliteReadModel({ file: join(dir, `rm-${++n}.db`) }),
+  create: async () => {
+    const file = join(dir, `rm-${++n}.db`);
+    const rm = createSqliteReadModel({ file });
+    files.set(rm, file);
+    return rm;
+  },
   dispose: async (m) => (m as SqliteReadModel).close(),
+  inForce: async (m) => {
+    const file = files.get(m)!;
+    const reference = createSqliteReadModel({ file, inForceRows: false });
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare(`SELECT plan_id AS plan, metric, place, in_force_position AS position FROM rm_pairs ORDER BY id`);
+    return {
+      rows: async () => rows.all() as { plan: string; metric: string; place: string; position: number | null }[],
+      reference: reference.reader,
+      close: async () => {
+        db.close();
+        reference.close();
+      },
+    };
+  },
 });
 
 runReadModelContract('SQLite, a second version beside the first (prefix rm2_)', {

@@ -12,6 +12,18 @@ export interface ReadModelContractOptions {
   /** A fresh, empty read model. `now` drives lease expiry where the engine lets a test set it. */
   readonly create: () => Promise<ReadModelUnderTest>;
   readonly dispose: (m: ReadModelUnderTest) => Promise<void>;
+  /**
+   * Optional, for an engine that keeps each pair's figure in force in a row: those rows as stored
+   * (the position in force, null for none), and a reader of the same read model that never reads
+   * them (it runs the effective-figure query for every pair). Close it with the model.
+   */
+  readonly inForce?: (m: ReadModelUnderTest) => Promise<InForceProbe>;
+}
+
+export interface InForceProbe {
+  rows(): Promise<{ plan: string; metric: string; place: string; position: number | null }[]>;
+  readonly reference: ReadModelReader;
+  close(): Promise<void>;
 }
 
 /** A deterministic PRNG so a failing case can be replayed. */
@@ -92,6 +104,36 @@ export const runReadModelContract = (name: string, o: ReadModelContractOptions):
           }
       }
     });
+
+    if (o.inForce)
+      it('keeps each pair\'s figure in force at the head equal to the effective-figure query, batch after batch', async () => {
+        const head = { asOf: '9999-12-31', knownAt: 8.64e15 };
+        for (const seed of [4, 5, 6, 7, 8, 9, 10, 12]) {
+          const rm = await fresh();
+          const probe = await o.inForce!(rm);
+          try {
+            const events = randomHistory(seed, 150);
+            const rnd = prng(seed * 7);
+            let at = 0;
+            while (at < events.length) {
+              const next = Math.min(events.length, at + 1 + Math.floor(rnd() * 12));
+              expect(await rm.writer.applyBatch('ledger-index', at, events.slice(at, next))).toBe('applied');
+              at = next;
+              const expected = new Map((await probe.reference.effectiveFigures('p', 'm', head)).map((v) => [v.place, v.position]));
+              const rows = await probe.rows();
+              expect(rows.length).toBeGreaterThan(0);
+              for (const r of rows) expect({ seed, at, place: r.place, position: r.position }).toEqual({ seed, at, place: r.place, position: expected.get(r.place) ?? null });
+              // The reader that uses the rows answers as the query does, at the head and after it.
+              for (const moment of [head, { asOf: '2024-03-01', knownAt: 8.64e15 }, { asOf: '9999-12-31', knownAt: Date.UTC(2024, 3, 1) }]) {
+                const fast = (await rm.reader.effectiveFigures('p', 'm', moment)).map((v) => v.eventId);
+                expect({ seed, at, moment, fast }).toEqual({ seed, at, moment, fast: (await probe.reference.effectiveFigures('p', 'm', moment)).map((v) => v.eventId) });
+              }
+            }
+          } finally {
+            await probe.close();
+          }
+        }
+      });
 
     it('keeps a plan\'s status settings and a target\'s status fields (issue 14) exactly as recorded', async () => {
       const rm = await fresh();

@@ -61,6 +61,21 @@ const KEY_REASONS: readonly Shape[] = shapes([
   [/^key name (?<name>".*") may not hold spaces, '\+' or control characters$/, 'keys.reason.nameChars'],
 ]);
 
+/** Each difference audit finds between the read model and the events (projections/src/audit/trail.ts, a trail's `faults`). */
+const FAULTS: readonly Shape[] = shapes([
+  [/^#(?<position>\d+): the read model has the figure (?<shown>.+), the event says (?<logged>.+)$/, 'audit.fault.figure'],
+  [/^#(?<position>\d+): the read model has (?<field>\w+) (?<shown>.+), the event says (?<logged>.+)$/, 'audit.fault.field'],
+  [/^the task's events set no target for (?<metric>\S+) by this moment; the read model has (?<shown>.+)$/, 'audit.fault.noTarget'],
+  [/^the read model has the target (?<shown>.+), the task's events set (?<logged>.+)$/, 'audit.fault.target'],
+  [/^the read model counts event (?<eventId>\S+) \(position (?<position>\d+)\), which is not in the log's events for this figure$/, 'audit.fault.notInLog'],
+  [/^#(?<position>\d+): the read model counts it, but the events do not have it in force at this moment$/, 'audit.fault.notInForce'],
+  [/^#(?<position>\d+): the events have it in force for (?<place>.+), but the read model leaves it out$/, 'audit.fault.leftOut'],
+  [/^the read model shows (?<shown>.+), the events give (?<replayed>.+)$/, 'audit.fault.value'],
+]);
+
+/** A difference audit found, in the reader's language; one no shape knows, as written. */
+export const auditFault = (fault: string): string => say(FAULTS, fault) ?? fault;
+
 /** Why a key or key name is refused, in the reader's language; a reason no shape knows, as written. */
 export const keyReason = (reason: string): string => say(KEY_REASONS, reason) ?? reason;
 

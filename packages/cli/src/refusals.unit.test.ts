@@ -6,7 +6,7 @@ import { chooseLanguage } from './language';
 import { CATALOGUES } from './messages';
 import { REASON_KEYS } from './reasons';
 import { checkKeyName } from '@minsheng/verify';
-import { chainReason, commanderRefusal, fieldRefusal, keyReason, refusalOf, refusalSentence } from './refusals';
+import { auditFault, chainReason, commanderRefusal, fieldRefusal, keyReason, refusalOf, refusalSentence } from './refusals';
 
 /*
  * Each coded error the ledger makes, made where possible by the ledger's own functions (the rest
@@ -178,6 +178,29 @@ describe('a broken chain\'s reason in the reader\'s language', () => {
     chooseLanguage('zh-CN');
     expect(chainReason(reason)).not.toMatch(ENGLISH_WORD);
     expect(refusalOf(brokenChain(7, ID, reason))).not.toMatch(ENGLISH_WORD);
+  });
+});
+
+/** Each kind of difference audit finds (projections/src/audit/trail.ts), as it writes them. */
+const FAULTS: readonly string[] = [
+  '#1245: the read model has the figure 45 座, the event says 6 座',
+  '#1245: the read model has asOf "2024-10-25", the event says "2024-10-24"',
+  "the task's events set no target for t19-dangerous-bridges by this moment; the read model has at least 20 座",
+  "the read model has the target at least 20 座, the task's events set at least 18 座",
+  `the read model counts event ${ID} (position 12), which is not in the log's events for this figure`,
+  '#1245: the read model counts it, but the events do not have it in force at this moment',
+  '#1245: the events have it in force for 通河县, but the read model leaves it out',
+  'the read model shows 56, the events give 17',
+];
+
+describe("audit's read-model faults in the reader's language", () => {
+  afterAll(() => chooseLanguage('en'));
+
+  it.each(FAULTS)('%s', (fault) => {
+    chooseLanguage('en');
+    expect(auditFault(fault)).toBe(fault);
+    chooseLanguage('zh-CN');
+    expect(auditFault(fault).replace(/at least|asOf/g, '')).not.toMatch(ENGLISH_WORD);
   });
 });
 

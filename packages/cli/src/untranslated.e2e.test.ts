@@ -57,6 +57,33 @@ describe('no English in the Chinese output (issue 18)', () => {
     expect(englishIn(r.stderr)).toEqual([]);
   });
 
+  // The lines commands wrote themselves (issue 18): each command that writes a file or changes the ledger, run for what it prints.
+  it('init, migrate, plan import and check, rebuild, export to files, checkpoint: no English', () => {
+    const out = (name: string) => join(tmp.dir, name);
+    expect(cli(['keys', 'new', '--out', out('office.key')], PLAN_LANG).code).toBe(0);
+    const commands = [
+      ['init', '--simulated'],
+      ['migrate'],
+      ['plan', 'import', SEED],
+      ['plan', 'check', SEED],
+      ['rebuild'],
+      ['rebuild', '--beside'],
+      ['export', '--out', out('city.csv')],
+      ['export', '--by', 'district', '--format', 'json', '--out', out('districts.json')],
+      ['export', '--format', 'html', '--out', out('board.html')],
+      ['export', '--format', 'xlsx', '--out', out('ledger.xlsx'), '--key', out('office.key')],
+      ['export', '--events', '--out', out('log.jsonl')],
+      ['checkpoint', '--key', out('office.key'), '--out', out('checkpoint.txt')],
+    ];
+    for (const args of commands) {
+      const r = cli([...args, ...(args[1] === 'check' ? [] : [...at, '--now', OCT])], PLAN_LANG);
+      expect({ args, code: r.code }).toEqual({ args, code: 0 });
+      // stderr holds the progress of long work (rebuild): in Chinese too.
+      expect({ args, english: englishIn(r.stdout + r.stderr) }).toEqual({ args, english: [] });
+      expect({ args, chinese: /[\u4e00-\u9fff]/.test(r.stdout) }).toEqual({ args, chinese: true });
+    }
+  });
+
   it('a deadline check on a production ledger at another time (a dry run)', () => {
     const prod = ['--db', join(tmp.dir, 'production.db')];
     expect(cli(['init', ...prod]).code).toBe(0);

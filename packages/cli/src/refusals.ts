@@ -49,6 +49,13 @@ const CHAIN_REASONS: readonly Shape[] = shapes([
   [/^stored_at "(?<storedAt>.*)" is before the previous event's "(?<before>.*)"$/, 'refusal.chain.storedAt'],
   [/^stored hash does not match the event's content$/, 'refusal.chain.hash'],
   [/^stored hash does not match the event's content; nothing is appended after it$/, 'refusal.chain.hashHead'],
+  // core/src/chain-verifier.ts, store-sqlite/src/store.ts, and the checkpoint's audit (event-store/src/log-audit.ts).
+  [/^recordedAt "(?<recordedAt>.*)" is before the previous event's "(?<before>.*)"$/, 'refusal.chain.recordedAt'],
+  [/^the Merkle tree covers (?<leaves>\d+) events but the log holds (?<held>\d+)$/, 'refusal.chain.treeLonger'],
+  [/^it differs from the event the Merkle tree recorded when it was appended$/, 'refusal.chain.treeDiffers'],
+  [/^the Merkle tree never recorded it: it was not appended by the ledger$/, 'refusal.chain.treeNever'],
+  [/^the log ends at (?<size>\d+) but the checkpoint of (?<time>\S+) signs (?<count>\d+) events: events were removed$/, 'refusal.chain.checkpointLonger'],
+  [/^the first (?<count>\d+) events do not have the root the checkpoint of (?<time>\S+) signs: history was rewritten \(the stored tree was rewritten with it, so no single event can be named\)$/, 'refusal.chain.rewritten'],
 ]);
 
 /** Why a verifier key or a key name is refused (verify/src/keys.ts: parseVerifierKey and checkKeyName, which core's parseUnitVerifierKey calls): a reason in a signing refusal's fields. */

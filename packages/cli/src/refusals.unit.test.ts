@@ -166,6 +166,12 @@ const CHAIN_REASONS: readonly string[] = [
   'stored_at "2024-01-01T00:00:00.000Z" is before the previous event\'s "2024-01-02T00:00:00.000Z"',
   "stored hash does not match the event's content",
   "stored hash does not match the event's content; nothing is appended after it",
+  'recordedAt "2024-10-26T04:46:00.000Z" is before the previous event\'s "2025-01-08T05:20:00.000Z"',
+  'the Merkle tree covers 1766 events but the log holds 1763',
+  'it differs from the event the Merkle tree recorded when it was appended',
+  'the Merkle tree never recorded it: it was not appended by the ledger',
+  'the log ends at 1763 but the checkpoint of 2026-12-06T20:46:43.368Z signs 1766 events: events were removed',
+  'the first 1766 events do not have the root the checkpoint of 2026-12-06T20:46:43.368Z signs: history was rewritten (the stored tree was rewritten with it, so no single event can be named)',
 ];
 
 describe('a broken chain\'s reason in the reader\'s language', () => {

@@ -80,6 +80,15 @@ const FAULTS: readonly Shape[] = shapes([
   [/^the read model shows (?<shown>.+), the events give (?<replayed>.+)$/, 'audit.fault.value'],
 ]);
 
+/** A read model that does not come from the log (projections/src/read-model-check.ts), as verify's result gives it: without its code. */
+const READ_MODEL: readonly Shape[] = shapes([
+  [/^the read model \((?<projection>[^)]+)\) has applied events up to position (?<checkpoint>\d+) but the log ends at (?<head>\d+): events it applied are no longer in the log; it refuses to serve until rebuilt from the log \(run `minsheng verify`, then `minsheng rebuild`\)$/, 'refusal.readModelAhead'],
+  [/^the read model \((?<projection>[^)]+)\) applied another event at position (?<checkpoint>\d+) than the log holds there now \(hash (?<applied>\S+) applied, (?<logged>\S+) in the log\): events were removed from the log and others took their positions; it refuses to serve until rebuilt from the log \(run `minsheng verify`, then `minsheng rebuild`\)$/, 'refusal.readModelOtherEvent'],
+]);
+
+/** Why the read model does not come from the log, in the reader's language; one no shape knows, as written. */
+export const readModelReason = (reason: string): string => say(READ_MODEL, reason) ?? reason;
+
 /** A difference audit found, in the reader's language; one no shape knows, as written. */
 export const auditFault = (fault: string): string => say(FAULTS, fault) ?? fault;
 

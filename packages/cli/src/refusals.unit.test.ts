@@ -6,7 +6,7 @@ import { chooseLanguage } from './language';
 import { CATALOGUES } from './messages';
 import { REASON_KEYS } from './reasons';
 import { checkKeyName } from '@minsheng/verify';
-import { auditFault, chainReason, commanderRefusal, fieldRefusal, keyReason, refusalOf, refusalSentence } from './refusals';
+import { auditFault, chainReason, readModelReason, commanderRefusal, fieldRefusal, keyReason, refusalOf, refusalSentence } from './refusals';
 
 /*
  * Each coded error the ledger makes, made where possible by the ledger's own functions (the rest
@@ -198,6 +198,21 @@ const FAULTS: readonly string[] = [
   '#1245: the events have it in force for 通河县, but the read model leaves it out',
   'the read model shows 56, the events give 17',
 ];
+
+describe("verify's read-model reason, which reaches it without its code", () => {
+  afterAll(() => chooseLanguage('en'));
+  const REBUILD = 'it refuses to serve until rebuilt from the log (run `minsheng verify`, then `minsheng rebuild`)';
+
+  it.each([
+    `the read model (ledger-index) has applied events up to position 1766 but the log ends at 1763: events it applied are no longer in the log; ${REBUILD}`,
+    `the read model (ledger-index) applied another event at position 1766 than the log holds there now (hash 0d306fd71380… applied, 17e643392994… in the log): events were removed from the log and others took their positions; ${REBUILD}`,
+  ])('%s', (reason) => {
+    chooseLanguage('en');
+    expect(readModelReason(reason)).toBe(reason);
+    chooseLanguage('zh-CN');
+    expect(readModelReason(reason)).not.toMatch(ENGLISH_WORD);
+  });
+});
 
 describe("audit's read-model faults in the reader's language", () => {
   afterAll(() => chooseLanguage('en'));

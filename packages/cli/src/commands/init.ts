@@ -6,7 +6,6 @@ import { printJson, printLines } from '../output/print';
 import { ledgerCommand, runOf } from './shared';
 import { t } from '../language';
 
-
 export const registerInit = (program: Command): void => {
   const cmd = ledgerCommand(
     program,

@@ -1,6 +1,7 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUES } from './messages';
-import { cli, SEED, tempDir } from './testing/run-cli';
+import { cli, openSqlite, SEED, tempDir } from './testing/run-cli';
 
 /*
  * Every translated command, run in the Harbin plan's language: no English catalogue text may
@@ -81,6 +82,21 @@ describe('no English in the Chinese output (issue 18)', () => {
       // stderr holds the progress of long work (rebuild): in Chinese too.
       expect({ args, english: englishIn(r.stdout + r.stderr) }).toEqual({ args, english: [] });
       expect({ args, chinese: /[\u4e00-\u9fff]/.test(r.stdout) }).toEqual({ args, chinese: true });
+    }
+  });
+
+  // A read model ahead of the log (its last event deleted by the file's owner): each command that meets it says so in Chinese.
+  it('status, worker --status and verify on a read model ahead of the log', () => {
+    const copy = join(tmp.dir, 'deleted.db');
+    copyFileSync(join(tmp.dir, 'ledger.db'), copy);
+    const f = openSqlite(copy);
+    f.exec('DROP TRIGGER events_no_delete; DELETE FROM events WHERE position = (SELECT max(position) FROM events)');
+    f.close();
+    for (const args of [['status'], ['worker', '--status'], ['verify']]) {
+      const r = cli([...args, '--db', copy, '--now', OCT], PLAN_LANG);
+      expect({ args, code: r.code }).toEqual({ args, code: 3 });
+      expect(r.stderr).toMatch(/^minsheng: 读模型（ledger-index）已应用到位置 \d+ 的事件，而日志止于 \d+/m);
+      expect({ args, english: englishIn(r.stdout + r.stderr) }).toEqual({ args, english: [] });
     }
   });
 

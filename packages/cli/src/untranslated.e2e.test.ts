@@ -61,7 +61,7 @@ describe('no English in the Chinese output (issue 18)', () => {
   // The lines commands wrote themselves (issue 18): each command that writes a file or changes the ledger, run for what it prints.
   it('init, migrate, plan import and check, rebuild, export to files, checkpoint: no English', () => {
     const out = (name: string) => join(tmp.dir, name);
-    expect(cli(['keys', 'new', '--out', out('office.key')], PLAN_LANG).code).toBe(0);
+    expect(cli(['keys', 'new', 'office', '--out', out('office.key')], PLAN_LANG).code).toBe(0);
     const commands = [
       ['init', '--simulated'],
       ['migrate'],

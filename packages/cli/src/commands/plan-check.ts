@@ -34,7 +34,7 @@ export const registerPlanCheck = (plan: Command): void => {
     const kinds = [...new Set(p.tasks.flatMap((t) => t.metrics.map((m) => m.target.kind)))];
     if (wantsJson(cmd)) return printJson({ file, valid: true, planId: p.id, tasks: p.tasks.length, metrics, places: p.places.length, kinds });
     printLines([
-      t('planCheck.ok', { file, plan: p.id, tasks: p.tasks.length, metrics, kinds: kinds.join(t('list.separator')), places: p.places.length, units: p.responsibleUnits.length }),
+      t('planCheck.ok', { file, plan: p.id, tasks: p.tasks.length, metrics, kinds: kinds.map((k) => t(`planShow.targetKind.${k}`)).join(t('list.separator')), places: p.places.length, units: p.responsibleUnits.length }),
       t('planCheck.next', { file }),
     ]);
   });

@@ -4,9 +4,8 @@ import { language, t } from './language';
 /*
  * --help in the reader's language. The descriptions come from the catalogue as the program is
  * built; commander's own words (its headings, "default:", the help and version options) are set
- * here. The language is known before the program is built only from --lang or $MINSHENG_LANG:
- * the plan's locale is read from the ledger, and help opens no ledger, so help is in English
- * unless one of the two asks for Chinese.
+ * here. The language is chosen before the program is built (default-language.ts): --help in a
+ * folder whose ledger.db holds the Harbin plan is in Chinese, as its other output is.
  */
 
 const HEADINGS: readonly (readonly [string, Parameters<typeof t>[0]])[] = [

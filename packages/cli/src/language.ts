@@ -1,9 +1,10 @@
 import { CATALOGUES, isLanguage, translator, type Language, type MessageKey, type Values } from './messages';
 
 /*
- * The language of the words a person reads: --lang > $MINSHENG_LANG > the plan's locale > en.
- * One process prints in one language, chosen before anything is printed; the plan's locale is
- * known only once the ledger is open, so it is adopted then, unless --lang or $MINSHENG_LANG chose.
+ * The language of the words a person reads: --lang > $MINSHENG_LANG > the plan's locale > the
+ * system's locale > en. Before anything is printed, the plan's locale is guessed from the plan
+ * file or SQLite ledger the command names (default-language.ts); once the ledger is open, its
+ * plan's locale is adopted, unless --lang or $MINSHENG_LANG chose.
  */
 let current: Language = 'en';
 let chosen = false;
@@ -42,6 +43,11 @@ export const requestedLanguage = (argv: readonly string[], env: NodeJS.ProcessEn
 export const chooseLanguage = (lang: Language): void => {
   current = lang;
   chosen = true;
+};
+
+/** The language to start in when none was chosen: the guess made before anything is opened. */
+export const startIn = (lang: Language): void => {
+  if (!chosen) current = lang;
 };
 
 /** The plan's locale, unless a language was chosen. */

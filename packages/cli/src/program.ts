@@ -27,7 +27,8 @@ import { registerProve } from './commands/prove';
 import { CliFailure } from './failure';
 import { helpInLanguage } from './help';
 import { commanderRefusal } from './refusals';
-import { chooseLanguage, requestedLanguage, t } from './language';
+import { defaultLanguage } from './default-language';
+import { chooseLanguage, requestedLanguage, startIn, t } from './language';
 
 const VERSION: string = (require('../package.json') as { version: string }).version;
 
@@ -80,6 +81,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     return 2;
   }
   if (requested.lang !== null) chooseLanguage(requested.lang);
+  else startIn(defaultLanguage(requested.argv, process.env));
   // serve and export take --lang for the dashboard's words too.
   const command = requested.argv.slice(2).find((a) => !a.startsWith('-'));
   const args = requested.flag !== null && (command === 'serve' || command === 'export') ? [...requested.argv, '--lang', requested.flag] : requested.argv;

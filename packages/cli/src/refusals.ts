@@ -49,6 +49,13 @@ const CHAIN_REASONS: readonly Shape[] = shapes([
   [/^stored_at "(?<storedAt>.*)" is before the previous event's "(?<before>.*)"$/, 'refusal.chain.storedAt'],
   [/^stored hash does not match the event's content$/, 'refusal.chain.hash'],
   [/^stored hash does not match the event's content; nothing is appended after it$/, 'refusal.chain.hashHead'],
+  // core/src/chain-verifier.ts, store-sqlite/src/store.ts, and the checkpoint's audit (event-store/src/log-audit.ts).
+  [/^recordedAt "(?<recordedAt>.*)" is before the previous event's "(?<before>.*)"$/, 'refusal.chain.recordedAt'],
+  [/^the Merkle tree covers (?<leaves>\d+) events but the log holds (?<held>\d+)$/, 'refusal.chain.treeLonger'],
+  [/^it differs from the event the Merkle tree recorded when it was appended$/, 'refusal.chain.treeDiffers'],
+  [/^the Merkle tree never recorded it: it was not appended by the ledger$/, 'refusal.chain.treeNever'],
+  [/^the log ends at (?<size>\d+) but the checkpoint of (?<time>\S+) signs (?<count>\d+) events: events were removed$/, 'refusal.chain.checkpointLonger'],
+  [/^the first (?<count>\d+) events do not have the root the checkpoint of (?<time>\S+) signs: history was rewritten \(the stored tree was rewritten with it, so no single event can be named\)$/, 'refusal.chain.rewritten'],
 ]);
 
 /** Why a verifier key or a key name is refused (verify/src/keys.ts: parseVerifierKey and checkKeyName, which core's parseUnitVerifierKey calls): a reason in a signing refusal's fields. */
@@ -60,6 +67,30 @@ const KEY_REASONS: readonly Shape[] = shapes([
   [/^a key name may not be empty$/, 'keys.reason.nameEmpty'],
   [/^key name (?<name>".*") may not hold spaces, '\+' or control characters$/, 'keys.reason.nameChars'],
 ]);
+
+/** Each difference audit finds between the read model and the events (projections/src/audit/trail.ts, a trail's `faults`). */
+const FAULTS: readonly Shape[] = shapes([
+  [/^#(?<position>\d+): the read model has the figure (?<shown>.+), the event says (?<logged>.+)$/, 'audit.fault.figure'],
+  [/^#(?<position>\d+): the read model has (?<field>\w+) (?<shown>.+), the event says (?<logged>.+)$/, 'audit.fault.field'],
+  [/^the task's events set no target for (?<metric>\S+) by this moment; the read model has (?<shown>.+)$/, 'audit.fault.noTarget'],
+  [/^the read model has the target (?<shown>.+), the task's events set (?<logged>.+)$/, 'audit.fault.target'],
+  [/^the read model counts event (?<eventId>\S+) \(position (?<position>\d+)\), which is not in the log's events for this figure$/, 'audit.fault.notInLog'],
+  [/^#(?<position>\d+): the read model counts it, but the events do not have it in force at this moment$/, 'audit.fault.notInForce'],
+  [/^#(?<position>\d+): the events have it in force for (?<place>.+), but the read model leaves it out$/, 'audit.fault.leftOut'],
+  [/^the read model shows (?<shown>.+), the events give (?<replayed>.+)$/, 'audit.fault.value'],
+]);
+
+/** A read model that does not come from the log (projections/src/read-model-check.ts), as verify's result gives it: without its code. */
+const READ_MODEL: readonly Shape[] = shapes([
+  [/^the read model \((?<projection>[^)]+)\) has applied events up to position (?<checkpoint>\d+) but the log ends at (?<head>\d+): events it applied are no longer in the log; it refuses to serve until rebuilt from the log \(run `minsheng verify`, then `minsheng rebuild`\)$/, 'refusal.readModelAhead'],
+  [/^the read model \((?<projection>[^)]+)\) applied another event at position (?<checkpoint>\d+) than the log holds there now \(hash (?<applied>\S+) applied, (?<logged>\S+) in the log\): events were removed from the log and others took their positions; it refuses to serve until rebuilt from the log \(run `minsheng verify`, then `minsheng rebuild`\)$/, 'refusal.readModelOtherEvent'],
+]);
+
+/** Why the read model does not come from the log, in the reader's language; one no shape knows, as written. */
+export const readModelReason = (reason: string): string => say(READ_MODEL, reason) ?? reason;
+
+/** A difference audit found, in the reader's language; one no shape knows, as written. */
+export const auditFault = (fault: string): string => say(FAULTS, fault) ?? fault;
 
 /** Why a key or key name is refused, in the reader's language; a reason no shape knows, as written. */
 export const keyReason = (reason: string): string => say(KEY_REASONS, reason) ?? reason;

@@ -6,7 +6,7 @@ import { chooseLanguage } from './language';
 import { CATALOGUES } from './messages';
 import { REASON_KEYS } from './reasons';
 import { checkKeyName } from '@minsheng/verify';
-import { chainReason, commanderRefusal, fieldRefusal, keyReason, refusalOf, refusalSentence } from './refusals';
+import { auditFault, chainReason, readModelReason, commanderRefusal, fieldRefusal, keyReason, refusalOf, refusalSentence } from './refusals';
 
 /*
  * Each coded error the ledger makes, made where possible by the ledger's own functions (the rest
@@ -166,6 +166,12 @@ const CHAIN_REASONS: readonly string[] = [
   'stored_at "2024-01-01T00:00:00.000Z" is before the previous event\'s "2024-01-02T00:00:00.000Z"',
   "stored hash does not match the event's content",
   "stored hash does not match the event's content; nothing is appended after it",
+  'recordedAt "2024-10-26T04:46:00.000Z" is before the previous event\'s "2025-01-08T05:20:00.000Z"',
+  'the Merkle tree covers 1766 events but the log holds 1763',
+  'it differs from the event the Merkle tree recorded when it was appended',
+  'the Merkle tree never recorded it: it was not appended by the ledger',
+  'the log ends at 1763 but the checkpoint of 2026-12-06T20:46:43.368Z signs 1766 events: events were removed',
+  'the first 1766 events do not have the root the checkpoint of 2026-12-06T20:46:43.368Z signs: history was rewritten (the stored tree was rewritten with it, so no single event can be named)',
 ];
 
 describe('a broken chain\'s reason in the reader\'s language', () => {
@@ -178,6 +184,44 @@ describe('a broken chain\'s reason in the reader\'s language', () => {
     chooseLanguage('zh-CN');
     expect(chainReason(reason)).not.toMatch(ENGLISH_WORD);
     expect(refusalOf(brokenChain(7, ID, reason))).not.toMatch(ENGLISH_WORD);
+  });
+});
+
+/** Each kind of difference audit finds (projections/src/audit/trail.ts), as it writes them. */
+const FAULTS: readonly string[] = [
+  '#1245: the read model has the figure 45 座, the event says 6 座',
+  '#1245: the read model has asOf "2024-10-25", the event says "2024-10-24"',
+  "the task's events set no target for t19-dangerous-bridges by this moment; the read model has at least 20 座",
+  "the read model has the target at least 20 座, the task's events set at least 18 座",
+  `the read model counts event ${ID} (position 12), which is not in the log's events for this figure`,
+  '#1245: the read model counts it, but the events do not have it in force at this moment',
+  '#1245: the events have it in force for 通河县, but the read model leaves it out',
+  'the read model shows 56, the events give 17',
+];
+
+describe("verify's read-model reason, which reaches it without its code", () => {
+  afterAll(() => chooseLanguage('en'));
+  const REBUILD = 'it refuses to serve until rebuilt from the log (run `minsheng verify`, then `minsheng rebuild`)';
+
+  it.each([
+    `the read model (ledger-index) has applied events up to position 1766 but the log ends at 1763: events it applied are no longer in the log; ${REBUILD}`,
+    `the read model (ledger-index) applied another event at position 1766 than the log holds there now (hash 0d306fd71380… applied, 17e643392994… in the log): events were removed from the log and others took their positions; ${REBUILD}`,
+  ])('%s', (reason) => {
+    chooseLanguage('en');
+    expect(readModelReason(reason)).toBe(reason);
+    chooseLanguage('zh-CN');
+    expect(readModelReason(reason)).not.toMatch(ENGLISH_WORD);
+  });
+});
+
+describe("audit's read-model faults in the reader's language", () => {
+  afterAll(() => chooseLanguage('en'));
+
+  it.each(FAULTS)('%s', (fault) => {
+    chooseLanguage('en');
+    expect(auditFault(fault)).toBe(fault);
+    chooseLanguage('zh-CN');
+    expect(auditFault(fault).replace(/at least|asOf/g, '')).not.toMatch(ENGLISH_WORD);
   });
 });
 

@@ -92,7 +92,7 @@ describe('several plans in one ledger', () => {
     const doc = ['--document', 'SAMPLE〔2025〕7号', '--reason', '年中调整目标'];
     const r = cli(['plan', 'import', revised, ...doc, ...now]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('1 events written');
+    expect(r.stdout).toContain('1 event written');
     expect(cli(['plan', 'import', revised, ...doc, ...now]).stdout).toContain('nothing was added');
     const audit = cli(['audit', '--plan', 'sample-2025', '--task', '1', '--metric', 't01-job-stations', ...now]);
     expect(audit.stdout).toContain('Target revisions: 1');

@@ -1,6 +1,7 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUES } from './messages';
-import { cli, SEED, tempDir } from './testing/run-cli';
+import { cli, openSqlite, SEED, tempDir } from './testing/run-cli';
 
 /*
  * Every translated command, run in the Harbin plan's language: no English catalogue text may
@@ -55,6 +56,48 @@ describe('no English in the Chinese output (issue 18)', () => {
     expect([r.code, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(line);
     expect(englishIn(r.stderr)).toEqual([]);
+  });
+
+  // The lines commands wrote themselves (issue 18): each command that writes a file or changes the ledger, run for what it prints.
+  it('init, migrate, plan import and check, rebuild, export to files, checkpoint: no English', () => {
+    const out = (name: string) => join(tmp.dir, name);
+    expect(cli(['keys', 'new', 'office', '--out', out('office.key')], PLAN_LANG).code).toBe(0);
+    const commands = [
+      ['init', '--simulated'],
+      ['migrate'],
+      ['plan', 'import', SEED],
+      ['plan', 'check', SEED],
+      ['rebuild'],
+      ['rebuild', '--beside'],
+      ['export', '--out', out('city.csv')],
+      ['export', '--by', 'district', '--format', 'json', '--out', out('districts.json')],
+      ['export', '--format', 'html', '--out', out('board.html')],
+      ['export', '--format', 'xlsx', '--out', out('ledger.xlsx'), '--key', out('office.key')],
+      ['export', '--events', '--out', out('log.jsonl')],
+      ['checkpoint', '--key', out('office.key'), '--out', out('checkpoint.txt')],
+    ];
+    for (const args of commands) {
+      const r = cli([...args, ...(args[1] === 'check' ? [] : [...at, '--now', OCT])], PLAN_LANG);
+      expect({ args, code: r.code }).toEqual({ args, code: 0 });
+      // stderr holds the progress of long work (rebuild): in Chinese too. A command quoted as `code` and a file's name are not prose.
+      expect({ args, english: englishIn((r.stdout + r.stderr).replace(/`[^`]*`/g, '').split(tmp.dir).join('').replace(/[\w.-]+\.(csv|json|html|xlsx|jsonl|txt|receipt|key)\b/g, '')) }).toEqual({ args, english: [] });
+      expect({ args, chinese: /[\u4e00-\u9fff]/.test(r.stdout) }).toEqual({ args, chinese: true });
+    }
+  });
+
+  // A read model ahead of the log (its last event deleted by the file's owner): each command that meets it says so in Chinese.
+  it('status, worker --status and verify on a read model ahead of the log', () => {
+    const copy = join(tmp.dir, 'deleted.db');
+    copyFileSync(join(tmp.dir, 'ledger.db'), copy);
+    const f = openSqlite(copy);
+    f.exec('DROP TRIGGER events_no_delete; DELETE FROM events WHERE position = (SELECT max(position) FROM events)');
+    f.close();
+    for (const args of [['status'], ['worker', '--status'], ['verify']]) {
+      const r = cli([...args, '--db', copy, '--now', OCT], PLAN_LANG);
+      expect({ args, code: r.code }).toEqual({ args, code: 3 });
+      expect(r.stderr).toMatch(/^minsheng: 读模型（ledger-index）已应用到位置 \d+ 的事件，而日志止于 \d+/m);
+      expect({ args, english: englishIn(r.stdout + r.stderr) }).toEqual({ args, english: [] });
+    }
   });
 
   it('a deadline check on a production ledger at another time (a dry run)', () => {

@@ -71,8 +71,7 @@ export const registerAudit = (program: Command): void => {
     else printLines([...auditText(trail, { timeZone, unit }), ...signaturesText(trail, unitName)]);
     if (!trail.replay.matches)
       throw integrity(
-        `the read model does not match the events behind this figure (${trail.faults.length} READ-MODEL FAULT${trail.faults.length === 1 ? '' : 'S'}; ` +
-          `the events give ${trail.replay.value ?? 'nothing'}, the read model shows ${trail.value ?? 'nothing'}): run \`minsheng rebuild\``,
+        t('audit.readModelFault', { count: trail.faults.length, replayed: trail.replay.value ?? t('audit.nothing'), shown: trail.value ?? t('audit.nothing') }),
       );
     const failing = trail.signatures.filter((s) => s.status !== 'verified' && s.status !== 'unsigned').length;
     if (failing) throw integrity(t('audit.signaturesFail', { count: failing }));

@@ -30,6 +30,6 @@ export const registerCheckpoint = (program: Command): void => {
     const file = existsSync(o.out) && statSync(o.out).isDirectory() ? join(o.out, `checkpoint-${size}.txt`) : (o.out as string);
     if (existsSync(file)) throw refusal('usage.checkpointExists', { file });
     writeFileSync(file, text, { flag: 'wx' });
-    printLines([`wrote a checkpoint of ${size} events to ${file}`]);
+    printLines([t('checkpoint.wrote', { count: Number(size), file })]);
   });
 };

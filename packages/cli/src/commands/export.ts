@@ -41,7 +41,7 @@ const exportEvents = async (run: Run, o: Record<string, string | boolean | undef
   if (o.out === undefined) return void process.stdout.write(text);
   writeOutFile(o.out as string, text, out);
   if (run.json) return printJson({ file: o.out, events: lines.length });
-  printLines([`wrote ${lines.length} events (positions ${from} to ${from + lines.length - 1}) to ${o.out}`]);
+  printLines([t('export.events', { count: lines.length, from, to: from + lines.length - 1, file: o.out as string })]);
 };
 
 const COLUMNS: ReadonlyArray<readonly [string, (r: ViewRow) => string | boolean | null]> = [
@@ -86,7 +86,7 @@ export const viewCsv = (view: View | View<UnitViewRow>): string => {
 const signed = (run: Run, o: Record<string, any>, out: OutOptions, bytes: string | Uint8Array, key: SignerKey | undefined, log: LogAt | undefined, view: { planId: string; asOf: string; knownAt: string }): string[] => {
   if (!key || !log) return [];
   const file = writeReceipt(o.out as string, bytes, { key, log, format: o.format as string, plan: view.planId, asOf: view.asOf, knownAt: view.knownAt, time: run.clock.now() }, out);
-  return [`signed its receipt (computed from the first ${log.size} events, signed by ${key.name}) to ${file}`];
+  return [t('export.receipt', { count: log.size, signer: key.name, file })];
 };
 
 /** The log as it stood at a view's known-at: what its receipt signs. Read only when signing. */
@@ -104,7 +104,7 @@ const exportHtml = async (run: Run, o: Record<string, any>, out: OutOptions, key
   writeOutFile(o.out, html, out);
   const receipt = signed(run, o, out, html, key, log, view);
   if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: 'html', ...(receipt.length ? { receipt: receiptFile(o.out), log } : {}) });
-  printLines([`wrote the city board (${view.rows.length} metrics, as of ${view.asOf}) to ${o.out}`, ...receipt]);
+  printLines([t('export.board', { count: view.rows.length, asOf: view.asOf, file: o.out }), ...receipt]);
 };
 
 /** `export --format xlsx`: the supervision workbook, every view read at one moment, with the log as it stood then. */
@@ -125,7 +125,7 @@ const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions, key
   writeOutFile(o.out, book.data, out);
   const receipt = signed(run, o, out, book.data, key, input.known, input.city);
   if (run.json) return printJson({ file: o.out, format: 'xlsx', sheets: book.sheets, rows: book.rows, log: input.known, ...(receipt.length ? { receipt: receiptFile(o.out) } : {}) });
-  printLines([`wrote the supervision workbook (${book.sheets.length} sheets, ${book.rows} rows of the city view, as of ${input.city.asOf}) to ${o.out}`, ...receipt]);
+  printLines([t('export.workbook', { sheets: book.sheets.length, count: book.rows, asOf: input.city.asOf, file: o.out }), ...receipt]);
 };
 
 export const registerExport = (program: Command): void => {
@@ -173,6 +173,6 @@ export const registerExport = (program: Command): void => {
     writeOutFile(o.out, text, out);
     const receipt = signed(run, o, out, text, key, log, view);
     if (run.json) return printJson({ file: o.out, rows: view.rows.length, format: o.format, ...(receipt.length ? { receipt: receiptFile(o.out), log } : {}) });
-    printLines([`wrote ${view.rows.length} rows (${view.groupBy} view, as of ${view.asOf}) to ${o.out}`, ...receipt]);
+    printLines([t('export.rows', { count: view.rows.length, view: t(`export.view.${view.groupBy}`), asOf: view.asOf, file: o.out }), ...receipt]);
   });
 };

@@ -6,8 +6,6 @@ import { printJson, printLines } from '../output/print';
 import { ledgerCommand, runOf } from './shared';
 import { t } from '../language';
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 export const registerInit = (program: Command): void => {
   const cmd = ledgerCommand(
     program,
@@ -41,11 +39,12 @@ export const registerInit = (program: Command): void => {
     );
     const { kind, readModel, ...result } = r;
     if (run.json) return printJson(result);
-    const schemas = kind === 'postgres' ? ` (event store in schema ${EVENT_STORE_SCHEMA}, read model in schema ${readModel})` : '';
+    const schemas = kind === 'postgres' ? t('init.schemas', { eventStore: EVENT_STORE_SCHEMA, readModel }) : '';
+    const modeWord = t(`refusal.mode.${mode}`);
     printLines([
       r.created
-        ? `created a ${mode} ledger at ${r.where}${schemas}${simulated ? '; its clock is set with --now, and moves forward only' : ''}`
-        : `the ledger at ${r.where} exists already (${plural(r.events, 'event')}, ${mode}); nothing changed`,
+        ? t('init.created', { mode: modeWord, where: r.where, schemas, clock: simulated ? t('init.clock') : '' })
+        : t('init.exists', { where: r.where, count: r.events, mode: modeWord }),
     ]);
   });
 };

@@ -29,10 +29,10 @@ export const registerMigrate = (program: Command): void => {
     );
     if (run.json) return printJson(r);
     const { before, after } = r.eventStore;
-    const store = r.engine === 'postgres' ? `the event store (schema ${r.eventStore.schema}) at ${r.where}` : `the event store at ${r.where}`;
+    const store = r.engine === 'postgres' ? t('migrate.storePostgres', { schema: r.eventStore.schema, where: r.where }) : t('migrate.store', { where: r.where });
     printLines([
-      before === after ? `${store} is at schema version ${after} already; nothing to migrate` : `migrated ${store}: schema version ${before} → ${after}`,
-      r.readModel.created ? `created the read model ${r.readModel.version}` : `the read model ${r.readModel.version} exists already`,
+      before === after ? t('migrate.current', { store, after }) : t('migrate.done', { store, before, after }),
+      t(r.readModel.created ? 'migrate.readModelCreated' : 'migrate.readModelExists', { version: r.readModel.version }),
     ]);
   });
 };

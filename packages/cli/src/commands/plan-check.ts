@@ -34,8 +34,8 @@ export const registerPlanCheck = (plan: Command): void => {
     const kinds = [...new Set(p.tasks.flatMap((t) => t.metrics.map((m) => m.target.kind)))];
     if (wantsJson(cmd)) return printJson({ file, valid: true, planId: p.id, tasks: p.tasks.length, metrics, places: p.places.length, kinds });
     printLines([
-      `${file}: plan ${p.id} has no problems: ${p.tasks.length} tasks, ${metrics} metrics (${kinds.join(', ')}), ${p.places.length} places, ${p.responsibleUnits.length} responsible units`,
-      `import it with: minsheng plan import ${file}`,
+      t('planCheck.ok', { file, plan: p.id, tasks: p.tasks.length, metrics, kinds: kinds.map((k) => t(`planShow.targetKind.${k}`)).join(t('list.separator')), places: p.places.length, units: p.responsibleUnits.length }),
+      t('planCheck.next', { file }),
     ]);
   });
 };

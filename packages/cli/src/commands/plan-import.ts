@@ -53,11 +53,13 @@ export const registerPlanImport = (plan: Command): void => {
     });
     if (run.json) return printJson(r);
     const metrics = p.tasks.reduce((n, t) => n + t.metrics.length, 0);
+    const done = { plan: r.planId, document: p.document, tasks: p.tasks.length, metrics, count: r.written, by: o.document ?? p.document };
     printLines([
       r.written === 0
-        ? `plan ${r.planId} is in the ledger already as given; nothing was added`
-        : `imported plan ${r.planId} (${p.document}): ${p.tasks.length} tasks, ${metrics} metrics; ${r.written} events written` +
-          (o.document !== undefined || o.reason !== undefined ? `, by ${o.document ?? p.document}${o.reason !== undefined ? `: ${o.reason}` : ''}` : ''),
+        ? t('planImport.same', { plan: r.planId })
+        : o.reason !== undefined
+          ? t('planImport.doneByReason', { ...done, reason: o.reason })
+          : t(o.document !== undefined ? 'planImport.doneBy' : 'planImport.done', done),
     ]);
   });
 };

@@ -8,7 +8,7 @@ import { ledgerCommand, readerThreadsOf, runOf, threadsOption } from './shared';
 import { t } from '../language';
 
 const rate = (events: number, seconds: number) => (seconds > 0 ? Math.round(events / seconds) : events);
-const threadsNote = (n: number) => (n === 0 ? '' : `, reading in ${n} thread${n === 1 ? '' : 's'} beside this one`);
+const threadsNote = (n: number) => (n === 0 ? '' : t('rebuild.threads', { count: n }));
 
 export const registerRebuild = (program: Command): void => {
   const cmd = ledgerCommand(
@@ -35,7 +35,7 @@ export const registerRebuild = (program: Command): void => {
       const { applied, checkpoint, head, readerThreads } = r;
       if (run.json) return printJson({ applied, checkpoint, head, readerThreads, seconds: Number(seconds.toFixed(3)), eventsPerSecond });
       return printLines([
-        `rebuilt the read model from ${r.applied} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s${threadsNote(r.readerThreads)})`,
+        t('rebuild.done', { count: r.applied, seconds: seconds.toFixed(2), rate: eventsPerSecond, threads: threadsNote(r.readerThreads) }),
       ]);
     }
     const r = await run
@@ -68,10 +68,8 @@ export const registerRebuild = (program: Command): void => {
         readerThreads: r.readerThreads,
       });
     printLines([
-      `rebuilt the read model beside the serving one: ${r.from} → ${r.to}, ${r.checkpoint} events in ${seconds.toFixed(2)} s (${eventsPerSecond} events/s${threadsNote(r.readerThreads)}); ${r.to} serves now`,
-      r.dropped
-        ? `dropped the old version ${r.from}`
-        : `the old version ${r.from} is left in place; once no process reads it, drop it with: ${r.dropHint}`,
+      t('rebuild.beside', { from: r.from, to: r.to, count: r.checkpoint, seconds: seconds.toFixed(2), rate: eventsPerSecond, threads: threadsNote(r.readerThreads) }),
+      r.dropped ? t('rebuild.dropped', { from: r.from }) : t('rebuild.leftInPlace', { from: r.from, hint: r.dropHint }),
     ]);
   });
 };

@@ -41,7 +41,7 @@ export const registerServe = (program: Command): void => {
         }
         const url = `${address.replace('://[::1]', '://localhost')}/`;
         if (run.json) printJson({ url, ledger: l.where, lang: o.lang });
-        else printLines([`Dashboard: ${url}`, `Ledger: ${l.where} (read only; Ctrl-C stops)`]);
+        else printLines([t('serve.dashboard', { url }), t('serve.ledger', { where: l.where })]);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

@@ -1,7 +1,7 @@
 import { t } from '../language';
 import type { Command } from 'commander';
 import { integrity, integrityFailure, unwrap } from '../failure';
-import { chainReason } from '../refusals';
+import { chainReason, readModelReason } from '../refusals';
 import { printJson, printLines } from '../output/print';
 import { progressOn } from '../output/progress';
 import { checkLogAgainst } from '@minsheng/event-store';
@@ -30,7 +30,7 @@ export const registerVerify = (program: Command): void => {
     const r = await run.ledger((l) => unwrap(l.ledger.verify((done, total) => progress.update(done, total))), { reads: true }).finally(() => progress.finish());
     if (run.json) printJson(r);
     if (!r.ok)
-      throw r.fault === 'read-model' ? integrity(r.reason) : eventFails(r.position, r.eventId, r.reason);
+      throw r.fault === 'read-model' ? integrity(readModelReason(r.reason)) : eventFails(r.position, r.eventId, r.reason);
     if (checkpoint) {
       const c = await run.engine((e) => checkLogAgainst(e.store, checkpoint), { reads: true });
       if ('reason' in c) throw eventFails(c.position, c.eventId, c.reason);

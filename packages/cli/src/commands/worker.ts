@@ -11,6 +11,7 @@ import { renderTable } from '../output/table';
 import { wholeNumber } from '../parse';
 import { checkWriteClock, ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from './shared';
 import { t } from '../language';
+import { reasonSentence } from '../reasons';
 import { workProjection } from './projection-worker';
 
 export interface ProjectionStatus {
@@ -47,7 +48,7 @@ const projectionStatus = (s: ProjectionState, head: number, now: number): Projec
 });
 
 /** Where each projection of the serving read model stands against the head of the log, and who holds its lease. */
-export const workerStatus = (e: Engine): Promise<WorkerStatus> =>
+export const workerStatus = (e: Engine): Promise<WorkerStatus & { readonly said: string | null }> =>
   (async () => {
     const readModel = await e.versions.active(LEDGER_INDEX);
     const model = await e.openReadModel(readModel);
@@ -58,37 +59,42 @@ export const workerStatus = (e: Engine): Promise<WorkerStatus> =>
       if (!states.some((s) => s.projection === LEDGER_INDEX))
         states.unshift({ projection: LEDGER_INDEX, checkpoint: 0, updatedAt: null, owner: null, leaseExpiresAt: null });
       const now = Date.now();
-      let mismatch: string | null = null;
+      let mismatch: ReadModelMismatch | null = null;
       await checkReadModel(e.store, model.reader).catch((err: unknown) => {
         if (!(err instanceof ReadModelMismatch)) throw err;
-        mismatch = err.message;
+        mismatch = err;
       });
-      return { where: e.where, readModel, head, projections: states.map((s) => projectionStatus(s, head, now)), mismatch };
+      const found = mismatch as ReadModelMismatch | null;
+      return {
+        where: e.where, readModel, head, projections: states.map((s) => projectionStatus(s, head, now)), mismatch: found?.message ?? null,
+        // For people: the mismatch said by its code in the reader's language (--json keeps the sentence).
+        said: found ? reasonSentence(found.code, found.fields) : null,
+      };
     } finally {
       await model.close();
     }
   })();
 
-const seconds = (ms: number) => `${(Math.abs(ms) / 1000).toFixed(1)} s`;
+const seconds = (ms: number) => (Math.abs(ms) / 1000).toFixed(1);
 
 const leaseText = (p: ProjectionStatus, now: number): string => {
-  if (p.owner === null || p.leaseExpiresAt === null) return 'free';
+  if (p.owner === null || p.leaseExpiresAt === null) return t('worker.lease.free');
   const left = Date.parse(p.leaseExpiresAt) - now;
-  return p.leaseLive ? `held, expires in ${seconds(left)}` : `expired ${seconds(left)} ago: free to take`;
+  return p.leaseLive ? t('worker.lease.held', { seconds: seconds(left) }) : t('worker.lease.expired', { seconds: seconds(left) });
 };
 
 const printStatus = (s: WorkerStatus): void => {
   const now = Date.now();
   printLines([
-    `read model ${s.readModel} of the ledger at ${s.where}; head of the log: position ${s.head}`,
+    t('worker.status.head', { readModel: s.readModel, where: s.where, head: s.head }),
     ...renderTable(
       [
-        { header: 'Projection' },
-        { header: 'Checkpoint', align: 'right' },
-        { header: 'Lag', align: 'right' },
-        { header: 'Lease owner' },
-        { header: 'Lease' },
-        { header: 'Updated' },
+        { header: t('worker.col.projection') },
+        { header: t('worker.col.checkpoint'), align: 'right' },
+        { header: t('worker.col.lag'), align: 'right' },
+        { header: t('worker.col.owner') },
+        { header: t('worker.col.lease') },
+        { header: t('worker.col.updated') },
       ],
       s.projections.map((p) => [p.projection, String(p.checkpoint), String(p.lag), p.owner ?? '-', leaseText(p, now), p.updatedAt ?? '-']),
     ),
@@ -389,11 +395,11 @@ export const registerWorker = (program: Command): void => {
     const o = cmd.opts<WorkerOpts>();
     const run = runOf(cmd);
     if (o.status || what === 'status') {
-      const s = await run.engine(workerStatus);
+      const { said, ...s } = await run.engine(workerStatus);
       if (run.json) printJson(s);
       else printStatus(s);
       // A lag of 0 must never hide a read model ahead of the log.
-      if (s.mismatch) throw integrity(s.mismatch);
+      if (said) throw integrity(said);
       return;
     }
     if (o.pollMs * 2 >= o.leaseMs) throw refusal('usage.leaseMs', { leaseMs: o.leaseMs, pollMs: o.pollMs });

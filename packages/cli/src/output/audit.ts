@@ -4,6 +4,7 @@ import { renderTable, type Column } from './table';
 import { statusWord, t as msg } from '../language';
 import { localTime, localTimeWithZone } from './time';
 import { ruleSentence } from './rule';
+import { auditFault } from '../refusals';
 
 export interface AuditTextOptions {
   readonly timeZone: string;
@@ -139,7 +140,7 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
     ).map((l) => `  ${l}`),
     '',
     // Never hidden: each difference between the read model and the events is a line of its own.
-    ...t.faults.map((f) => `READ-MODEL FAULT: ${f}`),
+    ...t.faults.map((f) => msg('audit.faultLine', { fault: auditFault(f) })),
     t.replay.matches
       ? msg('audit.replayMatches', { value: t.replay.value ?? msg('audit.nothing') })
       : msg('audit.replayDiffers', { value: t.replay.value ?? msg('audit.nothing'), shown: t.value ?? msg('audit.nothing') }),

@@ -1,3 +1,5 @@
+import { t } from '../language';
+
 /**
  * Progress of long work (rebuild, verify) on stderr, so stdout stays clean for --json:
  * a bar redrawn in place when stderr is a terminal, otherwise a plain line at most
@@ -20,10 +22,10 @@ export const progressOn = (label: string, stream: NodeJS.WriteStream = process.s
       if (tty) {
         const width = 30;
         const filled = Math.round((percent(done, total) / 100) * width);
-        stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent(done, total)}% ${done}/${total} events`);
+        stream.write(`\r${t('progress.bar', { label, bar: `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`, percent: percent(done, total), done, count: total })}`);
         drawn = true;
       } else if (end || now - lastAt >= intervalMs) {
-        stream.write(`${label}: ${done}/${total} events (${percent(done, total)}%)\n`);
+        stream.write(`${t('progress.line', { label, percent: percent(done, total), done, count: total })}\n`);
         lastAt = now;
       }
     },

@@ -249,8 +249,10 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
           loaded = await load();
         } catch (e) {
           // The load's failure is the one to report; the index is built on the next open if not now.
+          // The pairs its batches left stale are read again with it: a caller may go on batch by batch.
           try {
             createMissing();
+            db.transaction(inForce.refreshStale).immediate();
           } catch {
             /* reported by the next open, which builds it */
           }

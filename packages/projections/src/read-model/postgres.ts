@@ -4,9 +4,9 @@ import { batchSpan, rowsOf, throughOf, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import { gatheredByMoment } from './gathered-figures';
-import { keepInForce, pgEffectiveFiguresSql } from './postgres-in-force';
+import { keepInForce, pgEffectiveFiguresSql, refreshInForce } from './postgres-in-force';
 import type { FigureVersion, ReadModelReader } from './rows';
-import { DEFAULT_PG_SCHEMA, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgReadModelDdl } from './postgres-schema';
+import { DEFAULT_PG_SCHEMA, PG_QUERY_INDEXES, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgQueryIndexDdl, pgReadModelDdl } from './postgres-schema';
 import { ReadModelError, ReadModelVersionError } from './sqlite';
 
 export interface PostgresReadModelOptions {
@@ -110,6 +110,26 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     });
   }
 
+  /**
+   * Builds the query indexes a bulk load from 0 dropped, and reads every pair's figure in force
+   * again with them (see keepInForce), in one transaction: at the load's end, or, when a process
+   * died during one, when the read model is next opened or its lease next taken.
+   */
+  const queryIndexesMissing = async (): Promise<boolean> =>
+    (await pool.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`, [s, PG_QUERY_INDEXES]))
+      .rows[0].n < PG_QUERY_INDEXES.length;
+  const buildQueryIndexes = () =>
+    inTransaction(pool, async (c) => {
+      await c.query(pgQueryIndexDdl(s));
+      // Statistics first: the refresh walks figures_lookup only if the planner knows the table is not empty.
+      await c.query(`ANALYZE ${s}.figures, ${s}.retractions, ${s}.pairs`);
+      await refreshInForce(c, s);
+      return { value: undefined, commit: true };
+    });
+  if (await queryIndexesMissing()) await buildQueryIndexes();
+  /** Whether this writer runs a bulk load from 0, its query indexes dropped and pairs' figures in force deferred. */
+  let deferred = false;
+
   /*
    * A batch's rows go in as one INSERT … SELECT FROM json_to_recordset a table: one parameter
    * and one prepared statement, where multi-row VALUES lists sent 16 parameters a row, parsed
@@ -174,7 +194,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
                    SELECT * FROM ${rowsFromJson(PAIR_COLUMNS)} ON CONFLICT DO NOTHING`,
             values: [JSON.stringify([...pairs.values()])],
           });
-        await keepInForce(client, s, indexed);
+        await keepInForce(client, s, indexed, deferred);
         return { value: 'applied', commit: true };
       });
     } catch (e) {
@@ -191,6 +211,9 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
         await client.query(`DELETE FROM ${s}.checkpoints WHERE projection = $1`, [projection]);
         return { value: undefined, commit: true };
       }),
+    ensureIndexes: async () => {
+      if (!deferred && (await queryIndexesMissing())) await buildQueryIndexes();
+    },
     acquireLease: async (projection, owner, ttlMs) => {
       const r = await pool.query(
         `INSERT INTO ${s}.leases (projection, owner, expires_at) VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
@@ -206,9 +229,25 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     // After a large catch-up the planner's statistics still describe the tables before it (empty,
     // after a rebuild) until autovacuum comes round: the effective-figure query then sorted every
     // figure of a pair instead of walking its index and stopping at the first (tens of ms a metric).
-    withBulkLoad: async (load) => {
+    // From 0 it also drops the query indexes (PG_QUERY_INDEXES) and builds them at the end, as the
+    // SQLite read model does; pairs' figures in force wait for them (read again all at once).
+    withBulkLoad: async (load, { fromZero }) => {
       try {
-        return await load();
+        if (!fromZero || deferred) return await load();
+        await pool.query(`DROP INDEX IF EXISTS ${PG_QUERY_INDEXES.map((i) => `${s}.${i}`).join(', ')}`);
+        deferred = true;
+        let loaded;
+        try {
+          loaded = await load();
+        } catch (e) {
+          // The load's failure is the one to report; the indexes are built on the next open if not now.
+          deferred = false;
+          await buildQueryIndexes().catch(() => undefined);
+          throw e;
+        }
+        deferred = false;
+        await buildQueryIndexes();
+        return loaded;
       } finally {
         await pool.query(`ANALYZE ${PG_ROW_TABLES.map((t) => `${s}.${t}`).join(', ')}`).catch(() => undefined);
       }

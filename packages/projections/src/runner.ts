@@ -61,7 +61,8 @@ interface Run {
   readonly store: EventStore;
   readonly model: Model;
   readonly projection: string;
-  readonly batchSize: number;
+  /** Events a batch: the caller's, or the writer's for a bulk load (bulkBatchSize), or CATCH_UP_BATCH. */
+  batchSize: number;
   readonly head: number;
   readonly onProgress: ((checkpoint: number, head: number) => void) | undefined;
   readonly options: CatchUpOptions;
@@ -187,6 +188,7 @@ export const runCatchUp = async (store: EventStore, model: Model, options: Catch
     leaseAt: Date.now(),
   };
   const large = run.head - run.checkpoint >= (options.largeFrom ?? LARGE_CATCH_UP);
+  if (large && options.batchSize === undefined && model.writer.bulkBatchSize) run.batchSize = model.writer.bulkBatchSize;
   const load = async () => {
     // Reader threads make the ledger index's rows: only a writer that takes rows reads in them.
     if (large && options.readers && model.writer.applyRows) await applyFromThreads(run, options.readers, model.writer.applyRows.bind(model.writer));

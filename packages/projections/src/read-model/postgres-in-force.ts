@@ -32,7 +32,8 @@ export const pgEffectiveFiguresSql = (s: string, useRows: boolean): string =>
    WHERE p.plan_id = $1 AND p.metric = ANY($2::text[]) ORDER BY p.place`;
 
 type Keyed = InForce & { plan_id: string; metric: string; place: string };
-const keyOf = (plan: string, metric: string, place: string): string => JSON.stringify([plan, metric, place]);
+// PostgreSQL text holds no NUL, so joined by one the key is unambiguous (and cheaper than JSON: a figure row makes two).
+export const keyOf = (plan: string, metric: string, place: string): string => `${plan}\u0000${metric}\u0000${place}`;
 
 /**
  * Reads every pair's figure in force again by the effective-figure query at the head, in one

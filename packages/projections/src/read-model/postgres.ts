@@ -4,7 +4,7 @@ import { batchSpan, rowsOf, throughOf, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import { gatheredByMoment } from './gathered-figures';
-import { keepInForce, pgEffectiveFiguresSql, refreshInForce } from './postgres-in-force';
+import { keepInForce, keyOf, pgEffectiveFiguresSql, refreshInForce } from './postgres-in-force';
 import type { FigureVersion, ReadModelReader } from './rows';
 import { DEFAULT_PG_SCHEMA, PG_QUERY_INDEXES, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgQueryIndexDdl, pgReadModelDdl } from './postgres-schema';
 import { ReadModelError, ReadModelVersionError } from './sqlite';
@@ -35,6 +35,9 @@ const COLUMNS: Record<IndexRow['table'], readonly string[]> = {
   completions: ['position', 'plan_id', 'task', 'event_id', 'recorded_at', 'hash', 'data'],
   missed: ['position', 'plan_id', 'task', 'metric', 'deadline', 'event_id', 'recorded_at', 'hash', 'data'],
 };
+
+/** Events a batch during a large catch-up (see ReadModelWriter.bulkBatchSize). */
+export const PG_BULK_BATCH = 20_000;
 
 /** A pair's columns, read from its first report's row. */
 const PAIR_COLUMNS = ['plan_id', 'metric', 'place', 'recorded_at'] as const;
@@ -181,7 +184,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
           if (rows) rows.push(r.row);
           else byTable.set(r.table, [r.row]);
           if (r.table === 'figures') {
-            const key = JSON.stringify([r.row.plan_id, r.row.metric, r.row.place]);
+            const key = keyOf(r.row.plan_id, r.row.metric, r.row.place);
             if (!pairs.has(key)) pairs.set(key, r.row);
           }
         }
@@ -211,6 +214,9 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
         await client.query(`DELETE FROM ${s}.checkpoints WHERE projection = $1`, [projection]);
         return { value: undefined, commit: true };
       }),
+    // Each batch costs about ten round trips (BEGIN, the checkpoint, one insert a table, the pairs
+    // read and written, COMMIT): 20,000 events a batch make a quarter as many as the default 5,000.
+    bulkBatchSize: PG_BULK_BATCH,
     ensureIndexes: async () => {
       if (!deferred && (await queryIndexesMissing())) await buildQueryIndexes();
     },

@@ -119,6 +119,34 @@ describe('PostgreSQL read model', () => {
       }
     });
 
+    it('loads batch by batch as before for a role that may not drop indexes (a projector)', async () => {
+      const pool = new Pool({ connectionString: pg.databaseUrl() });
+      const role = `rm_projector_${process.pid}`;
+      try {
+        const history = batches(25);
+        const plain = await createPostgresReadModel({ pool, schema: 'rm_role_plain' });
+        for (const b of history) expect(await plain.writer.applyBatch('ledger-index', b.from, b.events)).toBe('applied');
+        await createPostgresReadModel({ pool, schema: 'rm_role' });
+        await pool.query(`CREATE ROLE ${role} LOGIN PASSWORD 'secret'; GRANT USAGE ON SCHEMA rm_role TO ${role};
+          GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA rm_role TO ${role}`);
+        const url = new URL(pg.databaseUrl());
+        url.username = role;
+        url.password = 'secret';
+        const projector = await createPostgresReadModel({ connectionString: url.toString(), schema: 'rm_role' });
+        try {
+          await projector.writer.withBulkLoad!(async () => {
+            for (const b of history) expect(await projector.writer.applyBatch('ledger-index', b.from, b.events)).toBe('applied');
+          }, { fromZero: true });
+        } finally {
+          await projector.close();
+        }
+        expect(await queryIndexes(pool, 'rm_role')).toEqual([...PG_QUERY_INDEXES].sort());
+        expect(await tables(pool, 'rm_role')).toEqual(await tables(pool, 'rm_role_plain'));
+      } finally {
+        await pool.end();
+      }
+    });
+
     it('builds what a process that died during it left out when the read model is next opened', async () => {
       const pool = new Pool({ connectionString: pg.databaseUrl() });
       try {

@@ -116,7 +116,9 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   /**
    * Builds the query indexes a bulk load from 0 dropped, and reads every pair's figure in force
    * again with them (see keepInForce), in one transaction: at the load's end, or, when a process
-   * died during one, when the read model is next opened or its lease next taken.
+   * died during one, when the read model is next opened or its lease next taken. Only the tables'
+   * owner may build indexes: a projector then reads every pair again without them (slowly), and a
+   * reader, which may do neither, leaves both to them.
    */
   const queryIndexesMissing = async (): Promise<boolean> =>
     (await pool.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`, [s, PG_QUERY_INDEXES]))
@@ -129,7 +131,12 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
       await refreshInForce(c, s);
       return { value: undefined, commit: true };
     });
-  if (await queryIndexesMissing()) await buildQueryIndexes();
+  const repair = async (): Promise<void> => {
+    if (!(await queryIndexesMissing())) return;
+    if (await buildQueryIndexes().then(() => true, () => false)) return;
+    await refreshInForce(pool, s).catch(() => undefined);
+  };
+  await repair();
   /** Whether this writer runs a bulk load from 0, its query indexes dropped and pairs' figures in force deferred. */
   let deferred = false;
 
@@ -218,7 +225,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     // read and written, COMMIT): 20,000 events a batch make a quarter as many as the default 5,000.
     bulkBatchSize: PG_BULK_BATCH,
     ensureIndexes: async () => {
-      if (!deferred && (await queryIndexesMissing())) await buildQueryIndexes();
+      if (!deferred) await repair();
     },
     acquireLease: async (projection, owner, ttlMs) => {
       const r = await pool.query(
@@ -240,7 +247,12 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     withBulkLoad: async (load, { fromZero }) => {
       try {
         if (!fromZero || deferred) return await load();
-        await pool.query(`DROP INDEX IF EXISTS ${PG_QUERY_INDEXES.map((i) => `${s}.${i}`).join(', ')}`);
+        // Only the tables' owner may drop and build indexes: a projector role loads batch by batch as before.
+        const dropped = await pool.query(`DROP INDEX IF EXISTS ${PG_QUERY_INDEXES.map((i) => `${s}.${i}`).join(', ')}`).then(
+          () => true,
+          () => false,
+        );
+        if (!dropped) return await load();
         deferred = true;
         let loaded;
         try {

@@ -1,7 +1,7 @@
 import { makeTestEvent } from '@minsheng/event-store/testing';
 import { ANY, type EventStore } from '@minsheng/event-store';
 import { createLedger, must } from '@minsheng/ledger';
-import { CATCH_UP_BATCH, createPostgresReadModel, rebuildReadModel, runWorker, type PostgresReadModel } from '@minsheng/projections';
+import { CATCH_UP_BATCH, createPostgresReadModel, LARGE_CATCH_UP, rebuildReadModel, runWorker, type PostgresReadModel } from '@minsheng/projections';
 import { pgReadModelDdl } from '@minsheng/projections/internal';
 import { fmt, judged, latencies, latencyRow, noteRow, nowNs, rateRow, secondsSince, type BenchRow } from '@minsheng/store-sqlite/internal';
 import { isLeft } from 'fp-ts/Either';
@@ -12,10 +12,10 @@ import type { Pool } from 'pg';
  * Raw pg: the same figure rows into the same tables, by SQL alone (the JSON read with ->>,
  * no parsing, validation or hashing in JS), in batches of the rebuild's size, each a transaction.
  */
-const rawRebuild = async (pool: Pool, events: number): Promise<number> => {
+const rawRebuild = async (pool: Pool, events: number, batch: number): Promise<number> => {
   await pool.query(`DROP SCHEMA IF EXISTS raw_rm CASCADE; ${pgReadModelDdl('raw_rm')}`);
   const start = nowNs();
-  for (let from = 0; from < events; from += CATCH_UP_BATCH) {
+  for (let from = 0; from < events; from += batch) {
     await pool.query(
       `BEGIN;
        INSERT INTO raw_rm.figures (position, event_id, kind, report_id, report_position, plan_id, task, metric, place, as_of,
@@ -24,9 +24,9 @@ const rawRebuild = async (pool: Pool, events: number): Promise<number> => {
          j.d->>'place', COALESCE(j.d->>'asOf', ''), 0, COALESCE(j.d->>'figure', ''), j.m->'actor'->>'unit', j.m->'actor'->>'person',
          NULL, j.d->>'reason', e.hash
        FROM minsheng.events e CROSS JOIN LATERAL (SELECT e.data::jsonb AS d, e.metadata::jsonb AS m) j
-       WHERE e.position > ${from} AND e.position <= ${from + CATCH_UP_BATCH} AND e.type IN ('ProgressReported', 'ProgressCorrected');
+       WHERE e.position > ${from} AND e.position <= ${from + batch} AND e.type IN ('ProgressReported', 'ProgressCorrected');
        INSERT INTO raw_rm.pairs (plan_id, metric, place, first_recorded_at)
-       SELECT DISTINCT plan_id, metric, place, 0 FROM raw_rm.figures WHERE position > ${from} AND position <= ${from + CATCH_UP_BATCH}
+       SELECT DISTINCT plan_id, metric, place, 0 FROM raw_rm.figures WHERE position > ${from} AND position <= ${from + batch}
        ON CONFLICT DO NOTHING;
        COMMIT;`,
     );
@@ -40,7 +40,9 @@ export const rebuildRow = async (store: EventStore, pool: Pool, url: string, siz
   const start = nowNs();
   const r = await must(rebuildReadModel(store, model));
   const ours = r.checkpoint / secondsSince(start);
-  const raw = await rawRebuild(pool, r.checkpoint);
+  // The rebuild's batches: the read model's own for a bulk load (a log of LARGE_CATCH_UP events or more).
+  const batch = (r.checkpoint >= LARGE_CATCH_UP ? model.writer.bulkBatchSize : undefined) ?? CATCH_UP_BATCH;
+  const raw = await rawRebuild(pool, r.checkpoint, batch);
   await pool.query('DROP SCHEMA raw_rm CASCADE');
   const row = judged(rateRow(`rebuild the ledger index (PostgreSQL) at ${fmt(r.checkpoint)} events`, ours, raw, 'ev/s', '≥ 100,000 ev/s'), ours >= 100_000);
   return { row, model };

@@ -32,7 +32,22 @@ export const pgEffectiveFiguresSql = (s: string, useRows: boolean): string =>
    WHERE p.plan_id = $1 AND p.metric = ANY($2::text[]) ORDER BY p.place`;
 
 type Keyed = InForce & { plan_id: string; metric: string; place: string };
-const keyOf = (plan: string, metric: string, place: string): string => JSON.stringify([plan, metric, place]);
+// PostgreSQL text holds no NUL, so joined by one the key is unambiguous (and cheaper than JSON: a figure row makes two).
+export const keyOf = (plan: string, metric: string, place: string): string => `${plan}\u0000${metric}\u0000${place}`;
+
+/**
+ * Reads every pair's figure in force again by the effective-figure query at the head, in one
+ * statement: after a bulk load from 0 that deferred it (see keepInForce), or one that died before
+ * its end. Its last event (last_*) is kept by every batch, deferred or not.
+ */
+export const refreshInForce = async (client: Pick<PoolClient, 'query'>, s: string): Promise<void> => {
+  await client.query(
+    `UPDATE ${s}.pairs p SET in_force_position = e.position, in_force_as_of = e.as_of, in_force_report_position = e.report_position
+     FROM ${s}.pairs t LEFT JOIN LATERAL (${effectiveOf(s, 't', 'v.position, v.as_of, v.report_position', '$1', '$2')}) e ON true
+     WHERE p.plan_id = t.plan_id AND p.metric = t.metric AND p.place = t.place`,
+    [HEAD.asOf, HEAD.knownAt],
+  );
+};
 
 /**
  * Moves the figure in force of every pair the batch touched, in its transaction, after its rows
@@ -40,7 +55,7 @@ const keyOf = (plan: string, metric: string, place: string): string => JSON.stri
  * the head) the pairs a correction or retraction touched; one more finds the pairs of retracted
  * reports when there are any. A correction counts in the pair it names, as its figure row does.
  */
-export const keepInForce = async (client: PoolClient, s: string, indexed: readonly IndexRow[]): Promise<void> => {
+export const keepInForce = async (client: PoolClient, s: string, indexed: readonly IndexRow[], deferred = false): Promise<void> => {
   const keys = new Map<string, { plan_id: string; metric: string; place: string }>();
   const retracted: string[] = [];
   for (const r of indexed)
@@ -90,6 +105,9 @@ export const keepInForce = async (client: PoolClient, s: string, indexed: readon
       if (st) afterAmendment(st, r.row.position, r.row.recorded_at);
     }
   }
+  // Deferred (a bulk load from 0, its lookup index dropped): a pair to read again is left for
+  // refreshInForce, which reads every pair again once the index is built.
+  if (deferred) for (const st of states.values()) st.recompute = false;
   await client.query({
     name: `rm-${s}-in-force-save`,
     text: `UPDATE ${s}.pairs p SET

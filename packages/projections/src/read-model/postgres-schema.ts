@@ -6,6 +6,16 @@
 export const PG_READ_MODEL_SCHEMA_VERSION = 2;
 export const DEFAULT_PG_SCHEMA = 'minsheng_rm';
 
+/**
+ * The figures' indexes that only queries use (the writer finds a figure by its event id). A log
+ * of interleaved reports inserts into them all over: a bulk load from 0 drops them and builds
+ * them once at its end, by sorting (see the PostgreSQL read model's withBulkLoad).
+ */
+export const PG_QUERY_INDEXES = ['figures_lookup', 'figures_report'] as const;
+export const pgQueryIndexDdl = (s: string): string => `
+CREATE INDEX IF NOT EXISTS figures_lookup ON ${s}.figures (plan_id, metric, place, as_of, report_position);
+CREATE INDEX IF NOT EXISTS figures_report ON ${s}.figures (report_id, position);`;
+
 export const pgReadModelDdl = (s: string): string => `
 CREATE SCHEMA IF NOT EXISTS ${s};
 CREATE TABLE IF NOT EXISTS ${s}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,8 +37,7 @@ CREATE TABLE IF NOT EXISTS ${s}.figures (
   plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL,
   as_of TEXT NOT NULL, recorded_at BIGINT NOT NULL, figure TEXT NOT NULL,
   unit TEXT, person TEXT, source TEXT, reason TEXT, hash TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS figures_lookup ON ${s}.figures (plan_id, metric, place, as_of, report_position);
-CREATE INDEX IF NOT EXISTS figures_report ON ${s}.figures (report_id, position);
+${pgQueryIndexDdl(s)}
 CREATE TABLE IF NOT EXISTS ${s}.pairs (
   plan_id TEXT NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL, first_recorded_at BIGINT NOT NULL,
   in_force_position BIGINT, in_force_as_of TEXT, in_force_report_position BIGINT,

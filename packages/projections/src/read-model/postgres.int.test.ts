@@ -2,7 +2,7 @@ import { usePostgres } from '@minsheng/store-postgres/testing';
 import { Pool } from 'pg';
 import { randomHistory, runReadModelContract } from '../testing';
 import { createPostgresReadModel, type PostgresReadModel } from './postgres';
-import { PG_READ_MODEL_SCHEMA_VERSION } from './postgres-schema';
+import { PG_QUERY_INDEXES, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES } from './postgres-schema';
 import { ReadModelVersionError } from './sqlite';
 
 const pg = usePostgres();
@@ -77,5 +77,93 @@ describe('PostgreSQL read model', () => {
     const models = await Promise.all([1, 2, 3, 4].map(() => createPostgresReadModel({ connectionString: pg.databaseUrl(), schema: 'rm_race' })));
     expect(await Promise.all(models.map((m) => m.reader.checkpoint()))).toEqual([0, 0, 0, 0]);
     await Promise.all(models.map((m) => m.close()));
+  });
+
+  describe('a bulk load from position 0', () => {
+    // Event ids are new each call: one history, written by both.
+    const batches = (seed: number) => {
+      const events = randomHistory(seed, 240);
+      return [0, 60, 120, 180].map((from) => ({ from, events: events.slice(from, from + 60) }));
+    };
+    /** Each table's row count and a digest of its rows, every column. */
+    const tables = async (pool: Pool, schema: string) =>
+      Object.fromEntries(
+        await Promise.all(
+          PG_ROW_TABLES.map(async (t) => {
+            const r = (await pool.query(`SELECT count(*)::int AS n, md5(string_agg(r::text, '|' ORDER BY r::text)) AS digest FROM ${schema}.${t} r`)).rows[0];
+            return [t, `${r.n} rows, ${r.digest}`];
+          }),
+        ),
+      );
+    const queryIndexes = async (pool: Pool, schema: string) =>
+      (await pool.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[]) ORDER BY 1`, [schema, PG_QUERY_INDEXES]))
+        .rows.map((r) => r.indexname);
+
+    it('writes the rows batch-by-batch writing does, its query indexes built at the end', async () => {
+      const pool = new Pool({ connectionString: pg.databaseUrl() });
+      try {
+        for (const seed of [21, 22, 23]) {
+          const plain = await createPostgresReadModel({ pool, schema: `rm_plain_${seed}` });
+          const bulk = await createPostgresReadModel({ pool, schema: `rm_bulk_${seed}` });
+          const history = batches(seed);
+          for (const b of history) expect(await plain.writer.applyBatch('ledger-index', b.from, b.events)).toBe('applied');
+          await bulk.writer.withBulkLoad!(async () => {
+            for (const b of history) expect(await bulk.writer.applyBatch('ledger-index', b.from, b.events)).toBe('applied');
+            expect(await queryIndexes(pool, `rm_bulk_${seed}`)).toEqual([]);
+          }, { fromZero: true });
+          expect(await queryIndexes(pool, `rm_bulk_${seed}`)).toEqual([...PG_QUERY_INDEXES].sort());
+          expect({ seed, rows: await tables(pool, `rm_bulk_${seed}`) }).toEqual({ seed, rows: await tables(pool, `rm_plain_${seed}`) });
+        }
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('loads batch by batch as before for a role that may not drop indexes (a projector)', async () => {
+      const pool = new Pool({ connectionString: pg.databaseUrl() });
+      const role = `rm_projector_${process.pid}`;
+      try {
+        const history = batches(25);
+        const plain = await createPostgresReadModel({ pool, schema: 'rm_role_plain' });
+        for (const b of history) expect(await plain.writer.applyBatch('ledger-index', b.from, b.events)).toBe('applied');
+        await createPostgresReadModel({ pool, schema: 'rm_role' });
+        await pool.query(`CREATE ROLE ${role} LOGIN PASSWORD 'secret'; GRANT USAGE ON SCHEMA rm_role TO ${role};
+          GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA rm_role TO ${role}`);
+        const url = new URL(pg.databaseUrl());
+        url.username = role;
+        url.password = 'secret';
+        const projector = await createPostgresReadModel({ connectionString: url.toString(), schema: 'rm_role' });
+        try {
+          await projector.writer.withBulkLoad!(async () => {
+            for (const b of history) expect(await projector.writer.applyBatch('ledger-index', b.from, b.events)).toBe('applied');
+          }, { fromZero: true });
+        } finally {
+          await projector.close();
+        }
+        expect(await queryIndexes(pool, 'rm_role')).toEqual([...PG_QUERY_INDEXES].sort());
+        expect(await tables(pool, 'rm_role')).toEqual(await tables(pool, 'rm_role_plain'));
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('builds what a process that died during it left out when the read model is next opened', async () => {
+      const pool = new Pool({ connectionString: pg.databaseUrl() });
+      try {
+        const plain = await createPostgresReadModel({ pool, schema: 'rm_died_plain' });
+        const history = batches(24);
+        for (const b of history) expect(await plain.writer.applyBatch('ledger-index', b.from, b.events)).toBe('applied');
+        const dying = await createPostgresReadModel({ pool, schema: 'rm_died' });
+        // Opened while the load runs (as by the process that takes over after a death), before its end builds anything.
+        await dying.writer.withBulkLoad!(async () => {
+          for (const b of history) expect(await dying.writer.applyBatch('ledger-index', b.from, b.events)).toBe('applied');
+          await createPostgresReadModel({ pool, schema: 'rm_died' });
+          expect(await queryIndexes(pool, 'rm_died')).toEqual([...PG_QUERY_INDEXES].sort());
+          expect(await tables(pool, 'rm_died')).toEqual(await tables(pool, 'rm_died_plain'));
+        }, { fromZero: true });
+      } finally {
+        await pool.end();
+      }
+    });
   });
 });

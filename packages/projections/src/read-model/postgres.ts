@@ -4,9 +4,9 @@ import { batchSpan, rowsOf, throughOf, type IndexRow } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import { gatheredByMoment } from './gathered-figures';
-import { keepInForce, pgEffectiveFiguresSql } from './postgres-in-force';
+import { keepInForce, keyOf, pgEffectiveFiguresSql, refreshInForce } from './postgres-in-force';
 import type { FigureVersion, ReadModelReader } from './rows';
-import { DEFAULT_PG_SCHEMA, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgReadModelDdl } from './postgres-schema';
+import { DEFAULT_PG_SCHEMA, PG_QUERY_INDEXES, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgQueryIndexDdl, pgReadModelDdl } from './postgres-schema';
 import { ReadModelError, ReadModelVersionError } from './sqlite';
 
 export interface PostgresReadModelOptions {
@@ -35,6 +35,9 @@ const COLUMNS: Record<IndexRow['table'], readonly string[]> = {
   completions: ['position', 'plan_id', 'task', 'event_id', 'recorded_at', 'hash', 'data'],
   missed: ['position', 'plan_id', 'task', 'metric', 'deadline', 'event_id', 'recorded_at', 'hash', 'data'],
 };
+
+/** Events a batch during a large catch-up (see ReadModelWriter.bulkBatchSize). */
+export const PG_BULK_BATCH = 20_000;
 
 /** A pair's columns, read from its first report's row. */
 const PAIR_COLUMNS = ['plan_id', 'metric', 'place', 'recorded_at'] as const;
@@ -110,6 +113,33 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     });
   }
 
+  /**
+   * Builds the query indexes a bulk load from 0 dropped, and reads every pair's figure in force
+   * again with them (see keepInForce), in one transaction: at the load's end, or, when a process
+   * died during one, when the read model is next opened or its lease next taken. Only the tables'
+   * owner may build indexes: a projector then reads every pair again without them (slowly), and a
+   * reader, which may do neither, leaves both to them.
+   */
+  const queryIndexesMissing = async (): Promise<boolean> =>
+    (await pool.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`, [s, PG_QUERY_INDEXES]))
+      .rows[0].n < PG_QUERY_INDEXES.length;
+  const buildQueryIndexes = () =>
+    inTransaction(pool, async (c) => {
+      await c.query(pgQueryIndexDdl(s));
+      // Statistics first: the refresh walks figures_lookup only if the planner knows the table is not empty.
+      await c.query(`ANALYZE ${s}.figures, ${s}.retractions, ${s}.pairs`);
+      await refreshInForce(c, s);
+      return { value: undefined, commit: true };
+    });
+  const repair = async (): Promise<void> => {
+    if (!(await queryIndexesMissing())) return;
+    if (await buildQueryIndexes().then(() => true, () => false)) return;
+    await refreshInForce(pool, s).catch(() => undefined);
+  };
+  await repair();
+  /** Whether this writer runs a bulk load from 0, its query indexes dropped and pairs' figures in force deferred. */
+  let deferred = false;
+
   /*
    * A batch's rows go in as one INSERT … SELECT FROM json_to_recordset a table: one parameter
    * and one prepared statement, where multi-row VALUES lists sent 16 parameters a row, parsed
@@ -161,7 +191,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
           if (rows) rows.push(r.row);
           else byTable.set(r.table, [r.row]);
           if (r.table === 'figures') {
-            const key = JSON.stringify([r.row.plan_id, r.row.metric, r.row.place]);
+            const key = keyOf(r.row.plan_id, r.row.metric, r.row.place);
             if (!pairs.has(key)) pairs.set(key, r.row);
           }
         }
@@ -174,7 +204,7 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
                    SELECT * FROM ${rowsFromJson(PAIR_COLUMNS)} ON CONFLICT DO NOTHING`,
             values: [JSON.stringify([...pairs.values()])],
           });
-        await keepInForce(client, s, indexed);
+        await keepInForce(client, s, indexed, deferred);
         return { value: 'applied', commit: true };
       });
     } catch (e) {
@@ -191,6 +221,12 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
         await client.query(`DELETE FROM ${s}.checkpoints WHERE projection = $1`, [projection]);
         return { value: undefined, commit: true };
       }),
+    // Each batch costs about ten round trips (BEGIN, the checkpoint, one insert a table, the pairs
+    // read and written, COMMIT): 20,000 events a batch make a quarter as many as the default 5,000.
+    bulkBatchSize: PG_BULK_BATCH,
+    ensureIndexes: async () => {
+      if (!deferred) await repair();
+    },
     acquireLease: async (projection, owner, ttlMs) => {
       const r = await pool.query(
         `INSERT INTO ${s}.leases (projection, owner, expires_at) VALUES ($1, $2, clock_timestamp() + $3 * interval '1 millisecond')
@@ -206,9 +242,30 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     // After a large catch-up the planner's statistics still describe the tables before it (empty,
     // after a rebuild) until autovacuum comes round: the effective-figure query then sorted every
     // figure of a pair instead of walking its index and stopping at the first (tens of ms a metric).
-    withBulkLoad: async (load) => {
+    // From 0 it also drops the query indexes (PG_QUERY_INDEXES) and builds them at the end, as the
+    // SQLite read model does; pairs' figures in force wait for them (read again all at once).
+    withBulkLoad: async (load, { fromZero }) => {
       try {
-        return await load();
+        if (!fromZero || deferred) return await load();
+        // Only the tables' owner may drop and build indexes: a projector role loads batch by batch as before.
+        const dropped = await pool.query(`DROP INDEX IF EXISTS ${PG_QUERY_INDEXES.map((i) => `${s}.${i}`).join(', ')}`).then(
+          () => true,
+          () => false,
+        );
+        if (!dropped) return await load();
+        deferred = true;
+        let loaded;
+        try {
+          loaded = await load();
+        } catch (e) {
+          // The load's failure is the one to report; the indexes are built on the next open if not now.
+          deferred = false;
+          await buildQueryIndexes().catch(() => undefined);
+          throw e;
+        }
+        deferred = false;
+        await buildQueryIndexes();
+        return loaded;
       } finally {
         await pool.query(`ANALYZE ${PG_ROW_TABLES.map((t) => `${s}.${t}`).join(', ')}`).catch(() => undefined);
       }

@@ -39,6 +39,12 @@ export interface ReadModelWriter {
    */
   withBulkLoad?<A>(load: () => Promise<A>, options: { readonly fromZero: boolean }): Promise<A>;
   /**
+   * Optional: events a batch during a large catch-up when the caller names no batch size (the
+   * runner's CATCH_UP_BATCH otherwise): an engine whose every batch costs round trips to a server
+   * takes larger ones.
+   */
+  readonly bulkBatchSize?: number;
+  /**
    * Optional: builds any index a bulk load from 0 left out because its process died during it
    * (nothing when none is missing, or while a bulk load runs on this connection). A worker calls
    * it when it takes the lease: a standby that takes over does not open the read model again.

@@ -7,7 +7,7 @@ import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import type { FigureVersion, ReadModelReader } from './rows';
 import { gatheredByMoment } from './gathered-figures';
 import { afterAmendment, afterReport, type InForce } from './in-force';
-import { effectiveFiguresSql, sqliteInForce } from './sqlite-in-force';
+import { effectiveFigure, effectiveFiguresSql, sqliteInForce } from './sqlite-in-force';
 import { startWalCheckpointer, type WalCheckpointer } from '../wal-checkpointer';
 import {
   DEFAULT_PREFIX,
@@ -297,7 +297,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
                          AND n.recorded_at <= @knownAt AND n.position > t.position)
        ORDER BY t.task, t.position`,
     ),
-    effective: prep(effectiveFiguresSql(options.inForceRows ?? true)),
+    effective: prep(effectiveFiguresSql(options.inForceRows ?? true)).raw(),
     historyPlace: prep(
       `SELECT v.*, p.plan_id, p.metric, p.place FROM rm_figures v JOIN rm_pairs p ON p.id = v.pair
        WHERE p.plan_id = ? AND p.metric = ? AND p.place = ? ORDER BY v.position`,
@@ -332,8 +332,8 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   // A snapshot's calls, one a metric in the same tick, are answered by one statement (see gatheredByMoment).
   const effectiveFigures = gatheredByMoment(async (plan, metrics, at) => {
     const byMetric = new Map<string, FigureVersion[]>(metrics.map((m) => [m, []]));
-    for (const r of q.effective.all({ plan, metrics: JSON.stringify(metrics), asOf: at.asOf, knownAt: at.knownAt }) as Row[])
-      byMetric.get(r.effective_metric as string)!.push(figureVersion(r));
+    for (const r of q.effective.all({ plan, metrics: JSON.stringify(metrics), asOf: at.asOf, knownAt: at.knownAt }) as unknown[][])
+      byMetric.get(r[0] as string)!.push(effectiveFigure(plan, r));
     return byMetric;
   });
 

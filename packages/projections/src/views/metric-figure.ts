@@ -49,6 +49,22 @@ export const metricDue = (frame: Pick<PlanFrame, 'deadlines'>, target: Pick<Targ
     .map((d) => d.due)
     .sort()[0];
 
+/**
+ * What judge asks of the frame and the target for every place of a district view (693 pairs on the
+ * Harbin plan) worked out once per frame and target object: a snapshot's objects are its own, read
+ * once and never changed, so the answer cannot go stale.
+ */
+const judgedOnce = new WeakMap<object, { readonly of: object; readonly value: string | undefined }>();
+const once = (key: object, of: object, f: () => string | undefined): string | undefined => {
+  const hit = judgedOnce.get(key);
+  if (hit && hit.of === of) return hit.value;
+  const value = f();
+  judgedOnce.set(key, { of, value });
+  return value;
+};
+const dueOf = (frame: PlanFrame, t: TargetSetData): string | undefined => once(t, frame, () => metricDue(frame, t));
+const lastAsOfOf = (frame: PlanFrame): string => once(frame, frame, () => lastAsOf(frame))!;
+
 export const tolerancePoints = (frame: Pick<PlanFrame, 'onTrackTolerance'>): number =>
   frame.onTrackTolerance ? Number(frame.onTrackTolerance.value) : ON_TRACK_TOLERANCE_POINTS;
 
@@ -90,7 +106,7 @@ export const judge = (
   const percent = percentOfTarget(target, rolled, figures, required);
   const baseline = scope.baseline ? dec(scope.baseline.value) : null;
   const progress = progressFromBaseline(target, rolled, baseline, figures, required);
-  const due = metricDue(frame, t);
+  const due = dueOf(frame, t);
   const schedule = t.metric.measuredAtPeriodEnd ? ({ profile: 'periodEnd' } as const) : t.metric.schedule;
   return {
     met,
@@ -113,7 +129,7 @@ export const judge = (
       ceiling: target.kind === 'ceiling',
       hasBaseline: baseline !== null,
       awaitingFinal: t.metric.measuredAtPeriodEnd === true && awaitingFinal,
-      lastAsOf: lastAsOf(frame),
+      lastAsOf: lastAsOfOf(frame),
     }),
   };
 };
@@ -149,5 +165,5 @@ export const metricFigure = (
     date,
     late,
   );
-  return { target, versions: inScope, required, rolled, coverage, due: metricDue(frame, target), ...judged };
+  return { target, versions: inScope, required, rolled, coverage, due: dueOf(frame, target), ...judged };
 };

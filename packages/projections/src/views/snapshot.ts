@@ -81,19 +81,40 @@ export interface SnapshotScope {
   readonly metrics?: readonly string[];
 }
 
+/**
+ * The plan asked about and its frame as known at `knownAt`, throwing as resolvePlanId would first,
+ * then the moment's own error. A named plan's frame is read first: found, the plan is in the ledger,
+ * and the list of plans is not read (a round trip fewer on PostgreSQL, where a view is round trips).
+ */
+const planAt = async (reader: ReadModelReader, at: Moment, now: Date): Promise<{ planId: string; knownAt: Date; frame: PlanFrame }> => {
+  let knownAt: Date | undefined;
+  let invalid: unknown;
+  try {
+    knownAt = instant(at.knownAt ?? now);
+  } catch (e) {
+    invalid = e;
+  }
+  const named = at.planId !== undefined && knownAt ? await reader.frame(at.planId, knownAt.getTime()) : null;
+  const planId = named ? at.planId! : await resolvePlanId(reader, at.planId);
+  if (!knownAt) throw invalid;
+  const frameRec = named ?? (await reader.frame(planId, knownAt.getTime()));
+  if (!frameRec) throw new InvalidMomentError('knownAt', `${knownAt.toISOString()} is before plan ${planId} was recorded`);
+  return { planId, knownAt, frame: frameRec.data };
+};
+
 /** Everything a view needs at one moment (throwing NoPlanError, InvalidMomentError: the package's own step; users call takeSnapshot). */
 export const readSnapshot = async (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): Promise<Snapshot> => {
-  const planId = await resolvePlanId(reader, at.planId);
-  const knownAt = instant(at.knownAt ?? now);
-  const frameRec = await reader.frame(planId, knownAt.getTime());
-  if (!frameRec) throw new InvalidMomentError('knownAt', `${knownAt.toISOString()} is before plan ${planId} was recorded`);
-  const frame = frameRec.data;
+  const { planId, knownAt, frame } = await planAt(reader, at, now);
   const asOf = at.asOf ?? dateIn(knownAt, frame.timeZone);
   if (!DATE.test(asOf) || Number.isNaN(Date.parse(asOf)) || new Date(asOf).toISOString().slice(0, 10) !== asOf)
     throw new InvalidMomentError('asOf', `"${asOf}" is not a date written YYYY-MM-DD`);
-  const targets: TargetSetData[] = (await reader.targets(planId, knownAt.getTime(), scope.metrics))
-    .map((t) => t.data)
-    .filter((t) => scope.tasks === undefined || scope.tasks.includes(t.task.number));
+  // The notes do not depend on the targets: on PostgreSQL the three go out together.
+  const [targetRows, completions, missedRows] = await Promise.all([
+    reader.targets(planId, knownAt.getTime(), scope.metrics),
+    reader.completions(planId, knownAt.getTime()),
+    reader.missed(planId, knownAt.getTime()),
+  ]);
+  const targets: TargetSetData[] = targetRows.map((t) => t.data).filter((t) => scope.tasks === undefined || scope.tasks.includes(t.task.number));
   const metrics = await Promise.all(
     targets.map(async (t) => {
       const m = metricFigure(frame, t, await reader.effectiveFigures(planId, t.metric.id, { asOf, knownAt: knownAt.getTime() }), asOf);
@@ -105,14 +126,9 @@ export const readSnapshot = async (reader: ReadModelReader, at: Moment, now: Dat
   );
   // Notes obey both axes: recorded by knownAt (the reader's filter) and effective by asOf — a
   // completion dated after asOf, or a deadline not yet passed on asOf, is not in the view.
-  const completed = new Map(
-    (await reader.completions(planId, knownAt.getTime()))
-      .filter((c) => c.data.completedOn <= asOf)
-      .map((c) => [c.data.task, c.data.completedOn] as const),
-  );
+  const completed = new Map(completions.filter((c) => c.data.completedOn <= asOf).map((c) => [c.data.task, c.data.completedOn] as const));
   const missed = new Map<string, string[]>();
-  for (const m of await reader.missed(planId, knownAt.getTime()))
-    if (m.data.due < asOf) missed.set(m.data.metric, [...(missed.get(m.data.metric) ?? []), m.data.deadline]);
+  for (const m of missedRows) if (m.data.due < asOf) missed.set(m.data.metric, [...(missed.get(m.data.metric) ?? []), m.data.deadline]);
   return { moment: { planId, asOf, knownAt: knownAt.toISOString() }, frame, metrics, completed, missed };
 };
 

@@ -1,6 +1,5 @@
 import {
   canonicalContent,
-  canonicalContentV2,
   canonicalJson,
   GENESIS_HASH,
   HASH_VERSION,
@@ -11,7 +10,8 @@ import {
   type EventRegistry,
   type StoredEvent,
 } from '@minsheng/core';
-import { entryAndLeafHash, type Hash } from '@minsheng/verify';
+import { prefixedEntryAndLeafHash, type Hash } from '@minsheng/verify';
+import { prefixedEntry } from './entry-bytes';
 import { left, right, type Either } from 'fp-ts/Either';
 import { corruptEvent, type ReadError } from './errors';
 import { NO_STREAM, type CurrentRevision } from './expected-revision';
@@ -70,7 +70,7 @@ const chainEntry = (
   e: CanonicalEvent,
   storedAt: string,
 ): { readonly row: StoredRow; readonly leaf: Hash } => {
-  const hashed = entryAndLeafHash(`${prevHash}\n${canonicalContentV2(stream, revision, position, storedAt, e)}`);
+  const hashed = prefixedEntryAndLeafHash(prefixedEntry(prevHash, stream, revision, position, storedAt, e));
   return {
     row: {
       position,

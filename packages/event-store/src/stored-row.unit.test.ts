@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, chainHash, chainHashV2, ledgerRegistry } from '@minsheng/core';
-import { chainRow, chainRowV1, decodeRow, encodeEvent } from './stored-row';
+import { canonicalContentV2, canonicalJson, chainHash, chainHashV2, ledgerRegistry } from '@minsheng/core';
+import { leafHash } from '@minsheng/verify';
+import { chainAfter, chainRow, chainRowV1, decodeRow, encodeEvent } from './stored-row';
 import { makeTestEvent, makeV1Report } from './testing';
 
 describe('stored rows', () => {
@@ -28,6 +29,18 @@ describe('stored rows', () => {
       expect(v1.hash).toBe(sha(canonicalJson(content)));
       expect(v1.hash).toBe(chainHash('1'.repeat(64), stream, revision, e));
     }
+  });
+
+  // The entry is encoded piece by piece into a scratch buffer (entry-bytes.ts): the bytes must be those of the whole text.
+  it('hash each entry and leaf from the bytes of the whole entry text, on awkward events and in a buffer that must grow', () => {
+    const big = makeTestEvent({ note: '长'.repeat(30_000) + '\ud83c' });
+    const encoded = [...events, big].map(encodeEvent);
+    const { rows, leaves } = chainAfter({ position: 6, hash: '1'.repeat(64), recordedAt: null, storedAt: null }, '进度-松北区 🏙️ "\\', 2, encoded, storedAt);
+    rows.forEach((row, i) => {
+      const entry = `${row.prevHash}\n${canonicalContentV2(row.stream, row.revision, row.position, row.storedAt, encoded[i]!)}`;
+      expect(row.hash).toBe(createHash('sha256').update(entry, 'utf8').digest('hex'));
+      expect(leaves[i]!.equals(leafHash(entry))).toBe(true);
+    });
   });
 
   it('decode back to the envelope, upcast unless raw', () => {

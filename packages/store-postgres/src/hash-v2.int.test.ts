@@ -28,6 +28,14 @@ const insert = (schema: string, row: StoredRow, withVersion = true) =>
     [row.position, row.eventId, row.stream, row.revision, row.type, row.schemaVersion, row.data, row.metadata, row.prevHash, row.hash, row.storedAt, ...(withVersion ? [row.hashVersion] : [])],
   );
 
+/** Rows in one INSERT statement: the trigger checks a statement's rows together (schema 3). */
+const insertMany = (schema: string, rows: readonly StoredRow[]) =>
+  pool.query(
+    `INSERT INTO ${ledgerNames(schema).events} (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
+     VALUES ${rows.map((_, i) => `(${Array.from({ length: 12 }, (_, j) => `$${i * 12 + j + 1}`).join(', ')})`).join(', ')}`,
+    rows.flatMap((row) => [row.position, row.eventId, row.stream, row.revision, row.type, row.schemaVersion, row.data, row.metadata, row.prevHash, row.hash, row.storedAt, row.hashVersion]),
+  );
+
 const open = (schema: string) => createPostgresEventStore({ pool, registry: ledgerRegistry, schema });
 
 describe('hash v2 on PostgreSQL', () => {
@@ -86,6 +94,36 @@ describe('hash v2 on PostgreSQL', () => {
       const row = chainRow('a'.repeat(64), 1, 'progress-7-daoli', 0, encodeEvent(makeTestEvent()), STORED_AT);
       await expect(insert(schema, row)).rejects.toThrow(/append-only/);
       await expect(insert(schema, { ...row, prevHash: GENESIS_HASH, position: 2 })).rejects.toThrow(/append-only/);
+    });
+
+    it('refuses a statement of several rows when any one of them does not follow the row before it', async () => {
+      const { schema, next } = await seeded();
+      const after = chainRow(next.hash, 5, 'progress-7-daoli', 4, encodeEvent(makeTestEvent()), next.storedAt);
+      for (const rows of [
+        [next, { ...after, prevHash: 'f'.repeat(64) }],
+        [next, { ...after, position: 6 }],
+        [next, { ...after, hashVersion: 1 }],
+        [{ ...next, prevHash: 'f'.repeat(64) }, after],
+      ])
+        await expect(insertMany(schema, rows)).rejects.toThrow(/append-only: an insert must add the next event, linked to the last one/);
+      const store = await open(schema);
+      expect((await ok(store.readAll({ raw: true }))).map((e) => e.position)).toEqual([1, 2, 3]);
+      await store.close();
+      await insertMany(schema, [next, after]);
+      const reopened = await open(schema);
+      expect(verify(await ok(reopened.readAll({ raw: true })))).toEqual({ _tag: 'ChainOk', count: 5 });
+      await reopened.close();
+    });
+
+    it('refuses a row that fills a hole below the head, even linked to the row before it', async () => {
+      const { schema } = await seeded();
+      const events = ledgerNames(schema).events;
+      const second = (await pool.query(`SELECT * FROM ${events} WHERE position = 2`)).rows[0];
+      await pool.query(`ALTER TABLE ${events} DISABLE TRIGGER events_append_only; DELETE FROM ${events} WHERE position = 2; ALTER TABLE ${events} ENABLE TRIGGER events_append_only`);
+      const first = (await pool.query(`SELECT hash FROM ${events} WHERE position = 1`)).rows[0].hash as string;
+      const filler = chainRow(first, 2, 'progress-7-elsewhere', 0, encodeEvent(makeTestEvent()), STORED_AT);
+      await expect(insert(schema, filler)).rejects.toThrow(/append-only: an insert must add the next event, linked to the last one \(position 2, head 3\)/);
+      expect(second.position).toBe('2');
     });
 
     it('lets through a row chained exactly as the store chains it (its hash is for readers to check)', async () => {

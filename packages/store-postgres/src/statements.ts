@@ -1,5 +1,5 @@
 import type { ChainLink, LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
-import type { QueryArrayConfig, QueryConfig } from 'pg';
+import { escapeLiteral, type QueryArrayConfig, type QueryConfig } from 'pg';
 import { EVENT_COLUMNS, JOIN_LINK, LINK_COLUMNS, STORED_AT } from './event-rows';
 import type { LedgerNames } from './names';
 
@@ -65,6 +65,13 @@ const HEAD_COLUMNS = `head.position AS head_position,
            'data', head.data, 'metadata', head.metadata, 'prevHash', head.prev_hash, 'hash', head.hash,
            'storedAt', head.stored_at, 'hashVersion', head.hash_version) END AS head_row`;
 
+/**
+ * A text[] as an SQL literal: the array's text form (each element quoted, backslashes and
+ * quotes escaped, as pg writes array parameters), quoted as a string by pg's escapeLiteral.
+ */
+export const textArrayLiteral = (values: readonly string[]): string =>
+  escapeLiteral(`{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`);
+
 export type Statement = (...values: unknown[]) => QueryConfig;
 export type ArrayStatement = (...values: unknown[]) => QueryArrayConfig;
 
@@ -78,20 +85,22 @@ export const statements = (n: LedgerNames) => {
     (...values) => ({ name: `${n.statementPrefix}${name}`, text, values, rowMode: 'array' });
   const withLinks = `SELECT ${EVENT_COLUMNS}, ${LINK_COLUMNS} FROM ${n.events} e ${JOIN_LINK(n.events)}`;
   return {
-    /** READ COMMITTED, so each statement after the lock sees every append committed before it. */
-    beginAppend: `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; SELECT pg_advisory_xact_lock(${n.appendLock})`,
-
-    /** What appends read under the lock: the head, the current revision of each stream, the ids stored already. */
-    appendState: named(
-      'append-state',
-      `SELECT
+    /**
+     * BEGIN, the append lock, then what appends read under it (the head, the current revision
+     * of each stream, the ids stored already), in one round trip: a simple query cannot bind
+     * parameters, so the streams and ids go in as literals (textArrayLiteral). READ COMMITTED,
+     * so the read, a statement of its own after the lock, sees every append committed before it.
+     * Round trips weigh most on a loaded machine (each waits for the server's process to run).
+     */
+    beginAppend: (streams: readonly string[], ids: readonly string[]): string =>
+      `BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; SELECT pg_advisory_xact_lock(${n.appendLock});
+       SELECT
          (SELECT coalesce(json_agg(json_build_object('stream', s.stream, 'revision', s.revision)), '[]')
-            FROM ${n.streams} s WHERE s.stream = ANY($1::text[])) AS revisions,
+            FROM ${n.streams} s WHERE s.stream = ANY(${textArrayLiteral(streams)}::text[])) AS revisions,
          ${HEAD_COLUMNS},
          (SELECT coalesce(json_agg(json_build_object('eventId', e.event_id, 'stream', e.stream, 'revision', e.revision, 'position', e.position)), '[]')
-            FROM ${n.events} e WHERE e.event_id = ANY($2::text[])) AS found
+            FROM ${n.events} e WHERE e.event_id = ANY(${textArrayLiteral(ids)}::text[])) AS found
        ${headOf(n)}`,
-    ),
 
     /** One statement for any number of rows, of any streams, as parallel arrays; then each stream's new revision. */
     insertRows: named(

@@ -24,7 +24,7 @@ import {
 } from '@minsheng/event-store';
 import { left, right, sequenceArray, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
-import { Pool, type PoolClient, type QueryArrayConfig, type QueryConfig, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type QueryArrayConfig, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
 import { rowsWithLinks, storedRowOf, type PgArrayRow } from './event-rows';
 import { gatheredStreams } from './gathered-streams';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
@@ -161,18 +161,19 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
   });
 
   /**
-   * Appends under the lock, on one connection inside its transaction: one read of the ledger's
-   * state, the appends decided in JS in order (decideGroup), one insert of every row of every
-   * stream, then the hook. `allOrNothing`: on the first refusal nothing is written.
+   * Appends under the lock, on one connection inside its transaction: the ledger's state as
+   * BEGIN read it (`begun`, see beginFor), the appends decided in JS in order (decideGroup), one
+   * insert of every row of every stream, then the hook. `allOrNothing`: on the first refusal
+   * nothing is written.
    */
   const writeAppends = async (
     client: PoolClient,
     appends: readonly PendingAppend[],
     allOrNothing: boolean,
+    begun: unknown,
   ): Promise<Either<AppendError, AppendResult>[]> => {
-    const streams = [...new Set(appends.flatMap((a) => (a.condition ? [a.stream, a.condition.stream] : [a.stream])))];
-    const ids = appends.flatMap((a) => a.events.map((e) => e.eventId));
-    const state = (await engine(client.query<AppendState>(sql.appendState(streams, ids)))).rows[0]!;
+    // The append state is the last of the statements BEGIN sent (statements.ts: beginAppend).
+    const state = (begun as QueryResult<AppendState>[])[2]!.rows[0]!;
     const { answers, rows: chained, revisions } = decideGroup(
       appends,
       {
@@ -216,8 +217,14 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
    * append writes nothing and is answered alone; an engine failure or a rejected hook fails the
    * whole group. COMMIT when any stored events.
    */
+  const beginFor = (appends: readonly PendingAppend[]): string =>
+    sql.beginAppend(
+      [...new Set(appends.flatMap((a) => (a.condition ? [a.stream, a.condition.stream] : [a.stream])))],
+      appends.flatMap((a) => a.events.map((e) => e.eventId)),
+    );
+
   const writeGroup = (group: readonly PendingAppend[]): Promise<readonly Either<AppendError, AppendResult>[]> =>
-    inTransaction(pool, sql.beginAppend, (client) => writeAppends(client, group, false), { commit: stored, engine });
+    inTransaction(pool, beginFor(group), (client, begun) => writeAppends(client, group, false, begun), { commit: stored, engine });
   const singles = groupCommit(writeGroup, MAX_GROUP);
 
   const store: EventStore = {
@@ -228,7 +235,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
         const prepared = prepareBatches(registry, batches);
         if (prepared._tag === 'Left') return prepared;
         // Every batch in one transaction; the first refusal ends it, and nothing is committed.
-        const answers = await inTransaction(pool, sql.beginAppend, (client) => writeAppends(client, prepared.right, true), {
+        const answers = await inTransaction(pool, beginFor(prepared.right), (client, begun) => writeAppends(client, prepared.right, true, begun), {
           commit: (answers) => answers.every((a) => a._tag === 'Right') && stored(answers),
           engine,
         });

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ChainLink, LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
 import { HASH_VERSION_SCHEMA, LATEST_SCHEMA_VERSION, MERKLE_SCHEMA } from './schema';
+import { merkleNodeWriter } from './merkle-nodes';
 import { sqliteTree } from './tree';
 
 /** The columns of a StoredRow; a file from before hash v2 (read-only) has no hash_version column: its rows are version 1. */
@@ -18,8 +19,9 @@ const writeStatements = (db: Database) => ({
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<
     [number, string, string, number, string, number, string, string, string, string, string, number, Buffer]
   >,
+  // Merkle nodes, in multi-row statements.
+  insertNodes: merkleNodeWriter(db),
   insertSize: db.prepare('INSERT INTO merkle_sizes (size) VALUES (?)') as Statement<[number]>,
-  insertNode: db.prepare('INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)') as Statement<[number, number, Buffer]>,
 });
 
 /** Every statement the store runs, prepared once per connection; those that write only on a file at the latest schema. */

@@ -171,12 +171,16 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         row.hashVersion,
         chained.leaves[i]!,
       );
-      // The leaf is in the row; the nodes it completes are kept in the edge, stored from STORED_FROM_LEVEL up.
-      for (const n of nodesCompletedBy(row.position - 1, chained.leaves[i]!, edge.left)) {
-        if (n.level >= STORED_FROM_LEVEL) w.insertNode.run(n.level, n.index, n.hash);
+    }
+    // The nodes each leaf completes, kept in the edge and stored from STORED_FROM_LEVEL up: the
+    // edge alone answers for nodes of this batch, so they are written after it, in few statements.
+    const nodes: unknown[] = [];
+    for (let i = 0; i < chained.rows.length; i++)
+      for (const n of nodesCompletedBy(chained.rows[i]!.position - 1, chained.leaves[i]!, edge.left)) {
+        if (n.level >= STORED_FROM_LEVEL) nodes.push(n.level, n.index, n.hash);
         edge.wrote(n.level, n.index, n.hash);
       }
-    }
+    w.insertNodes(nodes);
     w.insertSize.run(chained.head.position);
     return right({ result: appendedRows(stream, chained.rows), head: chained.head });
   };

@@ -28,6 +28,14 @@ export const entryAndLeafHash = (entry: string): { readonly hash: string; readon
   const bytes = Buffer.from(`\0${entry}`, 'utf8');
   return { hash: hash('sha256', bytes.subarray(1), 'hex'), leaf: sha256(bytes) };
 };
+/**
+ * The same from bytes already encoded behind a 0x00 byte (the leaf's prefix): `prefixed` is
+ * 0x00 ‖ entry. Lets an append encode the entry once, where it likes (event-store's entry-bytes.ts).
+ */
+export const prefixedEntryAndLeafHash = (prefixed: Buffer): { readonly hash: string; readonly leaf: Hash } => {
+  if (prefixed[0] !== 0) throw new Error('prefixedEntryAndLeafHash takes 0x00 followed by the entry');
+  return { hash: hash('sha256', prefixed.subarray(1), 'hex'), leaf: sha256(prefixed) };
+};
 /* crypto.hash reads its input before returning, so one scratch buffer serves every node (no concat a node). */
 const nodeInput = Buffer.alloc(65, 1);
 export const nodeHash = (left: Uint8Array, right: Uint8Array): Hash => {

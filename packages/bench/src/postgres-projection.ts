@@ -122,6 +122,10 @@ export const queryRows = async (store: EventStore, model: PostgresReadModel, poo
   await must(ledger.audit({ ...metric, place: 'daoli' }));
   const district = await latencies(samples, (i) => must(ledger.audit({ ...metric, place: places[i % 4]! })));
   const city = await latencies(Math.floor(samples / 4), () => must(ledger.audit(metric)));
+  // The same audits in the same run as before the kept streams: every stream read whole, every call.
+  const whole = createLedger({ store, readModel: model, clock: { now: () => new Date() }, keepAuditStreams: false });
+  const districtWhole = await latencies(Math.floor(samples / 4), (i) => must(whole.audit({ ...metric, place: places[i % 4]! })));
+  const cityWhole = await latencies(Math.floor(samples / 16), () => must(whole.audit(metric)));
   const byDistrict = await latencies(Math.floor(samples / 4), () => must(ledger.status({ groupBy: 'district' })));
   const byTask = await latencies(Math.floor(samples / 4), () => must(ledger.status({ groupBy: 'task' })));
   // The same views in the same run as before the pairs' in-force rows: the effective-figure query for every pair.
@@ -142,7 +146,9 @@ export const queryRows = async (store: EventStore, model: PostgresReadModel, poo
   const at = fmt(size);
   return [
     judged(latencyRow(`audit trail of one district figure at ${at} events`, district, raw, 'p99 < 5,000 µs'), under5ms(district)),
+    latencyRow(`  the same, its streams read whole (before they were kept)`, districtWhole, raw),
     judged(latencyRow(`audit trail of one city figure at ${at}`, city, undefined, 'p99 < 5,000 µs'), under5ms(city)),
+    latencyRow(`  the same, its streams read whole (before they were kept)`, cityWhole, undefined),
     judged(latencyRow(`district view (all tasks, every place) at ${at}`, byDistrict, undefined, 'p99 < 5,000 µs'), under5ms(byDistrict)),
     latencyRow(`  the same, each pair's figure by the query (before the in-force rows)`, byDistrictBefore, undefined),
     judged(latencyRow(`city view (all tasks, the city's figures) at ${at}`, byTask, undefined, 'p99 < 5,000 µs'), under5ms(byTask)),

@@ -18,6 +18,7 @@ import {
   type ReaderThreads,
   type ReadModelReader,
   type ReadModelWriter,
+  type Snapshot,
   type UnitViewRow,
   type View,
 } from '@minsheng/projections';
@@ -35,7 +36,8 @@ import { verifyChain, type VerifyResult } from './verify';
 import { aliased, commandInput, type CorrectRequest, type ReportRequest, type RetractRequest } from './names';
 import { initLedger, readLedgerSetting, writingDeps, type InitResult, type LedgerSetting } from './mode';
 import type { LedgerMode } from '@minsheng/core';
-import { withSignatures, type SignedAuditTrail } from './audit-signatures';
+import { readShown, shownEvents, withSignatures, type SignedAuditTrail } from './audit-signatures';
+import { auditStreams } from './audit-streams';
 import {
   disableSigning,
   enableSigning,
@@ -75,6 +77,12 @@ export interface LedgerOptions {
    * whenever it is (inline); with projectInline off, run them in workers (runWorker) instead.
    */
   readonly projections?: readonly ProjectionModel[];
+  /**
+   * Keep the streams audits read, checked, between audits (default true): a later audit reads
+   * only the log's new events and the events it shows (see audit-streams.ts). False: every
+   * audit reads its streams whole, and nothing is held in memory between audits.
+   */
+  readonly keepAuditStreams?: boolean;
 }
 
 /** How a status view is grouped: by task (the city's, or one district's), per district, per responsible unit. */
@@ -230,6 +238,22 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     ...(onProgress ? { onProgress } : {}),
     ...(options.readers ? { readers: options.readers } : {}),
   });
+  const keptStreams = auditStreams(deps.store, options.keepAuditStreams ?? true);
+  /**
+   * The trail of a figure from the events behind it (the kept streams, checked), every event it
+   * shows read again by id, checked: the audit replays the events, not the read model's rows.
+   */
+  const auditFromEvents = (frame: PlanFrame, place: string | undefined, snap: Snapshot, q: AuditQuery) => {
+    const city = place === undefined || isTopPlace(frame, place);
+    const places = city ? bottomPlaces(frame).map((p) => p.id) : [place];
+    const shown = q.history ? 'all' : (snap.metrics.find((m) => m.target.metric.id === q.metric)?.versions ?? []);
+    return pipe(
+      auditEvidence(keptStreams.read, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt), snap.moment.asOf, shown),
+      TE.bindTo('read'),
+      TE.bindW('trail', ({ read }) => TE.fromEither(auditTrail(snap, read.evidence, q.task, q.metric, place, { history: q.history ?? false }))),
+      TE.bindW('shown', ({ read, trail }) => readShown(deps, shownEvents(trail, read.taskEvents))),
+    );
+  };
   const project = (onProgress?: (c: number, h: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult> =>
     pipe(
       catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)),
@@ -396,14 +420,15 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.bindW('snap', ({ frame }) =>
           takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now(), { metrics: [q.metric] }),
         ),
-        // The events behind the figure, from the store: the audit replays them, not the read model's rows.
-        TE.bindW('evidence', ({ frame, place, snap }) => {
-          const city = place === undefined || isTopPlace(frame, place);
-          const places = city ? bottomPlaces(frame).map((p) => p.id) : [place];
-          return auditEvidence(deps, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt), snap.moment.asOf);
+        TE.chainW(({ frame, place, snap }) => {
+          const attempt = () => auditFromEvents(frame, place, snap, q);
+          // Shown events whose rows changed since the kept streams were read: the streams are read whole again.
+          return pipe(
+            attempt(),
+            TE.chainW((found) => (found.shown.stale ? (keptStreams.forget(), attempt()) : TE.right(found))),
+          );
         }),
-        TE.chainW(({ snap, evidence, place }) => TE.fromEither(auditTrail(snap, evidence, q.task, q.metric, place, { history: q.history ?? false }))),
-        TE.chainW((trail) => withSignatures(deps, trail)),
+        TE.chainEitherKW(({ trail, shown, read }) => withSignatures(trail, read.ledgerEvents, shown.events, read.streamOf)),
       ),
     compare: (q) =>
       pipe(

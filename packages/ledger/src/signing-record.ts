@@ -125,7 +125,8 @@ export const foldSigningRecord = (events: readonly StoredEvent[]): Either<Signin
 const folded = new Map<string, SigningRecord>();
 const FOLDED_MAX = 64;
 
-const foldOnce = (events: readonly StoredEvent[]): Either<SigningRecordDamaged, SigningRecord> => {
+/** The ledger stream's events (read checked) folded into its signing record, once per last hash. */
+export const signingRecordOf = (events: readonly StoredEvent[]): Either<SigningRecordDamaged, SigningRecord> => {
   const last = events[events.length - 1];
   const key = last ? `${last.revision}:${last.hash}` : null;
   const known = key === null ? undefined : folded.get(key);
@@ -140,7 +141,7 @@ const foldOnce = (events: readonly StoredEvent[]): Either<SigningRecordDamaged, 
 
 /** Reads the ledger stream (a handful of events, a checked read) and folds it: done before every write that signed mode governs. */
 export const readSigningRecord = (store: EventStore): TE.TaskEither<LedgerFailure, SigningRecord> =>
-  pipe(store.readStream(LEDGER_STREAM), TE.chainEitherKW(foldOnce));
+  pipe(store.readStream(LEDGER_STREAM), TE.chainEitherKW(signingRecordOf));
 
 /** The key `keyId` signed with at log position `position`, if it was registered then and not yet revoked. */
 export const keyAt = (record: SigningRecord, keyId: string, position: number): KeyPeriod | undefined =>

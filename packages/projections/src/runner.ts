@@ -132,7 +132,7 @@ const applyFromThreads = async (run: Run, readers: ReaderThreads, applyRows: Non
 /** Batches read and applied on this thread until the log has no more. */
 const applyHere = async (run: Run): Promise<void> => {
   while (await mayGoOn(run)) {
-    const batch = await readBatch(run.store, run.model, run.projection, run.checkpoint, run.batchSize);
+    const batch = await readBatch(run.store, run.model, run.projection, run.checkpoint, run.batchSize, run.head);
     if (!batch) return;
     const outcome = await run.model.writer.applyBatch(run.projection, run.checkpoint, batch.events, run.options.lease?.owner, batch.through);
     if (outcome === 'checkpoint-moved') {

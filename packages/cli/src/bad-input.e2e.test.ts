@@ -30,7 +30,7 @@ describe('minsheng refuses bad input', () => {
 
   it('refuses control characters in --person, --source, --document and --reason, escaped in the message', () => {
     const before = events();
-    const report = (extra: string[]) => run(['report', ...gas, '--place', '道里区', '--value', '3', '--by', 'housing', ...extra]);
+    const report = (extra: string[]) => run(['report', ...gas, '--place', '道里区', '--value', '3', '--responsible-unit', 'housing', ...extra]);
     for (const [extra, line] of [
       [['--person', '\x1b[31m张三\x1b]0;owned\x07'], /^minsheng: --person: "\\u001b\[31m张三\\u001b\]0;owned\\u0007" holds the control character U\+001B at character 1; text must be printable and on one line$/],
       [['--source', '月报\r\n伪造的第二行'], /^minsheng: --source: "月报\\r\\n伪造的第二行" holds the control character U\+000D/],
@@ -42,12 +42,12 @@ describe('minsheng refuses bad input', () => {
       expect(r.stderr).not.toMatch(RAW_CONTROL);
     }
     const ok = json(report(['--json', '--person', '张三']));
-    expectRefusal(run(['retract', ok.eventId, '--reason', '误报\x1b[2J', '--by', 'housing']), 2, /^minsheng: --reason: "误报\\u001b\[2J" holds/);
+    expectRefusal(run(['retract', ok.eventId, '--reason', '误报\x1b[2J', '--responsible-unit', 'housing']), 2, /^minsheng: --reason: "误报\\u001b\[2J" holds/);
     expect(events()).toBe(before + 1);
   });
 
   it('escapes control characters that reach a refusal from elsewhere (an unknown place)', () => {
-    const r = run(['report', ...gas, '--place', '\x1b[31m道里区', '--value', '3', '--by', 'housing']);
+    const r = run(['report', ...gas, '--place', '\x1b[31m道里区', '--value', '3', '--responsible-unit', 'housing']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('\\u001b[31m道里区');
     expect(r.stderr).not.toMatch(RAW_CONTROL);
@@ -57,7 +57,7 @@ describe('minsheng refuses bad input', () => {
     const before = events();
     expectRefusal(run(['plan', 'import', '/dev/zero']), 2, /^minsheng: the plan file "\/dev\/zero" is larger than 16 MiB, the limit for a plan; nothing was imported$/);
     expectRefusal(
-      run(['report', ...gas, '--place', '道外区', '--value', '3', '--by', 'housing', '--attachment', '/dev/zero']),
+      run(['report', ...gas, '--place', '道外区', '--value', '3', '--responsible-unit', 'housing', '--attachment', '/dev/zero']),
       2,
       /^minsheng: --attachment: "\/dev\/zero" is larger than 64 MiB, the limit for an attachment; nothing was recorded$/,
     );
@@ -66,11 +66,11 @@ describe('minsheng refuses bad input', () => {
 
   it('refuses half a household, a figure beyond the precision, and an as-of past the period and its grace', () => {
     const before = events();
-    const homes = ['--task', '9', '--metric', 't09-elderly-home-adaptations', '--place', '道里区', '--by', 'civil-affairs', '--as-of', '2024-09-30'];
+    const homes = ['--task', '9', '--metric', 't09-elderly-home-adaptations', '--place', '道里区', '--responsible-unit', 'civil-affairs', '--as-of', '2024-09-30'];
     expectRefusal(run(['report', ...homes, '--value', '0.5']), 2, /^minsheng: --value: "0\.5" 户 is not a whole number: 户 counts people, households or things/);
     expectRefusal(run(['report', ...homes, '--value', `1${'0'.repeat(43)}1`]), 2, /^minsheng: --value: "1000.*0001" has 45 digits before the decimal point; a figure has at most 24/);
     expectRefusal(
-      run(['report', ...gas, '--place', '道里区', '--value', '3', '--by', 'housing', '--as-of', '2025-04-01'].map((a) => (a === '2024-09-30' ? '2025-04-01' : a))),
+      run(['report', ...gas, '--place', '道里区', '--value', '3', '--responsible-unit', 'housing', '--as-of', '2025-04-01'].map((a) => (a === '2024-09-30' ? '2025-04-01' : a))),
       2,
       /^minsheng: --as-of: 2025-04-01 is past the plan's period \(it ends 2024-12-31\) and its grace of 90 days: the last as-of date it accepts is 2025-03-31$/,
     );
@@ -79,16 +79,16 @@ describe('minsheng refuses bad input', () => {
 
   it("refuses a retraction or correction by a unit that neither reported nor leads the task", () => {
     // Task 13: 市住建局 (housing) leads, 市发改委 (ndrc) shares it; the report is the lead's.
-    const report = json(run(['report', ...gas, '--place', '道外区', '--value', '4', '--by', 'housing', '--json']));
+    const report = json(run(['report', ...gas, '--place', '道外区', '--value', '4', '--responsible-unit', 'housing', '--json']));
     const before = events();
     expectRefusal(
-      run(['retract', report.eventId, '--reason', '误报', '--by', '市发改委']),
+      run(['retract', report.eventId, '--reason', '误报', '--responsible-unit', '市发改委']),
       2,
       new RegExp(`^minsheng: 市发改委 may not retract report ${report.eventId}: only the unit that reported it \\(市住建局\\) or the lead unit of task 13 \\(市住建局\\) may$`),
     );
-    expectRefusal(run(['correct', report.eventId, '--value', '3', '--reason', '误报', '--by', 'ndrc']), 2, /^minsheng: 市发改委 may not correct report/);
+    expectRefusal(run(['correct', report.eventId, '--value', '3', '--reason', '误报', '--responsible-unit', 'ndrc']), 2, /^minsheng: 市发改委 may not correct report/);
     expect(events()).toBe(before);
-    expect(run(['retract', report.eventId, '--reason', '误报', '--by', 'housing']).code).toBe(0);
+    expect(run(['retract', report.eventId, '--reason', '误报', '--responsible-unit', 'housing']).code).toBe(0);
   });
 
   it('refuses a misleading plan, listing every problem at once, and imports nothing', () => {

@@ -8,7 +8,7 @@ const JAN = '2024-01-02T09:00:00+08:00';
 const OCT = '2024-10-01T10:00:00+08:00';
 /** No MINSHENG_LANG: the plan's locale decides (the test runners pin English otherwise). */
 const PLAN_LANG = { MINSHENG_LANG: '' };
-const REPORT = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30', '--by', '市妇联'];
+const REPORT = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30', '--responsible-unit', '市妇联'];
 
 describe('the CLI in the plan\'s language (issue 18)', () => {
   const tmp = tempDir();
@@ -120,7 +120,7 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     writeFileSync(revised, JSON.stringify(plan));
     const r = run(['plan', 'import', revised, '--document', '哈政办发〔2024〕9号', '--reason', '改为占比']);
     expect([r.code, r.stderr]).toEqual([2, 'minsheng: 该计划修改了已有上报所依据的目标：t03-child-friendly-communities 的目标类型由 atLeast 改为 share（按 atLeast 已记录 1 条上报）；请为新目标另设指标编号，或先撤回这些上报；未导入任何内容\n']);
-    const retract = run(['retract', '01J92WWJ80C33YMQ4WV37YHANF', '--reason', '错报', '--by', '市妇联']);
+    const retract = run(['retract', '01J92WWJ80C33YMQ4WV37YHANF', '--reason', '错报', '--responsible-unit', '市妇联']);
     expect([retract.code, retract.stderr]).toEqual([2, 'minsheng: 事件 01J92WWJ80C33YMQ4WV37YHANF 不是账本中的进度上报或更正\n']);
   });
 
@@ -134,7 +134,7 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     expect(cli(['keys', 'new', 'f ed', '--out', join(tmp.dir, 'x.key')], zh).stderr).toBe('minsheng: <name>：密钥名称 "f ed" 不得含空格、“+”或控制字符\n');
     const signed = run([...REPORT, '--sign-with', key]);
     expect([signed.code, signed.stderr]).toEqual([2, 'minsheng: 台账未处于签名模式，无法核验签名；未写入任何内容（请开启签名模式，或不附签名）\n']);
-    const register = run(['keys', 'register', '--unit', '市妇联', '--key', `${key}.pub`, '--admin', key]);
+    const register = run(['keys', 'register', '--responsible-unit', '市妇联', '--key', `${key}.pub`, '--admin', key]);
     expect([register.code, register.stderr]).toEqual([2, 'minsheng: 台账未处于签名模式（minsheng signing on）；未写入任何内容\n']);
     // A ledger in signed mode, the plan's locale speaking: a report without a signature, a key event not signed by the administrator.
     const signedAt = ['--db', join(tmp.dir, 'signed.db')];
@@ -145,7 +145,7 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     expect(cli(['signing', 'on', '--admin-key', `${admin}.pub`, '--admin', admin, ...signedAt, '--now', JAN]).code).toBe(0);
     const unsigned = cli([...REPORT, ...signedAt, '--now', OCT], PLAN_LANG);
     expect([unsigned.code, unsigned.stderr]).toEqual([2, 'minsheng: 台账处于签名模式：ProgressReported 须由责任单位已登记的密钥签名；未写入任何内容\n']);
-    const byUnit = cli(['keys', 'register', '--unit', '市妇联', '--key', `${key}.pub`, '--admin', key, ...signedAt, '--now', OCT], PLAN_LANG);
+    const byUnit = cli(['keys', 'register', '--responsible-unit', '市妇联', '--key', `${key}.pub`, '--admin', key, ...signedAt, '--now', OCT], PLAN_LANG);
     expect([byUnit.code, byUnit.stderr]).toMatchObject([2, expect.stringMatching(/^minsheng: UnitKeyRegistered 须由管理员密钥 [0-9a-f]{8} 签名，而非密钥 [0-9a-f]{8}；未写入任何内容\n$/)]);
   });
 

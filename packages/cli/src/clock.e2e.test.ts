@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { expectRefusal } from './testing/flows';
 import { cli, json, openSqlite, SEED, tempDir } from './testing/run-cli';
 
-const REPORT = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--as-of', '2024-09-30', '--by', '市妇联'];
+const REPORT = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--as-of', '2024-09-30', '--responsible-unit', '市妇联'];
 const recordedTimes = (db: string): { mode: string | undefined; recordedAt: string }[] => {
   const file = openSqlite(db);
   try {
@@ -27,8 +27,8 @@ describe('time that writers cannot choose: production and simulated ledgers', ()
     it.each([
       ['report', [...REPORT, '--value', '1'], 'report'],
       ['plan import', ['plan', 'import', SEED], 'plan import'],
-      ['correct', ['correct', '01J92WWJ80FBW41S5MCAYVJ451', '--value', '1', '--reason', 'x', '--by', '市妇联'], 'correct'],
-      ['retract', ['retract', '01J92WWJ80FBW41S5MCAYVJ451', '--reason', 'x', '--by', '市妇联'], 'retract'],
+      ['correct', ['correct', '01J92WWJ80FBW41S5MCAYVJ451', '--value', '1', '--reason', 'x', '--responsible-unit', '市妇联'], 'correct'],
+      ['retract', ['retract', '01J92WWJ80FBW41S5MCAYVJ451', '--reason', 'x', '--responsible-unit', '市妇联'], 'retract'],
       ['worker', ['worker'], 'worker'],
     ])('refuses --now and $MINSHENG_NOW on %s: one line, exit 2, nothing written', (_, args, what) => {
       const before = recordedTimes(db).length;

@@ -76,16 +76,16 @@ describe.each(engines)('a report killed right after its append, on %s', (_, fres
     ['plan show', ['plan', 'show']],
     ['audit', ['audit', '--task', '1', '--metric', 't01-job-stations']],
     ['deadlines', ['deadlines']],
-    ['a report on another task', ['report', '--task', '1', '--metric', 't01-job-stations', '--place', 'daoli', '--as-of', '2024-10-05', '--value', '3', '--by', 'hrss']],
+    ['a report on another task', ['report', '--task', '1', '--metric', 't01-job-stations', '--place', 'daoli', '--as-of', '2024-10-05', '--value', '3', '--responsible-unit', 'hrss']],
   ])('leaves the completion owed; the next command (%s) records it, dated by the report', async (_, next) => {
     const ledger = await fresh();
     const run = (args: string[], now: string, env: Record<string, string> = {}) => cli([...args, ...ledger.args, '--now', now], env);
     expect(run(['init', '--simulated'], JAN).code).toBe(0);
     expect(run(['plan', 'import', SEED], JAN).code).toBe(0);
     for (const duty of TASK3_DUTIES) expect(run([...duty], OCT1).code).toBe(0);
-    expect(run(['report', ...friendly, '--place', 'daoli', '--value', '12', '--by', '市妇联'], OCT1).code).toBe(0);
+    expect(run(['report', ...friendly, '--place', 'daoli', '--value', '12', '--responsible-unit', '市妇联'], OCT1).code).toBe(0);
 
-    const killed = run(['report', ...friendly, '--place', 'nangang', '--value', '8', '--by', 'ndrc'], OCT5, KILL_AFTER_APPEND);
+    const killed = run(['report', ...friendly, '--place', 'nangang', '--value', '8', '--responsible-unit', 'ndrc'], OCT5, KILL_AFTER_APPEND);
     expect(killed.code).toBeNull();
     expect(killed.stdout).toBe('');
     const written = await ledger.events();

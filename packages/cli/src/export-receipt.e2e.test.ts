@@ -17,7 +17,7 @@ describe('a signed receipt for an exported view, checked by minsheng-verify --vi
   const key = join(tmp.dir, 'harbin.key');
   const file = (name: string) => join(tmp.dir, name);
   const report = (value: string, now: string) =>
-    cli(['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', '道里区', '--value', value, '--as-of', '2024-09-30', '--by', '市住建局', '--now', now, ...at]);
+    cli(['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', '道里区', '--value', value, '--as-of', '2024-09-30', '--responsible-unit', '市住建局', '--now', now, ...at]);
 
   beforeAll(() => {
     expect(cli(['init', '--simulated', '--now', '2024-01-01T09:00:00+08:00', ...at]).code).toBe(0);

@@ -128,7 +128,7 @@ describe('export --format xlsx: the supervision workbook (督办台账)', () => 
     const ws = wb.getWorksheet('道里区')!;
     expect(header(ws)).toEqual(HEADERS);
     expect(body(ws).map((r) => r[2])).toEqual(district.rows.map((r: any) => r.metricName));
-    const unit = json(cli(['status', ...at, '--as-of', AS_OF, '--unit', '市住建局', '--json']));
+    const unit = json(cli(['status', ...at, '--as-of', AS_OF, '--responsible-unit', '市住建局', '--json']));
     const us = wb.getWorksheet('市住建局')!;
     expect(header(us)).toEqual([...HEADERS.slice(0, 5), '职责', ...HEADERS.slice(5)]);
     expect(us.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
@@ -199,9 +199,9 @@ describe('export --format xlsx: the supervision workbook (督办台账)', () => 
 
   it.each([
     [['--format', 'xlsx'], /--format xlsx writes a binary workbook: give --out <file> \(nothing was written\)$/, false],
-    [['--format', 'xlsx', '--by', 'district'], /--by is for csv and json: --format xlsx writes every view \(the city, each district, each unit\)$/, true],
+    [['--format', 'xlsx', '--group-by', 'district'], /--group-by is for csv and json: --format xlsx writes every view \(the city, each district, each unit\)$/, true],
     [['--format', 'xlsx', '--place', '道里区'], /--place is for csv and json: --format xlsx writes every view/, true],
-    [['--format', 'xlsx', '--unit', '市住建局'], /--unit is for csv and json: --format xlsx writes every view/, true],
+    [['--format', 'xlsx', '--responsible-unit', '市住建局'], /--responsible-unit is for csv and json: --format xlsx writes every view/, true],
     [['--format', 'xlsx', '--lang', 'en'], /--lang is for --format html: the xlsx workbook is in Chinese/, true],
     [['--format', 'pdf'], /argument 'pdf' is invalid. Allowed choices are csv, json, html, xlsx\.$/, true],
   ])('refuses export %j with one line, writing nothing', (args, line, withOut) => {

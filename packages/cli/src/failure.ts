@@ -68,9 +68,11 @@ const REFUSALS: ReadonlySet<string> = new Set([
 /** A read model whose tables were dropped or changed by hand: a rebuild from the events mends it. */
 const READ_MODEL_DAMAGED = /UNIQUE constraint failed|no such table|no such column|duplicate key value|does not exist/;
 
-/** The option a refused field came from: asOf → --as-of; a source's note is given as --source. */
-const optionOf = (field: string): string =>
-  field === 'note' ? '--source' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** The flags whose names differ from the ledger's fields (a source's note, the commands' `by` and `unit`). */
+const FLAG_OF: Readonly<Record<string, string>> = { note: '--source', by: '--responsible-unit', unit: '--measure' };
+
+/** The option a refused field came from: asOf → --as-of, responsibleUnit → --responsible-unit. */
+const optionOf = (field: string): string => FLAG_OF[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export const fromLedgerFailure = (f: LedgerFailure): CliFailure => {
   if (f._tag === 'WrittenButNotProjected') {

@@ -40,7 +40,7 @@ describe('a file that is not a Minsheng ledger is refused by every command, and 
       ['status'],
       ['verify'],
       ['plan', 'show'],
-      ['report', '--task', '1', '--metric', 't01-job-stations', '--place', 'daoli', '--value', '1', '--as-of', '2024-09-30', '--by', 'hrss'],
+      ['report', '--task', '1', '--metric', 't01-job-stations', '--place', 'daoli', '--value', '1', '--as-of', '2024-09-30', '--responsible-unit', 'hrss'],
     ])
       expectRefusal(cli([...args, '--db', file]), 2, new RegExp(`^minsheng: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${why.source}; nothing was changed`));
     expect(readFileSync(file).equals(before)).toBe(true);

@@ -24,15 +24,15 @@ describe('messages: one line for each bad input, and no stack traces', () => {
   beforeAll(() => {
     expect(cli(['init', '--simulated', ...at, '--now', JAN]).code).toBe(0);
     expect(cli(['plan', 'import', SEED, ...at, '--now', JAN]).code).toBe(0);
-    expect(cli([...REPORT, '--by', '市妇联', ...at, '--now', OCT]).code).toBe(0);
+    expect(cli([...REPORT, '--responsible-unit', '市妇联', ...at, '--now', OCT]).code).toBe(0);
   });
   afterAll(() => tmp.remove());
 
   it.each([
-    ['--person', ['--by', '市妇联', '--person', '']],
-    ['--source', ['--by', '市妇联', '--source', '']],
-    ['--document', ['--by', '市妇联', '--document', ' ']],
-    ['--by', ['--by', '']],
+    ['--person', ['--responsible-unit', '市妇联', '--person', '']],
+    ['--source', ['--responsible-unit', '市妇联', '--source', '']],
+    ['--document', ['--responsible-unit', '市妇联', '--document', ' ']],
+    ['--responsible-unit', ['--responsible-unit', '']],
   ])('an empty %s is refused with exit 2 and one line quoting it; nothing is written', (option, args) => {
     const before = events();
     expectRefusal(cli([...REPORT, ...args, ...at, '--now', OCT]), 2, new RegExp(`^minsheng: option '${option} <\\w+>' argument '\\s*' is invalid\\. It must not be empty`));
@@ -41,7 +41,7 @@ describe('messages: one line for each bad input, and no stack traces', () => {
 
   it('an empty --reason on correct and retract is refused the same way', () => {
     for (const command of ['correct', 'retract'])
-      expectRefusal(cli([command, '01J92WWJ80FBW41S5MCAYVJ451', '--reason', '', '--by', '市妇联', ...at, '--now', OCT]), 2, /^minsheng: option '--reason <text>' argument '' is invalid\. It must not be empty/);
+      expectRefusal(cli([command, '01J92WWJ80FBW41S5MCAYVJ451', '--reason', '', '--responsible-unit', '市妇联', ...at, '--now', OCT]), 2, /^minsheng: option '--reason <text>' argument '' is invalid\. It must not be empty/);
   });
 
   it('a time past year 9998 gets a sane message, not "+010000-01 is not a date"', () => {
@@ -51,7 +51,7 @@ describe('messages: one line for each bad input, and no stack traces', () => {
 
   it('piped into head, a command stops quietly: exit 0, nothing on stderr', () => {
     // ~400 KB of JSON: far more than a pipe holds, so the CLI is still writing when head exits.
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${MAIN}" export --by district --format json --db "${db}" --now "${OCT}" | head -1`], { encoding: 'utf8', cwd: ROOT });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${MAIN}" export --group-by district --format json --db "${db}" --now "${OCT}" | head -1`], { encoding: 'utf8', cwd: ROOT });
     expect(r.stdout).toBe('{\n');
     expect(r.stderr).toBe('');
   });
@@ -92,7 +92,7 @@ describe('messages: one line for each bad input, and no stack traces', () => {
       const r = run(args);
       expect({ args, code: r.status, stderr: r.stderr.replace(/^verify: .*\n/, '') }).toEqual({ args, code: 0, stderr: '' });
     }
-    const write = run([...REPORT, '--by', '市妇联']);
+    const write = run([...REPORT, '--responsible-unit', '市妇联']);
     expect(write.status).toBe(1);
     expect(write.stderr).toMatch(/^minsheng: the ledger at .*ledger\.db cannot be written by this process \(the file or its folder is read-only\), and this command writes to it;/);
     expect(readFileSync(copy).equals(before)).toBe(true);

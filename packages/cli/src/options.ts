@@ -3,14 +3,9 @@ import { Option, type Command } from 'commander';
 import { refusal } from './failure';
 import { instantRangeProblem, parseInstant } from './parse';
 import { t } from './language';
+import { chooseLedger, DEFAULT_DB, type LedgerLocation } from './choose-ledger';
 
-/**
- * Where the ledger lives. Every command reads it here and only here, so adding a
- * store is one more case in this union and in open-ledger.ts.
- */
-export type LedgerLocation = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
-
-export const DEFAULT_DB = './ledger.db';
+export { DEFAULT_DB, type LedgerLocation } from './choose-ledger';
 
 /** Adds the options every command that touches a ledger takes. */
 export const ledgerOptions = (cmd: Command): Command =>
@@ -46,22 +41,14 @@ export const projectOption = (cmd: Command): Command =>
 
 export const jsonOption = (cmd: Command): Command => cmd.option('--json', t('help.options.json'));
 
-const POSTGRES_URL = /^postgres(ql)?:\/\//;
-
-/**
- * --db and --database-url on the command line win over the environment; of the two
- * variables, $MINSHENG_DB (ours) wins over $DATABASE_URL (often set for other tools).
- */
+/** The ledger the command names (chooseLedger): the flags as commander parsed them, the variables as it read them. */
 export const ledgerLocation = (cmd: Command): LedgerLocation => {
   const o = cmd.opts<{ db?: string; databaseUrl?: string }>();
-  const from = (k: string) => cmd.getOptionValueSource(k);
-  if (from('db') === 'cli' && from('databaseUrl') === 'cli') throw refusal('usage.dbAndDatabaseUrl');
-  if (o.databaseUrl !== undefined && o.databaseUrl !== '' && (from('databaseUrl') === 'cli' || o.db === undefined || o.db === '')) {
-    if (!POSTGRES_URL.test(o.databaseUrl))
-      throw refusal('usage.databaseUrl', { option: from('databaseUrl') === 'cli' ? '--database-url' : '$DATABASE_URL' });
-    return { kind: 'postgres', url: o.databaseUrl };
-  }
-  return { kind: 'sqlite', file: o.db || DEFAULT_DB };
+  const fromCli = (k: 'db' | 'databaseUrl') => (cmd.getOptionValueSource(k) === 'cli' ? o[k] : undefined);
+  const fromEnv = (k: 'db' | 'databaseUrl') => (cmd.getOptionValueSource(k) === 'env' ? o[k] : undefined);
+  const chosen = chooseLedger({ db: fromCli('db'), databaseUrl: fromCli('databaseUrl') }, { MINSHENG_DB: fromEnv('db'), DATABASE_URL: fromEnv('databaseUrl') });
+  if (!('refused' in chosen)) return chosen;
+  throw chosen.refused === 'both' ? refusal('usage.dbAndDatabaseUrl') : refusal('usage.databaseUrl', { option: chosen.option });
 };
 
 /** Whether commands bring the read model up to date themselves (the default) or leave it to workers. */

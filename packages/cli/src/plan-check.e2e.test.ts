@@ -22,12 +22,12 @@ describe('minsheng plan check', () => {
     const at = (now: string) => ['--db', db, '--now', now];
     expect(cli(['init', '--simulated', ...at('2025-03-02T10:00:00+08:00')]).code).toBe(0);
     expect(cli(['plan', 'import', TEMPLATE, ...at('2025-03-02T10:00:00+08:00')]).code).toBe(0);
-    const lamps = ['--task', '2', '--metric', 't02-street-lamps', '--by', '市住建局', '--as-of', '2025-05-31'];
-    expect(cli(['report', ...lamps, '--place', '东城区', '--value', '5000', '--unit', '盏', ...at('2025-06-01T10:00:00+08:00')]).code).toBe(0);
+    const lamps = ['--task', '2', '--metric', 't02-street-lamps', '--responsible-unit', '市住建局', '--as-of', '2025-05-31'];
+    expect(cli(['report', ...lamps, '--place', '东城区', '--value', '5000', '--measure', '盏', ...at('2025-06-01T10:00:00+08:00')]).code).toBe(0);
     expect(cli(['report', ...lamps, '--place', '山县', '--value', '0.2', ...at('2025-06-01T10:01:00+08:00')]).code).toBe(0);
     const row = json(cli(['status', '--json', ...at('2025-06-01T10:02:00+08:00')])).rows.find((x: { metric: string }) => x.metric === 't02-street-lamps');
     expect(row).toMatchObject({ value: '0.7', unit: '万盏' });
-    const bus = cli(['report', '--task', '1', '--metric', 't01-new-buses', '--by', '市交通运输局', '--as-of', '2025-05-31', '--place', '东城区', '--value', '3', '--unit', '盏', ...at('2025-06-01T10:03:00+08:00')]);
+    const bus = cli(['report', '--task', '1', '--metric', 't01-new-buses', '--responsible-unit', '市交通运输局', '--as-of', '2025-05-31', '--place', '东城区', '--value', '3', '--measure', '盏', ...at('2025-06-01T10:03:00+08:00')]);
     expect(bus.code).toBe(2);
     expect(bus.stderr).toContain("unit 盏 cannot be converted to the target's unit 辆");
   });

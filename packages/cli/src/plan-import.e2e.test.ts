@@ -54,7 +54,7 @@ describe('minsheng plan import', () => {
       const at = (now: string) => ['--db', db, '--now', now];
       expect(cli(['init', '--simulated', ...at('2024-01-05T10:00:00+08:00')]).code).toBe(0);
       expect(cli(['plan', 'import', SEED, ...at('2024-01-05T10:00:00+08:00')]).code).toBe(0);
-      const homes = ['--task', '9', '--metric', 't09-elderly-home-adaptations', '--as-of', '2024-09-30', '--by', '市民政局'];
+      const homes = ['--task', '9', '--metric', 't09-elderly-home-adaptations', '--as-of', '2024-09-30', '--responsible-unit', '市民政局'];
       expect(cli(['report', ...homes, '--place', '道里区', '--value', '100', ...at('2024-10-01T10:00:00+08:00')]).code).toBe(0);
       expect(cli(['report', ...homes, '--place', '南岗区', '--value', '60', ...at('2024-10-01T10:05:00+08:00')]).code).toBe(0);
       const revised = join(tmp.dir, 'revised.json');

@@ -21,7 +21,7 @@ describe('minsheng on PostgreSQL: connections and migrations', () => {
     expect(denied.stderr).not.toContain('not-the-password');
     const noDatabase = new URL(url);
     noDatabase.pathname = '/no_such_database';
-    expectRefusal(cli(['report', '--database-url', noDatabase.toString(), '--task', '1', '--metric', 'm', '--place', 'p', '--as-of', '2024-09-30', '--by', 'u', '--value', '1']), 1, /database "no_such_database" does not exist$/);
+    expectRefusal(cli(['report', '--database-url', noDatabase.toString(), '--task', '1', '--metric', 'm', '--place', 'p', '--as-of', '2024-09-30', '--responsible-unit', 'u', '--value', '1']), 1, /database "no_such_database" does not exist$/);
     expectRefusal(cli(['status', '--database-url', 'mysql://localhost/x']), 2, /^minsheng: --database-url: it must be a postgres:\/\/ URL/);
   });
 

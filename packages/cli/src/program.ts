@@ -81,7 +81,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     return 2;
   }
   if (requested.lang !== null) chooseLanguage(requested.lang);
-  else startIn(defaultLanguage(requested.argv, process.env));
+  else startIn(await defaultLanguage(requested.argv, process.env));
   // serve and export take --lang for the dashboard's words too.
   const command = requested.argv.slice(2).find((a) => !a.startsWith('-'));
   const args = requested.flag !== null && (command === 'serve' || command === 'export') ? [...requested.argv, '--lang', requested.flag] : requested.argv;

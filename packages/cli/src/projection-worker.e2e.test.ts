@@ -29,7 +29,7 @@ describe('minsheng worker --projection', () => {
   afterAll(() => tmp.remove());
 
   const report = async (file: string, place: string) => {
-    const r = await cliAsync(['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', place, '--value', '7', '--as-of', '2024-09-30', '--by', 'housing', '--db', file]);
+    const r = await cliAsync(['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', place, '--value', '7', '--as-of', '2024-09-30', '--responsible-unit', 'housing', '--db', file]);
     expect(r.code).toBe(0);
   };
   /** The projection's rows: reports per unit and month, as its own table holds them. */

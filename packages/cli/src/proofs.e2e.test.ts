@@ -57,7 +57,7 @@ describe('checkpoints, proofs and the independent verifier', () => {
   it('keeps checkpoints, proves inclusion and consistency, and minsheng-verify says yes', () => {
     const first = cli(['checkpoint', '--key', key, '--out', cps, ...at]);
     expect(first.stdout).toMatch(/^wrote a checkpoint of \d+ events to .*checkpoint-\d+\.txt\n$/);
-    const r = cli(['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', '道里区', '--value', '120', '--as-of', '2024-09-30', '--by', '市住建局', ...at]);
+    const r = cli(['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', '道里区', '--value', '120', '--as-of', '2024-09-30', '--responsible-unit', '市住建局', ...at]);
     expect(r.code).toBe(0);
     const eventId = /recorded report (\S+)/.exec(r.stdout)![1]!;
     expect(cli(['checkpoint', '--key', key, '--out', cps, ...at]).code).toBe(0);

@@ -80,8 +80,8 @@ describe('minsheng rebuild of a large ledger, reading in threads', () => {
     expect(cli(['plan', 'import', SEED, ...db, ...now]).code).toBe(0);
     await seedLarge(file, LARGE_CATCH_UP + 1000);
     // The first command to read catches up with the whole log: a large catch-up, as a rebuild is.
-    const districts = json(cli(['status', '--by', 'district', '--json', ...db, ...now]));
-    const units = json(cli(['status', '--by', 'unit', '--json', ...db, ...now]));
+    const districts = json(cli(['status', '--group-by', 'district', '--json', ...db, ...now]));
+    const units = json(cli(['status', '--group-by', 'unit', '--json', ...db, ...now]));
     const head = (await backend.indexableEventPositions()).length;
     const caughtUp = await backend.rows('rm_');
 
@@ -106,8 +106,8 @@ describe('minsheng rebuild of a large ledger, reading in threads', () => {
     expect(beside.readerThreads).toBeGreaterThanOrEqual(1);
     expect(await backend.rows('rm_v2_')).toEqual(caughtUp);
 
-    expect(json(cli(['status', '--by', 'district', '--json', ...db, ...now]))).toEqual(districts);
-    expect(json(cli(['status', '--by', 'unit', '--json', ...db, ...now]))).toEqual(units);
+    expect(json(cli(['status', '--group-by', 'district', '--json', ...db, ...now]))).toEqual(districts);
+    expect(json(cli(['status', '--group-by', 'unit', '--json', ...db, ...now]))).toEqual(units);
     expect(head).toBeGreaterThan(LARGE_CATCH_UP);
   });
 
@@ -120,7 +120,7 @@ describe('minsheng rebuild of a large ledger, reading in threads', () => {
     await until('no process left on the ledger', () => processesNaming(file).length === 0, 5000);
     // What the stopped rebuild left is rebuilt by the next one.
     expect(cli(['rebuild', ...db, ...now]).code).toBe(0);
-    expect(cli(['status', '--by', 'district', ...db, ...now]).code).toBe(0);
+    expect(cli(['status', '--group-by', 'district', ...db, ...now]).code).toBe(0);
   });
 
   it('loads the CLI only in the Node it starts again, not also in the one that starts it', () => {

@@ -47,7 +47,7 @@ const succeeds = (r: CliResult): CliResult => {
   return r;
 };
 
-const report = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--as-of', '2024-09-30', '--by', 'womens-federation'];
+const report = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--as-of', '2024-09-30', '--responsible-unit', 'womens-federation'];
 
 describe('minsheng roles on PostgreSQL', () => {
   let admin: Client;
@@ -108,7 +108,7 @@ describe('minsheng roles on PostgreSQL', () => {
     }
     expect((await worker.exited).code).toBe(0);
 
-    succeeds(as('writer', ['correct', reported.eventId, '--value', '11', '--reason', '复核', '--by', 'womens-federation', '--no-project']));
+    succeeds(as('writer', ['correct', reported.eventId, '--value', '11', '--reason', '复核', '--responsible-unit', 'womens-federation', '--no-project']));
     // Deadlines are judged on an up-to-date read model.
     succeeds(as('projector', ['rebuild']));
     succeeds(as('writer', ['deadlines', '--no-project']));

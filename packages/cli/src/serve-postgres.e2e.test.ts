@@ -16,7 +16,7 @@ describe('minsheng serve on PostgreSQL', () => {
     url = await pg.server().createDatabase('minsheng_serve');
     expect(cli(['init', '--simulated', ...on(JAN)]).code).toBe(0);
     expect(cli(['plan', 'import', SEED, ...on(JAN)]).code).toBe(0);
-    const gas = ['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--as-of', '2024-09-30', '--by', '市住建局'];
+    const gas = ['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--as-of', '2024-09-30', '--responsible-unit', '市住建局'];
     expect(cli([...gas, '--place', '道里区', '--value', '120', ...on(OCT1)]).code).toBe(0);
     expect(cli([...gas, '--place', '南岗区', '--value', '95.5', ...on(OCT1)]).code).toBe(0);
     serve = await startServe(['--database-url', url]);
@@ -30,7 +30,7 @@ describe('minsheng serve on PostgreSQL', () => {
   it('answers the city view and the district view as `minsheng status --json` prints them', async () => {
     for (const [query, args] of [
       ['asOf=2024-09-30', ['--as-of', '2024-09-30']],
-      ['by=district&place=daoli&asOf=2024-09-30', ['--by', 'district', '--place', 'daoli', '--as-of', '2024-09-30']],
+      ['by=district&place=daoli&asOf=2024-09-30', ['--group-by', 'district', '--place', 'daoli', '--as-of', '2024-09-30']],
     ] as const) {
       const printed = json(cli(['status', '--json', '--database-url', url, ...args]));
       const res = await get(`api/status?${query}`);

@@ -16,7 +16,7 @@ describe('several plans in one ledger', () => {
   beforeAll(() => {
     expect(cli(['init', '--simulated', ...at('2024-01-05T10:00:00+08:00')]).code).toBe(0);
     expect(cli(['plan', 'import', SEED, ...at('2024-01-05T10:00:00+08:00')]).code).toBe(0);
-    const stations = ['--task', '1', '--metric', 't01-job-stations', '--place', '道里区', '--by', '市人社局'];
+    const stations = ['--task', '1', '--metric', 't01-job-stations', '--place', '道里区', '--responsible-unit', '市人社局'];
     expect(cli(['report', ...stations, '--as-of', '2024-06-30', '--value', '40', ...at('2024-07-01T10:00:00+08:00')]).code).toBe(0);
     expect(cli(['plan', 'import', SAMPLE_2025, ...at('2025-01-05T10:00:00+08:00')]).code).toBe(0);
     // With two plans, a report names its plan.
@@ -30,7 +30,7 @@ describe('several plans in one ledger', () => {
     ['plan', ['show']],
     ['audit', ['--task', '1', '--metric', 't01-job-stations']],
     ['deadlines', []],
-    ['report', ['--task', '1', '--metric', 't01-job-stations', '--place', '道里区', '--by', '市人社局', '--as-of', '2025-03-31', '--value', '31']],
+    ['report', ['--task', '1', '--metric', 't01-job-stations', '--place', '道里区', '--responsible-unit', '市人社局', '--as-of', '2025-03-31', '--value', '31']],
   ])('%s without --plan is refused in one line listing the plans, and writes nothing', (command, args) => {
     const r = cli([command, ...args, ...late]);
     expect(r.code).toBe(2);
@@ -65,10 +65,10 @@ describe('several plans in one ledger', () => {
     expect(audit.stdout).toMatch(/道里区 +30 个 +30 +2025-03-31/);
     expect(cli(['deadlines', '--plan', 'sample-2025', ...late]).stdout).toContain('no deadline newly missed');
     // A correction names the plan its report belongs to, or none.
-    const wrong = cli(['correct', report2025, '--plan', 'harbin-2024', '--value', '32', '--reason', '录入错误', '--by', '市人社局', ...late]);
+    const wrong = cli(['correct', report2025, '--plan', 'harbin-2024', '--value', '32', '--reason', '录入错误', '--responsible-unit', '市人社局', ...late]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain(`event ${report2025} is a report of plan sample-2025, not of plan harbin-2024`);
-    expect(cli(['correct', report2025, '--plan', 'sample-2025', '--value', '32', '--reason', '录入错误', '--by', '市人社局', ...late]).code).toBe(0);
+    expect(cli(['correct', report2025, '--plan', 'sample-2025', '--value', '32', '--reason', '录入错误', '--responsible-unit', '市人社局', ...late]).code).toBe(0);
   });
 
   it('plan compare sets the metrics the two plans share side by side, with the change', () => {

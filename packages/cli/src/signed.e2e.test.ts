@@ -11,7 +11,7 @@ import { cli, json, SEED, tempDir, type CliResult } from './testing/run-cli';
 const JAN = '2024-01-02T09:00:00+08:00';
 const OCT = '2024-10-01T10:00:00+08:00';
 const NOV = '2024-11-01T10:00:00+08:00';
-const REPORT = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--as-of', '2024-09-30', '--by', '市妇联'];
+const REPORT = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--as-of', '2024-09-30', '--responsible-unit', '市妇联'];
 const AUDIT = ['audit', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--history'];
 
 describe('signed reports through the CLI', () => {
@@ -34,7 +34,7 @@ describe('signed reports through the CLI', () => {
     expect(cli(['init', '--simulated', ...at, '--now', JAN]).code).toBe(0);
     expect(cli(['plan', 'import', SEED, ...at, '--now', JAN]).code).toBe(0);
     for (const [name, out] of [['harbin-admin', 'admin.key'], ['womens-federation-2024', 'fed.key'], ['ndrc-2024', 'ndrc.key'], ['womens-federation-2025', 'fed2.key']])
-      expect(cli(['keys', 'new', name!, '--out', file(out!), '--unit', '市妇联']).code).toBe(0);
+      expect(cli(['keys', 'new', name!, '--out', file(out!), '--responsible-unit', '市妇联']).code).toBe(0);
   });
   afterAll(() => tmp.remove());
 
@@ -43,10 +43,10 @@ describe('signed reports through the CLI', () => {
     refused(['signing', 'on', '--admin-key', file('admin.key.pub'), '--admin', file('fed.key')], /^minsheng: the administrator's signature of SigningEnabled does not verify|must be signed by the administrator's key/);
     const on = run(['signing', 'on', '--admin-key', file('admin.key.pub'), '--admin', file('admin.key')]);
     expect(on.stdout).toMatch(/^signed mode is on at position \d+, administrator key [0-9a-f]{8}/);
-    refused(['keys', 'register', '--unit', '市妇联', '--key', file('fed.key.pub'), '--admin', file('fed.key')], /KeyEvent|must be signed by the administrator's key [0-9a-f]{8}, not by key [0-9a-f]{8}; nothing was written/);
-    refused(['keys', 'register', '--unit', '市妇联', '--key', file('fed.key'), '--admin', file('admin.key')], /it is a signer key \(secret\); give its verifier key/);
-    expect(run(['keys', 'register', '--unit', '市妇联', '--key', file('fed.key.pub'), '--admin', file('admin.key')]).stdout).toMatch(/^registered key [0-9a-f]{8} for 市妇联 at position \d+/);
-    expect(run(['keys', 'register', '--unit', '市发改委', '--key', file('ndrc.key.pub'), '--admin', file('admin.key')]).code).toBe(0);
+    refused(['keys', 'register', '--responsible-unit', '市妇联', '--key', file('fed.key.pub'), '--admin', file('fed.key')], /KeyEvent|must be signed by the administrator's key [0-9a-f]{8}, not by key [0-9a-f]{8}; nothing was written/);
+    refused(['keys', 'register', '--responsible-unit', '市妇联', '--key', file('fed.key'), '--admin', file('admin.key')], /it is a signer key \(secret\); give its verifier key/);
+    expect(run(['keys', 'register', '--responsible-unit', '市妇联', '--key', file('fed.key.pub'), '--admin', file('admin.key')]).stdout).toMatch(/^registered key [0-9a-f]{8} for 市妇联 at position \d+/);
+    expect(run(['keys', 'register', '--responsible-unit', '市发改委', '--key', file('ndrc.key.pub'), '--admin', file('admin.key')]).code).toBe(0);
   });
 
   it('refuses an unsigned report and another unit\'s signature, and records a signed one', () => {
@@ -54,18 +54,18 @@ describe('signed reports through the CLI', () => {
     refused([...REPORT, '--value', '12', '--sign-with', file('ndrc.key')], /is 市发改委's, but the ProgressReported is by 市妇联; nothing was written/);
     refused([...REPORT, '--value', '12', '--sign-with', file('fed2.key')], /is not registered in the ledger/);
     const r = json(run([...REPORT, '--value', '12', '--sign-with', file('fed.key'), '--json']));
-    const c = run(['correct', r.eventId, '--value', '13', '--reason', 'recount', '--by', '市妇联', '--sign-with', file('fed.key')]);
+    const c = run(['correct', r.eventId, '--value', '13', '--reason', 'recount', '--responsible-unit', '市妇联', '--sign-with', file('fed.key')]);
     expect(c.code).toBe(0);
     // The first signed report submitted again after its correction: a signature is accepted once.
     refused([...REPORT, '--value', '12', '--sign-with', file('fed.key')], new RegExp(`^minsheng: this signed ProgressReported was already recorded at position ${r.position}; a signature is accepted once; nothing was written`));
-    refused(['retract', r.eventId, '--reason', 'duplicate', '--by', '市妇联'], /a ProgressRetracted needs the signature/);
+    refused(['retract', r.eventId, '--reason', 'duplicate', '--responsible-unit', '市妇联'], /a ProgressRetracted needs the signature/);
   });
 
   it('rotates 市妇联\'s key: the old one signs nothing new, and the audit verifies every signed event', () => {
     const keys = json<{ keys: { name: string; keyId: string }[] }>(cli(['signing', 'status', '--json', ...at])).keys;
     const fedId = keys.find((k) => k.name === 'womens-federation-2024')!.keyId;
-    expect(run(['keys', 'register', '--unit', '市妇联', '--key', file('fed2.key.pub'), '--admin', file('admin.key')], NOV).code).toBe(0);
-    expect(run(['keys', 'revoke', '--unit', '市妇联', '--key-id', fedId, '--reason', 'rotated', '--admin', file('admin.key')], NOV).stdout).toMatch(`revoked key ${fedId} of 市妇联`);
+    expect(run(['keys', 'register', '--responsible-unit', '市妇联', '--key', file('fed2.key.pub'), '--admin', file('admin.key')], NOV).code).toBe(0);
+    expect(run(['keys', 'revoke', '--responsible-unit', '市妇联', '--key-id', fedId, '--reason', 'rotated', '--admin', file('admin.key')], NOV).stdout).toMatch(`revoked key ${fedId} of 市妇联`);
     refused([...REPORT, '--value', '15', '--sign-with', file('fed.key')], new RegExp(`key ${fedId} of 市妇联 was revoked at position \\d+`), NOV);
     expect(run([...REPORT, '--value', '15', '--sign-with', file('fed2.key')], NOV).code).toBe(0);
     const status = cli(['signing', 'status', ...at]).stdout;

@@ -15,7 +15,7 @@ describe('minsheng status: statuses a supervision officer signs (issue 14)', () 
     return r;
   };
   const report = (task: number, metric: string, place: string, asOf: string, by: string, figure: string[], now: string) =>
-    ok(['report', '--task', String(task), '--metric', metric, '--place', place, '--as-of', asOf, '--by', by, ...figure], now);
+    ok(['report', '--task', String(task), '--metric', metric, '--place', place, '--as-of', asOf, '--responsible-unit', by, ...figure], now);
   const row = (rows: any[], metric: string, place?: string) => rows.find((r) => r.metric === metric && (place === undefined || r.place === place));
   const status = (args: string[], now = '2025-02-01T10:00:00+08:00') => json(ok(['status', '--json', ...args], now)).rows;
 
@@ -67,14 +67,14 @@ describe('minsheng status: statuses a supervision officer signs (issue 14)', () 
   });
 
   it('#7 only the funding unit signs off funding', () => {
-    const r = run(['report', '--task', '4', '--metric', 'funding', '--place', 'city', '--as-of', '2025-01-20', '--by', 'housing', '--value', 'yes'], '2025-01-21T10:00:00+08:00');
+    const r = run(['report', '--task', '4', '--metric', 'funding', '--place', 'city', '--as-of', '2025-01-20', '--responsible-unit', 'housing', '--value', 'yes'], '2025-01-21T10:00:00+08:00');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/市住建局 is not a responsible unit/);
-    expect(status(['--by', 'unit', '--unit', '市财政局']).map((x: any) => x.metric)).toEqual(['funding']);
+    expect(status(['--group-by', 'unit', '--responsible-unit', '市财政局']).map((x: any) => x.metric)).toEqual(['funding']);
   });
 
   it('#8 district rows: own allocation, share of city total, not expected', () => {
-    const text = run(['status', '--by', 'district', '--as-of', '2024-12-31'], '2025-02-01T10:00:00+08:00').stdout;
+    const text = run(['status', '--group-by', 'district', '--as-of', '2024-12-31'], '2025-02-01T10:00:00+08:00').stdout;
     expect(text).toMatch(/东区\s+3\s+优质幼儿园学位\s+≈ 15000 个 \(±5%\)\s+16000 个\s+106\.7%\s+100\.0%\s+exceeded/);
     expect(text).toMatch(/西区\s+4\s+改造老化燃气管道\s+≥ 500 公里\s+130 公里\s+-\s+-\s+reported\s+25\.5% of city total/);
     expect(text).toMatch(/北县\s+4\s+改造老化燃气管道\s+≥ 500 公里\s+-\s+-\s+-\s+not expected/);

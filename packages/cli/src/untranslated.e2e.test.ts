@@ -12,7 +12,7 @@ const JAN = '2024-01-02T09:00:00+08:00';
 const OCT = '2024-10-01T10:00:00+08:00';
 /** No MINSHENG_LANG: the plan's locale decides (the test runners pin English otherwise). */
 const PLAN_LANG = { MINSHENG_LANG: '' };
-const REPORT = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30', '--by', '市妇联'];
+const REPORT = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30', '--responsible-unit', '市妇联'];
 
 /** The literal parts of each English message that differ from the Chinese one and carry a word. */
 const englishFragments = (): string[] => {
@@ -22,7 +22,7 @@ const englishFragments = (): string[] => {
     .flatMap((text) => text.split(/\{\w+\}/)).map((f) => f.trim()).filter((f) => /[A-Za-z]{2}/.test(f)))];
 };
 
-/** Words the output quotes as data, not as its own words: the Harbin plan's deadline id, the demo's `--by district`. */
+/** Words the output quotes as data, not as its own words: the Harbin plan's deadline id, the demo's `--group-by district`. */
 const QUOTED: ReadonlySet<string> = new Set(['completion', 'district']);
 
 /** The English fragments found in `text`, each as a whole word or phrase (not part of an id such as progress-report). */
@@ -40,7 +40,7 @@ describe('no English in the Chinese output (issue 18)', () => {
   });
   afterAll(() => tmp.remove());
 
-  it.each([[REPORT], [['status']], [['status', '--by', 'district']], [['status', '--by', 'unit']], [['verify']], [['plan', 'list']], [['plan', 'show']], [['deadlines']], [['audit', '--task', '3', '--metric', 't03-child-friendly-communities']]])('%j', (args) => {
+  it.each([[REPORT], [['status']], [['status', '--group-by', 'district']], [['status', '--group-by', 'unit']], [['verify']], [['plan', 'list']], [['plan', 'show']], [['deadlines']], [['audit', '--task', '3', '--metric', 't03-child-friendly-communities']]])('%j', (args) => {
     const r = run(args);
     expect(r.code).toBe(0);
     expect(englishIn(r.stdout)).toEqual([]);
@@ -70,7 +70,7 @@ describe('no English in the Chinese output (issue 18)', () => {
       ['rebuild'],
       ['rebuild', '--beside'],
       ['export', '--out', out('city.csv')],
-      ['export', '--by', 'district', '--format', 'json', '--out', out('districts.json')],
+      ['export', '--group-by', 'district', '--format', 'json', '--out', out('districts.json')],
       ['export', '--format', 'html', '--out', out('board.html')],
       ['export', '--format', 'xlsx', '--out', out('ledger.xlsx'), '--key', out('office.key')],
       ['export', '--events', '--out', out('log.jsonl')],

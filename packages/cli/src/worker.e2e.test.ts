@@ -102,10 +102,10 @@ const views = async (b: Backend, knownAt: { end: Date; mid: Date }): Promise<str
   const q = (extra: string[]) => cliAsync(['status', '--json', '--no-project', '--now', NOW, ...b.args(), ...extra]);
   const end = knownAt.end.toISOString();
   const results = await Promise.all([
-    q(['--by', 'task', '--as-of', '2024-12-31', '--known-at', end]),
-    q(['--by', 'district', '--as-of', '2024-12-31', '--known-at', end]),
-    q(['--by', 'unit', '--as-of', '2024-12-31', '--known-at', end]),
-    q(['--by', 'district', '--as-of', '2024-02-15', '--known-at', knownAt.mid.toISOString()]),
+    q(['--group-by', 'task', '--as-of', '2024-12-31', '--known-at', end]),
+    q(['--group-by', 'district', '--as-of', '2024-12-31', '--known-at', end]),
+    q(['--group-by', 'unit', '--as-of', '2024-12-31', '--known-at', end]),
+    q(['--group-by', 'district', '--as-of', '2024-02-15', '--known-at', knownAt.mid.toISOString()]),
   ]);
   return results.map((r) => (jsonOf(r), r.stdout));
 };
@@ -204,7 +204,7 @@ const killTest = async (b: Backend, seed: number, rounds: number): Promise<KillR
   // all met is completed, and none twice, though holders died between a batch and its check.
   const completions = await b.completions();
   for (const n of Object.values(completions)) expect(n).toBe(1);
-  const byTask = jsonOf(await cliAsync(['status', '--by', 'task', '--json', '--no-project', ...b.args()])).rows as { task: number; met: boolean | null }[];
+  const byTask = jsonOf(await cliAsync(['status', '--group-by', 'task', '--json', '--no-project', ...b.args()])).rows as { task: number; met: boolean | null }[];
   const metTasks = [...new Set(byTask.map((r) => r.task))].filter((t) => byTask.filter((r) => r.task === t).every((r) => r.met === true));
   expect(Object.keys(completions).map(Number).sort()).toEqual(expect.arrayContaining(metTasks.sort()));
   expect(metTasks.length).toBeGreaterThan(0);
@@ -257,7 +257,7 @@ describe('minsheng worker on PostgreSQL', () => {
     const t0 = writer.clock().toISOString();
     await drained(b);
     writer.resume();
-    const q = ['status', '--by', 'district', '--as-of', '2024-12-31', '--known-at', t0, '--json', '--no-project', '--now', NOW, ...b.args()];
+    const q = ['status', '--group-by', 'district', '--as-of', '2024-12-31', '--known-at', t0, '--json', '--no-project', '--now', NOW, ...b.args()];
     const before = jsonOf(await cliAsync(q));
 
     let rebuilding = true;
@@ -359,13 +359,13 @@ describe('minsheng worker when its completion sweep keeps failing', () => {
     // no task: both completions are owed. (A check of a task recorded complete reads nothing.)
     const task3 = ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--as-of', '2024-09-30', ...now, ...b.args()];
     for (const duty of TASK3_DUTIES) expect((await cliAsync([...duty, '--no-project', ...now, ...b.args()])).code).toBe(0);
-    expect((await cliAsync([...task3, '--place', '道里区', '--value', '12', '--by', '市妇联', '--no-project'])).code).toBe(0);
-    expect((await cliAsync([...task3, '--place', 'nangang', '--value', '8', '--by', 'ndrc', '--no-project'])).code).toBe(0);
+    expect((await cliAsync([...task3, '--place', '道里区', '--value', '12', '--responsible-unit', '市妇联', '--no-project'])).code).toBe(0);
+    expect((await cliAsync([...task3, '--place', 'nangang', '--value', '8', '--responsible-unit', 'ndrc', '--no-project'])).code).toBe(0);
     const task9 = ['report', '--task', '9', '--metric', 't09-elderly-home-adaptations', '--as-of', '2024-09-30', '--place', 'daoli', '--value', '4700'];
-    expect((await cliAsync([...task9, '--by', 'civil-affairs', '--no-project', ...now, ...b.args()])).code).toBe(0);
+    expect((await cliAsync([...task9, '--responsible-unit', 'civil-affairs', '--no-project', ...now, ...b.args()])).code).toBe(0);
     expect((await cliAsync(['rebuild', ...now, ...b.args()])).code).toBe(0);
     // One more report on task 3, appended only: the worker applies it and checks task 3.
-    expect((await cliAsync([...task3, '--place', 'xiangfang', '--value', '1', '--by', 'ndrc', '--no-project'])).code).toBe(0);
+    expect((await cliAsync([...task3, '--place', 'xiangfang', '--value', '1', '--responsible-unit', 'ndrc', '--no-project'])).code).toBe(0);
     // Task 3's stream damaged: every check of task 3 (the batch's, the sweep's) cannot read it.
     const db = openSqlite(file);
     const position = db.prepare(`SELECT min(position) FROM events WHERE stream = 'task-harbin-2024-3'`).pluck().get() as number;
@@ -386,7 +386,7 @@ describe('minsheng worker when its completion sweep keeps failing', () => {
     const once = [[1, POLL_MS], [2, POLL_MS], 'left to the sweep', [1, POLL_MS], [2, 2 * POLL_MS], 'gave up'];
     expect(errors()).toEqual(once);
     // A report on another task, appended only: the worker applies it, and does not sweep again.
-    const report = ['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', 'daoli', '--value', '7', '--as-of', '2024-09-30', '--by', 'housing'];
+    const report = ['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', 'daoli', '--value', '7', '--as-of', '2024-09-30', '--responsible-unit', 'housing'];
     expect((await cliAsync([...report, '--no-project', ...now, ...b.args()])).code).toBe(0);
     await drained(b);
     await sleep(5 * POLL_MS);

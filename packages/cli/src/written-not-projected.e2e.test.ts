@@ -15,7 +15,7 @@ describe('a command whose event was written but whose projection failed', () => 
     file.exec(`CREATE TRIGGER disk_full BEFORE INSERT ON rm_figures BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
     file.close();
 
-    const r = cli(['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30', '--by', '市妇联', ...at, '--now', '2024-10-01T10:00:00+08:00']);
+    const r = cli(['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30', '--responsible-unit', '市妇联', ...at, '--now', '2024-10-01T10:00:00+08:00']);
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');

@@ -30,7 +30,7 @@ export const appendReport = (
   signed = false,
 ): TE.TaskEither<LedgerFailure, Appended | null> =>
   signed
-    ? retried(stream, async () => {
+    ? retrying(movedStream(stream), backoff, async () => {
         // The stream as stored, not folded: a report's decision reads nothing of its state.
         const read = await deps.store.readStream(stream)();
         if (isLeft(read)) return read;
@@ -55,19 +55,29 @@ export const amendBackoffMs = (attempt: number, random: () => number = Math.rand
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Whether another writer moved `stream` itself; a conflict on the ledger stream (the append's condition) is its caller's to decide again. */
-const movedStream = (e: LedgerFailure, stream: string): boolean => e._tag === 'ConcurrencyError' && e.stream === stream;
+/** The wait before try `n + 1` when a stream moved: amendBackoffMs. */
+const backoff = (n: number): Promise<void> => sleep(amendBackoffMs(n));
 
-/** Runs `attempt` again after amendBackoffMs while another writer moved `stream` first, up to AMEND_ATTEMPTS times. */
-const retried =
-  <A>(stream: string, attempt: (n: number) => Promise<Either<LedgerFailure, A>>): TE.TaskEither<LedgerFailure, A> =>
+/** No wait: what moved (the signing record) moves rarely, so trying again at once is the cheapest. */
+export const atOnce = (): Promise<void> => Promise.resolve();
+
+/**
+ * The progress write path's one retry loop: runs `attempt` (given its try's number) until it
+ * succeeds, fails for a reason `again` does not accept, or has run AMEND_ATTEMPTS times; before
+ * each new try, `wait`.
+ */
+export const retrying =
+  <A>(again: (e: LedgerFailure) => boolean, wait: (n: number) => Promise<void>, attempt: (n: number) => Promise<Either<LedgerFailure, A>>): TE.TaskEither<LedgerFailure, A> =>
   async () => {
     for (let n = 1; ; n++) {
       const result = await attempt(n);
-      if (!isLeft(result) || !movedStream(result.left, stream) || n >= AMEND_ATTEMPTS) return result;
-      await sleep(amendBackoffMs(n));
+      if (!isLeft(result) || !again(result.left) || n >= AMEND_ATTEMPTS) return result;
+      await wait(n);
     }
   };
+
+/** Whether another writer moved `stream` itself; a conflict on the ledger stream (the append's condition) is its caller's to decide again. */
+const movedStream = (stream: string) => (e: LedgerFailure): boolean => e._tag === 'ConcurrencyError' && e.stream === stream;
 
 /** What has amended report `reportId` in `state`: its corrections' ids and whether it is retracted. */
 const amendmentsOf = (state: ProgressState, reportId: string): string =>
@@ -109,11 +119,11 @@ export const appendAmendment = (
   command: ProgressCommand & { readonly type: 'CorrectProgress' | 'RetractProgress' },
   metadata: Metadata,
   seal?: Seal,
-): TE.TaskEither<LedgerFailure, Appended | null> => async () => {
+): TE.TaskEither<LedgerFailure, Appended | null> => {
   const amends = command.type === 'CorrectProgress' ? command.corrects : command.retracts;
   const kind = command.type === 'CorrectProgress' ? 'correction' : 'retraction';
   let first: { revision: ExpectedRevision; reportId: string; amendments: string } | undefined;
-  for (let attempt = 1; ; attempt++) {
+  return retrying(movedStream(stream), backoff, async () => {
     const loaded = await loadProgress(deps.store, stream)();
     if (isLeft(loaded)) return loaded;
     const { state, revision, events } = loaded.right;
@@ -125,8 +135,6 @@ export const appendAmendment = (
     }
     const decided = progressDecider.decide(command, state);
     if (isLeft(decided)) return decided;
-    const appended = await appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock, seal, events)();
-    if (!isLeft(appended) || !movedStream(appended.left, stream) || attempt >= AMEND_ATTEMPTS) return appended;
-    await sleep(amendBackoffMs(attempt));
-  }
+    return appendDecided(deps.store, stream, decided.right, revision, metadata, deps.clock, seal, events)();
+  });
 };

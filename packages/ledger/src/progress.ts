@@ -12,7 +12,7 @@ import { pipe } from 'fp-ts/function';
 import { metadataFor, resolvePlaceId, resolvePlan, resolveTarget, resolveUnitId, type ActorInput, type LedgerDeps } from './context';
 import { figureFrom, type FigureInput } from './figure-input';
 import { projectionFailed, type LedgerFailure } from './failure';
-import { AMEND_ATTEMPTS, appendAmendment, appendReport } from './progress-append';
+import { appendAmendment, appendReport, atOnce, retrying } from './progress-append';
 import { readSigningRecord, type SigningRecord } from './signing-record';
 import type { Appended } from './streams';
 import { sealProgress } from './unit-signature';
@@ -84,13 +84,8 @@ const onProgressStream = (deps: LedgerDeps, frame: PlanFrame, actor: ActorInput,
     }),
   );
   return pipe(
-    async () => {
-      for (let attempt = 1; ; attempt++) {
-        const r = await decided();
-        // Key events are rare and few: the record is read again at once.
-        if (!isLeft(r) || !recordMoved(r.left) || attempt >= AMEND_ATTEMPTS) return r;
-      }
-    },
+    // Key events are rare and few: the record is read again at once.
+    retrying(recordMoved, atOnce, decided),
     TE.map((r) => ({
       eventId: r!.eventIds[r!.eventIds.length - 1]!,
       stream,

@@ -85,6 +85,20 @@ describe('a custom projection read through the store filter', () => {
     await store.close();
   });
 
+  it('a catch-up reads the head once at its start and once more at the end, not once per window', async () => {
+    const store = createInMemoryEventStore({ registry: ledgerRegistry });
+    await seed(store);
+    let heads = 0;
+    const counting: EventStore = { ...store, headPosition: () => (heads++, store.headPosition()) };
+    const model = createSqliteProjection(seen, { file: join(dir, 'p.db') });
+    const r = await runCatchUp(counting, model, { batchSize: 3 });
+    expect(r).toMatchObject({ checkpoint: 11, applied: 11 });
+    expect(positions(model)).toEqual(MATCHING);
+    // Four windows (0..3, 3..6, 6..9, 9..11) within the head read at the start; then the head again, to find nothing after 11.
+    expect(heads).toBe(2);
+    model.close();
+  });
+
   it('a worker applies the same windows, and reaches the head with a last window that matched nothing', async () => {
     const store = createInMemoryEventStore({ registry: ledgerRegistry });
     await seed(store);

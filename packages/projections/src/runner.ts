@@ -139,11 +139,11 @@ const applyFromThreads = async (run: Run, readers: ReaderThreads, applyRows: Non
 const applyHere = async (run: Run, readAhead: boolean): Promise<void> => {
   let next: Promise<Batch | null> | null = null;
   while (await mayGoOn(run)) {
-    const batch = await (next ?? readBatch(run.store, run.model, run.projection, run.checkpoint, run.batchSize));
+    const batch = await (next ?? readBatch(run.store, run.model, run.projection, run.checkpoint, run.batchSize, run.head));
     next = null;
     if (!batch) return;
     if (readAhead) {
-      next = readBatch(run.store, run.model, run.projection, batch.through.position, run.batchSize);
+      next = readBatch(run.store, run.model, run.projection, batch.through.position, run.batchSize, run.head);
       // Its failure is reported when it is awaited, or not at all when it is dropped.
       next.catch(() => undefined);
     }

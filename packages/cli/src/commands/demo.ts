@@ -1,5 +1,5 @@
 import { parsePlanText, type Plan } from '@minsheng/core';
-import type { ReportInput } from '@minsheng/ledger';
+import type { DemoReport } from '../demo/script';
 import { measureUnit } from '@minsheng/projections';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/Either';
@@ -26,7 +26,7 @@ const YEAR_END = new Date('2025-01-01T00:00:00+08:00');
 const AUDITED = 't19-dangerous-bridges';
 
 /** The year's last report of 道里区's gas pipes: the figure 市住建局 states again, signed. */
-const lastGasReport = (year: readonly Timed[]): ReportInput => {
+const lastGasReport = (year: readonly Timed[]): DemoReport => {
   const found = year.filter((x) => x.step.type === 'report' && x.step.input.metric === 't13-gas-pipe-renewal' && x.step.input.place === 'daoli');
   const step = found[found.length - 1]?.step;
   if (step?.type !== 'report') throw new Error('demo: the year has no report of 道里区 gas pipes');
@@ -114,7 +114,7 @@ const showYear = async (l: OpenLedger, months: readonly MonthLog[], plan: Plan, 
     ...section(t('demo.section.audit')),
     ...auditText(trail, { timeZone: fc.frame.timeZone, ids: false, unit: measureUnit(fc.targets.get(AUDITED)!.target) }),
     '',
-    t('demo.explore', { command: `minsheng status --db ${file} --by district --place 南岗区` }),
+    t('demo.explore', { command: `minsheng status --db ${file} --group-by district --place 南岗区` }),
     ...section(t('demo.section.signed')),
     ...signed,
     ...section(t('demo.section.dashboard')),

@@ -148,8 +148,8 @@ export const registerExport = (program: Command): void => {
     const run = runOf(cmd);
     const out = { force: o.force === true, ...(run.location.kind === 'sqlite' ? { ledgerFile: run.location.file } : {}) };
     if (o.format === 'html' || o.format === 'xlsx') {
-      for (const flag of ['by', 'place', 'unit'] as const)
-        if (o[flag] !== undefined) throw refusal(o.format === 'html' ? 'usage.viewOptionHtml' : 'usage.viewOptionXlsx', { flag });
+      for (const [flag, key] of [['group-by', 'groupBy'], ['place', 'place'], ['responsible-unit', 'responsibleUnit']] as const)
+        if (o[key] !== undefined) throw refusal(o.format === 'html' ? 'usage.viewOptionHtml' : 'usage.viewOptionXlsx', { flag });
     }
     if (o.format !== 'html' && o.lang !== 'zh-CN' && cmd.getOptionValueSource('lang') === 'cli')
       throw refusal(o.format === 'xlsx' ? 'usage.langXlsx' : 'usage.langCsvJson');

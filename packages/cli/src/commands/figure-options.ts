@@ -6,21 +6,27 @@ import { readBounded, sizeText } from '../bounded-read';
 import { refusal } from '../failure';
 import { decimal, nonEmpty } from '../parse';
 import { t } from '../language';
+import { renamedOption } from './renamed-option';
 
 /** The figure: a value (with its unit), a numerator and denominator, or a stage, as the target's kind needs. */
 export const figureOptions = (cmd: Command): Command =>
-  cmd
-    .addOption(new Option('--value <v>', t('help.figure-options.value')).argParser(nonEmpty))
-    .addOption(new Option('--unit <u>', t('help.figure-options.unit')).argParser(nonEmpty))
+  renamedOption(cmd.addOption(new Option('--value <v>', t('help.figure-options.value')).argParser(nonEmpty)), {
+    option: new Option('--measure <u>', t('help.figure-options.unit')).argParser(nonEmpty),
+    old: '--unit <u>',
+    argParser: nonEmpty,
+  })
     .addOption(new Option('--numerator <a>', t('help.figure-options.numerator')).argParser(decimal).conflicts(['value', 'stage']))
     .addOption(new Option('--denominator <b>', t('help.figure-options.denominator')).argParser(decimal).conflicts(['value', 'stage']))
-    .addOption(new Option('--stage <s>', t('help.figure-options.stage')).argParser(nonEmpty).conflicts(['value', 'unit']));
+    .addOption(new Option('--stage <s>', t('help.figure-options.stage')).argParser(nonEmpty).conflicts(['value', 'measure', 'unit']));
 
 /** Who reported it, and on what evidence. */
 export const actorOptions = (cmd: Command, withSource = true): Command => {
-  cmd
-    .requiredOption('--by <unit>', t('help.figure-options.by'), nonEmpty)
-    .option('--person <name>', t('help.figure-options.person'), nonEmpty);
+  renamedOption(cmd, {
+    option: new Option('--responsible-unit <unit>', t('help.figure-options.by')).argParser(nonEmpty),
+    old: '--by <unit>',
+    argParser: nonEmpty,
+    required: true,
+  }).option('--person <name>', t('help.figure-options.person'), nonEmpty);
   if (withSource)
     cmd
       .option('--source <text>', t('help.figure-options.source'), nonEmpty)
@@ -31,16 +37,16 @@ export const actorOptions = (cmd: Command, withSource = true): Command => {
 
 export interface FigureOpts {
   value?: string;
-  unit?: string;
+  measure?: string;
   numerator?: string;
   denominator?: string;
   stage?: string;
 }
 
-/** The figure in the ledger's names: the --unit flag is its unit of measure (`measure`). */
+/** The figure in the ledger's names. */
 export const figureInput = (o: FigureOpts): Omit<FigureInput, 'unit'> & Measured => ({
   ...(o.value !== undefined ? { value: o.value } : {}),
-  ...(o.unit !== undefined ? { measure: o.unit } : {}),
+  ...(o.measure !== undefined ? { measure: o.measure } : {}),
   ...(o.numerator !== undefined ? { numerator: o.numerator } : {}),
   ...(o.denominator !== undefined ? { denominator: o.denominator } : {}),
   ...(o.stage !== undefined ? { stage: o.stage } : {}),
@@ -64,7 +70,7 @@ const sha256Of = (file: string): string => {
 };
 
 export interface ActorOpts {
-  by: string;
+  responsibleUnit: string;
   person?: string;
   source?: string;
   document?: string;
@@ -78,7 +84,7 @@ export const actorInput = (o: ActorOpts) => {
     ...(o.source !== undefined ? { note: o.source } : {}),
   };
   return {
-    responsibleUnit: o.by,
+    responsibleUnit: o.responsibleUnit,
     ...(o.person !== undefined ? { person: o.person } : {}),
     ...(Object.keys(source).length ? { source } : {}),
   };

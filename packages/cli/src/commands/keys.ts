@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { KeyEventRecorded } from '@minsheng/ledger';
 import { checkKeyName, newSignerKey, parseVerifierKey, signWith } from '@minsheng/verify';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { unwrap, usage } from '../failure';
 import { readText } from '../key-files';
 import { printJson, printLines } from '../output/print';
@@ -11,6 +11,7 @@ import { keyReason } from '../refusals';
 import { planIdOf, planOption } from './plan-option';
 import { signerKeyFile } from './sign-option';
 import { ledgerCommand, runOf } from './shared';
+import { renamedOption } from './renamed-option';
 
 /** A verifier key file (.pub), as its text; a signer key file is refused here: a unit's secret never enters the ledger's host by mistake. */
 export const verifierKeyText = (option: string, file: string): string => {
@@ -25,16 +26,20 @@ export const adminSigner = (file: string) => signWith(signerKeyFile('--admin', f
 
 export const printKeyEvent = (json: boolean, r: KeyEventRecorded, line: string): void => (json ? printJson(r) : printLines([line]));
 
-/** `minsheng keys new NAME --out FILE [--unit U]`, `keys register`, `keys revoke`. */
+/** --responsible-unit, the unit a key is for (the old --unit still works: renamed-option.ts). */
+const unitOption = (cmd: Command, help: 'help.keys.unit' | 'help.keys.register.unit', required: boolean): Command =>
+  renamedOption(cmd, { option: new Option('--responsible-unit <unit>', t(help)).argParser(nonEmpty), old: '--unit <unit>', argParser: nonEmpty, required });
+
+/** `minsheng keys new NAME --out FILE [--responsible-unit U]`, `keys register`, `keys revoke`. */
 export const registerKeys = (program: Command): void => {
   const keys = program.command('keys').description(t('help.cmd.keys'));
   const cmd = keys
     .command('new <name>')
     .description(t('help.cmd.keys.new'))
-    .requiredOption('--out <file>', t('help.keys.out'))
-    .option('--unit <unit>', t('help.keys.unit'), nonEmpty);
+    .requiredOption('--out <file>', t('help.keys.out'));
+  unitOption(cmd, 'help.keys.unit', false);
   cmd.action((name: string) => {
-    const { out, unit } = cmd.opts<{ out: string; unit?: string }>();
+    const { out, responsibleUnit: unit } = cmd.opts<{ out: string; responsibleUnit?: string }>();
     const bad = checkKeyName(name);
     if (bad) throw usage(t('keys.badName', { reason: keyReason(bad) }));
     for (const f of [out, `${out}.pub`]) if (existsSync(f)) throw usage(t('keys.outExists', { file: f }));
@@ -48,32 +53,30 @@ export const registerKeys = (program: Command): void => {
     ]);
   });
 
-  const register = planOption(ledgerCommand(keys, 'register', t('help.cmd.keys.register')))
-    .requiredOption('--unit <unit>', t('help.keys.register.unit'), nonEmpty)
+  const register = unitOption(planOption(ledgerCommand(keys, 'register', t('help.cmd.keys.register'))), 'help.keys.register.unit', true)
     .requiredOption('--key <file>', t('help.keys.register.key'), nonEmpty)
     .requiredOption('--admin <keyfile>', t('help.signing.admin'), nonEmpty);
   register.action(async () => {
-    const o = register.opts<{ unit: string; key: string; admin: string }>();
+    const o = register.opts<{ responsibleUnit: string; key: string; admin: string }>();
     const run = runOf(register);
     const key = verifierKeyText('--key', o.key);
     const admin = adminSigner(o.admin);
-    const r = await run.ledger((l) => unwrap(l.ledger.registerKey({ ...planIdOf(register), unit: o.unit, key, admin })));
-    printKeyEvent(run.json, r, t('keys.registered', { keyId: r.keyId, unit: o.unit, position: r.position }));
+    const r = await run.ledger((l) => unwrap(l.ledger.registerKey({ ...planIdOf(register), unit: o.responsibleUnit, key, admin })));
+    printKeyEvent(run.json, r, t('keys.registered', { keyId: r.keyId, unit: o.responsibleUnit, position: r.position }));
   });
 
-  const revoke = planOption(ledgerCommand(keys, 'revoke', t('help.cmd.keys.revoke')))
-    .requiredOption('--unit <unit>', t('help.keys.register.unit'), nonEmpty)
+  const revoke = unitOption(planOption(ledgerCommand(keys, 'revoke', t('help.cmd.keys.revoke'))), 'help.keys.register.unit', true)
     .requiredOption('--key-id <id>', t('help.keys.revoke.key-id'), nonEmpty)
     .option('--reason <text>', t('help.keys.revoke.reason'), nonEmpty)
     .requiredOption('--admin <keyfile>', t('help.signing.admin'), nonEmpty);
   revoke.action(async () => {
-    const o = revoke.opts<{ unit: string; keyId: string; reason?: string; admin: string }>();
+    const o = revoke.opts<{ responsibleUnit: string; keyId: string; reason?: string; admin: string }>();
     const run = runOf(revoke);
     const admin = adminSigner(o.admin);
     const r = await run.ledger((l) =>
-      unwrap(l.ledger.revokeKey({ ...planIdOf(revoke), unit: o.unit, keyId: o.keyId, ...(o.reason !== undefined ? { reason: o.reason } : {}), admin })),
+      unwrap(l.ledger.revokeKey({ ...planIdOf(revoke), unit: o.responsibleUnit, keyId: o.keyId, ...(o.reason !== undefined ? { reason: o.reason } : {}), admin })),
     );
-    printKeyEvent(run.json, r, t('keys.revoked', { keyId: r.keyId, unit: o.unit, position: r.position }));
+    printKeyEvent(run.json, r, t('keys.revoked', { keyId: r.keyId, unit: o.responsibleUnit, position: r.position }));
   });
 };
 

@@ -38,14 +38,12 @@ export interface StageDesign {
   readonly kind: 'stages';
   /** For each place, the month each stage is reached, in order; a shorter list stops early. */
   readonly months: Readonly<Record<string, readonly number[]>>;
-  readonly by?: string;
 }
 
 export interface YesDesign {
   readonly kind: 'yes';
   /** The month each place (or the city) says yes; a place first reporting "no" has a negative month. */
   readonly months: Readonly<Record<string, number>>;
-  readonly by?: string;
 }
 
 export interface CeilingDesign {
@@ -59,8 +57,8 @@ export interface NotReported {
 }
 
 export type MetricDesign = (CountDesign | RatioDesign | StageDesign | YesDesign | CeilingDesign | NotReported) & {
-  /** The reporting unit when not the task's lead. */
-  readonly by?: string;
+  /** The responsible unit that reports, when not the task's lead. */
+  readonly responsibleUnit?: string;
 };
 
 const COUNTIES = ['shangzhi', 'wuchang', 'yilan', 'fangzheng', 'binxian', 'bayan', 'mulan', 'tonghe', 'yanshou'];
@@ -126,7 +124,7 @@ export const DESIGN: Readonly<Record<string, MetricDesign>> = {
   't11-employer-childcare': { kind: 'yes', months: { harbin: 8 } },
   't11-kindergarten-nursery-classes': { kind: 'yes', months: { harbin: 9 } },
   't11-family-childcare-points': { kind: 'yes', months: { harbin: 12 } },
-  't12-mulan-220kv-substation': { kind: 'stages', months: { mulan: [3, 6, 9, 11] }, by: 'state-grid' },
+  't12-mulan-220kv-substation': { kind: 'stages', months: { mulan: [3, 6, 9, 11] }, responsibleUnit: 'state-grid' },
   't12-mulan-substation-planning': { kind: 'yes', months: { mulan: 3 } },
   't13-gas-pipe-renewal': { kind: 'count', ratio: 1.06, places: DISTRICTS, start: 4, doneBy: 10, decimals: 1 },
   't13-national-support-sought': { kind: 'yes', months: { harbin: 5 } },

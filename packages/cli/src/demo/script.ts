@@ -1,15 +1,19 @@
 import { reportingPlaces, type Plan, type Target } from '@minsheng/core';
-import type { CorrectInput, ReportInput, RetractInput } from '@minsheng/ledger';
+import type { CorrectRequest, ReportRequest, RetractRequest } from '@minsheng/ledger';
 import { DEFAULT_EVERY, DESIGN, DOCUMENT_PREFIX, PEOPLE, POPULATION, type MetricDesign } from './design';
 import { allocate, pick, seededRandom } from './prng';
 
+/** A ledger call's request in the library's names (responsibleUnit, measure): the demo always names the unit. */
+type Named<R> = Omit<R, 'by' | 'unit' | 'responsibleUnit'> & { readonly responsibleUnit: string };
+export type DemoReport = Named<ReportRequest>;
+
 /** One step of the simulated year, at the time the ledger records it. */
 export type Step =
-  | { readonly type: 'report'; readonly key: string; readonly input: ReportInput; readonly late: boolean }
-  | { readonly type: 'correct'; readonly of: string; readonly input: Omit<CorrectInput, 'eventId'> }
-  | { readonly type: 'retract'; readonly of: string; readonly input: Omit<RetractInput, 'eventId'> }
+  | { readonly type: 'report'; readonly key: string; readonly input: DemoReport; readonly late: boolean }
+  | { readonly type: 'correct'; readonly of: string; readonly input: Named<Omit<CorrectRequest, 'eventId'>> }
+  | { readonly type: 'retract'; readonly of: string; readonly input: Named<Omit<RetractRequest, 'eventId'>> }
   /** A report from a unit not responsible for the task: the ledger must refuse it. */
-  | { readonly type: 'refused'; readonly input: ReportInput }
+  | { readonly type: 'refused'; readonly input: DemoReport }
   | { readonly type: 'deadlines' };
 
 export interface Timed {
@@ -34,34 +38,34 @@ export const simulatedYear = (plan: Plan, seed: number): Timed[] => {
   const slots = new Map<string, number>();
   const unitIndex = (id: string) => plan.responsibleUnits.findIndex((u) => u.id === id);
   const add = (when: Date, step: Step) => steps.push({ at: when, step, seq: steps.length });
-  const reports = new Map<string, ReportInput>();
+  const reports = new Map<string, DemoReport>();
 
   /** Files a report for a month: on time a day or three after its as-of date, now and then weeks late. */
-  const file = (task: number, metric: string, by: string, place: string, month: number, figure: Partial<ReportInput>) => {
+  const file = (task: number, metric: string, unit: string, place: string, month: number, figure: Partial<DemoReport>) => {
     const asOf = asOfDay(month);
     const late = month < 12 && rng() < 0.035;
     const day = late ? addDays(asOf, 21 + Math.floor(rng() * 10)) : addDays(asOf, 1 + Math.floor(rng() * 3));
-    const slot = (slots.get(`${by}|${day}`) ?? 0) + 1;
-    slots.set(`${by}|${day}`, slot);
+    const slot = (slots.get(`${unit}|${day}`) ?? 0) + 1;
+    slots.set(`${unit}|${day}`, slot);
     const key = `${metric}|${place}|${month}`;
-    const input: ReportInput = { task, metric, place, asOf, by, person: PEOPLE[by] ?? '值班员', ...figure };
+    const input: DemoReport = { task, metric, place, asOf, responsibleUnit: unit, person: PEOPLE[unit] ?? '值班员', ...figure };
     reports.set(key, input);
-    add(at(day, (late ? 15 * 60 : 9 * 60) + unitIndex(by) * 20 + slot), { type: 'report', key, input, late });
+    add(at(day, (late ? 15 * 60 : 9 * 60) + unitIndex(unit) * 20 + slot), { type: 'report', key, input, late });
   };
 
   for (const task of plan.tasks)
     for (const metric of task.metrics) {
       const d: MetricDesign | undefined = DESIGN[metric.id];
       if (!d || d.kind === 'none') continue;
-      const by = d.by ?? (metric.responsibleUnits ?? task.responsibleUnits)[0]!;
+      const unit = d.responsibleUnit ?? (metric.responsibleUnits ?? task.responsibleUnits)[0]!;
       const eligible = reportingPlaces(plan, metric);
       const places = (p: number | readonly string[] | undefined) =>
         p === undefined ? eligible : typeof p === 'number' ? pick(rng, eligible, p) : [...p];
-      const report = (place: string, month: number, figure: Partial<ReportInput>) => file(task.number, metric.id, by, place, month, figure);
+      const report = (place: string, month: number, figure: Partial<DemoReport>) => file(task.number, metric.id, unit, place, month, figure);
       generate(d, metric.target, places, report, rng);
       // An annual statistic is published after the year: each place's last figure, as of the period's end, in January.
       if (metric.measuredAtPeriodEnd) {
-        const last = new Map<string, ReportInput>();
+        const last = new Map<string, DemoReport>();
         for (let month = 1; month <= 12; month++)
           for (const place of eligible) {
             const r = reports.get(`${metric.id}|${place}|${month}`);
@@ -69,15 +73,15 @@ export const simulatedYear = (plan: Plan, seed: number): Timed[] => {
           }
         for (const [place, r] of last) {
           const key = `${metric.id}|${place}|final`;
-          const input: ReportInput = { ...r, asOf: plan.periodEnd };
+          const input: DemoReport = { ...r, asOf: plan.periodEnd };
           reports.set(key, input);
-          add(at(addDays(plan.periodEnd, 8), 9 * 60 + unitIndex(by) * 20), { type: 'report', key, input, late: false });
+          add(at(addDays(plan.periodEnd, 8), 9 * 60 + unitIndex(unit) * 20), { type: 'report', key, input, late: false });
         }
       }
     }
 
   // What went wrong during the year, and was put right.
-  const latest = (metric: string, place: string, month: number): { key: string; input: ReportInput } => {
+  const latest = (metric: string, place: string, month: number): { key: string; input: DemoReport } => {
     for (let m = month; m >= 1; m--) {
       const key = `${metric}|${place}|${m}`;
       const input = reports.get(key);
@@ -90,19 +94,19 @@ export const simulatedYear = (plan: Plan, seed: number): Timed[] => {
   const pm = latest('t17-pm25', 'harbin', 8);
   add(at('2024-09-10', 10 * 60 + 5), {
     type: 'correct', of: pm.key,
-    input: { value: '30.4', reason: '复核监测数据：剔除一个故障站点的异常低值', by: 'eco-env', person: PEOPLE['eco-env']! },
+    input: { value: '30.4', reason: '复核监测数据：剔除一个故障站点的异常低值', responsibleUnit: 'eco-env', person: PEOPLE['eco-env']! },
   });
   const gas = latest('t13-gas-pipe-renewal', 'daoli', 9);
   add(at('2024-10-09', 14 * 60 + 30), {
     type: 'correct', of: gas.key,
-    input: { value: num(Number(gas.input.value) * 0.85, 1), reason: '重复统计了松北区的管段', by: 'housing', person: '刘洋' },
+    input: { value: num(Number(gas.input.value) * 0.85, 1), reason: '重复统计了松北区的管段', responsibleUnit: 'housing', person: '刘洋' },
   });
   const wage = latest('t02-wage-platform-coverage', 'nangang', 6);
   add(at('2024-07-15', 11 * 60), {
     type: 'correct', of: wage.key,
     input: {
       numerator: wage.input.numerator!, denominator: String(Number(wage.input.denominator) + 3),
-      reason: '在建项目总数漏报3个', by: 'hrss', person: PEOPLE.hrss!,
+      reason: '在建项目总数漏报3个', responsibleUnit: 'hrss', person: PEOPLE.hrss!,
     },
   });
   const bridges = latest('t19-dangerous-bridges', 'bayan', 12);
@@ -110,17 +114,17 @@ export const simulatedYear = (plan: Plan, seed: number): Timed[] => {
     type: 'correct', of: bridges.key,
     input: {
       value: String(Number(bridges.input.value) - 1), reason: '一座桥梁尚未通过交工验收，不应计入',
-      by: 'transport', person: PEOPLE.transport!, source: { document: '哈交报〔2024〕更正1号' },
+      responsibleUnit: 'transport', person: PEOPLE.transport!, source: { document: '哈交报〔2024〕更正1号' },
     },
   });
   const adaptations = latest('t09-elderly-home-adaptations', placesOf('t09-elderly-home-adaptations')[1]!, 7);
   add(at('2024-08-06', 10 * 60), {
     type: 'retract', of: adaptations.key,
-    input: { reason: '误报：重复报送了上月已统计的改造户', by: 'civil-affairs', person: PEOPLE['civil-affairs']! },
+    input: { reason: '误报：重复报送了上月已统计的改造户', responsibleUnit: 'civil-affairs', person: PEOPLE['civil-affairs']! },
   });
   add(at('2024-03-27', 10 * 60), {
     type: 'refused',
-    input: { task: 1, metric: 't01-job-stations', place: '道里区', asOf: '2024-03-25', value: '3', by: '市教育局', person: PEOPLE.education! },
+    input: { task: 1, metric: 't01-job-stations', place: '道里区', asOf: '2024-03-25', value: '3', responsibleUnit: '市教育局', person: PEOPLE.education! },
   });
   add(new Date('2024-11-01T00:00:00+08:00'), { type: 'deadlines' });
   add(new Date('2025-01-01T00:00:00+08:00'), { type: 'deadlines' });
@@ -131,14 +135,14 @@ export const simulatedYear = (plan: Plan, seed: number): Timed[] => {
     .sort((a, b) => a.at.getTime() - b.at.getTime() || a.seq - b.seq)
     .map(({ at: when, step }) => {
       if (step.type !== 'report') return { at: when, step };
-      const n = (docs.get(step.input.by) ?? 0) + 1;
-      docs.set(step.input.by, n);
-      const document = `${DOCUMENT_PREFIX[step.input.by] ?? '哈报'}〔2024〕${n}号`;
+      const n = (docs.get(step.input.responsibleUnit) ?? 0) + 1;
+      docs.set(step.input.responsibleUnit, n);
+      const document = `${DOCUMENT_PREFIX[step.input.responsibleUnit] ?? '哈报'}〔2024〕${n}号`;
       return { at: when, step: { ...step, input: { ...step.input, source: { document, ...(step.late ? { note: '补报' } : {}) } } } };
     });
 };
 
-type Reporter = (place: string, month: number, figure: Partial<ReportInput>) => void;
+type Reporter = (place: string, month: number, figure: Partial<DemoReport>) => void;
 
 /** The monthly figures of one metric, per its design. */
 const generate = (
@@ -164,7 +168,7 @@ const generate = (
           const f = progressAt(m, d.start ?? 1, d.doneBy);
           const value = Math.max(prev, Number((finals[i]! * (f < 1 ? f * (1 - lag) : 1)).toFixed(decimals)));
           if (value > 0 && (value !== prev || !d.onlyOnChange))
-            report(place, m, { value: num(value, decimals), ...(unit !== target.unit ? { unit } : {}) });
+            report(place, m, { value: num(value, decimals), ...(unit !== target.unit ? { measure: unit } : {}) });
           prev = value;
         }
       });

@@ -1,5 +1,5 @@
 import { measureUnit } from '@minsheng/projections';
-import type { ReportInput } from '@minsheng/ledger';
+import type { DemoReport } from './script';
 import { keyIdOf, signWith } from '@minsheng/verify';
 import { isLeft } from 'fp-ts/Either';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
@@ -43,7 +43,7 @@ export const signedEpilogue = async (
   file: string,
   seed: number,
   fc: Awaited<ReturnType<typeof figureContext>>,
-  last: ReportInput,
+  last: DemoReport,
 ): Promise<string[]> => {
   clock.set(SIGNED_AT);
   const dir = `${file.replace(/\.db$/, '')}-keys`;
@@ -56,7 +56,7 @@ export const signedEpilogue = async (
   }
   const on = await unwrap(l.ledger.enableSigning({ adminKey: admin.verifier, admin: signWith(admin.signer) }));
   const registered = await unwrap(l.ledger.registerKey({ unit: '市住建局', key: housing.verifier, admin: signWith(admin.signer) }));
-  const input: ReportInput = { task: 13, metric: METRIC, place: '道里区', by: 'housing', person: last.person, asOf: '2024-12-31', value: last.value, source: { document: '哈建报〔2025〕1号' } };
+  const input: DemoReport = { task: 13, metric: METRIC, place: '道里区', responsibleUnit: 'housing', person: last.person, asOf: '2024-12-31', value: last.value, source: { document: '哈建报〔2025〕1号' } };
   const refused = await l.ledger.report({ ...input, value: String(Number(last.value) + 1) })();
   if (!isLeft(refused)) throw new Error('demo: an unsigned report was accepted in signed mode');
   const signed = await unwrap(l.ledger.report({ ...input, signature: signWith(housing.signer) }));

@@ -96,7 +96,7 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
       const before = json(run(['worker', '--status', '--json']));
       expect(before.projections[0]).toMatchObject({ projection: 'ledger-index', lag: 0, owner: null });
       const paths = ['--task', '14', '--metric', 't14-fitness-paths'];
-      const r = run(['report', ...paths, '--place', '双城区', '--value', '7', '--as-of', '2024-09-30', '--by', 'sport', '--no-project'], OCT1);
+      const r = run(['report', ...paths, '--place', '双城区', '--value', '7', '--as-of', '2024-09-30', '--responsible-unit', 'sport', '--no-project'], OCT1);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/\ntask 14: its completion is checked by the worker that applies this report \(--no-project\)\n$/);
       const place = (v: { rows: any[] }) => v.rows.find((x) => x.metric === 't14-fitness-paths' && x.place === 'shuangcheng');
@@ -170,13 +170,13 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
       for (const duty of TASK3_DUTIES) expect(run([...duty], OCT1).code).toBe(0);
       const r = run(
         ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', '道里区', '--value', '12', '--as-of', '2024-09-30',
-          '--by', '市妇联', '--person', '刘芳', '--document', '哈妇联报〔2024〕9号', '--attachment', attachment],
+          '--responsible-unit', '市妇联', '--person', '刘芳', '--document', '哈妇联报〔2024〕9号', '--attachment', attachment],
         OCT1,
       );
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^recorded report [0-9A-Z]{26} at position \d+\ntask 3 was not completed by this event\n$/);
       const done = json(run(
-        ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', 'nangang', '--value', '8', '--as-of', '2024-09-30', '--by', 'ndrc', '--json'],
+        ['report', '--task', '3', '--metric', 't03-child-friendly-communities', '--place', 'nangang', '--value', '8', '--as-of', '2024-09-30', '--responsible-unit', 'ndrc', '--json'],
         OCT1,
       ));
       expect(done).toMatchObject({ task: 3, completedTask: true, position: expect.any(Number), eventId: expect.stringMatching(/^[0-9A-Z]{26}$/) });
@@ -190,7 +190,7 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
     it('refuses a report from a unit not responsible for the task: one line naming both, nothing written', () => {
       const before = events();
       expectRefusal(
-        run(['report', '--task', '1', '--metric', 't01-job-stations', '--place', '道里区', '--value', '5', '--as-of', '2024-09-30', '--by', '市教育局'], OCT1),
+        run(['report', '--task', '1', '--metric', 't01-job-stations', '--place', '道里区', '--value', '5', '--as-of', '2024-09-30', '--responsible-unit', '市教育局'], OCT1),
         2,
         /^minsheng: 市教育局 is not a responsible unit of task 1 \(responsible: 市人社局\)$/,
       );
@@ -200,12 +200,12 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
     it.each([
       [['--value', 'abc'], /^minsheng: --value: "abc" must be a decimal number, e\.g\. "2\.55"$/],
       [['--value', '-3'], /^minsheng: --value: "-3" must not be negative$/],
-      [['--value', '3', '--unit', '公里'], /^minsheng: --unit: unit 公里 cannot be converted/],
+      [['--value', '3', '--measure', '公里'], /^minsheng: --measure: unit 公里 cannot be converted/],
       [['--numerator', '1', '--denominator', '2'], /^minsheng: --value: an at-least target needs a value in 个$/],
     ])('refuses a bad figure %j with one line naming the field', (figure, line) => {
       const before = events();
       expectRefusal(
-        run(['report', '--task', '1', '--metric', 't01-job-stations', '--place', 'daoli', '--as-of', '2024-09-30', '--by', 'hrss', ...figure], OCT1),
+        run(['report', '--task', '1', '--metric', 't01-job-stations', '--place', 'daoli', '--as-of', '2024-09-30', '--responsible-unit', 'hrss', ...figure], OCT1),
         2,
         line,
       );
@@ -213,7 +213,7 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
     });
 
     it('refuses malformed options before opening anything', () => {
-      const report = ['report', '--metric', 't01-job-stations', '--place', 'daoli', '--by', 'hrss', '--value', '1'];
+      const report = ['report', '--metric', 't01-job-stations', '--place', 'daoli', '--responsible-unit', 'hrss', '--value', '1'];
       expectRefusal(run([...report, '--task', 'one', '--as-of', '2024-09-30']), 2, /option '--task <n>' argument 'one' is invalid/);
       expectRefusal(run([...report, '--task', '1', '--as-of', '2024-09-31']), 2, /option '--as-of <date>' argument '2024-09-31' is invalid/);
       expectRefusal(run([...report, '--as-of', '2024-09-30']), 2, /required option '--task <n>' not specified/);
@@ -222,8 +222,8 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
 
     it('corrects a figure: the view changes, the audit shows both figures and the reason, --known-at shows the old one', () => {
       const gas = ['--task', '13', '--metric', 't13-gas-pipe-renewal'];
-      const first = json(run(['report', ...gas, '--place', '道里区', '--value', '120', '--as-of', '2024-09-30', '--by', '市住建局', '--person', '张伟', '--json'], OCT1));
-      const fixed = run(['correct', first.eventId, '--value', '102', '--reason', '重复统计了松北区的管段', '--by', 'housing', '--person', '李娜'], OCT5);
+      const first = json(run(['report', ...gas, '--place', '道里区', '--value', '120', '--as-of', '2024-09-30', '--responsible-unit', '市住建局', '--person', '张伟', '--json'], OCT1));
+      const fixed = run(['correct', first.eventId, '--value', '102', '--reason', '重复统计了松北区的管段', '--responsible-unit', 'housing', '--person', '李娜'], OCT5);
       expect(fixed.code).toBe(0);
       expect(fixed.stdout).toContain(`recorded correction`);
       expect(fixed.stdout).toContain(`of ${first.eventId} at position ${first.position + 1}`);
@@ -249,12 +249,12 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
 
     it('retracts a report: it stops counting', () => {
       // Recorded at OCT5, the latest time in the ledger so far: an earlier one would be taken as OCT5.
-      const r = json(run(['report', '--task', '19', '--metric', 't19-rural-roads', '--place', '巴彦县', '--value', '40', '--as-of', '2024-09-30', '--by', 'transport', '--json'], OCT5));
+      const r = json(run(['report', '--task', '19', '--metric', 't19-rural-roads', '--place', '巴彦县', '--value', '40', '--as-of', '2024-09-30', '--responsible-unit', 'transport', '--json'], OCT5));
       expect(row(json(run(['status', '--json'], OCT5)), 't19-rural-roads').value).toBe('40');
-      const out = run(['retract', r.eventId, '--reason', '误报', '--by', '市交通运输局'], OCT6);
+      const out = run(['retract', r.eventId, '--reason', '误报', '--responsible-unit', '市交通运输局'], OCT6);
       expect(out.code).toBe(0);
       expect(row(json(run(['status', '--json'], OCT6)), 't19-rural-roads').value).toBeNull();
-      expectRefusal(run(['retract', r.eventId, '--reason', '再次', '--by', 'transport'], OCT6), 2, /is retracted already/);
+      expectRefusal(run(['retract', r.eventId, '--reason', '再次', '--responsible-unit', 'transport'], OCT6), 2, /is retracted already/);
     });
 
     it('prints the views as tables for people and rows for machines', () => {
@@ -265,7 +265,7 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
       const daoli = run(['status', '--place', '道里区'], OCT6).stdout;
       expect(daoli).toMatch(/^District view: 道里区/);
       expect(daoli).toMatch(/道里区\s+3\s+儿童友好社区\s+20个\s+12 个/);
-      const unit = json(run(['status', '--by', 'unit', '--unit', '市住建局', '--json'], OCT6));
+      const unit = json(run(['status', '--group-by', 'unit', '--responsible-unit', '市住建局', '--json'], OCT6));
       expect(unit.groupBy).toBe('unit');
       expect(new Set(unit.rows.map((r: any) => r.responsibleUnit))).toEqual(new Set(['市住建局']));
       for (const key of ['task', 'metric', 'place', 'unit', 'target', 'value', 'percent', 'met', 'status']) expect(unit.rows[0]).toHaveProperty(key);
@@ -284,17 +284,17 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
     });
 
     it('rebuilds the read model to exactly the live state, with progress on stderr and events/s', () => {
-      const live = run(['status', '--by', 'district', '--json'], OCT6).stdout;
+      const live = run(['status', '--group-by', 'district', '--json'], OCT6).stdout;
       const r = run(['rebuild']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^rebuilt the read model from \d+ events in \d+\.\d\d s \(\d+ events\/s\)\n$/);
       expect(r.stderr).toMatch(/^rebuild: (\d+)\/\1 events \(100%\)\n$/);
-      expect(run(['status', '--by', 'district', '--json'], OCT6).stdout).toBe(live);
+      expect(run(['status', '--group-by', 'district', '--json'], OCT6).stdout).toBe(live);
     });
 
     it('exports a view as CSV that Excel opens: BOM, CRLF, RFC 4180 quoting, Chinese names', () => {
       const out = join(tmp.dir, 'district.csv');
-      const r = run(['export', '--by', 'district', '--format', 'csv', '--out', out], OCT6);
+      const r = run(['export', '--group-by', 'district', '--format', 'csv', '--out', out], OCT6);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^wrote \d+ rows \(district view, as of 2024-10-06\) to /);
       const bytes = readFileSync(out);

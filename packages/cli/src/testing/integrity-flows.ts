@@ -97,7 +97,7 @@ export const describeIntegrityFlows = (engine: LedgerUnderTest): void =>
       expect(run(['init', '--simulated'], JAN).code).toBe(0);
       expect(run(['plan', 'import', SEED], JAN).code).toBe(0);
       for (const place of ['巴彦县', '木兰县'])
-        expect(run(['report', ...BRIDGES, '--place', place, '--value', '4', '--as-of', '2024-09-30', '--by', 'transport'], OCT1).code).toBe(0);
+        expect(run(['report', ...BRIDGES, '--place', place, '--value', '4', '--as-of', '2024-09-30', '--responsible-unit', 'transport'], OCT1).code).toBe(0);
       const sql = sqlOf(args);
       const head = async (): Promise<number> => Number((await sql.query(`SELECT max(position) AS n FROM {events}`))[0]!['n']);
       return { args, run, sql, head, bridges: () => json(run(['status', '--json'], OCT6)).rows.find((r: any) => r.metric === 't19-dangerous-bridges') };
@@ -116,7 +116,7 @@ export const describeIntegrityFlows = (engine: LedgerUnderTest): void =>
       expectIntegrityRefusal(l.run(['status'], OCT6), broken);
       expectIntegrityRefusal(l.run(['audit', ...BRIDGES], OCT6), broken);
       expectIntegrityRefusal(l.run(['rebuild']), broken);
-      expectIntegrityRefusal(l.run(['report', ...BRIDGES, '--place', '通河县', '--value', '9', '--as-of', '2024-09-30', '--by', 'transport'], OCT6), broken);
+      expectIntegrityRefusal(l.run(['report', ...BRIDGES, '--place', '通河县', '--value', '9', '--as-of', '2024-09-30', '--responsible-unit', 'transport'], OCT6), broken);
       expect(await l.head()).toBe(head + 1);
       const w = worker(l.args);
       expect(w.code).toBe(3);
@@ -189,7 +189,7 @@ export const describeIntegrityFlows = (engine: LedgerUnderTest): void =>
         // deleted events, so nothing is appended onto the cut log and no new report can take
         // their positions; the deletion stays visible.
         expectIntegrityRefusal(
-          l.run(['report', ...BRIDGES, '--place', '通河县', '--value', '5', '--as-of', '2024-10-01', '--by', 'transport', '--no-project'], OCT5),
+          l.run(['report', ...BRIDGES, '--place', '通河县', '--value', '5', '--as-of', '2024-10-01', '--responsible-unit', 'transport', '--no-project'], OCT5),
           new RegExp(`the Merkle tree covers ${head} events but the log holds ${head - 2}`),
         );
         expect(await l.head()).toBe(head - 2);
@@ -197,7 +197,7 @@ export const describeIntegrityFlows = (engine: LedgerUnderTest): void =>
       }
       // New reports take the deleted positions: the read model is no longer ahead, but it applied other events there.
       for (const [value, asOf] of [['5', '2024-10-01'], ['6', '2024-10-02']])
-        expect(l.run(['report', ...BRIDGES, '--place', '通河县', '--value', value!, '--as-of', asOf!, '--by', 'transport', '--no-project'], OCT5).code).toBe(0);
+        expect(l.run(['report', ...BRIDGES, '--place', '通河县', '--value', value!, '--as-of', asOf!, '--responsible-unit', 'transport', '--no-project'], OCT5).code).toBe(0);
       expect(await l.head()).toBe(head);
       expectIntegrityRefusal(l.run(['status'], OCT6), new RegExp(`applied another event at position ${head} than the log holds there now`));
       expect(worker(l.args).code).toBe(3);

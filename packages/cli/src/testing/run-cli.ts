@@ -54,8 +54,8 @@ export const openSqlite = (file: string): any => {
  * done, they leave the count of child-friendly communities to decide the task's completion.
  */
 export const TASK3_DUTIES: readonly (readonly string[])[] = [
-  ['report', '--task', '3', '--metric', 't03-child-friendly-concept', '--place', 'harbin', '--as-of', '2024-09-30', '--value', 'yes', '--by', 'womens-federation'],
-  ['report', '--task', '3', '--metric', 't03-child-friendly-key-projects', '--place', 'harbin', '--as-of', '2024-09-30', '--value', 'yes', '--by', 'ndrc'],
+  ['report', '--task', '3', '--metric', 't03-child-friendly-concept', '--place', 'harbin', '--as-of', '2024-09-30', '--value', 'yes', '--responsible-unit', 'womens-federation'],
+  ['report', '--task', '3', '--metric', 't03-child-friendly-key-projects', '--place', 'harbin', '--as-of', '2024-09-30', '--value', 'yes', '--responsible-unit', 'ndrc'],
 ];
 
 interface SeedMetric {
@@ -74,5 +74,5 @@ export const cityDutiesDone = (task: number, asOf: string): string[][] => {
   const t = plan.tasks.find((x) => x.number === task)!;
   return t.metrics
     .filter((m) => m.target.kind === 'yesNo' && m.level === 'city')
-    .map((m) => ['report', '--task', String(task), '--metric', m.id, '--place', 'harbin', '--as-of', asOf, '--value', 'yes', '--by', (m.responsibleUnits ?? t.responsibleUnits)[0]!]);
+    .map((m) => ['report', '--task', String(task), '--metric', m.id, '--place', 'harbin', '--as-of', asOf, '--value', 'yes', '--responsible-unit', (m.responsibleUnits ?? t.responsibleUnits)[0]!]);
 };

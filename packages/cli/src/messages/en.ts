@@ -78,6 +78,7 @@ export const en = {
   'audit.col.deadline': 'Deadline',
   'audit.col.short': 'Short',
   'audit.col.from': 'From',
+  'audit.from.others': { one: 'and {count} event of another place', other: 'and {count} events of other places' },
   'audit.events': 'Events: {count}',
   'audit.replayMatches': 'Replay: the events give {value}; matches the figure shown.',
   'audit.replayDiffers': 'Replay: the events give {value}; DOES NOT MATCH the figure shown ({shown}).',

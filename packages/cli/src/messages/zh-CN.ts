@@ -80,6 +80,7 @@ export const zhCN = {
   'audit.col.deadline': '期限',
   'audit.col.short': '差额',
   'audit.col.from': '依据事件',
+  'audit.from.others': { other: '及其他区县的 {count} 个事件' },
   'audit.events': '事件：{count}',
   'audit.replayMatches': '重放：事件得出 {value}；与所示数值一致。',
   'audit.replayDiffers': '重放：事件得出 {value}；与所示数值（{shown}）不符。',

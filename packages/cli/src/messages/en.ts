@@ -1,3 +1,4 @@
+import { planProblemsEn } from './plan-problems';
 /**
  * The CLI's words in English (`--lang en`). A plural message gives a text per Intl.PluralRules
  * category; {name} is a placeholder. The Chinese catalogue (zh-CN.ts) must have every key.
@@ -621,6 +622,7 @@ export const en = {
   'audit.fault.leftOut': '#{position}: the events have it in force for {place}, but the read model leaves it out',
   'audit.fault.value': 'the read model shows {shown}, the events give {replayed}',
   'audit.readModelFault': { one: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULT; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`', other: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULTS; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`' },
+  ...planProblemsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { Catalogue } from './catalogue';
+import { planProblemsZh } from './plan-problems';
 
 /**
  * The CLI's words in Chinese, the default of a plan whose locale is zh-CN. The status words are
@@ -611,4 +612,5 @@ export const zhCN = {
   'audit.fault.leftOut': '#{position}：按事件它对 {place} 有效，但读模型漏掉了它',
   'audit.fault.value': '读模型显示 {shown}，事件得出 {replayed}',
   'audit.readModelFault': { other: '读模型与该数字背后的事件不符（{count} 处读模型错误；事件得出 {replayed}，读模型显示 {shown}）：请运行 `minsheng rebuild`' },
+  ...planProblemsZh,
 } as const satisfies Catalogue;

@@ -42,7 +42,7 @@ describe('minsheng-verify in the reader’s language', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const out = r.stdout.split('\n');
-    expect(out[0]).toMatch(/^是：检查点 \S+cp-12\.txt 由 harbin-ledger 签名：12 个事件，根哈希 [0-9a-f]{64}，签署于 2025-01-05T02:00:00\.000Z$/);
+    expect(out[0]).toMatch(/^是：检查点 \S+cp-12\.txt 由 harbin-ledger 签署：12 个事件，根哈希 [0-9a-f]{64}，签署于 2025-01-05T02:00:00\.000Z$/);
     expect(out.slice(1)).toEqual([`是：${events}：12 个事件；每个哈希及链接均成立；最新哈希 ${log[11]!.hash}`, `是：${events} 前 12 个事件的根哈希正是 2025-01-05T02:00:00.000Z 的检查点所签的`, '']);
   });
 

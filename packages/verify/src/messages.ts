@@ -15,7 +15,7 @@ else the system's locale ($LC_ALL, $LC_MESSAGES, $LANG), else English.`,
     'zh-CN': `用法：minsheng-verify --key KEY.pub [--key …] --checkpoint FILE [--checkpoint FILE] [--log EVENTS.jsonl [--admin-key ADMIN.pub]] [--proof PROOF.json] [--view FILE] [--lang zh-CN|en]
 
 在您自己的机器上核验：用 \`minsheng export --events\` 导出的民生实事账本日志、其签名检查点和证明，
-以及用 \`minsheng export --key\` 导出的视图与其收据（FILE.receipt，作为 --checkpoint 给出：它签署了
+以及用 \`minsheng export --key\` 导出的视图与其回执（FILE.receipt，作为 --checkpoint 给出：它签署了
 计算该视图所用的日志）。加上 --admin-key（您固定的方案管理员核验密钥），还会核验日志中的每个密钥事件，
 以及每个单位对上报、更正或撤回的签名。打印成立的各项并以 0 退出（是），或指出未通过的一项并以 3 退出（否）；
 参数错误退出码为 2，无法读取文件为 1。语言依次取 --lang、$MINSHENG_LANG、系统区域设置
@@ -29,13 +29,13 @@ else the system's locale ($LC_ALL, $LC_MESSAGES, $LANG), else English.`,
   once: { en: 'give --log, --proof and --view at most once each', 'zh-CN': '--log、--proof 和 --view 各至多给出一次' },
   nothing: { en: 'nothing to check: give --log, --proof, --view or several', 'zh-CN': '没有要核验的内容：请给出 --log、--proof、--view 中的一项或几项' },
   adminKeyOnce: { en: '--admin-key: give it once, with --log', 'zh-CN': '--admin-key：只给一次，并与 --log 一起给出' },
-  viewReceipt: { en: '--view: give its receipt (FILE.receipt) as the one --checkpoint', 'zh-CN': '--view：请把它的收据（FILE.receipt）作为唯一的 --checkpoint 给出' },
+  viewReceipt: { en: '--view: give its receipt (FILE.receipt) as the one --checkpoint', 'zh-CN': '--view：请把它的回执（FILE.receipt）作为唯一的 --checkpoint 给出' },
   badKey: { en: '{option} {file}: {reason}', 'zh-CN': '{option} {file}：{reason}' },
   cannotRead: { en: 'cannot read {file}: {reason}', 'zh-CN': '无法读取 {file}：{reason}' },
   checkpointNo: { en: 'no: checkpoint {file}: {reason}', 'zh-CN': '否：检查点 {file}：{reason}' },
   checkpointYes: {
     en: 'yes: checkpoint {file} is signed by {names}: {size} events, root {root}, made {time}',
-    'zh-CN': '是：检查点 {file} 由 {names} 签名：{size} 个事件，根哈希 {root}，签署于 {time}',
+    'zh-CN': '是：检查点 {file} 由 {names} 签署：{size} 个事件，根哈希 {root}，签署于 {time}',
   },
   fileNo: { en: 'no: {file}: {reason}', 'zh-CN': '否：{file}：{reason}' },
   viewYes: {

@@ -51,10 +51,10 @@ export const REASONS = {
     'zh-CN': '{newer} 个事件的日志并非 {older} 个事件的日志的延续：前 {older} 个事件的历史被改写',
   },
   // receipt.ts
-  notReceipt: { en: "it is a checkpoint, not a view's receipt (no {lines} line)", 'zh-CN': '它是检查点，不是导出视图的收据（没有 {lines} 行）' },
+  notReceipt: { en: "it is a checkpoint, not a view's receipt (no {lines} line)", 'zh-CN': '它是检查点，不是导出视图的回执（没有 {lines} 行）' },
   viewAltered: {
     en: 'its SHA-256 is {actual}; the receipt signs {signed}: the file was altered or is another export',
-    'zh-CN': '其 SHA-256 为 {actual}；收据所签的是 {signed}：文件被改动过，或是另一次导出',
+    'zh-CN': '其 SHA-256 为 {actual}；回执所签的是 {signed}：文件被改动过，或是另一次导出',
   },
   // log.ts
   positionMissing: { en: 'position {position} is missing (the next event is at {next})', 'zh-CN': '缺少位置 {position}（下一个事件在位置 {next}）' },

@@ -1,7 +1,9 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUES } from './messages';
-import { cli, openSqlite, SEED, tempDir } from './testing/run-cli';
+import { spawn } from 'node:child_process';
+import { until } from './testing/processes';
+import { cli, MAIN, openSqlite, SEED, tempDir } from './testing/run-cli';
 
 /*
  * Every translated command, run in the Harbin plan's language: no English catalogue text may
@@ -125,6 +127,27 @@ describe('no English in the Chinese output (issue 18)', () => {
         expect({ args, prose: said.replace(/"[^"]*"|“[^”]*”/g, '').match(/\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b/gi) }).toEqual({ args, prose: null });
         expect(said).toMatch(/不是编号|不是有效的 JSON/);
       }
+  });
+
+  // A running worker's own lines (issue 18): started, the lease, progress, released, stopped on SIGTERM.
+  it('a worker run until SIGTERM', async () => {
+    const copy = join(tmp.dir, 'worker.db');
+    copyFileSync(join(tmp.dir, 'ledger.db'), copy);
+    expect(cli(['rebuild', '--db', copy, '--now', OCT], PLAN_LANG).code).toBe(0);
+    const env = Object.fromEntries(Object.entries({ ...process.env, ...PLAN_LANG }).filter(([k]) => !['MINSHENG_DB', 'MINSHENG_NOW', 'DATABASE_URL', 'MINSHENG_NO_PROJECT'].includes(k)));
+    const child = spawn(process.execPath, [MAIN, 'worker', '--db', copy, '--progress-ms', '50'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    await until('the worker takes the lease', () => /租约/.test(out));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/已在 .* 处的账本上启动/);
+    expect(out).toMatch(/收到 SIGTERM 后已停止/);
+    const said = out.split(tmp.dir).join('').replace(/\b[\w.-]+:\d+: /g, '');
+    expect(englishIn(said)).toEqual([]);
+    expect(said.match(/\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b/gi)).toBeNull();
   });
 
   it('a deadline check on a production ledger at another time (a dry run)', () => {

@@ -1,4 +1,5 @@
 import { planProblemsEn } from './plan-problems';
+import { workerLogEn } from './worker-log';
 /**
  * The CLI's words in English (`--lang en`). A plural message gives a text per Intl.PluralRules
  * category; {name} is a placeholder. The Chinese catalogue (zh-CN.ts) must have every key.
@@ -630,6 +631,7 @@ export const en = {
   'audit.fault.value': 'the read model shows {shown}, the events give {replayed}',
   'audit.readModelFault': { one: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULT; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`', other: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULTS; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`' },
   ...planProblemsEn,
+  ...workerLogEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

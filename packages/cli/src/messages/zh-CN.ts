@@ -1,5 +1,6 @@
 import type { Catalogue } from './catalogue';
 import { planProblemsZh } from './plan-problems';
+import { workerLogZh } from './worker-log';
 
 /**
  * The CLI's words in Chinese, the default of a plan whose locale is zh-CN. The status words are
@@ -620,4 +621,5 @@ export const zhCN = {
   'audit.fault.value': '读模型显示 {shown}，事件得出 {replayed}',
   'audit.readModelFault': { other: '读模型与该数字背后的事件不符（{count} 处读模型错误；事件得出 {replayed}，读模型显示 {shown}）：请运行 `minsheng rebuild`' },
   ...planProblemsZh,
+  ...workerLogZh,
 } as const satisfies Catalogue;

@@ -37,6 +37,14 @@ const REASONS: readonly Shape[] = shapes([
   [/^"(?<value>.*)" is (?<length>\d+) characters long; at most (?<max>\d+) are allowed$/, 'refusal.reason.tooLong'],
   [/^a yes\/no target needs the value yes or no$/, 'refusal.reason.yesNo'],
   [/^a milestone target needs a stage \((?<stages>.*)\)$/, 'refusal.reason.stage'],
+  // core/src/kinds/fit.ts, ledger/src/figure-input.ts: a figure that does not fit its target.
+  [/^a share target needs a numerator \((?<numerator>.*)\) and a denominator \((?<denominator>.*)\)$/, 'refusal.reason.shareParts'],
+  [/^a rate target needs a numerator \((?<numerator>.*)\) and a denominator \((?<denominator>.*)\)$/, 'refusal.reason.rateParts'],
+  [/^stage "(?<stage>.*)" does not exist; stages are (?<stages>.*)$/, 'refusal.reason.noStage'],
+  [/^the denominator must be greater than 0$/, 'refusal.reason.denominatorZero'],
+  [/^the numerator (?<numerator>\S+) exceeds the denominator (?<denominator>\S+)$/, 'refusal.reason.numeratorExceeds'],
+  [/^unit (?<unit>.+) cannot be converted to the target's unit (?<target>.+)$/, 'refusal.reason.unitConvert'],
+  [/^"(?<value>.*)" is not a decimal number$/, 'refusal.reason.notDecimal'],
 ]);
 
 /** Why an event breaks the log's hash chain (event-store/src/checked-log.ts): a BrokenChain's reason. */

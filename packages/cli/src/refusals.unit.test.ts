@@ -1,4 +1,4 @@
-import { checkText, notResponsible, parseUnitVerifierKey, REASON_CODES, targetRevisionRefused, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit, type LedgerError } from '@minsheng/core';
+import { checkText, fitFigure, type Figure, type Target, notResponsible, parseUnitVerifierKey, REASON_CODES, targetRevisionRefused, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit, type LedgerError } from '@minsheng/core';
 import { brokenChain } from '@minsheng/event-store';
 import { clockBehindLedger, keyEventRefused, projectionFailed, queryFailed, signatureRefused, type LedgerFailure } from '@minsheng/ledger';
 import { NoPlanError, ReadModelMismatch, UnknownFigureError } from '@minsheng/projections';
@@ -154,6 +154,13 @@ const REASONS: readonly string[] = [
   textProblem('张'.repeat(201), 200)!,
   'a yes/no target needs the value yes or no',
   'a milestone target needs a stage (立项 → 开工 → 完工)',
+  ...(['share', 'rate', 'milestone'] as const).flatMap((kind) => {
+    const target = { kind, value: '90', unit: kind === 'rate' ? '个/千人' : '%', per: '1000', numerator: '纳入平台的项目数(个)', denominator: '在建项目数(个)', stages: ['全面推开', '基本建成'] } as unknown as Target;
+    const figures: Figure[] = kind === 'milestone' ? [{ kind: 'stage', stage: '完成' }] : [{ kind: 'quantity', value: '1', unit: '个' }, { kind: 'ratio', numerator: '1', denominator: '0' }, ...(kind === 'share' ? [{ kind: 'ratio', numerator: '5', denominator: '3' } as const] : [])];
+    return figures.map((f) => (fitFigure(target, f) as { left: { reason: string } }).left.reason);
+  }),
+  (fitFigure({ kind: 'atLeast', value: '300', unit: '公里' } as unknown as Target, { kind: 'quantity', value: '3', unit: '辆' }) as { left: { reason: string } }).left.reason,
+  (fitFigure({ kind: 'atLeast', value: '300', unit: '公里' } as unknown as Target, { kind: 'quantity', value: 'x', unit: '公里' }) as { left: { reason: string } }).left.reason,
 ];
 
 /** A broken chain's reasons, as event-store/src/checked-log.ts writes them. */

@@ -1,6 +1,6 @@
 import type { ReasonFields } from '@minsheng/core';
 import { t } from './language';
-import type { MessageKey } from './messages';
+import { CATALOGUES, type MessageKey } from './messages';
 
 /*
  * A sentence another package wrote in English (a refusal, an aggregation rule), said again in
@@ -27,13 +27,46 @@ const valueOf = (name: string, v: string): string | number =>
   : name === 'count' ? Number(v) : name in WORDS ? t(`${WORDS[name]}${v}` as MessageKey) : LISTS.has(name) ? v.split(', ').join(t('list.separator')) : v;
 
 /** The sentence from the catalogue, or null when no shape knows it. */
-export const say = (list: readonly Shape[], sentence: string): string | null => {
+export const say = (list: readonly Shape[], sentence: string): string | null => sayWith(list, sentence, valueOf);
+
+const sayWith = (list: readonly Shape[], sentence: string, value: (name: string, v: string) => string | number): string | null => {
   for (const { shape, key } of list) {
     const m = shape.exec(sentence);
-    if (m) return t(key, Object.fromEntries(Object.entries(m.groups ?? {}).map(([name, v]) => [name, valueOf(name, v)])));
+    if (m) return t(key, Object.fromEntries(Object.entries(m.groups ?? {}).map(([name, v]) => [name, value(name, v)])));
   }
   return null;
 };
+
+/** As say, and a value that is itself a sentence of the list (a reason within a reason, a word) is said again too. */
+export const sayNested = (list: readonly Shape[], sentence: string): string | null =>
+  sayWith(list, sentence, (name, v) => {
+    const said = valueOf(name, v);
+    return typeof said === 'string' ? (sayNested(list, said) ?? said) : said;
+  });
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Shapes made from the catalogue's English texts of `keys`: each {name} a group of any text (the
+ * shortest), a name seen twice the same text again. The English text then gives the sentence back
+ * word for word by construction; list a longer text before a shorter one it would otherwise match.
+ */
+export const textShapes = (keys: readonly MessageKey[]): readonly Shape[] =>
+  keys.map((key) => {
+    const english = CATALOGUES.en[key];
+    const seen = new Set<string>();
+    const source = (typeof english === 'string' ? english : english.other)
+      .split(/(\{\w+\})/)
+      .map((part) => {
+        const name = /^\{(\w+)\}$/.exec(part)?.[1];
+        if (name === undefined) return escape(part);
+        if (seen.has(name)) return `\\k<${name}>`;
+        seen.add(name);
+        return `(?<${name}>[\\s\\S]*?)`;
+      })
+      .join('');
+    return { shape: new RegExp(`^${source}$`), key };
+  });
 
 /** A coded error's message: its fields as values, its words and lists in the reader's language (a list empty: "none"). */
 export const sayFields = (key: MessageKey, fields: ReasonFields): string =>

@@ -1,7 +1,9 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUES } from './messages';
-import { cli, openSqlite, SEED, tempDir } from './testing/run-cli';
+import { spawn } from 'node:child_process';
+import { until } from './testing/processes';
+import { cli, MAIN, openSqlite, SEED, tempDir } from './testing/run-cli';
 
 /*
  * Every translated command, run in the Harbin plan's language: no English catalogue text may
@@ -98,6 +100,54 @@ describe('no English in the Chinese output (issue 18)', () => {
       expect(r.stderr).toMatch(/^minsheng: 读模型（ledger-index）已应用到位置 \d+ 的事件，而日志止于 \d+/m);
       expect({ args, english: englishIn(r.stdout + r.stderr) }).toEqual({ args, english: [] });
     }
+  });
+
+  // Core's reasons for refusing a plan file (issue 18): plan check and plan import of a Harbin plan with mistakes a person makes by hand.
+  it('plan check and plan import of a bad plan', () => {
+    const seed = readFileSync(SEED, 'utf8');
+    const bad = (name: string, edit: (text: string) => string) => {
+      const file = join(tmp.dir, name);
+      const text = edit(seed);
+      expect(text).not.toBe(seed);
+      writeFileSync(file, text);
+      return file;
+    };
+    // A file that is not JSON has no locale to read: the system's locale (a Chinese desktop's) says it.
+    const files: [string, Record<string, string>][] = [
+      [bad('bad-plan.json', (text) => text.replace('"id": "t01-job-stations"', '"id": "零工驿站"').replace('"written": "73个"', '"written": "70个以上"').replace('"timeZone": "+08:00"', '"timeZone": "+15:00"')), PLAN_LANG],
+      [bad('bad-json.json', (text) => text.replace('"timeZone": "+08:00",', '"timeZone": “+08:00”,')), { ...PLAN_LANG, LC_ALL: 'zh_CN.UTF-8', LANG: 'zh_CN.UTF-8' }],
+    ];
+    for (const [file, env] of files)
+      for (const args of [['plan', 'check', file], ['plan', 'import', file, ...at, '--now', OCT]]) {
+        const r = cli(args, env);
+        expect({ args, code: r.code }).toEqual({ args, code: 2 });
+        const said = (r.stdout + r.stderr).split(tmp.dir).join('');
+        expect({ args, english: englishIn(said) }).toEqual({ args, english: [] });
+        // Core's words, not the catalogue's: no three English words in a row outside quotes.
+        expect({ args, prose: said.replace(/"[^"]*"|“[^”]*”/g, '').match(/\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b/gi) }).toEqual({ args, prose: null });
+        expect(said).toMatch(/不是编号|不是有效的 JSON/);
+      }
+  });
+
+  // A running worker's own lines (issue 18): started, the lease, progress, released, stopped on SIGTERM.
+  it('a worker run until SIGTERM', async () => {
+    const copy = join(tmp.dir, 'worker.db');
+    copyFileSync(join(tmp.dir, 'ledger.db'), copy);
+    expect(cli(['rebuild', '--db', copy, '--now', OCT], PLAN_LANG).code).toBe(0);
+    const env = Object.fromEntries(Object.entries({ ...process.env, ...PLAN_LANG }).filter(([k]) => !['MINSHENG_DB', 'MINSHENG_NOW', 'DATABASE_URL', 'MINSHENG_NO_PROJECT'].includes(k)));
+    const child = spawn(process.execPath, [MAIN, 'worker', '--db', copy, '--progress-ms', '50'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    await until('the worker takes the lease', () => /租约/.test(out));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/已在 .* 处的账本上启动/);
+    expect(out).toMatch(/收到 SIGTERM 后已停止/);
+    const said = out.split(tmp.dir).join('').replace(/\b[\w.-]+:\d+: /g, '');
+    expect(englishIn(said)).toEqual([]);
+    expect(said.match(/\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b/gi)).toBeNull();
   });
 
   it('a deadline check on a production ledger at another time (a dry run)', () => {

@@ -1,28 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from './canonical';
 import { signCheckpoint } from './checkpoint';
-import { entryText, GENESIS_HASH, type LogEntry } from './entry';
+import type { LogEntry } from './entry';
 import { Exit } from './exit';
 import { newSignerKey, parseSignerKey, type SignerKey } from './keys';
 import { checkLog, isFault } from './log';
 import { run } from './main';
 import { MemoryTree, RightEdge } from './tree';
 import { leafHash } from './merkle';
-
-const chain = (n: number, rewrite = 0): LogEntry[] => {
-  const out: LogEntry[] = [];
-  let prev = GENESIS_HASH;
-  for (let i = 1; i <= n; i++) {
-    const e = { position: i, stream: `progress-t13-${i % 3}`, revision: Math.floor((i - 1) / 3), eventId: `E${i}`, type: 'ProgressReported', schemaVersion: 1,
-      data: { value: `${i === rewrite ? i + 1 : i}`, place: '道里区' }, metadata: { recordedAt: '2024-10-01T00:00:00.000Z' }, storedAt: '2024-10-01T00:00:00.000Z', hashVersion: 2, prevHash: prev, hash: '' };
-    const hash = sha256Hex(entryText(e)!);
-    out.push({ ...e, hash });
-    prev = hash;
-  }
-  return out;
-};
+import { chain, lines } from './testing/chain';
 
 let dir: string;
 let signer: SignerKey;
@@ -43,7 +30,6 @@ const checkpointOf = (log: readonly LogEntry[], size: number, name = `cp-${size}
   if (isFault(tree)) throw new Error(tree.reason);
   return file(name, signCheckpoint({ origin: 'harbin-2024', size, root: tree.tree.root(), time: '2025-01-05T02:00:00.000Z' }, signer));
 };
-const lines = (log: readonly LogEntry[]): string => log.map((e) => `${JSON.stringify(e)}\n`).join('');
 
 /** The CLI's answer: its exit code and what it printed (or the one line of its refusal). */
 const verify = async (...args: string[]): Promise<{ code: number; out: string[] }> => {

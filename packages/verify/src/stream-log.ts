@@ -3,6 +3,9 @@ import { createInterface } from 'node:readline';
 import type { SignedCheckpoint } from './checkpoint';
 import { entryShapeFault, type LogEntry } from './entry';
 import { cannotRead, Exit } from './exit';
+import { translator } from './messages';
+import type { Language } from './language';
+import { sayReason } from './reasons';
 import { logChecker } from './log';
 import { RightEdge } from './tree';
 
@@ -19,12 +22,14 @@ export const streamLog = async (
   file: string,
   checkpoints: readonly SignedCheckpoint[],
   signatures?: { add(e: LogEntry): string | null; summary(): string },
+  lang: Language = 'en',
 ): Promise<string[]> => {
+  const t = translator(lang);
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (err) {
-    throw cannotRead(file, err);
+    throw cannotRead(t, file, err);
   }
   const input = createReadStream('', { fd, encoding: 'utf8' });
   const checker = logChecker(new RightEdge());
@@ -35,8 +40,8 @@ export const streamLog = async (
       const c = checkpoints[next]!;
       const root = checker.tree.root();
       if (!root.equals(c.root))
-        throw new Exit(3, `no: the first ${c.size} events of ${file} have the root ${hex(root)}; the checkpoint signs ${hex(c.root)}: history was rewritten`);
-      matched.push(`yes: the first ${c.size} events of ${file} have the root the checkpoint of ${c.time} signs`);
+        throw new Exit(3, t('rootDiffers', { size: c.size, file, root: hex(root), signed: hex(c.root) }));
+      matched.push(t('rootMatches', { size: c.size, file, time: c.time }));
     }
   };
   const lines = createInterface({ input, crlfDelay: Infinity });
@@ -57,17 +62,17 @@ export const streamLog = async (
       try {
         parsed = JSON.parse(line);
       } catch (err) {
-        throw new Exit(3, `no: ${file} line ${lineNo} is not JSON, cut short or damaged (${(err as Error).message})`);
+        throw new Exit(3, t('lineNotJson', { file, line: lineNo, error: (err as Error).message }));
       }
       const bad = entryShapeFault(parsed);
-      if (bad) throw new Exit(3, `no: ${file} line ${lineNo} is not an exported event: ${bad}`);
+      if (bad) throw new Exit(3, t('lineNotEvent', { file, line: lineNo, reason: sayReason(lang, bad) }));
       const fault = checker.add(parsed as LogEntry);
       if (fault)
-        throw new Exit(3, `no: ${file}: event at position ${fault.position}${fault.eventId ? ` (${fault.eventId})` : ''} fails: ${fault.reason}`);
+        throw new Exit(3, t(fault.eventId ? 'eventIdFails' : 'eventFails', { file, position: fault.position, eventId: fault.eventId ?? '', reason: sayReason(lang, fault.reason) }));
       const unsigned = signatures?.add(parsed as LogEntry);
       if (unsigned) {
         const e = parsed as LogEntry;
-        throw new Exit(3, `no: ${file}: event at position ${e.position} (${e.eventId}, ${e.type}) fails its signature check: ${unsigned}`);
+        throw new Exit(3, t('signatureFails', { file, position: e.position, eventId: e.eventId, type: e.type, reason: sayReason(lang, unsigned) }));
       }
       compareDue();
     }
@@ -75,9 +80,13 @@ export const streamLog = async (
     lines.close();
     input.destroy();
   }
-  if (readError !== undefined) throw cannotRead(file, readError);
+  if (readError !== undefined) throw cannotRead(t, file, readError);
   const size = checker.tree.size;
   const short = checkpoints.find((c) => c.size > size);
-  if (short) throw new Exit(3, `no: ${file} has ${size} events; the checkpoint signs ${short.size}: events were removed`);
-  return [`yes: ${file}: ${size} events; every hash and link holds; head hash ${checker.headHash}`, ...matched, ...(signatures ? [`yes: ${file}: ${signatures.summary()}`] : [])];
+  if (short) throw new Exit(3, t('removed', { file, size, signed: short.size }));
+  return [
+    t('logYes', { file, size, head: checker.headHash }),
+    ...matched,
+    ...(signatures ? [t('signaturesYes', { file, summary: sayReason(lang, signatures.summary()) })] : []),
+  ];
 };

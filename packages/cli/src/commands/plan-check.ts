@@ -1,4 +1,4 @@
-import { parsePlanText, type PlanProblem } from '@minsheng/core';
+import { parsePlanText } from '@minsheng/core';
 import type { Command } from 'commander';
 import { isLeft } from 'fp-ts/Either';
 import { refusal } from '../failure';
@@ -6,10 +6,7 @@ import { jsonOption, wantsJson } from '../options';
 import { printJson, printLines } from '../output/print';
 import { readPlanText } from './plan-import';
 import { t } from '../language';
-
-/** A problem as editors and compilers write one: file:line:column: where in the plan: why. */
-export const problemLine = (p: PlanProblem): string =>
-  `${p.file}${p.line !== undefined ? `:${p.line}:${p.column}` : ''}: ${p.path}: ${p.reason}`;
+import { problemLine } from '../plan-problems';
 
 /**
  * `minsheng plan check FILE`: every problem of a plan file with its line and column (JSON syntax

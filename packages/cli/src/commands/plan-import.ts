@@ -7,6 +7,7 @@ import { refusal, unwrap, usage } from '../failure';
 import { fieldRefusal } from '../refusals';
 import { printJson, printLines } from '../output/print';
 import { checkWriteClock, ledgerCommand, runOf } from './shared';
+import { planProblemReason } from '../plan-problems';
 import { t } from '../language';
 
 /** Reads a plan file's text; a file over PLAN_FILE_MAX_BYTES is refused without being read further. */
@@ -28,7 +29,7 @@ export const readPlanFile = (file: string): Plan => {
   const parsed = parsePlanText(readPlanText(file), file);
   if (isLeft(parsed)) {
     const problems = parsed.left.problems;
-    throw refusal('usage.planProblemsNotImported', { file, count: problems.length }, problems.map((p) => `  ${p.path}: ${p.reason}`));
+    throw refusal('usage.planProblemsNotImported', { file, count: problems.length }, problems.map((p) => `  ${p.path}: ${planProblemReason(p.reason)}`));
   }
   return parsed.right;
 };

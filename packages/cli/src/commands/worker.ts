@@ -157,7 +157,7 @@ const work = async (run: Run, o: WorkerOpts): Promise<void> => {
     } finally {
       await engine.close();
     }
-    log('stopped', { signal: signalName || null }, `stopped${signalName ? ` on ${signalName}` : ''}`);
+    log('stopped', { signal: signalName || null }, signalName ? t('worker.log.stoppedOn', { signal: signalName }) : t('worker.log.stopped'));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -203,7 +203,7 @@ const sweepFailure = (r: Either<LedgerFailure, SweepResult>): { fields: Record<s
 const completionPolicy = (deps: LedgerDeps, given: boolean, log: Log, signal: AbortSignal, pollMs: number) => {
   const ledger = createLedger({ store: deps.store, readModel: deps.readModel, ...(given ? { clock: deps.clock } : {}), projectInline: false });
   const completed = (task: number, planId?: string) =>
-    log('completed', { task, ...(planId ? { planId } : {}) }, `task ${task}: every target is met; recorded its completion`);
+    log('completed', { task, ...(planId ? { planId } : {}) }, t('worker.log.completed', { task }));
   return {
     afterBatch: async (events: readonly StoredEvent[]): Promise<void | 'unchecked'> => {
       const span = `positions ${events[0]!.position}..${events[events.length - 1]!.position}`;
@@ -252,7 +252,7 @@ const workWith = async (
   log(
     'started',
     { where: engine.where, leaseMs, pollMs, batchSize },
-    `started on the ledger at ${engine.where}: lease ${leaseMs} ms, poll ${pollMs} ms, batches of ${batchSize}`,
+    t('worker.log.started', { where: engine.where, leaseMs, pollMs, batchSize }),
   );
   let serving: string | undefined;
   let checkpoint = 0;
@@ -275,7 +275,9 @@ const workWith = async (
         log(
           'progress',
           { readModel: serving, checkpoint: at, head, lag, applied: n, eventsPerSecond: rate },
-          `applied ${n} event${n === 1 ? '' : 's'} (${rate} events/s); checkpoint ${at}${head === null ? '' : `, head ${head}, lag ${lag}`}`,
+          head === null
+            ? t('worker.log.progressNoHead', { count: n, rate, checkpoint: at })
+            : t('worker.log.progress', { count: n, rate, checkpoint: at, head, lag: lag! }),
         );
       },
       () => undefined,
@@ -292,7 +294,7 @@ const workWith = async (
         const version = await engine.versions.active(LEDGER_INDEX);
         if (version !== serving) {
           if (serving !== undefined)
-            log('switched', { from: serving, to: version }, `the serving read model switched from ${serving} to ${version}; following it`);
+            log('switched', { from: serving, to: version }, t('worker.log.switched', { from: serving, to: version }));
           serving = version;
         }
         model = await engine.openReadModel(version);
@@ -320,8 +322,8 @@ const workWith = async (
               'lease',
               { held: h, readModel: version },
               h
-                ? `took the lease on ${LEDGER_INDEX} in ${version}`
-                : `lost the lease on ${LEDGER_INDEX} in ${version} (another worker took it after this one missed a renewal)`,
+                ? t('worker.log.tookLease', { projection: LEDGER_INDEX, readModel: version })
+                : t('worker.log.lostLease', { projection: LEDGER_INDEX, readModel: version }),
             );
           },
           onBatch: (c, n) => {
@@ -345,7 +347,7 @@ const workWith = async (
         // runWorker released the lease on its way out.
         if (held) {
           checkpoint = await model.reader.checkpoint(LEDGER_INDEX);
-          log('released', { readModel: version, checkpoint }, `released the lease on ${LEDGER_INDEX} in ${version} at checkpoint ${checkpoint}`);
+          log('released', { readModel: version, checkpoint }, t('worker.log.released', { projection: LEDGER_INDEX, readModel: version, checkpoint }));
         }
         held = false;
       } catch (e) {

@@ -1,3 +1,5 @@
+import { planProblemsEn } from './plan-problems';
+import { workerLogEn } from './worker-log';
 /**
  * The CLI's words in English (`--lang en`). A plural message gives a text per Intl.PluralRules
  * category; {name} is a placeholder. The Chinese catalogue (zh-CN.ts) must have every key.
@@ -78,6 +80,7 @@ export const en = {
   'audit.col.deadline': 'Deadline',
   'audit.col.short': 'Short',
   'audit.col.from': 'From',
+  'audit.from.others': { one: 'and {count} event of another place', other: 'and {count} events of other places' },
   'audit.events': 'Events: {count}',
   'audit.replayMatches': 'Replay: the events give {value}; matches the figure shown.',
   'audit.replayDiffers': 'Replay: the events give {value}; DOES NOT MATCH the figure shown ({shown}).',
@@ -166,6 +169,13 @@ export const en = {
   'refusal.reason.tooLong': '"{value}" is {length} characters long; at most {max} are allowed',
   'refusal.reason.yesNo': 'a yes/no target needs the value yes or no',
   'refusal.reason.stage': 'a milestone target needs a stage ({stages})',
+  'refusal.reason.shareParts': 'a share target needs a numerator ({numerator}) and a denominator ({denominator})',
+  'refusal.reason.rateParts': 'a rate target needs a numerator ({numerator}) and a denominator ({denominator})',
+  'refusal.reason.noStage': 'stage "{stage}" does not exist; stages are {stages}',
+  'refusal.reason.denominatorZero': 'the denominator must be greater than 0',
+  'refusal.reason.numeratorExceeds': 'the numerator {numerator} exceeds the denominator {denominator}',
+  'refusal.reason.unitConvert': "unit {unit} cannot be converted to the target's unit {target}",
+  'refusal.reason.notDecimal': '"{value}" is not a decimal number',
   'refusal.auditPlace': '--place "{place}" is not a place of the plan',
   'refusal.auditPlaceNotReported': "--place \"{place}\": metric {metric} is reported for {places} only (or the city's figure that adds them up)",
   'parse.nonEmpty': 'It must not be empty: give a value, or leave the option out where it is optional.',
@@ -622,6 +632,8 @@ export const en = {
   'audit.fault.leftOut': '#{position}: the events have it in force for {place}, but the read model leaves it out',
   'audit.fault.value': 'the read model shows {shown}, the events give {replayed}',
   'audit.readModelFault': { one: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULT; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`', other: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULTS; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`' },
+  ...planProblemsEn,
+  ...workerLogEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

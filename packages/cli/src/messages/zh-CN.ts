@@ -1,4 +1,6 @@
 import type { Catalogue } from './catalogue';
+import { planProblemsZh } from './plan-problems';
+import { workerLogZh } from './worker-log';
 
 /**
  * The CLI's words in Chinese, the default of a plan whose locale is zh-CN. The status words are
@@ -80,6 +82,7 @@ export const zhCN = {
   'audit.col.deadline': '期限',
   'audit.col.short': '差额',
   'audit.col.from': '依据事件',
+  'audit.from.others': { other: '及其他区县的 {count} 个事件' },
   'audit.events': '事件：{count}',
   'audit.replayMatches': '重放：事件得出 {value}；与所示数值一致。',
   'audit.replayDiffers': '重放：事件得出 {value}；与所示数值（{shown}）不符。',
@@ -165,6 +168,13 @@ export const zhCN = {
   'refusal.reason.tooLong': '"{value}" 长 {length} 个字符；最多 {max} 个',
   'refusal.reason.yesNo': '是/否类目标的值须为 yes 或 no（是/否）',
   'refusal.reason.stage': '里程碑类目标须给出阶段（{stages}）',
+  'refusal.reason.shareParts': '比例类目标须给出分子（{numerator}）和分母（{denominator}）',
+  'refusal.reason.rateParts': '比率类目标须给出分子（{numerator}）和分母（{denominator}）',
+  'refusal.reason.noStage': '阶段“{stage}”不存在；各阶段依次为 {stages}',
+  'refusal.reason.denominatorZero': '分母须大于 0',
+  'refusal.reason.numeratorExceeds': '分子 {numerator} 大于分母 {denominator}',
+  'refusal.reason.unitConvert': '单位 {unit} 无法换算为目标的单位 {target}',
+  'refusal.reason.notDecimal': '“{value}”不是十进制数',
   'refusal.auditPlace': '--place "{place}"：不是计划中的区县',
   'refusal.auditPlaceNotReported': '--place "{place}"：指标 {metric} 只由 {places} 上报（或看汇总它们的全市数）',
   'parse.nonEmpty': '不能为空：请给出值，可选的选项也可以不写。',
@@ -612,4 +622,6 @@ export const zhCN = {
   'audit.fault.leftOut': '#{position}：按事件它对 {place} 有效，但读模型漏掉了它',
   'audit.fault.value': '读模型显示 {shown}，事件得出 {replayed}',
   'audit.readModelFault': { other: '读模型与该数字背后的事件不符（{count} 处读模型错误；事件得出 {replayed}，读模型显示 {shown}）：请运行 `minsheng rebuild`' },
+  ...planProblemsZh,
+  ...workerLogZh,
 } as const satisfies Catalogue;

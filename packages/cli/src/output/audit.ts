@@ -25,6 +25,21 @@ const stateText = (e: TrailEntry): string => msg(!e.known ? 'audit.state.notKnow
 /** Where an outcome stands at the moment: not yet recorded, dated later, or in effect. */
 const outcomeState = (o: TrailOutcome): string => msg(!o.known ? 'audit.state.notKnown' : !o.effective ? 'audit.outcome.afterAsOf' : 'audit.outcome.inEffect');
 
+/** How many of an event id's last characters stand for it where the audit did not read it: its random part. */
+const SHORT_ID = 6;
+
+/**
+ * The events a completion's figure was computed from: the log position of each the audit read;
+ * the others are in other places' streams, so they are named by the tail of their id (the whole
+ * id is in --json), or, where ids are left out (the demo prints the same text every run), counted.
+ */
+const fromText = (x: TrailOutcome, ids: boolean): string => {
+  const read = x.eventPositions.flatMap((p) => (p === null ? [] : [`#${p}`]));
+  const others = x.events.filter((_, i) => x.eventPositions[i] === null);
+  if (ids) return x.events.map((id, i) => (x.eventPositions[i] === null ? `…${id.slice(-SHORT_ID)}` : `#${x.eventPositions[i]}`)).join(' ');
+  return [...read, ...(others.length ? [msg('audit.from.others', { count: others.length })] : [])].join(' ');
+};
+
 /** The audit trail of one figure, for people: the figure, its rule, its lineage, every event, the replay. */
 export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
   const ids = o.ids ?? true;
@@ -92,7 +107,7 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
           x.value ?? msg('audit.nothing'),
           x.target,
           x.shortfall,
-          ...(completed ? [x.eventPositions.map((p, i) => (p === null ? (ids ? x.events[i]! : '…') : `#${p}`)).join(' ')] : []),
+          ...(completed ? [fromText(x, ids)] : []),
           ...(ids ? [x.hash.slice(0, 12)] : []),
           outcomeState(x),
         ]),

@@ -52,8 +52,12 @@ const writeLog = async (store: EventStore, rounds: number, from = 0): Promise<nu
   return n;
 };
 
-/** `store` as a thread sees it that reads each page `ms` slower. */
-const slowed = (store: EventStore, ms = 60): EventStore => ({
+/**
+ * `store` as a thread sees it that reads each page `ms` slower. 200 ms a page gives a reader
+ * thread the 11 pages of this log (2.2 s) to start before the calling thread has read them all:
+ * at 60 ms (0.66 s) a thread started under a load average of 5 on 2 cores often lost that race.
+ */
+const slowed = (store: EventStore, ms = 200): EventStore => ({
   ...store,
   readAll: (o) => async () => {
     await new Promise((r) => setTimeout(r, ms));
@@ -122,8 +126,9 @@ describe('catching up with reader threads', () => {
   });
 
   /**
-   * The store as the calling thread sees it, 60 ms slower a page: otherwise it reads every page of
-   * this small log itself before a thread has even started, and the threads would go untested.
+   * The store as the calling thread sees it, 200 ms slower a page (see slowed): otherwise it
+   * reads every page of this small log itself before a thread has even started, and the threads
+   * would go untested.
    */
   const slowHere = (): EventStore => slowed(store);
 

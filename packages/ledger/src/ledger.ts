@@ -324,7 +324,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
    * the log, so a read model that applied events the log no longer holds never serves.
    */
   const serve = (onMismatch: OnMismatch = 'refuse'): TE.TaskEither<LedgerFailure, void> =>
-    inline ? pipe(settle(undefined, onMismatch), TE.map(() => undefined)) : TE.tryCatch(() => checkReadModel(deps.store, deps.readModel.reader), projectionFailed);
+    inline ? pipe(settle(undefined, onMismatch), TE.map(() => undefined)) : TE.tryCatch(async () => void (await checkReadModel(deps.store, deps.readModel.reader)), projectionFailed);
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> => TE.tryCatch(f, queryFailed);
 
   /** Runs a write with the deps its ledger's mode allows (see writingDeps). */

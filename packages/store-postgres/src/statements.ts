@@ -126,6 +126,8 @@ export const statements = (n: LedgerNames) => {
      */
     logPage: arrays('log-page', `SELECT ${EVENT_COLUMNS} FROM ${n.events} e WHERE e.position >= $1 ORDER BY e.position LIMIT $2`),
     event: arrays('event', `${withLinks} WHERE e.event_id = $1`),
+    /** The log's last row with the link before it (lastEvent: the head and the event there). */
+    last: arrays('last', `${withLinks} ORDER BY e.position DESC LIMIT 1`),
     /** A filtered page (log-filter.ts): a NULL type list or prefix keeps every event; the prefix is a LIKE pattern escaped with a backslash. Each row carries its own link: a filtered page is not dense. */
     logFiltered: arrays(
       'log-filtered',

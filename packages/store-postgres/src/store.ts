@@ -299,6 +299,14 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
 
     headPosition: () => task<ReadError, number>(async () => right(Number((await rows<{ head: string }>(sql.headPosition()))[0]!.head))),
 
+    lastEvent: () =>
+      task<ReadError, StoredEvent | null>(async () => {
+        const found = await arrayRows(sql.last());
+        if (found.length === 0) return right(null);
+        const read = checkedEvents(found);
+        return read._tag === 'Left' ? read : right(read.right[0]!);
+      }),
+
     readEvent: (eventId, opts) =>
       task<ReadError, StoredEvent | null>(async () => {
         const found = await arrayRows(sql.event(eventId));

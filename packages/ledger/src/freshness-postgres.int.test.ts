@@ -87,6 +87,20 @@ describe('the freshness check before a view (PostgreSQL)', () => {
     expect(await fail(ledger.status())).toMatchObject({ _tag: 'ReadModelMismatch', checkpoint: at, head: at + 1, code: 'readModel.otherEvent' });
   });
 
+  it('runs the completion policy again once a read-model row is changed by hand after a view that found nothing owed', async () => {
+    const ADAPTATIONS = { task: 9, metric: 't09-elderly-home-adaptations' };
+    await run(ledger.report({ ...ADAPTATIONS, place: 'daoli', asOf: '2024-09-30', value: '700', by: 'civil-affairs' }));
+    expect((await run(ledger.status())).rows.find((r) => r.metric === ADAPTATIONS.metric)).toMatchObject({ value: '700', met: false });
+    await run(ledger.status());
+    // 700 of 4700 households becomes 7000 in the read model alone: task 9 would look met.
+    const changed = await rm.pool.query(`UPDATE ${schema}_rm.figures SET figure = replace(figure, '"value":"700"', '"value":"7000"') WHERE position = $1`, [await head()]);
+    expect(changed.rowCount).toBe(1);
+    expect(await fail(ledger.status())).toMatchObject({
+      _tag: 'ReadModelMismatch',
+      message: expect.stringMatching(/^the read model does not match the events behind task 9's figures/),
+    });
+  });
+
   it('refuses a view once the event at the checkpoint was rewritten in place, its hash kept, naming its position', async () => {
     const at = await head();
     const [last] = await run(store.readAll({ fromPosition: at - 1 }));

@@ -49,8 +49,9 @@ const storeFailure = (what: string, error: ReadError) => new ProjectionError(`${
  * The read model's checkpoint with the hash it applied there, beside the log's last event
  * (checked), both at once: when the read model is up to date (the usual case before a view),
  * that event is the one at the checkpoint, and the check is one round trip (two queries in
- * flight, one to each side, which may be separate databases). Null when the store cannot read
- * its last event, or that read failed: the caller reads as before, and reports what it finds.
+ * flight, one to each side, which may be separate databases). `last` is undefined when the store
+ * cannot read its last event, or that read failed: the caller then reads as before, and reports
+ * what it finds (a failure the same as before).
  */
 const readBoth = async (store: EventStore, reader: ProjectionReader, projection: string) => {
   const applied = reader.checkpointAndHash

@@ -195,6 +195,14 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions): Ev
 
     headPosition: () => ifOpen<ReadError, number>(() => right(rows.length)),
 
+    lastEvent: () =>
+      ifOpen<ReadError, StoredEvent | null>(() => {
+        const row = rows[rows.length - 1];
+        if (!row) return right(null);
+        const checked = checkedEvents([row]);
+        return checked._tag === 'Left' ? checked : right(checked.right[0]!);
+      }),
+
     readEvent: (eventId, opts) =>
       ifOpen<ReadError, StoredEvent | null>(() => {
         const position = byId.get(eventId);

@@ -129,6 +129,12 @@ export interface EventStore {
   streamRevision(stream: string): TaskEither<ReadError, CurrentRevision>;
   /** Position of the last event in the global log (0 when empty). */
   headPosition(): TaskEither<ReadError, number>;
+  /**
+   * Optional: the log's last event, checked as readEvent checks it (its hash against its content,
+   * its link to the event before it), or null for an empty log: the head and the event there in
+   * one read (the freshness check before a view, see checkReadModel). Absent: headPosition, then readAll.
+   */
+  lastEvent?(): TaskEither<ReadError, StoredEvent | null>;
   /** One event by id, wherever it is stored, or null. */
   readEvent(eventId: string, options?: ReadEventOptions): TaskEither<ReadError, StoredEvent | null>;
   subscribe(options: SubscribeOptions): Subscription;

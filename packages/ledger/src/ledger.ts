@@ -269,11 +269,20 @@ export const createLedger = (options: LedgerOptions): Ledger => {
    * mark, so a read model that would show a completion the events never earned is still refused.
    */
   let nothingOwedAt: string | null = null;
-  const stateKey = (index: CatchUpResult): TE.TaskEither<LedgerFailure, string | null> => {
+  /**
+   * The catch-up and the state key (null: the read model keeps no mark), the mark read beside the
+   * catch-up, not after it (one round trip fewer before a view). A mark read earlier can only be
+   * older: a write after it moves the mark the next settle reads, so no pass is skipped that a
+   * mark read later would have run; a catch-up that applied events costs one pass more, once.
+   */
+  const projectWithKey = (): TE.TaskEither<LedgerFailure, string | null> => {
     const { reader } = deps.readModel;
-    return !reader.changeMark
-      ? TE.right(null)
-      : TE.tryCatch(async () => `${index.head} ${index.checkpoint} ${await reader.changeMark!()}`, projectionFailed);
+    return pipe(
+      TE.Do,
+      TE.apS('index', project()),
+      TE.apS('mark', reader.changeMark ? TE.tryCatch(() => reader.changeMark!(), projectionFailed) : TE.right(null)),
+      TE.map(({ index, mark }) => (mark === null ? null : `${index.head} ${index.checkpoint} ${mark}`)),
+    );
   };
   /**
    * Brings the read model up to date and records every completion owed (inline projection; a
@@ -285,8 +294,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     !inline
       ? TE.right([])
       : pipe(
-          project(),
-          TE.chainW(stateKey),
+          projectWithKey(),
           TE.chainW((key) =>
             key !== null && key === nothingOwedAt
               ? TE.right([])
@@ -324,7 +332,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
    * the log, so a read model that applied events the log no longer holds never serves.
    */
   const serve = (onMismatch: OnMismatch = 'refuse'): TE.TaskEither<LedgerFailure, void> =>
-    inline ? pipe(settle(undefined, onMismatch), TE.map(() => undefined)) : TE.tryCatch(() => checkReadModel(deps.store, deps.readModel.reader), projectionFailed);
+    inline ? pipe(settle(undefined, onMismatch), TE.map(() => undefined)) : TE.tryCatch(async () => void (await checkReadModel(deps.store, deps.readModel.reader)), projectionFailed);
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> => TE.tryCatch(f, queryFailed);
 
   /** Runs a write with the deps its ledger's mode allows (see writingDeps). */

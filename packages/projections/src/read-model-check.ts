@@ -1,6 +1,6 @@
 import type { EventStore, ReadError } from '@minsheng/event-store';
 import type { ReasonCode, ReasonFields } from '@minsheng/core';
-import { isLeft } from 'fp-ts/Either';
+import { isLeft, isRight } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ProjectionReader } from './read-model/projection';
 
 /** A read or projection of the log failed; `storeError` is the store's typed error when a read failed. */
@@ -37,17 +37,44 @@ export class ReadModelMismatch extends Error {
 
 const short = (hash: string) => hash.slice(0, 12);
 
+/** What a freshness check read: the read model's checkpoint and the log's head (a catch-up starts from these). */
+export interface LogState {
+  readonly checkpoint: number;
+  readonly head: number;
+}
+
+const storeFailure = (what: string, error: ReadError) => new ProjectionError(`${what}${error.message}`, { storeError: error });
+
+/**
+ * The read model's checkpoint with the hash it applied there, beside the log's last event
+ * (checked), both at once: when the read model is up to date (the usual case before a view),
+ * that event is the one at the checkpoint, and the check is one round trip (two queries in
+ * flight, one to each side, which may be separate databases). `last` is undefined when the store
+ * cannot read its last event, or that read failed: the caller then reads as before, and reports
+ * what it finds (a failure the same as before).
+ */
+const readBoth = async (store: EventStore, reader: ProjectionReader, projection: string) => {
+  const applied = reader.checkpointAndHash
+    ? reader.checkpointAndHash(projection)
+    : reader.checkpoint(projection).then(async (checkpoint) => ({ checkpoint, hash: checkpoint === 0 ? null : await reader.hashAt(checkpoint) }));
+  const [at, last] = await Promise.all([applied, store.lastEvent ? store.lastEvent()() : undefined]);
+  return { at, last: last && isRight(last) ? last.right : undefined };
+};
+
 /**
  * Checks that the read model was built from the log as it stands: its checkpoint is not past
- * the log's head, and the event it applied last is the one the log holds at that position (one
- * lookup in each). Throws ReadModelMismatch, or ProjectionError when the log cannot be read.
+ * the log's head, and the event it applied last is the one the log holds at that position, read
+ * checked (see readBoth). Returns the checkpoint and the head it read. Throws ReadModelMismatch,
+ * or ProjectionError when the log cannot be read.
  */
-export const checkReadModel = async (store: EventStore, reader: ProjectionReader, projection = LEDGER_INDEX): Promise<void> => {
-  const checkpoint = await reader.checkpoint(projection);
-  if (checkpoint === 0) return;
-  const headE = await store.headPosition()();
-  if (isLeft(headE)) throw new ProjectionError(headE.left.message, { storeError: headE.left });
-  const head = headE.right;
+export const checkReadModel = async (store: EventStore, reader: ProjectionReader, projection = LEDGER_INDEX): Promise<LogState> => {
+  const { at, last } = await readBoth(store, reader, projection);
+  const { checkpoint } = at;
+  let head = last === undefined ? undefined : (last?.position ?? 0);
+  if (checkpoint === 0) return { checkpoint, head: head ?? (await readHead(store)) };
+  // A checkpoint past the last event read beside it may have moved since (another process's
+  // catch-up): the head is read again, after the checkpoint, before the log is called short.
+  if (head === undefined || checkpoint > head) head = await readHead(store);
   const rebuild = 'it refuses to serve until rebuilt from the log (run `minsheng verify`, then `minsheng rebuild`)';
   if (checkpoint > head)
     throw new ReadModelMismatch(
@@ -59,11 +86,9 @@ export const checkReadModel = async (store: EventStore, reader: ProjectionReader
       'readModel.aheadOfLog',
       { projection, checkpoint, head },
     );
-  const applied = await reader.hashAt(checkpoint);
-  if (applied === null) return;
-  const at = await store.readAll({ fromPosition: checkpoint - 1, maxCount: 1 })();
-  if (isLeft(at)) throw new ProjectionError(`${projection}: reading position ${checkpoint} failed: ${at.left.message}`, { storeError: at.left });
-  const logHash = at.right[0]?.hash;
+  const applied = at.hash;
+  if (applied === null) return { checkpoint, head };
+  const logHash = last?.position === checkpoint ? last.hash : await hashInLog(store, projection, checkpoint);
   if (logHash !== applied)
     throw new ReadModelMismatch(
       `the read model (${projection}) applied another event at position ${checkpoint} than the log holds there now ` +
@@ -74,4 +99,18 @@ export const checkReadModel = async (store: EventStore, reader: ProjectionReader
       'readModel.otherEvent',
       { projection, checkpoint, applied: `${short(applied)}…`, logged: logHash ? `${short(logHash)}…` : '—' },
     );
+  return { checkpoint, head };
+};
+
+const readHead = async (store: EventStore): Promise<number> => {
+  const headE = await store.headPosition()();
+  if (isLeft(headE)) throw storeFailure('', headE.left);
+  return headE.right;
+};
+
+/** The hash of the event the log holds at `position`, read checked. */
+const hashInLog = async (store: EventStore, projection: string, position: number): Promise<string | undefined> => {
+  const at = await store.readAll({ fromPosition: position - 1, maxCount: 1 })();
+  if (isLeft(at)) throw storeFailure(`${projection}: reading position ${position} failed: `, at.left);
+  return at.right[0]?.hash;
 };

@@ -169,24 +169,26 @@ export const runCatchUp = async (store: EventStore, model: Model, options: Catch
   const projection = options.projection ?? model.projection ?? LEDGER_INDEX;
   // A bad thread count is refused whether or not this catch-up would have started threads.
   if (options.readers) readerThreadCount(options.readers);
-  // Nothing is built on a read model that applied events the log no longer holds.
-  await checkReadModel(store, model.reader, projection);
-  const headE = await store.headPosition()();
-  if (isLeft(headE)) throw new ProjectionError(headE.left.message, { storeError: headE.left });
+  // Nothing is built on a read model that applied events the log no longer holds. The check's
+  // checkpoint and head are where the catch-up starts: read once, not again.
+  const state = await checkReadModel(store, model.reader, projection);
   const run: Run = {
     store,
     model,
     projection,
     batchSize: options.batchSize ?? CATCH_UP_BATCH,
-    head: headE.right,
+    head: state.head,
     onProgress: options.onProgress,
     options,
-    checkpoint: await model.reader.checkpoint(projection),
+    checkpoint: state.checkpoint,
     applied: 0,
     readerThreads: 0,
     stopped: null,
     leaseAt: Date.now(),
   };
+  // Nothing owed when the check ran (the usual case before a view): no batch is read. An event
+  // appended since is as if appended just after the check: the next catch-up applies it.
+  if (run.checkpoint >= run.head) return { applied: 0, checkpoint: run.checkpoint, head: run.head, readerThreads: 0, stopped: null };
   const large = run.head - run.checkpoint >= (options.largeFrom ?? LARGE_CATCH_UP);
   if (large && options.batchSize === undefined && model.writer.bulkBatchSize) run.batchSize = model.writer.bulkBatchSize;
   const load = async () => {

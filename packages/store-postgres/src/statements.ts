@@ -118,14 +118,17 @@ export const statements = (n: LedgerNames) => {
     /** A stream's rows from a revision on, each with the link before it. */
     streamForward: arrays('stream-forward', `${withLinks} WHERE e.stream = $1 AND e.revision >= $2 ORDER BY e.revision LIMIT $3`),
     streamBackward: arrays('stream-backward', `${withLinks} WHERE e.stream = $1 AND e.revision <= $2 ORDER BY e.revision DESC LIMIT $3`),
-    /** Whole streams at once, each row with the link before it, in log order (gathered-streams.ts). */
+    /** Whole streams at once, each row with the link before it, in log order (gathered-reads.ts). */
     streamsWhole: arrays('streams-whole', `${withLinks} WHERE e.stream = ANY($1::text[]) ORDER BY e.position`),
     /**
      * The log from a position on, inclusive: a checked read asks from the position it reads after,
      * so the page's first row is the link before the rest (one round trip, no lookup).
      */
     logPage: arrays('log-page', `SELECT ${EVENT_COLUMNS} FROM ${n.events} e WHERE e.position >= $1 ORDER BY e.position LIMIT $2`),
-    event: arrays('event', `${withLinks} WHERE e.event_id = $1`),
+    /** Events by id, each with the link before it (gathered-reads.ts: the reads of one tick share it). */
+    events: arrays('events', `${withLinks} WHERE e.event_id = ANY($1::text[])`),
+    /** The log's last row with the link before it (lastEvent: the head and the event there). */
+    last: arrays('last', `${withLinks} ORDER BY e.position DESC LIMIT 1`),
     /** A filtered page (log-filter.ts): a NULL type list or prefix keeps every event; the prefix is a LIKE pattern escaped with a backslash. Each row carries its own link: a filtered page is not dense. */
     logFiltered: arrays(
       'log-filtered',

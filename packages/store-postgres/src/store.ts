@@ -26,7 +26,7 @@ import { left, right, sequenceArray, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { Pool, type PoolClient, type QueryArrayConfig, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
 import { rowsWithLinks, storedRowOf, type PgArrayRow } from './event-rows';
-import { gatheredStreams } from './gathered-streams';
+import { gatheredReads } from './gathered-reads';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
 import { ledgerNames } from './names';
 import { headRowOf, logHeadOf, statements, type AppendState } from './statements';
@@ -149,7 +149,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
   };
 
   /** Whole streams, forward: the reads of one tick share one query. */
-  const wholeStream = gatheredStreams<PgArrayRow>(async (streams) => {
+  const wholeStream = gatheredReads<PgArrayRow>(async (streams) => {
     const byStream = new Map<string, PgArrayRow[]>();
     for (const row of await arrayRows(sql.streamsWhole(streams))) {
       const stream = row[1] as string;
@@ -159,6 +159,9 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     }
     return byStream;
   });
+
+  /** Events by id: the reads of one tick (an audit's shown events) share one query. */
+  const eventById = gatheredReads<PgArrayRow>(async (ids) => new Map((await arrayRows(sql.events(ids))).map((row) => [row[3] as string, [row]])));
 
   /**
    * Appends under the lock, on one connection inside its transaction: the ledger's state as
@@ -299,9 +302,17 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
 
     headPosition: () => task<ReadError, number>(async () => right(Number((await rows<{ head: string }>(sql.headPosition()))[0]!.head))),
 
+    lastEvent: () =>
+      task<ReadError, StoredEvent | null>(async () => {
+        const found = await arrayRows(sql.last());
+        if (found.length === 0) return right(null);
+        const read = checkedEvents(found);
+        return read._tag === 'Left' ? read : right(read.right[0]!);
+      }),
+
     readEvent: (eventId, opts) =>
       task<ReadError, StoredEvent | null>(async () => {
-        const found = await arrayRows(sql.event(eventId));
+        const found = await eventById(eventId);
         if (found.length === 0) return right(null);
         const read = opts?.raw ? decodeRows(found.map(storedRowOf), registry, true) : checkedEvents(found);
         return read._tag === 'Left' ? read : right(read.right[0]!);

@@ -65,6 +65,7 @@ export const prepareStatements = (db: Database, schema = LATEST_SCHEMA_VERSION) 
       )
       .raw(true) as Statement<[{ from: number; to: number; types: string | null; prefix: string | null; limit: number }], RowTuple>,
     event: db.prepare(`SELECT ${ROW} FROM events WHERE event_id = ?`) as Statement<[string], StoredRow>,
+    last: db.prepare(`SELECT ${ROW} FROM events ORDER BY position DESC LIMIT 1`) as Statement<[], StoredRow>,
     /** The links checked reads need: the events at these positions (a JSON array). */
     linksAt: db.prepare(
       `SELECT position, hash, ${schema >= HASH_VERSION_SCHEMA ? 'hash_version' : '1'} AS hashVersion, stored_at AS storedAt

@@ -266,6 +266,14 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
 
     headPosition: () => task<ReadError, number>(() => right(q.headPosition.get()!.head)),
 
+    lastEvent: () =>
+      task<ReadError, StoredEvent | null>(() => {
+        const row = q.last.get();
+        if (!row) return right(null);
+        const checked = checkedEvents([row]);
+        return checked._tag === 'Left' ? checked : right(checked.right[0]!);
+      }),
+
     readEvent: (eventId, opts) =>
       task<ReadError, StoredEvent | null>(() => {
         const row = q.event.get(eventId);

@@ -293,6 +293,9 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
     return byMetric;
   });
 
+  /** The hash of the row some event made at `position` (an SQL expression): each event adds one row to one table. */
+  const hashAtSql = (position: string) =>
+    ['plans', 'targets', 'figures', 'retractions', 'completions', 'missed'].map((t) => `SELECT hash FROM ${s}.${t} WHERE position = ${position}`).join(' UNION ALL ') + ' LIMIT 1';
   const reader: ReadModelReader = {
     checkpoint: async (projection = 'ledger-index') =>
       Number((await rows(`SELECT position FROM ${s}.checkpoints WHERE projection = $1`, [projection]))[0]?.position ?? 0),
@@ -311,15 +314,13 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
         owner: (r.owner as string | null) ?? null,
         leaseExpiresAt: r.expires_at === null || r.expires_at === undefined ? null : Number(r.expires_at),
       })),
-    hashAt: async (position) =>
-      ((
-        await rows(
-          ['plans', 'targets', 'figures', 'retractions', 'completions', 'missed']
-            .map((t) => `SELECT hash FROM ${s}.${t} WHERE position = $1`)
-            .join(' UNION ALL '),
-          [position],
-        )
-      )[0]?.hash as string | undefined) ?? null,
+    hashAt: async (position) => ((await rows(`SELECT (${hashAtSql('$1')}) AS hash`, [position]))[0]?.hash as string | null | undefined) ?? null,
+    checkpointAndHash: async (projection) => {
+      const r = (
+        await rows(`SELECT c.position, (${hashAtSql('c.position')}) AS hash FROM ${s}.checkpoints c WHERE c.projection = $1`, [projection])
+      )[0];
+      return { checkpoint: Number(r?.position ?? 0), hash: r && Number(r.position) > 0 ? ((r.hash as string | null) ?? null) : null };
+    },
     planIds: async () => (await rows(`SELECT DISTINCT plan_id FROM ${s}.plans ORDER BY plan_id`, [])).map((r) => r.plan_id as string),
     frame: async (plan, knownAt) => {
       const r = (await rows(`SELECT * FROM ${s}.plans WHERE plan_id = $1 AND recorded_at <= $2 ORDER BY position DESC LIMIT 1`, [plan, knownAt]))[0];

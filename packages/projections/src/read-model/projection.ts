@@ -59,6 +59,14 @@ export interface ReadModelWriter {
 export interface ProjectionReader {
   checkpoint(projection?: string): Promise<number>;
   hashAt(position: number): Promise<string | null>;
+  /** Optional: the checkpoint and the hash at it (hashAt) in one read; a server's read model saves a round trip. */
+  checkpointAndHash?(projection: string): Promise<AppliedAt>;
+}
+
+/** A read model's checkpoint and the hash of the event it applied there (null: it keeps none). */
+export interface AppliedAt {
+  readonly checkpoint: number;
+  readonly hash: string | null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { AppliedAt } from './projection';
 import type { Figure, LedgerEventData, PlanFrame, Source, TargetSetData } from '@minsheng/core';
 
 /** One version of a reported figure: the report itself, or a correction of it. */
@@ -86,6 +87,8 @@ export interface ReadModelReader {
    * the log must still hold that event there (see checkReadModel).
    */
   hashAt(position: number): Promise<string | null>;
+  /** Optional: checkpoint and hashAt in one read (see ProjectionReader). */
+  checkpointAndHash?(projection: string): Promise<AppliedAt>;
   /** Position, stream and event id of one figure version, to find the stream of a report for a correction. */
   findReport(eventId: string): Promise<FigureVersion | null>;
   /**

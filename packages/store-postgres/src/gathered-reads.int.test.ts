@@ -39,7 +39,7 @@ const queriesDuring = async <T>(f: () => Promise<T>): Promise<{ result: T; queri
   }
 };
 
-describe('whole streams read in one tick (PostgreSQL)', () => {
+describe('whole streams and events by id read in one tick (PostgreSQL)', () => {
   beforeAll(() => {
     pool = new Pool({ connectionString: pg.databaseUrl(), max: 4 });
   });
@@ -58,6 +58,23 @@ describe('whole streams read in one tick (PostgreSQL)', () => {
     expect(values(c)).toEqual([[3, '30'], [6, '31']]);
     expect(events(none)).toEqual([]);
     expect(values(again)).toEqual(values(a));
+    await store.close();
+  });
+
+  it('answers each read by id with its own event, checked, in one query; an unknown id with null, a damaged event with its own BrokenChain', async () => {
+    const { store, schema } = await interleaved();
+    const ids = events(await store.readAll()()).map((e) => e.eventId);
+    // Position 5 damaged: its own read fails, and so does 6's, whose link is 5's hash.
+    await corruptStoredEvent(pg.databaseUrl(), schema, 5, { kind: 'field', field: 'hash', value: 'f'.repeat(64) });
+    const { result, queries } = await queriesDuring(() => Promise.all([ids[0]!, ids[3]!, 'no-such-event', ids[4]!, ids[5]!, ids[0]!].map((id) => store.readEvent(id)())));
+    expect(queries).toBe(1);
+    const [first, fourth, none, fifth, sixth, again] = result;
+    expect(first).toMatchObject({ _tag: 'Right', right: { position: 1, eventId: ids[0] } });
+    expect(again).toEqual(first);
+    expect(fourth).toMatchObject({ _tag: 'Right', right: { position: 4, eventId: ids[3] } });
+    expect(none).toEqual({ _tag: 'Right', right: null });
+    expect(fifth).toMatchObject({ _tag: 'Left', left: { _tag: 'BrokenChain', position: 5 } });
+    expect(sixth).toMatchObject({ _tag: 'Left', left: { _tag: 'BrokenChain', position: 6 } });
     await store.close();
   });
 

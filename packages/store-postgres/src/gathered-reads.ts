@@ -1,10 +1,10 @@
 /**
- * Gathers the whole-stream reads made in one tick into one `read` of all their streams (an
- * audit reads a figure's task stream and every place's progress stream at once): one round
- * trip, one statement. Each call gets its own stream's rows (none: []); a failed read fails
- * every call it would have answered.
+ * Gathers the reads by key made in one tick into one `read` of all their keys: whole streams (an
+ * audit reads a figure's task stream and every place's progress stream at once), events by id
+ * (the events an audit shows): one round trip, one statement. Each call gets its own key's rows
+ * (none: []); a failed read fails every call it would have answered.
  */
-export const gatheredStreams = <R>(read: (streams: readonly string[]) => Promise<ReadonlyMap<string, readonly R[]>>) => {
+export const gatheredReads = <R>(read: (keys: readonly string[]) => Promise<ReadonlyMap<string, readonly R[]>>) => {
   type Waiting = { readonly resolve: (rows: readonly R[]) => void; readonly reject: (err: unknown) => void };
   let gathering: Map<string, Waiting[]> | undefined;
   const run = (calls: Map<string, Waiting[]>) =>
@@ -16,7 +16,7 @@ export const gatheredStreams = <R>(read: (streams: readonly string[]) => Promise
         for (const waiting of calls.values()) for (const w of waiting) w.reject(err);
       },
     );
-  return (stream: string): Promise<readonly R[]> =>
+  return (key: string): Promise<readonly R[]> =>
     new Promise((resolve, reject) => {
       if (gathering === undefined) {
         const calls = (gathering = new Map());
@@ -25,8 +25,8 @@ export const gatheredStreams = <R>(read: (streams: readonly string[]) => Promise
           void run(calls);
         });
       }
-      const waiting = gathering.get(stream);
+      const waiting = gathering.get(key);
       if (waiting) waiting.push({ resolve, reject });
-      else gathering.set(stream, [{ resolve, reject }]);
+      else gathering.set(key, [{ resolve, reject }]);
     });
 };

@@ -1,4 +1,6 @@
+import { planChecksEn } from './plan-checks';
 import { planProblemsEn } from './plan-problems';
+import { schemaIssuesEn } from './schema-issues';
 import { workerLogEn } from './worker-log';
 /**
  * The CLI's words in English (`--lang en`). A plural message gives a text per Intl.PluralRules
@@ -633,6 +635,8 @@ export const en = {
   'audit.fault.value': 'the read model shows {shown}, the events give {replayed}',
   'audit.readModelFault': { one: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULT; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`', other: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULTS; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`' },
   ...planProblemsEn,
+  ...planChecksEn,
+  ...schemaIssuesEn,
   ...workerLogEn,
 } as const;
 

@@ -1,5 +1,7 @@
 import type { Catalogue } from './catalogue';
+import { planChecksZh } from './plan-checks';
 import { planProblemsZh } from './plan-problems';
+import { schemaIssuesZh } from './schema-issues';
 import { workerLogZh } from './worker-log';
 
 /**
@@ -623,5 +625,7 @@ export const zhCN = {
   'audit.fault.value': '读模型显示 {shown}，事件得出 {replayed}',
   'audit.readModelFault': { other: '读模型与该数字背后的事件不符（{count} 处读模型错误；事件得出 {replayed}，读模型显示 {shown}）：请运行 `minsheng rebuild`' },
   ...planProblemsZh,
+  ...planChecksZh,
+  ...schemaIssuesZh,
   ...workerLogZh,
 } as const satisfies Catalogue;

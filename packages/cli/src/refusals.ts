@@ -3,7 +3,7 @@ import type { LedgerFailure } from '@minsheng/ledger';
 import type { MessageKey } from './messages';
 import { t } from './language';
 import { reasonSentence } from './reasons';
-import { say, sayFields, shapes, type Shape } from './sentences';
+import { say, sayFields, shapes, textShapes, type Shape } from './sentences';
 
 /*
  * The ledger's refusals in the reader's language. An error with a reason code is said from the
@@ -23,7 +23,7 @@ const BY_TAG: Readonly<Record<string, readonly Shape[]>> = {
 };
 
 /** Why a field's value was refused (InvalidFigure, InvalidInput): core/src/text.ts, kinds/schemas.ts, deciders/progress.ts, ledger/src/figure-input.ts. */
-const REASONS: readonly Shape[] = shapes([
+const REASONS: readonly Shape[] = [...shapes([
   [/^"(?<value>.*)" must be a decimal number, e\.g\. "2\.55"$/, 'refusal.reason.decimal'],
   [/^"(?<value>.*)" must not be negative$/, 'refusal.reason.negative'],
   [/^"(?<value>.*)" is not a date written YYYY-MM-DD$/, 'refusal.reason.date'],
@@ -45,7 +45,9 @@ const REASONS: readonly Shape[] = shapes([
   [/^the numerator (?<numerator>\S+) exceeds the denominator (?<denominator>\S+)$/, 'refusal.reason.numeratorExceeds'],
   [/^unit (?<unit>.+) cannot be converted to the target's unit (?<target>.+)$/, 'refusal.reason.unitConvert'],
   [/^"(?<value>.*)" is not a decimal number$/, 'refusal.reason.notDecimal'],
-]);
+]),
+  // core/src/decimal.ts and kinds/fit.ts: a figure beyond a figure's precision, a count that is not whole (as a plan's target is refused).
+  ...textShapes(['planCheck.precisionWhole', 'planCheck.precisionFraction', 'planCheck.wholeNumberBase', 'planCheck.wholeNumber'])];
 
 /** Why an event breaks the log's hash chain (event-store/src/checked-log.ts): a BrokenChain's reason. */
 const CHAIN_REASONS: readonly Shape[] = shapes([

@@ -161,6 +161,9 @@ const REASONS: readonly string[] = [
   }),
   (fitFigure({ kind: 'atLeast', value: '300', unit: '公里' } as unknown as Target, { kind: 'quantity', value: '3', unit: '辆' }) as { left: { reason: string } }).left.reason,
   (fitFigure({ kind: 'atLeast', value: '300', unit: '公里' } as unknown as Target, { kind: 'quantity', value: 'x', unit: '公里' }) as { left: { reason: string } }).left.reason,
+  // A figure beyond a figure's precision, a count that is not whole (in 个, and in 万人: 0.5 人).
+  ...['1234567890123456789012345', '12.12345678901', '12.5', '0.00005'].map((value) =>
+    (fitFigure({ kind: 'atLeast', value: '300', unit: value === '0.00005' ? '人' : '个' } as unknown as Target, { kind: 'quantity', value, unit: value === '0.00005' ? '万人' : '个' }) as { left: { reason: string } }).left.reason),
 ];
 
 /** A broken chain's reasons, as event-store/src/checked-log.ts writes them. */

@@ -115,6 +115,9 @@ describe('no English in the Chinese output (issue 18)', () => {
     // A file that is not JSON has no locale to read: the system's locale (a Chinese desktop's) says it.
     const files: [string, Record<string, string>][] = [
       [bad('bad-plan.json', (text) => text.replace('"id": "t01-job-stations"', '"id": "零工驿站"').replace('"written": "73个"', '"written": "70个以上"').replace('"timeZone": "+08:00"', '"timeZone": "+15:00"')), PLAN_LANG],
+      // The checks of targets and status settings, and zod's own words: a tolerance that is no fraction, a baseline past the target, a wrong type, an unknown key.
+      [bad('bad-targets.json', (text) => text.replace('"value": "0.05"', '"value": "5"').replace('"source": "全市建成73个标准化“家门口”就业服务站"', '"source": "全市建成73个标准化“家门口”就业服务站", "baseline": { "value": "80", "asOf": "2023-12-31" }')
+        .replace('"outdoor": false', '"outdoor": "no"').replace('"level": "district",', '"level": "district", "colour": "红",')), PLAN_LANG],
       [bad('bad-json.json', (text) => text.replace('"timeZone": "+08:00",', '"timeZone": “+08:00”,')), { ...PLAN_LANG, LC_ALL: 'zh_CN.UTF-8', LANG: 'zh_CN.UTF-8' }],
     ];
     for (const [file, env] of files)
@@ -125,7 +128,7 @@ describe('no English in the Chinese output (issue 18)', () => {
         expect({ args, english: englishIn(said) }).toEqual({ args, english: [] });
         // Core's words, not the catalogue's: no three English words in a row outside quotes.
         expect({ args, prose: said.replace(/"[^"]*"|“[^”]*”/g, '').match(/\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b/gi) }).toEqual({ args, prose: null });
-        expect(said).toMatch(/不是编号|不是有效的 JSON/);
+        expect(said).toMatch(/不是编号|不是有效的 JSON|基线 80 已达到目标 73/);
       }
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CATALOGUES } from './messages';
 import { spawn } from 'node:child_process';
 import { until } from './testing/processes';
-import { cli, MAIN, openSqlite, SEED, tempDir } from './testing/run-cli';
+import { cli, MAIN, openSqlite, ROOT, SEED, tempDir } from './testing/run-cli';
 
 /*
  * Every translated command, run in the Harbin plan's language: no English catalogue text may
@@ -132,49 +132,59 @@ describe('no English in the Chinese output (issue 18)', () => {
       }
   });
 
-  // A running worker's own lines (issue 18): started, the lease, progress, released, stopped on SIGTERM.
-  it('a worker run until SIGTERM', async () => {
-    const copy = join(tmp.dir, 'worker.db');
-    copyFileSync(join(tmp.dir, 'ledger.db'), copy);
-    expect(cli(['rebuild', '--db', copy, '--now', OCT], PLAN_LANG).code).toBe(0);
+  /** What `minsheng worker args…` printed in the plan's language until `waited` showed and SIGTERM stopped it (exit 0); no paths or owner. */
+  const workerSays = async (args: readonly string[], what: string, waited: RegExp): Promise<string> => {
     const env = Object.fromEntries(Object.entries({ ...process.env, ...PLAN_LANG }).filter(([k]) => !['MINSHENG_DB', 'MINSHENG_NOW', 'DATABASE_URL', 'MINSHENG_NO_PROJECT'].includes(k)));
-    const child = spawn(process.execPath, [MAIN, 'worker', '--db', copy, '--progress-ms', '50'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'worker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    await until('the worker takes the lease', () => /租约/.test(out));
+    await until(what, () => waited.test(out));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(out).toMatch(/已在 .* 处的账本上启动/);
-    expect(out).toMatch(/收到 SIGTERM 后已停止/);
-    const said = out.split(tmp.dir).join('').replace(/\b[\w.-]+:\d+: /g, '');
+    return out.split(tmp.dir).join('').replace(/\b[\w.-]+:\d+: /g, '');
+  };
+  const copyOfLedger = (name: string): string => {
+    const copy = join(tmp.dir, name);
+    copyFileSync(join(tmp.dir, 'ledger.db'), copy);
+    return copy;
+  };
+
+  // A running worker's own lines (issue 18): started, the lease, progress, released, stopped on SIGTERM.
+  it('a worker run until SIGTERM', async () => {
+    const copy = copyOfLedger('worker.db');
+    expect(cli(['rebuild', '--db', copy, '--now', OCT], PLAN_LANG).code).toBe(0);
+    const said = await workerSays(['--db', copy, '--progress-ms', '50'], 'the worker takes the lease', /租约/);
+    expect(said).toMatch(/已在 .* 处的账本上启动/);
+    expect(said).toMatch(/收到 SIGTERM 后已停止/);
     expect(englishIn(said)).toEqual([]);
     expect(said.match(/\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b/gi)).toBeNull();
   });
 
   // An error line (issue 18): a round that fails as the read model refuses a batch (a trigger stands for a full disk), retried.
   it('a worker whose batch fails, retrying', async () => {
-    const copy = join(tmp.dir, 'failing.db');
-    copyFileSync(join(tmp.dir, 'ledger.db'), copy);
+    const copy = copyOfLedger('failing.db');
     expect(cli([...REPORT, '--value', '13', '--no-project', '--db', copy, '--now', OCT]).code).toBe(0);
     const f = openSqlite(copy);
     // The system's own error, in words that are not English: what is left to find is the worker's and projections' words.
     f.exec("CREATE TRIGGER full_disk BEFORE UPDATE ON rm_checkpoints BEGIN SELECT RAISE(ABORT, '磁盘已满'); END");
     f.close();
-    const env = Object.fromEntries(Object.entries({ ...process.env, ...PLAN_LANG }).filter(([k]) => !['MINSHENG_DB', 'MINSHENG_NOW', 'DATABASE_URL', 'MINSHENG_NO_PROJECT'].includes(k)));
-    const child = spawn(process.execPath, [MAIN, 'worker', '--db', copy, '--poll-ms', '50', '--lease-ms', '1000'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    await until('the worker retries a failed batch', () => /重试/.test(out));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(out).toMatch(/ledger-index：应用位置 \d+\.\.\d+ 失败：磁盘已满；(已放弃租约；)?\d+ 毫秒后重试/);
-    const said = out.split(tmp.dir).join('').replace(/\b[\w.-]+:\d+: /g, '');
+    const said = await workerSays(['--db', copy, '--poll-ms', '50', '--lease-ms', '1000'], 'the worker retries a failed batch', /重试/);
+    expect(said).toMatch(/ledger-index：应用位置 \d+\.\.\d+ 失败：磁盘已满；(已放弃租约；)?\d+ 毫秒后重试/);
     expect(englishIn(said)).toEqual([]);
     expect(said.replace(/ledger-index|worker/g, '').match(/\b[a-z]{2,} [a-z]{2,}\b/gi)).toBeNull();
+  });
+
+  // worker --projection (issue 18): a user's projection (examples/custom-projection) started, applied, caught up, stopped.
+  it('a worker running a projection module', async () => {
+    const copy = copyOfLedger('projection.db');
+    const module = join(ROOT, 'examples/custom-projection/dist/unit-months.js');
+    const said = await workerSays(['--db', copy, '--projection', module, '--poll-ms', '50'], 'the projection catches up', /已追上/);
+    expect(said).toMatch(/已在 .* 处的账本上启动投影 unit-months/);
+    expect(said).toMatch(/投影 unit-months 已停止/);
+    expect(englishIn(said)).toEqual([]);
+    expect(said.replace(/unit-months|worker/g, '').match(/\b[a-z]{2,} [a-z]{2,}\b/gi)).toBeNull();
   });
 
   it('a deadline check on a production ledger at another time (a dry run)', () => {

@@ -116,6 +116,7 @@ const COMMANDER: readonly Shape[] = shapes([
   [/^required option '(?<option>.+)' not specified$/, 'commander.missingMandatoryOptionValue'],
   [/^missing required argument '(?<argument>.+)'$/, 'commander.missingArgument'],
   [/^too many arguments(?<forCommand>(?: for '.+')?)\. Expected (?<count>\d+) arguments? but got (?<got>\d+)\.$/, 'commander.excessArguments'],
+  [/^option '(?<option>[^']+)' argument '(?<value>.*)' is invalid\. Allowed choices are (?<choices>.*)\.$/, 'commander.invalidChoice'],
   [/^option '(?<option>[^']+)' argument '(?<value>.*)' is invalid\. (?<reason>.*)$/, 'commander.invalidArgument'],
   [/^(?<option>.+) cannot be used with (?<other>.+)$/, 'commander.conflictingOption'],
 ]);

@@ -1,5 +1,6 @@
 import { checkText, fitFigure, type Figure, type Target, notResponsible, parseUnitVerifierKey, REASON_CODES, targetRevisionRefused, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit, type LedgerError } from '@minsheng/core';
 import { brokenChain } from '@minsheng/event-store';
+import { Command, Option } from 'commander';
 import { clockBehindLedger, keyEventRefused, projectionFailed, queryFailed, signatureRefused, type LedgerFailure } from '@minsheng/ledger';
 import { NoPlanError, ReadModelMismatch, UnknownFigureError } from '@minsheng/projections';
 import { chooseLanguage } from './language';
@@ -314,5 +315,21 @@ describe('refused fields and commander in the reader\'s language', () => {
     expect(commanderRefusal(en)).toBe(en);
     chooseLanguage('zh-CN');
     expect(commanderRefusal(en)).toBe(zh);
+  });
+
+  it("commander's refusal of a value not among an option's choices, as commander writes it", () => {
+    const cmd = new Command().exitOverride().configureOutput({ writeErr: () => undefined }).addOption(new Option('--group-by <view>').choices(['task', 'district', 'unit']));
+    const refused = (() => {
+      try {
+        cmd.parse(['--group-by', 'nothing'], { from: 'user' });
+      } catch (e) {
+        return (e as Error).message.replace(/^error: /, '');
+      }
+      throw new Error('commander took a value not among the choices');
+    })();
+    chooseLanguage('en');
+    expect(commanderRefusal(refused)).toBe(refused);
+    chooseLanguage('zh-CN');
+    expect(commanderRefusal(refused)).toBe('选项 --group-by <view> 的参数 "nothing" 无效。可选值为 task、district、unit。');
   });
 });

@@ -42,7 +42,7 @@ describe('no English in the Chinese output (issue 18)', () => {
   });
   afterAll(() => tmp.remove());
 
-  it.each([[REPORT], [['status']], [['status', '--group-by', 'district']], [['status', '--group-by', 'unit']], [['verify']], [['plan', 'list']], [['plan', 'show']], [['deadlines']], [['audit', '--task', '3', '--metric', 't03-child-friendly-communities']]])('%j', (args) => {
+  it.each([[REPORT], [['status']], [['status', '--group-by', 'district']], [['status', '--group-by', 'unit']], [['verify']], [['plan', 'list']], [['plan', 'show']], [['plan', 'compare', 'harbin-2024', 'harbin-2024']], [['deadlines']], [['audit', '--task', '3', '--metric', 't03-child-friendly-communities']]])('%j', (args) => {
     const r = run(args);
     expect(r.code).toBe(0);
     expect(englishIn(r.stdout)).toEqual([]);
@@ -58,6 +58,13 @@ describe('no English in the Chinese output (issue 18)', () => {
     expect([r.code, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(line);
     expect(englishIn(r.stderr)).toEqual([]);
+  });
+
+  // Commander's refusal of a value not among the choices: the value and the choices are the words the option takes, not prose.
+  it('refuses a --group-by not among its choices in the plan\'s language', () => {
+    const r = cli(['status', '--group-by', 'nothing', ...at, '--now', OCT], PLAN_LANG);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe('minsheng: 选项 --group-by <view> 的参数 "nothing" 无效。可选值为 task、district、unit。\n');
   });
 
   // The lines commands wrote themselves (issue 18): each command that writes a file or changes the ledger, run for what it prints.

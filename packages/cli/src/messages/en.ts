@@ -1,4 +1,5 @@
 import { planChecksEn } from './plan-checks';
+import { planCompareEn } from './plan-compare';
 import { planProblemsEn } from './plan-problems';
 import { schemaIssuesEn } from './schema-issues';
 import { workerLogEn } from './worker-log';
@@ -195,6 +196,7 @@ export const en = {
   'commander.excessArguments': { one: "too many arguments{forCommand}. Expected {count} argument but got {got}.", other: "too many arguments{forCommand}. Expected {count} arguments but got {got}." },
   'commander.forCommand': " for '{command}'",
   'commander.invalidArgument': "option '{option}' argument '{value}' is invalid. {reason}",
+  'commander.invalidChoice': "option '{option}' argument '{value}' is invalid. Allowed choices are {choices}.",
   'commander.conflictingOption': '{option} cannot be used with {other}',
   'help.cmd.audit': "every event behind one figure: who reported which value when, on what source, what was corrected and why",
   'help.audit.task': "the task number",
@@ -638,6 +640,7 @@ export const en = {
   ...planChecksEn,
   ...schemaIssuesEn,
   ...workerLogEn,
+  ...planCompareEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 import type { Catalogue } from './catalogue';
 import { planChecksZh } from './plan-checks';
+import { planCompareZh } from './plan-compare';
 import { planProblemsZh } from './plan-problems';
 import { schemaIssuesZh } from './schema-issues';
 import { workerLogZh } from './worker-log';
@@ -194,6 +195,7 @@ export const zhCN = {
   'commander.excessArguments': { other: '参数过多{forCommand}：应有 {count} 个，实际 {got} 个。' },
   'commander.forCommand': '（命令 {command}）',
   'commander.invalidArgument': '选项 {option} 的参数 "{value}" 无效。{reason}',
+  'commander.invalidChoice': '选项 {option} 的参数 "{value}" 无效。可选值为 {choices}。',
   'commander.conflictingOption': '{option} 不能与 {other} 同时使用',
   'help.cmd.audit': "一个数值背后的全部事件：谁在何时上报了什么值、依据什么来源、更正了什么、为什么",
   'help.audit.task': "任务序号",
@@ -628,4 +630,5 @@ export const zhCN = {
   ...planChecksZh,
   ...schemaIssuesZh,
   ...workerLogZh,
+  ...planCompareZh,
 } as const satisfies Catalogue;

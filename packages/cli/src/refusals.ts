@@ -45,6 +45,8 @@ const REASONS: readonly Shape[] = [...shapes([
   [/^the numerator (?<numerator>\S+) exceeds the denominator (?<denominator>\S+)$/, 'refusal.reason.numeratorExceeds'],
   [/^unit (?<unit>.+) cannot be converted to the target's unit (?<target>.+)$/, 'refusal.reason.unitConvert'],
   [/^"(?<value>.*)" is not a decimal number$/, 'refusal.reason.notDecimal'],
+  // projections/src/views/snapshot.ts: a --known-at before the plan was in the ledger.
+  [/^(?<knownAt>\S+) is before plan (?<plan>\S+) was recorded$/, 'refusal.reason.beforePlan'],
 ]),
   // core/src/decimal.ts and kinds/fit.ts: a figure beyond a figure's precision, a count that is not whole (as a plan's target is refused).
   ...textShapes(['planCheck.precisionWhole', 'planCheck.precisionFraction', 'planCheck.wholeNumberBase', 'planCheck.wholeNumber'])];

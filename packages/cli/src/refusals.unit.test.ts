@@ -155,6 +155,7 @@ const REASONS: readonly string[] = [
   textProblem('张'.repeat(201), 200)!,
   'a yes/no target needs the value yes or no',
   'a milestone target needs a stage (立项 → 开工 → 完工)',
+  '2023-01-01T15:59:59.999Z is before plan harbin-2024 was recorded',
   ...(['share', 'rate', 'milestone'] as const).flatMap((kind) => {
     const target = { kind, value: '90', unit: kind === 'rate' ? '个/千人' : '%', per: '1000', numerator: '纳入平台的项目数(个)', denominator: '在建项目数(个)', stages: ['全面推开', '基本建成'] } as unknown as Target;
     const figures: Figure[] = kind === 'milestone' ? [{ kind: 'stage', stage: '完成' }] : [{ kind: 'quantity', value: '1', unit: '个' }, { kind: 'ratio', numerator: '1', denominator: '0' }, ...(kind === 'share' ? [{ kind: 'ratio', numerator: '5', denominator: '3' } as const] : [])];

@@ -51,6 +51,7 @@ describe('no English in the Chinese output (issue 18)', () => {
   // The CLI's own refusals once the plan is read (issue 18): one line, exit 2, no English catalogue text.
   it.each([
     [['init'], /^minsheng: .* 处的账本是模拟账本（\d+ 个事件）；账本的模式在创建时即已确定\n$/],
+    [['status', '--known-at', '2023-01-01'], /^minsheng: --known-at：\S+ 早于方案 harbin-2024 记入账本的时间\n$/],
     [[...REPORT, '--now', JAN], /^minsheng: --now "2024-01-02T09:00:00\+08:00" 早于账本最新事件/],
     [['plan', 'import', SEED, '--now', JAN], /^minsheng: --now "2024-01-02T09:00:00\+08:00" 早于账本最新事件/],
   ])('refuses %j in the plan\'s language', (args, line) => {

@@ -179,6 +179,7 @@ export const en = {
   'refusal.reason.numeratorExceeds': 'the numerator {numerator} exceeds the denominator {denominator}',
   'refusal.reason.unitConvert': "unit {unit} cannot be converted to the target's unit {target}",
   'refusal.reason.notDecimal': '"{value}" is not a decimal number',
+  'refusal.reason.beforePlan': '{knownAt} is before plan {plan} was recorded',
   'refusal.auditPlace': '--place "{place}" is not a place of the plan',
   'refusal.auditPlaceNotReported': "--place \"{place}\": metric {metric} is reported for {places} only (or the city's figure that adds them up)",
   'parse.nonEmpty': 'It must not be empty: give a value, or leave the option out where it is optional.',

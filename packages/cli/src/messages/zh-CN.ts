@@ -178,6 +178,7 @@ export const zhCN = {
   'refusal.reason.numeratorExceeds': '分子 {numerator} 大于分母 {denominator}',
   'refusal.reason.unitConvert': '单位 {unit} 无法换算为目标的单位 {target}',
   'refusal.reason.notDecimal': '“{value}”不是十进制数',
+  'refusal.reason.beforePlan': '{knownAt} 早于方案 {plan} 记入账本的时间',
   'refusal.auditPlace': '--place "{place}"：不是计划中的区县',
   'refusal.auditPlaceNotReported': '--place "{place}"：指标 {metric} 只由 {places} 上报（或看汇总它们的全市数）',
   'parse.nonEmpty': '不能为空：请给出值，可选的选项也可以不写。',

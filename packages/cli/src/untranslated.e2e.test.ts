@@ -184,6 +184,19 @@ describe('no English in the Chinese output (issue 18)', () => {
     expect(said.replace(/ledger-index|worker/g, '').match(/\b[a-z]{2,} [a-z]{2,}\b/gi)).toBeNull();
   });
 
+  // A write whose read model then failed (issue 18): recorded, not projected, said with projections' words in Chinese.
+  it('a report written but not projected', () => {
+    const copy = copyOfLedger('not-projected.db');
+    const f = openSqlite(copy);
+    f.exec("CREATE TRIGGER full_disk BEFORE UPDATE ON rm_checkpoints BEGIN SELECT RAISE(ABORT, '磁盘已满'); END");
+    f.close();
+    const r = cli([...REPORT, '--value', '14', '--db', copy, '--now', OCT], PLAN_LANG);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^minsheng: 已记录事件 \S+，位置 \d+，但读模型未更新：ledger-index：应用位置 \d+\.\.\d+ 失败：磁盘已满\n/);
+    expect(englishIn(r.stderr)).toEqual([]);
+    expect(r.stderr.replace(/`[^`]*`|ledger-index|worker/g, '').match(/\b[a-z]{2,} [a-z]{2,}\b/gi)).toBeNull();
+  });
+
   // worker --projection (issue 18): a user's projection (examples/custom-projection) started, applied, caught up, stopped.
   it('a worker running a projection module', async () => {
     const copy = copyOfLedger('projection.db');

@@ -2,26 +2,12 @@ import type { LedgerFailure, SweepResult } from '@minsheng/ledger';
 import type { CatchUpResult } from '@minsheng/projections';
 import type { Either } from 'fp-ts/Either';
 import { t } from '../language';
-import type { MessageKey } from '../messages';
-import { workerLogEn } from '../messages/worker-log';
 import { refusalOf } from '../refusals';
-import { sayNested, textShapes } from '../sentences';
 
 /*
  * The words of a running worker's longer lines (commands/worker.ts), built from what the ledger
- * and the projection runner return: a catch-up in bulk, a completion sweep that failed, and why a
- * round failed.
+ * and the projection runner return: a catch-up in bulk, a completion sweep that failed.
  */
-
-/** A text that begins with its own words first: "{projection}: …" would take "a reader thread failed" for a projection's name. */
-const REASONS = textShapes(
-  (Object.keys(workerLogEn) as (keyof typeof workerLogEn)[])
-    .filter((key) => key.startsWith('worker.reason.'))
-    .sort((a, b) => Number(String(workerLogEn[a]).startsWith('{')) - Number(String(workerLogEn[b]).startsWith('{'))) as MessageKey[],
-);
-
-/** Why a round, a sweep or reading in threads failed (projections', the event store's words) in the reader's language; a system's error as written. */
-export const workerReason = (reason: string): string => sayNested(REASONS, reason) ?? reason;
 
 /** The failed checks an error line names (it gives the count of all). */
 const FAILURES_SHOWN = 5;

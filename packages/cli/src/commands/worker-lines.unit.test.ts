@@ -1,9 +1,8 @@
 import { unknownTask } from '@minsheng/core';
-import { storeUnavailable } from '@minsheng/event-store';
 import type { SweepResult } from '@minsheng/ledger';
 import { left, right } from 'fp-ts/Either';
 import { chooseLanguage } from '../language';
-import { bulkLine, sweepFailure, workerReason } from './worker-lines';
+import { bulkLine, sweepFailure } from './worker-lines';
 
 /*
  * A worker's bulk catch-up line and a failed sweep's words: English as the worker printed it
@@ -24,41 +23,6 @@ const CASES: readonly [string, () => string, string][] = [
   ["the plan's own events", () => sweepFailure(right({ completed: [], checked: 0, failed: failed(null), stopped: null })).what, '1 check failed, 0 tasks checked; harbin-2024: task 99 is not in the plan'],
   ['the sweep refused', () => sweepFailure(left(unknownTask(3))).what, 'task 3 is not in the plan'],
 ];
-
-/** What the event store says when its database is down (the system's own error, in whatever language it speaks: here one with no words). */
-const DOWN = storeUnavailable(new Error('ECONNREFUSED 127.0.0.1:5432')).message;
-
-/** Why a round failed, as projections/src (batch-read.ts, read-model/*.ts, worker.ts, reader-thread*.ts) writes it, and its last part. */
-const REASONS: readonly string[] = [
-  'ledger-index: applying positions 92..92 failed: SQLITE_CONSTRAINT_TRIGGER',
-  'ledger-index: applying an empty batch at position 91 failed: SQLITE_BUSY',
-  `ledger-index: reading after position 91 failed: ${DOWN}`,
-  `ledger-index: reading the head of the log failed: ${DOWN}`,
-  `ledger-index: reading positions 92..2091 failed: ${DOWN}`,
-  `ledger-index: reading position 91 failed: ${DOWN}`,
-  DOWN,
-  `reading after position 40000 failed: ${DOWN}`,
-  'reading after position 40000 failed: the reader thread has no open store',
-  `a reader thread failed: reading after position 40000 failed: ${DOWN}`,
-];
-
-describe('why a round failed', () => {
-  afterAll(() => chooseLanguage('en'));
-
-  it.each(REASONS)('%s: English as written, Chinese with no English word', (reason) => {
-    chooseLanguage('en');
-    expect(workerReason(reason)).toBe(reason);
-    chooseLanguage('zh-CN');
-    const zh = workerReason(reason);
-    expect(zh).toMatch(/[\u4e00-\u9fff]/);
-    expect(zh.replace(/ledger-index|SQLITE_\w+|ECONNREFUSED/g, '')).not.toMatch(/[A-Za-z]{2,}/);
-  });
-
-  it('keeps a system error it does not know as written', () => {
-    chooseLanguage('zh-CN');
-    expect(workerReason('SQLITE_BUSY: database is locked')).toBe('SQLITE_BUSY: database is locked');
-  });
-});
 
 describe("a worker's bulk catch-up and failed sweep lines", () => {
   afterAll(() => chooseLanguage('en'));

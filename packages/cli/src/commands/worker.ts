@@ -11,8 +11,8 @@ import { wholeNumber } from '../parse';
 import { checkWriteClock, ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from './shared';
 import { t } from '../language';
 import { reasonSentence } from '../reasons';
-import { refusalOf } from '../refusals';
-import { bulkLine, sweepFailure, workerReason } from './worker-lines';
+import { projectionReason, refusalOf } from '../refusals';
+import { bulkLine, sweepFailure } from './worker-lines';
 import { workProjection } from './projection-worker';
 
 export interface ProjectionStatus {
@@ -315,7 +315,7 @@ const workWith = async (
             failures = 0;
           },
           onApplied: policy.afterBatch,
-          onCaughtUp: (_, attempt) => policy.sweep(attempt).catch((e: unknown) => void log('error', { message: reasonOf(e) }, t('worker.log.sweepFailed', { reason: workerReason(reasonOf(e)) }))),
+          onCaughtUp: (_, attempt) => policy.sweep(attempt).catch((e: unknown) => void log('error', { message: reasonOf(e) }, t('worker.log.sweepFailed', { reason: projectionReason(reasonOf(e)) }))),
           // Far behind, it reads in threads and loads in bulk (SQLite).
           ...(engine.readers ? { readers: engine.readers } : {}),
           onBulkCatchUp: (r) =>
@@ -325,7 +325,7 @@ const workWith = async (
               bulkLine(r),
             ),
           onReadersFailed: (message) =>
-            log('error', { message, readers: false }, t('worker.log.readersFailed', { reason: workerReason(message) })),
+            log('error', { message, readers: false }, t('worker.log.readersFailed', { reason: projectionReason(message) })),
         });
         // runWorker released the lease on its way out.
         if (held) {
@@ -345,7 +345,7 @@ const workWith = async (
         log(
           'error',
           { message: reasonOf(e), retryInMs: wait, leaseGivenUp: gaveUp },
-          t(gaveUp ? 'worker.log.failedGaveUp' : 'worker.log.failed', { reason: workerReason(reasonOf(e)), waitMs: wait }),
+          t(gaveUp ? 'worker.log.failedGaveUp' : 'worker.log.failed', { reason: projectionReason(reasonOf(e)), waitMs: wait }),
         );
         await sleep(wait, stop);
       } finally {

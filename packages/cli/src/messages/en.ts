@@ -1,6 +1,7 @@
 import { planChecksEn } from './plan-checks';
 import { planCompareEn } from './plan-compare';
 import { planProblemsEn } from './plan-problems';
+import { projectionReasonsEn } from './projection-reasons';
 import { schemaIssuesEn } from './schema-issues';
 import { workerLogEn } from './worker-log';
 /**
@@ -642,6 +643,7 @@ export const en = {
   ...schemaIssuesEn,
   ...workerLogEn,
   ...planCompareEn,
+  ...projectionReasonsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

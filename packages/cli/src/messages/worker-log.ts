@@ -1,8 +1,8 @@
 /*
  * The lines a running worker prints (commands/worker.ts), in both languages. Spread at the end of
  * both catalogues. An error line's reason is the ledger's refusal said from the catalogues, or
- * projections' and the event store's sentence said again (worker.reason.*, read back by their
- * English texts); a system's error within (the database's, the network's) stays as written.
+ * projections' and the event store's sentence said again (projection-reasons.ts); a system's
+ * error within (the database's, the network's) stays as written.
  */
 export const workerLogEn = {
   'worker.log.started': 'started on the ledger at {where}: lease {leaseMs} ms, poll {pollMs} ms, batches of {batchSize}',
@@ -48,17 +48,6 @@ export const workerLogEn = {
   'worker.projection.applied': { one: 'applied {count} event to {projection}, checkpoint {checkpoint}', other: 'applied {count} events to {projection}, checkpoint {checkpoint}' },
   'worker.projection.caughtUp': '{projection} caught up at {checkpoint}',
   'worker.projection.stopped': 'stopped projection {projection}',
-  // Why a round failed, as projections and the event store say it (a system's error within stays as written).
-  'worker.reason.applying': '{projection}: applying positions {from}..{to} failed: {reason}',
-  'worker.reason.applyingEmpty': '{projection}: applying an empty batch at position {position} failed: {reason}',
-  'worker.reason.readingAfter': '{projection}: reading after position {position} failed: {reason}',
-  'worker.reason.readingHead': '{projection}: reading the head of the log failed: {reason}',
-  'worker.reason.readingPositions': '{projection}: reading positions {from}..{to} failed: {reason}',
-  'worker.reason.readingPosition': '{projection}: reading position {position} failed: {reason}',
-  'worker.reason.store': 'the event store failed: {reason}',
-  'worker.reason.readerAfter': 'reading after position {position} failed: {reason}',
-  'worker.reason.readerNoStore': 'the reader thread has no open store',
-  'worker.reason.readerThread': 'a reader thread failed: {reason}',
 } as const;
 
 export const workerLogZh: { readonly [K in keyof typeof workerLogEn]: (typeof workerLogEn)[K] extends string ? string : { readonly other: string } } = {
@@ -101,14 +90,4 @@ export const workerLogZh: { readonly [K in keyof typeof workerLogEn]: (typeof wo
   'worker.projection.applied': { other: '已向 {projection} 应用 {count} 个事件，检查点 {checkpoint}' },
   'worker.projection.caughtUp': '{projection} 已追上，检查点 {checkpoint}',
   'worker.projection.stopped': '投影 {projection} 已停止',
-  'worker.reason.applying': '{projection}：应用位置 {from}..{to} 失败：{reason}',
-  'worker.reason.applyingEmpty': '{projection}：在位置 {position} 应用空批次失败：{reason}',
-  'worker.reason.readingAfter': '{projection}：读取位置 {position} 之后的事件失败：{reason}',
-  'worker.reason.readingHead': '{projection}：读取日志头失败：{reason}',
-  'worker.reason.readingPositions': '{projection}：读取位置 {from}..{to} 失败：{reason}',
-  'worker.reason.readingPosition': '{projection}：读取位置 {position} 失败：{reason}',
-  'worker.reason.store': '事件存储出错：{reason}',
-  'worker.reason.readerAfter': '读取位置 {position} 之后的事件失败：{reason}',
-  'worker.reason.readerNoStore': '读取线程没有打开的存储',
-  'worker.reason.readerThread': '读取线程失败：{reason}',
 };

@@ -2,6 +2,7 @@ import type { Catalogue } from './catalogue';
 import { planChecksZh } from './plan-checks';
 import { planCompareZh } from './plan-compare';
 import { planProblemsZh } from './plan-problems';
+import { projectionReasonsZh } from './projection-reasons';
 import { schemaIssuesZh } from './schema-issues';
 import { workerLogZh } from './worker-log';
 
@@ -632,4 +633,5 @@ export const zhCN = {
   ...schemaIssuesZh,
   ...workerLogZh,
   ...planCompareZh,
+  ...projectionReasonsZh,
 } as const satisfies Catalogue;

@@ -2,15 +2,17 @@ import type { ReasonFields } from '@minsheng/core';
 import type { LedgerFailure } from '@minsheng/ledger';
 import type { MessageKey } from './messages';
 import { t } from './language';
+import { projectionReasonsEn } from './messages/projection-reasons';
 import { reasonSentence } from './reasons';
-import { say, sayFields, shapes, type Shape } from './sentences';
+import { say, sayFields, sayNested, shapes, textShapes, type Shape } from './sentences';
 
 /*
  * The ledger's refusals in the reader's language. An error with a reason code is said from the
  * catalogue by its code and fields (reasons.ts). What has no code is said again from its English
  * sentence by shape (sentences.ts): a refused field's reason (InvalidFigure, InvalidInput: their
  * reasons come from several checks in core and the ledger) and commander's errors. A store's or
- * read model's failure other than a broken chain stays as written: it names a system's error.
+ * read model's failure other than a broken chain is said by projections' and the event store's
+ * words around it (projectionReason); the system's error it names stays as written.
  */
 
 /**
@@ -23,7 +25,7 @@ const BY_TAG: Readonly<Record<string, readonly Shape[]>> = {
 };
 
 /** Why a field's value was refused (InvalidFigure, InvalidInput): core/src/text.ts, kinds/schemas.ts, deciders/progress.ts, ledger/src/figure-input.ts. */
-const REASONS: readonly Shape[] = shapes([
+const REASONS: readonly Shape[] = [...shapes([
   [/^"(?<value>.*)" must be a decimal number, e\.g\. "2\.55"$/, 'refusal.reason.decimal'],
   [/^"(?<value>.*)" must not be negative$/, 'refusal.reason.negative'],
   [/^"(?<value>.*)" is not a date written YYYY-MM-DD$/, 'refusal.reason.date'],
@@ -45,7 +47,11 @@ const REASONS: readonly Shape[] = shapes([
   [/^the numerator (?<numerator>\S+) exceeds the denominator (?<denominator>\S+)$/, 'refusal.reason.numeratorExceeds'],
   [/^unit (?<unit>.+) cannot be converted to the target's unit (?<target>.+)$/, 'refusal.reason.unitConvert'],
   [/^"(?<value>.*)" is not a decimal number$/, 'refusal.reason.notDecimal'],
-]);
+  // projections/src/views/snapshot.ts: a --known-at before the plan was in the ledger.
+  [/^(?<knownAt>\S+) is before plan (?<plan>\S+) was recorded$/, 'refusal.reason.beforePlan'],
+]),
+  // core/src/decimal.ts and kinds/fit.ts: a figure beyond a figure's precision, a count that is not whole (as a plan's target is refused).
+  ...textShapes(['planCheck.precisionWhole', 'planCheck.precisionFraction', 'planCheck.wholeNumberBase', 'planCheck.wholeNumber'])];
 
 /** Why an event breaks the log's hash chain (event-store/src/checked-log.ts): a BrokenChain's reason. */
 const CHAIN_REASONS: readonly Shape[] = shapes([
@@ -94,6 +100,15 @@ const READ_MODEL: readonly Shape[] = shapes([
   [/^the read model \((?<projection>[^)]+)\) applied another event at position (?<checkpoint>\d+) than the log holds there now \(hash (?<applied>\S+) applied, (?<logged>\S+) in the log\): events were removed from the log and others took their positions; it refuses to serve until rebuilt from the log \(run `minsheng verify`, then `minsheng rebuild`\)$/, 'refusal.readModelOtherEvent'],
 ]);
 
+/** A text that begins with its own words first: "{projection}: …" would take "a reader thread failed" for a projection's name. */
+const PROJECTION_REASONS = textShapes(
+  (Object.keys(projectionReasonsEn) as (keyof typeof projectionReasonsEn)[])
+    .sort((a, b) => Number(projectionReasonsEn[a].startsWith('{')) - Number(projectionReasonsEn[b].startsWith('{'))) as MessageKey[],
+);
+
+/** Why projections or the event store failed (a worker's round, a catch-up, reading in threads), in the reader's language; a system's error within as written. */
+export const projectionReason = (reason: string): string => sayNested(PROJECTION_REASONS, reason) ?? reason;
+
 /** Why the read model does not come from the log, in the reader's language; one no shape knows, as written. */
 export const readModelReason = (reason: string): string => say(READ_MODEL, reason) ?? reason;
 
@@ -114,6 +129,7 @@ const COMMANDER: readonly Shape[] = shapes([
   [/^required option '(?<option>.+)' not specified$/, 'commander.missingMandatoryOptionValue'],
   [/^missing required argument '(?<argument>.+)'$/, 'commander.missingArgument'],
   [/^too many arguments(?<forCommand>(?: for '.+')?)\. Expected (?<count>\d+) arguments? but got (?<got>\d+)\.$/, 'commander.excessArguments'],
+  [/^option '(?<option>[^']+)' argument '(?<value>.*)' is invalid\. Allowed choices are (?<choices>.*)\.$/, 'commander.invalidChoice'],
   [/^option '(?<option>[^']+)' argument '(?<value>.*)' is invalid\. (?<reason>.*)$/, 'commander.invalidArgument'],
   [/^(?<option>.+) cannot be used with (?<other>.+)$/, 'commander.conflictingOption'],
 ]);
@@ -138,6 +154,7 @@ export const refusalOf = (f: LedgerFailure): string => {
   if (f._tag === 'BrokenChain') return reasonSentence(f.code, { ...f.fields, reason: chainReason(f.reason) });
   if (f._tag === 'KeyEventRefused' || f._tag === 'SigningRecordDamaged') return reasonSentence(f.code, signingFields(f.fields));
   if ('code' in f) return reasonSentence(f.code, f.fields);
+  if (f._tag === 'ProjectionFailed' || f._tag === 'StoreUnavailable') return projectionReason(f.message.split('\n')[0]!);
   return f.message.split('\n')[0]!;
 };
 

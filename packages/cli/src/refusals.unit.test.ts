@@ -1,5 +1,6 @@
 import { checkText, fitFigure, type Figure, type Target, notResponsible, parseUnitVerifierKey, REASON_CODES, targetRevisionRefused, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit, type LedgerError } from '@minsheng/core';
 import { brokenChain } from '@minsheng/event-store';
+import { Command, Option } from 'commander';
 import { clockBehindLedger, keyEventRefused, projectionFailed, queryFailed, signatureRefused, type LedgerFailure } from '@minsheng/ledger';
 import { NoPlanError, ReadModelMismatch, UnknownFigureError } from '@minsheng/projections';
 import { chooseLanguage } from './language';
@@ -154,6 +155,7 @@ const REASONS: readonly string[] = [
   textProblem('张'.repeat(201), 200)!,
   'a yes/no target needs the value yes or no',
   'a milestone target needs a stage (立项 → 开工 → 完工)',
+  '2023-01-01T15:59:59.999Z is before plan harbin-2024 was recorded',
   ...(['share', 'rate', 'milestone'] as const).flatMap((kind) => {
     const target = { kind, value: '90', unit: kind === 'rate' ? '个/千人' : '%', per: '1000', numerator: '纳入平台的项目数(个)', denominator: '在建项目数(个)', stages: ['全面推开', '基本建成'] } as unknown as Target;
     const figures: Figure[] = kind === 'milestone' ? [{ kind: 'stage', stage: '完成' }] : [{ kind: 'quantity', value: '1', unit: '个' }, { kind: 'ratio', numerator: '1', denominator: '0' }, ...(kind === 'share' ? [{ kind: 'ratio', numerator: '5', denominator: '3' } as const] : [])];
@@ -161,6 +163,9 @@ const REASONS: readonly string[] = [
   }),
   (fitFigure({ kind: 'atLeast', value: '300', unit: '公里' } as unknown as Target, { kind: 'quantity', value: '3', unit: '辆' }) as { left: { reason: string } }).left.reason,
   (fitFigure({ kind: 'atLeast', value: '300', unit: '公里' } as unknown as Target, { kind: 'quantity', value: 'x', unit: '公里' }) as { left: { reason: string } }).left.reason,
+  // A figure beyond a figure's precision, a count that is not whole (in 个, and in 万人: 0.5 人).
+  ...['1234567890123456789012345', '12.12345678901', '12.5', '0.00005'].map((value) =>
+    (fitFigure({ kind: 'atLeast', value: '300', unit: value === '0.00005' ? '人' : '个' } as unknown as Target, { kind: 'quantity', value, unit: value === '0.00005' ? '万人' : '个' }) as { left: { reason: string } }).left.reason),
 ];
 
 /** A broken chain's reasons, as event-store/src/checked-log.ts writes them. */
@@ -311,5 +316,21 @@ describe('refused fields and commander in the reader\'s language', () => {
     expect(commanderRefusal(en)).toBe(en);
     chooseLanguage('zh-CN');
     expect(commanderRefusal(en)).toBe(zh);
+  });
+
+  it("commander's refusal of a value not among an option's choices, as commander writes it", () => {
+    const cmd = new Command().exitOverride().configureOutput({ writeErr: () => undefined }).addOption(new Option('--group-by <view>').choices(['task', 'district', 'unit']));
+    const refused = (() => {
+      try {
+        cmd.parse(['--group-by', 'nothing'], { from: 'user' });
+      } catch (e) {
+        return (e as Error).message.replace(/^error: /, '');
+      }
+      throw new Error('commander took a value not among the choices');
+    })();
+    chooseLanguage('en');
+    expect(commanderRefusal(refused)).toBe(refused);
+    chooseLanguage('zh-CN');
+    expect(commanderRefusal(refused)).toBe('选项 --group-by <view> 的参数 "nothing" 无效。可选值为 task、district、unit。');
   });
 });

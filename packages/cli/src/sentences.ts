@@ -20,7 +20,7 @@ export const shapes = (list: readonly (readonly [RegExp, MessageKey])[]): readon
 /** Groups that are words, not values: said in the reader's language too. */
 const WORDS: Readonly<Record<string, string>> = { verb: 'refusal.verb.', mode: 'refusal.mode.', asked: 'refusal.mode.', change: 'refusal.change.' };
 /** Groups that are lists, written with the reader's separator (、 in Chinese). */
-const LISTS: ReadonlySet<string> = new Set(['units', 'plans', 'places']);
+const LISTS: ReadonlySet<string> = new Set(['units', 'plans', 'places', 'deadlines', 'choices']);
 
 const valueOf = (name: string, v: string): string | number =>
   name === 'forCommand' ? (v === '' ? '' : t('commander.forCommand', { command: v.slice(" for '".length, -1) }))

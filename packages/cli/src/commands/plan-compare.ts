@@ -21,19 +21,19 @@ export const registerPlanCompare = (plan: Command): void => {
     if (run.json) return printJson(c);
     const unit = (v: string | null, u: string | null) => (v === null ? '-' : u === '%' ? `${v}%` : u ? `${v} ${u}` : v);
     const lines = [
-      `${c.from.planId} (as of ${c.from.asOf}) → ${c.to.planId} (as of ${c.to.asOf}): ${c.metrics.length} metric${c.metrics.length === 1 ? '' : 's'} in both`,
+      t('planCompare.head', { from: c.from.planId, fromAsOf: c.from.asOf, to: c.to.planId, toAsOf: c.to.asOf, count: c.metrics.length }),
     ];
     if (c.metrics.length)
       lines.push(
         ...renderTable(
           [
-            { header: 'Metric' },
-            { header: 'Name', max: 30 },
-            { header: `Target ${c.from.planId}`, max: 24 },
-            { header: `Figure ${c.from.planId}`, align: 'right' },
-            { header: `Target ${c.to.planId}`, max: 24 },
-            { header: `Figure ${c.to.planId}`, align: 'right' },
-            { header: 'Change', align: 'right' },
+            { header: t('planCompare.col.metric') },
+            { header: t('planCompare.col.name'), max: 30 },
+            { header: t('planCompare.col.target', { plan: c.from.planId }), max: 24 },
+            { header: t('planCompare.col.figure', { plan: c.from.planId }), align: 'right' },
+            { header: t('planCompare.col.target', { plan: c.to.planId }), max: 24 },
+            { header: t('planCompare.col.figure', { plan: c.to.planId }), align: 'right' },
+            { header: t('planCompare.col.change'), align: 'right' },
           ],
           c.metrics.map((m) => [
             m.metric,
@@ -46,8 +46,8 @@ export const registerPlanCompare = (plan: Command): void => {
           ]),
         ),
       );
-    if (c.onlyFrom.length) lines.push(`only in ${c.from.planId}: ${c.onlyFrom.length} metric${c.onlyFrom.length === 1 ? '' : 's'}`);
-    if (c.onlyTo.length) lines.push(`only in ${c.to.planId}: ${c.onlyTo.join(', ')}`);
+    if (c.onlyFrom.length) lines.push(t('planCompare.onlyFrom', { plan: c.from.planId, count: c.onlyFrom.length }));
+    if (c.onlyTo.length) lines.push(t('planCompare.onlyTo', { plan: c.to.planId, metrics: c.onlyTo.join(t('list.separator')) }));
     printLines(lines);
   });
 };

@@ -5,6 +5,7 @@ import { refusal } from '../failure';
 import { openEngine, reasonOf } from '../open-ledger';
 import { safeJson } from '../output/print';
 import type { Run } from './shared';
+import { t } from '../language';
 
 /** What `minsheng worker --projection` takes besides the module: the built-in worker's lease options. */
 export interface ProjectionWorkerOptions {
@@ -60,7 +61,7 @@ export const workProjection = async (run: Run, module: string, o: ProjectionWork
   try {
     const model = pool ? await createPostgresProjection(def, { pool }) : createSqliteProjection(def, { file: engine.where });
     try {
-      log('started', { where: engine.where }, `started projection ${def.name} on the ledger at ${engine.where}`);
+      log('started', { where: engine.where }, t('worker.projection.started', { projection: def.name, where: engine.where }));
       await runWorker({
         store: engine.store,
         model,
@@ -69,11 +70,11 @@ export const workProjection = async (run: Run, module: string, o: ProjectionWork
         pollMs: o.pollMs,
         batchSize: o.batchSize,
         signal: stop.signal,
-        onLease: (held) => log(held ? 'lease' : 'lost', {}, `${held ? 'took' : 'lost'} the lease on ${def.name}`),
-        onBatch: (checkpoint, count) => log('applied', { checkpoint, count }, `applied ${count} event${count === 1 ? '' : 's'} to ${def.name}, checkpoint ${checkpoint}`),
-        onReachedHead: (checkpoint) => log('caught-up', { checkpoint }, `${def.name} caught up at ${checkpoint}`),
+        onLease: (held) => log(held ? 'lease' : 'lost', {}, t(held ? 'worker.projection.tookLease' : 'worker.projection.lostLease', { projection: def.name })),
+        onBatch: (checkpoint, count) => log('applied', { checkpoint, count }, t('worker.projection.applied', { count, projection: def.name, checkpoint })),
+        onReachedHead: (checkpoint) => log('caught-up', { checkpoint }, t('worker.projection.caughtUp', { projection: def.name, checkpoint })),
       });
-      log('stopped', {}, `stopped projection ${def.name}`);
+      log('stopped', {}, t('worker.projection.stopped', { projection: def.name }));
     } finally {
       await model.close();
     }

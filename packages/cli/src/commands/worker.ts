@@ -1,8 +1,7 @@
 import { escapeControls, type Clock, type StoredEvent } from '@minsheng/core';
-import { CHECK_TRIES, createLedger, failedCheckText, sweepVerdict, type LedgerDeps, type LedgerFailure, type SweepResult } from '@minsheng/ledger';
+import { CHECK_TRIES, createLedger, sweepVerdict, type LedgerDeps } from '@minsheng/ledger';
 import { againWaitMs, checkReadModel, LARGE_CATCH_UP, LEDGER_INDEX, ReadModelMismatch, runWorker, type ProjectionState } from '@minsheng/projections';
 import type { Command } from 'commander';
-import type { Either } from 'fp-ts/Either';
 import { hostname } from 'node:os';
 import { integrity, integrityFailureOf, refusal, unwrap } from '../failure';
 import { openEngine, reasonOf, type Engine, type ReadModel } from '../open-ledger';
@@ -12,6 +11,8 @@ import { wholeNumber } from '../parse';
 import { checkWriteClock, ledgerCommand, readerThreadsOf, runOf, threadsOption, type Run } from './shared';
 import { t } from '../language';
 import { reasonSentence } from '../reasons';
+import { projectionReason, refusalOf } from '../refusals';
+import { bulkLine, sweepFailure } from './worker-lines';
 import { workProjection } from './projection-worker';
 
 export interface ProjectionStatus {
@@ -136,7 +137,7 @@ const work = async (run: Run, o: WorkerOpts): Promise<void> => {
   let signalName = '';
   const onSignal = (name: NodeJS.Signals) => {
     if (stop.signal.aborted) {
-      process.stderr.write(`minsheng: ${name} again; stopping at once without releasing the lease\n`);
+      process.stderr.write(`minsheng: ${t('worker.log.signalAgain', { signal: name })}\n`);
       process.exit(130);
     }
     signalName = name;
@@ -166,24 +167,6 @@ const work = async (run: Run, o: WorkerOpts): Promise<void> => {
 
 type Log = (event: string, fields: Record<string, unknown>, text: string) => void;
 
-/** The failed checks an error line names (it gives the count of all). */
-const FAILURES_SHOWN = 5;
-
-/** An error line's fields and words for a sweep that failed. */
-const sweepFailure = (r: Either<LedgerFailure, SweepResult>): { fields: Record<string, unknown>; what: string } => {
-  if (r._tag === 'Left') return { fields: { message: r.left.message }, what: r.left.message };
-  const { failed, checked, stopped } = r.right;
-  const shown = failed.slice(0, FAILURES_SHOWN);
-  return {
-    fields: { failed: shown.map(({ planId, task, failure }) => ({ planId, task, message: failure.message })), failedCount: failed.length, checked, stopped },
-    what:
-      `${failed.length} check${failed.length === 1 ? '' : 's'} failed${stopped === 'failing' ? ' in a row, so it stopped' : ''}, ` +
-      `${checked} task${checked === 1 ? '' : 's'} checked; ` +
-      shown.map(failedCheckText).join('; ') +
-      (failed.length > FAILURES_SHOWN ? '; …' : ''),
-  };
-};
-
 /**
  * The completion policy, which reads the read model, runs where the read model is kept up
  * to date: after each batch this worker commits, for the tasks the batch reports on
@@ -206,18 +189,18 @@ const completionPolicy = (deps: LedgerDeps, given: boolean, log: Log, signal: Ab
     log('completed', { task, ...(planId ? { planId } : {}) }, t('worker.log.completed', { task }));
   return {
     afterBatch: async (events: readonly StoredEvent[]): Promise<void | 'unchecked'> => {
-      const span = `positions ${events[0]!.position}..${events[events.length - 1]!.position}`;
+      const span = { from: events[0]!.position, to: events[events.length - 1]!.position };
       for (let attempt = 1; ; attempt++) {
         const r = await ledger.applyPolicies(events)();
         if (r._tag === 'Right') return r.right.forEach((task) => completed(task));
-        const failed = `the completion check for ${span} failed: ${r.left.message}`;
+        const reason = refusalOf(r.left);
         // Stopping (SIGTERM, a switch of the serving version): the next round sweeps.
-        if (signal.aborted) return log('error', { message: r.left.message, attempt, stopping: true }, `${failed}; stopping`);
+        if (signal.aborted) return log('error', { message: r.left.message, attempt, stopping: true }, t('worker.log.checkFailedStopping', { ...span, reason }));
         if (attempt === CHECK_TRIES) {
-          log('error', { message: r.left.message, attempt, unchecked: true }, `${failed}; left to the sweep of every task`);
+          log('error', { message: r.left.message, attempt, unchecked: true }, t('worker.log.checkFailedUnchecked', { ...span, reason }));
           return 'unchecked';
         }
-        log('error', { message: r.left.message, attempt, retryInMs: pollMs }, `${failed}; retrying in ${pollMs} ms`);
+        log('error', { message: r.left.message, attempt, retryInMs: pollMs }, t('worker.log.checkFailed', { ...span, reason, waitMs: pollMs }));
         await sleep(pollMs, signal);
       }
     },
@@ -227,13 +210,13 @@ const completionPolicy = (deps: LedgerDeps, given: boolean, log: Log, signal: Ab
       const verdict = sweepVerdict(r, attempt);
       if (verdict === 'done') return;
       const { fields, what } = sweepFailure(r);
-      if (signal.aborted) return log('error', { ...fields, attempt, stopping: true }, `the completion sweep failed (${what}); stopping`);
+      if (signal.aborted) return log('error', { ...fields, attempt, stopping: true }, t('worker.log.sweepStopping', { what }));
       if (verdict === 'again') {
         const wait = againWaitMs(pollMs, attempt);
-        log('error', { ...fields, attempt, retryInMs: wait }, `the completion sweep failed (${what}); trying again in ${wait} ms`);
+        log('error', { ...fields, attempt, retryInMs: wait }, t('worker.log.sweepAgain', { what, waitMs: wait }));
         return 'again';
       }
-      log('error', { ...fields, attempt, gaveUp: true }, `the completion sweep failed (${what}); given up until it is next owed`);
+      log('error', { ...fields, attempt, gaveUp: true }, t('worker.log.sweepGivenUp', { what }));
     },
   };
 };
@@ -332,17 +315,17 @@ const workWith = async (
             failures = 0;
           },
           onApplied: policy.afterBatch,
-          onCaughtUp: (_, attempt) => policy.sweep(attempt).catch((e: unknown) => void log('error', { message: reasonOf(e) }, `the completion sweep failed: ${reasonOf(e)}`)),
+          onCaughtUp: (_, attempt) => policy.sweep(attempt).catch((e: unknown) => void log('error', { message: reasonOf(e) }, t('worker.log.sweepFailed', { reason: projectionReason(reasonOf(e)) }))),
           // Far behind, it reads in threads and loads in bulk (SQLite).
           ...(engine.readers ? { readers: engine.readers } : {}),
           onBulkCatchUp: (r) =>
             log(
               'bulk',
               { readModel: version, checkpoint: r.checkpoint, applied: r.applied, readerThreads: r.readerThreads, stopped: r.stopped },
-              `${r.stopped === null ? 'caught up' : `stopped (${r.stopped === 'aborted' ? 'asked to stop' : 'the lease lapsed or went to another worker'})`} at ${r.checkpoint}: applied ${r.applied} event${r.applied === 1 ? '' : 's'} in bulk${r.readerThreads ? `, reading in ${r.readerThreads} thread${r.readerThreads === 1 ? '' : 's'} beside this one` : ''}`,
+              bulkLine(r),
             ),
           onReadersFailed: (message) =>
-            log('error', { message, readers: false }, `reading in threads failed (${message}); going on batch by batch`),
+            log('error', { message, readers: false }, t('worker.log.readersFailed', { reason: projectionReason(message) })),
         });
         // runWorker released the lease on its way out.
         if (held) {
@@ -362,7 +345,7 @@ const workWith = async (
         log(
           'error',
           { message: reasonOf(e), retryInMs: wait, leaseGivenUp: gaveUp },
-          `${reasonOf(e)}; ${gaveUp ? 'gave up the lease; ' : ''}retrying in ${wait} ms`,
+          t(gaveUp ? 'worker.log.failedGaveUp' : 'worker.log.failed', { reason: projectionReason(reasonOf(e)), waitMs: wait }),
         );
         await sleep(wait, stop);
       } finally {

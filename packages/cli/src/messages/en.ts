@@ -1,4 +1,8 @@
+import { planChecksEn } from './plan-checks';
+import { planCompareEn } from './plan-compare';
 import { planProblemsEn } from './plan-problems';
+import { projectionReasonsEn } from './projection-reasons';
+import { schemaIssuesEn } from './schema-issues';
 import { workerLogEn } from './worker-log';
 /**
  * The CLI's words in English (`--lang en`). A plural message gives a text per Intl.PluralRules
@@ -176,6 +180,7 @@ export const en = {
   'refusal.reason.numeratorExceeds': 'the numerator {numerator} exceeds the denominator {denominator}',
   'refusal.reason.unitConvert': "unit {unit} cannot be converted to the target's unit {target}",
   'refusal.reason.notDecimal': '"{value}" is not a decimal number',
+  'refusal.reason.beforePlan': '{knownAt} is before plan {plan} was recorded',
   'refusal.auditPlace': '--place "{place}" is not a place of the plan',
   'refusal.auditPlaceNotReported': "--place \"{place}\": metric {metric} is reported for {places} only (or the city's figure that adds them up)",
   'parse.nonEmpty': 'It must not be empty: give a value, or leave the option out where it is optional.',
@@ -193,6 +198,7 @@ export const en = {
   'commander.excessArguments': { one: "too many arguments{forCommand}. Expected {count} argument but got {got}.", other: "too many arguments{forCommand}. Expected {count} arguments but got {got}." },
   'commander.forCommand': " for '{command}'",
   'commander.invalidArgument': "option '{option}' argument '{value}' is invalid. {reason}",
+  'commander.invalidChoice': "option '{option}' argument '{value}' is invalid. Allowed choices are {choices}.",
   'commander.conflictingOption': '{option} cannot be used with {other}',
   'help.cmd.audit': "every event behind one figure: who reported which value when, on what source, what was corrected and why",
   'help.audit.task': "the task number",
@@ -633,7 +639,11 @@ export const en = {
   'audit.fault.value': 'the read model shows {shown}, the events give {replayed}',
   'audit.readModelFault': { one: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULT; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`', other: 'the read model does not match the events behind this figure ({count} READ-MODEL FAULTS; the events give {replayed}, the read model shows {shown}): run `minsheng rebuild`' },
   ...planProblemsEn,
+  ...planChecksEn,
+  ...schemaIssuesEn,
   ...workerLogEn,
+  ...planCompareEn,
+  ...projectionReasonsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,8 @@
 /*
  * The lines a running worker prints (commands/worker.ts), in both languages. Spread at the end of
- * both catalogues. An error line's reason and a catch-up in bulk are not here yet: they stay in English.
+ * both catalogues. An error line's reason is the ledger's refusal said from the catalogues, or
+ * projections' and the event store's sentence said again (projection-reasons.ts); a system's
+ * error within (the database's, the network's) stays as written.
  */
 export const workerLogEn = {
   'worker.log.started': 'started on the ledger at {where}: lease {leaseMs} ms, poll {pollMs} ms, batches of {batchSize}',
@@ -16,6 +18,36 @@ export const workerLogEn = {
   'worker.log.completed': 'task {task}: every target is met; recorded its completion',
   'worker.log.stopped': 'stopped',
   'worker.log.stoppedOn': 'stopped on {signal}',
+  'worker.log.signalAgain': '{signal} again; stopping at once without releasing the lease',
+  'worker.log.bulk': '{how} at {checkpoint}: applied {applied} in bulk{threads}',
+  'worker.log.bulk.events': { one: '{count} event', other: '{count} events' },
+  'worker.log.bulk.caughtUp': 'caught up',
+  'worker.log.bulk.aborted': 'stopped (asked to stop)',
+  'worker.log.bulk.leaseLost': 'stopped (the lease lapsed or went to another worker)',
+  'worker.log.bulk.threads': { one: ', reading in {count} thread beside this one', other: ', reading in {count} threads beside this one' },
+  'worker.log.readersFailed': 'reading in threads failed ({reason}); going on batch by batch',
+  'worker.log.failed': '{reason}; retrying in {waitMs} ms',
+  'worker.log.failedGaveUp': '{reason}; gave up the lease; retrying in {waitMs} ms',
+  'worker.log.checkFailed': 'the completion check for positions {from}..{to} failed: {reason}; retrying in {waitMs} ms',
+  'worker.log.checkFailedStopping': 'the completion check for positions {from}..{to} failed: {reason}; stopping',
+  'worker.log.checkFailedUnchecked': 'the completion check for positions {from}..{to} failed: {reason}; left to the sweep of every task',
+  'worker.log.sweepFailed': 'the completion sweep failed: {reason}',
+  'worker.log.sweepAgain': 'the completion sweep failed ({what}); trying again in {waitMs} ms',
+  'worker.log.sweepStopping': 'the completion sweep failed ({what}); stopping',
+  'worker.log.sweepGivenUp': 'the completion sweep failed ({what}); given up until it is next owed',
+  'worker.log.sweep.failed': { one: '{count} check failed', other: '{count} checks failed' },
+  'worker.log.sweep.failedInARow': { one: '{count} check failed in a row, so it stopped', other: '{count} checks failed in a row, so it stopped' },
+  'worker.log.sweep.checked': { one: '{failed}, {count} task checked; {checks}', other: '{failed}, {count} tasks checked; {checks}' },
+  'worker.log.sweep.task': '{plan} task {task}: {reason}',
+  'worker.log.sweep.plan': '{plan}: {reason}',
+  'worker.log.sweep.separator': '; ',
+  // worker --projection (commands/projection-worker.ts): a user's projection
+  'worker.projection.started': 'started projection {projection} on the ledger at {where}',
+  'worker.projection.tookLease': 'took the lease on {projection}',
+  'worker.projection.lostLease': 'lost the lease on {projection}',
+  'worker.projection.applied': { one: 'applied {count} event to {projection}, checkpoint {checkpoint}', other: 'applied {count} events to {projection}, checkpoint {checkpoint}' },
+  'worker.projection.caughtUp': '{projection} caught up at {checkpoint}',
+  'worker.projection.stopped': 'stopped projection {projection}',
 } as const;
 
 export const workerLogZh: { readonly [K in keyof typeof workerLogEn]: (typeof workerLogEn)[K] extends string ? string : { readonly other: string } } = {
@@ -29,4 +61,33 @@ export const workerLogZh: { readonly [K in keyof typeof workerLogEn]: (typeof wo
   'worker.log.completed': '任务 {task}：各项目标均已达到；已记录办结',
   'worker.log.stopped': '已停止',
   'worker.log.stoppedOn': '收到 {signal} 后已停止',
+  'worker.log.signalAgain': '再次收到 {signal}；立即停止，不释放租约',
+  'worker.log.bulk': '{how}，检查点 {checkpoint}：批量应用了 {applied}{threads}',
+  'worker.log.bulk.events': { other: '{count} 个事件' },
+  'worker.log.bulk.caughtUp': '已追上',
+  'worker.log.bulk.aborted': '已停止（收到停止要求）',
+  'worker.log.bulk.leaseLost': '已停止（租约已过期或被另一个 worker 取得）',
+  'worker.log.bulk.threads': { other: '，另用 {count} 个线程读取' },
+  'worker.log.readersFailed': '多线程读取失败（{reason}）；改为逐批处理',
+  'worker.log.failed': '{reason}；{waitMs} 毫秒后重试',
+  'worker.log.failedGaveUp': '{reason}；已放弃租约；{waitMs} 毫秒后重试',
+  'worker.log.checkFailed': '对位置 {from}..{to} 的办结检查失败：{reason}；{waitMs} 毫秒后重试',
+  'worker.log.checkFailedStopping': '对位置 {from}..{to} 的办结检查失败：{reason}；正在停止',
+  'worker.log.checkFailedUnchecked': '对位置 {from}..{to} 的办结检查失败：{reason}；留待对全部任务的检查',
+  'worker.log.sweepFailed': '对全部任务的办结检查失败：{reason}',
+  'worker.log.sweepAgain': '对全部任务的办结检查失败（{what}）；{waitMs} 毫秒后再试',
+  'worker.log.sweepStopping': '对全部任务的办结检查失败（{what}）；正在停止',
+  'worker.log.sweepGivenUp': '对全部任务的办结检查失败（{what}）；暂时放弃，待下次需要时再查',
+  'worker.log.sweep.failed': { other: '{count} 项检查失败' },
+  'worker.log.sweep.failedInARow': { other: '连续 {count} 项检查失败，因此已停止' },
+  'worker.log.sweep.checked': { other: '{failed}，已检查 {count} 个任务；{checks}' },
+  'worker.log.sweep.task': '{plan} 任务 {task}：{reason}',
+  'worker.log.sweep.plan': '{plan}：{reason}',
+  'worker.log.sweep.separator': '；',
+  'worker.projection.started': '已在 {where} 处的账本上启动投影 {projection}',
+  'worker.projection.tookLease': '已取得 {projection} 的租约',
+  'worker.projection.lostLease': '已失去 {projection} 的租约',
+  'worker.projection.applied': { other: '已向 {projection} 应用 {count} 个事件，检查点 {checkpoint}' },
+  'worker.projection.caughtUp': '{projection} 已追上，检查点 {checkpoint}',
+  'worker.projection.stopped': '投影 {projection} 已停止',
 };

@@ -1,5 +1,9 @@
 import type { Catalogue } from './catalogue';
+import { planChecksZh } from './plan-checks';
+import { planCompareZh } from './plan-compare';
 import { planProblemsZh } from './plan-problems';
+import { projectionReasonsZh } from './projection-reasons';
+import { schemaIssuesZh } from './schema-issues';
 import { workerLogZh } from './worker-log';
 
 /**
@@ -175,6 +179,7 @@ export const zhCN = {
   'refusal.reason.numeratorExceeds': '分子 {numerator} 大于分母 {denominator}',
   'refusal.reason.unitConvert': '单位 {unit} 无法换算为目标的单位 {target}',
   'refusal.reason.notDecimal': '“{value}”不是十进制数',
+  'refusal.reason.beforePlan': '{knownAt} 早于方案 {plan} 记入账本的时间',
   'refusal.auditPlace': '--place "{place}"：不是计划中的区县',
   'refusal.auditPlaceNotReported': '--place "{place}"：指标 {metric} 只由 {places} 上报（或看汇总它们的全市数）',
   'parse.nonEmpty': '不能为空：请给出值，可选的选项也可以不写。',
@@ -192,6 +197,7 @@ export const zhCN = {
   'commander.excessArguments': { other: '参数过多{forCommand}：应有 {count} 个，实际 {got} 个。' },
   'commander.forCommand': '（命令 {command}）',
   'commander.invalidArgument': '选项 {option} 的参数 "{value}" 无效。{reason}',
+  'commander.invalidChoice': '选项 {option} 的参数 "{value}" 无效。可选值为 {choices}。',
   'commander.conflictingOption': '{option} 不能与 {other} 同时使用',
   'help.cmd.audit': "一个数值背后的全部事件：谁在何时上报了什么值、依据什么来源、更正了什么、为什么",
   'help.audit.task': "任务序号",
@@ -623,5 +629,9 @@ export const zhCN = {
   'audit.fault.value': '读模型显示 {shown}，事件得出 {replayed}',
   'audit.readModelFault': { other: '读模型与该数字背后的事件不符（{count} 处读模型错误；事件得出 {replayed}，读模型显示 {shown}）：请运行 `minsheng rebuild`' },
   ...planProblemsZh,
+  ...planChecksZh,
+  ...schemaIssuesZh,
   ...workerLogZh,
+  ...planCompareZh,
+  ...projectionReasonsZh,
 } as const satisfies Catalogue;

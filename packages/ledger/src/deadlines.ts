@@ -9,7 +9,7 @@ import {
   type LedgerEventData,
   type PlanFrame,
 } from '@minsheng/core';
-import { takeSnapshot, targetText, valueText, type Snapshot } from '@minsheng/projections';
+import { shortfallText, takeSnapshot, targetText, valueText, type Snapshot } from '@minsheng/projections';
 import * as TE from 'fp-ts/TaskEither';
 import { isLeft } from 'fp-ts/Either';
 import { metadataFor, type LedgerDeps } from './context';
@@ -58,7 +58,7 @@ export const checkDeadlines = (deps: LedgerDeps, frame: PlanFrame, options: { wr
             // An annual statistic is judged by its period-end figure, which comes after the period:
             // until it does (or the last as-of date passes), the deadline is not yet missed.
             if (m.awaitingFinal && now.getTime() < deadlineInstant(lastAsOf(frame), frame.timeZone).getTime()) continue;
-            data = { ...base, value: valueText(m.rolled.value), target: targetLabel, shortfall: shortfall(m.target.target, m.rolled) };
+            data = { ...base, value: valueText(m.rolled.value), target: targetLabel, shortfall: shortfallText(shortfall(m.target.target, m.rolled)) };
           } else {
             const reported = await deps.readModel.reader.reportedBy(frame.planId, target.metric.id, deadlineInstant(d.due, frame.timeZone).getTime());
             if (reported) continue;

@@ -2,7 +2,7 @@ import { t } from '../language';
 import { say, shapes } from '../sentences';
 import type { DeadlineMissedData } from '@minsheng/ledger';
 import type { Command } from 'commander';
-import { LEDGER_INDEX } from '@minsheng/projections';
+import { LEDGER_INDEX, shortfallText } from '@minsheng/projections';
 import { failed, unwrap } from '../failure';
 import type { OpenLedger } from '../open-ledger';
 import { wholeNumber } from '../parse';
@@ -30,7 +30,7 @@ export const missedTable = (missed: readonly DeadlineMissedData[], fc: FigureCon
       { header: t('col.target'), max: 22 },
       { header: t('deadlines.col.shortfall'), align: 'right' },
     ],
-    missed.map((m) => [String(m.task), fc.targets.get(m.metric)?.metric.name ?? m.metric, m.deadline, m.due, m.value ?? '-', m.target, m.shortfall === null ? m.shortfall : (say(SHORTFALLS, m.shortfall) ?? m.shortfall)]),
+    missed.map((m) => [String(m.task), fc.targets.get(m.metric)?.metric.name ?? m.metric, m.deadline, m.due, m.value ?? '-', m.target, m.shortfall === null ? m.shortfall : (say(SHORTFALLS, m.shortfall) ?? shortfallText(m.shortfall))]),
   );
 
 /**

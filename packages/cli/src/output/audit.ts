@@ -1,5 +1,5 @@
 import type { Source } from '@minsheng/core';
-import type { AuditTrail, TrailEntry, TrailOutcome } from '@minsheng/projections';
+import { shortfallText, type AuditTrail, type TrailEntry, type TrailOutcome } from '@minsheng/projections';
 import { renderTable, type Column } from './table';
 import { statusWord, t as msg } from '../language';
 import { localTime, localTimeWithZone } from './time';
@@ -106,7 +106,7 @@ export const auditText = (t: AuditTrail, o: AuditTextOptions): string[] => {
           x.deadline ? `${x.deadline.id}: ${x.deadline.description ?? x.deadline.kind}` : '',
           x.value ?? msg('audit.nothing'),
           x.target,
-          x.shortfall,
+          shortfallText(x.shortfall),
           ...(completed ? [fromText(x, ids)] : []),
           ...(ids ? [x.hash.slice(0, 12)] : []),
           outcomeState(x),

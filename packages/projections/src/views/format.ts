@@ -38,4 +38,14 @@ export const figureText = (f: Figure): string => {
 
 /** Values are shown to 4 decimal places at most; stored figures keep every digit. */
 export const valueText = (d: Dec | null): string | null => (d === null ? null : decRound(d, 4));
+/**
+ * A shortfall as people read it: a decimal to 4 places like the value it is measured from
+ * ("0.0617", not the 40 digits of a share's exact quotient), unless that would round it to nothing;
+ * words ("2 places", "no report") as they are.
+ */
+export const shortfallText = (s: string | null): string | null => {
+  if (s === null || !/^-?\d+\.\d{5,}$/.test(s)) return s;
+  const rounded = decRound(dec(s), 4);
+  return dec(rounded).isZero() ? s : rounded;
+};
 export const percentText = (d: Dec | null): string | null => (d === null ? null : decRound(d, 1));

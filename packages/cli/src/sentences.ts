@@ -1,4 +1,5 @@
 import type { ReasonFields } from '@minsheng/core';
+import { messagePattern } from '@minsheng/verify';
 import { t } from './language';
 import { CATALOGUES, type MessageKey } from './messages';
 
@@ -44,8 +45,6 @@ export const sayNested = (list: readonly Shape[], sentence: string): string | nu
     return typeof said === 'string' ? (sayNested(list, said) ?? said) : said;
   });
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * Shapes made from the catalogue's English texts of `keys`: each {name} a group of any text (the
  * shortest), a name seen twice the same text again. The English text then gives the sentence back
@@ -54,18 +53,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const textShapes = (keys: readonly MessageKey[]): readonly Shape[] =>
   keys.map((key) => {
     const english = CATALOGUES.en[key];
-    const seen = new Set<string>();
-    const source = (typeof english === 'string' ? english : english.other)
-      .split(/(\{\w+\})/)
-      .map((part) => {
-        const name = /^\{(\w+)\}$/.exec(part)?.[1];
-        if (name === undefined) return escape(part);
-        if (seen.has(name)) return `\\k<${name}>`;
-        seen.add(name);
-        return `(?<${name}>[\\s\\S]*?)`;
-      })
-      .join('');
-    return { shape: new RegExp(`^${source}$`), key };
+    return { shape: messagePattern(typeof english === 'string' ? english : english.other), key };
   });
 
 /** A coded error's message: its fields as values, its words and lists in the reader's language (a list empty: "none"). */

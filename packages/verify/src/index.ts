@@ -10,3 +10,4 @@ export * from './receipt';
 export * from './sign-content';
 export * from './signed-text';
 export * from './unit-signatures';
+export * from './message-pattern';

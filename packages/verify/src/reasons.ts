@@ -1,4 +1,5 @@
 import { fill, formOf, type Language, type Message, type Values } from './language';
+import { messagePattern } from './message-pattern';
 
 /*
  * The reasons the library's functions give, as strings, in English (openCheckpoint,
@@ -100,28 +101,10 @@ export const REASONS = {
   },
 } as const satisfies Readonly<Record<string, Message>>;
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** An English text as a pattern: each {name} a lazy group; a name seen twice must repeat its value. */
-const patternOf = (text: string): RegExp => {
-  const seen = new Set<string>();
-  const source = text
-    .split(/(\{\w+\})/)
-    .map((part) => {
-      const name = /^\{(\w+)\}$/.exec(part)?.[1];
-      if (name === undefined) return escape(part);
-      if (seen.has(name)) return `\\k<${name}>`;
-      seen.add(name);
-      return `(?<${name}>[\\s\\S]*?)`;
-    })
-    .join('');
-  return new RegExp(`^${source}$`);
-};
-
 const englishForms = (m: Message): string[] => (typeof m.en === 'string' ? [m.en] : [m.en.one, m.en.other].filter((t): t is string => t !== undefined));
 
 const PATTERNS: readonly { readonly message: Message; readonly pattern: RegExp }[] = Object.values(REASONS as Readonly<Record<string, Message>>).flatMap(
-  (message) => englishForms(message).map((text) => ({ message, pattern: patternOf(text) })),
+  (message) => englishForms(message).map((text) => ({ message, pattern: messagePattern(text) })),
 );
 
 /** A reason the library wrote in English, in `lang`; one no text knows as it was written. */

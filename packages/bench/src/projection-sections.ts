@@ -9,7 +9,7 @@ import { isLeft } from 'fp-ts/Either';
 import { join } from 'node:path';
 import { buildLedgerLog } from './ledger-log';
 
-const SIZES = { smoke: [2_000, 10_000], small: [20_000, 100_000], full: [100_000, 1_000_000] } as const;
+export const SIZES = { smoke: [2_000, 10_000], small: [20_000, 100_000], full: [100_000, 1_000_000] } as const;
 
 /**
  * Rebuild: the library's own rebuild (rebuildReadModel, as `minsheng rebuild` runs it), reading

@@ -7,7 +7,7 @@
 import { formatTable, runBench, sections, type BenchRow, type Scale } from '@minsheng/store-sqlite/internal';
 import Database from 'better-sqlite3';
 import { cpus } from 'node:os';
-import { postgresSection } from './postgres-section';
+import { postgresAppendsSection, postgresSection } from './postgres-section';
 import { projectionSection } from './projection-sections';
 import { proofSection } from './proof-sections';
 import { signedReportSection } from './signed-reports';
@@ -18,6 +18,8 @@ const main = async () => {
   const signed: BenchRow[] = [];
   const signedRows = async (ctx: Parameters<typeof signedReportSection>[0]) => (signed.push(...(await signedReportSection(ctx))), []);
   if (process.env.BENCH_ONLY === 'postgres') sections.splice(0, sections.length, postgresSection(postgres));
+  // BENCH_ONLY=postgres-appends: only its append rows (issue 19).
+  else if (process.env.BENCH_ONLY === 'postgres-appends') sections.splice(0, sections.length, postgresAppendsSection(postgres));
   else if (process.env.BENCH_ONLY === 'signed') sections.splice(0, sections.length, signedRows);
   else sections.push(projectionSection, proofSection, postgresSection(postgres), signedRows);
   const asked = process.env.BENCH_SCALE ?? (process.argv.includes('--small') ? 'small' : 'full');

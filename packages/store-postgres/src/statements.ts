@@ -118,8 +118,10 @@ export const statements = (n: LedgerNames) => {
     /**
      * The fast append (fast-append.ts): insertRows as one autocommit statement that inserts
      * nothing unless what the rows were chained from still holds — the head is still the row
-     * the process last saw, column for column ($15–$26; position 0: an empty log), no event id
-     * is stored ($4), each stream is at the revision assumed ($27, $28; -1: no stream). The
+     * the process last saw, column for column ($15–$26; position 0: an empty log), and each
+     * stream is at the revision assumed ($27, $28; -1: no stream); an event id stored already
+     * fails on its key. Each check is an index lookup whatever plan pg caches (a generic plan
+     * made before the table has statistics scans it for `position > $15` or `= ANY($4)`). The
      * append lock is taken in the guard, which is materialized: no row is inserted before it is
      * held, so fast and slow appends never write at once. The guard reads the snapshot taken
      * before the lock was granted; an append committed meanwhile takes the same position, so
@@ -130,14 +132,13 @@ export const statements = (n: LedgerNames) => {
       'fast-insert',
       `WITH guard AS MATERIALIZED (
          SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(${n.appendLock}) AS locked) AS lock
-         WHERE NOT EXISTS (SELECT 1 FROM ${n.events} WHERE position > $15::bigint)
+         WHERE (SELECT max(position) FROM ${n.events}) IS NOT DISTINCT FROM nullif($15::bigint, 0)
            AND ($15::bigint = 0 OR EXISTS (SELECT 1 FROM ${n.events} h WHERE h.position = $15::bigint AND h.stream = $16::text
              AND h.revision = $17::bigint AND h.event_id = $18::text AND h.type = $19::text AND h.schema_version = $20::integer
              AND h.data = $21::text AND h.metadata = $22::text AND h.prev_hash = $23::text AND h.hash = $24::text
              AND h.stored_at = $25::timestamptz AND h.hash_version = $26::smallint))
-           AND NOT EXISTS (SELECT 1 FROM ${n.events} WHERE event_id = ANY($4::text[]))
            AND NOT EXISTS (SELECT 1 FROM unnest($27::text[], $28::bigint[]) AS g(stream, revision)
-             LEFT JOIN ${n.streams} s ON s.stream = g.stream WHERE s.revision IS DISTINCT FROM nullif(g.revision, -1))
+             WHERE (SELECT s.revision FROM ${n.streams} s WHERE s.stream = g.stream) IS DISTINCT FROM nullif(g.revision, -1))
        ), inserted AS (
          INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
          SELECT t.position, t.stream, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, t.stored_at, $12::smallint

@@ -100,6 +100,37 @@ describe('fast appends', () => {
     }
   });
 
+  it('a fast append behind a locked one that has not committed waits for it, and readers see neither before it commits', async () => {
+    const schema = freshSchema();
+    let held: (() => void) | undefined;
+    let reached!: () => void;
+    const reachedCommit = new Promise<void>((r) => (reached = r));
+    const locked = await open(schema, {
+      beforeCommit: () => {
+        reached();
+        return new Promise<void>((r) => (held = r));
+      },
+    });
+    const { store: fast, outcomes } = await open(schema);
+    const { store: reader } = await open(schema);
+    await ok(fast.append('progress-b', makeTestEvents(1), NO_STREAM));
+
+    const first = locked.store.append('progress-a', makeTestEvents(2), NO_STREAM)();
+    await reachedCommit;
+    let settled = false;
+    const second = fast.append('progress-b', makeTestEvents(1), 0)().finally(() => (settled = true));
+    await sleep(100);
+    expect(settled).toBe(false);
+    expect(await ok(reader.headPosition())).toBe(1);
+
+    held!();
+    expect(await ok(() => first)).toMatchObject({ positions: [2, 3] });
+    // Its guess (head at 1) was wrong by then: it missed and took the locked path, after the first.
+    expect(await ok(() => second)).toMatchObject({ positions: [4] });
+    expect(outcomes).toEqual(['miss']);
+    await checkLog(reader, 4);
+  });
+
   it('two processes appending in turn to one log: every append lands, each miss falls back, the chain holds', async () => {
     const schema = freshSchema();
     // No slow appends after a miss: every turn makes the other store's next attempt miss.
@@ -123,6 +154,29 @@ describe('fast appends', () => {
     expect(a.outcomes).toEqual(['hit']);
     await checkLog(a.store, 50);
     for (const [stream, revision] of revisions) expect(await ok(b.store.streamRevision(stream))).toBe(stream === 'progress-0' ? revision + 2 : revision);
+  });
+
+  it('after a miss, stays on the locked path while another process keeps writing, then tries the fast path again', async () => {
+    const schema = freshSchema();
+    const a = await open(schema, { slowAfterMiss: 2 });
+    const b = await open(schema);
+    let revision = -1;
+    const byA = async () => (revision = (await ok(a.store.append('progress-a', makeTestEvents(1), revision === -1 ? NO_STREAM : revision))).nextRevision);
+    const byB = () => ok(b.store.append('progress-b', makeTestEvents(1), ANY));
+    await byA();
+    await byB();
+    await byA();
+    expect(a.outcomes).toEqual(['miss']);
+    // Two locked appends: B writing before the first starts the count again.
+    await byB();
+    await byA();
+    await byA();
+    expect(a.outcomes).toEqual(['miss']);
+    await byA();
+    expect(a.outcomes).toEqual(['miss']);
+    await byA();
+    expect(a.outcomes).toEqual(['miss', 'hit']);
+    await checkLog(a.store, 8);
   });
 
   it('two processes appending at once, 16 writers each: every append lands once, in one chain', async () => {

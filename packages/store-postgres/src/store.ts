@@ -227,14 +227,16 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
 
   const stored = (answers: readonly Either<AppendError, AppendResult>[]) => answers.some((a) => a._tag === 'Right' && !a.right.alreadyStored);
 
+  /** The streams a group reads: its own and its conditions'. */
+  const streamsOf = (appends: readonly PendingAppend[]): string[] => [
+    ...new Set(appends.flatMap((a) => (a.condition ? [a.stream, a.condition.stream] : [a.stream]))),
+  ];
+
   /**
    * A group of single appends in one transaction under one lock (see group-commit.ts). A refused
    * append writes nothing and is answered alone; an engine failure or a rejected hook fails the
    * whole group. COMMIT when any stored events.
    */
-  const streamsOf = (appends: readonly PendingAppend[]): string[] => [
-    ...new Set(appends.flatMap((a) => (a.condition ? [a.stream, a.condition.stream] : [a.stream]))),
-  ];
   const beginFor = (appends: readonly PendingAppend[]): string =>
     sql.beginAppend(
       streamsOf(appends),

@@ -57,12 +57,12 @@ const concurrently = async (writers: number, each: number, call: (writer: number
 };
 
 /**
- * Appends on a fresh database at `url`: single events with their exact expected revision (one
+ * Appends on a fresh database at `url` (with the store `open` opens; the ledger's by default): single events with their exact expected revision (one
  * writer, then 16 at once on streams of their own), and batches of 100; raw pg beside each.
  */
-export const postgresAppends = async (url: string, scale: Scale): Promise<BenchRow[]> => {
+export const postgresAppends = async (url: string, scale: Scale, open: (url: string, poolSize: number) => Promise<EventStore> = openLedgerStore): Promise<BenchRow[]> => {
   const { singles, concurrent, batches } = SIZES[scale];
-  const store = await openLedgerStore(url, WRITERS);
+  const store = await open(url, WRITERS);
   const pool = new Pool({ connectionString: url, max: WRITERS });
   await pool.query(rawEventsDdl('raw'));
   const raw = rawWriter(pool);

@@ -9,6 +9,20 @@ import { evidenceReadRows, logReadRows, readLog, streamReadRow, type LogReads } 
 /** The log sizes, as the SQLite sections build them (the larger one is read, rebuilt and queried). */
 const SIZES = { smoke: [2_000, 10_000], small: [20_000, 100_000], full: [100_000, 1_000_000] } as const;
 
+/** The append rows alone (BENCH_ONLY=postgres-appends), on a throwaway embedded server with fsync on. */
+export const postgresAppendsSection =
+  (into: BenchRow[]): BenchSection =>
+  async (ctx) => {
+    const pg = await startTestPostgres({ durable: true });
+    try {
+      into.push(noteRow(`PostgreSQL ${pg.external ? 'from $DATABASE_URL' : 'embedded'}, fsync on`, ''));
+      into.push(...(await postgresAppends(await pg.createDatabase('bench_appends'), ctx.scale)));
+    } finally {
+      await pg.stop();
+    }
+    return [];
+  };
+
 /**
  * PostgreSQL beside raw pg, on a throwaway embedded server with fsync on (or $DATABASE_URL):
  * appends, reading the log, one stream, the rebuild, three workers, the audit trail and views.

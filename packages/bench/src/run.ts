@@ -3,12 +3,12 @@
  * audit trail (this package), each beside raw better-sqlite3 doing the same I/O in the same
  * run; then PostgreSQL (postgres-section.ts), each row beside raw pg; then signed reports beside
  * unsigned ones (signed-reports.ts; BENCH_ONLY=signed runs it alone; BENCH_ONLY=proofs the proofs,
- * BENCH_ONLY=appends the SQLite appends). BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
+ * BENCH_ONLY=appends the SQLite appends, BENCH_ONLY=postgres-appends PostgreSQL's). BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
  */
 import { formatTable, runBench, sections, type BenchRow, type Scale } from '@minsheng/store-sqlite/internal';
 import Database from 'better-sqlite3';
 import { cpus } from 'node:os';
-import { postgresSection } from './postgres-section';
+import { postgresAppendsSection, postgresSection } from './postgres-section';
 import { projectionSection, SIZES } from './projection-sections';
 import { buildLedgerLog } from './ledger-log';
 import { join } from 'node:path';
@@ -30,10 +30,12 @@ const main = async () => {
   const signed: BenchRow[] = [];
   const signedRows = async (ctx: Parameters<typeof signedReportSection>[0]) => (signed.push(...(await signedReportSection(ctx))), []);
   if (process.env.BENCH_ONLY === 'postgres') sections.splice(0, sections.length, postgresSection(postgres));
+  // BENCH_ONLY=postgres-appends: only its append rows (issue 19).
+  else if (process.env.BENCH_ONLY === 'postgres-appends') sections.splice(0, sections.length, postgresAppendsSection(postgres));
   else if (process.env.BENCH_ONLY === 'signed') sections.splice(0, sections.length, signedRows);
-  // BENCH_ONLY=proofs: the ledger logs built (not measured), then the proof and verifier rows alone.
   // BENCH_ONLY=appends: the SQLite append rows alone (the first of the store's sections).
   else if (process.env.BENCH_ONLY === 'appends') sections.splice(1, sections.length - 1);
+  // BENCH_ONLY=proofs: the ledger logs built (not measured), then the proof and verifier rows alone.
   else if (process.env.BENCH_ONLY === 'proofs') sections.splice(0, sections.length, ledgerLogsOnly, proofSection);
   else sections.push(projectionSection, proofSection, postgresSection(postgres), signedRows);
   const asked = process.env.BENCH_SCALE ?? (process.argv.includes('--small') ? 'small' : 'full');

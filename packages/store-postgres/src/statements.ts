@@ -115,6 +115,40 @@ export const statements = (n: LedgerNames) => {
        ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision`,
     ),
 
+    /**
+     * The fast append (fast-append.ts): insertRows as one autocommit statement that inserts
+     * nothing unless what the rows were chained from still holds — the head is still the row
+     * the process last saw, column for column ($15–$26; position 0: an empty log), and each
+     * stream is at the revision assumed ($27, $28; -1: no stream); an event id stored already
+     * fails on its key. Each check is an index lookup whatever plan pg caches (a generic plan
+     * made before the table has statistics scans it for `position > $15` or `= ANY($4)`). The
+     * append lock is taken in the guard, which is materialized: no row is inserted before it is
+     * held, so fast and slow appends never write at once. The guard reads the snapshot taken
+     * before the lock was granted; an append committed meanwhile takes the same position, so
+     * the insert fails on the key (and the insert trigger still checks the chain). Answers one
+     * row a stream written, none when the guard failed.
+     */
+    fastInsert: named(
+      'fast-insert',
+      `WITH guard AS MATERIALIZED (
+         SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(${n.appendLock}) AS locked) AS lock
+         WHERE (SELECT max(position) FROM ${n.events}) IS NOT DISTINCT FROM nullif($15::bigint, 0)
+           AND ($15::bigint = 0 OR EXISTS (SELECT 1 FROM ${n.events} h WHERE h.position = $15::bigint AND h.stream = $16::text
+             AND h.revision = $17::bigint AND h.event_id = $18::text AND h.type = $19::text AND h.schema_version = $20::integer
+             AND h.data = $21::text AND h.metadata = $22::text AND h.prev_hash = $23::text AND h.hash = $24::text
+             AND h.stored_at = $25::timestamptz AND h.hash_version = $26::smallint))
+           AND NOT EXISTS (SELECT 1 FROM unnest($27::text[], $28::bigint[]) AS g(stream, revision)
+             WHERE (SELECT s.revision FROM ${n.streams} s WHERE s.stream = g.stream) IS DISTINCT FROM nullif(g.revision, -1))
+       ), inserted AS (
+         INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
+         SELECT t.position, t.stream, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, t.stored_at, $12::smallint
+         FROM guard, unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::text[],
+           $11::timestamptz[]) AS t(position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at)
+       )
+       INSERT INTO ${n.streams} (stream, revision) SELECT u.stream, u.revision FROM guard, unnest($13::text[], $14::bigint[]) AS u(stream, revision)
+       ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision`,
+    ),
+
     /** A stream's rows from a revision on, each with the link before it. */
     streamForward: arrays('stream-forward', `${withLinks} WHERE e.stream = $1 AND e.revision >= $2 ORDER BY e.revision LIMIT $3`),
     streamBackward: arrays('stream-backward', `${withLinks} WHERE e.stream = $1 AND e.revision <= $2 ORDER BY e.revision DESC LIMIT $3`),

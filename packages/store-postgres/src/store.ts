@@ -33,6 +33,7 @@ import { headRowOf, logHeadOf, statements, type AppendState } from './statements
 import { decideGroup, type PendingAppend } from './group-append';
 import { groupCommit } from './group-commit';
 import { inTransaction } from './transaction';
+import { fastAppends, type SlowAppend } from './fast-append';
 
 interface CommonOptions {
   /** Checks events on append and upcasts them on read; usually `ledgerRegistry`. */
@@ -73,10 +74,17 @@ export interface StoreHooks {
    * joined by commas. A rejection rolls the transaction back (reported as StoreUnavailable).
    */
   readonly beforeCommit?: (stream: string, positions: readonly number[]) => Promise<void>;
+  /** Told of each fast append tried (fast-append.ts): written in one statement, or missed. Appends take the slow path only with beforeCommit. */
+  readonly fastAppend?: (outcome: 'hit' | 'miss') => void;
+  /** Slow appends after a fast one missed before the next is tried. Default SLOW_AFTER_MISS. */
+  readonly slowAfterMiss?: number;
 }
 
 /** Appends in one group at most: bounds one transaction's length, and so how long the lock is held. */
 const MAX_GROUP = 64;
+
+/** After a fast append missed, another process is writing: this many slow appends (each seeing it writing again starts the count again). */
+const SLOW_AFTER_MISS = 16;
 
 /** A failure of the engine or the connection, as opposed to a bug in this code. */
 class EngineFailure {
@@ -92,7 +100,9 @@ const engine = <T>(p: Promise<T>): Promise<T> =>
  * The PostgreSQL event store. One pool per store; every append runs in a transaction that
  * first takes the ledger's append lock (pg_advisory_xact_lock), so positions are handed
  * out in commit order and each event's predecessor in the hash chain is the last committed
- * event. Single appends that wait on one another share one transaction (group commit).
+ * event. Single appends that wait on one another share one transaction (group commit). When
+ * the process's last append (or state read) still describes the log, an append is one
+ * autocommit statement that takes the lock itself and checks that first (fast-append.ts).
  * Readers never see position N+1 before N: see docs/postgres.md. Rejects with
  * PostgresSchemaError when the database's ledger schema is newer than this build.
  */
@@ -174,20 +184,22 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     appends: readonly PendingAppend[],
     allOrNothing: boolean,
     begun: unknown,
+    read: (slow: Omit<SlowAppend, 'committed'>) => void,
   ): Promise<Either<AppendError, AppendResult>[]> => {
     // The append state is the last of the statements BEGIN sent (statements.ts: beginAppend).
     const state = (begun as QueryResult<AppendState>[])[2]!.rows[0]!;
+    const headRow = state.head_row ? headRowOf(state.head_row) : null;
+    const broken = checkHead(headRow ?? undefined);
+    const current = new Map(state.revisions.map((r) => [r.stream, Number(r.revision)]));
     const { answers, rows: chained, revisions } = decideGroup(
       appends,
-      {
-        head: logHeadOf(state),
-        broken: checkHead(state.head_row ? headRowOf(state.head_row) : undefined),
-        revisions: new Map(state.revisions.map((r) => [r.stream, Number(r.revision)])),
-        found: new Map(state.found.map((at) => [at.eventId, at])),
-      },
+      { head: logHeadOf(state), broken, revisions: current, found: new Map(state.found.map((at) => [at.eventId, at])) },
       clock.now().toISOString(),
     );
-    if (chained.length === 0 || (allOrNothing && answers.some((a) => a._tag === 'Left'))) return answers;
+    const streams = new Map<string, CurrentRevision>(streamsOf(appends).map((s) => [s, current.get(s) ?? NO_STREAM]));
+    const writes = chained.length > 0 && !(allOrNothing && answers.some((a) => a._tag === 'Left'));
+    read({ row: headRow, broken: broken !== null, revisions: streams, written: writes ? chained : [], writtenRevisions: writes ? revisions : new Map() });
+    if (!writes) return answers;
     const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
     await engine(
       client.query(
@@ -215,6 +227,11 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
 
   const stored = (answers: readonly Either<AppendError, AppendResult>[]) => answers.some((a) => a._tag === 'Right' && !a.right.alreadyStored);
 
+  /** The streams a group reads: its own and its conditions'. */
+  const streamsOf = (appends: readonly PendingAppend[]): string[] => [
+    ...new Set(appends.flatMap((a) => (a.condition ? [a.stream, a.condition.stream] : [a.stream]))),
+  ];
+
   /**
    * A group of single appends in one transaction under one lock (see group-commit.ts). A refused
    * append writes nothing and is answered alone; an engine failure or a rejected hook fails the
@@ -222,12 +239,30 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
    */
   const beginFor = (appends: readonly PendingAppend[]): string =>
     sql.beginAppend(
-      [...new Set(appends.flatMap((a) => (a.condition ? [a.stream, a.condition.stream] : [a.stream])))],
+      streamsOf(appends),
       appends.flatMap((a) => a.events.map((e) => e.eventId)),
     );
 
-  const writeGroup = (group: readonly PendingAppend[]): Promise<readonly Either<AppendError, AppendResult>[]> =>
-    inTransaction(pool, beginFor(group), (client, begun) => writeAppends(client, group, false, begun), { commit: stored, engine });
+  const fast = fastAppends({ pool, sql, engine, slowAfterMiss: hooks.slowAfterMiss ?? SLOW_AFTER_MISS, ...(hooks.fastAppend ? { outcome: hooks.fastAppend } : {}) });
+
+  /**
+   * A group in one statement when the fast path can (not with the beforeCommit seam, which
+   * needs a transaction), else in a transaction under the lock; what the slow path read and
+   * wrote is what the next fast append starts from, once its transaction ended.
+   */
+  const appendGroup = async (group: readonly PendingAppend[], allOrNothing: boolean, commit: (answers: Either<AppendError, AppendResult>[]) => boolean) => {
+    const quick = hooks.beforeCommit ? undefined : await fast.write(group, clock.now().toISOString());
+    if (quick) return quick;
+    let seen: Omit<SlowAppend, 'committed'> | undefined;
+    const answers = await inTransaction(pool, beginFor(group), (client, begun) => writeAppends(client, group, allOrNothing, begun, (s) => (seen = s)), {
+      commit,
+      engine,
+    });
+    if (seen) fast.learn({ ...seen, committed: commit(answers) });
+    return answers;
+  };
+
+  const writeGroup = (group: readonly PendingAppend[]): Promise<readonly Either<AppendError, AppendResult>[]> => appendGroup(group, false, stored);
   const singles = groupCommit(writeGroup, MAX_GROUP);
 
   const store: EventStore = {
@@ -238,10 +273,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
         const prepared = prepareBatches(registry, batches);
         if (prepared._tag === 'Left') return prepared;
         // Every batch in one transaction; the first refusal ends it, and nothing is committed.
-        const answers = await inTransaction(pool, beginFor(prepared.right), (client, begun) => writeAppends(client, prepared.right, true, begun), {
-          commit: (answers) => answers.every((a) => a._tag === 'Right') && stored(answers),
-          engine,
-        });
+        const answers = await appendGroup(prepared.right, true, (answers) => answers.every((a) => a._tag === 'Right') && stored(answers));
         return sequenceArray(answers);
       }),
 

@@ -1,6 +1,6 @@
-import type { LedgerEventData, PlanFrame, StoredEvent, TargetSetData } from '@minsheng/core';
+import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
 import type { Pool, PoolClient } from 'pg';
-import { batchSpan, throughOf, type IndexRow } from './index-rows';
+import { batchSpan, throughOf, type Batch } from './index-rows';
 import { ledgerIndexPostgres } from './ledger-index-definition';
 import { writePostgresIndexRows } from './ledger-index-postgres';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
@@ -27,9 +27,6 @@ export interface PostgresReadModel {
   readonly schema: string;
   close(): Promise<void>;
 }
-
-/** A batch as the runner gives it: its events, or the index's rows made from them in reader threads. */
-type Batch = { readonly events: readonly StoredEvent[]; readonly rows?: undefined } | { readonly rows: readonly IndexRow[] };
 
 /** Events a batch during a large catch-up (see ReadModelWriter.bulkBatchSize). */
 export const PG_BULK_BATCH = 20_000;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { sqliteDriver } from './sqlite-driver';
-import type { LedgerEventData, PlanFrame, StoredEvent, TargetSetData } from '@minsheng/core';
-import { batchSpan, throughOf, type IndexRow } from './index-rows';
+import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
+import { batchSpan, throughOf, type Batch } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import type { FigureVersion, ReadModelReader } from './rows';
@@ -54,9 +54,6 @@ export class ReadModelVersionError extends Error {}
 
 /** A batch could not be applied; nothing of it was committed. */
 export class ReadModelError extends Error {}
-
-/** A batch as the runner gives it: its events, or the index's rows made from them in reader threads. */
-type Batch = { readonly events: readonly StoredEvent[]; readonly rows?: undefined } | { readonly rows: readonly IndexRow[] };
 
 /** The bulk load running on a connection, if one is: its WAL checkpoints run in a thread of their own. */
 const bulkLoads = new WeakMap<Database.Database, WalCheckpointer>();

@@ -7,6 +7,7 @@ export * from './read-model/versions';
 export * from './read-model/postgres-roles';
 export * from './read-model/custom-sqlite';
 export * from './read-model/custom-postgres';
+export { ledgerIndexProjection } from './read-model/ledger-index-definition';
 export { DEFAULT_PREFIX, READ_MODEL_SCHEMA_VERSION } from './read-model/sqlite-schema';
 export { DEFAULT_PG_SCHEMA, PG_READ_MODEL_SCHEMA_VERSION } from './read-model/postgres-schema';
 export { catchUpReadModel, rebuildReadModel, CATCH_UP_BATCH, LARGE_CATCH_UP, type CatchUpOptions, type CatchUpResult } from './runner';

@@ -118,6 +118,9 @@ export const rowsOf = (events: readonly StoredEvent[]): IndexRow[] => {
   return rows;
 };
 
+/** A batch as a read model's writer gets it: its events (applyBatch), or their rows made in reader threads (applyRows). */
+export type Batch = { readonly events: readonly StoredEvent[]; readonly rows?: undefined } | { readonly rows: readonly IndexRow[] };
+
 /** Where the checkpoint stands once a batch is applied: its last position (or, for none, where it was). */
 export const throughOf = (events: readonly StoredEvent[], expected: number): number =>
   events.length ? events[events.length - 1]!.position : expected;

@@ -1,12 +1,14 @@
 import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
 import type { Pool, PoolClient } from 'pg';
-import { batchSpan, rowsOf, throughOf, type IndexRow } from './index-rows';
+import { batchSpan, throughOf, type Batch } from './index-rows';
+import { ledgerIndexPostgres } from './ledger-index-definition';
+import { writePostgresIndexRows } from './ledger-index-postgres';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import { gatheredByMoment } from './gathered-figures';
-import { keepInForce, keyOf, pgEffectiveFiguresSql, refreshInForce } from './postgres-in-force';
+import { pgEffectiveFiguresSql, refreshInForce, statementName } from './postgres-in-force';
 import type { FigureVersion, ReadModelReader } from './rows';
-import { DEFAULT_PG_SCHEMA, PG_QUERY_INDEXES, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgQueryIndexDdl, pgReadModelDdl } from './postgres-schema';
+import { DEFAULT_PG_SCHEMA, inSchema, PG_QUERY_INDEXES, PG_READ_MODEL_SCHEMA_VERSION, PG_ROW_TABLES, pgQueryIndexDdl, pgReadModelDdl } from './postgres-schema';
 import { ReadModelError, ReadModelVersionError } from './sqlite';
 
 export interface PostgresReadModelOptions {
@@ -26,32 +28,8 @@ export interface PostgresReadModel {
   close(): Promise<void>;
 }
 
-const COLUMNS: Record<IndexRow['table'], readonly string[]> = {
-  plans: ['position', 'plan_id', 'event_id', 'recorded_at', 'hash', 'data'],
-  targets: ['position', 'plan_id', 'task', 'metric', 'event_id', 'recorded_at', 'hash', 'data'],
-  figures: ['position', 'event_id', 'kind', 'report_id', 'plan_id', 'task', 'metric', 'place', 'as_of', 'recorded_at',
-    'figure', 'unit', 'person', 'source', 'reason', 'hash'],
-  retractions: ['position', 'event_id', 'report_id', 'recorded_at', 'reason', 'unit', 'person', 'hash'],
-  completions: ['position', 'plan_id', 'task', 'event_id', 'recorded_at', 'hash', 'data'],
-  missed: ['position', 'plan_id', 'task', 'metric', 'deadline', 'event_id', 'recorded_at', 'hash', 'data'],
-};
-
 /** Events a batch during a large catch-up (see ReadModelWriter.bulkBatchSize). */
 export const PG_BULK_BATCH = 20_000;
-
-/** A pair's columns, read from its first report's row. */
-const PAIR_COLUMNS = ['plan_id', 'metric', 'place', 'recorded_at'] as const;
-
-/** Each column's SQL type when read from JSON: numbers need theirs, the rest are text. */
-const SQL_TYPE: Readonly<Record<string, string>> = { position: 'bigint', recorded_at: 'bigint', task: 'integer' };
-
-/**
- * A batch's rows as one JSON parameter, read back as a relation `t` with these columns. pg
- * writes array parameters through a slow per-element escape (360 ms for 5000 figure rows as
- * 16 text arrays, measured), where JSON.stringify takes 32 ms for the same rows.
- */
-const rowsFromJson = (cols: readonly string[]): string =>
-  `json_to_recordset($1::json) AS t (${cols.map((col) => `${col} ${SQL_TYPE[col] ?? 'text'}`).join(', ')})`;
 
 /** Runs `work` in one transaction on one pooled connection; it commits only when `work` says so. */
 const inTransaction = async <T>(pool: Pool, work: (client: PoolClient) => Promise<{ value: T; commit: boolean }>): Promise<T> => {
@@ -77,6 +55,7 @@ const inTransaction = async <T>(pool: Pool, work: (client: PoolClient) => Promis
 export const createPostgresReadModel = async (options: PostgresReadModelOptions): Promise<PostgresReadModel> => {
   const s = options.schema ?? DEFAULT_PG_SCHEMA;
   if (!/^[a-z_][a-z0-9_]*$/.test(s)) throw new RangeError(`read-model schema "${s}" must be lower-case letters, digits and underscores`);
+  const t = inSchema(s);
   const owned = !options.pool;
   // pg is loaded here, not with this package: SQLite users (every `minsheng` command on SQLite) skip its ~30 ms load.
   const pool = options.pool ?? new (await import('pg')).Pool({ connectionString: options.connectionString, max: 4 });
@@ -125,44 +104,22 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
       .rows[0].n < PG_QUERY_INDEXES.length;
   const buildQueryIndexes = () =>
     inTransaction(pool, async (c) => {
-      await c.query(pgQueryIndexDdl(s));
+      await c.query(pgQueryIndexDdl(t));
       // Statistics first: the refresh walks figures_lookup only if the planner knows the table is not empty.
       await c.query(`ANALYZE ${s}.figures, ${s}.retractions, ${s}.pairs`);
-      await refreshInForce(c, s);
+      await refreshInForce(c, t);
       return { value: undefined, commit: true };
     });
   const repair = async (): Promise<void> => {
     if (!(await queryIndexesMissing())) return;
     if (await buildQueryIndexes().then(() => true, () => false)) return;
-    await refreshInForce(pool, s).catch(() => undefined);
+    await refreshInForce(pool, t).catch(() => undefined);
   };
   await repair();
   /** Whether this writer runs a bulk load from 0, its query indexes dropped and pairs' figures in force deferred. */
   let deferred = false;
 
-  /*
-   * A batch's rows go in as one INSERT … SELECT FROM json_to_recordset a table: one parameter
-   * and one prepared statement, where multi-row VALUES lists sent 16 parameters a row, parsed
-   * afresh each time. (COPY would need a dependency pg does not have.) For figures,
-   * report_position: a report's own position; a correction's, the position of the figure it
-   * corrects (its own when that is not indexed), which is why corrections go in after reports.
-   */
-  const insertRows = async (client: PoolClient, table: IndexRow['table'], rows: readonly Record<string, unknown>[]) => {
-    const cols = COLUMNS[table];
-    await client.query({
-      name: `rm-${s}-${table}`,
-      text:
-        table === 'figures'
-          ? `INSERT INTO ${s}.figures (${cols.join(', ')}, report_position)
-             SELECT t.*, CASE WHEN t.kind = 'report' THEN t.position
-               ELSE COALESCE((SELECT f.position FROM ${s}.figures f WHERE f.event_id = t.report_id), t.position) END
-             FROM ${rowsFromJson(cols)}`
-          : `INSERT INTO ${s}.${table} (${cols.join(', ')}) SELECT * FROM ${rowsFromJson(cols)}`,
-      values: [JSON.stringify(rows)],
-    });
-  };
-
-  const applyRows = async (projection: string, expected: number, through: number, indexed: readonly IndexRow[], owner?: string): Promise<ApplyOutcome> => {
+  const apply = async (projection: string, expected: number, through: number, batch: Batch, owner?: string): Promise<ApplyOutcome> => {
     try {
       return await inTransaction<ApplyOutcome>(pool, async (client) => {
         if (owner !== undefined) {
@@ -178,33 +135,9 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
           [through, projection, expected],
         );
         if (moved.rowCount !== 1) return { value: 'checkpoint-moved', commit: false };
-        const byTable = new Map<IndexRow['table'], Record<string, unknown>[]>();
-        const corrections: Record<string, unknown>[] = [];
-        // A pair's first report in the batch; the table keeps the first ever (ON CONFLICT DO NOTHING).
-        const pairs = new Map<string, Record<string, unknown>>();
-        for (const r of indexed) {
-          if (r.table === 'figures' && r.row.kind === 'correction') {
-            corrections.push(r.row);
-            continue;
-          }
-          const rows = byTable.get(r.table);
-          if (rows) rows.push(r.row);
-          else byTable.set(r.table, [r.row]);
-          if (r.table === 'figures') {
-            const key = keyOf(r.row.plan_id, r.row.metric, r.row.place);
-            if (!pairs.has(key)) pairs.set(key, r.row);
-          }
-        }
-        for (const [table, rows] of byTable) await insertRows(client, table, rows);
-        if (corrections.length) await insertRows(client, 'figures', corrections);
-        if (pairs.size)
-          await client.query({
-            name: `rm-${s}-pairs`,
-            text: `INSERT INTO ${s}.pairs (plan_id, metric, place, first_recorded_at)
-                   SELECT * FROM ${rowsFromJson(PAIR_COLUMNS)} ON CONFLICT DO NOTHING`,
-            values: [JSON.stringify([...pairs.values()])],
-          });
-        await keepInForce(client, s, indexed, deferred);
+        // Events go through the projection's handler; rows made in reader threads to the same writer.
+        if (batch.rows) await writePostgresIndexRows(client, t, batch.rows, deferred);
+        else await ledgerIndexPostgres.handle(batch.events, deferred ? { client, table: t, deferInForce: true } : { client, table: t });
         return { value: 'applied', commit: true };
       });
     } catch (e) {
@@ -213,8 +146,8 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   };
 
   const writer: ReadModelWriter = {
-    applyBatch: (projection, expected, events, owner) => applyRows(projection, expected, throughOf(events, expected), rowsOf(events), owner),
-    applyRows,
+    applyBatch: (projection, expected, events, owner) => apply(projection, expected, throughOf(events, expected), { events }, owner),
+    applyRows: (projection, expected, through, rows, owner) => apply(projection, expected, through, { rows }, owner),
     reset: (projection) =>
       inTransaction(pool, async (client) => {
         await client.query(`TRUNCATE ${PG_ROW_TABLES.map((t) => `${s}.${t}`).join(', ')}`);
@@ -283,8 +216,8 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   const effectiveFigures = gatheredByMoment(async (plan, metrics, at) => {
     const found = (
       await pool.query({
-        name: `rm-${s}-effective-${useRows ? 'rows' : 'query'}`,
-        text: pgEffectiveFiguresSql(s, useRows),
+        name: `${statementName(t)}-effective-${useRows ? 'rows' : 'query'}`,
+        text: pgEffectiveFiguresSql(t, useRows),
         values: [plan, metrics, at.asOf, at.knownAt],
       })
     ).rows as Row[];

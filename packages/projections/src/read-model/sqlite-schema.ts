@@ -15,44 +15,52 @@
  */
 export const READ_MODEL_SCHEMA_VERSION = 4;
 
+/**
+ * The ledger index's own tables and indexes, each named through `t` (rm_ + name in the built-in
+ * read model, the projection's prefix when createSqliteProjection runs ledgerIndexProjection).
+ * The bookkeeping tables (meta, checkpoints, leases) are not among them: each runner adds its own.
+ */
+export const ledgerIndexSqliteSchema = (t: (name: string) => string): string => `
+CREATE TABLE IF NOT EXISTS ${t('plans')} (
+  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, event_id TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ${t('plans_plan')} ON ${t('plans')} (plan_id, recorded_at);
+CREATE TABLE IF NOT EXISTS ${t('targets')} (
+  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL,
+  event_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ${t('targets_plan')} ON ${t('targets')} (plan_id, metric, recorded_at);
+CREATE TABLE IF NOT EXISTS ${t('pairs')} (
+  id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL,
+  first_recorded_at INTEGER NOT NULL,
+  in_force_position INTEGER, in_force_as_of TEXT, in_force_report_position INTEGER,
+  last_position INTEGER NOT NULL DEFAULT 0, last_recorded_at INTEGER NOT NULL DEFAULT 0,
+  in_force_stale INTEGER NOT NULL DEFAULT 0, UNIQUE (plan_id, metric, place));
+CREATE TABLE IF NOT EXISTS ${t('figures')} (
+  position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+  report_id TEXT NOT NULL, report_position INTEGER NOT NULL, pair INTEGER NOT NULL, task INTEGER NOT NULL,
+  as_of TEXT NOT NULL, recorded_at INTEGER NOT NULL, figure TEXT NOT NULL,
+  unit TEXT, person TEXT, source TEXT, reason TEXT, hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ${t('figures_lookup')} ON ${t('figures')} (pair, as_of, report_position);
+CREATE INDEX IF NOT EXISTS ${t('figures_report')} ON ${t('figures')} (report_position, position);
+CREATE TABLE IF NOT EXISTS ${t('retractions')} (
+  position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, report_id TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL, reason TEXT NOT NULL, unit TEXT, person TEXT, hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ${t('retractions_report')} ON ${t('retractions')} (report_id, recorded_at);
+CREATE TABLE IF NOT EXISTS ${t('completions')} (
+  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, event_id TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${t('missed')} (
+  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL,
+  deadline TEXT NOT NULL, event_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+`;
+
 export const READ_MODEL_DDL = `
 CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_checkpoints (
   projection TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_leases (
   projection TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS rm_plans (
-  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, event_id TEXT NOT NULL,
-  recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS rm_plans_plan ON rm_plans (plan_id, recorded_at);
-CREATE TABLE IF NOT EXISTS rm_targets (
-  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL,
-  event_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS rm_targets_plan ON rm_targets (plan_id, metric, recorded_at);
-CREATE TABLE IF NOT EXISTS rm_pairs (
-  id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, metric TEXT NOT NULL, place TEXT NOT NULL,
-  first_recorded_at INTEGER NOT NULL,
-  in_force_position INTEGER, in_force_as_of TEXT, in_force_report_position INTEGER,
-  last_position INTEGER NOT NULL DEFAULT 0, last_recorded_at INTEGER NOT NULL DEFAULT 0,
-  in_force_stale INTEGER NOT NULL DEFAULT 0, UNIQUE (plan_id, metric, place));
-CREATE TABLE IF NOT EXISTS rm_figures (
-  position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
-  report_id TEXT NOT NULL, report_position INTEGER NOT NULL, pair INTEGER NOT NULL, task INTEGER NOT NULL,
-  as_of TEXT NOT NULL, recorded_at INTEGER NOT NULL, figure TEXT NOT NULL,
-  unit TEXT, person TEXT, source TEXT, reason TEXT, hash TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS rm_figures_lookup ON rm_figures (pair, as_of, report_position);
-CREATE INDEX IF NOT EXISTS rm_figures_report ON rm_figures (report_position, position);
-CREATE TABLE IF NOT EXISTS rm_retractions (
-  position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, report_id TEXT NOT NULL,
-  recorded_at INTEGER NOT NULL, reason TEXT NOT NULL, unit TEXT, person TEXT, hash TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS rm_retractions_report ON rm_retractions (report_id, recorded_at);
-CREATE TABLE IF NOT EXISTS rm_completions (
-  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, event_id TEXT NOT NULL,
-  recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rm_missed (
-  position INTEGER PRIMARY KEY, plan_id TEXT NOT NULL, task INTEGER NOT NULL, metric TEXT NOT NULL,
-  deadline TEXT NOT NULL, event_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
-`;
+` + ledgerIndexSqliteSchema((name) => `rm_${name}`);
 
 /**
  * The page size of a read-model file the read model creates itself (a file of its own; the

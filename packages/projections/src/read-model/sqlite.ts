@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
 import { sqliteDriver } from './sqlite-driver';
 import type { LedgerEventData, PlanFrame, TargetSetData } from '@minsheng/core';
-import { batchSpan, rowsOf, throughOf, type FigureRow, type IndexRow } from './index-rows';
+import { batchSpan, throughOf, type Batch } from './index-rows';
 import type { ApplyOutcome, ReadModelWriter } from './projection';
 import { figureVersion, recorded, retraction, type Row } from './row-mapping';
 import type { FigureVersion, ReadModelReader } from './rows';
 import { gatheredByMoment } from './gathered-figures';
-import { afterAmendment, afterReport, type InForce } from './in-force';
-import { effectiveFigure, effectiveFiguresSql, sqliteInForce } from './sqlite-in-force';
+import { effectiveFigure, effectiveFiguresSql } from './sqlite-in-force';
+import type { SqliteProjectionTx } from '../definition';
+import { ledgerIndexSqlite } from './ledger-index-definition';
+import { sqliteIndexWriter } from './ledger-index-sqlite';
 import { startWalCheckpointer, type WalCheckpointer } from '../wal-checkpointer';
 import {
   DEFAULT_PREFIX,
@@ -98,55 +100,11 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     prep(`INSERT OR IGNORE INTO rm_meta (key, value) VALUES ('schema_version', ?)`).run(String(READ_MODEL_SCHEMA_VERSION));
   }).immediate();
 
-  // Figures, nearly every event, are bound by position: binding seventeen named parameters from
-  // an object costs about 2.4 µs a row more (measured). The rarer tables bind by name.
-  const insert: Record<Exclude<IndexRow['table'], 'figures'>, Database.Statement> = {
-    plans: prep(
-      `INSERT INTO rm_plans (position, plan_id, event_id, recorded_at, hash, data) VALUES (@position, @plan_id, @event_id, @recorded_at, @hash, @data)`,
-    ),
-    targets: prep(
-      `INSERT INTO rm_targets (position, plan_id, task, metric, event_id, recorded_at, hash, data)
-       VALUES (@position, @plan_id, @task, @metric, @event_id, @recorded_at, @hash, @data)`,
-    ),
-    retractions: prep(
-      `INSERT INTO rm_retractions (position, event_id, report_id, recorded_at, reason, unit, person, hash)
-       VALUES (@position, @event_id, @report_id, @recorded_at, @reason, @unit, @person, @hash)`,
-    ),
-    completions: prep(
-      `INSERT INTO rm_completions (position, plan_id, task, event_id, recorded_at, hash, data)
-       VALUES (@position, @plan_id, @task, @event_id, @recorded_at, @hash, @data)`,
-    ),
-    missed: prep(
-      `INSERT INTO rm_missed (position, plan_id, task, metric, deadline, event_id, recorded_at, hash, data)
-       VALUES (@position, @plan_id, @task, @metric, @deadline, @event_id, @recorded_at, @hash, @data)`,
-    ),
-  };
-  const FIGURE_COLUMNS = `position, event_id, kind, report_id, report_position, pair, task, as_of, recorded_at, figure, unit,
-       person, source, reason, hash`;
-  // better-sqlite3 binds only plain ? by position (not ?NNN), so a value used twice is passed twice.
-  const insertReport = prep(`INSERT INTO rm_figures (${FIGURE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  // A correction sorts and is found with the report it corrects: it takes that report's position and
-  // pair. (A correction of a report the index lacks, which the decider never writes, gets pair 0,
-  // no pair: the queries, which take plan, metric and place from the pair, do not see it.)
-  const insertCorrection = prep(
-    `INSERT INTO rm_figures (${FIGURE_COLUMNS})
-     SELECT ?, ?, ?, ?, COALESCE(r.position, ?), COALESCE(r.pair, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?
-     FROM (SELECT 1) LEFT JOIN rm_figures r ON r.event_id = ? RETURNING pair`,
-  ).pluck();
-  const addReport = (r: FigureRow, pair: number) =>
-    insertReport.run(r.position, r.event_id, r.kind, r.report_id, r.position, pair, r.task, r.as_of, r.recorded_at, r.figure, r.unit,
-      r.person, r.source, r.reason, r.hash);
-  const addCorrection = (r: FigureRow): number =>
-    insertCorrection.get(r.position, r.event_id, r.kind, r.report_id, r.position, r.task, r.as_of, r.recorded_at, r.figure, r.unit,
-      r.person, r.source, r.reason, r.hash, r.report_id) as number;
-  // The first report of a (plan, metric, place) in log order sets first_recorded_at.
-  const insertPair = prep(
-    `INSERT INTO rm_pairs (plan_id, metric, place, first_recorded_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (plan_id, metric, place) DO NOTHING`,
-  );
-  const pairId = prep(`SELECT id FROM rm_pairs WHERE plan_id = ? AND metric = ? AND place = ?`).pluck();
-  const pairOfReport = prep(`SELECT pair FROM rm_figures WHERE event_id = ?`).pluck();
-  const inForce = sqliteInForce(db, prep, `${prefix}figures_lookup`);
+  // The index's rows are written by its projection's handler (ledger-index-definition.ts), rows
+  // made in reader threads by the same writer: one write path, prepared once per connection.
+  const table = (name: string) => `${prefix}${name}`;
+  const tx: SqliteProjectionTx = { db, table };
+  const rowWriter = sqliteIndexWriter(db, table);
   const getCheckpoint = prep(`SELECT position FROM rm_checkpoints WHERE projection = ?`).pluck();
   const initCheckpoint = prep(
     `INSERT OR IGNORE INTO rm_checkpoints (projection, position, updated_at) VALUES (?, 0, ?)`,
@@ -163,58 +121,23 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   );
   const dropLease = prep(`DELETE FROM rm_leases WHERE projection = ? AND owner = ?`);
 
-  const applyTx = db.transaction((projection: string, expected: number, through: number, rows: readonly IndexRow[], owner?: string): ApplyOutcome => {
-    if (owner !== undefined && leaseHeld.get(projection, owner, clockNow()) === undefined) return 'lease-lost';
-    initCheckpoint.run(projection, new Date().toISOString());
-    if (moveCheckpoint.run(through, new Date().toISOString(), projection, expected).changes !== 1) return 'checkpoint-moved';
-    // Each (plan, metric, place) is offered to rm_pairs once a batch, before its first figure; its id
-    // is then remembered for the batch (only this transaction can change rm_pairs meanwhile). By
-    // place, metric and plan, each a key of its own: a key joined from the three was a new string
-    // to hash for every figure (0.3–0.5 µs a figure; 0.05 µs so, measured).
-    const pairs = new Map<string, Map<string, Map<string, number>>>();
-    // Each touched pair's figure in force, by pair id, written once at the end of the batch.
-    const states = new Map<number, InForce>();
-    const stateOf = (id: number): InForce => {
-      let s = states.get(id);
-      if (s === undefined) states.set(id, (s = inForce.load(id)));
-      return s;
-    };
-    for (const r of rows) {
-      if (r.table !== 'figures') {
-        insert[r.table].run(r.row);
-        if (r.table === 'retractions') {
-          const pair = pairOfReport.get(r.row.report_id) as number | undefined;
-          if (pair) afterAmendment(stateOf(pair), r.row.position, r.row.recorded_at);
-        }
-        continue;
-      }
-      if (r.row.kind !== 'report') {
-        // Pair 0: a correction of a report the index lacks, which no query sees.
-        const pair = addCorrection(r.row);
-        if (pair) afterAmendment(stateOf(pair), r.row.position, r.row.recorded_at);
-        continue;
-      }
-      let metrics = pairs.get(r.row.place);
-      if (metrics === undefined) pairs.set(r.row.place, (metrics = new Map()));
-      let plans = metrics.get(r.row.metric);
-      if (plans === undefined) metrics.set(r.row.metric, (plans = new Map()));
-      let pair = plans.get(r.row.plan_id);
-      if (pair === undefined) {
-        insertPair.run(r.row.plan_id, r.row.metric, r.row.place, r.row.recorded_at);
-        pair = pairId.get(r.row.plan_id, r.row.metric, r.row.place) as number;
-        plans.set(r.row.plan_id, pair);
-      }
-      addReport(r.row, pair);
-      afterReport(stateOf(pair), r.row.position, r.row.as_of, r.row.recorded_at);
-    }
-    inForce.saveAll(states);
-    return 'applied';
-  });
+  // A batch comes as events (applyBatch: the projection's handler makes their rows) or as rows made
+  // from them in reader threads (applyRows); both are written by the same writer.
+  const applyTx = db.transaction(
+    (projection: string, expected: number, through: number, batch: Batch, owner?: string): ApplyOutcome => {
+      if (owner !== undefined && leaseHeld.get(projection, owner, clockNow()) === undefined) return 'lease-lost';
+      initCheckpoint.run(projection, new Date().toISOString());
+      if (moveCheckpoint.run(through, new Date().toISOString(), projection, expected).changes !== 1) return 'checkpoint-moved';
+      if (batch.rows) rowWriter.write(batch.rows);
+      else ledgerIndexSqlite.handle(batch.events, tx);
+      return 'applied';
+    },
+  );
 
-  const applyRows: ReadModelWriter['applyRows'] = async (projection, expected, through, rows, owner) => {
+  const apply = async (projection: string, expected: number, through: number, batch: Batch, owner?: string): Promise<ApplyOutcome> => {
     let outcome: ApplyOutcome;
     try {
-      outcome = applyTx.immediate(projection, expected, through, rows, owner);
+      outcome = applyTx.immediate(projection, expected, through, batch, owner);
     } catch (e) {
       throw new ReadModelError(`${projection}: applying ${batchSpan(expected, through)} failed: ${(e as Error).message}`, { cause: e });
     }
@@ -223,8 +146,8 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
   };
 
   const writer: ReadModelWriter = {
-    applyBatch: (projection, expected, events, owner) => applyRows(projection, expected, throughOf(events, expected), rowsOf(events), owner),
-    applyRows,
+    applyBatch: (projection, expected, events, owner) => apply(projection, expected, throughOf(events, expected), { events }, owner),
+    applyRows: (projection, expected, through, rows, owner) => apply(projection, expected, through, { rows }, owner),
     acquireLease: async (projection, owner, ttlMs) => {
       const now = clockNow();
       return db.transaction(() => takeLease.run({ projection, owner, expires: now + ttlMs, now }).changes === 1).immediate();
@@ -252,14 +175,14 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
           // The pairs its batches left stale are read again with it: a caller may go on batch by batch.
           try {
             createMissing();
-            db.transaction(inForce.refreshStale).immediate();
+            db.transaction(rowWriter.refreshStale).immediate();
           } catch {
             /* reported by the next open, which builds it */
           }
           throw e;
         }
         createMissing();
-        db.transaction(inForce.refreshStale).immediate();
+        db.transaction(rowWriter.refreshStale).immediate();
         return loaded;
       } finally {
         // Registered until its last checkpoint is done and the connection checkpoints itself again.
@@ -269,7 +192,7 @@ export const createSqliteReadModel = (options: SqliteReadModelOptions): SqliteRe
     ensureIndexes: async () => {
       if (bulkLoads.has(db)) return;
       createMissing();
-      db.transaction(inForce.refreshStale).immediate();
+      db.transaction(rowWriter.refreshStale).immediate();
     },
     reset: async (projection) => {
       db.transaction(() => {

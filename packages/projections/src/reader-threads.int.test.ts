@@ -897,8 +897,9 @@ describe('reader thread failures', () => {
   });
 
   it('keeps no thread of a read that fails, not even one it let go before the failure', async () => {
-    // The first thread to open the store reads it; the second fails to open it, 3 s after it
-    // starts: by then the first has read every page and been let go.
+    // The first thread to open the store reads it; the second fails to open it, 8 s after it
+    // starts: by then the first has read every page and been let go. (3 s was too short at load
+    // 8-9 on 2 cores: a thread started, read and was let go after the failure, 2 runs in 4.)
     const opener = wrappedOpener(
       dir,
       file,
@@ -906,7 +907,7 @@ describe('reader thread failures', () => {
       `try {
     require('node:fs').writeFileSync(args.marker, '', { flag: 'wx' });
   } catch {
-    return new Promise((_, reject) => setTimeout(() => reject(new Error('only one store here')), 3000));
+    return new Promise((_, reject) => setTimeout(() => reject(new Error('only one store here')), 8000));
   }
   return real();`,
       { marker: join(dir, 'opened') },

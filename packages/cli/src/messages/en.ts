@@ -220,7 +220,7 @@ export const en = {
   'help.demo.force': "replace the --db file if it exists",
   'help.demo.seed': "seed of the simulated year",
   'help.cmd.export': "write a view as CSV (UTF-8 with BOM, CRLF: Excel opens it) or JSON, the city board as one HTML file, or the supervision workbook (xlsx)",
-  'help.export.format': "csv, json, html (the dashboard's city board in one file, for e-mail), or xlsx (the supervision workbook 督办台账: the city view, a sheet per district and per unit, and a receipt; needs --out)",
+  'help.export.format': "csv (for Excel, in the language of the output), json (for programs: the ledger's field names and codes), html (the dashboard's city board in one file, for e-mail), or xlsx (the supervision workbook 督办台账: the city view, a sheet per district and per unit, and a receipt; needs --out)",
   'help.export.out': "write to this file (default: stdout); an existing file only with --force, the ledger never",
   'help.export.force': "with --out: replace the file if it exists (never the ledger or its -wal/-shm)",
   'help.export.key': "with --out: sign a receipt for the view (FILE.receipt: the log it was computed from, its size and Merkle root, and the file's SHA-256), checked by minsheng-verify --view",

@@ -219,7 +219,7 @@ export const zhCN = {
   'help.demo.force': "若 --db 文件已存在则替换",
   'help.demo.seed': "模拟年份的随机种子",
   'help.cmd.export': "导出视图为 CSV（UTF-8 带 BOM，CRLF：Excel 可直接打开）或 JSON，全市看板为单个 HTML 文件，或督办台账（xlsx）",
-  'help.export.format': "csv、json、html（看板的全市页，单个文件，便于邮件发送）或 xlsx（督办台账：全市视图、每个区县和单位一页、以及回执；须给 --out）",
+  'help.export.format': "csv（供 Excel 阅读，使用输出的语言）、json（供程序读取：账本自身的字段名和代码）、html（看板的全市页，单个文件，便于邮件发送）或 xlsx（督办台账：全市视图、每个区县和单位一页、以及回执；须给 --out）",
   'help.export.out': "写入此文件（默认：标准输出）；已有文件须加 --force，账本文件永不覆盖",
   'help.export.force': "与 --out 一起用：文件已存在时替换（账本及其 -wal/-shm 除外）",
   'help.export.key': "与 --out 一起用：为视图签发回执（FILE.receipt：算出该视图的日志的事件数与默克尔根，以及文件的 SHA-256），可用 minsheng-verify --view 核验",

@@ -144,9 +144,9 @@ describe('the CLI in the plan\'s language (issue 18)', () => {
     expect(cli(['keys', 'new', 'harbin-admin', '--out', admin]).code).toBe(0);
     expect(cli(['signing', 'on', '--admin-key', `${admin}.pub`, '--admin', admin, ...signedAt, '--now', JAN]).code).toBe(0);
     const unsigned = cli([...REPORT, ...signedAt, '--now', OCT], PLAN_LANG);
-    expect([unsigned.code, unsigned.stderr]).toEqual([2, 'minsheng: 台账处于签名模式：ProgressReported 须由责任单位已登记的密钥签名；未写入任何内容\n']);
+    expect([unsigned.code, unsigned.stderr]).toEqual([2, 'minsheng: 台账处于签名模式：进度上报须由责任单位已登记的密钥签名；未写入任何内容\n']);
     const byUnit = cli(['keys', 'register', '--responsible-unit', '市妇联', '--key', `${key}.pub`, '--admin', key, ...signedAt, '--now', OCT], PLAN_LANG);
-    expect([byUnit.code, byUnit.stderr]).toMatchObject([2, expect.stringMatching(/^minsheng: UnitKeyRegistered 须由管理员密钥 [0-9a-f]{8} 签名，而非密钥 [0-9a-f]{8}；未写入任何内容\n$/)]);
+    expect([byUnit.code, byUnit.stderr]).toMatchObject([2, expect.stringMatching(/^minsheng: 单位密钥登记须由管理员密钥 [0-9a-f]{8} 签名，而非密钥 [0-9a-f]{8}；未写入任何内容\n$/)]);
   });
 
   it('prints --help in Chinese with --lang zh-CN, and in English without it', () => {

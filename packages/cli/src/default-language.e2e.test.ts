@@ -75,6 +75,29 @@ describe('the language before the ledger is open (issue 18)', () => {
     expect(readdirSync(tmp.dir)).not.toContain('missing.db');
   });
 
+  // Commands with no ledger to read (keys new; a --db where there is none): --lang, then $MINSHENG_LANG, before the system's locale.
+  it('with no ledger: --lang and $MINSHENG_LANG win over the system locale, either way', () => {
+    const missing = join(tmp.dir, 'missing.db');
+    const noLedger = { en: `minsheng: no ledger at ${missing}; create one with \`minsheng init\`\n`, zh: `minsheng: ${missing} 处没有账本；请用 \`minsheng init\` 创建\n` };
+    const keyFile = (name: string) => join(tmp.dir, `${name}.key`);
+    const madeKey = { en: (name: string) => `wrote the signer key office to ${keyFile(name)} (keep it secret) and its verifier key to ${keyFile(name)}.pub:`, zh: (name: string) => `已将签名密钥 office 写入 ${keyFile(name)}（请保密），其验证密钥写入 ${keyFile(name)}.pub：` };
+    const cases: [string, string[], Record<string, string>, 'en' | 'zh'][] = [
+      ['lang-en', ['--lang', 'en'], { LANG: 'zh_CN.UTF-8' }, 'en'],
+      ['lang-zh', ['--lang', 'zh-CN'], {}, 'zh'],
+      ['env-en', [], { MINSHENG_LANG: 'en', LC_ALL: 'zh_CN.UTF-8' }, 'en'],
+      ['env-zh', [], { MINSHENG_LANG: 'zh-CN' }, 'zh'],
+      // --lang before $MINSHENG_LANG.
+      ['both', ['--lang', 'en'], { MINSHENG_LANG: 'zh-CN', LANG: 'zh_CN.UTF-8' }, 'en'],
+    ];
+    for (const [name, flag, env, lang] of cases) {
+      const r = cli(['status', '--db', missing, ...flag], { ...NO_CHOICE, ...env });
+      expect({ name, code: r.code, stderr: r.stderr }).toEqual({ name, code: 2, stderr: noLedger[lang] });
+      const k = cli(['keys', 'new', 'office', '--out', keyFile(name), ...flag], { ...NO_CHOICE, ...env });
+      expect({ name, code: k.code, said: k.stdout.split('\n')[0] }).toEqual({ name, code: 0, said: madeKey[lang](name) });
+    }
+    expect(readdirSync(tmp.dir)).not.toContain('missing.db');
+  });
+
   it('a --db that is not a ledger: the same refusal and exit code as in English, in the system language', () => {
     const text = join(tmp.dir, 'notes.txt');
     writeFileSync(text, 'not a ledger\n');

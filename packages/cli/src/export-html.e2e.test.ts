@@ -31,7 +31,7 @@ describe('export --format html and serve: the dashboard from the command line', 
   it.each([
     [['--format', 'html', '--group-by', 'district'], /--group-by is for csv and json: --format html writes the city board$/],
     [['--format', 'html', '--place', '道里区'], /--place is for csv and json: --format html writes the city board$/],
-    [['--format', 'csv', '--lang', 'en'], /--lang is for --format html: csv and json keep the ledger's own words$/],
+    [['--format', 'json', '--lang', 'en'], /--lang is for --format csv and html: json is a machine format and keeps the ledger's own codes$/],
     [['--format', 'html', '--lang', 'fr'], /--lang: "fr" is not a language the CLI speaks: give zh-CN or en$/],
     [['--format', 'pdf'], /argument 'pdf' is invalid. Allowed choices are csv, json, html, xlsx\.$/],
   ])('refuses export %j with one line, writing nothing', (args, line) => {

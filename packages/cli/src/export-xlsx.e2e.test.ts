@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { checkLog, isFault, type LogEntry } from '@minsheng/verify';
 import { Workbook, type Worksheet } from 'exceljs';
 import { expectRefusal } from './testing/flows';
+import { parseCsv } from './testing/csv';
 import { cli, json, tempDir } from './testing/run-cli';
 
 // The demo records a simulated year (about 1600 events) first: some seconds.
@@ -22,26 +23,6 @@ const body = (ws: Worksheet): unknown[][] => {
 };
 const header = (ws: Worksheet): unknown[] => (ws.getRow(1).values as unknown[]).slice(1);
 
-/** RFC 4180 rows: quoted fields may hold commas, quotes doubled, and newlines. */
-const parseCsv = (text: string): string[][] => {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  return rows;
-};
 
 const soffice = ['soffice', 'libreoffice'].find((c) => spawnSync('which', [c]).status === 0);
 
@@ -202,7 +183,7 @@ describe('export --format xlsx: the supervision workbook (督办台账)', () => 
     [['--format', 'xlsx', '--group-by', 'district'], /--group-by is for csv and json: --format xlsx writes every view \(the city, each district, each unit\)$/, true],
     [['--format', 'xlsx', '--place', '道里区'], /--place is for csv and json: --format xlsx writes every view/, true],
     [['--format', 'xlsx', '--responsible-unit', '市住建局'], /--responsible-unit is for csv and json: --format xlsx writes every view/, true],
-    [['--format', 'xlsx', '--lang', 'en'], /--lang is for --format html: the xlsx workbook is in Chinese/, true],
+    [['--format', 'xlsx', '--lang', 'en'], /--lang is for --format csv and html: the xlsx workbook is in Chinese/, true],
     [['--format', 'pdf'], /argument 'pdf' is invalid. Allowed choices are csv, json, html, xlsx\.$/, true],
   ])('refuses export %j with one line, writing nothing', (args, line, withOut) => {
     const out = join(tmp.dir, 'refused.xlsx');

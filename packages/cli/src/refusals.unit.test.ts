@@ -1,4 +1,4 @@
-import { checkText, fitFigure, type Figure, type Target, notResponsible, parseUnitVerifierKey, REASON_CODES, targetRevisionRefused, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit, type LedgerError } from '@minsheng/core';
+import { checkText, EVENT_SCHEMAS, fitFigure, type Figure, type Target, notResponsible, parseUnitVerifierKey, REASON_CODES, targetRevisionRefused, textProblem, unknownEvent, unknownMetric, unknownPlace, unknownTask, unknownUnit, type LedgerError } from '@minsheng/core';
 import { brokenChain } from '@minsheng/event-store';
 import { Command, Option } from 'commander';
 import { clockBehindLedger, keyEventRefused, projectionFailed, queryFailed, signatureRefused, type LedgerFailure } from '@minsheng/ledger';
@@ -131,6 +131,24 @@ describe('the ledger\'s coded errors in the reader\'s language', () => {
     const zh = refusalOf(e);
     expect(zh).not.toBe(e.message);
     expect(zh).not.toMatch(ENGLISH_WORD);
+    // An event type is named in words (进度上报), not as the ledger's identifier (ProgressReported).
+    expect(zh).not.toMatch(/[A-Z][a-z]+[A-Z][a-z]+/);
+  });
+
+  it('names every event type of the ledger in both catalogues: the type itself in English, words in Chinese', () => {
+    for (const type of Object.keys(EVENT_SCHEMAS)) {
+      const key = `event.${type}`;
+      expect([key, (CATALOGUES.en as Record<string, unknown>)[key]]).toEqual([key, type]);
+      expect([key, (CATALOGUES['zh-CN'] as Record<string, unknown>)[key]]).toEqual([key, expect.stringMatching(/^[\u4e00-\u9fff]+$/)]);
+    }
+    const named = Object.keys(CATALOGUES.en).filter((k) => k.startsWith('event.')).map((k) => k.slice('event.'.length));
+    expect(named.sort()).toEqual(Object.keys(EVENT_SCHEMAS).sort());
+  });
+
+  it('keeps an event type the catalogue does not name (a newer ledger\'s) as it is', () => {
+    chooseLanguage('zh-CN');
+    expect(refusalOf(signatureRefused('missing', 'signature.missing', { type: 'ProgressEstimated' }, 'x'))).toBe('台账处于签名模式：ProgressEstimated须由责任单位已登记的密钥签名；未写入任何内容');
+    expect(refusalOf(signatureRefused('missing', 'signature.missing', { type: 'ProgressReported' }, 'x'))).toBe('台账处于签名模式：进度上报须由责任单位已登记的密钥签名；未写入任何内容');
   });
 
   it.each(CLI_WORDS)('%j: said as the CLI names it', (e, en) => {

@@ -19,13 +19,16 @@ export interface Shape {
 export const shapes = (list: readonly (readonly [RegExp, MessageKey])[]): readonly Shape[] => list.map(([shape, key]) => ({ shape, key }));
 
 /** Groups that are words, not values: said in the reader's language too. */
-const WORDS: Readonly<Record<string, string>> = { verb: 'refusal.verb.', mode: 'refusal.mode.', asked: 'refusal.mode.', change: 'refusal.change.' };
+const WORDS: Readonly<Record<string, string>> = { verb: 'refusal.verb.', mode: 'refusal.mode.', asked: 'refusal.mode.', change: 'refusal.change.', type: 'event.' };
 /** Groups that are lists, written with the reader's separator (、 in Chinese). */
 const LISTS: ReadonlySet<string> = new Set(['units', 'plans', 'places', 'deadlines', 'choices']);
 
+/** A word of the catalogue; one it does not know (a newer ledger's event type) as it is. */
+const word = (prefix: string, v: string): string => (`${prefix}${v}` in CATALOGUES.en ? t(`${prefix}${v}` as MessageKey) : v);
+
 const valueOf = (name: string, v: string): string | number =>
   name === 'forCommand' ? (v === '' ? '' : t('commander.forCommand', { command: v.slice(" for '".length, -1) }))
-  : name === 'count' ? Number(v) : name in WORDS ? t(`${WORDS[name]}${v}` as MessageKey) : LISTS.has(name) ? v.split(', ').join(t('list.separator')) : v;
+  : name === 'count' ? Number(v) : name in WORDS ? word(WORDS[name]!, v) : LISTS.has(name) ? v.split(', ').join(t('list.separator')) : v;
 
 /** The sentence from the catalogue, or null when no shape knows it. */
 export const say = (list: readonly Shape[], sentence: string): string | null => sayWith(list, sentence, valueOf);

@@ -24,8 +24,11 @@ const englishFragments = (): string[] => {
     .flatMap((text) => text.split(/\{\w+\}/)).map((f) => f.trim()).filter((f) => /[A-Za-z]{2}/.test(f)))];
 };
 
-/** Words the output quotes as data, not as its own words: the Harbin plan's deadline id, the demo's `--group-by district`. */
-const QUOTED: ReadonlySet<string> = new Set(['completion', 'district']);
+/**
+ * Words the output quotes as data, not as its own words: the Harbin plan's deadline id, the demo's
+ * `--group-by district`, the command `minsheng status` (also the English CSV's column `status`).
+ */
+const QUOTED: ReadonlySet<string> = new Set(['completion', 'district', 'status']);
 
 /** The English fragments found in `text`, each as a whole word or phrase (not part of an id such as progress-report). */
 const englishIn = (text: string): string[] =>

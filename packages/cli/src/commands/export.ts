@@ -1,11 +1,9 @@
-import { escapeControls } from '@minsheng/core';
 import { boardFile, type Language } from '@minsheng/dashboard';
-import type { UnitViewRow, View, ViewRow } from '@minsheng/projections';
 import { Option, type Command } from 'commander';
 import { iterateAll, logAt, logEntryOf } from '@minsheng/event-store';
 import { readLedgerSetting } from '@minsheng/ledger';
 import { refusal, unwrap } from '../failure';
-import { toCsv } from '../output/csv';
+import { viewCsv } from '../output/view-csv';
 import { checkOutFile, writeOutFile, type OutOptions } from '../output/out-file';
 import { printJson, printLines, safeJson } from '../output/print';
 import { supervisionWorkbook } from '../output/workbook';
@@ -17,7 +15,7 @@ import { checkReceiptFile, receiptFile, writeReceipt } from './export-receipt';
 import { signerKeyOf } from '../key-files';
 import type { SignerKey } from '@minsheng/verify';
 import type { LogAt } from '@minsheng/event-store';
-import { t } from '../language';
+import { language, t } from '../language';
 
 const positionOf = (option: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -42,44 +40,6 @@ const exportEvents = async (run: Run, o: Record<string, string | boolean | undef
   writeOutFile(o.out as string, text, out);
   if (run.json) return printJson({ file: o.out, events: lines.length });
   printLines([t('export.events', { count: lines.length, from, to: from + lines.length - 1, file: o.out as string })]);
-};
-
-const COLUMNS: ReadonlyArray<readonly [string, (r: ViewRow) => string | boolean | null]> = [
-  ['task', (r) => String(r.task)],
-  ['task_title', (r) => r.taskTitle],
-  ['metric', (r) => r.metric],
-  ['metric_name', (r) => r.metricName],
-  ['kind', (r) => r.kind],
-  ['place', (r) => r.place],
-  ['place_name', (r) => r.placeName],
-  ['unit', (r) => r.unit],
-  ['target', (r) => r.target],
-  ['value', (r) => r.value],
-  ['numerator', (r) => r.numerator],
-  ['denominator', (r) => r.denominator],
-  ['percent', (r) => r.percent],
-  ['scheduled_percent', (r) => r.scheduled],
-  ['met', (r) => r.met],
-  ['places_reported', (r) => String(r.placesReported)],
-  ['places_expected', (r) => String(r.placesExpected)],
-  ['status', (r) => r.status],
-  ['responsible_units', (r) => r.responsibleUnits.join('、')],
-  ['reported_as_of', (r) => r.reportedAsOf],
-  ['completion_recorded', (r) => r.completionRecorded],
-  ['deadlines_missed', (r) => r.deadlinesMissed.join(' ')],
-];
-
-/** A view as CSV. Its fields are one-line texts: a control character in one (an older plan's) is escaped, as in every output. */
-export const viewCsv = (view: View | View<UnitViewRow>): string => {
-  const unitView = view.groupBy === 'unit';
-  const header = [...(unitView ? ['responsible_unit', 'role'] : []), ...COLUMNS.map(([h]) => h), 'as_of', 'known_at'];
-  const rows = view.rows.map((r) => [
-    ...(unitView ? [(r as UnitViewRow).responsibleUnit, (r as UnitViewRow).role] : []),
-    ...COLUMNS.map(([, f]) => f(r)),
-    view.asOf,
-    view.knownAt,
-  ].map((cell) => (typeof cell === 'string' ? escapeControls(cell) : cell)));
-  return toCsv(header, rows);
 };
 
 /** With --key, the receipt of a view written to --out: signed, beside it; the line that says so. */
@@ -151,8 +111,9 @@ export const registerExport = (program: Command): void => {
       for (const [flag, key] of [['group-by', 'groupBy'], ['place', 'place'], ['responsible-unit', 'responsibleUnit']] as const)
         if (o[key] !== undefined) throw refusal(o.format === 'html' ? 'usage.viewOptionHtml' : 'usage.viewOptionXlsx', { flag });
     }
-    if (o.format !== 'html' && o.lang !== 'zh-CN' && cmd.getOptionValueSource('lang') === 'cli')
-      throw refusal(o.format === 'xlsx' ? 'usage.langXlsx' : 'usage.langCsvJson');
+    // csv is in the CLI's language (--lang, $MINSHENG_LANG, the plan's locale); json is for programs, xlsx is filed in Chinese.
+    if ((o.format === 'json' || o.format === 'xlsx') && o.lang !== 'zh-CN' && cmd.getOptionValueSource('lang') === 'cli')
+      throw refusal(o.format === 'xlsx' ? 'usage.langXlsx' : 'usage.langJson');
     if (o.format === 'xlsx' && o.out === undefined && !o.events)
       throw refusal('usage.xlsxNeedsOut');
     if (o.events && o.key !== undefined) throw refusal('usage.keyWithEvents');
@@ -163,12 +124,12 @@ export const registerExport = (program: Command): void => {
     if (o.from !== undefined || o.to !== undefined) throw refusal('usage.fromToWithoutEvents');
     if (o.format === 'html') return exportHtml(run, o, out, key);
     if (o.format === 'xlsx') return exportXlsx(run, o, out, key);
-    const { view, log } = await run.ledger(async (l) => {
+    const { view, log, timeZone } = await run.ledger(async (l) => {
       const frame = await unwrap(l.ledger.plan(o.plan as string | undefined));
       const v = await unwrap(l.ledger.status(statusQuery(o, frame.timeZone)));
-      return { view: v, log: await logOfView(l.store, key, v.knownAt) };
+      return { view: v, log: await logOfView(l.store, key, v.knownAt), timeZone: frame.timeZone };
     }, { reads: true });
-    const text = o.format === 'json' ? `${safeJson(view, 2)}\n` : viewCsv(view);
+    const text = o.format === 'json' ? `${safeJson(view, 2)}\n` : viewCsv(view, { lang: language(), timeZone });
     if (o.out === undefined) return void process.stdout.write(text);
     writeOutFile(o.out, text, out);
     const receipt = signed(run, o, out, text, key, log, view);

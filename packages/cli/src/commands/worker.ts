@@ -141,6 +141,8 @@ const work = async (run: Run, o: WorkerOpts): Promise<void> => {
       process.exit(130);
     }
     signalName = name;
+    // Said at once: the stop may wait on the batch in hand or a database, and the operator learns a second signal cuts it short.
+    process.stderr.write(`minsheng: ${t('worker.log.stopping', { signal: name })}\n`);
     stop.abort();
   };
   process.on('SIGINT', onSignal);

@@ -294,7 +294,7 @@ export const describeCliFlows = (engine: LedgerUnderTest): void =>
 
     it('exports a view as CSV that Excel opens: BOM, CRLF, RFC 4180 quoting, Chinese names', () => {
       const out = join(tmp.dir, 'district.csv');
-      const r = run(['export', '--group-by', 'district', '--format', 'csv', '--out', out], OCT6);
+      const r = run(['export', '--group-by', 'district', '--format', 'csv', '--out', out, '--lang', 'en'], OCT6);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^wrote \d+ rows \(district view, as of 2024-10-06\) to /);
       const bytes = readFileSync(out);

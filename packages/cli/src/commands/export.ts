@@ -7,7 +7,7 @@ import { viewCsv } from '../output/view-csv';
 import { checkOutFile, writeOutFile, type OutOptions } from '../output/out-file';
 import { printJson, printLines, safeJson } from '../output/print';
 import { supervisionWorkbook } from '../output/workbook';
-import { langOption } from './serve';
+import { exportLangOption } from './serve';
 import { momentQuery } from './moment';
 import { statusQuery, viewOptions } from './status';
 import { ledgerCommand, runOf, type Run } from './shared';
@@ -57,7 +57,7 @@ const exportHtml = async (run: Run, o: Record<string, any>, out: OutOptions, key
   const { html, view, log } = await run.ledger(async (l) => {
     const planId = o.plan as string | undefined;
     const frame = await unwrap(l.ledger.plan(planId));
-    const board = await boardFile(l.ledger, { lang: o.lang as Language, ...(planId ? { planId } : {}), ...momentQuery(o, frame.timeZone) });
+    const board = await boardFile(l.ledger, { lang: (o.lang ?? 'zh-CN') as Language, ...(planId ? { planId } : {}), ...momentQuery(o, frame.timeZone) });
     return { ...board, log: await logOfView(l.store, key, board.view.knownAt) };
   }, { reads: true });
   if (o.out === undefined) return void process.stdout.write(html);
@@ -89,7 +89,7 @@ const exportXlsx = async (run: Run, o: Record<string, any>, out: OutOptions, key
 };
 
 export const registerExport = (program: Command): void => {
-  const cmd = langOption(viewOptions(
+  const cmd = exportLangOption(viewOptions(
     ledgerCommand(program, 'export', t('help.cmd.export'))
       .addOption(
         new Option('--format <format>', t('help.export.format'))

@@ -17,6 +17,10 @@ const port = (value: string): number => {
 export const langOption = (cmd: Command): Command =>
   cmd.addOption(new Option('--lang <lang>', t('help.serve.lang')).choices(['zh-CN', 'en']).default('zh-CN'));
 
+/** export's --lang: the board's words (html, zh-CN unless given) or the CSV's (the CLI's language): no one default to show. */
+export const exportLangOption = (cmd: Command): Command =>
+  cmd.addOption(new Option('--lang <lang>', t('help.export.lang')).choices(['zh-CN', 'en']));
+
 export const registerServe = (program: Command): void => {
   const cmd = langOption(
     ledgerCommand(program, 'serve', t('help.cmd.serve'))

@@ -272,6 +272,7 @@ export const en = {
   'help.roles.schema': "the event store's schema",
   'help.roles.read-model': "the serving read model's schema",
   'help.roles.prefix': "begins the roles' names: <prefix>writer, <prefix>projector, <prefix>reader",
+  'help.export.lang': "html: the language of the board's words (default zh-CN); csv: of its header and words (default: the CLI's language)",
   'help.serve.lang': "the language of the dashboard's words",
   'help.cmd.serve': "a read-only web dashboard of the ledger: city board, district matrix, responsible units, audit timelines",
   'help.serve.host': "the address to listen on (another than 127.0.0.1 opens it to the network)",

@@ -271,6 +271,7 @@ export const zhCN = {
   'help.roles.schema': "事件存储的模式",
   'help.roles.read-model': "在用读模型的模式",
   'help.roles.prefix': "角色名称的前缀：<prefix>writer、<prefix>projector、<prefix>reader",
+  'help.export.lang': "html：看板文字所用语言（默认 zh-CN）；csv：表头和文字所用语言（默认：命令行的语言）",
   'help.serve.lang': "看板文字所用语言",
   'help.cmd.serve': "只读的账本网页看板：全市看板、区县矩阵、责任单位、审计时间线",
   'help.serve.host': "监听地址（非 127.0.0.1 则对网络开放）",

@@ -51,6 +51,7 @@ import {
   type RevokeKeyInput,
 } from './key-events';
 import { readSigningRecord, type SigningRecord } from './signing-record';
+import { keptViews, viewKey } from './kept-views';
 
 export interface LedgerOptions {
   readonly store: EventStore;
@@ -84,6 +85,12 @@ export interface LedgerOptions {
    * audit reads its streams whole, and nothing is held in memory between audits.
    */
   readonly keepAuditStreams?: boolean;
+  /**
+   * Keep the last views computed (default true, at most 256): the same view asked
+   * again while the read model holds the same rows is answered from the one kept, after the
+   * freshness check (see kept-views.ts). False: every view is computed, and none is held.
+   */
+  readonly keepViews?: boolean;
 }
 
 /** How a status view is grouped: by task (the city's, or one district's), per district, per responsible unit. */
@@ -250,6 +257,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     ...(options.readers ? { readers: options.readers } : {}),
   });
   const keptStreams = auditStreams(deps.store, options.keepAuditStreams ?? true);
+  const keepViews = options.keepViews ?? true;
+  const views = keptViews(keepViews);
   /**
    * The trail of a figure from the events behind it (the kept streams, checked), every event it
    * shows read again by id, checked: the audit replays the events, not the read model's rows.
@@ -375,8 +384,10 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           TE.map(({ served }) => served),
         )
       : TE.tryCatch(async () => {
-          const state = await checkReadModel(deps.store, deps.readModel.reader);
-          return { head: state.head, checked: { state, mark: null } };
+          const { reader } = deps.readModel;
+          // The mark beside the check, not after it (kept views are keyed by it): no round trip more.
+          const [state, mark] = await Promise.all([checkReadModel(deps.store, reader), keepViews && reader.changeMark ? reader.changeMark() : null]);
+          return { head: state.head, checked: { state, mark } };
         }, projectionFailed);
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> => TE.tryCatch(f, queryFailed);
 
@@ -449,21 +460,25 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.fromEither(aliased('groupBy', q.groupBy, 'by', q.by)),
         TE.bindTo('groupBy'),
         TE.bindW('unitName', () => TE.fromEither(aliased('responsibleUnit', q.responsibleUnit, 'unit', q.unit))),
-        TE.chainFirstW(() => serve()),
+        TE.bindW('served', () => serve()),
         // One moment for the whole call: the snapshot takes the frame resolved here (see resolveQueryFrameAt).
         TE.bindW('now', () => TE.rightIO(() => deps.clock.now())),
         TE.bindW('resolved', ({ now }) => resolveQueryFrameAt(deps, q.planId, now.getTime())),
         TE.bindW('place', ({ resolved }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(resolved.frame, q.place))),
         TE.bindW('unit', ({ resolved, unitName }) => (unitName === undefined ? TE.right(undefined) : resolveUnitId(resolved.frame, unitName))),
-        TE.chainW(({ resolved: { frame, known }, now, place, unit, groupBy }) =>
-          pipe(
+        TE.chainW(({ resolved: { frame, known }, now, place, unit, groupBy, served }) => {
+          const by = groupBy ?? (place !== undefined ? 'district' : unit !== undefined ? 'unit' : 'task');
+          const kept = keepViews ? viewKey(served.checked, { planId: frame.planId, by, place, unit }, q, now, known) : null;
+          const found = kept && views.get(kept.key, kept.knownAt);
+          if (found) return TE.right(found);
+          return pipe(
             takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, now, known ? { frame: known } : {}),
             TE.map((snap) => {
-              const by = groupBy ?? (place !== undefined ? 'district' : unit !== undefined ? 'unit' : 'task');
-              return by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
+              const view = by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
+              return kept ? views.set(kept.key, view) : view;
             }),
-          ),
-        ),
+          );
+        }),
       )) as Ledger['status'],
     audit: (q) =>
       pipe(
@@ -571,6 +586,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       // forget the idle state when it starts and again when it ends.
       const forget = <A>(a: A): A => {
         nothingOwedAt = null;
+        // The same checkpoint, hash and mark (this connection's writes move no mark) over rows rewritten.
+        views.clear();
         return a;
       };
       return pipe(

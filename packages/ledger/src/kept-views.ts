@@ -1,4 +1,4 @@
-import { dateIn } from '@minsheng/core';
+import { dateIn, type PlanFrame } from '@minsheng/core';
 import { knownAtInstant, type KnownFrame, type LogState, type Moment, type UnitViewRow, type View } from '@minsheng/projections';
 
 /**
@@ -67,6 +67,36 @@ export const viewKey = (served: ServedState | null, asked: ViewAsked, q: Moment,
   const asOf = q.asOf ?? dateIn(knownAt, known.record.data.timeZone);
   const key = JSON.stringify([checkpoint, at.hash, served.mark, asked.planId, asked.by, asked.place ?? null, asked.unit ?? null, asOf, k >= horizon ? 'latest' : k]);
   return { key, knownAt };
+};
+
+/**
+ * The key of the read model's rows and the moment's class, for a frame resolved at `now`: null
+ * when `now` is before the event at the checkpoint was recorded (or it is of hash version 1), where
+ * a later moment might know a later revision. From that time on, every moment knows the same
+ * plans and the same frames (see viewKey).
+ */
+export const frameKey = (served: ServedState | null, planId: string | undefined, now: Date): string | null => {
+  if (!served || !served.state.at || served.state.at.hashVersion < 2 || now.getTime() < Date.parse(served.state.at.recordedAt)) return null;
+  const { checkpoint, at } = served.state;
+  return JSON.stringify([checkpoint, at.hash, served.mark, planId ?? null]);
+};
+
+/** Plan frames resolved by the ledger, kept by frameKey (a few: one a plan asked about). */
+export const keptFrames = (keep = true, max = 16) => {
+  const kept = new Map<string, { readonly frame: PlanFrame; readonly known: KnownFrame }>();
+  return {
+    /** The frame kept under `key`, as read at `now` (no revision can be later: see frameKey). */
+    get: (key: string | null, now: Date) => {
+      const found = key === null ? undefined : kept.get(key);
+      return found && { frame: found.frame, known: { ...found.known, readAt: now.getTime() } };
+    },
+    set: (key: string | null, resolved: { readonly frame: PlanFrame; readonly known?: KnownFrame }) => {
+      if (!keep || key === null || !resolved.known) return;
+      if (kept.size >= max) kept.clear();
+      kept.set(key, { frame: resolved.frame, known: resolved.known });
+    },
+    clear: () => kept.clear(),
+  };
 };
 
 const deepFreeze = <A>(a: A): A => {

@@ -51,7 +51,7 @@ import {
   type RevokeKeyInput,
 } from './key-events';
 import { readSigningRecord, type SigningRecord } from './signing-record';
-import { keptViews, viewKey } from './kept-views';
+import { frameKey, keptFrames, keptViews, viewKey } from './kept-views';
 
 export interface LedgerOptions {
   readonly store: EventStore;
@@ -259,6 +259,17 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const keptStreams = auditStreams(deps.store, options.keepAuditStreams ?? true);
   const keepViews = options.keepViews ?? true;
   const views = keptViews(keepViews);
+  const frames = keptFrames(keepViews);
+  /** The plan's frame at `now`: the one kept while the read model holds the same rows, else resolved (and kept). */
+  const frameAt = (served: Served, planId: string | undefined, now: Date) => {
+    const key = keepViews ? frameKey(served.checked, planId, now) : null;
+    const found = frames.get(key, now);
+    if (found) return TE.right(found);
+    return pipe(
+      resolveQueryFrameAt(deps, planId, now.getTime()),
+      TE.map((resolved) => (frames.set(key, resolved), resolved)),
+    );
+  };
   /**
    * The trail of a figure from the events behind it (the kept streams, checked), every event it
    * shows read again by id, checked: the audit replays the events, not the read model's rows.
@@ -463,7 +474,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.bindW('served', () => serve()),
         // One moment for the whole call: the snapshot takes the frame resolved here (see resolveQueryFrameAt).
         TE.bindW('now', () => TE.rightIO(() => deps.clock.now())),
-        TE.bindW('resolved', ({ now }) => resolveQueryFrameAt(deps, q.planId, now.getTime())),
+        TE.bindW('resolved', ({ now, served }) => frameAt(served, q.planId, now)),
         TE.bindW('place', ({ resolved }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(resolved.frame, q.place))),
         TE.bindW('unit', ({ resolved, unitName }) => (unitName === undefined ? TE.right(undefined) : resolveUnitId(resolved.frame, unitName))),
         TE.chainW(({ resolved: { frame, known }, now, place, unit, groupBy, served }) => {
@@ -486,7 +497,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         serve('skip'),
         TE.bindTo('served'),
         TE.bindW('now', () => TE.rightIO(() => deps.clock.now())),
-        TE.bindW('resolved', ({ now }) => resolveQueryFrameAt(deps, q.planId, now.getTime())),
+        TE.bindW('resolved', ({ now, served }) => frameAt(served, q.planId, now)),
         TE.bindW('place', ({ resolved }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(resolved.frame, q.place))),
         TE.bindW('snap', ({ resolved: { frame, known }, now }) =>
           takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, now, { metrics: [q.metric], ...(known ? { frame: known } : {}) }),
@@ -588,6 +599,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         nothingOwedAt = null;
         // The same checkpoint, hash and mark (this connection's writes move no mark) over rows rewritten.
         views.clear();
+        frames.clear();
         return a;
       };
       return pipe(

@@ -19,6 +19,8 @@ const main = async () => {
   const signedRows = async (ctx: Parameters<typeof signedReportSection>[0]) => (signed.push(...(await signedReportSection(ctx))), []);
   if (process.env.BENCH_ONLY === 'postgres') sections.splice(0, sections.length, postgresSection(postgres));
   else if (process.env.BENCH_ONLY === 'signed') sections.splice(0, sections.length, signedRows);
+  // BENCH_ONLY=projection: the rebuild, the audit trail and the district view on SQLite alone.
+  else if (process.env.BENCH_ONLY === 'projection') sections.splice(0, sections.length, projectionSection);
   else sections.push(projectionSection, proofSection, postgresSection(postgres), signedRows);
   const asked = process.env.BENCH_SCALE ?? (process.argv.includes('--small') ? 'small' : 'full');
   if (asked !== 'smoke' && asked !== 'small' && asked !== 'full') throw new Error(`BENCH_SCALE must be smoke, small or full, not ${asked}`);

@@ -22,6 +22,7 @@ const SQLITE_ROWS = [
   'audit trail of one city figure',
   '  the same, its streams read whole',
   'district view',
+  '  the same, redrawn (the view kept',
   "  the same, each pair's figure by the query",
   'inclusion proof at ',
   'consistency proof to ',
@@ -48,8 +49,10 @@ const POSTGRES_ROWS = [
   'audit trail of one city figure',
   '  the same, its streams read whole',
   'district view',
+  '  the same, redrawn (the view kept',
   "  the same, each pair's figure by the query",
   'city view',
+  '  the same, redrawn (the view kept',
   "  the same, each pair's figure by the query",
   "  the audit's store reads, a district figure",
   "  the audit's store reads, a city figure",
@@ -87,8 +90,8 @@ test('BENCH_SCALE=smoke prints the SQLite, PostgreSQL and signed-reports tables,
   for (const [name, ours, unsigned] of signedRows) expect({ name, cells: /\d/.test(ours ?? '') && /\d/.test(unsigned ?? '') }).toEqual({ name, cells: true });
   const lite = rowsOf(sqlite!);
   inOrder(lite.map((r) => r[0]!), SQLITE_ROWS);
-  // The proof and verifier rows say whether this run met their goals.
-  for (const [name, , , , goal] of lite.filter((r) => /^(inclusion|consistency) proof|^minsheng-verify of/.test(r[0]!) && r[4]))
+  // The proof, verifier and view rows say whether this run met their goals.
+  for (const [name, , , , goal] of lite.filter((r) => /^(inclusion|consistency) proof|^minsheng-verify of|^district view|^ {2}the same, redrawn/.test(r[0]!) && r[4]))
     expect({ name, verdict: /· (ok|MISS)$/.test(goal!) }).toEqual({ name, verdict: true });
   const pg = rowsOf(postgres!);
   inOrder(pg.map((r) => r[0]!), POSTGRES_ROWS);

@@ -3,7 +3,8 @@
  * audit trail (this package), each beside raw better-sqlite3 doing the same I/O in the same
  * run; then PostgreSQL (postgres-section.ts), each row beside raw pg; then signed reports beside
  * unsigned ones (signed-reports.ts; BENCH_ONLY=signed runs it alone; BENCH_ONLY=proofs the proofs,
- * BENCH_ONLY=appends the SQLite appends, BENCH_ONLY=postgres-appends PostgreSQL's). BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
+ * BENCH_ONLY=appends the SQLite appends, BENCH_ONLY=postgres-appends PostgreSQL's,
+ * BENCH_ONLY=projection the SQLite projection rows). BENCH_SCALE=small runs in about a minute; the default, full, builds 1M-event logs.
  */
 import { formatTable, runBench, sections, type BenchRow, type Scale } from '@minsheng/store-sqlite/internal';
 import Database from 'better-sqlite3';
@@ -37,6 +38,8 @@ const main = async () => {
   else if (process.env.BENCH_ONLY === 'appends') sections.splice(1, sections.length - 1);
   // BENCH_ONLY=proofs: the ledger logs built (not measured), then the proof and verifier rows alone.
   else if (process.env.BENCH_ONLY === 'proofs') sections.splice(0, sections.length, ledgerLogsOnly, proofSection);
+  // BENCH_ONLY=projection: the rebuild, the audit trail and the district view on SQLite alone.
+  else if (process.env.BENCH_ONLY === 'projection') sections.splice(0, sections.length, projectionSection);
   else sections.push(projectionSection, proofSection, postgresSection(postgres), signedRows);
   const asked = process.env.BENCH_SCALE ?? (process.argv.includes('--small') ? 'small' : 'full');
   if (asked !== 'smoke' && asked !== 'small' && asked !== 'full') throw new Error(`BENCH_SCALE must be smoke, small or full, not ${asked}`);

@@ -15,8 +15,11 @@ import type { LedgerFailure } from './failure';
  * hash is not the kept one, forgets everything and reads the streams whole (see ledger.ts).
  */
 export interface AuditStreams {
-  /** The streams whole, checked, in the order asked, up to the log's head at least. */
-  read(streams: readonly string[]): TE.TaskEither<LedgerFailure, readonly (readonly StoredEvent[])[]>;
+  /**
+   * The streams whole, checked, in the order asked, up to the log's head at least: `head` when
+   * given (the freshness check before the audit read it: one round trip fewer), else read now.
+   */
+  read(streams: readonly string[], head?: number): TE.TaskEither<LedgerFailure, readonly (readonly StoredEvent[])[]>;
   /** Drops every kept stream: the next read is a whole read of each. */
   forget(): void;
 }
@@ -96,13 +99,13 @@ export const auditStreams = (store: EventStore, keep = true): AuditStreams => {
     };
 
   return {
-    read: (streams) =>
+    read: (streams, at) =>
       serialized(
         pipe(
           TE.fromIO(() => {
             if (!keep || keptEvents > KEPT_MAX) forget();
           }),
-          TE.chainW(() => store.headPosition()),
+          TE.chainW(() => (at === undefined ? store.headPosition() : TE.right(at))),
           TE.chainFirstW((now) => catchUp(now)),
           TE.chainW((now) => readMissing(streams, now)),
           TE.map(() => streams.map((s) => kept.get(s) ?? [])),

@@ -12,6 +12,7 @@ import {
   viewByUnit,
   type CatchUpOptions,
   type CatchUpResult,
+  type LogState,
   type Moment,
   type PlanComparison,
   type ProjectionModel,
@@ -27,7 +28,7 @@ import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { auditEvidence } from './audit-evidence';
 import { judgeOwedCompletions, checkCompletion, type CompletionRecorded, type OnMismatch } from './completion';
-import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveUnitId, type LedgerDeps } from './context';
+import { resolvePlaceId, resolvePlan, resolveQueryFrame, resolveQueryFrameAt, resolveUnitId, type LedgerDeps } from './context';
 import { checkDeadlines, type DeadlineMissedData } from './deadlines';
 import { projectionFailed, queryFailed, writtenButNotProjected, type LedgerFailure } from './failure';
 import { importPlan, type ImportOptions, type ImportResult } from './import-plan';
@@ -50,6 +51,7 @@ import {
   type RevokeKeyInput,
 } from './key-events';
 import { readSigningRecord, type SigningRecord } from './signing-record';
+import { frameKey, keptFrames, keptViews, viewKey } from './kept-views';
 
 export interface LedgerOptions {
   readonly store: EventStore;
@@ -83,6 +85,12 @@ export interface LedgerOptions {
    * audit reads its streams whole, and nothing is held in memory between audits.
    */
   readonly keepAuditStreams?: boolean;
+  /**
+   * Keep the last views computed (default true, at most 256): the same view asked
+   * again while the read model holds the same rows is answered from the one kept, after the
+   * freshness check (see kept-views.ts). False: every view is computed, and none is held.
+   */
+  readonly keepViews?: boolean;
 }
 
 /** How a status view is grouped: by task (the city's, or one district's), per district, per responsible unit. */
@@ -231,6 +239,16 @@ export interface Ledger {
   disableSigning(input: DisableSigningInput): TE.TaskEither<LedgerFailure, KeyEventRecorded>;
 }
 
+/**
+ * What serving a query found: the log's head at the freshness check (the kept audit streams are
+ * brought up to it), and what the check read when the read model's rows are still the ones it
+ * read (null: the catch-up after it applied events, or completions were recorded).
+ */
+interface Served {
+  readonly head: number;
+  readonly checked: { readonly state: LogState; readonly mark: string | null } | null;
+}
+
 export const createLedger = (options: LedgerOptions): Ledger => {
   const deps: LedgerDeps = { store: options.store, readModel: options.readModel, clock: options.clock ?? systemClock };
   const inline = options.projectInline ?? true;
@@ -239,24 +257,37 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     ...(options.readers ? { readers: options.readers } : {}),
   });
   const keptStreams = auditStreams(deps.store, options.keepAuditStreams ?? true);
+  const keepViews = options.keepViews ?? true;
+  const views = keptViews(keepViews);
+  const frames = keptFrames(keepViews);
+  /** The plan's frame at `now`: the one kept while the read model holds the same rows, else resolved (and kept). */
+  const frameAt = (served: Served, planId: string | undefined, now: Date) => {
+    const key = keepViews ? frameKey(served.checked, planId, now) : null;
+    const found = frames.get(key, now);
+    if (found) return TE.right(found);
+    return pipe(
+      resolveQueryFrameAt(deps, planId, now.getTime()),
+      TE.map((resolved) => (frames.set(key, resolved), resolved)),
+    );
+  };
   /**
    * The trail of a figure from the events behind it (the kept streams, checked), every event it
    * shows read again by id, checked: the audit replays the events, not the read model's rows.
    */
-  const auditFromEvents = (frame: PlanFrame, place: string | undefined, snap: Snapshot, q: AuditQuery) => {
+  const auditFromEvents = (frame: PlanFrame, place: string | undefined, snap: Snapshot, q: AuditQuery, head: number | undefined) => {
     const city = place === undefined || isTopPlace(frame, place);
     const places = city ? bottomPlaces(frame).map((p) => p.id) : [place];
     const shown = q.history ? 'all' : (snap.metrics.find((m) => m.target.metric.id === q.metric)?.versions ?? []);
     return pipe(
-      auditEvidence(keptStreams.read, frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt), snap.moment.asOf, shown),
+      auditEvidence((streams) => keptStreams.read(streams, head), frame, q.task, q.metric, places, Date.parse(snap.moment.knownAt), snap.moment.asOf, shown),
       TE.bindTo('read'),
       TE.bindW('trail', ({ read }) => TE.fromEither(auditTrail(snap, read.evidence, q.task, q.metric, place, { history: q.history ?? false }))),
       TE.bindW('shown', ({ read, trail }) => readShown(deps, shownEvents(trail, read.taskEvents))),
     );
   };
-  const project = (onProgress?: (c: number, h: number) => void): TE.TaskEither<LedgerFailure, CatchUpResult> =>
+  const project = (onProgress?: (c: number, h: number) => void, onChecked?: (state: LogState) => void): TE.TaskEither<LedgerFailure, CatchUpResult> =>
     pipe(
-      catchUpReadModel(deps.store, deps.readModel, catchUpOptions(onProgress)),
+      catchUpReadModel(deps.store, deps.readModel, { ...catchUpOptions(onProgress), ...(onChecked ? { onChecked } : {}) }),
       // The same runner, one projection after another: each commits its own checkpoint.
       TE.chainFirstW(() => TE.sequenceSeqArray((options.projections ?? []).map((p) => catchUpReadModel(deps.store, p)))),
     );
@@ -275,13 +306,23 @@ export const createLedger = (options: LedgerOptions): Ledger => {
    * older: a write after it moves the mark the next settle reads, so no pass is skipped that a
    * mark read later would have run; a catch-up that applied events costs one pass more, once.
    */
-  const projectWithKey = (): TE.TaskEither<LedgerFailure, string | null> => {
+  const projectWithKey = (): TE.TaskEither<LedgerFailure, { key: string | null; served: Served }> => {
     const { reader } = deps.readModel;
+    let checked: LogState | null = null;
     return pipe(
       TE.Do,
-      TE.apS('index', project()),
+      TE.apS(
+        'index',
+        project(undefined, (state) => {
+          checked = state;
+        }),
+      ),
       TE.apS('mark', reader.changeMark ? TE.tryCatch(() => reader.changeMark!(), projectionFailed) : TE.right(null)),
-      TE.map(({ index, mark }) => (mark === null ? null : `${index.head} ${index.checkpoint} ${mark}`)),
+      TE.map(({ index, mark }) => ({
+        key: mark === null ? null : `${index.head} ${index.checkpoint} ${mark}`,
+        // Events applied after the check: the rows are no longer those the check read.
+        served: { head: index.head, checked: checked && index.applied === 0 ? { state: checked, mark } : null },
+      })),
     );
   };
   /**
@@ -294,26 +335,42 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     !inline
       ? TE.right([])
       : pipe(
-          projectWithKey(),
-          TE.chainW((key) =>
-            key !== null && key === nothingOwedAt
-              ? TE.right([])
-              : pipe(
-                  TE.tryCatch(() => deps.readModel.reader.planIds(), projectionFailed),
-                  // Owed completions are recorded as any write is (writingDeps): by the system clock on a
-                  // production ledger, at the head's time on a simulated one; they are dated by their cause.
-                  // The mode is read only when a completion is owed, not on every command.
-                  TE.chainW((planIds) =>
-                    TE.sequenceSeqArray(planIds.map((id) => judgeOwedCompletions(deps, id, tasks, () => writingDeps(deps), onMismatch))),
-                  ),
-                  TE.map((passes) => {
-                    if (tasks === undefined && passes.every((p) => p.owed === 0)) nothingOwedAt = key;
-                    return passes.flatMap((p) => p.recorded);
-                  }),
-                ),
-          ),
-          TE.chainFirstW((recorded) => (recorded.length ? project() : TE.right(undefined))),
+          settleServed(tasks, onMismatch),
+          TE.map(({ recorded }) => recorded),
         );
+  /** settle (inline), saying what the check before it read (see Served). */
+  const settleServed = (tasks: readonly number[] | undefined, onMismatch: OnMismatch): TE.TaskEither<LedgerFailure, { recorded: CompletionRecorded[]; served: Served }> =>
+    pipe(
+      projectWithKey(),
+      TE.chainW(({ key, served }) =>
+        pipe(
+          key !== null && key === nothingOwedAt
+            ? TE.right([])
+            : pipe(
+                TE.tryCatch(() => deps.readModel.reader.planIds(), projectionFailed),
+                // Owed completions are recorded as any write is (writingDeps): by the system clock on a
+                // production ledger, at the head's time on a simulated one; they are dated by their cause.
+                // The mode is read only when a completion is owed, not on every command.
+                TE.chainW((planIds) =>
+                  TE.sequenceSeqArray(planIds.map((id) => judgeOwedCompletions(deps, id, tasks, () => writingDeps(deps), onMismatch))),
+                ),
+                TE.map((passes) => {
+                  if (tasks === undefined && passes.every((p) => p.owed === 0)) nothingOwedAt = key;
+                  return passes.flatMap((p) => p.recorded);
+                }),
+              ),
+          // Completions recorded: projected again, the rows are no longer those the check read.
+          TE.chainW((recorded) =>
+            recorded.length
+              ? pipe(
+                  project(),
+                  TE.map((index) => ({ recorded, served: { head: index.head, checked: null } })),
+                )
+              : TE.right({ recorded, served }),
+          ),
+        ),
+      ),
+    );
   /** Once the event is in the log, a failure of what follows must say so (WrittenButNotProjected), so nobody records it again. */
   const afterProgress = (r: Recorded): TE.TaskEither<LedgerFailure, ReportResult> =>
     pipe(
@@ -331,8 +388,18 @@ export const createLedger = (options: LedgerOptions): Ledger => {
    * Before a view is served: the read model brought up to date (inline), or else checked against
    * the log, so a read model that applied events the log no longer holds never serves.
    */
-  const serve = (onMismatch: OnMismatch = 'refuse'): TE.TaskEither<LedgerFailure, void> =>
-    inline ? pipe(settle(undefined, onMismatch), TE.map(() => undefined)) : TE.tryCatch(async () => void (await checkReadModel(deps.store, deps.readModel.reader)), projectionFailed);
+  const serve = (onMismatch: OnMismatch = 'refuse'): TE.TaskEither<LedgerFailure, Served> =>
+    inline
+      ? pipe(
+          settleServed(undefined, onMismatch),
+          TE.map(({ served }) => served),
+        )
+      : TE.tryCatch(async () => {
+          const { reader } = deps.readModel;
+          // The mark beside the check, not after it (kept views are keyed by it): no round trip more.
+          const [state, mark] = await Promise.all([checkReadModel(deps.store, reader), keepViews && reader.changeMark ? reader.changeMark() : null]);
+          return { head: state.head, checked: { state, mark } };
+        }, projectionFailed);
   const query = <A>(f: () => Promise<A>): TE.TaskEither<LedgerFailure, A> => TE.tryCatch(f, queryFailed);
 
   /** Runs a write with the deps its ledger's mode allows (see writingDeps). */
@@ -404,37 +471,51 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         TE.fromEither(aliased('groupBy', q.groupBy, 'by', q.by)),
         TE.bindTo('groupBy'),
         TE.bindW('unitName', () => TE.fromEither(aliased('responsibleUnit', q.responsibleUnit, 'unit', q.unit))),
-        TE.chainFirstW(() => serve()),
-        TE.bindW('frame', () => resolveQueryFrame(deps, q.planId)),
-        TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
-        TE.bindW('unit', ({ frame, unitName }) => (unitName === undefined ? TE.right(undefined) : resolveUnitId(frame, unitName))),
-        TE.chainW(({ frame, place, unit, groupBy }) =>
-          pipe(
-            takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now()),
+        TE.bindW('served', () => serve()),
+        // One moment for the whole call: the snapshot takes the frame resolved here (see resolveQueryFrameAt).
+        TE.bindW('now', () => TE.rightIO(() => deps.clock.now())),
+        TE.bindW('resolved', ({ now, served }) => frameAt(served, q.planId, now)),
+        TE.bindW('place', ({ resolved }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(resolved.frame, q.place))),
+        TE.bindW('unit', ({ resolved, unitName }) => (unitName === undefined ? TE.right(undefined) : resolveUnitId(resolved.frame, unitName))),
+        TE.chainW(({ resolved: { frame, known }, now, place, unit, groupBy, served }) => {
+          const by = groupBy ?? (place !== undefined ? 'district' : unit !== undefined ? 'unit' : 'task');
+          const kept = keepViews ? viewKey(served.checked, { planId: frame.planId, by, place, unit }, q, now, known) : null;
+          const found = kept && views.get(kept.key, kept.knownAt);
+          if (found) return TE.right(found);
+          return pipe(
+            takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, now, known ? { frame: known } : {}),
             TE.map((snap) => {
-              const by = groupBy ?? (place !== undefined ? 'district' : unit !== undefined ? 'unit' : 'task');
-              return by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
+              const view = by === 'district' ? viewByDistrict(snap, place) : by === 'unit' ? viewByUnit(snap, unit) : viewByTask(snap);
+              return kept ? views.set(kept.key, view) : view;
             }),
-          ),
-        ),
+          );
+        }),
       )) as Ledger['status'],
     audit: (q) =>
       pipe(
         // A completion the events do not back is not recorded, and the audit goes on: its trail names the rows at fault.
         serve('skip'),
-        TE.chainW(() => resolveQueryFrame(deps, q.planId)),
-        TE.bindTo('frame'),
-        TE.bindW('place', ({ frame }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(frame, q.place))),
-        TE.bindW('snap', ({ frame }) =>
-          takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, deps.clock.now(), { metrics: [q.metric] }),
+        TE.bindTo('served'),
+        TE.bindW('now', () => TE.rightIO(() => deps.clock.now())),
+        TE.bindW('resolved', ({ now, served }) => frameAt(served, q.planId, now)),
+        TE.bindW('place', ({ resolved }) => (q.place === undefined ? TE.right(undefined) : resolvePlaceId(resolved.frame, q.place))),
+        TE.bindW('snap', ({ resolved: { frame, known }, now }) =>
+          takeSnapshot(deps.readModel.reader, { ...q, planId: frame.planId }, now, { metrics: [q.metric], ...(known ? { frame: known } : {}) }),
         ),
-        TE.chainW(({ frame, place, snap }) => {
-          const attempt = () => auditFromEvents(frame, place, snap, q);
+        TE.chainW(({ resolved: { frame }, place, snap, served }) => {
+          // The kept streams are brought up to the head the check read, not read again. The read
+          // model may have moved past it since (another process's catch-up), so a trail whose
+          // replay does not match is made again with the head read after the snapshot, as before:
+          // a fault it names is then the read model's, not this shortcut's.
+          const attempt = (head: number | undefined) => auditFromEvents(frame, place, snap, q, head);
+          const whole = () => (keptStreams.forget(), attempt(undefined));
           // Shown events whose rows changed since the kept streams were read: the streams are read whole again.
           return pipe(
-            attempt(),
-            TE.chainW((found) => (found.shown.stale ? (keptStreams.forget(), attempt()) : TE.right(found))),
+            attempt(served.head),
+            TE.chainW((found) => (found.shown.stale || found.trail.replay.matches ? TE.right(found) : attempt(undefined))),
+            TE.chainW((found) => (found.shown.stale ? whole() : TE.right(found))),
           );
+
         }),
         TE.chainEitherKW(({ trail, shown, read }) => withSignatures(trail, read.ledgerEvents, shown.events, read.streamOf)),
       ),
@@ -516,6 +597,9 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       // forget the idle state when it starts and again when it ends.
       const forget = <A>(a: A): A => {
         nothingOwedAt = null;
+        // The same checkpoint, hash and mark (this connection's writes move no mark) over rows rewritten.
+        views.clear();
+        frames.clear();
         return a;
       };
       return pipe(

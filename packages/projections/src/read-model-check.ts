@@ -1,5 +1,5 @@
 import type { EventStore, ReadError } from '@minsheng/event-store';
-import type { ReasonCode, ReasonFields } from '@minsheng/core';
+import type { ReasonCode, ReasonFields, StoredEvent } from '@minsheng/core';
 import { isLeft, isRight } from 'fp-ts/Either';
 import { LEDGER_INDEX, type ProjectionReader } from './read-model/projection';
 
@@ -37,10 +37,25 @@ export class ReadModelMismatch extends Error {
 
 const short = (hash: string) => hash.slice(0, 12);
 
+/** The event the log holds at the read model's checkpoint, as a freshness check found it matching. */
+export interface CheckedAt {
+  readonly hash: string;
+  /** Its recorded time (ISO 8601): along positions no earlier event's is later (docs/concepts.md). */
+  readonly recordedAt: string;
+  /** Its hash version: recorded times are clamped to never go back from version 2 on. */
+  readonly hashVersion: number;
+}
+
 /** What a freshness check read: the read model's checkpoint and the log's head (a catch-up starts from these). */
 export interface LogState {
   readonly checkpoint: number;
   readonly head: number;
+  /**
+   * The event at the checkpoint, its hash the one the read model applied there; null at
+   * checkpoint 0 or when the read model keeps no hash. With the checkpoint it names the rows
+   * the read model holds (a view computed on them may be kept while both stay the same).
+   */
+  readonly at: CheckedAt | null;
 }
 
 const storeFailure = (what: string, error: ReadError) => new ProjectionError(`${what}${error.message}`, { storeError: error });
@@ -71,7 +86,7 @@ export const checkReadModel = async (store: EventStore, reader: ProjectionReader
   const { at, last } = await readBoth(store, reader, projection);
   const { checkpoint } = at;
   let head = last === undefined ? undefined : (last?.position ?? 0);
-  if (checkpoint === 0) return { checkpoint, head: head ?? (await readHead(store)) };
+  if (checkpoint === 0) return { checkpoint, head: head ?? (await readHead(store)), at: null };
   // A checkpoint past the last event read beside it may have moved since (another process's
   // catch-up): the head is read again, after the checkpoint, before the log is called short.
   if (head === undefined || checkpoint > head) head = await readHead(store);
@@ -87,8 +102,9 @@ export const checkReadModel = async (store: EventStore, reader: ProjectionReader
       { projection, checkpoint, head },
     );
   const applied = at.hash;
-  if (applied === null) return { checkpoint, head };
-  const logHash = last?.position === checkpoint ? last.hash : await hashInLog(store, projection, checkpoint);
+  if (applied === null) return { checkpoint, head, at: null };
+  const logged = last?.position === checkpoint ? last : await eventInLog(store, projection, checkpoint);
+  const logHash = logged?.hash;
   if (logHash !== applied)
     throw new ReadModelMismatch(
       `the read model (${projection}) applied another event at position ${checkpoint} than the log holds there now ` +
@@ -99,7 +115,7 @@ export const checkReadModel = async (store: EventStore, reader: ProjectionReader
       'readModel.otherEvent',
       { projection, checkpoint, applied: `${short(applied)}…`, logged: logHash ? `${short(logHash)}…` : '—' },
     );
-  return { checkpoint, head };
+  return { checkpoint, head, at: { hash: applied, recordedAt: logged!.metadata.recordedAt, hashVersion: logged!.hashVersion ?? 1 } };
 };
 
 const readHead = async (store: EventStore): Promise<number> => {
@@ -108,9 +124,9 @@ const readHead = async (store: EventStore): Promise<number> => {
   return headE.right;
 };
 
-/** The hash of the event the log holds at `position`, read checked. */
-const hashInLog = async (store: EventStore, projection: string, position: number): Promise<string | undefined> => {
+/** The event the log holds at `position`, read checked. */
+const eventInLog = async (store: EventStore, projection: string, position: number): Promise<StoredEvent | undefined> => {
   const at = await store.readAll({ fromPosition: position - 1, maxCount: 1 })();
   if (isLeft(at)) throw storeFailure(`${projection}: reading position ${position} failed: `, at.left);
-  return at.right[0]?.hash;
+  return at.right[0];
 };

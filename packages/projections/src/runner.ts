@@ -5,7 +5,7 @@ import { readBatch, type Batch } from './batch-read';
 import { toProjectionFailure, type ProjectionFailure } from './failure';
 import { LEDGER_INDEX, type ApplyOutcome, type ProjectionModel } from './read-model/projection';
 import { READER_THREAD_IDLE_MS, startReaderThreads } from './reader-thread-pool';
-import { checkReadModel, ProjectionError } from './read-model-check';
+import { checkReadModel, ProjectionError, type LogState } from './read-model-check';
 import { readerThreadCount, readPagesInThreads, ReaderThreadError, type ReaderThreads, type ThreadReading } from './reader-threads';
 
 export interface CatchUpOptions {
@@ -30,6 +30,8 @@ export interface CatchUpOptions {
   readonly signal?: AbortSignal;
   /** Called after each committed batch with the checkpoint it moved to and the events it applied. */
   readonly onCommit?: (checkpoint: number, count: number) => void;
+  /** Called with what the freshness check before the catch-up read (the ledger keys its kept views by it). */
+  readonly onChecked?: (state: LogState) => void;
 }
 
 /**
@@ -172,6 +174,7 @@ export const runCatchUp = async (store: EventStore, model: Model, options: Catch
   // Nothing is built on a read model that applied events the log no longer holds. The check's
   // checkpoint and head are where the catch-up starts: read once, not again.
   const state = await checkReadModel(store, model.reader, projection);
+  options.onChecked?.(state);
   const run: Run = {
     store,
     model,

@@ -1,7 +1,7 @@
 import { dateIn, type PlanFrame, type ReasonCode, type ReasonFields, type TargetSetData } from '@minsheng/core';
 import { tryCatch, type TaskEither } from 'fp-ts/TaskEither';
 import { toQueryFailure, type QueryFailure } from '../failure';
-import type { ReadModelReader } from '../read-model/rows';
+import type { ReadModelReader, Recorded } from '../read-model/rows';
 import { metricFigure, type MetricFigure } from './metric-figure';
 import type { ViewMoment } from './rows';
 
@@ -55,8 +55,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A time with a UTC offset: without one, JavaScript reads a date as UTC and a time as local. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** knownAt as a Date, whichever way it was given. */
-const instant = (knownAt: Date | string): Date => {
+/** knownAt as a Date, whichever way it was given (throwing InvalidMomentError as a snapshot would). */
+export const instant = (knownAt: Date | string): Date => {
   if (typeof knownAt === 'string' && !INSTANT.test(knownAt))
     throw new InvalidMomentError('knownAt', `"${knownAt}" is not a time with its UTC offset, e.g. 2024-10-01T09:00:00+08:00`);
   const at = typeof knownAt === 'string' ? new Date(knownAt) : knownAt;
@@ -79,6 +79,19 @@ export const resolvePlanId = async (reader: ReadModelReader, planId?: string): P
 export interface SnapshotScope {
   readonly tasks?: readonly number[];
   readonly metrics?: readonly string[];
+  /**
+   * The plan's frame as the caller read it at `readAt` (the ledger resolves it before the
+   * snapshot): taken instead of reading it again when the moment's knownAt falls between the
+   * frame's recorded time and `readAt`, where no later revision can be known.
+   */
+  readonly frame?: KnownFrame;
+}
+
+/** A plan's frame as read from the read model at `readAt` (ms). */
+export interface KnownFrame {
+  readonly planId: string;
+  readonly record: Recorded<PlanFrame>;
+  readonly readAt: number;
 }
 
 /**
@@ -86,7 +99,7 @@ export interface SnapshotScope {
  * then the moment's own error. A named plan's frame is read first: found, the plan is in the ledger,
  * and the list of plans is not read (a round trip fewer on PostgreSQL, where a view is round trips).
  */
-const planAt = async (reader: ReadModelReader, at: Moment, now: Date): Promise<{ planId: string; knownAt: Date; frame: PlanFrame }> => {
+const planAt = async (reader: ReadModelReader, at: Moment, now: Date, known?: KnownFrame): Promise<{ planId: string; knownAt: Date; frame: PlanFrame }> => {
   let knownAt: Date | undefined;
   let invalid: unknown;
   try {
@@ -94,6 +107,9 @@ const planAt = async (reader: ReadModelReader, at: Moment, now: Date): Promise<{
   } catch (e) {
     invalid = e;
   }
+  const k = knownAt?.getTime();
+  if (known && known.planId === at.planId && k !== undefined && known.record.recordedAt <= k && k <= known.readAt)
+    return { planId: known.planId, knownAt: knownAt!, frame: known.record.data };
   const named = at.planId !== undefined && knownAt ? await reader.frame(at.planId, knownAt.getTime()) : null;
   const planId = named ? at.planId! : await resolvePlanId(reader, at.planId);
   if (!knownAt) throw invalid;
@@ -104,7 +120,7 @@ const planAt = async (reader: ReadModelReader, at: Moment, now: Date): Promise<{
 
 /** Everything a view needs at one moment (throwing NoPlanError, InvalidMomentError: the package's own step; users call takeSnapshot). */
 export const readSnapshot = async (reader: ReadModelReader, at: Moment, now: Date, scope: SnapshotScope = {}): Promise<Snapshot> => {
-  const { planId, knownAt, frame } = await planAt(reader, at, now);
+  const { planId, knownAt, frame } = await planAt(reader, at, now, scope.frame);
   const asOf = at.asOf ?? dateIn(knownAt, frame.timeZone);
   if (!DATE.test(asOf) || Number.isNaN(Date.parse(asOf)) || new Date(asOf).toISOString().slice(0, 10) !== asOf)
     throw new InvalidMomentError('asOf', `"${asOf}" is not a date written YYYY-MM-DD`);

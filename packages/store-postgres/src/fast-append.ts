@@ -3,7 +3,7 @@ import { NO_STREAM, type AppendError, type AppendResult, type CurrentRevision, t
 import type { Either } from 'fp-ts/Either';
 import type { Pool } from 'pg';
 import { decideGroup, type GroupState, type PendingAppend } from './group-append';
-import { logHeadOf, type statements } from './statements';
+import { insertParams, logHeadOf, type statements } from './statements';
 
 /*
  * The fast append: one autocommit statement instead of BEGIN (with the lock and the state
@@ -109,25 +109,11 @@ export const fastAppends = (options: FastAppendOptions) => {
       const { answers, rows, revisions } = decideGroup(group, assumed.state, now);
       if (rows.length === 0 || answers.some((a) => a._tag === 'Left' || a.right.alreadyStored)) return undefined;
       const head = known.row;
-      const column = <K extends keyof StoredRow>(k: K) => rows.map((r) => r[k]);
       let inserted: number;
       try {
         const result = await pool.query(
           sql.fastInsert(
-            column('position'),
-            column('stream'),
-            column('revision'),
-            column('eventId'),
-            column('type'),
-            column('schemaVersion'),
-            column('data'),
-            column('metadata'),
-            column('prevHash'),
-            column('hash'),
-            column('storedAt'),
-            HASH_VERSION,
-            [...revisions.keys()],
-            [...revisions.values()],
+            ...insertParams(rows, revisions, HASH_VERSION),
             head?.position ?? 0,
             head?.stream ?? null,
             head?.revision ?? null,

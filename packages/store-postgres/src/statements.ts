@@ -3,6 +3,18 @@ import { escapeLiteral, type QueryArrayConfig, type QueryConfig } from 'pg';
 import { EVENT_COLUMNS, JOIN_LINK, LINK_COLUMNS, STORED_AT } from './event-rows';
 import type { LedgerNames } from './names';
 
+/**
+ * insertRows' parameters $1-$14 (and fastInsert's): the rows as columns, the hash version, then
+ * each stream written and its revision after the rows.
+ */
+export const insertParams = (rows: readonly StoredRow[], revisions: ReadonlyMap<string, number>, hashVersion: number): unknown[] => {
+  const column = <K extends keyof StoredRow>(k: K) => rows.map((r) => r[k]);
+  return [
+    column('position'), column('stream'), column('revision'), column('eventId'), column('type'), column('schemaVersion'), column('data'),
+    column('metadata'), column('prevHash'), column('hash'), column('storedAt'), hashVersion, [...revisions.keys()], [...revisions.values()],
+  ];
+};
+
 /*
  * Every statement the store sends, named so each connection parses it once. Names carry
  * the schema (as a digest): one pool may serve ledgers in several schemas.

@@ -29,7 +29,7 @@ import { rowsWithLinks, storedRowOf, type PgArrayRow } from './event-rows';
 import { gatheredReads } from './gathered-reads';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
 import { ledgerNames } from './names';
-import { headRowOf, logHeadOf, statements, type AppendState } from './statements';
+import { headRowOf, insertParams, logHeadOf, statements, type AppendState } from './statements';
 import { decideGroup, type PendingAppend } from './group-append';
 import { groupCommit } from './group-commit';
 import { inTransaction } from './transaction';
@@ -200,28 +200,8 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     const writes = chained.length > 0 && !(allOrNothing && answers.some((a) => a._tag === 'Left'));
     read({ row: headRow, broken: broken !== null, revisions: streams, written: writes ? chained : [], writtenRevisions: writes ? revisions : new Map() });
     if (!writes) return answers;
-    const column = <K extends keyof StoredRow>(k: K) => chained.map((r) => r[k]);
-    await engine(
-      client.query(
-        sql.insertRows(
-          column('position'),
-          column('stream'),
-          column('revision'),
-          column('eventId'),
-          column('type'),
-          column('schemaVersion'),
-          column('data'),
-          column('metadata'),
-          column('prevHash'),
-          column('hash'),
-          column('storedAt'),
-          HASH_VERSION,
-          [...revisions.keys()],
-          [...revisions.values()],
-        ),
-      ),
-    );
-    if (hooks.beforeCommit) await engine(hooks.beforeCommit([...revisions.keys()].join(','), column('position')));
+    await engine(client.query(sql.insertRows(...insertParams(chained, revisions, HASH_VERSION))));
+    if (hooks.beforeCommit) await engine(hooks.beforeCommit([...revisions.keys()].join(','), chained.map((r) => r.position)));
     return answers;
   };
 

@@ -194,6 +194,28 @@ describe('fast appends', () => {
     expect(a.outcomes.length + b.outcomes.length).toBeGreaterThan(0);
   });
 
+  it('one process, many batch appends at once: a miss while another is in flight loses nothing', async () => {
+    // Calls to appendBatches from several writers at once: before they were put in line, they
+    // all chained from one known head, nearly every attempt missed, and a miss that forgot what
+    // the process knew while another's statement ran made that one throw once it had written.
+    const { store, outcomes } = await open(freshSchema(), { slowAfterMiss: 0 });
+    const writers = 6;
+    const calls = 25;
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < calls; i++)
+          await ok(
+            store.appendBatches(
+              Array.from({ length: 3 }, (_, s) => ({ stream: `progress-${w}-${i}-${s}`, events: makeTestEvents(1), expected: NO_STREAM })),
+            ),
+          );
+      }),
+    );
+    await checkLog(store, writers * calls * 3);
+    // The first append of a store takes the locked path; every later one chains onto the last.
+    expect(outcomes).toEqual(new Array(writers * calls - 1).fill('hit'));
+  });
+
   it('refuses a wrong expected revision as the slow path does, warm or stale, and writes nothing', async () => {
     const [fastSchema, slowSchema] = [freshSchema(), freshSchema()];
     const { store, outcomes } = await open(fastSchema);

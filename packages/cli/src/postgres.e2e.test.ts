@@ -42,7 +42,7 @@ describe('minsheng on PostgreSQL: connections and migrations', () => {
     expectRefusal(cli(['migrate', '--database-url', url]), 1, newer);
     await withClient(url, (c) => c.query('DELETE FROM minsheng.minsheng_migrations WHERE version = 99'));
     expect(cli(['migrate', '--database-url', url]).stdout).toBe(
-      `the event store (schema minsheng) at ${shownUrl(url)} is at schema version 3 already; nothing to migrate\nthe read model minsheng_rm exists already\n`,
+      `the event store (schema minsheng) at ${shownUrl(url)} is at schema version 4 already; nothing to migrate\nthe read model minsheng_rm exists already\n`,
     );
   });
 

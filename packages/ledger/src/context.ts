@@ -14,7 +14,7 @@ import {
   type TaskState,
 } from '@minsheng/core';
 import type { EventStore } from '@minsheng/event-store';
-import { resolvePlanId, type KnownFrame, type ReadModelReader, type ReadModelWriter } from '@minsheng/projections';
+import { planFrameAt, type KnownFrame, type ReadModelReader, type ReadModelWriter } from '@minsheng/projections';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { projectionFailed, queryFailed, type LedgerFailure } from './failure';
@@ -101,20 +101,15 @@ export const resolveQueryFrame = (deps: LedgerDeps, planId?: string): TE.TaskEit
 /**
  * The plan frame for a query as known at `at` (ms), with the read model's record of it (`known`,
  * absent when it came from the plan's stream): a snapshot at a moment up to `at` takes it instead
- * of reading it again. A named plan's frame is read first: found, the list of plans is not read.
+ * of reading it again (planFrameAt: a named plan's frame is read first).
  */
 export const resolveQueryFrameAt = (deps: LedgerDeps, planId: string | undefined, at: number): TE.TaskEither<LedgerFailure, { frame: PlanFrame; known?: KnownFrame }> => {
   const { reader } = deps.readModel;
   return pipe(
-    TE.tryCatch(async () => {
-      const named = planId !== undefined ? await reader.frame(planId, at) : null;
-      if (named) return { id: planId!, rec: named };
-      const id = await resolvePlanId(reader, planId);
-      return { id, rec: await reader.frame(id, at) };
-    }, queryFailed),
-    TE.chainW(({ id, rec }) =>
-      rec
-        ? TE.right({ frame: rec.data, known: { planId: id, record: rec, readAt: at } })
+    TE.tryCatch(() => planFrameAt(reader, planId, at), queryFailed),
+    TE.chainW(({ planId: id, record }) =>
+      record
+        ? TE.right({ frame: record.data, known: { planId: id, record, readAt: at } })
         : pipe(
             resolvePlan(deps, planId),
             TE.map((frame) => ({ frame })),

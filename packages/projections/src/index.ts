@@ -17,7 +17,7 @@ export * from './failure';
 export * from './worker';
 export * from './blue-green';
 export * from './definition';
-export { takeSnapshot, resolvePlanId, instant as knownAtInstant, NoPlanError, InvalidMomentError, type Moment, type Snapshot, type SnapshotScope, type KnownFrame } from './views/snapshot';
+export { takeSnapshot, resolvePlanId, planFrameAt, instant as knownAtInstant, NoPlanError, InvalidMomentError, type Moment, type Snapshot, type SnapshotScope, type KnownFrame } from './views/snapshot';
 export * from './views/status';
 export * from './views/format';
 export * from './views/metric-figure';

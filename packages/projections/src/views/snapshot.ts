@@ -75,6 +75,19 @@ export const resolvePlanId = async (reader: ReadModelReader, planId?: string): P
   return ids[0]!;
 };
 
+/**
+ * The plan asked about (refused as resolvePlanId refuses) and its frame as recorded at `at` (ms),
+ * null before the plan was recorded. A named plan's frame is read first: found, the plan is in the
+ * ledger and the list of plans is not read (a round trip fewer on PostgreSQL, where a view is
+ * round trips). The ledger resolves a query's frame with it, and a snapshot its own.
+ */
+export const planFrameAt = async (reader: ReadModelReader, planId: string | undefined, at: number): Promise<{ planId: string; record: Recorded<PlanFrame> | null }> => {
+  const named = planId !== undefined ? await reader.frame(planId, at) : null;
+  if (named) return { planId: planId!, record: named };
+  const id = await resolvePlanId(reader, planId);
+  return { planId: id, record: await reader.frame(id, at) };
+};
+
 /** Restricts a snapshot to some tasks (the completion policy reads one task, not the plan). */
 export interface SnapshotScope {
   readonly tasks?: readonly number[];
@@ -94,11 +107,7 @@ export interface KnownFrame {
   readonly readAt: number;
 }
 
-/**
- * The plan asked about and its frame as known at `knownAt`, throwing as resolvePlanId would first,
- * then the moment's own error. A named plan's frame is read first: found, the plan is in the ledger,
- * and the list of plans is not read (a round trip fewer on PostgreSQL, where a view is round trips).
- */
+/** The plan asked about and its frame as known at `knownAt`, throwing as resolvePlanId would first, then the moment's own error. */
 const planAt = async (reader: ReadModelReader, at: Moment, now: Date, known?: KnownFrame): Promise<{ planId: string; knownAt: Date; frame: PlanFrame }> => {
   let knownAt: Date | undefined;
   let invalid: unknown;
@@ -110,12 +119,13 @@ const planAt = async (reader: ReadModelReader, at: Moment, now: Date, known?: Kn
   const k = knownAt?.getTime();
   if (known && known.planId === at.planId && k !== undefined && known.record.recordedAt <= k && k <= known.readAt)
     return { planId: known.planId, knownAt: knownAt!, frame: known.record.data };
-  const named = at.planId !== undefined && knownAt ? await reader.frame(at.planId, knownAt.getTime()) : null;
-  const planId = named ? at.planId! : await resolvePlanId(reader, at.planId);
-  if (!knownAt) throw invalid;
-  const frameRec = named ?? (await reader.frame(planId, knownAt.getTime()));
-  if (!frameRec) throw new InvalidMomentError('knownAt', `${knownAt.toISOString()} is before plan ${planId} was recorded`);
-  return { planId, knownAt, frame: frameRec.data };
+  if (!knownAt) {
+    await resolvePlanId(reader, at.planId);
+    throw invalid;
+  }
+  const { planId, record } = await planFrameAt(reader, at.planId, knownAt.getTime());
+  if (!record) throw new InvalidMomentError('knownAt', `${knownAt.toISOString()} is before plan ${planId} was recorded`);
+  return { planId, knownAt, frame: record.data };
 };
 
 /** Everything a view needs at one moment (throwing NoPlanError, InvalidMomentError: the package's own step; users call takeSnapshot). */

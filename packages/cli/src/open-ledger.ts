@@ -185,12 +185,13 @@ const openPostgres = async (location: { url: string }, clock: Clock, options: Op
   const where = describeUrl(location.url);
   // Loaded here, not at the top: pg adds ~70 ms to every start, and most SQLite commands are short.
   const { Pool } = await import('pg');
-  const { createPostgresEventStore, LATEST_SCHEMA_VERSION: POSTGRES_SCHEMA_VERSION, schemaVersion } = await import('@minsheng/store-postgres');
+  const { createPostgresEventStore, ledgerSessionOptions, LATEST_SCHEMA_VERSION: POSTGRES_SCHEMA_VERSION, schemaVersion } = await import('@minsheng/store-postgres');
   const pool = new Pool({
     connectionString: location.url,
     max: options.poolSize ?? 4,
     connectionTimeoutMillis: 10_000,
     application_name: 'minsheng',
+    options: ledgerSessionOptions(),
   });
   // An idle connection the server drops must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);

@@ -3,7 +3,7 @@ import type { ChainLink, StoredRow } from '@minsheng/event-store';
 /*
  * Event rows as reads select them: arrays (pg's rowMode 'array'), not objects, so pg builds no
  * object a row and the store builds each StoredRow once, as a literal. Reads by stream or by id
- * also select the link of the event before each row (a self-join on position - 1), so a checked
+ * also select the link of the event before each row (a lookup of position - 1), so a checked
  * read is one round trip.
  */
 
@@ -17,8 +17,14 @@ export const EVENT_COLUMNS = `e.position, e.stream, e.revision, e.event_id, e.ty
 /** The link of the event before each row (all null when none is stored there), from the table aliased `p`. */
 export const LINK_COLUMNS = `p.position, p.hash, p.hash_version, ${STORED_AT('p.stored_at')}`;
 
-/** The join that puts the event before each row beside it. */
-export const JOIN_LINK = (events: string): string => `LEFT JOIN ${events} p ON p.position = e.position - 1`;
+/**
+ * The event before each row beside it, found by primary key row by row. A plain join on
+ * position - 1 let the planner, misled by statistics on a log of many small streams, hash the
+ * whole table to link 42 rows: 166 ms for a city figure's 14 streams at 140,000 events
+ * (LATERAL … OFFSET 0 keeps it from becoming that join again).
+ */
+export const JOIN_LINK = (events: string): string =>
+  `LEFT JOIN LATERAL (SELECT l.position, l.hash, l.hash_version, l.stored_at FROM ${events} l WHERE l.position = e.position - 1 OFFSET 0) p ON true`;
 
 /** One selected row; bigint columns arrive as strings (or numbers or bigints, by the pool's type parsers). */
 export type PgArrayRow = readonly unknown[];

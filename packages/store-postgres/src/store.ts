@@ -27,6 +27,7 @@ import type { TaskEither } from 'fp-ts/TaskEither';
 import { Pool, type PoolClient, type QueryArrayConfig, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
 import { rowsWithLinks, storedRowOf, type PgArrayRow } from './event-rows';
 import { gatheredReads } from './gathered-reads';
+import { ledgerSessionOptions } from './session';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
 import { ledgerNames } from './names';
 import { headRowOf, insertParams, logHeadOf, statements, type AppendState } from './statements';
@@ -115,7 +116,8 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     throw new TypeError('createPostgresEventStore needs exactly one of connectionString and pool');
   const owned = options.pool === undefined;
   const pool =
-    options.pool ?? new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, application_name: 'minsheng-ledger' });
+    options.pool ??
+    new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, application_name: 'minsheng-ledger', options: ledgerSessionOptions() });
   // An idle connection the server drops must not crash the process; the next query reconnects.
   if (owned) pool.on('error', () => undefined);
   try {

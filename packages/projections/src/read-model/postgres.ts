@@ -58,7 +58,10 @@ export const createPostgresReadModel = async (options: PostgresReadModelOptions)
   const t = inSchema(s);
   const owned = !options.pool;
   // pg is loaded here, not with this package: SQLite users (every `minsheng` command on SQLite) skip its ~30 ms load.
-  const pool = options.pool ?? new (await import('pg')).Pool({ connectionString: options.connectionString, max: 4 });
+  // Without parallel query, as the event store's own sessions (store-postgres session.ts): a
+  // view's reads are small, and starting workers costs more than they save.
+  const sessionOptions = [process.env.PGOPTIONS, '-c max_parallel_workers_per_gather=0'].filter((o) => o !== undefined && o.trim() !== '').join(' ');
+  const pool = options.pool ?? new (await import('pg')).Pool({ connectionString: options.connectionString, max: 4, options: sessionOptions });
   // An idle connection the server drops emits 'error' on the pool; unheard, it would end the process.
   // The next query gets a fresh connection (or fails with its own error), so there is nothing else to do.
   if (owned) pool.on('error', () => undefined);

@@ -15,6 +15,39 @@ interface Migration {
   readonly sql: (n: LedgerNames) => string;
 }
 
+/**
+ * The statement-level insert check (schema 3 on): each new row follows the row at the position
+ * before it (the genesis hash for position 1), linked to its hash and not an older hash version,
+ * and no row already there lies after the first new one. `create` and `settings` open the
+ * function; `predecessors` joins each new row `n` to the row before it as `p`: the one thing
+ * schema 4 changed.
+ */
+const checkEventsInsert = (n: LedgerNames, create: string, settings: string, predecessors: string): string => `      ${create} ${n.quotedSchema}.check_events_insert() RETURNS trigger
+      LANGUAGE plpgsql ${settings} AS $body$
+      DECLARE
+        first_new bigint;
+        bad bigint;
+      BEGIN
+        SELECT min(position) INTO first_new FROM new_rows;
+        IF first_new IS NULL THEN
+          RETURN NULL;
+        END IF;
+        SELECT n.position INTO bad
+${predecessors}          WHERE CASE WHEN n.position = 1 THEN n.prev_hash IS DISTINCT FROM repeat('0', 64)
+                ELSE p.position IS NULL OR n.prev_hash IS DISTINCT FROM p.hash OR n.hash_version < p.hash_version END
+          ORDER BY n.position LIMIT 1;
+        IF bad IS NULL AND (SELECT count(*) FROM ${n.events} WHERE position >= first_new) <> (SELECT count(*) FROM new_rows) THEN
+          bad := first_new;
+        END IF;
+        IF bad IS NOT NULL THEN
+          RAISE EXCEPTION 'events are append-only: an insert must add the next event, linked to the last one (position %, head %)',
+            bad, (SELECT coalesce(max(e.position), 0) FROM ${n.events} e WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.position = e.position));
+        END IF;
+        RETURN NULL;
+      END
+      $body$;
+`;
+
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -112,32 +145,8 @@ const MIGRATIONS: readonly Migration[] = [
     sql: (n) => `
       DROP TRIGGER events_insert_at_head ON ${n.events};
       DROP FUNCTION ${n.quotedSchema}.check_event_insert();
-      CREATE FUNCTION ${n.quotedSchema}.check_events_insert() RETURNS trigger
-      LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
-      DECLARE
-        first_new bigint;
-        bad bigint;
-      BEGIN
-        SELECT min(position) INTO first_new FROM new_rows;
-        IF first_new IS NULL THEN
-          RETURN NULL;
-        END IF;
-        SELECT n.position INTO bad
-          FROM new_rows n LEFT JOIN ${n.events} p ON p.position = n.position - 1
-          WHERE CASE WHEN n.position = 1 THEN n.prev_hash IS DISTINCT FROM repeat('0', 64)
-                ELSE p.position IS NULL OR n.prev_hash IS DISTINCT FROM p.hash OR n.hash_version < p.hash_version END
-          ORDER BY n.position LIMIT 1;
-        IF bad IS NULL AND (SELECT count(*) FROM ${n.events} WHERE position >= first_new) <> (SELECT count(*) FROM new_rows) THEN
-          bad := first_new;
-        END IF;
-        IF bad IS NOT NULL THEN
-          RAISE EXCEPTION 'events are append-only: an insert must add the next event, linked to the last one (position %, head %)',
-            bad, (SELECT coalesce(max(e.position), 0) FROM ${n.events} e WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.position = e.position));
-        END IF;
-        RETURN NULL;
-      END
-      $body$;
-      CREATE TRIGGER events_insert_at_head
+${checkEventsInsert(n, 'CREATE FUNCTION', 'SET search_path = pg_catalog', `          FROM new_rows n LEFT JOIN ${n.events} p ON p.position = n.position - 1
+`)}      CREATE TRIGGER events_insert_at_head
         AFTER INSERT ON ${n.events} REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION ${n.quotedSchema}.check_events_insert();
     `,
@@ -154,34 +163,10 @@ const MIGRATIONS: readonly Migration[] = [
     // planner from turning it back into a join), and the function runs with sequential scans
     // off, so no plan made on a small table can scan a large one.
     sql: (n) => `
-      CREATE OR REPLACE FUNCTION ${n.quotedSchema}.check_events_insert() RETURNS trigger
-      LANGUAGE plpgsql SET search_path = pg_catalog SET enable_seqscan = off AS $body$
-      DECLARE
-        first_new bigint;
-        bad bigint;
-      BEGIN
-        SELECT min(position) INTO first_new FROM new_rows;
-        IF first_new IS NULL THEN
-          RETURN NULL;
-        END IF;
-        SELECT n.position INTO bad
-          FROM new_rows n LEFT JOIN LATERAL (
+${checkEventsInsert(n, 'CREATE OR REPLACE FUNCTION', 'SET search_path = pg_catalog SET enable_seqscan = off', `          FROM new_rows n LEFT JOIN LATERAL (
             SELECT e.position, e.hash, e.hash_version FROM ${n.events} e WHERE e.position = n.position - 1 OFFSET 0
           ) p ON true
-          WHERE CASE WHEN n.position = 1 THEN n.prev_hash IS DISTINCT FROM repeat('0', 64)
-                ELSE p.position IS NULL OR n.prev_hash IS DISTINCT FROM p.hash OR n.hash_version < p.hash_version END
-          ORDER BY n.position LIMIT 1;
-        IF bad IS NULL AND (SELECT count(*) FROM ${n.events} WHERE position >= first_new) <> (SELECT count(*) FROM new_rows) THEN
-          bad := first_new;
-        END IF;
-        IF bad IS NOT NULL THEN
-          RAISE EXCEPTION 'events are append-only: an insert must add the next event, linked to the last one (position %, head %)',
-            bad, (SELECT coalesce(max(e.position), 0) FROM ${n.events} e WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.position = e.position));
-        END IF;
-        RETURN NULL;
-      END
-      $body$;
-    `,
+`)}    `,
   },
 ];
 

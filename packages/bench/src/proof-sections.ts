@@ -1,6 +1,6 @@
 /*
  * Proofs and the independent verifier on the bench's ledger logs (the projection section built
- * them): inclusion and consistency proofs from the SQLite node table, p50/p99; then
+ * them): inclusion and consistency proofs from the nodes the SQLite file stores, p50/p99; then
  * minsheng-verify checking each log's export against a signed checkpoint, in a process of its
  * own, with its peak RSS beside the file's size (a whole-file read would hold more than the file).
  */
@@ -39,7 +39,7 @@ type Timed = { wall: Latency; cpuP99: number };
 
 const proofRows = async (store: EventStore, samples: number): Promise<{ size: number; inclusion: Timed; consistency: Timed }> => {
   const tree = store.tree;
-  if (!tree) throw new Error('the SQLite store keeps no Merkle node table');
+  if (!tree) throw new Error('the SQLite store keeps no Merkle tree');
   const size = await tree.leafCount();
   const view = storedTreeView(tree, size);
   const random = lcg(size);
@@ -84,7 +84,7 @@ export const proofSection: BenchSection = async (ctx) => {
   for (const [, file] of [...builtLedgerLogs].sort((a, b) => a[0] - b[0])) {
     const store = createSqliteEventStore({ file, registry: ledgerRegistry, readOnly: true });
     const { size, inclusion, consistency } = await proofRows(store, SAMPLES[ctx.scale]);
-    rows.push(proofRow(`inclusion proof at ${fmt(size)} events (SQLite node table)`, inclusion));
+    rows.push(proofRow(`inclusion proof at ${fmt(size)} events (SQLite, stored nodes)`, inclusion));
     rows.push(proofRow(`consistency proof to ${fmt(size)} events`, consistency));
 
     const events = join(ctx.dir, `export-${size}.jsonl`);

@@ -5,7 +5,7 @@ import { chainRow, checkLogAgainst, encodeEvent, logTreeView, NO_STREAM, rowLeaf
 import { makeTestEvent, ok } from '@minsheng/event-store/testing';
 import { nodesCompletedBy, type Hash } from '@minsheng/verify';
 import { freshLedgerFile } from './contract-harness';
-import { LATEST_SCHEMA_VERSION, migrate, STORED_FROM_LEVEL } from './schema';
+import { LATEST_SCHEMA_VERSION, migrate, nodesColumn } from './schema';
 import { createSqliteEventStore } from './store';
 
 let dir: string;
@@ -58,6 +58,24 @@ const schema3File = (rows: readonly StoredRow[], treeRows: readonly StoredRow[] 
   db.close();
 };
 
+/** [position, the nodes column in upper-case hex or null] of each row, as schema 5 keeps them for these rows. */
+const expectedNodes = (rows: readonly StoredRow[]): Array<[number, string | null]> => {
+  const edge: Hash[] = [];
+  return rows.map((r, i) => {
+    const completed = nodesCompletedBy(i, rowLeaf(r), (level) => edge[level]!);
+    for (const n of completed) edge[n.level] = n.hash;
+    return [r.position, nodesColumn(completed)?.toString('hex').toUpperCase() ?? null];
+  });
+};
+
+/** A file as schema 4 wrote it: leaves in the events row, nodes from level 1 up in merkle_nodes. */
+const schema4File = (rows: readonly StoredRow[]): void => {
+  schema3File(rows);
+  const db = new Database(file);
+  migrate(db, () => STORED_AT, 4);
+  db.close();
+};
+
 /** Everything `prove`, `verify --checkpoint` and `export --events` answer from a store, as text. */
 const answers = async (store: EventStore) => {
   const tree = await logTreeView(store);
@@ -95,12 +113,9 @@ describe('a schema 3 file (every Merkle node a row) opened by this release', () 
 
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(LATEST_SCHEMA_VERSION);
-    expect(db.prepare('SELECT count(*) FROM merkle_nodes WHERE level < ?').pluck().get(STORED_FROM_LEVEL)).toBe(0);
-    // The complete subtrees of 37 leaves from STORED_FROM_LEVEL up, and no others.
-    const expected: number[][] = [];
-    for (let level = STORED_FROM_LEVEL; 2 ** level <= EVENTS; level++)
-      for (let idx = 0; (idx + 1) * 2 ** level <= EVENTS; idx++) expected.push([level, idx]);
-    expect(db.prepare('SELECT level, idx FROM merkle_nodes ORDER BY level, idx').raw().all()).toEqual(expected);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'merkle_nodes'`).pluck().get()).toBe(0);
+    // Each row holds the nodes its leaf completed, levels 1 up (every complete subtree of 37 leaves once), odd rows none.
+    expect(db.prepare('SELECT position, iif(nodes IS NULL, NULL, hex(nodes)) FROM events ORDER BY position').raw().all()).toEqual(expectedNodes(chainedRows()));
     const leaves = db.prepare('SELECT leaf FROM events ORDER BY position').pluck().all() as Buffer[];
     expect(leaves.map((l) => l.toString('hex'))).toEqual(chainedRows().map((r) => rowLeaf(r).toString('hex')));
     db.close();
@@ -141,6 +156,55 @@ describe('a schema 3 file (every Merkle node a row) opened by this release', () 
     await store.close();
   });
 });
+
+describe('a schema 4 file (nodes in merkle_nodes) opened by this release', () => {
+  it('moves each node into the row of the leaf that completed it, and answers byte for byte as before', async () => {
+    schema4File(chainedRows());
+    const old = readOnly();
+    const before = await answers(old);
+    await old.close();
+    expect(before.size).toBe(EVENTS);
+
+    const store = readWrite();
+    expect(await answers(store)).toEqual(before);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare('SELECT position, iif(nodes IS NULL, NULL, hex(nodes)) FROM events ORDER BY position').raw().all()).toEqual(expectedNodes(chainedRows()));
+    db.close();
+    // Appends write their nodes into their own rows: the file's rows stay those a store of schema 5 writes from the start.
+    for (let i = 0; i < 30; i++) await ok(store.append(`progress-new-${i}`, [makeTestEvent({ value: String(i) })], NO_STREAM));
+    const grown = await ok(store.readAll({ raw: true }));
+    const computed = treeOfEvents(grown);
+    const view = await logTreeView(store);
+    for (let n = 1; n <= view.size; n++) expect((await view.root(n)).toString('hex')).toBe(computed.root(n).toString('hex'));
+    await store.close();
+  });
+
+  it('keeps a node the table lacked missing: the proofs that need it fail as before, the others hold', async () => {
+    schema4File(chainedRows());
+    const damaged = new Database(file);
+    damaged.exec('DROP TRIGGER merkle_nodes_no_delete');
+    damaged.prepare('DELETE FROM merkle_nodes WHERE level = 2 AND idx = 1').run();
+    damaged.close();
+    const old = readOnly();
+    const oldView = await logTreeView(old);
+    await expect(oldView.inclusion(0, EVENTS)).rejects.toThrow("the store's Merkle tree has no node at level 2, index 1");
+    const holds = hexProof(await oldView.inclusion(20, EVENTS));
+    await old.close();
+
+    const store = readWrite();
+    const view = await logTreeView(store);
+    await expect(view.inclusion(0, EVENTS)).rejects.toThrow("the store's Merkle tree has no node at level 2, index 1");
+    expect(hexProof(await view.inclusion(20, EVENTS))).toBe(holds);
+    // Position 8 completed levels 1, 2 and 3: its level-2 slot is zeros, the others as appended.
+    const row8 = new Database(file, { readonly: true }).prepare('SELECT hex(nodes) FROM events WHERE position = 8').pluck().get() as string;
+    const expected = expectedNodes(chainedRows())[7]![1]!;
+    expect(row8).toBe(expected.slice(0, 64) + '0'.repeat(64) + expected.slice(128));
+    await store.close();
+  });
+});
+
+const hexProof = (hs: readonly Hash[]) => hs.map((h) => h.toString('hex')).join(',');
 
 describe('the tree size recorded at each append', () => {
   it('refuses to chain onto a log cut at its head, though the cut rows took their leaves with them', async () => {

@@ -73,9 +73,54 @@ const backfillMerkleTree = (db: Database): void => {
  * Merkle nodes below this level are not stored (schema 4 on): a leaf is a column of its event's
  * row. Level 4 (one node row in eight events, the nodes of a 16-leaf block hashed again from its
  * leaves when read) was tried: no gain in append CPU that runs could resolve, and proofs 100-200
- * µs slower at p99 (docs/performance.md). tree.ts reads any level; changing this needs a migration.
+ * µs slower at p99 (docs/performance.md). tree.ts reads any level; changing this needs a migration,
+ * and schema 5's `nodes` column (nodesColumn, nodePosition) holds levels 1 up.
  */
 export const STORED_FROM_LEVEL = 1;
+
+/** A slot of events.nodes that holds no node: a node merkle_nodes lacked when schema 5 moved them. */
+export const MISSING_NODE = Buffer.alloc(32);
+
+/**
+ * Where schema 5 keeps node (level, index), level ≥ 1: in the row of the leaf that completed it,
+ * the last of its subtree, at slot level - 1 of that row's `nodes`.
+ */
+export const nodePosition = (level: number, index: number): number => (index + 1) * 2 ** level;
+
+/** The `nodes` column of a leaf's row: the nodes it completes from level 1 up (nodesCompletedBy's order), or NULL. */
+export const nodesColumn = (completed: ReadonlyArray<{ readonly hash: Hash }>): Buffer | null =>
+  completed.length < 2 ? null : completed.length === 2 ? completed[1]!.hash : Buffer.concat(completed.slice(1).map((n) => n.hash));
+
+/**
+ * Moves each node of merkle_nodes into the row of the leaf that completed it (schema 5): an even
+ * position p completed the nodes of levels 1 to the number of trailing zeros of p, stored as one
+ * blob in level order. The hashes are moved, not recomputed, so a row changed before the
+ * migration is still told apart from the tree it was appended to; a node the table lacked
+ * becomes a slot of zeros, read as missing. Nodes of rows no longer in the log are dropped with
+ * the table: merkle_sizes still records the size the tree reached.
+ */
+const moveMerkleNodes = (db: Database): void => {
+  const node = db.prepare('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?').pluck(true);
+  const positions = db.prepare('SELECT position FROM events WHERE position > ? AND position % 2 = 0 ORDER BY position LIMIT 10000').pluck(true);
+  const write = db.prepare('UPDATE events SET nodes = ? WHERE position = ?');
+  // Pages, not iterate(): a connection cannot write while a statement of it is reading.
+  for (let page = positions.all(0) as number[]; page.length > 0; page = positions.all(page[page.length - 1]!) as number[])
+    for (const p of page) {
+      const slots: Buffer[] = [];
+      let found = false;
+      for (let level = 1; p % 2 ** level === 0; level++) {
+        const hash = node.get(level, p / 2 ** level - 1) as Buffer | undefined;
+        found ||= hash !== undefined;
+        slots.push(hash ?? MISSING_NODE);
+      }
+      if (found) write.run(Buffer.concat(slots), p);
+    }
+  db.exec(TRIGGER_NO_UPDATE);
+  // IF EXISTS: a file whose triggers were dropped by hand still opens, with its own restored.
+  db.exec('DROP TRIGGER IF EXISTS merkle_nodes_no_update');
+  db.exec('DROP TRIGGER IF EXISTS merkle_nodes_no_delete');
+  db.exec('DROP TABLE merkle_nodes');
+};
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -160,6 +205,17 @@ const MIGRATIONS: readonly Migration[] = [
        BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: a node is never deleted'); END`,
     ],
   },
+  {
+    version: 5,
+    name: 'Merkle nodes in the events row (column nodes) of the leaf that completed them; no node table',
+    sql: [
+      // A node row cost each append a page of another B-tree (a WAL frame) and, for single
+      // appends, a fifth of the commit's CPU (docs/performance.md): the event's own page now holds it.
+      `ALTER TABLE events ADD COLUMN nodes BLOB CHECK (nodes IS NULL OR (length(nodes) > 0 AND length(nodes) % 32 = 0))`,
+      `DROP TRIGGER IF EXISTS events_no_update`,
+    ],
+    then: moveMerkleNodes,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -213,6 +269,9 @@ export const MERKLE_SCHEMA = 3;
 
 /** The first schema version with leaves in the events row and no node rows below STORED_FROM_LEVEL. */
 export const LEAF_COLUMN_SCHEMA = 4;
+
+/** The first schema version with every node in its completing leaf's row (events.nodes) and no node table. */
+export const NODE_COLUMN_SCHEMA = 5;
 
 /** The first schema version with a hash_version column; files before it hold only version 1 rows. */
 export const HASH_VERSION_SCHEMA = 2;

@@ -57,7 +57,7 @@ describe('append-only, enforced by the file itself', () => {
     ['INSERT OR REPLACE over an event', `INSERT OR REPLACE INTO events SELECT * FROM events WHERE position = 1`],
     [
       'INSERT OR REPLACE of an event id at a new position',
-      `INSERT OR REPLACE INTO events SELECT 100, event_id, stream, 50, type, schema_version, '{}', metadata, prev_hash, hash, stored_at, hash_version, leaf FROM events WHERE position = 1`,
+      `INSERT OR REPLACE INTO events SELECT 100, event_id, stream, 50, type, schema_version, '{}', metadata, prev_hash, hash, stored_at, hash_version, leaf, nodes FROM events WHERE position = 1`,
     ],
     ['UPSERT', `INSERT INTO events SELECT * FROM events WHERE position = 1 ON CONFLICT (position) DO UPDATE SET data = '{}'`],
   ];

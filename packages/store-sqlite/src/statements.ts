@@ -1,7 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ChainLink, LogHead, StoredAt, StoredRow } from '@minsheng/event-store';
 import { HASH_VERSION_SCHEMA, LATEST_SCHEMA_VERSION, MERKLE_SCHEMA } from './schema';
-import { merkleNodeWriter } from './merkle-nodes';
 import { sqliteTree } from './tree';
 
 /** The columns of a StoredRow; a file from before hash v2 (read-only) has no hash_version column: its rows are version 1. */
@@ -15,12 +14,10 @@ const writeStatements = (db: Database) => ({
        FROM events ORDER BY position DESC LIMIT 1`,
   ) as Statement<[], StoredRow & LogHead>,
   insert: db.prepare(`INSERT INTO events
-    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version, leaf)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<
-    [number, string, string, number, string, number, string, string, string, string, string, number, Buffer]
+    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version, leaf, nodes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`) as Statement<
+    [number, string, string, number, string, number, string, string, string, string, string, number, Buffer, Buffer | null]
   >,
-  // Merkle nodes, in multi-row statements.
-  insertNodes: merkleNodeWriter(db),
   insertSize: db.prepare('INSERT INTO merkle_sizes (size) VALUES (?)') as Statement<[number]>,
 });
 

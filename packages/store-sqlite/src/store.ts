@@ -42,7 +42,7 @@ import type { TaskEither } from 'fp-ts/TaskEither';
 import { nodesCompletedBy } from '@minsheng/verify';
 import { rightEdge } from './right-edge';
 import { isSqliteError, openConnection, retryWhileBusy, type ConnectionOptions } from './connection';
-import { checkReadable, LATEST_SCHEMA_VERSION, migrate, STORED_FROM_LEVEL } from './schema';
+import { checkReadable, LATEST_SCHEMA_VERSION, migrate, nodesColumn } from './schema';
 import { prepareStatements, storedRows, type Statements } from './statements';
 
 export interface SqliteEventStoreOptions extends ConnectionOptions {
@@ -156,6 +156,11 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
     const chained = chainAfter(after, stream, actual, events, clock.now().toISOString());
     for (let i = 0; i < chained.rows.length; i++) {
       const row = chained.rows[i]!;
+      const leaf = chained.leaves[i]!;
+      // The nodes this leaf completes go in its own row (schema 5), levels in order; the edge
+      // answers for this transaction's nodes, the file for those before it.
+      const completed = nodesCompletedBy(row.position - 1, leaf, edge.left);
+      for (const n of completed) edge.wrote(n.level, n.index, n.hash);
       w.insert.run(
         row.position,
         row.eventId,
@@ -169,18 +174,10 @@ export const createSqliteEventStore = (options: SqliteEventStoreOptions): EventS
         row.hash,
         row.storedAt,
         row.hashVersion,
-        chained.leaves[i]!,
+        leaf,
+        nodesColumn(completed),
       );
     }
-    // The nodes each leaf completes, kept in the edge and stored from STORED_FROM_LEVEL up: the
-    // edge alone answers for nodes of this batch, so they are written after it, in few statements.
-    const nodes: unknown[] = [];
-    for (let i = 0; i < chained.rows.length; i++)
-      for (const n of nodesCompletedBy(chained.rows[i]!.position - 1, chained.leaves[i]!, edge.left)) {
-        if (n.level >= STORED_FROM_LEVEL) nodes.push(n.level, n.index, n.hash);
-        edge.wrote(n.level, n.index, n.hash);
-      }
-    w.insertNodes(nodes);
     w.insertSize.run(chained.head.position);
     return right({ result: appendedRows(stream, chained.rows), head: chained.head });
   };

@@ -1,14 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { NodeKey } from '@minsheng/event-store';
 import { nodeHash, type Hash } from '@minsheng/verify';
-import { LEAF_COLUMN_SCHEMA, STORED_FROM_LEVEL } from './schema';
+import { LEAF_COLUMN_SCHEMA, MISSING_NODE, NODE_COLUMN_SCHEMA, nodePosition, STORED_FROM_LEVEL } from './schema';
 
 /*
- * The Merkle tree as a file keeps it. Since schema 4 a leaf is the `leaf` column of its event's
- * row and merkle_nodes holds the complete subtrees from STORED_FROM_LEVEL up; a node below that
- * level is hashed again from the leaves of its block (at most 2^STORED_FROM_LEVEL of them, read
- * by position). A schema 3 file (opened read-only) keeps every level, leaves included, in
- * merkle_nodes.
+ * The Merkle tree as a file keeps it. Since schema 5 a leaf is the `leaf` column of its event's
+ * row and each node from STORED_FROM_LEVEL up is a slot of the `nodes` column of the row whose
+ * leaf completed it; a node below that level is hashed again from the leaves of its block (at
+ * most 2^STORED_FROM_LEVEL of them, read by position). A schema 4 file (opened read-only) keeps
+ * those nodes in merkle_nodes, a schema 3 file every level, leaves included.
  */
 
 /** What a file's layout gives for the tree: nodes by key, and how many leaves it holds. */
@@ -20,15 +20,39 @@ export interface SqliteTree {
   readonly leafCount: () => number;
 }
 
-const tableReads = (db: Database) => ({
-  node: db.prepare('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?').pluck(true) as Statement<[number, number], Buffer>,
+/** Reads of the nodes a file stores: one by key, and many at once (each answered with the key's place in the list). */
+interface StoredNodes {
+  readonly node: (level: number, index: number) => Hash | undefined;
+  readonly nodesAt: (keys: ReadonlyArray<readonly [number, number]>) => Array<[number, Hash | null]>;
+}
+
+const tableReads = (db: Database): StoredNodes => {
+  const node = db.prepare('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?').pluck(true) as Statement<[number, number], Buffer>;
   // Every stored node a proof needs in one statement (a JSON array of [level, idx]), each found by
   // the primary key: one statement a node cost p50 205-275 µs an inclusion proof at 1M events,
   // this 129-180 µs. Rows say which key they answer (no ORDER BY: it would sort in a temp B-tree).
-  nodesAt: db.prepare(
-    `SELECT j.key, m.hash FROM json_each(?) j LEFT JOIN merkle_nodes m ON m.level = j.value ->> 0 AND m.idx = j.value ->> 1`,
-  ).raw(true) as Statement<[string], [number, Buffer | null]>,
-});
+  const nodesAt = db
+    .prepare(`SELECT j.key, m.hash FROM json_each(?) j LEFT JOIN merkle_nodes m ON m.level = j.value ->> 0 AND m.idx = j.value ->> 1`)
+    .raw(true) as Statement<[string], [number, Buffer | null]>;
+  return { node: (level, index) => node.get(level, index), nodesAt: (keys) => nodesAt.all(JSON.stringify(keys)) };
+};
+
+/** A slot read from events.nodes: 32 bytes, not the zeros of a node schema 5 found missing. */
+const slot = (hash: Buffer | null | undefined): Hash | null => (hash && hash.length === 32 && !hash.equals(MISSING_NODE) ? hash : null);
+
+/** Schema 5: node (level, index) is slot level - 1 of the row at nodePosition(level, index). */
+const rowReads = (db: Database): StoredNodes => {
+  const node = db.prepare('SELECT substr(nodes, ?, 32) FROM events WHERE position = ?').pluck(true) as Statement<[number, number], Buffer | null>;
+  // As tableReads: one statement a proof, each row found by the primary key ([level, position] pairs).
+  const nodesAt = db
+    .prepare(`SELECT j.key, substr(e.nodes, ((j.value ->> 0) - 1) * 32 + 1, 32) FROM json_each(?) j LEFT JOIN events e ON e.position = j.value ->> 1`)
+    .raw(true) as Statement<[string], [number, Buffer | null]>;
+  return {
+    node: (level, index) => slot(node.get((level - 1) * 32 + 1, nodePosition(level, index))) ?? undefined,
+    nodesAt: (keys) =>
+      nodesAt.all(JSON.stringify(keys.map(([level, index]) => [level, nodePosition(level, index)]))).map(([i, hash]) => [i, slot(hash)]),
+  };
+};
 
 /** A schema 3 file: every node, leaves included, in merkle_nodes. */
 const nodeTableTree = (db: Database): SqliteTree => {
@@ -38,15 +62,14 @@ const nodeTableTree = (db: Database): SqliteTree => {
   const nodes = (keys: readonly NodeKey[]): Array<Hash | undefined> => {
     const found: Array<Hash | undefined> = new Array(keys.length).fill(undefined);
     if (keys.length === 0) return found;
-    for (const [i, hash] of q.nodesAt.all(JSON.stringify(keys.map((k) => [k.level, k.index])))) if (hash) found[i] = hash;
+    for (const [i, hash] of q.nodesAt(keys.map((k) => [k.level, k.index]))) if (hash) found[i] = hash;
     return found;
   };
-  return { nodes, node: (level, index) => q.node.get(level, index), leafCount: () => leafCount.get()! };
+  return { nodes, node: q.node, leafCount: () => leafCount.get()! };
 };
 
-/** Schema 4 on: leaves in the events row, nodes from STORED_FROM_LEVEL up in merkle_nodes. */
-const leafColumnTree = (db: Database): SqliteTree => {
-  const q = tableReads(db);
+/** Schema 4 on: leaves in the events row, nodes from STORED_FROM_LEVEL up as `q` reads them. */
+const leafColumnTree = (db: Database, q: StoredNodes): SqliteTree => {
   // The leaves of a run of positions, one range scan of the rowid (a block below STORED_FROM_LEVEL).
   const leafRange = db.prepare('SELECT position, leaf FROM events WHERE position > ? AND position <= ?').raw(true) as Statement<
     [number, number],
@@ -90,7 +113,7 @@ const leafColumnTree = (db: Database): SqliteTree => {
       } else blocks.set(Math.floor(from / 2 ** STORED_FROM_LEVEL), { from, to });
       low.push(i);
     });
-    if (stored.length) for (const [j, hash] of q.nodesAt.all(JSON.stringify(stored))) if (hash) found[storedAt[j]!] = hash;
+    if (stored.length) for (const [j, hash] of q.nodesAt(stored)) if (hash) found[storedAt[j]!] = hash;
     if (low.length) {
       const leaves = new Map<number, Hash>();
       // Adjacent blocks in one scan: a check of every leaf (verify --checkpoint) is one statement.
@@ -108,7 +131,7 @@ const leafColumnTree = (db: Database): SqliteTree => {
   };
 
   const node = (level: number, index: number): Hash | undefined => {
-    if (level >= STORED_FROM_LEVEL) return q.node.get(level, index);
+    if (level >= STORED_FROM_LEVEL) return q.node(level, index);
     const leaves = new Map<number, Hash>();
     readLeaves(index * 2 ** level, (index + 1) * 2 ** level, leaves);
     return hashUp(leaves, level, index);
@@ -119,4 +142,4 @@ const leafColumnTree = (db: Database): SqliteTree => {
 
 /** The tree reads of a file at this schema version (none before schema 3: the tree is computed on read). */
 export const sqliteTree = (db: Database, schema: number): SqliteTree =>
-  schema >= LEAF_COLUMN_SCHEMA ? leafColumnTree(db) : nodeTableTree(db);
+  schema >= NODE_COLUMN_SCHEMA ? leafColumnTree(db, rowReads(db)) : schema >= LEAF_COLUMN_SCHEMA ? leafColumnTree(db, tableReads(db)) : nodeTableTree(db);

@@ -11,8 +11,8 @@ export const sqliteLedger = (): LedgerUnderTest & { file(): string } => {
   let n = 0;
   return {
     name: 'SQLite',
-    // v3 adds the Merkle tree's node table; v4 keeps each leaf in its event's row.
-    schemaVersion: 4,
+    // v3 adds the Merkle tree's node table; v4 keeps each leaf in its event's row, v5 its nodes too.
+    schemaVersion: 5,
     file: () => file,
     setup: async () => undefined,
     args: () => ['--db', file],

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { GENESIS_HASH, ledgerRegistry, type EventEnvelope } from '@minsheng/core';
 import { chainRow, encodeEvent, rowLeaf, type StoredRow } from '@minsheng/event-store';
+import { nodesCompletedBy, type Hash } from '@minsheng/verify';
+import { nodesColumn } from '../schema';
 import { createSqliteEventStore } from '../store';
 
 /*
@@ -15,29 +17,33 @@ export const rawDatabase = (file: string, synchronous: 'full' | 'normal' = 'full
   return db;
 };
 
-/** A row with its Merkle leaf, which the store writes in the same INSERT. */
-export type RawRow = StoredRow & { readonly leaf: Buffer };
+/** A row with its Merkle leaf and the nodes that leaf completes, which the store writes in the same INSERT. */
+export type RawRow = StoredRow & { readonly leaf: Buffer; readonly nodes: Buffer | null };
 
 /** Rows as the store would write them for these appends (stream and event, in order). */
 export const chainedRows = (appends: readonly { stream: string; event: EventEnvelope }[]): RawRow[] => {
   const revisions = new Map<string, number>();
   let prevHash = GENESIS_HASH;
   const storedAt = new Date().toISOString();
+  const edge: Hash[] = [];
   return appends.map(({ stream, event }, i) => {
     const revision = (revisions.get(stream) ?? -1) + 1;
     revisions.set(stream, revision);
     const row = chainRow(prevHash, i + 1, stream, revision, encodeEvent(event), storedAt);
     prevHash = row.hash;
-    return { ...row, leaf: rowLeaf(row) };
+    const leaf = rowLeaf(row);
+    const completed = nodesCompletedBy(i, leaf, (level) => edge[level]!);
+    for (const n of completed) edge[n.level] = n.hash;
+    return { ...row, leaf, nodes: nodesColumn(completed) };
   });
 };
 
 export const rawInsert = (db: Database.Database): Database.Transaction<(rows: readonly RawRow[]) => void> => {
   const insert = db.prepare(`INSERT INTO events
-    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version, leaf)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    (position, event_id, stream, revision, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version, leaf, nodes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return db.transaction((rows: readonly RawRow[]) => {
     for (const r of rows)
-      insert.run(r.position, r.eventId, r.stream, r.revision, r.type, r.schemaVersion, r.data, r.metadata, r.prevHash, r.hash, r.storedAt, r.hashVersion, r.leaf);
+      insert.run(r.position, r.eventId, r.stream, r.revision, r.type, r.schemaVersion, r.data, r.metadata, r.prevHash, r.hash, r.storedAt, r.hashVersion, r.leaf, r.nodes);
   });
 };

@@ -98,12 +98,20 @@ const answers = async (store: EventStore) => {
 const readOnly = () => createSqliteEventStore({ file, registry: ledgerRegistry, readOnly: true });
 const readWrite = () => createSqliteEventStore({ file, registry: ledgerRegistry });
 
+/** The answers of the file as it is, read in its own layout (read-only: not migrated). */
+const answersReadOnly = async () => {
+  const old = readOnly();
+  try {
+    return await answers(old);
+  } finally {
+    await old.close();
+  }
+};
+
 describe('a schema 3 file (every Merkle node a row) opened by this release', () => {
   it('is migrated on open, and proves, verifies and exports byte for byte as before', async () => {
     schema3File(chainedRows());
-    const old = readOnly();
-    const before = await answers(old);
-    await old.close();
+    const before = await answersReadOnly();
     expect(before.size).toBe(EVENTS);
     expect(before.verified).not.toHaveProperty('reason');
 
@@ -160,9 +168,7 @@ describe('a schema 3 file (every Merkle node a row) opened by this release', () 
 describe('a schema 4 file (nodes in merkle_nodes) opened by this release', () => {
   it('moves each node into the row of the leaf that completed it, and answers byte for byte as before', async () => {
     schema4File(chainedRows());
-    const old = readOnly();
-    const before = await answers(old);
-    await old.close();
+    const before = await answersReadOnly();
     expect(before.size).toBe(EVENTS);
 
     const store = readWrite();

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 /*
- * `pnpm bench` at its smoke scale (tiny logs: every row runs, no figure means much), as a process (the built dist/run.js, `tsc -b` first), so
+ * `pnpm bench` at its smoke scale (tiny logs: every row runs, no figure means much), and its
+ * PostgreSQL section at the small scale, as a process (the built dist/run.js, `tsc -b` first), so
  * the bench cannot rot: both tables come out with every row. Nothing here is timed: the
  * numbers are the bench's to print, not a test's to judge.
  */
@@ -93,10 +94,31 @@ test('BENCH_SCALE=smoke prints the SQLite, PostgreSQL and signed-reports tables,
   // The proof, verifier and view rows say whether this run met their goals.
   for (const [name, , , , goal] of lite.filter((r) => /^(inclusion|consistency) proof|^minsheng-verify of|^district view|^ {2}the same, redrawn/.test(r[0]!) && r[4]))
     expect({ name, verdict: /· (ok|MISS)$/.test(goal!) }).toEqual({ name, verdict: true });
-  const pg = rowsOf(postgres!);
+  checkPostgresTable(postgres!);
+}, 30 * 60_000);
+
+/** The PostgreSQL table: every row in order, each goal with this run's verdict, each measured cell a number; its rows. */
+const checkPostgresTable = (postgres: string): string[][] => {
+  const pg = rowsOf(postgres);
   inOrder(pg.map((r) => r[0]!), POSTGRES_ROWS);
   // A row with a goal says whether this run met it.
   for (const [name, , , , goal] of pg) if (goal && (goal.includes('≥') || goal.includes('<'))) expect({ name, verdict: /· (ok|MISS)$/.test(goal!) }).toEqual({ name, verdict: true });
   // Every measured cell holds a number.
   for (const [name, ours] of pg.slice(1)) expect({ name, ours: /\d/.test(ours ?? '') }).toEqual({ name, ours: true });
+  return pg;
+};
+
+// Issue 19 asks that the PostgreSQL section run at BENCH_SCALE=small in about a minute (45 s
+// on a quiet machine, 2026-12-07): run here at that scale, its logs of 20k and 100k events.
+test('BENCH_SCALE=small BENCH_ONLY=postgres prints the PostgreSQL table on logs of 20k and 100k events', async () => {
+  const { stdout } = await run(process.execPath, ['--max-semi-space-size=64', RUN], {
+    env: { ...process.env, BENCH_SCALE: 'small', BENCH_ONLY: 'postgres' },
+    maxBuffer: 16 * 2 ** 20,
+  });
+  const [, postgres] = stdout.split('\nPostgreSQL\n');
+  const pg = checkPostgresTable((postgres ?? '').split('\nSigned reports (SQLite)\n')[0]!);
+  const sizes = pg.filter((r) => r[0]!.startsWith('read the global log at ')).map((r) => Number(/at ([\d,]+) events/.exec(r[0]!)![1]!.replace(/,/g, '')));
+  expect(sizes).toEqual([expect.any(Number), expect.any(Number)]);
+  expect(sizes[0]).toBeGreaterThanOrEqual(20_000);
+  expect(sizes[1]).toBeGreaterThanOrEqual(100_000);
 }, 30 * 60_000);

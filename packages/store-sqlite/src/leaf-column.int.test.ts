@@ -5,7 +5,7 @@ import { chainRow, checkLogAgainst, encodeEvent, logTreeView, NO_STREAM, rowLeaf
 import { makeTestEvent, ok } from '@minsheng/event-store/testing';
 import { nodesCompletedBy, type Hash } from '@minsheng/verify';
 import { freshLedgerFile } from './contract-harness';
-import { LATEST_SCHEMA_VERSION, migrate, nodesColumn } from './schema';
+import { LATEST_SCHEMA_VERSION, migrate, nodeColumns } from './schema';
 import { createSqliteEventStore } from './store';
 
 let dir: string;
@@ -60,12 +60,8 @@ const schema3File = (rows: readonly StoredRow[], treeRows: readonly StoredRow[] 
 
 /** [position, the nodes column in upper-case hex or null] of each row, as schema 5 keeps them for these rows. */
 const expectedNodes = (rows: readonly StoredRow[]): Array<[number, string | null]> => {
-  const edge: Hash[] = [];
-  return rows.map((r, i) => {
-    const completed = nodesCompletedBy(i, rowLeaf(r), (level) => edge[level]!);
-    for (const n of completed) edge[n.level] = n.hash;
-    return [r.position, nodesColumn(completed)?.toString('hex').toUpperCase() ?? null];
-  });
+  const nodesOf = nodeColumns();
+  return rows.map((r, i) => [r.position, nodesOf(i, rowLeaf(r))?.toString('hex').toUpperCase() ?? null]);
 };
 
 /** A file as schema 4 wrote it: leaves in the events row, nodes from level 1 up in merkle_nodes. */
@@ -203,7 +199,9 @@ describe('a schema 4 file (nodes in merkle_nodes) opened by this release', () =>
     await expect(view.inclusion(0, EVENTS)).rejects.toThrow("the store's Merkle tree has no node at level 2, index 1");
     expect(hexProof(await view.inclusion(20, EVENTS))).toBe(holds);
     // Position 8 completed levels 1, 2 and 3: its level-2 slot is zeros, the others as appended.
-    const row8 = new Database(file, { readonly: true }).prepare('SELECT hex(nodes) FROM events WHERE position = 8').pluck().get() as string;
+    const db = new Database(file, { readonly: true });
+    const row8 = db.prepare('SELECT hex(nodes) FROM events WHERE position = 8').pluck().get() as string;
+    db.close();
     const expected = expectedNodes(chainedRows())[7]![1]!;
     expect(row8).toBe(expected.slice(0, 64) + '0'.repeat(64) + expected.slice(128));
     await store.close();

@@ -92,6 +92,19 @@ export const nodesColumn = (completed: ReadonlyArray<{ readonly hash: Hash }>): 
   completed.length < 2 ? null : completed.length === 2 ? completed[1]!.hash : Buffer.concat(completed.slice(1).map((n) => n.hash));
 
 /**
+ * The `nodes` column of each leaf in turn, from leaf 0 up: keeps the tree's right edge, so a
+ * log's rows are given their nodes in one pass (the bench's raw rows, tests).
+ */
+export const nodeColumns = (): ((index: number, leaf: Hash) => Buffer | null) => {
+  const edge: Hash[] = [];
+  return (index, leaf) => {
+    const completed = nodesCompletedBy(index, leaf, (level) => edge[level]!);
+    for (const n of completed) edge[n.level] = n.hash;
+    return nodesColumn(completed);
+  };
+};
+
+/**
  * Moves each node of merkle_nodes into the row of the leaf that completed it (schema 5): an even
  * position p completed the nodes of levels 1 to the number of trailing zeros of p, stored as one
  * blob in level order. The hashes are moved, not recomputed, so a row changed before the

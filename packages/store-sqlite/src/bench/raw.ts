@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import { GENESIS_HASH, ledgerRegistry, type EventEnvelope } from '@minsheng/core';
 import { chainRow, encodeEvent, rowLeaf, type StoredRow } from '@minsheng/event-store';
-import { nodesCompletedBy, type Hash } from '@minsheng/verify';
-import { nodesColumn } from '../schema';
+import { nodeColumns } from '../schema';
 import { createSqliteEventStore } from '../store';
 
 /*
@@ -25,16 +24,14 @@ export const chainedRows = (appends: readonly { stream: string; event: EventEnve
   const revisions = new Map<string, number>();
   let prevHash = GENESIS_HASH;
   const storedAt = new Date().toISOString();
-  const edge: Hash[] = [];
+  const nodesOf = nodeColumns();
   return appends.map(({ stream, event }, i) => {
     const revision = (revisions.get(stream) ?? -1) + 1;
     revisions.set(stream, revision);
     const row = chainRow(prevHash, i + 1, stream, revision, encodeEvent(event), storedAt);
     prevHash = row.hash;
     const leaf = rowLeaf(row);
-    const completed = nodesCompletedBy(i, leaf, (level) => edge[level]!);
-    for (const n of completed) edge[n.level] = n.hash;
-    return { ...row, leaf, nodes: nodesColumn(completed) };
+    return { ...row, leaf, nodes: nodesOf(i, leaf) };
   });
 };
 

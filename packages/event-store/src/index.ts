@@ -11,3 +11,4 @@ export * from './store-opener';
 export * from './log-tree';
 export * from './log-audit';
 export * from './log-at';
+export * from './tree-columns';

@@ -81,28 +81,8 @@ export const STORED_FROM_LEVEL = 1;
 /** A slot of events.nodes that holds no node: a node merkle_nodes lacked when schema 5 moved them. */
 export const MISSING_NODE = Buffer.alloc(32);
 
-/**
- * Where schema 5 keeps node (level, index), level ≥ 1: in the row of the leaf that completed it,
- * the last of its subtree, at slot level - 1 of that row's `nodes`.
- */
-export const nodePosition = (level: number, index: number): number => (index + 1) * 2 ** level;
-
-/** The `nodes` column of a leaf's row: the nodes it completes from level 1 up (nodesCompletedBy's order), or NULL. */
-export const nodesColumn = (completed: ReadonlyArray<{ readonly hash: Hash }>): Buffer | null =>
-  completed.length < 2 ? null : completed.length === 2 ? completed[1]!.hash : Buffer.concat(completed.slice(1).map((n) => n.hash));
-
-/**
- * The `nodes` column of each leaf in turn, from leaf 0 up: keeps the tree's right edge, so a
- * log's rows are given their nodes in one pass (the bench's raw rows, tests).
- */
-export const nodeColumns = (): ((index: number, leaf: Hash) => Buffer | null) => {
-  const edge: Hash[] = [];
-  return (index, leaf) => {
-    const completed = nodesCompletedBy(index, leaf, (level) => edge[level]!);
-    for (const n of completed) edge[n.level] = n.hash;
-    return nodesColumn(completed);
-  };
-};
+// Schema 5's layout (leaf and nodes columns) is the one PostgreSQL keeps too: event-store's tree-columns.ts.
+export { nodeColumns, nodePosition, nodesColumn } from '@minsheng/event-store';
 
 /**
  * Moves each node of merkle_nodes into the row of the leaf that completed it (schema 5): an even

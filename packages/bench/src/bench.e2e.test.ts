@@ -57,6 +57,8 @@ const POSTGRES_ROWS = [
   "  the same, each pair's figure by the query",
   "  the audit's store reads, a district figure",
   "  the audit's store reads, a city figure",
+  'inclusion proof at ',
+  'consistency proof to ',
   '  event table with its indexes, per million events',
 ];
 

@@ -49,21 +49,24 @@ export const copyLedgerLog = async (url: string, dir: string, size: number): Pro
     await pool.query('ALTER TABLE minsheng.events DISABLE TRIGGER USER');
     const page = src.prepare(
       `SELECT position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at,
-         COALESCE(hash_version, 1) AS hash_version FROM events WHERE position > ? ORDER BY position LIMIT ${COPY_ROWS}`,
+         COALESCE(hash_version, 1) AS hash_version, leaf, nodes FROM events WHERE position > ? ORDER BY position LIMIT ${COPY_ROWS}`,
     );
     for (;;) {
       const rows = page.all(copied) as Record<string, unknown>[];
       if (rows.length === 0) break;
       const col = (k: string) => rows.map((r) => r[k]);
       await pool.query(
-        `INSERT INTO minsheng.events (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
+        `INSERT INTO minsheng.events (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version,
+           leaf, nodes)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[],
-           $9::text[], $10::text[], $11::timestamptz[], $12::smallint[])`,
-        ['position', 'stream', 'revision', 'event_id', 'type', 'schema_version', 'data', 'metadata', 'prev_hash', 'hash', 'stored_at', 'hash_version'].map(col),
+           $9::text[], $10::text[], $11::timestamptz[], $12::smallint[], $13::bytea[], $14::bytea[])`,
+        ['position', 'stream', 'revision', 'event_id', 'type', 'schema_version', 'data', 'metadata', 'prev_hash', 'hash', 'stored_at', 'hash_version', 'leaf', 'nodes'].map(col),
       );
       copied = Number(rows[rows.length - 1]!.position);
     }
     await pool.query(`INSERT INTO minsheng.streams (stream, revision) SELECT stream, max(revision) FROM minsheng.events GROUP BY stream`);
+    // The file's Merkle leaves and nodes came with the rows (the same layout): the tree now covers them.
+    await pool.query(`INSERT INTO minsheng.merkle_sizes (size) SELECT max(position) FROM minsheng.events`);
     await pool.query('ALTER TABLE minsheng.events ENABLE TRIGGER USER');
     await pool.query('VACUUM ANALYZE minsheng.events');
     await pool.query('VACUUM ANALYZE minsheng.streams');

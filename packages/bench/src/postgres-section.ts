@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { postgresAppends } from './postgres-appends';
 import { copyLedgerLog, openLedgerStore } from './postgres-log';
 import { queryRows, rebuildRow, workerRows } from './postgres-projection';
+import { proofRow, proofRows, proofSamples } from './proof-sections';
 import { evidenceReadRows, logReadRows, readLog, streamReadRow, type LogReads } from './postgres-reads';
 
 /** The log sizes, as the SQLite sections build them (the larger one is read, rebuilt and queried). */
@@ -68,6 +69,10 @@ export const postgresSection =
               into.push(await streamReadRow(store, pool, events, samples));
               into.push(...(await queryRows(store, model, pool, events, samples)));
               into.push(...(await evidenceReadRows(store, pool, events, samples)));
+              // Proofs from the nodes the event rows keep (schema 5): a few rows by primary key.
+              const proofs = await proofRows(store, proofSamples(ctx.scale));
+              into.push(proofRow(`inclusion proof at ${fmt(proofs.size)} events (PostgreSQL, stored nodes)`, proofs.inclusion));
+              into.push(proofRow(`consistency proof to ${fmt(proofs.size)} events (PostgreSQL)`, proofs.consistency));
               const bytes = Number((await pool.query(`SELECT pg_total_relation_size('minsheng.events') AS b`)).rows[0].b);
               into.push(noteRow(`  event table with its indexes, per million events`, `${fmt(((bytes / events) * 1e6) / 2 ** 20)} MB`));
             }

@@ -37,9 +37,9 @@ const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 3
 
 type Timed = { wall: Latency; cpuP99: number };
 
-const proofRows = async (store: EventStore, samples: number): Promise<{ size: number; inclusion: Timed; consistency: Timed }> => {
+export const proofRows = async (store: EventStore, samples: number): Promise<{ size: number; inclusion: Timed; consistency: Timed }> => {
   const tree = store.tree;
-  if (!tree) throw new Error('the SQLite store keeps no Merkle tree');
+  if (!tree) throw new Error(`the ${store.engine} store keeps no Merkle tree`);
   const size = await tree.leafCount();
   const view = storedTreeView(tree, size);
   const random = lcg(size);
@@ -49,7 +49,7 @@ const proofRows = async (store: EventStore, samples: number): Promise<{ size: nu
 };
 
 /** A proof's row, judged by its wall p99, with its CPU p99 beside it (the machine may be shared). */
-const proofRow = (name: string, t: Timed): BenchRow => {
+export const proofRow = (name: string, t: Timed): BenchRow => {
   const row = latencyRow(name, t.wall, undefined, `p99 < ${fmt(PROOF_GOAL_US)} µs`);
   return judged({ ...row, ours: `${row.ours}, CPU p99 ${fmt(t.cpuP99, 1)} µs` }, t.wall.p99 < PROOF_GOAL_US);
 };
@@ -74,6 +74,9 @@ export const runVerifier = async (args: string[]): Promise<{ seconds: number; pe
   if (!/^yes: .*events; every hash and link holds/m.test(stdout)) throw new Error(`minsheng-verify did not say yes: ${stdout}${stderr}`);
   return { seconds, peakMb: Number(/peak-rss (\d+)/.exec(stderr)![1]) / 1024 };
 };
+
+/** Proofs sampled a log: as many as the scale says. */
+export const proofSamples = (scale: keyof typeof SAMPLES): number => SAMPLES[scale];
 
 export const proofSection: BenchSection = async (ctx) => {
   const rows: BenchRow[] = [];

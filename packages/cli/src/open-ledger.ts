@@ -25,6 +25,7 @@ import { resolve } from 'node:path';
 import { CliFailure, failed, failure, refusal } from './failure';
 import { checkLedgerFile, isWritable, openReadOnly } from './ledger-file';
 import type { LedgerLocation } from './options';
+import { progressOn } from './output/progress';
 
 /** The PostgreSQL schema of the event store (@minsheng/store-postgres's DEFAULT_SCHEMA). */
 export const EVENT_STORE_SCHEMA = 'minsheng';
@@ -200,7 +201,16 @@ const openPostgres = async (location: { url: string }, clock: Clock, options: Op
     if (before === 0 && !options.create)
       throw refusal('usage.noLedgerSchema', { schema: EVENT_STORE_SCHEMA, where });
     // Only init and migrate change the schema; other commands refuse a ledger that is not current.
-    const store = await createPostgresEventStore({ pool, registry: ledgerRegistry, clock: systemClock, schema: EVENT_STORE_SCHEMA, migrate: options.create === true });
+    // A migration that rewrites every event (schema 5: the Merkle leaves) shows its progress on stderr.
+    const progress = options.create === true && before > 0 ? progressOn('migrate') : undefined;
+    const store = await createPostgresEventStore({
+      pool,
+      registry: ledgerRegistry,
+      clock: systemClock,
+      schema: EVENT_STORE_SCHEMA,
+      migrate: options.create === true,
+      ...(progress ? { migrationProgress: (p: { done: number; total: number }) => progress.update(p.done, p.total) } : {}),
+    }).finally(() => progress?.finish());
     const versions = postgresActiveVersion(pool, DEFAULT_PG_SCHEMA);
     await versions.active(LEDGER_INDEX);
     return {

@@ -1,5 +1,5 @@
 import { chainVerifier, ledgerRegistry } from '@minsheng/core';
-import { ANY, NO_STREAM, type EventStore } from '@minsheng/event-store';
+import { ANY, NO_STREAM, storedTreeView, treeOfEvents, type EventStore } from '@minsheng/event-store';
 import { fails, makeTestEvents, ok } from '@minsheng/event-store/testing';
 import { Client } from 'pg';
 import { ledgerNames } from './names';
@@ -49,6 +49,16 @@ describe('fast appends', () => {
     expect(log.map((e) => e.position)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     const verifier = chainVerifier();
     for (const e of log) expect(verifier.check(e)).toEqual({ _tag: 'ChainOk' });
+    // The Merkle tree the appends kept, fast and slow, whoever wrote: the one computed from the log.
+    const computed = treeOfEvents(log);
+    const kept = storedTreeView(store.tree!, await store.tree!.leafCount());
+    expect(kept.size).toBe(count);
+    // Every size's root reads the nodes of its own decomposition: together, nodes of every level.
+    for (let n = 1; n <= count; n += Math.max(1, Math.floor(count / 300)))
+      expect((await kept.root(n)).toString('hex')).toBe(computed.root(n).toString('hex'));
+    expect((await kept.root()).toString('hex')).toBe(computed.root().toString('hex'));
+    const leaves = await store.tree!.nodes(log.map((_, i) => ({ level: 0, index: i })));
+    expect(leaves.map((l) => l?.toString('hex'))).toEqual(log.map((_, i) => computed.node(0, i).toString('hex')));
     return log;
   };
 

@@ -1,9 +1,9 @@
 import { HASH_VERSION } from '@minsheng/core';
-import { NO_STREAM, type AppendError, type AppendResult, type CurrentRevision, type StoredRow } from '@minsheng/event-store';
+import { NO_STREAM, treeEdge, type AppendError, type AppendResult, type CurrentRevision, type StoredRow } from '@minsheng/event-store';
 import type { Either } from 'fp-ts/Either';
 import type { Pool } from 'pg';
 import { decideGroup, type GroupState, type PendingAppend } from './group-append';
-import { insertParams, logHeadOf, type statements } from './statements';
+import { insertParams, logHeadOf, treeParams, type statements } from './statements';
 
 /*
  * The fast append: one autocommit statement instead of BEGIN (with the lock and the state
@@ -24,6 +24,8 @@ import { insertParams, logHeadOf, type statements } from './statements';
 export interface KnownLog {
   readonly row: StoredRow | null;
   readonly revisions: Map<string, CurrentRevision>;
+  /** The Merkle tree's right edge after that head (tree-columns.ts), by level. */
+  readonly edge: ReadonlyArray<Buffer | undefined>;
 }
 
 /** What a slow append read under the lock and what it wrote (nothing when it rolled back). */
@@ -33,8 +35,12 @@ export interface SlowAppend {
   readonly broken: boolean;
   /** Every stream the group read, at the revision read. */
   readonly revisions: ReadonlyMap<string, CurrentRevision>;
+  /** The Merkle tree's right edge read with the head. */
+  readonly edge: ReadonlyArray<Buffer | undefined>;
   readonly written: readonly StoredRow[];
   readonly writtenRevisions: ReadonlyMap<string, number>;
+  /** The edge after the rows written. */
+  readonly writtenEdge: ReadonlyArray<Buffer | undefined>;
   readonly committed: boolean;
 }
 
@@ -113,11 +119,15 @@ export const fastAppends = (options: FastAppendOptions) => {
       if (known === undefined || slowLeft > 0) return undefined;
       const assumed = assumedState(known, group);
       if (!assumed) return undefined;
-      const { answers, rows, revisions } = decideGroup(group, assumed.state, now);
+      const { answers, rows, leaves, revisions } = decideGroup(group, assumed.state, now);
       if (rows.length === 0 || answers.some((a) => a._tag === 'Left' || a.right.alreadyStored)) return undefined;
       // What this attempt assumed: `known` itself may change while the statement runs.
       const before = known;
       const head = before.row;
+      // The rows' Merkle nodes from the edge known with the head: the guard checks the head, and
+      // the rows before an unchanged head are unchanged (append-only), so is the edge.
+      const grown = treeEdge(before.edge);
+      const nodes = rows.map((r, i) => grown.nodesOf(r.position - 1, leaves[i]!));
       let inserted: number;
       try {
         const result = await pool.query(
@@ -137,6 +147,7 @@ export const fastAppends = (options: FastAppendOptions) => {
             head?.hashVersion ?? null,
             [...assumed.guard.keys()],
             [...assumed.guard.values()].map((r) => (r === NO_STREAM ? -1 : r)),
+            ...treeParams(leaves, nodes, rows[rows.length - 1]!.position),
           ),
         );
         inserted = result.rowCount ?? 0;
@@ -145,7 +156,7 @@ export const fastAppends = (options: FastAppendOptions) => {
         return engine(Promise.reject(err));
       }
       if (inserted === 0) return miss();
-      known = { row: rows[rows.length - 1]!, revisions: remember(before.revisions, revisions) };
+      known = { row: rows[rows.length - 1]!, revisions: remember(before.revisions, revisions), edge: grown.levels() };
       outcome?.('hit');
       return answers;
     },
@@ -161,8 +172,8 @@ export const fastAppends = (options: FastAppendOptions) => {
       }
       const base = before && !foreign ? before.revisions : new Map<string, CurrentRevision>();
       known = slow.committed && slow.written.length > 0
-        ? { row: slow.written[slow.written.length - 1]!, revisions: remember(base, slow.revisions, slow.writtenRevisions) }
-        : { row: slow.row, revisions: remember(base, slow.revisions) };
+        ? { row: slow.written[slow.written.length - 1]!, revisions: remember(base, slow.revisions, slow.writtenRevisions), edge: slow.writtenEdge }
+        : { row: slow.row, revisions: remember(base, slow.revisions), edge: slow.edge };
     },
   };
 };

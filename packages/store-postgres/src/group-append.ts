@@ -43,18 +43,19 @@ export interface GroupState {
  * after the ones before it: each is checked against its stream's revision as the appends
  * before it in the group left it, and an idempotent retry is answered from the rows stored
  * before or earlier in the group. A refused append adds no row. Pure: the caller writes
- * `rows` (in one statement) and the streams' new revisions, and commits.
+ * `rows` with their Merkle `leaves` (in one statement) and the streams' new revisions, and commits.
  */
 export const decideGroup = (
   group: readonly PendingAppend[],
   state: GroupState,
   now: string,
-): { answers: Either<AppendError, AppendResult>[]; rows: StoredRow[]; revisions: Map<string, number> } => {
+): { answers: Either<AppendError, AppendResult>[]; rows: StoredRow[]; leaves: Buffer[]; revisions: Map<string, number> } => {
   let head = state.head;
   const current = new Map(state.revisions);
   const stored = new Map(state.found);
   const written = new Map<string, number>();
   const rows: StoredRow[] = [];
+  const leaves: Buffer[] = [];
   const answers = group.map((a): Either<AppendError, AppendResult> => {
     const found = new Map<string, StoredAt>();
     for (const e of a.events) {
@@ -72,6 +73,7 @@ export const decideGroup = (
     if (state.broken) return left(state.broken);
     const chained = chainAfter(head, a.stream, actual, a.events, now);
     head = chained.head;
+    leaves.push(...chained.leaves);
     for (const r of chained.rows) {
       rows.push(r);
       stored.set(r.eventId, { eventId: r.eventId, stream: r.stream, revision: r.revision, position: r.position });
@@ -81,5 +83,5 @@ export const decideGroup = (
     written.set(a.stream, last);
     return right(appendedRows(a.stream, chained.rows));
   });
-  return { answers, rows, revisions: written };
+  return { answers, rows, leaves, revisions: written };
 };

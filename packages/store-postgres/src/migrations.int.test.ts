@@ -26,7 +26,7 @@ describe('migrations', () => {
     expect(await schemaVersion(pool, 'fresh')).toBe(0);
     const first = await migrate(pool, { schema: 'fresh' });
     expect(first).toEqual({ schema: 'fresh', from: 0, to: LATEST_SCHEMA_VERSION, applied: ALL.map((version) => ({ version, name: expect.any(String) })) });
-    expect(await tables('fresh')).toEqual(['events', 'minsheng_migrations', 'streams']);
+    expect(await tables('fresh')).toEqual(['events', 'merkle_sizes', 'minsheng_migrations', 'streams']);
     expect(await tables('public')).toEqual([]);
 
     expect(await migrate(pool, { schema: 'fresh' })).toEqual({ schema: 'fresh', from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] });
@@ -38,7 +38,7 @@ describe('migrations', () => {
   it('puts the ledger in the "minsheng" schema by default', async () => {
     const store = await createPostgresEventStore({ pool, registry: ledgerRegistry });
     await store.close();
-    expect(await tables('minsheng')).toEqual(['events', 'minsheng_migrations', 'streams']);
+    expect(await tables('minsheng')).toEqual(['events', 'merkle_sizes', 'minsheng_migrations', 'streams']);
     expect(await schemaVersion(pool)).toBe(LATEST_SCHEMA_VERSION);
   });
 
@@ -98,7 +98,7 @@ describe('migrations', () => {
     const store = await createPostgresEventStore({ pool, registry: ledgerRegistry, schema });
     await ok(store.append('progress-7-daoli', [makeTestEvent()], NO_STREAM));
     expect(await ok(store.readStream('progress-7-daoli', { direction: 'backward' }))).toHaveLength(1);
-    expect(await tables(schema)).toEqual(['events', 'minsheng_migrations', 'streams']);
+    expect(await tables(schema)).toEqual(['events', 'merkle_sizes', 'minsheng_migrations', 'streams']);
     await store.close();
   });
 

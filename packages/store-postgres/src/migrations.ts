@@ -1,4 +1,6 @@
+import { rowLeaf, treeEdge } from '@minsheng/event-store';
 import type { Pool, PoolClient } from 'pg';
+import { EVENT_COLUMNS, storedRowOf, type PgArrayRow } from './event-rows';
 import { ledgerNames, type LedgerNames } from './names';
 import { inTransaction } from './transaction';
 
@@ -13,7 +15,59 @@ interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: (n: LedgerNames) => string;
+  /** Work in JS after `sql`, in the same transaction (computing what SQL cannot), then `finish`. */
+  readonly run?: (client: PoolClient, n: LedgerNames, progress?: MigrationProgress) => Promise<void>;
+  readonly finish?: (n: LedgerNames) => string;
 }
+
+/** Told of a long migration's work as it goes: the migration, events done, events in all. */
+export type MigrationProgress = (p: { readonly version: number; readonly done: number; readonly total: number }) => void;
+
+/** Rows a page of the Merkle backfill reads and updates. */
+const TREE_PAGE = 5000;
+
+/**
+ * Gives every event its Merkle leaf and the nodes it completes (schema 5), from position 1 up,
+ * a page at a time: the leaf is computed from the row's content as its hash covers it (RFC 9162
+ * leaf hashing, event-store's rowLeaf), the nodes from the tree's right edge (tree-columns.ts).
+ * Before this version the tree was computed from the log on every read, so this is what every
+ * proof and checkpoint already committed to. The append-only trigger is set aside for this
+ * transaction's UPDATE only (ALTER TABLE holds the table's exclusive lock until COMMIT).
+ */
+const backfillTree = async (client: PoolClient, n: LedgerNames, progress?: MigrationProgress): Promise<void> => {
+  const edge = treeEdge();
+  const total = Number((await client.query<{ n: string }>(`SELECT coalesce(max(position), 0) AS n FROM ${n.events}`)).rows[0]!.n);
+  await client.query(`ALTER TABLE ${n.events} DISABLE TRIGGER events_append_only`);
+  for (let after = 0, index = 0; ; ) {
+    const { rows } = (await client.query({
+      text: `SELECT ${EVENT_COLUMNS} FROM ${n.events} e WHERE e.position > $1 ORDER BY e.position LIMIT ${TREE_PAGE}`,
+      values: [after],
+      rowMode: 'array',
+    })) as { rows: PgArrayRow[] };
+    if (rows.length === 0) break;
+    const positions: number[] = [];
+    const leaves: Buffer[] = [];
+    const nodes: Array<Buffer | null> = [];
+    for (const a of rows) {
+      const row = storedRowOf(a);
+      // Positions are dense (the insert trigger sees to it); a gap would shift every later leaf.
+      if (row.position !== index + 1) throw new Error(`migration 5: the log has no event at position ${index + 1} (the next is ${row.position}); repair the log first`);
+      const leaf = rowLeaf(row);
+      positions.push(row.position);
+      leaves.push(leaf);
+      nodes.push(edge.nodesOf(index, leaf));
+      index += 1;
+    }
+    await client.query(
+      `UPDATE ${n.events} e SET leaf = u.leaf, nodes = u.nodes FROM unnest($1::bigint[], $2::bytea[], $3::bytea[]) AS u(position, leaf, nodes)
+       WHERE e.position = u.position`,
+      [positions, leaves, nodes],
+    );
+    after = positions[positions.length - 1]!;
+    progress?.({ version: 5, done: after, total });
+  }
+  await client.query(`ALTER TABLE ${n.events} ENABLE TRIGGER events_append_only`);
+};
 
 /**
  * The statement-level insert check (schema 3 on): each new row follows the row at the position
@@ -168,6 +222,36 @@ ${checkEventsInsert(n, 'CREATE OR REPLACE FUNCTION', 'SET search_path = pg_catal
           ) p ON true
 `)}    `,
   },
+  {
+    version: 5,
+    name: 'Merkle leaf and nodes in the event row (leaf, nodes); merkle_sizes records the size the tree reached',
+    // The SQLite layout (schema 5 there): a leaf in its event's row, each node from level 1 up a
+    // 32-byte slot of the row whose leaf completed it (event-store's tree-columns.ts), written by
+    // the append in the same statement as the row. A proof reads a few rows by primary key
+    // instead of the whole log. merkle_sizes gets a row an append (the size after it): a log cut
+    // at its head, or a row slipped in by hand, no longer matches it, and appends are refused.
+    // leaf stays nullable, as in SQLite: a row slipped in by hand has none, and verify
+    // --checkpoint names it (the tree never recorded it).
+    sql: (n) => `
+      ALTER TABLE ${n.events} ADD COLUMN leaf bytea, ADD COLUMN nodes bytea;
+      CREATE TABLE ${n.merkleSizes} (
+        size bigint NOT NULL,
+        CONSTRAINT merkle_sizes_pkey PRIMARY KEY (size),
+        CONSTRAINT merkle_sizes_not_negative CHECK (size >= 0)
+      );
+      CREATE TRIGGER merkle_sizes_append_only
+        BEFORE UPDATE OR DELETE OR TRUNCATE ON ${n.merkleSizes}
+        FOR EACH STATEMENT EXECUTE FUNCTION ${n.quotedSchema}.refuse_event_change();
+      REVOKE ALL ON ${n.merkleSizes} FROM PUBLIC;
+    `,
+    run: backfillTree,
+    finish: (n) => `
+      ALTER TABLE ${n.events}
+        ADD CONSTRAINT events_leaf_hash CHECK (leaf IS NULL OR length(leaf) = 32),
+        ADD CONSTRAINT events_nodes_hashes CHECK (nodes IS NULL OR (length(nodes) > 0 AND length(nodes) % 32 = 0));
+      INSERT INTO ${n.merkleSizes} (size) SELECT coalesce(max(position), 0) FROM ${n.events};
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -215,7 +299,16 @@ export const schemaVersion = async (db: Queryable, schema?: string): Promise<num
  * create it once. A database already current is only read, so a role without DDL rights
  * can open it. Throws PostgresSchemaError if the database is newer than this build.
  */
-export const migrate = async (pool: Pool, options: { readonly schema?: string; /** Tests of old databases: stop at this version. */ readonly target?: number } = {}): Promise<MigrationReport> => {
+export const migrate = async (
+  pool: Pool,
+  options: {
+    readonly schema?: string;
+    /** Tests of old databases: stop at this version. */
+    readonly target?: number;
+    /** Told of a long step's work as it goes (schema 5 gives every event its Merkle leaf: minutes at 10 million). */
+    readonly progress?: MigrationProgress;
+  } = {},
+): Promise<MigrationReport> => {
   const n = ledgerNames(options.schema);
   const target = options.target ?? LATEST_SCHEMA_VERSION;
   const before = await schemaVersion(pool, n.schema);
@@ -236,6 +329,8 @@ export const migrate = async (pool: Pool, options: { readonly schema?: string; /
     for (const m of MIGRATIONS) {
       if (m.version <= current || m.version > target) continue;
       await client.query(m.sql(n));
+      if (m.run) await m.run(client, n, options.progress);
+      if (m.finish) await client.query(m.finish(n));
       await client.query(`INSERT INTO ${n.migrations} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       applied.push({ version: m.version, name: m.name });
     }

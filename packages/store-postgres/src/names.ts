@@ -16,6 +16,8 @@ export interface LedgerNames {
   readonly events: string;
   readonly streams: string;
   readonly migrations: string;
+  /** The sizes the Merkle tree reached, one row an append (schema 5): a log cut at its head refuses appends. */
+  readonly merkleSizes: string;
   /** Taken by every append, for the whole transaction: one writer at a time assigns positions. */
   readonly appendLock: string;
   /** Taken by a migration, so two processes opening a fresh database do not both create tables. */
@@ -42,6 +44,7 @@ export const ledgerNames = (schema: string = DEFAULT_SCHEMA): LedgerNames => {
     events: `${q}.events`,
     streams: `${q}.streams`,
     migrations: `${q}.minsheng_migrations`,
+    merkleSizes: `${q}.merkle_sizes`,
     appendLock: lockKey('append', schema),
     migrateLock: lockKey('migrate', schema),
     statementPrefix: `minsheng_${digest('statements', schema).slice(0, 16)}_`,

@@ -24,7 +24,7 @@ export const LEDGER_ROLES: readonly LedgerRole[] = ['writer', 'projector', 'read
 export const eventStoreGrants = (kind: LedgerRole, role: string, options: { readonly schema?: string } = {}): string[] => {
   const n = ledgerNames(options.schema);
   const r = escapeIdentifier(role);
-  const tables = `${n.events}, ${n.streams}, ${n.migrations}`;
+  const tables = `${n.events}, ${n.streams}, ${n.migrations}, ${n.merkleSizes}`;
   return [
     `REVOKE ALL ON SCHEMA ${n.quotedSchema} FROM ${r}`,
     `GRANT USAGE ON SCHEMA ${n.quotedSchema} TO ${r}`,
@@ -34,6 +34,8 @@ export const eventStoreGrants = (kind: LedgerRole, role: string, options: { read
           `GRANT SELECT, INSERT ON ${n.events} TO ${r}`,
           // An append records its stream's new revision here (INSERT ... ON CONFLICT DO UPDATE).
           `GRANT SELECT, INSERT, UPDATE ON ${n.streams} TO ${r}`,
+          // And the size the Merkle tree reached (schema 5).
+          `GRANT SELECT, INSERT ON ${n.merkleSizes} TO ${r}`,
           // Opening a store checks the schema version.
           `GRANT SELECT ON ${n.migrations} TO ${r}`,
         ]

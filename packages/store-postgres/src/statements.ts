@@ -40,7 +40,17 @@ export interface HeadColumns {
 export interface AppendState extends HeadColumns {
   readonly revisions: { readonly stream: string; readonly revision: number }[];
   readonly found: StoredAt[];
+  /** The size the last append left the Merkle tree at (merkle_sizes). */
+  readonly tree_size: string;
+  /** The tree's right edge after the head (tree-columns.ts: edgeLevels), hex; null where the row lacks it. */
+  readonly edge: { readonly level: number; readonly hash: string | null }[];
 }
+
+/**
+ * The tree columns of the rows insertRows and fastInsert write, after their other parameters:
+ * each row's leaf and nodes, and the size the tree reaches (recorded in merkle_sizes).
+ */
+export const treeParams = (leaves: readonly Buffer[], nodes: ReadonlyArray<Buffer | null>, size: number): unknown[] => [leaves, nodes, size];
 
 /** metadata.recordedAt of a stored metadata text; null when it has none or cannot be read. */
 const recordedAtOf = (metadata: string | null): string | null => {
@@ -99,7 +109,8 @@ export const statements = (n: LedgerNames) => {
   return {
     /**
      * BEGIN, the append lock, then what appends read under it (the head, the current revision
-     * of each stream, the ids stored already), in one round trip: a simple query cannot bind
+     * of each stream, the ids stored already, the Merkle tree's size and right edge: the rows at
+     * the positions edgeLevels names, each found by primary key), in one round trip: a simple query cannot bind
      * parameters, so the streams and ids go in as literals (textArrayLiteral). READ COMMITTED,
      * so the read, a statement of its own after the lock, sees every append committed before it.
      * Round trips weigh most on a loaded machine (each waits for the server's process to run).
@@ -111,17 +122,29 @@ export const statements = (n: LedgerNames) => {
             FROM ${n.streams} s WHERE s.stream = ANY(${textArrayLiteral(streams)}::text[])) AS revisions,
          ${HEAD_COLUMNS},
          (SELECT coalesce(json_agg(json_build_object('eventId', e.event_id, 'stream', e.stream, 'revision', e.revision, 'position', e.position)), '[]')
-            FROM ${n.events} e WHERE e.event_id = ANY(${textArrayLiteral(ids)}::text[])) AS found
+            FROM ${n.events} e WHERE e.event_id = ANY(${textArrayLiteral(ids)}::text[])) AS found,
+         (SELECT max(size) FROM ${n.merkleSizes}) AS tree_size,
+         (SELECT coalesce(json_agg(json_build_object('level', b.level, 'hash', encode(CASE WHEN b.level = 0 THEN x.leaf
+              ELSE substring(x.nodes FROM (b.level - 1) * 32 + 1 FOR 32) END, 'hex'))), '[]')
+            FROM generate_series(0, 62) AS b(level),
+              LATERAL (SELECT x.leaf, x.nodes FROM ${n.events} x WHERE x.position = (head.position >> b.level) << b.level OFFSET 0) AS x
+            WHERE (head.position >> b.level) & 1 = 1) AS edge
        ${headOf(n)}`,
 
-    /** One statement for any number of rows, of any streams, as parallel arrays; then each stream's new revision. */
+    /**
+     * One statement for any number of rows, of any streams, as parallel arrays, with their Merkle
+     * leaves and nodes ($15, $16) and the tree's new size ($17); then each stream's new revision.
+     */
     insertRows: named(
       'insert-rows',
       `WITH inserted AS (
-         INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
-         SELECT t.position, t.stream, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, t.stored_at, $12::smallint
+         INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version, leaf, nodes)
+         SELECT t.position, t.stream, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, t.stored_at, $12::smallint,
+           t.leaf, t.nodes
          FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::text[],
-           $11::timestamptz[]) AS t(position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at)
+           $11::timestamptz[], $15::bytea[], $16::bytea[]) AS t(position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, leaf, nodes)
+       ), sized AS (
+         INSERT INTO ${n.merkleSizes} (size) VALUES ($17::bigint)
        )
        INSERT INTO ${n.streams} (stream, revision) SELECT * FROM unnest($13::text[], $14::bigint[])
        ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision`,
@@ -137,14 +160,17 @@ export const statements = (n: LedgerNames) => {
      * append lock is taken in the guard, which is materialized: no row is inserted before it is
      * held, so fast and slow appends never write at once. The guard reads the snapshot taken
      * before the lock was granted; an append committed meanwhile takes the same position, so
-     * the insert fails on the key (and the insert trigger still checks the chain). Answers one
-     * row a stream written, none when the guard failed.
+     * the insert fails on the key (and the insert trigger still checks the chain). The Merkle
+     * tree's recorded size must be the head's too; the rows' leaves, nodes and the new size are
+     * $29–$31 (the right edge they were computed from is the head's, known with it). Answers
+     * one row a stream written, none when the guard failed.
      */
     fastInsert: named(
       'fast-insert',
       `WITH guard AS MATERIALIZED (
          SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(${n.appendLock}) AS locked) AS lock
          WHERE (SELECT max(position) FROM ${n.events}) IS NOT DISTINCT FROM nullif($15::bigint, 0)
+           AND (SELECT max(size) FROM ${n.merkleSizes}) = $15::bigint
            AND ($15::bigint = 0 OR EXISTS (SELECT 1 FROM ${n.events} h WHERE h.position = $15::bigint AND h.stream = $16::text
              AND h.revision = $17::bigint AND h.event_id = $18::text AND h.type = $19::text AND h.schema_version = $20::integer
              AND h.data = $21::text AND h.metadata = $22::text AND h.prev_hash = $23::text AND h.hash = $24::text
@@ -152,10 +178,13 @@ export const statements = (n: LedgerNames) => {
            AND NOT EXISTS (SELECT 1 FROM unnest($27::text[], $28::bigint[]) AS g(stream, revision)
              WHERE (SELECT s.revision FROM ${n.streams} s WHERE s.stream = g.stream) IS DISTINCT FROM nullif(g.revision, -1))
        ), inserted AS (
-         INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version)
-         SELECT t.position, t.stream, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, t.stored_at, $12::smallint
+         INSERT INTO ${n.events} (position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, hash_version, leaf, nodes)
+         SELECT t.position, t.stream, t.revision, t.event_id, t.type, t.schema_version, t.data, t.metadata, t.prev_hash, t.hash, t.stored_at, $12::smallint,
+           t.leaf, t.nodes
          FROM guard, unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::text[],
-           $11::timestamptz[]) AS t(position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at)
+           $11::timestamptz[], $29::bytea[], $30::bytea[]) AS t(position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, stored_at, leaf, nodes)
+       ), sized AS (
+         INSERT INTO ${n.merkleSizes} (size) SELECT $31::bigint FROM guard
        )
        INSERT INTO ${n.streams} (stream, revision) SELECT u.stream, u.revision FROM guard, unnest($13::text[], $14::bigint[]) AS u(stream, revision)
        ON CONFLICT (stream) DO UPDATE SET revision = EXCLUDED.revision`,
@@ -181,6 +210,20 @@ export const statements = (n: LedgerNames) => {
       `${withLinks} WHERE e.position > $1 AND e.position <= $2
        AND ($3::text[] IS NULL OR e.type = ANY($3::text[])) AND ($4::text IS NULL OR e.stream LIKE $4::text)
        ORDER BY e.position LIMIT $5`,
+    ),
+    /** The size the last append left the Merkle tree at. */
+    treeSize: named('tree-size', `SELECT max(size) AS size FROM ${n.merkleSizes}`),
+    /**
+     * Merkle nodes by (level, position of the row keeping it: tree-columns.ts), in the order asked
+     * ($1 levels, $2 positions): level 0 is a row's leaf, level l ≥ 1 slot l - 1 of its nodes.
+     * Each row is found by primary key (LATERAL … OFFSET 0), whatever the statistics.
+     */
+    treeNodes: arrays(
+      'tree-nodes',
+      `SELECT CASE WHEN k.level = 0 THEN x.leaf ELSE substring(x.nodes FROM (k.level - 1) * 32 + 1 FOR 32) END
+       FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS k(level, position, i)
+         LEFT JOIN LATERAL (SELECT x.leaf, x.nodes FROM ${n.events} x WHERE x.position = k.position OFFSET 0) AS x ON true
+       ORDER BY k.i`,
     ),
     streamRevision: named('stream-revision', `SELECT revision FROM ${n.streams} WHERE stream = $1`),
     headPosition: named('head-position', `SELECT coalesce(max(position), 0) AS head FROM ${n.events}`),

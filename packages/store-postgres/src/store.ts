@@ -9,6 +9,7 @@ import {
   linkOf,
   checkStreamRange,
   decodeRows,
+  treeEdge,
   NO_STREAM,
   prepareAppend,
   prepareBatches,
@@ -28,9 +29,10 @@ import { Pool, type PoolClient, type QueryArrayConfig, type QueryConfig, type Qu
 import { rowsWithLinks, storedRowOf, type PgArrayRow } from './event-rows';
 import { gatheredReads } from './gathered-reads';
 import { ledgerSessionOptions } from './session';
-import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion } from './migrations';
+import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion, type MigrationProgress } from './migrations';
 import { ledgerNames } from './names';
-import { headRowOf, insertParams, logHeadOf, statements, type AppendState } from './statements';
+import { headRowOf, insertParams, logHeadOf, statements, treeParams, type AppendState } from './statements';
+import { appendTree, storedTree } from './merkle-tree';
 import { decideGroup, type PendingAppend } from './group-append';
 import { groupCommit } from './group-commit';
 import { inTransaction } from './transaction';
@@ -48,6 +50,8 @@ interface CommonOptions {
    * database that is not current (for a role without DDL rights; run `minsheng migrate` first).
    */
   readonly migrate?: boolean;
+  /** Told of a long migration's work as it goes (migrations.ts: MigrationProgress). */
+  readonly migrationProgress?: MigrationProgress;
 }
 
 export type PostgresEventStoreOptions = CommonOptions &
@@ -125,7 +129,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       const found = await schemaVersion(pool, names.schema);
       if (found !== LATEST_SCHEMA_VERSION) throw new PostgresSchemaError(names.schema, found, LATEST_SCHEMA_VERSION);
     } else {
-      await migrate(pool, { schema: names.schema });
+      await migrate(pool, { schema: names.schema, ...(options.migrationProgress ? { progress: options.migrationProgress } : {}) });
     }
   } catch (err) {
     if (owned) await pool.end().catch(() => undefined);
@@ -191,18 +195,33 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     // The append state is the last of the statements BEGIN sent (statements.ts: beginAppend).
     const state = (begun as QueryResult<AppendState>[])[2]!.rows[0]!;
     const headRow = state.head_row ? headRowOf(state.head_row) : null;
-    const broken = checkHead(headRow ?? undefined);
+    // Nothing chains onto a damaged head, nor onto a log the Merkle tree does not cover exactly.
+    const tree = appendTree(state, headRow);
+    const broken = checkHead(headRow ?? undefined) ?? ('broken' in tree ? tree.broken : null);
+    const edge = 'edge' in tree ? tree.edge : [];
     const current = new Map(state.revisions.map((r) => [r.stream, Number(r.revision)]));
-    const { answers, rows: chained, revisions } = decideGroup(
+    const { answers, rows: chained, leaves, revisions } = decideGroup(
       appends,
       { head: logHeadOf(state), broken, revisions: current, found: new Map(state.found.map((at) => [at.eventId, at])) },
       clock.now().toISOString(),
     );
     const streams = new Map<string, CurrentRevision>(streamsOf(appends).map((s) => [s, current.get(s) ?? NO_STREAM]));
     const writes = chained.length > 0 && !(allOrNothing && answers.some((a) => a._tag === 'Left'));
-    read({ row: headRow, broken: broken !== null, revisions: streams, written: writes ? chained : [], writtenRevisions: writes ? revisions : new Map() });
+    // Each row's Merkle nodes, from the edge read under the lock and moved on by the rows before it.
+    const grown = treeEdge(edge);
+    const nodes = writes ? chained.map((r, i) => grown.nodesOf(r.position - 1, leaves[i]!)) : [];
+    read({
+      row: headRow,
+      broken: broken !== null,
+      revisions: streams,
+      edge,
+      written: writes ? chained : [],
+      writtenRevisions: writes ? revisions : new Map(),
+      writtenEdge: grown.levels(),
+    });
     if (!writes) return answers;
-    await engine(client.query(sql.insertRows(...insertParams(chained, revisions, HASH_VERSION))));
+    const size = chained[chained.length - 1]!.position;
+    await engine(client.query(sql.insertRows(...insertParams(chained, revisions, HASH_VERSION), ...treeParams(leaves, nodes, size))));
     if (hooks.beforeCommit) await engine(hooks.beforeCommit([...revisions.keys()].join(','), chained.map((r) => r.position)));
     return answers;
   };
@@ -348,6 +367,8 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       }),
 
     subscribe: (opts) => subscriptions.track(catchUp(store, opts)),
+
+    tree: storedTree(sql, arrayRows, async () => Number((await rows<{ size: string }>(sql.treeSize()))[0]!.size ?? 0)),
 
     close: () =>
       (closing ??= (async () => {

@@ -62,7 +62,7 @@ export const withClient = async <T>(url: string, f: (c: Client) => Promise<T>): 
 /** A PostgreSQL ledger: this test file's database (event store in schema minsheng, read model in minsheng_rm). */
 export const postgresLedger = (pg: PostgresHandle): LedgerUnderTest => ({
   name: 'PostgreSQL',
-  schemaVersion: 4,
+  schemaVersion: 5,
   setup: async () => undefined,
   args: () => ['--database-url', pg.databaseUrl()],
   fresh: async () => {

@@ -184,27 +184,14 @@ export const describeIntegrityFlows = (engine: LedgerUnderTest): void =>
       expect(status.code).toBe(3);
       expect(status.stderr).toMatch(ahead);
 
-      if (engine.name === 'SQLite') {
-        // The SQLite store keeps a Merkle tree beside the log (issue 16): it still covers the
-        // deleted events, so nothing is appended onto the cut log and no new report can take
-        // their positions; the deletion stays visible.
-        expectIntegrityRefusal(
-          l.run(['report', ...BRIDGES, '--place', '通河县', '--value', '5', '--as-of', '2024-10-01', '--responsible-unit', 'transport', '--no-project'], OCT5),
-          new RegExp(`the Merkle tree covers ${head} events but the log holds ${head - 2}`),
-        );
-        expect(await l.head()).toBe(head - 2);
-        return;
-      }
-      // New reports take the deleted positions: the read model is no longer ahead, but it applied other events there.
-      for (const [value, asOf] of [['5', '2024-10-01'], ['6', '2024-10-02']])
-        expect(l.run(['report', ...BRIDGES, '--place', '通河县', '--value', value!, '--as-of', asOf!, '--responsible-unit', 'transport', '--no-project'], OCT5).code).toBe(0);
-      expect(await l.head()).toBe(head);
-      expectIntegrityRefusal(l.run(['status'], OCT6), new RegExp(`applied another event at position ${head} than the log holds there now`));
-      expect(worker(l.args).code).toBe(3);
-
-      expect(l.run(['rebuild']).code).toBe(0);
-      expect(l.bridges()).toMatchObject({ value: '6' });
-      expect(l.run(['verify']).code).toBe(0);
+      // The store keeps a Merkle tree beside the log (issue 16; PostgreSQL since its schema 5):
+      // its recorded size still covers the deleted events, so nothing is appended onto the cut
+      // log and no new report can take their positions; the deletion stays visible.
+      expectIntegrityRefusal(
+        l.run(['report', ...BRIDGES, '--place', '通河县', '--value', '5', '--as-of', '2024-10-01', '--responsible-unit', 'transport', '--no-project'], OCT5),
+        new RegExp(`the Merkle tree covers ${head} events but the log holds ${head - 2}`),
+      );
+      expect(await l.head()).toBe(head - 2);
     });
 
     it('positions renumbered with a gap fail verify and every checked read (exit 3)', async () => {

@@ -17,9 +17,9 @@ import type { StoredRow } from './stored-row';
 /*
  * The RFC 9162 Merkle tree over the log. Leaf i is H(0x00 ‖ the bytes event i+1's chain hash
  * covers: prevHash, "\n", its canonical content), so the tree commits to the same bytes as the
- * chain. Stores that keep the tree (SQLite, memory) write each leaf and the complete subtrees
- * it closes in the append's transaction (SQLite: the leaf in the event's own row, the subtrees
- * in its node table); the others compute the tree on read.
+ * chain. Stores that keep the tree (SQLite, PostgreSQL, memory) write each leaf and the complete
+ * subtrees it closes in the append's transaction (SQLite and PostgreSQL: in the event's own row,
+ * tree-columns.ts); EventStoreDB's adapter computes the tree on read.
  */
 
 /** A complete subtree: 2^level leaves from leaf index × 2^level. */

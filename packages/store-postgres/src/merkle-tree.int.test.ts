@@ -110,6 +110,18 @@ describe('the Merkle tree in PostgreSQL (schema 5)', () => {
     expect(await checkLogAgainst(migrated, null)).not.toHaveProperty('reason');
   });
 
+  it('migration 5 lets the roles that could append events record the tree size, and those that could read them read it', async () => {
+    await migrate(pool, { schema: 'tree_roles', target: 4 });
+    for (const r of ['tree_roles_writer', 'tree_roles_reader']) await pool.query(`DROP ROLE IF EXISTS ${r}; CREATE ROLE ${r} NOLOGIN`);
+    await pool.query(`GRANT USAGE ON SCHEMA tree_roles TO tree_roles_writer, tree_roles_reader;
+      GRANT SELECT, INSERT ON tree_roles.events TO tree_roles_writer; GRANT SELECT ON tree_roles.events TO tree_roles_reader`);
+    await migrate(pool, { schema: 'tree_roles' });
+    const may = async (role: string, privilege: string) =>
+      (await pool.query<{ ok: boolean }>(`SELECT has_table_privilege($1, 'tree_roles.merkle_sizes', $2) AS ok`, [role, privilege])).rows[0]!.ok;
+    expect([await may('tree_roles_writer', 'INSERT'), await may('tree_roles_writer', 'SELECT'), await may('tree_roles_reader', 'SELECT')]).toEqual([true, true, true]);
+    expect([await may('tree_roles_reader', 'INSERT'), await may('tree_roles_writer', 'DELETE')]).toEqual([false, false]);
+  });
+
   it('migrates an empty schema 4 ledger to a tree of size 0', async () => {
     await migrate(pool, { schema: 'tree_empty', target: 4 });
     await migrate(pool, { schema: 'tree_empty' });

@@ -250,6 +250,18 @@ ${checkEventsInsert(n, 'CREATE OR REPLACE FUNCTION', 'SET search_path = pg_catal
         ADD CONSTRAINT events_leaf_hash CHECK (leaf IS NULL OR length(leaf) = 32),
         ADD CONSTRAINT events_nodes_hashes CHECK (nodes IS NULL OR (length(nodes) > 0 AND length(nodes) % 32 = 0));
       INSERT INTO ${n.merkleSizes} (size) SELECT coalesce(max(position), 0) FROM ${n.events};
+      -- Each role that may read or append events may read or record the tree's size: the roles
+      -- granted before this version (roles.ts) go on appending without their grants run again.
+      DO $grants$
+      DECLARE g record;
+      BEGIN
+        FOR g IN SELECT DISTINCT grantee, privilege_type FROM information_schema.role_table_grants
+          WHERE table_schema = '${n.schema}' AND table_name = 'events' AND privilege_type IN ('SELECT', 'INSERT')
+            AND grantee NOT IN ('PUBLIC', current_user) LOOP
+          EXECUTE format('GRANT %s ON %s TO %I', g.privilege_type, '${n.merkleSizes}', g.grantee);
+        END LOOP;
+      END
+      $grants$;
     `,
   },
 ];

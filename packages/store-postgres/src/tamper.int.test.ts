@@ -1,6 +1,6 @@
 import { chainHashV2, ledgerRegistry, type StoredEvent } from '@minsheng/core';
 import { checkLogAgainst, logTreeView, NO_STREAM, type EventStore } from '@minsheng/event-store';
-import { makeTestEvents, ok } from '@minsheng/event-store/testing';
+import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, tamperLog, tamperRandom as random } from '@minsheng/event-store/testing';
 import type { Checkpoint } from '@minsheng/verify';
 import { Pool, type PoolClient } from 'pg';
 import { EVENT_COLUMNS, storedRowOf, type PgArrayRow } from './event-rows';
@@ -14,7 +14,6 @@ import { usePostgres } from './testing';
  * bad position; untouched ledgers pass. One ledger, restored from a copy of its rows after each
  * case. Bounded by count and by time, so CI stays short.
  */
-const EVENTS = 40;
 const TAMPERINGS = 1000;
 const BUDGET_MS = 60_000;
 const SCHEMA = 'tamper';
@@ -25,23 +24,6 @@ let pool: Pool;
 let store: EventStore;
 let checkpoint: Checkpoint;
 
-/** A deterministic generator (mulberry32), so a failure can be replayed by its case number. */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
-const KINDS = ['payload', 'hash', 'prev_hash', 'deleted row', 'reordered pair', 'forged row, chain recomputed', 'forged head row, chain recomputed'] as const;
-
-/** One byte of `text` at `at` changed to another printable ASCII character. */
-const changeByte = (text: string, at: number, rnd: () => number): string => {
-  const old = text.charCodeAt(at);
-  let c = old;
-  while (c === old) c = 0x20 + Math.floor(rnd() * 95);
-  return text.slice(0, at) + String.fromCharCode(c) + text.slice(at + 1);
-};
 
 /** As the owner with the user triggers (append-only, insert check) set aside, in one transaction. */
 const asOwner = async (f: (c: PoolClient) => Promise<unknown>): Promise<void> => {
@@ -124,14 +106,7 @@ describe('verify --checkpoint against random tampering, on PostgreSQL', () => {
   beforeAll(async () => {
     pool = new Pool({ connectionString: pg.databaseUrl(), max: 4 });
     store = await createPostgresEventStore({ pool, registry: ledgerRegistry, schema: SCHEMA });
-    for (let i = 0; i < 8; i++) await ok(store.append(`progress-s${i}`, makeTestEvents(3), NO_STREAM));
-    await ok(store.appendBatches([
-      { stream: 'progress-b1', events: makeTestEvents(10), expected: NO_STREAM },
-      { stream: 'progress-b2', events: makeTestEvents(6), expected: NO_STREAM },
-    ]));
-    const tree = await logTreeView(store);
-    expect(tree.size).toBe(EVENTS);
-    checkpoint = { origin: 'tamper-suite', size: tree.size, root: await tree.root(), time: '2025-01-05T02:00:00.000Z' };
+    checkpoint = await tamperLog(store);
     await pool.query(`CREATE TABLE ${SCHEMA}.pristine AS SELECT ${ALL} FROM ${SCHEMA}.events`);
   });
   afterAll(async () => {
@@ -149,22 +124,15 @@ describe('verify --checkpoint against random tampering, on PostgreSQL', () => {
   });
 
   it(`finds each of up to ${TAMPERINGS} single tamperings and names the first bad position`, async () => {
-    const started = Date.now();
-    const missed: string[] = [];
-    const byKind = new Map<string, number>();
-    let n = 0;
-    for (; n < TAMPERINGS && Date.now() - started < BUDGET_MS; n++) {
-      const rnd = random(n + 1);
-      const kind = KINDS[n % KINDS.length]!;
-      const expected = await tamper(kind, rnd);
-      const r = await checkLogAgainst(store, checkpoint);
-      const named = 'reason' in r ? r.position : null;
-      if (named !== expected) missed.push(`case ${n} (${kind}): expected position ${expected}, verify said ${named === null ? 'nothing' : `${named}: ${'reason' in r ? r.reason : ''}`}`);
-      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-      await restore();
-    }
-    process.stderr.write(`tamper suite (PostgreSQL): ${n} tamperings in ${Date.now() - started} ms (${[...byKind].map(([k, c]) => `${k} ${c}`).join(', ')})\n`);
+    const { cases, missed } = await runTamperings({
+      label: 'tamper suite (PostgreSQL)',
+      count: TAMPERINGS,
+      budgetMs: BUDGET_MS,
+      tamper,
+      check: () => checkLogAgainst(store, checkpoint),
+      after: restore,
+    });
     expect(missed.slice(0, 10)).toEqual([]);
-    expect(n).toBeGreaterThan(KINDS.length);
+    expect(cases).toBeGreaterThan(KINDS.length);
   });
 });

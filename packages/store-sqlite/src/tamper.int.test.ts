@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { chainHashV2, ledgerRegistry, type StoredEvent } from '@minsheng/core';
 import { checkLogAgainst, logTreeView, NO_STREAM } from '@minsheng/event-store';
-import { makeTestEvents, ok } from '@minsheng/event-store/testing';
+import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, tamperLog } from '@minsheng/event-store/testing';
 import type { Checkpoint } from '@minsheng/verify';
 import { freshLedgerFile } from './contract-harness';
 import { createSqliteEventStore } from './store';
@@ -13,7 +13,6 @@ import { createSqliteEventStore } from './store';
  * `minsheng verify --checkpoint`, which names the first bad position; and untouched copies pass.
  * Bounded by count and by time, so CI stays short.
  */
-const EVENTS = 40;
 const TAMPERINGS = 1000;
 const BUDGET_MS = 45_000;
 
@@ -25,14 +24,7 @@ beforeAll(async () => {
   let file: string;
   ({ dir, file } = freshLedgerFile());
   const store = createSqliteEventStore({ file, registry: ledgerRegistry });
-  for (let i = 0; i < 8; i++) await ok(store.append(`progress-s${i}`, makeTestEvents(3), NO_STREAM));
-  await ok(store.appendBatches([
-    { stream: 'progress-b1', events: makeTestEvents(10), expected: NO_STREAM },
-    { stream: 'progress-b2', events: makeTestEvents(6), expected: NO_STREAM },
-  ]));
-  const tree = await logTreeView(store);
-  expect(tree.size).toBe(EVENTS);
-  checkpoint = { origin: 'tamper-suite', size: tree.size, root: await tree.root(), time: '2025-01-05T02:00:00.000Z' };
+  checkpoint = await tamperLog(store);
   await store.close();
   const db = new Database(file);
   // Copies are opened in memory from this image: a WAL-mode image does not open there.
@@ -42,24 +34,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A deterministic generator (mulberry32), so a failure can be replayed by its case number. */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
-type Row = { position: number; data: string; hash: string; prev_hash: string };
-const KINDS = ['payload', 'hash', 'prev_hash', 'deleted row', 'reordered pair', 'forged row, chain recomputed', 'forged head row, chain recomputed'] as const;
-
-/** One byte of `text` at `at` changed to another printable ASCII character. */
-const changeByte = (text: string, at: number, rnd: () => number): string => {
-  const old = text.charCodeAt(at);
-  let c = old;
-  while (c === old) c = 0x20 + Math.floor(rnd() * 95);
-  return text.slice(0, at) + String.fromCharCode(c) + text.slice(at + 1);
-};
 
 /** Rehashes every row from `from` on, as a forger who knows the hashing would. */
 const rechain = (db: Database.Database, from: number): void => {
@@ -75,6 +49,8 @@ const rechain = (db: Database.Database, from: number): void => {
 };
 
 /** Applies one tampering to a copy of the ledger; returns the position verify must name. */
+type Row = { position: number; data: string; hash: string; prev_hash: string };
+
 const tamper = (db: Database.Database, kind: (typeof KINDS)[number], rnd: () => number): number => {
   db.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; DROP TRIGGER events_insert_at_head');
   const p = 1 + Math.floor(rnd() * EVENTS);
@@ -135,22 +111,15 @@ describe('verify --checkpoint against random tampering', () => {
   });
 
   it(`finds each of up to ${TAMPERINGS} single tamperings and names the first bad position`, async () => {
-    const started = Date.now();
-    const missed: string[] = [];
-    const byKind = new Map<string, number>();
-    let n = 0;
-    for (; n < TAMPERINGS && Date.now() - started < BUDGET_MS; n++) {
-      const rnd = random(n + 1);
-      const kind = KINDS[n % KINDS.length]!;
-      const db = new Database(image);
-      const expected = tamper(db, kind, rnd);
-      const r = await check(db);
-      const named = 'reason' in r ? r.position : null;
-      if (named !== expected) missed.push(`case ${n} (${kind}): expected position ${expected}, verify said ${named === null ? 'nothing' : `${named}: ${'reason' in r ? r.reason : ''}`}`);
-      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-    }
-    process.stderr.write(`tamper suite: ${n} tamperings in ${Date.now() - started} ms (${[...byKind].map(([k, c]) => `${k} ${c}`).join(', ')})\n`);
+    let db = new Database(image);
+    const { cases, missed } = await runTamperings({
+      label: 'tamper suite',
+      count: TAMPERINGS,
+      budgetMs: BUDGET_MS,
+      tamper: (kind, rnd) => tamper((db = new Database(image)), kind, rnd),
+      check: () => check(db),
+    });
     expect(missed.slice(0, 10)).toEqual([]);
-    expect(n).toBeGreaterThan(KINDS.length);
+    expect(cases).toBeGreaterThan(KINDS.length);
   });
 });

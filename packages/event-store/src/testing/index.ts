@@ -14,6 +14,7 @@ import { treeContract } from './contract-tree';
 import { contractClock, type ContractOptions, type Kit } from './harness';
 
 export * from './factory';
+export * from './tampering';
 export {
   contractClock,
   corruptedColumn,

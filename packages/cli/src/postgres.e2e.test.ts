@@ -4,7 +4,11 @@ import { usePostgres } from '@minsheng/store-postgres/testing';
 import { Pool } from 'pg';
 import { postgresLedger, shownUrl, withClient } from './testing/engines';
 import { describeCliFlows, expectRefusal } from './testing/flows';
-import { cli, json, SEED } from './testing/run-cli';
+import { cli, json, SEED, tempDir } from './testing/run-cli';
+import { chainHashV2, type StoredEvent } from '@minsheng/core';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const pg = usePostgres();
 
@@ -90,5 +94,68 @@ describe('minsheng on PostgreSQL: connections and migrations', () => {
 
   it('rebuild --threads is refused in one line: reader threads are for SQLite', () => {
     expectRefusal(cli(['rebuild', '--threads', '2', '--database-url', pg.databaseUrl()]), 2, /^minsheng: --threads is for a SQLite ledger/);
+  });
+});
+
+describe('checkpoints and proofs on PostgreSQL: the tree the store keeps (schema 5)', () => {
+  const tmp = tempDir();
+  const key = join(tmp.dir, 'harbin.key');
+  const cps = join(tmp.dir, 'checkpoints');
+  afterAll(() => tmp.remove());
+
+  /** Changes task 1's first target in the event at `position` and recomputes every hash from there, as the tables' owner. */
+  const rewriteHistory = (url: string, position: number) =>
+    withClient(url, async (c) => {
+      await c.query('BEGIN; ALTER TABLE minsheng.events DISABLE TRIGGER USER');
+      const { rows } = await c.query(
+        `SELECT position, stream, revision, event_id, type, schema_version, data, metadata, prev_hash,
+           to_char(stored_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS stored_at
+         FROM minsheng.events WHERE position >= $1 ORDER BY position`,
+        [position],
+      );
+      let prev = rows[0].prev_hash as string;
+      for (const r of rows) {
+        const data = JSON.parse(r.data) as Record<string, unknown>;
+        if (Number(r.position) === position) (data['target'] as { value: string }).value = '37';
+        const e = { eventId: r.event_id, type: r.type, schemaVersion: r.schema_version, data, metadata: JSON.parse(r.metadata) } as unknown as StoredEvent;
+        const hash = chainHashV2(prev, r.stream, Number(r.revision), Number(r.position), r.stored_at, e);
+        await c.query('UPDATE minsheng.events SET data = $1, prev_hash = $2, hash = $3 WHERE position = $4', [JSON.stringify(data), prev, hash, r.position]);
+        prev = hash;
+      }
+      await c.query('ALTER TABLE minsheng.events ENABLE TRIGGER USER; COMMIT');
+    });
+
+  it('keeps checkpoints and proves inclusion and consistency from the stored tree; a rewritten history is named by position', async () => {
+    const url = await pg.server().createDatabase('minsheng_proofs');
+    const at = ['--database-url', url];
+    expect(cli(['init', ...at]).code).toBe(0);
+    expect(cli(['plan', 'import', SEED, ...at]).code).toBe(0);
+    expect(cli(['keys', 'new', 'harbin-ledger', '--out', key]).code).toBe(0);
+    mkdirSync(cps);
+    expect(cli(['checkpoint', '--key', key, '--out', cps, ...at]).stdout).toMatch(/^wrote a checkpoint of \d+ events to .*checkpoint-\d+\.txt\n$/);
+    const r = cli(['report', '--task', '13', '--metric', 't13-gas-pipe-renewal', '--place', '道里区', '--value', '120', '--as-of', '2024-09-30', '--responsible-unit', '市住建局', ...at]);
+    expect(r.code).toBe(0);
+    const eventId = /recorded report (\S+)/.exec(r.stdout)![1]!;
+    expect(cli(['checkpoint', '--key', key, '--out', cps, ...at]).code).toBe(0);
+    const [older, newer] = readdirSync(cps).map((f) => join(cps, f)).sort((a, b) => a.length - b.length || a.localeCompare(b));
+    expect(cli(['verify', '--checkpoint', newer!, '--key', `${key}.pub`, ...at]).stdout).toMatch(/the log extends the checkpoint of .* signed by harbin-ledger/);
+    const inclusion = cli(['prove', eventId, '--checkpoint', newer!, '--key', `${key}.pub`, ...at]);
+    expect({ code: inclusion.code, stderr: inclusion.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(cli(['prove', '--from', older!, '--to', newer!, '--key', `${key}.pub`, ...at]).code).toBe(0);
+    // The proof is the path the independent verifier checks against the exported log.
+    writeFileSync(join(tmp.dir, 'inclusion.json'), inclusion.stdout);
+    expect(cli(['export', '--events', '--out', join(tmp.dir, 'events.jsonl'), ...at]).code).toBe(0);
+    const VERIFY = resolve(__dirname, '../../verify/dist/main.js');
+    const yes = spawnSync(process.execPath, [VERIFY, '--key', `${key}.pub`, '--checkpoint', newer!, '--log', join(tmp.dir, 'events.jsonl'), '--proof', join(tmp.dir, 'inclusion.json')], { encoding: 'utf8' });
+    expect(yes.stdout).toMatch(new RegExp(`yes: event ${eventId} \\(ProgressReported, position \\d+\\) is in the log`));
+
+    await rewriteHistory(url, 3);
+    expect(cli(['rebuild', ...at]).code).toBe(0);
+    expect(cli(['verify', ...at]).code).toBe(0);
+    const checked = cli(['verify', '--checkpoint', newer!, '--key', `${key}.pub`, ...at]);
+    expect(checked.code).toBe(3);
+    expect(checked.stderr.trimEnd().split('\n').pop()).toMatch(
+      /^minsheng: event at position 3 \(\S+\) fails verification: it differs from the event the Merkle tree recorded when it was appended$/,
+    );
   });
 });

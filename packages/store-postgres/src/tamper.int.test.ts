@@ -1,6 +1,6 @@
 import { chainHashV2, ledgerRegistry, type StoredEvent } from '@minsheng/core';
-import { checkLogAgainst, logTreeView, NO_STREAM, type EventStore } from '@minsheng/event-store';
-import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, tamperLog, tamperRandom as random } from '@minsheng/event-store/testing';
+import { checkLogAgainst, type EventStore } from '@minsheng/event-store';
+import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, tamperLog, tamperRandom as random, type TamperKind } from '@minsheng/event-store/testing';
 import type { Checkpoint } from '@minsheng/verify';
 import { Pool, type PoolClient } from 'pg';
 import { EVENT_COLUMNS, storedRowOf, type PgArrayRow } from './event-rows';
@@ -23,7 +23,6 @@ const pg = usePostgres();
 let pool: Pool;
 let store: EventStore;
 let checkpoint: Checkpoint;
-
 
 /** As the owner with the user triggers (append-only, insert check) set aside, in one transaction. */
 const asOwner = async (f: (c: PoolClient) => Promise<unknown>): Promise<void> => {
@@ -58,7 +57,7 @@ const rechain = async (c: PoolClient, from: number): Promise<void> => {
 };
 
 /** Applies one tampering; returns the position verify must name. */
-const tamper = async (kind: (typeof KINDS)[number], rnd: () => number): Promise<number> => {
+const tamper = async (kind: TamperKind, rnd: () => number): Promise<number> => {
   const p = 1 + Math.floor(rnd() * EVENTS);
   let named = p;
   await asOwner(async (c) => {

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { chainHashV2, ledgerRegistry, type StoredEvent } from '@minsheng/core';
-import { checkLogAgainst, logTreeView, NO_STREAM } from '@minsheng/event-store';
-import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, tamperLog } from '@minsheng/event-store/testing';
+import { checkLogAgainst } from '@minsheng/event-store';
+import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, tamperLog, type TamperKind } from '@minsheng/event-store/testing';
 import type { Checkpoint } from '@minsheng/verify';
 import { freshLedgerFile } from './contract-harness';
 import { createSqliteEventStore } from './store';
@@ -34,7 +34,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 /** Rehashes every row from `from` on, as a forger who knows the hashing would. */
 const rechain = (db: Database.Database, from: number): void => {
   type Stored = { event_id: string; type: string; schema_version: number; data: string; metadata: string; stream: string; revision: number; position: number; stored_at: string };
@@ -48,10 +47,10 @@ const rechain = (db: Database.Database, from: number): void => {
   }
 };
 
-/** Applies one tampering to a copy of the ledger; returns the position verify must name. */
 type Row = { position: number; data: string; hash: string; prev_hash: string };
 
-const tamper = (db: Database.Database, kind: (typeof KINDS)[number], rnd: () => number): number => {
+/** Applies one tampering to a copy of the ledger; returns the position verify must name. */
+const tamper = (db: Database.Database, kind: TamperKind, rnd: () => number): number => {
   db.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; DROP TRIGGER events_insert_at_head');
   const p = 1 + Math.floor(rnd() * EVENTS);
   const row = db.prepare('SELECT position, data, hash, prev_hash FROM events WHERE position = ?').get(p) as Row;

@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { postgresLedger, shownUrl, withClient } from './testing/engines';
 import { describeCliFlows, expectRefusal } from './testing/flows';
 import { cli, json, SEED, tempDir } from './testing/run-cli';
-import { chainHashV2, type StoredEvent } from '@minsheng/core';
+import { rechained } from '@minsheng/event-store/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -113,15 +113,13 @@ describe('checkpoints and proofs on PostgreSQL: the tree the store keeps (schema
          FROM minsheng.events WHERE position >= $1 ORDER BY position`,
         [position],
       );
-      let prev = rows[0].prev_hash as string;
-      for (const r of rows) {
+      const forged = rows.map((r) => {
         const data = JSON.parse(r.data) as Record<string, unknown>;
         if (Number(r.position) === position) (data['target'] as { value: string }).value = '37';
-        const e = { eventId: r.event_id, type: r.type, schemaVersion: r.schema_version, data, metadata: JSON.parse(r.metadata) } as unknown as StoredEvent;
-        const hash = chainHashV2(prev, r.stream, Number(r.revision), Number(r.position), r.stored_at, e);
-        await c.query('UPDATE minsheng.events SET data = $1, prev_hash = $2, hash = $3 WHERE position = $4', [JSON.stringify(data), prev, hash, r.position]);
-        prev = hash;
-      }
+        return { ...r, position: Number(r.position), revision: Number(r.revision), storedAt: r.stored_at, eventId: r.event_id, schemaVersion: r.schema_version, data: JSON.stringify(data) };
+      });
+      for (const [i, l] of rechained(rows[0].prev_hash as string, forged).entries())
+        await c.query('UPDATE minsheng.events SET data = $1, prev_hash = $2, hash = $3 WHERE position = $4', [forged[i]!.data, l.prevHash, l.hash, l.position]);
       await c.query('ALTER TABLE minsheng.events ENABLE TRIGGER USER; COMMIT');
     });
 

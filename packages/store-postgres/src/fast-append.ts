@@ -1,9 +1,10 @@
 import { HASH_VERSION } from '@minsheng/core';
-import { NO_STREAM, treeEdge, type AppendError, type AppendResult, type CurrentRevision, type StoredRow } from '@minsheng/event-store';
+import { NO_STREAM, type AppendError, type AppendResult, type CurrentRevision, type StoredRow } from '@minsheng/event-store';
 import type { Either } from 'fp-ts/Either';
 import type { Pool } from 'pg';
 import { decideGroup, type GroupState, type PendingAppend } from './group-append';
-import { insertParams, logHeadOf, treeParams, type statements } from './statements';
+import { insertParams, logHeadOf, type statements } from './statements';
+import { treeColumns } from './merkle-tree';
 
 /*
  * The fast append: one autocommit statement instead of BEGIN (with the lock and the state
@@ -126,8 +127,7 @@ export const fastAppends = (options: FastAppendOptions) => {
       const head = before.row;
       // The rows' Merkle nodes from the edge known with the head: the guard checks the head, and
       // the rows before an unchanged head are unchanged (append-only), so is the edge.
-      const grown = treeEdge(before.edge);
-      const nodes = rows.map((r, i) => grown.nodesOf(r.position - 1, leaves[i]!));
+      const tree = treeColumns(before.edge, rows, leaves);
       let inserted: number;
       try {
         const result = await pool.query(
@@ -147,7 +147,7 @@ export const fastAppends = (options: FastAppendOptions) => {
             head?.hashVersion ?? null,
             [...assumed.guard.keys()],
             [...assumed.guard.values()].map((r) => (r === NO_STREAM ? -1 : r)),
-            ...treeParams(leaves, nodes, rows[rows.length - 1]!.position),
+            ...tree.params,
           ),
         );
         inserted = result.rowCount ?? 0;
@@ -156,7 +156,7 @@ export const fastAppends = (options: FastAppendOptions) => {
         return engine(Promise.reject(err));
       }
       if (inserted === 0) return miss();
-      known = { row: rows[rows.length - 1]!, revisions: remember(before.revisions, revisions), edge: grown.levels() };
+      known = { row: rows[rows.length - 1]!, revisions: remember(before.revisions, revisions), edge: tree.edge };
       outcome?.('hit');
       return answers;
     },

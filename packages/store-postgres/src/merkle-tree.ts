@@ -1,4 +1,4 @@
-import { brokenChain, edgeLevels, nodePosition, type BrokenChain, type NodeKey, type StoredRow, type StoredTree } from '@minsheng/event-store';
+import { brokenChain, edgeLevels, nodePosition, treeEdge, type BrokenChain, type NodeKey, type StoredRow, type StoredTree } from '@minsheng/event-store';
 import type { AppendState, statements } from './statements';
 import type { PgArrayRow } from './event-rows';
 
@@ -30,6 +30,21 @@ export const appendTree = (state: Pick<AppendState, 'tree_size' | 'edge'>, head:
     edge[level] = Buffer.from(hex, 'hex');
   }
   return { edge };
+};
+
+/**
+ * The tree columns of rows appended after `edge` (the tree's right edge at their first position):
+ * the parameters insertRows and fastInsert take after their others (each row's leaf and nodes,
+ * the size the tree reaches), and the edge after the rows.
+ */
+export const treeColumns = (
+  edge: ReadonlyArray<Buffer | undefined>,
+  rows: readonly StoredRow[],
+  leaves: readonly Buffer[],
+): { params: unknown[]; edge: Array<Buffer | undefined> } => {
+  const grown = treeEdge(edge);
+  const nodes = rows.map((r, i) => grown.nodesOf(r.position - 1, leaves[i]!));
+  return { params: [leaves, nodes, rows.length ? rows[rows.length - 1]!.position : null], edge: grown.levels() };
 };
 
 /** The store's `tree`: nodes read from the rows that keep them, a statement a page of keys. */

@@ -46,12 +46,6 @@ export interface AppendState extends HeadColumns {
   readonly edge: { readonly level: number; readonly hash: string | null }[];
 }
 
-/**
- * The tree columns of the rows insertRows and fastInsert write, after their other parameters:
- * each row's leaf and nodes, and the size the tree reaches (recorded in merkle_sizes).
- */
-export const treeParams = (leaves: readonly Buffer[], nodes: ReadonlyArray<Buffer | null>, size: number): unknown[] => [leaves, nodes, size];
-
 /** metadata.recordedAt of a stored metadata text; null when it has none or cannot be read. */
 const recordedAtOf = (metadata: string | null): string | null => {
   if (metadata === null) return null;

@@ -9,7 +9,6 @@ import {
   linkOf,
   checkStreamRange,
   decodeRows,
-  treeEdge,
   NO_STREAM,
   prepareAppend,
   prepareBatches,
@@ -31,8 +30,8 @@ import { gatheredReads } from './gathered-reads';
 import { ledgerSessionOptions } from './session';
 import { LATEST_SCHEMA_VERSION, migrate, PostgresSchemaError, schemaVersion, type MigrationProgress } from './migrations';
 import { ledgerNames } from './names';
-import { headRowOf, insertParams, logHeadOf, statements, treeParams, type AppendState } from './statements';
-import { appendTree, storedTree } from './merkle-tree';
+import { headRowOf, insertParams, logHeadOf, statements, type AppendState } from './statements';
+import { appendTree, storedTree, treeColumns } from './merkle-tree';
 import { decideGroup, type PendingAppend } from './group-append';
 import { groupCommit } from './group-commit';
 import { inTransaction } from './transaction';
@@ -196,9 +195,9 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     const state = (begun as QueryResult<AppendState>[])[2]!.rows[0]!;
     const headRow = state.head_row ? headRowOf(state.head_row) : null;
     // Nothing chains onto a damaged head, nor onto a log the Merkle tree does not cover exactly.
-    const tree = appendTree(state, headRow);
-    const broken = checkHead(headRow ?? undefined) ?? ('broken' in tree ? tree.broken : null);
-    const edge = 'edge' in tree ? tree.edge : [];
+    const found = appendTree(state, headRow);
+    const broken = checkHead(headRow ?? undefined) ?? ('broken' in found ? found.broken : null);
+    const edge = 'edge' in found ? found.edge : [];
     const current = new Map(state.revisions.map((r) => [r.stream, Number(r.revision)]));
     const { answers, rows: chained, leaves, revisions } = decideGroup(
       appends,
@@ -208,8 +207,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
     const streams = new Map<string, CurrentRevision>(streamsOf(appends).map((s) => [s, current.get(s) ?? NO_STREAM]));
     const writes = chained.length > 0 && !(allOrNothing && answers.some((a) => a._tag === 'Left'));
     // Each row's Merkle nodes, from the edge read under the lock and moved on by the rows before it.
-    const grown = treeEdge(edge);
-    const nodes = writes ? chained.map((r, i) => grown.nodesOf(r.position - 1, leaves[i]!)) : [];
+    const columns = writes ? treeColumns(edge, chained, leaves) : { params: [], edge };
     read({
       row: headRow,
       broken: broken !== null,
@@ -217,11 +215,10 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions,
       edge,
       written: writes ? chained : [],
       writtenRevisions: writes ? revisions : new Map(),
-      writtenEdge: grown.levels(),
+      writtenEdge: columns.edge,
     });
     if (!writes) return answers;
-    const size = chained[chained.length - 1]!.position;
-    await engine(client.query(sql.insertRows(...insertParams(chained, revisions, HASH_VERSION), ...treeParams(leaves, nodes, size))));
+    await engine(client.query(sql.insertRows(...insertParams(chained, revisions, HASH_VERSION), ...columns.params)));
     if (hooks.beforeCommit) await engine(hooks.beforeCommit([...revisions.keys()].join(','), chained.map((r) => r.position)));
     return answers;
   };

@@ -1,6 +1,6 @@
-import { chainHashV2, ledgerRegistry, type StoredEvent } from '@minsheng/core';
+import { ledgerRegistry } from '@minsheng/core';
 import { checkLogAgainst, type EventStore } from '@minsheng/event-store';
-import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, tamperLog, tamperRandom as random, type TamperKind } from '@minsheng/event-store/testing';
+import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, rechained, tamperLog, tamperRandom as random, type TamperKind } from '@minsheng/event-store/testing';
 import type { Checkpoint } from '@minsheng/verify';
 import { Pool, type PoolClient } from 'pg';
 import { EVENT_COLUMNS, storedRowOf, type PgArrayRow } from './event-rows';
@@ -46,14 +46,9 @@ const rechain = async (c: PoolClient, from: number): Promise<void> => {
   const { rows } = (await c.query({ text: `SELECT ${EVENT_COLUMNS} FROM ${SCHEMA}.events e WHERE e.position >= $1 ORDER BY e.position`, values: [from], rowMode: 'array' })) as {
     rows: PgArrayRow[];
   };
-  let prev = from === 1 ? '0'.repeat(64) : ((await c.query(`SELECT hash FROM ${SCHEMA}.events WHERE position = $1`, [from - 1])).rows[0].hash as string);
-  for (const a of rows) {
-    const r = storedRowOf(a);
-    const e = { eventId: r.eventId, type: r.type, schemaVersion: r.schemaVersion, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata) } as unknown as StoredEvent;
-    const hash = chainHashV2(prev, r.stream, r.revision, r.position, r.storedAt, e);
-    await c.query(`UPDATE ${SCHEMA}.events SET prev_hash = $1, hash = $2 WHERE position = $3`, [prev, hash, r.position]);
-    prev = hash;
-  }
+  const prev = from === 1 ? '0'.repeat(64) : ((await c.query(`SELECT hash FROM ${SCHEMA}.events WHERE position = $1`, [from - 1])).rows[0].hash as string);
+  for (const l of rechained(prev, rows.map(storedRowOf)))
+    await c.query(`UPDATE ${SCHEMA}.events SET prev_hash = $1, hash = $2 WHERE position = $3`, [l.prevHash, l.hash, l.position]);
 };
 
 /** Applies one tampering; returns the position verify must name. */

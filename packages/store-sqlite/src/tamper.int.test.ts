@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { chainHashV2, ledgerRegistry, type StoredEvent } from '@minsheng/core';
+import { ledgerRegistry } from '@minsheng/core';
 import { checkLogAgainst } from '@minsheng/event-store';
-import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, tamperLog, type TamperKind } from '@minsheng/event-store/testing';
+import { changeByte, runTamperings, TAMPER_EVENTS as EVENTS, TAMPER_KINDS as KINDS, rechained, tamperLog, type TamperKind } from '@minsheng/event-store/testing';
 import type { Checkpoint } from '@minsheng/verify';
 import { freshLedgerFile } from './contract-harness';
 import { createSqliteEventStore } from './store';
@@ -38,13 +38,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const rechain = (db: Database.Database, from: number): void => {
   type Stored = { event_id: string; type: string; schema_version: number; data: string; metadata: string; stream: string; revision: number; position: number; stored_at: string };
   const rows = db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position').all(from) as Stored[];
-  let prev = from === 1 ? '0'.repeat(64) : (db.prepare('SELECT hash FROM events WHERE position = ?').pluck().get(from - 1) as string);
-  for (const r of rows) {
-    const e = { eventId: r.event_id, type: r.type, schemaVersion: r.schema_version, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata) } as unknown as StoredEvent;
-    const hash = chainHashV2(prev, r.stream, r.revision, r.position, r.stored_at, e);
-    db.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?').run(prev, hash, r.position);
-    prev = hash;
-  }
+  const prev = from === 1 ? '0'.repeat(64) : (db.prepare('SELECT hash FROM events WHERE position = ?').pluck().get(from - 1) as string);
+  const forged = rows.map((r) => ({ ...r, storedAt: r.stored_at, eventId: r.event_id, schemaVersion: r.schema_version }));
+  for (const l of rechained(prev, forged)) db.prepare('UPDATE events SET prev_hash = ?, hash = ? WHERE position = ?').run(l.prevHash, l.hash, l.position);
 };
 
 type Row = { position: number; data: string; hash: string; prev_hash: string };

@@ -1,3 +1,4 @@
+import { chainHashV2, type StoredEvent } from '@minsheng/core';
 import type { Checkpoint, LogFault } from '@minsheng/verify';
 import { NO_STREAM } from '../expected-revision';
 import { logTreeView } from '../log-audit';
@@ -76,3 +77,25 @@ export const runTamperings = async (options: {
   process.stderr.write(`${options.label}: ${n} tamperings in ${Date.now() - started} ms (${[...byKind].map(([k, c]) => `${k} ${c}`).join(', ')})\n`);
   return { cases: n, missed };
 };
+
+/** A stored row as a forger reads it: its place, its time as stored (ISO, milliseconds) and its canonical JSON texts. */
+export interface ForgedRow {
+  readonly position: number;
+  readonly stream: string;
+  readonly revision: number;
+  readonly storedAt: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: string;
+  readonly metadata: string;
+}
+
+/** The chain over `rows` (in order) from `prev` on, recomputed as a forger who knows the hashing would (hash v2). */
+export const rechained = (prev: string, rows: readonly ForgedRow[]): Array<{ position: number; prevHash: string; hash: string }> =>
+  rows.map((r) => {
+    const e = { eventId: r.eventId, type: r.type, schemaVersion: r.schemaVersion, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata) } as unknown as StoredEvent;
+    const link = { position: r.position, prevHash: prev, hash: chainHashV2(prev, r.stream, r.revision, r.position, r.storedAt, e) };
+    prev = link.hash;
+    return link;
+  });
